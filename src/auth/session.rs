@@ -1,0 +1,165 @@
+//! Browser sessions. The session lives in an encrypted, signed cookie and holds only the user
+//! id, the user's session version, the time of sign-in and the CSRF token. Bumping a user's
+//! session version in the database ends all of their sessions at once ("sign out everywhere").
+
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Principal;
+use crate::auth::tokens::random_token;
+use crate::error::AppError;
+use crate::repo::users::{self, User, UserId};
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "reclaim_session";
+pub const USER_KEY: &str = "uid";
+pub const VERSION_KEY: &str = "ver";
+pub const AUTH_AT_KEY: &str = "auth_at";
+pub const CSRF_KEY: &str = "csrf";
+pub const FLASH_KEY: &str = "flash";
+
+/// A sign-in lasts a working day at most; then the user signs in again.
+pub const SESSION_MAX_AGE: Duration = Duration::hours(12);
+
+/// The CSRF token of this session, created on first use.
+pub fn csrf_token(session: &Session) -> String {
+    if let Ok(Some(token)) = session.get::<String>(CSRF_KEY) {
+        return token;
+    }
+    let token = random_token();
+    let _ = session.insert(CSRF_KEY, &token);
+    token
+}
+
+/// Starts a signed-in session with fresh contents (no session fixation).
+pub fn start(session: &Session, user_id: &UserId, session_version: i32, now: DateTime<Utc>) -> Result<(), AppError> {
+    session.renew();
+    session.clear();
+    let insert = |key: &str, value: serde_json::Value| {
+        session
+            .insert(key, value)
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the session: {e}")))
+    };
+    insert(USER_KEY, serde_json::json!(user_id.as_str()))?;
+    insert(VERSION_KEY, serde_json::json!(session_version))?;
+    insert(AUTH_AT_KEY, serde_json::json!(now.timestamp()))?;
+    insert(CSRF_KEY, serde_json::json!(random_token()))?;
+    Ok(())
+}
+
+/// After the user's session version changed (password change): keep this session valid.
+pub fn set_version(session: &Session, session_version: i32) {
+    let _ = session.insert(VERSION_KEY, session_version);
+}
+
+/// A one-time message shown on the next page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    /// `success`, `info` or `error`: also the CSS class.
+    pub kind: String,
+    pub message: String,
+}
+
+pub fn flash(session: &Session, kind: &str, message: impl Into<String>) {
+    let _ = session.insert(
+        FLASH_KEY,
+        Flash {
+            kind: kind.to_owned(),
+            message: message.into(),
+        },
+    );
+}
+
+pub fn take_flash(session: &Session) -> Option<Flash> {
+    session.remove_as::<Flash>(FLASH_KEY).and_then(Result::ok)
+}
+
+/// The signed-in user of a browser request. Extracting it fails with `Unauthorized` (a
+/// redirect to the sign-in page) when there is no valid session.
+#[derive(Clone)]
+pub struct CurrentUser {
+    pub principal: Principal,
+    pub session: Session,
+    pub session_version: i32,
+}
+
+impl Deref for CurrentUser {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.principal
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if let Some(cached) = req.extensions().get::<CurrentUser>() {
+                return Ok(cached.clone());
+            }
+            let session = req.get_session();
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state missing")))?;
+            let user = load(&session, &state).await?;
+            let Some(user) = user else {
+                return Err(AppError::Unauthorized);
+            };
+            let current = CurrentUser {
+                principal: Principal::from(&user),
+                session,
+                session_version: user.session_version,
+            };
+            req.extensions_mut().insert(current.clone());
+            Ok(current)
+        })
+    }
+}
+
+/// The user of a valid session; clears a session that is no longer valid.
+async fn load(session: &Session, state: &AppState) -> Result<Option<User>, AppError> {
+    let user_id: Option<String> = session.get(USER_KEY).unwrap_or(None);
+    let version: Option<i32> = session.get(VERSION_KEY).unwrap_or(None);
+    let auth_at: Option<i64> = session.get(AUTH_AT_KEY).unwrap_or(None);
+    let (Some(user_id), Some(version), Some(auth_at)) = (user_id, version, auth_at) else {
+        return Ok(None);
+    };
+    let Ok(user_id) = UserId::parse(&user_id) else {
+        session.purge();
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let signed_in_at = DateTime::from_timestamp(auth_at, 0).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    if now - signed_in_at > SESSION_MAX_AGE {
+        session.purge();
+        return Ok(None);
+    }
+    let user = state
+        .db
+        .run(move |conn| users::find(conn, &user_id))
+        .await?;
+    match user {
+        Some(user) if user.active && user.session_version == version => Ok(Some(user)),
+        _ => {
+            session.purge();
+            Ok(None)
+        }
+    }
+}
+
+/// The user of the session, if someone is signed in (for pages that anyone may see).
+pub async fn optional_user(req: &HttpRequest) -> Option<CurrentUser> {
+    CurrentUser::extract(req).await.ok()
+}

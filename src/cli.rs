@@ -1,0 +1,259 @@
+//! The `reclaim` command. Errors are printed as one line saying what is wrong and what to do,
+//! with a non-zero exit code.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::auth::password;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{SETTINGS, Settings};
+use crate::domain::user::{EmailAddress, NewPassword, PersonName, Role};
+use crate::repo::clients::{self, ClientId};
+use crate::repo::users::{self, NewUser};
+use crate::repo::{Actor, tokens};
+use crate::startup::{self, Application};
+
+#[derive(Parser)]
+#[command(
+    name = "reclaim",
+    version,
+    about = "Case management for law firms that recover domain names: matters, backorders, dispute deadlines, compliant outreach and client reports.",
+    after_help = settings_help()
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the platform (the default). Applies pending migrations first; with no user yet,
+    /// prints a one-time link that creates the first administrator.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password comes from RECLAIM_PASSWORD when set, else from a prompt.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// For a client (portal) user: the client's id or exact name.
+        #[arg(long)]
+        client: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user; the token is the last line of the output.
+    Create {
+        /// The e-mail address of the user the token acts for.
+        #[arg(long)]
+        user: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Lawyer,
+    Paralegal,
+    Client,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Lawyer => Role::Lawyer,
+            RoleArg::Paralegal => Role::Paralegal,
+            RoleArg::Client => Role::Client,
+        }
+    }
+}
+
+fn settings_help() -> String {
+    let mut help = String::from("Settings (environment variables, or keys of reclaim.toml):\n");
+    for (var, _, meaning) in SETTINGS {
+        help.push_str(&format!("  {var:<24} {meaning}\n"));
+    }
+    help
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::telemetry::init("info", std::io::stderr);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line: `context: cause: cause`.
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let loaded = Settings::load()?;
+    for warning in &loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    let settings = loaded.settings;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => runtime.block_on(serve(settings, clock)),
+        Command::Migrate => {
+            let (_, applied) = startup::prepare(settings, clock)?;
+            if applied.is_empty() {
+                println!("The database is up to date.");
+            } else {
+                println!("Applied {} migration(s): {}", applied.len(), applied.join(", "));
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            client,
+        }) => user_add(settings, clock, &email, &name, role.into(), client.as_deref()),
+        Command::Token(TokenCommand::Create { user, name }) => token_create(settings, clock, &user, &name),
+    }
+}
+
+async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let public_url = settings.public_url.clone();
+    let app = Application::build(settings, clock).await?;
+    let state = app.state();
+    tracing::info!(
+        backend = state.db.backend().as_str(),
+        migrations_applied = app.migrations_applied().len(),
+        "reclaim is listening on port {} ({})",
+        app.port(),
+        public_url.as_str()
+    );
+    if let Some(link) = app.setup_link() {
+        println!(
+            "reclaim has no users yet. Open this link within 24 hours to create the first administrator:\n\n  {link}\n\n(Or run `reclaim user add --role admin ...`.)"
+        );
+    } else {
+        println!("reclaim is running at {}", public_url.as_str());
+    }
+    app.run_until_stopped().await.context("the web server stopped")
+}
+
+fn user_add(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    email: &str,
+    name: &str,
+    role: Role,
+    client: Option<&str>,
+) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email).map_err(|e| anyhow!("--email: {e}"))?;
+    let name = PersonName::parse(name).map_err(|e| anyhow!("--name: {e}"))?;
+    let password = read_new_password(&email)?;
+    let (state, _) = startup::prepare(settings, clock)?;
+    let mut conn = state.db.get()?;
+    let client_id = match (role, client) {
+        (Role::Client, None) => bail!("a client user needs --client with the client's id or name"),
+        (Role::Client, Some(given)) => Some(find_client(&mut conn, given)?),
+        (_, Some(_)) => bail!("--client is only for client users (--role client)"),
+        (_, None) => None,
+    };
+    let password_hash = password::hash(password.expose())?;
+    let actor = Actor::process(&cli_actor(), state.clock.now());
+    let user = users::create(
+        &mut conn,
+        &actor,
+        &NewUser {
+            email,
+            name,
+            role,
+            client_id,
+            password_hash,
+        },
+    )?;
+    println!("Created {} ({}) as {}.", user.name, user.email, user.role.label());
+    Ok(())
+}
+
+fn find_client(conn: &mut crate::db::DbConn, given: &str) -> anyhow::Result<ClientId> {
+    if let Ok(id) = ClientId::parse(given)
+        && clients::find(conn, &id)?.is_some()
+    {
+        return Ok(id);
+    }
+    let matches: Vec<_> = clients::list(conn)?
+        .into_iter()
+        .filter(|c| c.name.eq_ignore_ascii_case(given.trim()))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one.id.clone()),
+        _ => bail!("no client has the id or name '{given}'; create the client first (in the web interface or with POST /api/v1/clients)"),
+    }
+}
+
+fn read_new_password(email: &EmailAddress) -> anyhow::Result<NewPassword> {
+    if let Ok(given) = std::env::var("RECLAIM_PASSWORD") {
+        return NewPassword::parse(&given, email).map_err(|e| anyhow!("RECLAIM_PASSWORD: {e}"));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no password given: set RECLAIM_PASSWORD, or run the command in a terminal to be asked for one");
+    }
+    let first = rpassword::prompt_password(format!("Password for {email}: "))?;
+    let second = rpassword::prompt_password("The same password again: ")?;
+    NewPassword::parse_confirmed(&first, &second, email).map_err(|e| anyhow!("{e}"))
+}
+
+fn cli_actor() -> String {
+    match std::env::var("USER") {
+        Ok(user) if !user.is_empty() => format!("command line ({user})"),
+        _ => "command line".to_owned(),
+    }
+}
+
+fn token_create(settings: Settings, clock: Arc<dyn Clock>, user: &str, name: &str) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(user).map_err(|e| anyhow!("--user: {e}"))?;
+    let name = crate::domain::user::parse_one_line_name(name, 100).map_err(|e| anyhow!("--name: {e}"))?;
+    let (state, _) = startup::prepare(settings, clock)?;
+    let mut conn = state.db.get()?;
+    let owner = users::find_by_email(&mut conn, &email)?
+        .ok_or_else(|| anyhow!("no user has the e-mail address {email}; create one with `reclaim user add`"))?;
+    if !owner.active {
+        bail!("the account {email} is deactivated; reactivate it first");
+    }
+    let actor = Actor::process(&cli_actor(), state.clock.now());
+    let (_, token) = tokens::create_api_token(&mut conn, &actor, &owner.id, &name)?;
+    eprintln!("API token '{name}' for {email}. It is shown only now; keep it somewhere safe:");
+    println!("{token}");
+    Ok(())
+}

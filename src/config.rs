@@ -1,0 +1,454 @@
+//! Configuration: built-in defaults, then an optional `reclaim.toml`, then `RECLAIM_*` environment
+//! variables (DESIGN.md, "Contracts"). Every value is checked here so that a mistake stops the
+//! start with a message naming the setting, rather than failing later in some request.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://var/reclaim.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_VAR_DIR: &str = "var";
+pub const CONFIG_FILE_NAME: &str = "reclaim.toml";
+
+/// Every setting, by its environment variable and its key in `reclaim.toml`.
+pub const SETTINGS: &[(&str, &str, &str)] = &[
+    ("RECLAIM_DATABASE_URL", "database_url", "sqlite://PATH or postgres://…"),
+    ("RECLAIM_BIND", "bind", "listen address, e.g. 127.0.0.1:8080"),
+    ("RECLAIM_PUBLIC_URL", "public_url", "base of links in emails and feeds"),
+    ("RECLAIM_SECRET_KEY", "secret_key", "at least 32 characters; generated once in var/ when unset"),
+    ("RECLAIM_SMTP_URL", "smtp_url", "e.g. smtp://127.0.0.1:2525; unset writes .eml files under var/mail/"),
+    ("RECLAIM_RDAP_BOOTSTRAP", "rdap_bootstrap", "path of an IANA dns.json to use instead of the built-in copy"),
+    ("RECLAIM_RDAP_OVERRIDE", "rdap_override", "tld=URL,tld=URL"),
+    ("RECLAIM_WHOIS_OVERRIDE", "whois_override", "tld=host:port,…"),
+    ("RECLAIM_JOBS", "jobs", "on or off"),
+    ("RECLAIM_VAR_DIR", "var_dir", "directory for the secret key, mail files and the default database"),
+];
+
+/// The process-wide configuration, already checked.
+#[derive(Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub public_url: PublicUrl,
+    pub secret_key: Option<SecretText>,
+    pub smtp_url: Option<String>,
+    pub rdap_bootstrap: Option<PathBuf>,
+    pub rdap_override: Option<String>,
+    pub whois_override: Option<String>,
+    pub jobs: bool,
+    pub var_dir: PathBuf,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url_password(&self.database_url))
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url.as_str())
+            .field("secret_key", &self.secret_key)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url_password))
+            .field("rdap_bootstrap", &self.rdap_bootstrap)
+            .field("rdap_override", &self.rdap_override)
+            .field("whois_override", &self.whois_override)
+            .field("jobs", &self.jobs)
+            .field("var_dir", &self.var_dir)
+            .finish()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            bind: DEFAULT_BIND.parse().expect("the default bind address is valid"),
+            public_url: PublicUrl::parse(DEFAULT_PUBLIC_URL).expect("the default public URL is valid"),
+            secret_key: None,
+            smtp_url: None,
+            rdap_bootstrap: None,
+            rdap_override: None,
+            whois_override: None,
+            jobs: true,
+            var_dir: PathBuf::from(DEFAULT_VAR_DIR),
+        }
+    }
+}
+
+/// A secret that never shows up in logs or `Debug` output.
+#[derive(Clone)]
+pub struct SecretText(String);
+
+impl SecretText {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The base URL of this instance as seen by browsers and mail readers, without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim().trim_end_matches('/');
+        let rest = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"))
+            .ok_or_else(|| format!("'{raw}' must start with http:// or https://"))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(format!("'{raw}' has no host name"));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(format!("'{raw}' must not contain a query or a fragment"));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    /// `scheme://host[:port]`, what browsers send in the `Origin` header.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.0.find("://").map_or(0, |i| i + 3);
+        match self.0[after_scheme..].find('/') {
+            Some(slash) => &self.0[..after_scheme + slash],
+            None => &self.0,
+        }
+    }
+
+    /// An absolute link to `path` (which starts with `/`).
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}", self.0, path)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the configuration file {path} is not valid: {message}\nKnown keys: {}",
+        known_keys()
+    )]
+    ParseFile { path: PathBuf, message: String },
+    #[error("{name} is not valid: {message}")]
+    Invalid { name: &'static str, message: String },
+    #[error("{name} is not valid UTF-8 text")]
+    NotUnicode { name: &'static str },
+}
+
+fn known_keys() -> String {
+    SETTINGS.iter().map(|(_, key, _)| *key).collect::<Vec<_>>().join(", ")
+}
+
+/// The keys of `reclaim.toml`; an unknown key is an error, so a typo is not silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    bind: Option<String>,
+    public_url: Option<String>,
+    secret_key: Option<String>,
+    smtp_url: Option<String>,
+    rdap_bootstrap: Option<String>,
+    rdap_override: Option<String>,
+    whois_override: Option<String>,
+    jobs: Option<JobsSwitch>,
+    var_dir: Option<String>,
+}
+
+/// `jobs = "off"` and `jobs = false` both read naturally in TOML.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum JobsSwitch {
+    Bool(bool),
+    Text(String),
+}
+
+/// The outcome of loading: the settings, and warnings worth showing to the operator.
+#[derive(Debug)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub warnings: Vec<String>,
+}
+
+impl Settings {
+    /// Loads from the process environment and `reclaim.toml` (or the file named by
+    /// `RECLAIM_CONFIG`).
+    pub fn load() -> Result<Loaded, ConfigError> {
+        let env = |name: &str| -> Result<Option<String>, ()> {
+            match std::env::var(name) {
+                Ok(v) => Ok(Some(v)),
+                Err(std::env::VarError::NotPresent) => Ok(None),
+                Err(std::env::VarError::NotUnicode(_)) => Err(()),
+            }
+        };
+        let file = match env("RECLAIM_CONFIG") {
+            Err(()) => return Err(ConfigError::NotUnicode { name: "RECLAIM_CONFIG" }),
+            Ok(Some(path)) => Some(PathBuf::from(path)),
+            Ok(None) => Some(PathBuf::from(CONFIG_FILE_NAME)).filter(|p| p.exists()),
+        };
+        let file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ConfigError::ReadFile { path: path.clone(), source })?;
+                Some((path, text))
+            }
+            None => None,
+        };
+        let env_names: Vec<String> = std::env::vars_os()
+            .filter_map(|(k, _)| k.into_string().ok())
+            .filter(|k| k.starts_with("RECLAIM_"))
+            .collect();
+        Self::from_sources(
+            file.as_ref().map(|(p, t)| (p.as_path(), t.as_str())),
+            &env,
+            &env_names,
+        )
+    }
+
+    /// The pure part of loading, so that precedence and messages are tested without touching
+    /// the process environment.
+    pub fn from_sources(
+        file: Option<(&Path, &str)>,
+        env: &dyn Fn(&str) -> Result<Option<String>, ()>,
+        env_names: &[String],
+    ) -> Result<Loaded, ConfigError> {
+        let file_settings = match file {
+            Some((path, text)) => toml::from_str::<FileSettings>(text).map_err(|e| {
+                ConfigError::ParseFile {
+                    path: path.to_owned(),
+                    message: e.message().to_owned(),
+                }
+            })?,
+            None => FileSettings::default(),
+        };
+        let get = |name: &'static str, from_file: Option<String>| -> Result<Option<String>, ConfigError> {
+            match env(name) {
+                Err(()) => Err(ConfigError::NotUnicode { name }),
+                Ok(Some(v)) => Ok(Some(v)),
+                Ok(None) => Ok(from_file),
+            }
+        };
+        let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+
+        let mut settings = Settings::default();
+        if let Some(url) = non_empty(get("RECLAIM_DATABASE_URL", file_settings.database_url)?) {
+            settings.database_url = url.trim().to_owned();
+        }
+        if let Some(bind) = non_empty(get("RECLAIM_BIND", file_settings.bind)?) {
+            settings.bind = bind.trim().parse().map_err(|_| ConfigError::Invalid {
+                name: "RECLAIM_BIND",
+                message: format!("'{bind}' is not an address and port such as 127.0.0.1:8080"),
+            })?;
+        }
+        if let Some(url) = non_empty(get("RECLAIM_PUBLIC_URL", file_settings.public_url)?) {
+            settings.public_url = PublicUrl::parse(&url).map_err(|message| ConfigError::Invalid {
+                name: "RECLAIM_PUBLIC_URL",
+                message,
+            })?;
+        }
+        if let Some(key) = non_empty(get("RECLAIM_SECRET_KEY", file_settings.secret_key)?) {
+            if key.trim().chars().count() < 32 {
+                return Err(ConfigError::Invalid {
+                    name: "RECLAIM_SECRET_KEY",
+                    message: "it must be at least 32 characters long; leave it unset to have \
+                              reclaim generate one in its var directory"
+                        .to_owned(),
+                });
+            }
+            settings.secret_key = Some(SecretText::new(key.trim()));
+        }
+        settings.smtp_url = non_empty(get("RECLAIM_SMTP_URL", file_settings.smtp_url)?);
+        if let Some(url) = &settings.smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError::Invalid {
+                name: "RECLAIM_SMTP_URL",
+                message: format!(
+                    "'{}' must start with smtp:// or smtps://",
+                    redact_url_password(url)
+                ),
+            });
+        }
+        settings.rdap_bootstrap =
+            non_empty(get("RECLAIM_RDAP_BOOTSTRAP", file_settings.rdap_bootstrap)?).map(PathBuf::from);
+        settings.rdap_override = non_empty(get("RECLAIM_RDAP_OVERRIDE", file_settings.rdap_override)?);
+        settings.whois_override =
+            non_empty(get("RECLAIM_WHOIS_OVERRIDE", file_settings.whois_override)?);
+        let jobs_from_file = file_settings.jobs.map(|j| match j {
+            JobsSwitch::Bool(true) => "on".to_owned(),
+            JobsSwitch::Bool(false) => "off".to_owned(),
+            JobsSwitch::Text(t) => t,
+        });
+        if let Some(jobs) = non_empty(get("RECLAIM_JOBS", jobs_from_file)?) {
+            settings.jobs = match jobs.trim().to_ascii_lowercase().as_str() {
+                "on" | "true" | "1" | "yes" => true,
+                "off" | "false" | "0" | "no" => false,
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "RECLAIM_JOBS",
+                        message: format!("'{jobs}' must be on or off"),
+                    });
+                }
+            };
+        }
+        if let Some(dir) = non_empty(get("RECLAIM_VAR_DIR", file_settings.var_dir)?) {
+            settings.var_dir = PathBuf::from(dir);
+        }
+
+        let mut warnings = Vec::new();
+        for name in env_names {
+            let known = SETTINGS.iter().any(|(n, _, _)| n == name)
+                || matches!(name.as_str(), "RECLAIM_CONFIG" | "RECLAIM_PASSWORD" | "RECLAIM_LOG");
+            if !known {
+                warnings.push(format!(
+                    "the environment variable {name} is not a reclaim setting and is ignored \
+                     (known: {})",
+                    SETTINGS.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        Ok(Loaded { settings, warnings })
+    }
+
+    /// Session cookies are marked `Secure` only when the instance is reached over https, so a
+    /// first run on http://127.0.0.1 works.
+    pub fn cookie_secure(&self) -> bool {
+        self.public_url.is_https()
+    }
+}
+
+/// `postgres://user:secret@host/db` becomes `postgres://user:***@host/db` for logs and messages.
+pub fn redact_url_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &authority[..colon],
+            &rest[at..]
+        ),
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(file: Option<&str>, env: &[(&str, &str)]) -> Result<Loaded, ConfigError> {
+        let env_map: Vec<(String, String)> =
+            env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let names: Vec<String> = env_map.iter().map(|(k, _)| k.clone()).collect();
+        let lookup = move |name: &str| -> Result<Option<String>, ()> {
+            Ok(env_map.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        };
+        Settings::from_sources(file.map(|t| (Path::new("reclaim.toml"), t)), &lookup, &names)
+    }
+
+    #[test]
+    fn defaults_are_the_ones_design_md_lists() {
+        let s = load(None, &[]).unwrap().settings;
+        assert_eq!(s.database_url, "sqlite://var/reclaim.db");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_url.as_str(), "http://127.0.0.1:8080");
+        assert!(s.secret_key.is_none());
+        assert!(s.smtp_url.is_none());
+        assert!(s.jobs);
+        assert!(!s.cookie_secure());
+    }
+
+    #[test]
+    fn environment_wins_over_file_and_file_over_defaults() {
+        let file = "database_url = \"sqlite://from-file.db\"\nbind = \"0.0.0.0:9000\"\njobs = false\n";
+        let s = load(Some(file), &[("RECLAIM_DATABASE_URL", "sqlite://from-env.db")])
+            .unwrap()
+            .settings;
+        assert_eq!(s.database_url, "sqlite://from-env.db");
+        assert_eq!(s.bind.to_string(), "0.0.0.0:9000");
+        assert!(!s.jobs);
+    }
+
+    #[test]
+    fn mistakes_are_reported_with_the_setting_name() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("RECLAIM_BIND", "localhost")], "RECLAIM_BIND"),
+            (&[("RECLAIM_PUBLIC_URL", "example.org")], "RECLAIM_PUBLIC_URL"),
+            (&[("RECLAIM_SECRET_KEY", "short")], "at least 32 characters"),
+            (&[("RECLAIM_JOBS", "sometimes")], "must be on or off"),
+            (&[("RECLAIM_SMTP_URL", "http://mail")], "smtp://"),
+        ];
+        for (env, expected) in cases {
+            let err = load(None, env).unwrap_err().to_string();
+            assert!(err.contains(expected), "{env:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_an_error() {
+        let err = load(Some("databse_url = \"x\"\n"), &[]).unwrap_err().to_string();
+        assert!(err.contains("databse_url"), "{err}");
+        assert!(err.contains("Known keys: database_url"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_reclaim_variable_is_a_warning() {
+        let loaded = load(None, &[("RECLAIM_DATABSE_URL", "x")]).unwrap();
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].contains("RECLAIM_DATABSE_URL"));
+    }
+
+    #[test]
+    fn public_url_origin_and_https() {
+        let url = PublicUrl::parse("https://reclaim.firm.example/app/").unwrap();
+        assert_eq!(url.as_str(), "https://reclaim.firm.example/app");
+        assert_eq!(url.origin(), "https://reclaim.firm.example");
+        assert!(url.is_https());
+        assert_eq!(url.join("/u/x"), "https://reclaim.firm.example/app/u/x");
+    }
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url_password("postgres://app:s3cret@db:5432/reclaim"),
+            "postgres://app:***@db:5432/reclaim"
+        );
+        assert_eq!(redact_url_password("sqlite://var/reclaim.db"), "sqlite://var/reclaim.db");
+        let debug = format!(
+            "{:?}",
+            Settings {
+                secret_key: Some(SecretText::new("x".repeat(40))),
+                ..Settings::default()
+            }
+        );
+        assert!(!debug.contains("xxxx"), "{debug}");
+    }
+}

@@ -1,0 +1,106 @@
+//! Migrations for both backends, embedded in the binary and applied at start. The two folders
+//! use the same version stamps; a test checks that they produce the same tables and columns.
+
+use diesel::connection::SimpleConnection;
+use diesel::migration::MigrationVersion;
+use diesel::{QueryableByName, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::{DbConn, DbError, SQLITE_CONNECTION_PRAGMAS};
+
+pub const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+#[cfg(feature = "postgres")]
+pub const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any number, as long as every reclaim instance uses the same one: two instances starting at
+/// once on one PostgreSQL database must not migrate it concurrently.
+#[cfg(feature = "postgres")]
+const PG_MIGRATION_LOCK: i64 = 0x7265_636c_6169_6d;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error("cannot apply the database migrations: {0}")]
+    Apply(String),
+    #[error("the database has {0} rows that break foreign keys after migrating; restore a backup")]
+    ForeignKeys(i64),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for MigrationError {
+    fn from(e: diesel::result::Error) -> Self {
+        MigrationError::Db(e.into())
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Applies every pending migration; returns the versions applied now.
+pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, MigrationError> {
+    match conn {
+        DbConn::Sqlite(c) => {
+            // Foreign keys must be off before the migration transactions start (the pragma is a
+            // no-op inside a transaction): SQLite alters tables by rebuilding them.
+            c.batch_execute("PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;")?;
+            // WAL is stored in the file: readers no longer block the writer.
+            c.batch_execute("PRAGMA journal_mode = WAL;")?;
+            let applied = c
+                .run_pending_migrations(SQLITE)
+                .map(versions)
+                .map_err(|e| MigrationError::Apply(e.to_string()))?;
+            let broken: Count =
+                diesel::sql_query("SELECT count(*) AS n FROM pragma_foreign_key_check").get_result(c)?;
+            c.batch_execute(SQLITE_CONNECTION_PRAGMAS)?;
+            if broken.n > 0 {
+                return Err(MigrationError::ForeignKeys(broken.n));
+            }
+            Ok(applied)
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})"))?;
+            let applied = c
+                .run_pending_migrations(POSTGRES)
+                .map(versions)
+                .map_err(|e| MigrationError::Apply(e.to_string()));
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({PG_MIGRATION_LOCK})"))?;
+            applied
+        }
+    }
+}
+
+/// How many migrations the database has applied, for `/healthz`.
+pub fn applied_count(conn: &mut DbConn) -> Result<usize, MigrationError> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.applied_migrations(),
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(c) => c.applied_migrations(),
+    };
+    applied
+        .map(|v| v.len())
+        .map_err(|e| MigrationError::Apply(e.to_string()))
+}
+
+fn versions(applied: Vec<MigrationVersion<'_>>) -> Vec<String> {
+    applied.iter().map(|v| v.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::DatabaseUrl;
+
+    #[test]
+    fn migrations_apply_to_a_fresh_sqlite_database_and_again_do_nothing() {
+        let mut conn = DatabaseUrl::SqliteMemory.connect().unwrap();
+        let first = run_pending(&mut conn).unwrap();
+        assert!(!first.is_empty());
+        let second = run_pending(&mut conn).unwrap();
+        assert!(second.is_empty());
+        assert_eq!(applied_count(&mut conn).unwrap(), first.len());
+    }
+}

@@ -1,0 +1,213 @@
+//! The one error type at the web edge. Modules have their own error enums; they become an
+//! `AppError` here, which picks the HTTP status and the words the user sees. The response body
+//! is finished by `web::request::request_context`, which knows whether the caller wants an
+//! HTML page or JSON and adds the request id. Internal causes are logged, never shown.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::db::DbError;
+use crate::repo::tokens::SetupLinkError;
+use crate::repo::users::UserError;
+
+#[derive(thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Forbidden(String),
+    /// A state-changing request without a valid anti-forgery token.
+    #[error("{0}")]
+    Csrf(String),
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("Send an API token in the Authorization header as `Bearer <token>`. Create one on your account page or with `reclaim token create`.")]
+    ApiUnauthorized,
+    /// Input that does not satisfy a rule; `field` names the form field or JSON member.
+    #[error("{message}")]
+    Invalid {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_secs: u64 },
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("Something went wrong on our side. It has been logged; please try again, and quote the request id if you contact support.")]
+    Unexpected(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        AppError::NotFound(format!(
+            "No such {what}, or you do not have access to it."
+        ))
+    }
+
+    /// A stable, machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "not_found",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Csrf(_) => "csrf_failed",
+            AppError::Unauthorized | AppError::ApiUnauthorized => "unauthorized",
+            AppError::Invalid { .. } => "invalid",
+            AppError::Conflict(_) => "conflict",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Gone(_) => "gone",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Unexpected(_) => "internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A short title for the error page.
+    pub fn title(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "Not found",
+            AppError::Forbidden(_) => "Not allowed",
+            AppError::Csrf(_) => "Form expired",
+            AppError::Unauthorized | AppError::ApiUnauthorized => "Sign-in required",
+            AppError::Invalid { .. } | AppError::BadRequest(_) => "Please check the input",
+            AppError::Conflict(_) => "Conflict",
+            AppError::TooManyRequests { .. } => "Too many attempts",
+            AppError::Gone(_) => "Link no longer valid",
+            AppError::Unavailable(_) => "Temporarily unavailable",
+            AppError::Unexpected(_) => "Something went wrong",
+        }
+    }
+}
+
+/// Logs carry the whole chain of causes (zero2prod's `error_chain_fmt`).
+impl std::fmt::Debug for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{self}")?;
+        let mut current = std::error::Error::source(self);
+        while let Some(cause) = current {
+            writeln!(f, "Caused by:\n\t{cause}")?;
+            current = cause.source();
+        }
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+pub struct ErrorBody<'a> {
+    pub error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+pub struct ErrorDetail<'a> {
+    pub code: &'a str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<&'a str>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
+            AppError::Unauthorized | AppError::ApiUnauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = self.to_string();
+        let mut response = HttpResponse::build(self.status_code());
+        if let AppError::TooManyRequests { retry_after_secs, .. } = self {
+            response.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        if matches!(self, AppError::ApiUnauthorized) {
+            response.insert_header(("WWW-Authenticate", "Bearer realm=\"reclaim\""));
+        }
+        response.json(ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: &message,
+                field: self.field(),
+                request_id: None,
+            },
+        })
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::NotFound("The record was not found.".to_owned()),
+            DbError::Conflict(message) => AppError::Conflict(message),
+            DbError::Busy => {
+                AppError::Unavailable("The database is busy; try again in a moment.".to_owned())
+            }
+            DbError::Pool(_) => AppError::Unavailable(
+                "The database cannot be reached right now; try again shortly.".to_owned(),
+            ),
+            other => AppError::Unexpected(other.into()),
+        }
+    }
+}
+
+impl From<UserError> for AppError {
+    fn from(e: UserError) -> Self {
+        match e {
+            UserError::EmailTaken(_) => AppError::invalid("email", e.to_string()),
+            UserError::ClientRequired | UserError::ClientNotAllowed | UserError::UnknownClient => {
+                AppError::invalid("client_id", e.to_string())
+            }
+            UserError::LastAdmin => AppError::Conflict(e.to_string()),
+            UserError::AlreadySetUp => AppError::Gone(e.to_string()),
+            UserError::Db(db) => db.into(),
+        }
+    }
+}
+
+impl From<SetupLinkError> for AppError {
+    fn from(e: SetupLinkError) -> Self {
+        match e {
+            SetupLinkError::Invalid => AppError::NotFound(e.to_string()),
+            SetupLinkError::Used | SetupLinkError::Expired | SetupLinkError::AlreadySetUp => {
+                AppError::Gone(e.to_string())
+            }
+            SetupLinkError::User(user) => user.into(),
+            SetupLinkError::Db(db) => db.into(),
+        }
+    }
+}
+
+impl From<crate::auth::password::PasswordError> for AppError {
+    fn from(e: crate::auth::password::PasswordError) -> Self {
+        AppError::Unexpected(e.into())
+    }
+}

@@ -1,0 +1,21 @@
+//! reclaim: case management for law firms that recover domain names for their clients.
+//!
+//! Pure domain logic lives in [`domain`] (no I/O); [`repo`] reads and writes records through
+//! [`db`]; [`web`] serves pages and the JSON API; [`startup`] wires it together for the binary
+//! ([`cli`]) and the tests.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod repo;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+pub use startup::Application;
+pub use state::AppState;

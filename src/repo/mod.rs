@@ -1,0 +1,11 @@
+//! Reading and writing records. Functions are synchronous and take a connection; request
+//! handlers call them through `DbPool::run`. A function that changes something writes its audit
+//! event in the same transaction, so the audit log cannot miss a change.
+
+pub mod audit;
+pub mod clients;
+pub mod login_attempts;
+pub mod tokens;
+pub mod users;
+
+pub use audit::Actor;

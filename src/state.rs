@@ -1,0 +1,18 @@
+//! What every request handler, job and command shares. Cheap to clone.
+
+use std::sync::Arc;
+
+use crate::auth::keys::Keys;
+use crate::auth::throttle::ThrottlePolicy;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::DbPool;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DbPool,
+    pub settings: Arc<Settings>,
+    pub keys: Arc<Keys>,
+    pub clock: Arc<dyn Clock>,
+    pub throttle: ThrottlePolicy,
+}

@@ -1,0 +1,84 @@
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::api::ApiUser;
+use crate::db::DbError;
+use crate::domain::client::NewClient;
+use crate::error::AppError;
+use crate::repo::clients::{self, Client};
+use crate::state::AppState;
+use crate::web::pages::clients::visible_client;
+use crate::web::request::RequestMeta;
+use crate::web::actor;
+
+#[derive(Serialize)]
+pub struct ClientJson {
+    id: String,
+    name: String,
+    email: String,
+    created_at: String,
+}
+
+impl From<&Client> for ClientJson {
+    fn from(c: &Client) -> Self {
+        Self {
+            id: c.id.to_string(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            created_at: c.created_at.and_utc().to_rfc3339(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewClientJson {
+    name: String,
+    email: String,
+}
+
+#[post("/clients")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    body: web::Json<NewClientJson>,
+) -> Result<HttpResponse, AppError> {
+    user.require_lawyer_or_admin()?;
+    let new = NewClient::parse(&body.name, &body.email)
+        .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
+    let actor = actor(&user, &meta, state.clock.now());
+    let client = state
+        .db
+        .run(move |c| clients::create(c, &actor, &new))
+        .await
+        .map_err(|e| match e {
+            DbError::Conflict(message) => AppError::Invalid {
+                field: Some("name".to_owned()),
+                message,
+            },
+            other => other.into(),
+        })?;
+    Ok(HttpResponse::Created().json(ClientJson::from(&client)))
+}
+
+/// Staff get every client; a portal user gets their own.
+#[get("/clients")]
+pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
+    let all = state.db.run(clients::list).await?;
+    let visible: Vec<ClientJson> = all
+        .iter()
+        .filter(|c| user.may_see_client(&c.id))
+        .map(ClientJson::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(visible))
+}
+
+#[get("/clients/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let client = visible_client(&state, &user, &id).await?;
+    Ok(HttpResponse::Ok().json(ClientJson::from(&client)))
+}

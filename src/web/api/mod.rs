@@ -1,0 +1,28 @@
+//! The JSON API, `/api/v1`, authenticated by bearer tokens. Every endpoint is described in
+//! `openapi.json` (served at `/api/v1/openapi.json`); a test checks that the two agree.
+
+pub mod clients;
+pub mod me;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .service(openapi)
+            .service(me::me)
+            .service(clients::create)
+            .service(clients::list)
+            .service(clients::show),
+    );
+}
+
+#[get("/openapi.json")]
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/json"))
+        .body(OPENAPI)
+}

@@ -1,0 +1,212 @@
+//! HTTP: server-rendered pages for people, a JSON API under `/api/v1` for systems.
+
+pub mod api;
+pub mod assets;
+pub mod health;
+pub mod pages;
+pub mod request;
+pub mod security;
+
+use std::collections::BTreeMap;
+
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use crate::auth::Principal;
+use crate::auth::session::{CurrentUser, Flash, csrf_token, take_flash};
+use crate::error::AppError;
+use crate::repo::Actor;
+
+/// Routes, in one place.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(1024 * 1024)
+            .error_handler(|err, _| {
+                AppError::BadRequest(format!(
+                    "The request body is not valid JSON for this endpoint: {err}"
+                ))
+                .into()
+            }),
+    )
+    .app_data(web::FormConfig::default().limit(8 * 1024 * 1024).error_handler(|err, _| {
+        AppError::BadRequest(format!("The form could not be read: {err}")).into()
+    }))
+    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+        AppError::BadRequest(format!("The address has an invalid query: {err}")).into()
+    }))
+    .app_data(web::PathConfig::default().error_handler(|_, _| {
+        AppError::NotFound("There is no page at this address.".to_owned()).into()
+    }))
+    .service(health::healthz)
+    .service(assets::stylesheet)
+    .configure(api::configure)
+    .configure(pages::configure)
+    .default_service(web::to(|| async {
+        Err::<HttpResponse, _>(AppError::NotFound(
+            "There is no page at this address. Check the link, or go back to the dashboard."
+                .to_owned(),
+        ))
+    }));
+}
+
+/// What every page's frame needs: title, who is signed in, the CSRF token for its forms, the
+/// highlighted navigation entry and a one-time message.
+pub struct Layout {
+    pub title: String,
+    pub user: Option<Principal>,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub flash: Option<Flash>,
+    pub version: &'static str,
+}
+
+impl Layout {
+    pub fn for_user(user: &CurrentUser, title: impl Into<String>, nav: &'static str) -> Self {
+        Self {
+            title: title.into(),
+            user: Some(user.principal.clone()),
+            csrf: csrf_token(&user.session),
+            nav,
+            flash: take_flash(&user.session),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    /// A page for someone who is not signed in (sign-in, setup).
+    pub fn anonymous(session: &Session, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            user: None,
+            csrf: csrf_token(session),
+            nav: "",
+            flash: take_flash(session),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    /// A page with no forms and no session (error pages).
+    pub fn bare(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            user: None,
+            csrf: String::new(),
+            nav: "",
+            flash: None,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Messages per form field, shown next to the field when a form is sent back.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors(BTreeMap<String, String>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &str, message: impl std::fmt::Display) {
+        self.0.entry(field.to_owned()).or_insert_with(|| message.to_string());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Takes a field error from an `AppError::Invalid`; other errors pass through.
+    pub fn absorb(&mut self, error: AppError) -> Result<(), AppError> {
+        match error {
+            AppError::Invalid {
+                field: Some(field),
+                message,
+            } => {
+                self.add(&field, message);
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+}
+
+pub fn render(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render_status(StatusCode::OK, page)
+}
+
+/// A page with another status, e.g. 422 for a form sent back with errors.
+pub fn render_status(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("template failed: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// Redirect after a form was handled (POST/redirect/GET).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The audit actor for a signed-in user's request (page or API).
+pub fn actor(user: &Principal, meta: &request::RequestMeta, at: chrono::DateTime<chrono::Utc>) -> Actor {
+    Actor {
+        user_id: Some(user.id.clone()),
+        label: user.email.clone(),
+        ip: Some(meta.ip.clone()),
+        request_id: Some(meta.request_id.clone()),
+        at,
+    }
+}
+
+/// A stored UTC time as people read it.
+pub fn show_time(t: &NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn show_optional_time(t: &Option<NaiveDateTime>) -> String {
+    t.as_ref().map_or_else(|| "never".to_owned(), show_time)
+}
+
+/// A local link to go to after sign-in; anything else (another site, `//host`) becomes `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        let cases = [
+            (Some("/clients/1"), "/clients/1"),
+            (Some("/admin/audit?page=2"), "/admin/audit?page=2"),
+            (Some("//evil.example/"), "/"),
+            (Some("/\\evil.example"), "/"),
+            (Some("https://evil.example/"), "/"),
+            (Some("/x\r\nSet-Cookie: a=b"), "/"),
+            (Some(""), "/"),
+            (None, "/"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(safe_next(input), expected, "{input:?}");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Pages for people, rendered on the server from `templates/`.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod dashboard;
+pub mod setup;
+pub mod users;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(dashboard::dashboard)
+        .service(auth::login_form)
+        .service(auth::login)
+        .service(auth::logout)
+        .service(setup::setup_form)
+        .service(setup::setup)
+        .service(account::account)
+        .service(account::change_password)
+        .service(account::create_token)
+        .service(account::revoke_token)
+        .service(account::sign_out_everywhere)
+        .service(users::list)
+        .service(users::new_form)
+        .service(users::create)
+        .service(users::edit_form)
+        .service(users::update)
+        .service(users::reset_password)
+        .service(users::sign_out_user)
+        .service(audit::audit_log)
+        .service(clients::list)
+        .service(clients::new_form)
+        .service(clients::create)
+        .service(clients::show);
+}
