@@ -102,7 +102,7 @@ fn settings_help() -> String {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::telemetry::init("info", std::io::stderr);
+    crate::telemetry::init("info", std::io::stderr, std::io::stderr().is_terminal());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

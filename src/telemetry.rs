@@ -5,7 +5,7 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
 /// Installs the global subscriber once; later calls do nothing (tests call it per test).
-pub fn init<W>(default_filter: &str, writer: W)
+pub fn init<W>(default_filter: &str, writer: W, ansi: bool)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
@@ -18,5 +18,6 @@ where
         .with_env_filter(filter)
         .with_writer(writer)
         .with_target(false)
+        .with_ansi(ansi)
         .try_init();
 }

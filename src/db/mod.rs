@@ -365,21 +365,27 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<DbError>,
 {
+    type Manager = <DbConn as Connection>::TransactionManager;
+    let nested = matches!(
+        Manager::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(Some(_))
+    );
+    // Inside a transaction already: a savepoint, so that the inner work can fail alone.
     let begun = match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
-        #[cfg(feature = "postgres")]
-        DbConn::Postgresql(_) => <DbConn as Connection>::TransactionManager::begin_transaction(conn),
+        DbConn::Sqlite(c) if !nested => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+        _ => Manager::begin_transaction(conn),
     };
     begun.map_err(|e| E::from(DbError::from(e)))?;
     match f(conn) {
         Ok(value) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)
+            Manager::commit_transaction(conn)
                 .map_err(|e| E::from(DbError::from(e)))?;
             Ok(value)
         }
         Err(e) => {
-            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
-            {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
                 tracing::error!(error = %rollback, "rollback failed");
             }
             Err(e)
@@ -479,6 +485,17 @@ mod tests {
             Err(DbError::Conflict("stop".into()))
         });
         assert!(failed.is_err());
+        // Nested: the inner part rolls back to its savepoint, the outer part commits.
+        write_tx::<_, DbError, _>(&mut conn, |c| {
+            diesel::sql_query("INSERT INTO t VALUES (3)").execute(c)?;
+            let inner = write_tx::<(), DbError, _>(c, |c| {
+                diesel::sql_query("INSERT INTO t VALUES (4)").execute(c)?;
+                Err(DbError::Conflict("inner".into()))
+            });
+            assert!(inner.is_err());
+            Ok(())
+        })
+        .unwrap();
         #[derive(diesel::QueryableByName)]
         struct Count {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -487,6 +504,6 @@ mod tests {
         let count: Count = diesel::sql_query("SELECT count(*) AS n FROM t")
             .get_result(&mut conn)
             .unwrap();
-        assert_eq!(count.n, 1);
+        assert_eq!(count.n, 2);
     }
 }

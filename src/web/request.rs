@@ -62,15 +62,20 @@ pub async fn request_context(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let id = RequestId::new();
     req.extensions_mut().insert(id.clone());
-    let http_req = req.request().clone();
     let method = req.method().clone();
     let path = req.path().to_owned();
     let span = tracing::info_span!("request", id = %id.0);
     let started = Instant::now();
 
+    // Inner middleware answers errors as responses (`ServiceRequest::error_response`); an
+    // `Err` here comes from actix itself, which turns it into a response further out. No clone
+    // of the request may be held across this call: routing needs it unshared.
     let mut res = match next.call(req).instrument(span.clone()).await {
         Ok(res) => res.map_into_boxed_body(),
-        Err(err) => ServiceResponse::from_err(err, http_req),
+        Err(err) => {
+            span.in_scope(|| tracing::error!(%method, %path, error = %err, "request failed in middleware"));
+            return Err(err);
+        }
     };
     if res.response().error().is_some() {
         res = span.in_scope(|| finish_error(res, &id));
@@ -108,7 +113,10 @@ fn finish_error(res: ServiceResponse<BoxBody>, id: &RequestId) -> ServiceRespons
         None => describe_framework_error(status, &err.to_string()),
     };
     if status.is_server_error() {
-        tracing::error!(error = ?err, "request failed");
+        match app_error {
+            Some(app_error) => tracing::error!(error = ?app_error, "request failed"),
+            None => tracing::error!(error = ?err, "request failed"),
+        }
     } else {
         tracing::debug!(error = %err, "request refused");
     }

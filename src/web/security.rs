@@ -58,9 +58,12 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
 }
 
-fn refuse(message: &str) -> actix_web::Error {
-    AppError::Csrf(message.to_owned()).into()
+fn refuse(req: ServiceRequest, message: &str) -> ServiceResponse<BoxBody> {
+    req.error_response(AppError::Csrf(message.to_owned()))
 }
+
+const CROSS_SITE: &str =
+    "This form was sent from another web site and was refused. Open reclaim directly and try again.";
 
 pub async fn csrf_guard(
     mut req: ServiceRequest,
@@ -75,16 +78,12 @@ pub async fn csrf_guard(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|site| site == "cross-site")
     {
-        return Err(refuse(
-            "This form was sent from another web site and was refused. Open reclaim directly and try again.",
-        ));
+        return Ok(refuse(req, CROSS_SITE));
     }
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        if !origin_allowed(&req, origin) {
-            return Err(refuse(
-                "This form was sent from another web site and was refused. Open reclaim directly and try again.",
-            ));
-        }
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok())
+        && !origin_allowed(&req, origin)
+    {
+        return Ok(refuse(req, CROSS_SITE));
     }
     let expected: Option<String> = req.get_session().get(CSRF_KEY).unwrap_or(None);
     let given = match req
@@ -95,7 +94,10 @@ pub async fn csrf_guard(
     {
         Some(token) => Some(token),
         None => {
-            let body = read_body(&mut req).await?;
+            let body = match read_body(&mut req).await {
+                Ok(body) => body,
+                Err(e) => return Ok(req.error_response(e)),
+            };
             let token = token_in_body(&req, &body);
             req.set_payload(body.into());
             token
@@ -105,13 +107,16 @@ pub async fn csrf_guard(
         (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
             next.call(req).await.map(ServiceResponse::map_into_boxed_body)
         }
-        (None, _) => Err(refuse(
+        (None, _) => Ok(refuse(
+            req,
             "Your session has expired, so this form could not be checked. Reload the page and send it again.",
         )),
-        (Some(_), None) => Err(refuse(
+        (Some(_), None) => Ok(refuse(
+            req,
             "This form is missing its security token. Reload the page and send it again.",
         )),
-        (Some(_), Some(_)) => Err(refuse(
+        (Some(_), Some(_)) => Ok(refuse(
+            req,
             "This form's security token does not match your session (it may come from an older page). Reload the page and send it again.",
         )),
     }
@@ -128,17 +133,16 @@ fn origin_allowed(req: &ServiceRequest, origin: &str) -> bool {
     origin == format!("{}://{}", info.scheme(), info.host())
 }
 
-async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, actix_web::Error> {
+async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
+        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
         if body.len() + chunk.len() > MAX_FORM_BYTES {
             return Err(AppError::BadRequest(format!(
                 "The form is larger than {} MB.",
                 MAX_FORM_BYTES / 1024 / 1024
-            ))
-            .into());
+            )));
         }
         body.extend_from_slice(&chunk);
     }
