@@ -114,7 +114,10 @@ pub fn main() -> ExitCode {
 
 /// The error and its causes on one line: `context: cause: cause`.
 fn one_line(e: &anyhow::Error) -> String {
-    e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
+    e.chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -135,7 +138,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if applied.is_empty() {
                 println!("The database is up to date.");
             } else {
-                println!("Applied {} migration(s): {}", applied.len(), applied.join(", "));
+                println!(
+                    "Applied {} migration(s): {}",
+                    applied.len(),
+                    applied.join(", ")
+                );
             }
             Ok(())
         }
@@ -144,8 +151,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             name,
             role,
             client,
-        }) => user_add(settings, clock, &email, &name, role.into(), client.as_deref()),
-        Command::Token(TokenCommand::Create { user, name }) => token_create(settings, clock, &user, &name),
+        }) => user_add(
+            settings,
+            clock,
+            &email,
+            &name,
+            role.into(),
+            client.as_deref(),
+        ),
+        Command::Token(TokenCommand::Create { user, name }) => {
+            token_create(settings, clock, &user, &name)
+        }
     }
 }
 
@@ -167,7 +183,9 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     } else {
         println!("reclaim is running at {}", public_url.as_str());
     }
-    app.run_until_stopped().await.context("the web server stopped")
+    app.run_until_stopped()
+        .await
+        .context("the web server stopped")
 }
 
 fn user_add(
@@ -202,7 +220,12 @@ fn user_add(
             password_hash,
         },
     )?;
-    println!("Created {} ({}) as {}.", user.name, user.email, user.role.label());
+    println!(
+        "Created {} ({}) as {}.",
+        user.name,
+        user.email,
+        user.role.label()
+    );
     Ok(())
 }
 
@@ -218,7 +241,9 @@ fn find_client(conn: &mut crate::db::DbConn, given: &str) -> anyhow::Result<Clie
         .collect();
     match matches.as_slice() {
         [one] => Ok(one.id.clone()),
-        _ => bail!("no client has the id or name '{given}'; create the client first (in the web interface or with POST /api/v1/clients)"),
+        _ => bail!(
+            "no client has the id or name '{given}'; create the client first (in the web interface or with POST /api/v1/clients)"
+        ),
     }
 }
 
@@ -227,7 +252,9 @@ fn read_new_password(email: &EmailAddress) -> anyhow::Result<NewPassword> {
         return NewPassword::parse(&given, email).map_err(|e| anyhow!("RECLAIM_PASSWORD: {e}"));
     }
     if !std::io::stdin().is_terminal() {
-        bail!("no password given: set RECLAIM_PASSWORD, or run the command in a terminal to be asked for one");
+        bail!(
+            "no password given: set RECLAIM_PASSWORD, or run the command in a terminal to be asked for one"
+        );
     }
     let first = rpassword::prompt_password(format!("Password for {email}: "))?;
     let second = rpassword::prompt_password("The same password again: ")?;
@@ -241,13 +268,20 @@ fn cli_actor() -> String {
     }
 }
 
-fn token_create(settings: Settings, clock: Arc<dyn Clock>, user: &str, name: &str) -> anyhow::Result<()> {
+fn token_create(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    user: &str,
+    name: &str,
+) -> anyhow::Result<()> {
     let email = EmailAddress::parse(user).map_err(|e| anyhow!("--user: {e}"))?;
-    let name = crate::domain::user::parse_one_line_name(name, 100).map_err(|e| anyhow!("--name: {e}"))?;
+    let name =
+        crate::domain::user::parse_one_line_name(name, 100).map_err(|e| anyhow!("--name: {e}"))?;
     let (state, _) = startup::prepare(settings, clock)?;
     let mut conn = state.db.get()?;
-    let owner = users::find_by_email(&mut conn, &email)?
-        .ok_or_else(|| anyhow!("no user has the e-mail address {email}; create one with `reclaim user add`"))?;
+    let owner = users::find_by_email(&mut conn, &email)?.ok_or_else(|| {
+        anyhow!("no user has the e-mail address {email}; create one with `reclaim user add`")
+    })?;
     if !owner.active {
         bail!("the account {email} is deactivated; reactivate it first");
     }

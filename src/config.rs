@@ -16,16 +16,48 @@ pub const CONFIG_FILE_NAME: &str = "reclaim.toml";
 
 /// Every setting, by its environment variable and its key in `reclaim.toml`.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
-    ("RECLAIM_DATABASE_URL", "database_url", "sqlite://PATH or postgres://…"),
-    ("RECLAIM_BIND", "bind", "listen address, e.g. 127.0.0.1:8080"),
-    ("RECLAIM_PUBLIC_URL", "public_url", "base of links in emails and feeds"),
-    ("RECLAIM_SECRET_KEY", "secret_key", "at least 32 characters; generated once in var/ when unset"),
-    ("RECLAIM_SMTP_URL", "smtp_url", "e.g. smtp://127.0.0.1:2525; unset writes .eml files under var/mail/"),
-    ("RECLAIM_RDAP_BOOTSTRAP", "rdap_bootstrap", "path of an IANA dns.json to use instead of the built-in copy"),
+    (
+        "RECLAIM_DATABASE_URL",
+        "database_url",
+        "sqlite://PATH or postgres://…",
+    ),
+    (
+        "RECLAIM_BIND",
+        "bind",
+        "listen address, e.g. 127.0.0.1:8080",
+    ),
+    (
+        "RECLAIM_PUBLIC_URL",
+        "public_url",
+        "base of links in emails and feeds",
+    ),
+    (
+        "RECLAIM_SECRET_KEY",
+        "secret_key",
+        "at least 32 characters; generated once in var/ when unset",
+    ),
+    (
+        "RECLAIM_SMTP_URL",
+        "smtp_url",
+        "e.g. smtp://127.0.0.1:2525; unset writes .eml files under var/mail/",
+    ),
+    (
+        "RECLAIM_RDAP_BOOTSTRAP",
+        "rdap_bootstrap",
+        "path of an IANA dns.json to use instead of the built-in copy",
+    ),
     ("RECLAIM_RDAP_OVERRIDE", "rdap_override", "tld=URL,tld=URL"),
-    ("RECLAIM_WHOIS_OVERRIDE", "whois_override", "tld=host:port,…"),
+    (
+        "RECLAIM_WHOIS_OVERRIDE",
+        "whois_override",
+        "tld=host:port,…",
+    ),
     ("RECLAIM_JOBS", "jobs", "on or off"),
-    ("RECLAIM_VAR_DIR", "var_dir", "directory for the secret key, mail files and the default database"),
+    (
+        "RECLAIM_VAR_DIR",
+        "var_dir",
+        "directory for the secret key, mail files and the default database",
+    ),
 ];
 
 /// The process-wide configuration, already checked.
@@ -50,7 +82,10 @@ impl fmt::Debug for Settings {
             .field("bind", &self.bind)
             .field("public_url", &self.public_url.as_str())
             .field("secret_key", &self.secret_key)
-            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url_password))
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_deref().map(redact_url_password),
+            )
             .field("rdap_bootstrap", &self.rdap_bootstrap)
             .field("rdap_override", &self.rdap_override)
             .field("whois_override", &self.whois_override)
@@ -64,8 +99,11 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             database_url: DEFAULT_DATABASE_URL.to_owned(),
-            bind: DEFAULT_BIND.parse().expect("the default bind address is valid"),
-            public_url: PublicUrl::parse(DEFAULT_PUBLIC_URL).expect("the default public URL is valid"),
+            bind: DEFAULT_BIND
+                .parse()
+                .expect("the default bind address is valid"),
+            public_url: PublicUrl::parse(DEFAULT_PUBLIC_URL)
+                .expect("the default public URL is valid"),
             secret_key: None,
             smtp_url: None,
             rdap_bootstrap: None,
@@ -160,7 +198,11 @@ pub enum ConfigError {
 }
 
 fn known_keys() -> String {
-    SETTINGS.iter().map(|(_, key, _)| *key).collect::<Vec<_>>().join(", ")
+    SETTINGS
+        .iter()
+        .map(|(_, key, _)| *key)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The keys of `reclaim.toml`; an unknown key is an error, so a typo is not silently ignored.
@@ -206,14 +248,21 @@ impl Settings {
             }
         };
         let file = match env("RECLAIM_CONFIG") {
-            Err(()) => return Err(ConfigError::NotUnicode { name: "RECLAIM_CONFIG" }),
+            Err(()) => {
+                return Err(ConfigError::NotUnicode {
+                    name: "RECLAIM_CONFIG",
+                });
+            }
             Ok(Some(path)) => Some(PathBuf::from(path)),
             Ok(None) => Some(PathBuf::from(CONFIG_FILE_NAME)).filter(|p| p.exists()),
         };
         let file = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| ConfigError::ReadFile { path: path.clone(), source })?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| ConfigError::ReadFile {
+                        path: path.clone(),
+                        source,
+                    })?;
                 Some((path, text))
             }
             None => None,
@@ -237,15 +286,17 @@ impl Settings {
         env_names: &[String],
     ) -> Result<Loaded, ConfigError> {
         let file_settings = match file {
-            Some((path, text)) => toml::from_str::<FileSettings>(text).map_err(|e| {
-                ConfigError::ParseFile {
+            Some((path, text)) => {
+                toml::from_str::<FileSettings>(text).map_err(|e| ConfigError::ParseFile {
                     path: path.to_owned(),
                     message: e.message().to_owned(),
-                }
-            })?,
+                })?
+            }
             None => FileSettings::default(),
         };
-        let get = |name: &'static str, from_file: Option<String>| -> Result<Option<String>, ConfigError> {
+        let get = |name: &'static str,
+                   from_file: Option<String>|
+         -> Result<Option<String>, ConfigError> {
             match env(name) {
                 Err(()) => Err(ConfigError::NotUnicode { name }),
                 Ok(Some(v)) => Ok(Some(v)),
@@ -265,10 +316,11 @@ impl Settings {
             })?;
         }
         if let Some(url) = non_empty(get("RECLAIM_PUBLIC_URL", file_settings.public_url)?) {
-            settings.public_url = PublicUrl::parse(&url).map_err(|message| ConfigError::Invalid {
-                name: "RECLAIM_PUBLIC_URL",
-                message,
-            })?;
+            settings.public_url =
+                PublicUrl::parse(&url).map_err(|message| ConfigError::Invalid {
+                    name: "RECLAIM_PUBLIC_URL",
+                    message,
+                })?;
         }
         if let Some(key) = non_empty(get("RECLAIM_SECRET_KEY", file_settings.secret_key)?) {
             if key.trim().chars().count() < 32 {
@@ -294,8 +346,10 @@ impl Settings {
             });
         }
         settings.rdap_bootstrap =
-            non_empty(get("RECLAIM_RDAP_BOOTSTRAP", file_settings.rdap_bootstrap)?).map(PathBuf::from);
-        settings.rdap_override = non_empty(get("RECLAIM_RDAP_OVERRIDE", file_settings.rdap_override)?);
+            non_empty(get("RECLAIM_RDAP_BOOTSTRAP", file_settings.rdap_bootstrap)?)
+                .map(PathBuf::from);
+        settings.rdap_override =
+            non_empty(get("RECLAIM_RDAP_OVERRIDE", file_settings.rdap_override)?);
         settings.whois_override =
             non_empty(get("RECLAIM_WHOIS_OVERRIDE", file_settings.whois_override)?);
         let jobs_from_file = file_settings.jobs.map(|j| match j {
@@ -322,12 +376,19 @@ impl Settings {
         let mut warnings = Vec::new();
         for name in env_names {
             let known = SETTINGS.iter().any(|(n, _, _)| n == name)
-                || matches!(name.as_str(), "RECLAIM_CONFIG" | "RECLAIM_PASSWORD" | "RECLAIM_LOG");
+                || matches!(
+                    name.as_str(),
+                    "RECLAIM_CONFIG" | "RECLAIM_PASSWORD" | "RECLAIM_LOG"
+                );
             if !known {
                 warnings.push(format!(
                     "the environment variable {name} is not a reclaim setting and is ignored \
                      (known: {})",
-                    SETTINGS.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ")
+                    SETTINGS
+                        .iter()
+                        .map(|(n, _, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
@@ -365,13 +426,22 @@ mod tests {
     use super::*;
 
     fn load(file: Option<&str>, env: &[(&str, &str)]) -> Result<Loaded, ConfigError> {
-        let env_map: Vec<(String, String)> =
-            env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env_map: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let names: Vec<String> = env_map.iter().map(|(k, _)| k.clone()).collect();
         let lookup = move |name: &str| -> Result<Option<String>, ()> {
-            Ok(env_map.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            Ok(env_map
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()))
         };
-        Settings::from_sources(file.map(|t| (Path::new("reclaim.toml"), t)), &lookup, &names)
+        Settings::from_sources(
+            file.map(|t| (Path::new("reclaim.toml"), t)),
+            &lookup,
+            &names,
+        )
     }
 
     #[test]
@@ -388,10 +458,14 @@ mod tests {
 
     #[test]
     fn environment_wins_over_file_and_file_over_defaults() {
-        let file = "database_url = \"sqlite://from-file.db\"\nbind = \"0.0.0.0:9000\"\njobs = false\n";
-        let s = load(Some(file), &[("RECLAIM_DATABASE_URL", "sqlite://from-env.db")])
-            .unwrap()
-            .settings;
+        let file =
+            "database_url = \"sqlite://from-file.db\"\nbind = \"0.0.0.0:9000\"\njobs = false\n";
+        let s = load(
+            Some(file),
+            &[("RECLAIM_DATABASE_URL", "sqlite://from-env.db")],
+        )
+        .unwrap()
+        .settings;
         assert_eq!(s.database_url, "sqlite://from-env.db");
         assert_eq!(s.bind.to_string(), "0.0.0.0:9000");
         assert!(!s.jobs);
@@ -401,7 +475,10 @@ mod tests {
     fn mistakes_are_reported_with_the_setting_name() {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[("RECLAIM_BIND", "localhost")], "RECLAIM_BIND"),
-            (&[("RECLAIM_PUBLIC_URL", "example.org")], "RECLAIM_PUBLIC_URL"),
+            (
+                &[("RECLAIM_PUBLIC_URL", "example.org")],
+                "RECLAIM_PUBLIC_URL",
+            ),
             (&[("RECLAIM_SECRET_KEY", "short")], "at least 32 characters"),
             (&[("RECLAIM_JOBS", "sometimes")], "must be on or off"),
             (&[("RECLAIM_SMTP_URL", "http://mail")], "smtp://"),
@@ -414,7 +491,9 @@ mod tests {
 
     #[test]
     fn an_unknown_key_in_the_file_is_an_error() {
-        let err = load(Some("databse_url = \"x\"\n"), &[]).unwrap_err().to_string();
+        let err = load(Some("databse_url = \"x\"\n"), &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("databse_url"), "{err}");
         assert!(err.contains("Known keys: database_url"), "{err}");
     }
@@ -441,7 +520,10 @@ mod tests {
             redact_url_password("postgres://app:s3cret@db:5432/reclaim"),
             "postgres://app:***@db:5432/reclaim"
         );
-        assert_eq!(redact_url_password("sqlite://var/reclaim.db"), "sqlite://var/reclaim.db");
+        assert_eq!(
+            redact_url_password("sqlite://var/reclaim.db"),
+            "sqlite://var/reclaim.db"
+        );
         let debug = format!(
             "{:?}",
             Settings {

@@ -22,7 +22,9 @@ pub enum AppError {
     Csrf(String),
     #[error("Please sign in to continue.")]
     Unauthorized,
-    #[error("Send an API token in the Authorization header as `Bearer <token>`. Create one on your account page or with `reclaim token create`.")]
+    #[error(
+        "Send an API token in the Authorization header as `Bearer <token>`. Create one on your account page or with `reclaim token create`."
+    )]
     ApiUnauthorized,
     /// Input that does not satisfy a rule; `field` names the form field or JSON member.
     #[error("{message}")]
@@ -35,12 +37,17 @@ pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{message}")]
-    TooManyRequests { message: String, retry_after_secs: u64 },
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("{0}")]
     Gone(String),
     #[error("{0}")]
     Unavailable(String),
-    #[error("Something went wrong on our side. It has been logged; please try again, and quote the request id if you contact support.")]
+    #[error(
+        "Something went wrong on our side. It has been logged; please try again, and quote the request id if you contact support."
+    )]
     Unexpected(#[source] anyhow::Error),
 }
 
@@ -53,9 +60,7 @@ impl AppError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        AppError::NotFound(format!(
-            "No such {what}, or you do not have access to it."
-        ))
+        AppError::NotFound(format!("No such {what}, or you do not have access to it."))
     }
 
     /// A stable, machine-readable code for API clients.
@@ -146,7 +151,10 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let message = self.to_string();
         let mut response = HttpResponse::build(self.status_code());
-        if let AppError::TooManyRequests { retry_after_secs, .. } = self {
+        if let AppError::TooManyRequests {
+            retry_after_secs, ..
+        } = self
+        {
             response.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
         if matches!(self, AppError::ApiUnauthorized) {

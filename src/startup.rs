@@ -27,7 +27,9 @@ use crate::web::{request, security};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("the var directory {path} cannot be used: {source}. Create it and make it writable by the user running reclaim, or set RECLAIM_VAR_DIR to a directory that is")]
+    #[error(
+        "the var directory {path} cannot be used: {source}. Create it and make it writable by the user running reclaim, or set RECLAIM_VAR_DIR to a directory that is"
+    )]
     VarDir {
         path: PathBuf,
         source: std::io::Error,
@@ -45,7 +47,9 @@ pub enum StartupError {
     Migration(#[from] MigrationError),
     #[error(transparent)]
     Keys(#[from] KeyError),
-    #[error("cannot listen on {addr}: {source}. Is another program using that port? Set RECLAIM_BIND to another address")]
+    #[error(
+        "cannot listen on {addr}: {source}. Is another program using that port? Set RECLAIM_BIND to another address"
+    )]
     Bind {
         addr: std::net::SocketAddr,
         source: std::io::Error,
@@ -91,7 +95,10 @@ pub fn open_database(settings: &Settings) -> Result<(DbPool, Vec<String>), Start
 }
 
 /// Everything but the web server: what the CLI commands need too.
-pub fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> Result<(AppState, Vec<String>), StartupError> {
+pub fn prepare(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+) -> Result<(AppState, Vec<String>), StartupError> {
     prepare_var_dir(&settings.var_dir)?;
     let keys = Keys::load_or_create(&settings)?;
     let (db, applied) = open_database(&settings)?;
@@ -119,7 +126,8 @@ impl Application {
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
         let bind = settings.bind;
         let (state, migrations_applied) = prepare(settings, clock)?;
-        let listener = TcpListener::bind(bind).map_err(|source| StartupError::Bind { addr: bind, source })?;
+        let listener =
+            TcpListener::bind(bind).map_err(|source| StartupError::Bind { addr: bind, source })?;
         let port = listener
             .local_addr()
             .map_err(|source| StartupError::Bind { addr: bind, source })?
@@ -136,7 +144,8 @@ impl Application {
             token.map(|t| state.settings.public_url.join(&format!("/setup/{t}")))
         };
 
-        let server = serve(listener, state.clone()).map_err(|source| StartupError::Bind { addr: bind, source })?;
+        let server = serve(listener, state.clone())
+            .map_err(|source| StartupError::Bind { addr: bind, source })?;
         Ok(Self {
             port,
             server,
@@ -174,14 +183,15 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let cookie_key = state.keys.cookie.clone();
     let settings = state.settings.clone();
     let server = HttpServer::new(move || {
-        let sessions = SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
-            .cookie_name(SESSION_COOKIE.to_owned())
-            .cookie_secure(settings.cookie_secure())
-            .cookie_http_only(true)
-            // Lax, not Strict: a link to a matter in an e-mail must open signed in.
-            .cookie_same_site(SameSite::Lax)
-            .cookie_content_security(CookieContentSecurity::Private)
-            .build();
+        let sessions =
+            SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
+                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_secure(settings.cookie_secure())
+                .cookie_http_only(true)
+                // Lax, not Strict: a link to a matter in an e-mail must open signed in.
+                .cookie_same_site(SameSite::Lax)
+                .cookie_content_security(CookieContentSecurity::Private)
+                .build();
         // The last `wrap` runs first: request id and error pages around everything, then
         // headers, then the session, then the CSRF check that reads it.
         App::new()

@@ -32,7 +32,9 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(API_TOKEN_PREFIX) && token.len() <= 128)
+    (scheme.eq_ignore_ascii_case("bearer")
+        && token.starts_with(API_TOKEN_PREFIX)
+        && token.len() <= 128)
         .then(|| token.to_owned())
 }
 
@@ -45,8 +47,9 @@ impl FromRequest for ApiUser {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let token = token.ok_or(AppError::ApiUnauthorized)?;
-            let state = state
-                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state missing")))?;
+            let state = state.ok_or_else(|| {
+                AppError::Unexpected(anyhow::anyhow!("application state missing"))
+            })?;
             let now = state.clock.now();
             let user = state
                 .db

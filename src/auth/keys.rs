@@ -33,12 +33,16 @@ pub enum KeyError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write the secret key file {path}: {source}; make the var directory writable or set RECLAIM_SECRET_KEY")]
+    #[error(
+        "cannot write the secret key file {path}: {source}; make the var directory writable or set RECLAIM_SECRET_KEY"
+    )]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the secret key file {0} is damaged (it must hold at least 64 hexadecimal characters); restore it from a backup, or delete it to make a new one, which signs everyone out and invalidates links already sent")]
+    #[error(
+        "the secret key file {0} is damaged (it must hold at least 64 hexadecimal characters); restore it from a backup, or delete it to make a new one, which signs everyone out and invalidates links already sent"
+    )]
     Damaged(PathBuf),
 }
 
@@ -56,7 +60,8 @@ impl Keys {
     }
 
     pub fn from_secret(secret: &[u8]) -> Self {
-        let cookie_material: Vec<u8> = [derive(secret, "cookie-1"), derive(secret, "cookie-2")].concat();
+        let cookie_material: Vec<u8> =
+            [derive(secret, "cookie-1"), derive(secret, "cookie-2")].concat();
         Self {
             cookie: actix_web::cookie::Key::from(&cookie_material),
             link_tokens: derive(secret, "link-tokens"),
@@ -130,8 +135,15 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(SECRET_FILE_NAME)).unwrap().permissions().mode();
-            assert_eq!(mode & 0o077, 0, "the key file must not be readable by others");
+            let mode = std::fs::metadata(dir.path().join(SECRET_FILE_NAME))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o077,
+                0,
+                "the key file must not be readable by others"
+            );
         }
     }
 

@@ -34,9 +34,8 @@ pub fn verify(password: &str, stored: &str) -> Result<bool, PasswordError> {
 /// Spends the same time as a real check when the account does not exist, so response times do
 /// not reveal which e-mail addresses have accounts.
 pub fn verify_against_dummy(password: &str) {
-    static DUMMY: LazyLock<String> = LazyLock::new(|| {
-        hash(&super::tokens::random_token()).unwrap_or_default()
-    });
+    static DUMMY: LazyLock<String> =
+        LazyLock::new(|| hash(&super::tokens::random_token()).unwrap_or_default());
     let _ = verify(password, &DUMMY);
 }
 
@@ -51,6 +50,9 @@ mod tests {
         assert!(verify("correct horse battery", &stored).unwrap());
         assert!(!verify("correct horse batterie", &stored).unwrap());
         assert_ne!(stored, hash("correct horse battery").unwrap(), "salted");
-        assert!(matches!(verify("x", "not a hash"), Err(PasswordError::DamagedHash)));
+        assert!(matches!(
+            verify("x", "not a hash"),
+            Err(PasswordError::DamagedHash)
+        ));
     }
 }

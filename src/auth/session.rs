@@ -39,7 +39,12 @@ pub fn csrf_token(session: &Session) -> String {
 }
 
 /// Starts a signed-in session with fresh contents (no session fixation).
-pub fn start(session: &Session, user_id: &UserId, session_version: i32, now: DateTime<Utc>) -> Result<(), AppError> {
+pub fn start(
+    session: &Session,
+    user_id: &UserId,
+    session_version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     session.renew();
     session.clear();
     let insert = |key: &str, value: serde_json::Value| {
@@ -112,7 +117,9 @@ impl FromRequest for CurrentUser {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .cloned()
-                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state missing")))?;
+                .ok_or_else(|| {
+                    AppError::Unexpected(anyhow::anyhow!("application state missing"))
+                })?;
             let user = load(&session, &state).await?;
             let Some(user) = user else {
                 return Err(AppError::Unauthorized);

@@ -64,9 +64,18 @@ impl ThrottlePolicy {
             lock(account, self.account_failures),
             lock(address, self.address_failures),
         ) {
-            (Some(a), Some(b)) if b > a => Decision::Locked { until: b, by: LockedBy::Address },
-            (Some(a), _) => Decision::Locked { until: a, by: LockedBy::Account },
-            (None, Some(b)) => Decision::Locked { until: b, by: LockedBy::Address },
+            (Some(a), Some(b)) if b > a => Decision::Locked {
+                until: b,
+                by: LockedBy::Address,
+            },
+            (Some(a), _) => Decision::Locked {
+                until: a,
+                by: LockedBy::Account,
+            },
+            (None, Some(b)) => Decision::Locked {
+                until: b,
+                by: LockedBy::Address,
+            },
             (None, None) => Decision::Allowed,
         }
     }
@@ -88,15 +97,45 @@ mod tests {
         let five: Vec<_> = (0..5).map(t).collect();
         let thirty: Vec<_> = (0..30).map(|i| t(i / 3)).collect();
         // (account failures, address failures, now, expected)
-        let cases: Vec<(&[DateTime<Utc>], &[DateTime<Utc>], DateTime<Utc>, Decision)> = vec![
+        type Case<'a> = (
+            &'a [DateTime<Utc>],
+            &'a [DateTime<Utc>],
+            DateTime<Utc>,
+            Decision,
+        );
+        let cases: Vec<Case> = vec![
             (&[], &[], t(0), Decision::Allowed),
             (&four, &four, t(5), Decision::Allowed),
             // fifth failure locks until the first one is 15 minutes old
-            (&five, &five, t(5), Decision::Locked { until: t(15), by: LockedBy::Account }),
-            (&five, &five, t(14), Decision::Locked { until: t(15), by: LockedBy::Account }),
+            (
+                &five,
+                &five,
+                t(5),
+                Decision::Locked {
+                    until: t(15),
+                    by: LockedBy::Account,
+                },
+            ),
+            (
+                &five,
+                &five,
+                t(14),
+                Decision::Locked {
+                    until: t(15),
+                    by: LockedBy::Account,
+                },
+            ),
             // the first failure has left the window: four remain
             (&five, &five, t(15), Decision::Allowed),
-            (&[], &thirty, t(10), Decision::Locked { until: t(15), by: LockedBy::Address }),
+            (
+                &[],
+                &thirty,
+                t(10),
+                Decision::Locked {
+                    until: t(15),
+                    by: LockedBy::Address,
+                },
+            ),
             // failures recorded in the future (clock skew between instances) do not count
             (&five, &[], t(-1), Decision::Allowed),
         ];

@@ -18,10 +18,12 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The form in which a token is stored and looked up.
@@ -41,7 +43,14 @@ pub fn new_api_token() -> String {
 
 /// The last characters of a token, shown in lists so that people can tell tokens apart.
 pub fn token_hint(token: &str) -> String {
-    let tail: String = token.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = token
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("…{tail}")
 }
 
@@ -100,7 +109,10 @@ mod tests {
     #[test]
     fn a_signed_token_verifies_only_unaltered_and_for_its_purpose() {
         let token = sign(&KEY, "setup", b"payload");
-        assert_eq!(verify(&KEY, "setup", &token).as_deref(), Some(&b"payload"[..]));
+        assert_eq!(
+            verify(&KEY, "setup", &token).as_deref(),
+            Some(&b"payload"[..])
+        );
         assert_eq!(verify(&KEY, "unsubscribe", &token), None, "other purpose");
         assert_eq!(verify(&[1; 32], "setup", &token), None, "other key");
 
@@ -110,8 +122,20 @@ mod tests {
         let altered = format!("{payload}.{}", String::from_utf8(altered).unwrap());
         assert_eq!(verify(&KEY, "setup", &altered), None, "altered mac");
         let other_payload = format!("{}.{mac}", URL_SAFE_NO_PAD.encode(b"payloae"));
-        assert_eq!(verify(&KEY, "setup", &other_payload), None, "altered payload");
-        for junk in ["", ".", "abc", "abc.", ".abc", "!!!.???", &token[..token.len() - 2]] {
+        assert_eq!(
+            verify(&KEY, "setup", &other_payload),
+            None,
+            "altered payload"
+        );
+        for junk in [
+            "",
+            ".",
+            "abc",
+            "abc.",
+            ".abc",
+            "!!!.???",
+            &token[..token.len() - 2],
+        ] {
             assert_eq!(verify(&KEY, "setup", junk), None, "{junk:?}");
         }
     }

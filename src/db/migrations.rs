@@ -15,7 +15,7 @@ pub const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres"
 /// Any number, as long as every reclaim instance uses the same one: two instances starting at
 /// once on one PostgreSQL database must not migrate it concurrently.
 #[cfg(feature = "postgres")]
-const PG_MIGRATION_LOCK: i64 = 0x7265_636c_6169_6d;
+const PG_MIGRATION_LOCK: i64 = 0x0072_6563_6c61_696d; // "reclaim" in ASCII
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
@@ -53,7 +53,8 @@ pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, MigrationError> {
                 .map(versions)
                 .map_err(|e| MigrationError::Apply(e.to_string()))?;
             let broken: Count =
-                diesel::sql_query("SELECT count(*) AS n FROM pragma_foreign_key_check").get_result(c)?;
+                diesel::sql_query("SELECT count(*) AS n FROM pragma_foreign_key_check")
+                    .get_result(c)?;
             c.batch_execute(SQLITE_CONNECTION_PRAGMAS)?;
             if broken.n > 0 {
                 return Err(MigrationError::ForeignKeys(broken.n));

@@ -58,32 +58,50 @@ impl DbConn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     /// `sqlite://PATH`: the file (and its directory) are created when missing.
-    Sqlite { path: PathBuf },
+    Sqlite {
+        path: PathBuf,
+    },
     /// A bare path: accepted only for a file that already exists, so a typo cannot create an
     /// empty database.
-    SqliteExisting { path: PathBuf },
+    SqliteExisting {
+        path: PathBuf,
+    },
     /// `sqlite://:memory:`, for tests of the storage layer.
     SqliteMemory,
-    Postgres { url: String },
+    Postgres {
+        url: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DatabaseUrlError {
-    #[error("RECLAIM_DATABASE_URL is empty; use sqlite://PATH (e.g. sqlite://var/reclaim.db) or postgres://USER:PASSWORD@HOST/DATABASE")]
+    #[error(
+        "RECLAIM_DATABASE_URL is empty; use sqlite://PATH (e.g. sqlite://var/reclaim.db) or postgres://USER:PASSWORD@HOST/DATABASE"
+    )]
     Empty,
-    #[error("RECLAIM_DATABASE_URL '{0}' has no file path after sqlite://; use e.g. sqlite://var/reclaim.db")]
+    #[error(
+        "RECLAIM_DATABASE_URL '{0}' has no file path after sqlite://; use e.g. sqlite://var/reclaim.db"
+    )]
     EmptySqlitePath(String),
-    #[error("RECLAIM_DATABASE_URL '{url}' uses the scheme '{scheme}', which reclaim does not support{hint}; use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE")]
+    #[error(
+        "RECLAIM_DATABASE_URL '{url}' uses the scheme '{scheme}', which reclaim does not support{hint}; use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE"
+    )]
     UnsupportedScheme {
         url: String,
         scheme: String,
         hint: String,
     },
-    #[error("RECLAIM_DATABASE_URL '{0}' is not a valid PostgreSQL URL: it needs a host, as in postgres://USER:PASSWORD@HOST:5432/DATABASE")]
+    #[error(
+        "RECLAIM_DATABASE_URL '{0}' is not a valid PostgreSQL URL: it needs a host, as in postgres://USER:PASSWORD@HOST:5432/DATABASE"
+    )]
     MalformedPostgres(String),
-    #[error("RECLAIM_DATABASE_URL '{0}' names PostgreSQL, but this build of reclaim has no PostgreSQL support; rebuild with `cargo build --release --features postgres`")]
+    #[error(
+        "RECLAIM_DATABASE_URL '{0}' names PostgreSQL, but this build of reclaim has no PostgreSQL support; rebuild with `cargo build --release --features postgres`"
+    )]
     PostgresNotCompiled(String),
-    #[error("RECLAIM_DATABASE_URL '{0}' is a bare path to a file that does not exist; to create a new database write it as sqlite://{0}")]
+    #[error(
+        "RECLAIM_DATABASE_URL '{0}' is a bare path to a file that does not exist; to create a new database write it as sqlite://{0}"
+    )]
     MissingFile(String),
 }
 
@@ -380,8 +398,7 @@ where
     begun.map_err(|e| E::from(DbError::from(e)))?;
     match f(conn) {
         Ok(value) => {
-            Manager::commit_transaction(conn)
-                .map_err(|e| E::from(DbError::from(e)))?;
+            Manager::commit_transaction(conn).map_err(|e| E::from(DbError::from(e)))?;
             Ok(value)
         }
         Err(e) => {
@@ -474,7 +491,8 @@ mod tests {
     fn write_tx_commits_and_rolls_back() {
         use diesel::RunQueryDsl;
         let mut conn = DatabaseUrl::SqliteMemory.connect().unwrap();
-        conn.batch_execute("CREATE TABLE t (v INTEGER NOT NULL)").unwrap();
+        conn.batch_execute("CREATE TABLE t (v INTEGER NOT NULL)")
+            .unwrap();
         write_tx::<_, DbError, _>(&mut conn, |c| {
             diesel::sql_query("INSERT INTO t VALUES (1)").execute(c)?;
             Ok(())

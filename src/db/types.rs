@@ -210,7 +210,12 @@ mod tests {
     fn ids_are_uuids_and_nothing_else() {
         let id = ThingId::new();
         assert_eq!(ThingId::parse(id.as_str()).unwrap(), id);
-        for bad in ["", "1", "../etc/passwd", "0190d8a0-0000-7000-8000-00000000000g"] {
+        for bad in [
+            "",
+            "1",
+            "../etc/passwd",
+            "0190d8a0-0000-7000-8000-00000000000g",
+        ] {
             assert!(ThingId::parse(bad).is_err(), "{bad}");
         }
     }

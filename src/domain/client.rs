@@ -60,7 +60,13 @@ mod tests {
         let ok = NewClient::parse(" Société Générale ", "Legal@SocGen.example").unwrap();
         assert_eq!(ok.name.as_str(), "Société Générale");
         assert_eq!(ok.email.as_str(), "legal@socgen.example");
-        assert_eq!(NewClient::parse("", "a@b.example").unwrap_err().field(), "name");
-        assert_eq!(NewClient::parse("Acme", "nope").unwrap_err().field(), "email");
+        assert_eq!(
+            NewClient::parse("", "a@b.example").unwrap_err().field(),
+            "name"
+        );
+        assert_eq!(
+            NewClient::parse("Acme", "nope").unwrap_err().field(),
+            "email"
+        );
     }
 }

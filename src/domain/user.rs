@@ -200,9 +200,18 @@ mod tests {
             ("   ", Err(EmailError::Empty)),
             ("ann", Err(EmailError::Invalid("ann".into()))),
             ("ann@", Err(EmailError::Invalid("ann@".into()))),
-            ("@firm.example", Err(EmailError::Invalid("@firm.example".into()))),
-            ("ann@localhost", Err(EmailError::Invalid("ann@localhost".into()))),
-            ("ann smith@firm.example", Err(EmailError::Invalid("ann smith@firm.example".into()))),
+            (
+                "@firm.example",
+                Err(EmailError::Invalid("@firm.example".into())),
+            ),
+            (
+                "ann@localhost",
+                Err(EmailError::Invalid("ann@localhost".into())),
+            ),
+            (
+                "ann smith@firm.example",
+                Err(EmailError::Invalid("ann smith@firm.example".into())),
+            ),
         ];
         for (input, expected) in cases {
             let got = EmailAddress::parse(input).map(|e| e.as_str().to_owned());
@@ -214,10 +223,16 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(PersonName::parse("  Anne Martin ").unwrap().as_str(), "Anne Martin");
+        assert_eq!(
+            PersonName::parse("  Anne Martin ").unwrap().as_str(),
+            "Anne Martin"
+        );
         assert_eq!(PersonName::parse(""), Err(NameError::Empty));
         assert_eq!(PersonName::parse("a\tb"), Err(NameError::ControlCharacters));
-        assert_eq!(PersonName::parse(&"x".repeat(201)), Err(NameError::TooLong(200)));
+        assert_eq!(
+            PersonName::parse(&"x".repeat(201)),
+            Err(NameError::TooLong(200))
+        );
         assert!(PersonName::parse("Zoë Ångström-Łukasz").is_ok());
     }
 
@@ -243,7 +258,10 @@ mod tests {
                 "{pw:?}"
             );
         }
-        assert!(NewPassword::parse(&"ab".repeat(32), &email).is_ok(), "64 characters must be accepted");
+        assert!(
+            NewPassword::parse(&"ab".repeat(32), &email).is_ok(),
+            "64 characters must be accepted"
+        );
         assert_eq!(
             NewPassword::parse(&"ab".repeat(129), &email).map(|_| ()),
             Err(PasswordPolicyError::TooLong)
@@ -260,6 +278,12 @@ mod tests {
         assert!(Role::Lawyer.is_staff());
         assert!(!Role::Client.is_staff());
         assert_eq!("paralegal".parse::<Role>().unwrap(), Role::Paralegal);
-        assert!("owner".parse::<Role>().unwrap_err().to_string().contains("admin, lawyer, paralegal, client"));
+        assert!(
+            "owner"
+                .parse::<Role>()
+                .unwrap_err()
+                .to_string()
+                .contains("admin, lawyer, paralegal, client")
+        );
     }
 }

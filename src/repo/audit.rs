@@ -128,7 +128,9 @@ pub fn list(
             q = q.filter(
                 audit_events::action
                     .eq(action.to_owned())
-                    .or(audit_events::action.like(format!("{}.%", escape_like(action))).escape('\\')),
+                    .or(audit_events::action
+                        .like(format!("{}.%", escape_like(action)))
+                        .escape('\\')),
             );
         }
         if let Some(actor) = filter.actor.as_deref().filter(|a| !a.is_empty()) {
@@ -190,7 +192,10 @@ mod tests {
     fn events_are_listed_newest_first_and_filtered() {
         let mut conn = conn();
         let t0 = chrono::Utc::now();
-        for (i, action) in ["user.created", "user.login", "token.created"].iter().enumerate() {
+        for (i, action) in ["user.created", "user.login", "token.created"]
+            .iter()
+            .enumerate()
+        {
             let actor = Actor::process("cli", t0 + chrono::Duration::seconds(i as i64));
             record(&mut conn, &actor, change(action)).unwrap();
         }
@@ -224,7 +229,12 @@ mod tests {
     #[test]
     fn the_log_refuses_updates_and_deletes() {
         let mut conn = conn();
-        record(&mut conn, &Actor::process("cli", chrono::Utc::now()), change("user.created")).unwrap();
+        record(
+            &mut conn,
+            &Actor::process("cli", chrono::Utc::now()),
+            change("user.created"),
+        )
+        .unwrap();
         let update = diesel::update(audit_events::table)
             .set(audit_events::summary.eq("rewritten"))
             .execute(&mut conn);

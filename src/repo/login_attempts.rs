@@ -49,7 +49,13 @@ pub fn record_failure(
     reason: &str,
 ) -> Result<(), DbError> {
     write_tx(conn, |conn| {
-        record(conn, &actor.label, actor.ip.as_deref().unwrap_or("unknown"), false, actor.at)?;
+        record(
+            conn,
+            &actor.label,
+            actor.ip.as_deref().unwrap_or("unknown"),
+            false,
+            actor.at,
+        )?;
         audit::record(
             conn,
             actor,
@@ -64,6 +70,12 @@ pub fn record_failure(
     })
 }
 
+/// Times of recent failed sign-ins, as `auth::throttle` wants them.
+pub struct RecentFailures {
+    pub account: Vec<DateTime<Utc>>,
+    pub address: Vec<DateTime<Utc>>,
+}
+
 /// Failed attempts for one account since `since` and after its last successful sign-in, and
 /// failed attempts from one address since `since`.
 pub fn recent_failures(
@@ -71,7 +83,7 @@ pub fn recent_failures(
     email: &str,
     ip: &str,
     since: DateTime<Utc>,
-) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>), DbError> {
+) -> Result<RecentFailures, DbError> {
     let since = to_db(since);
     let last_success: Option<NaiveDateTime> = login_attempts::table
         .filter(login_attempts::email.eq(email))
@@ -95,13 +107,16 @@ pub fn recent_failures(
         .filter(login_attempts::at.ge(since))
         .select(login_attempts::at)
         .load(conn)?;
-    Ok((
-        account.into_iter().map(from_db).collect(),
-        address.into_iter().map(from_db).collect(),
-    ))
+    Ok(RecentFailures {
+        account: account.into_iter().map(from_db).collect(),
+        address: address.into_iter().map(from_db).collect(),
+    })
 }
 
 /// Attempts older than a day serve no throttling purpose.
 pub fn prune(conn: &mut DbConn, before: DateTime<Utc>) -> Result<usize, DbError> {
-    Ok(diesel::delete(login_attempts::table.filter(login_attempts::at.lt(to_db(before)))).execute(conn)?)
+    Ok(
+        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(to_db(before))))
+            .execute(conn)?,
+    )
 }

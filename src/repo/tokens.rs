@@ -86,7 +86,10 @@ pub fn create_api_token(
 pub fn list_api_tokens(conn: &mut DbConn, user_id: &UserId) -> Result<Vec<ApiToken>, DbError> {
     Ok(api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
-        .order((api_tokens::revoked_at.is_null().desc(), api_tokens::created_at.desc()))
+        .order((
+            api_tokens::revoked_at.is_null().desc(),
+            api_tokens::created_at.desc(),
+        ))
         .select(ApiToken::as_select())
         .load(conn)?)
 }
@@ -154,11 +157,15 @@ pub fn authenticate_api_token(
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetupLinkError {
-    #[error("This setup link is not valid. Copy the whole link that reclaim printed when it started.")]
+    #[error(
+        "This setup link is not valid. Copy the whole link that reclaim printed when it started."
+    )]
     Invalid,
     #[error("This setup link has already been used. Sign in with the account it created.")]
     Used,
-    #[error("This setup link has expired. Restart reclaim to print a new one, or create the first administrator with `reclaim user add --role admin`.")]
+    #[error(
+        "This setup link has expired. Restart reclaim to print a new one, or create the first administrator with `reclaim user add --role admin`."
+    )]
     Expired,
     #[error("reclaim is already set up. Sign in, or ask an administrator for an account.")]
     AlreadySetUp,
@@ -195,7 +202,11 @@ struct SetupTokenRow<'a> {
 
 /// Issues a new one-time setup link token while the database has no user. Earlier unused links
 /// stop working: only the link printed last is valid.
-pub fn issue_setup_token(conn: &mut DbConn, key: &[u8; 32], actor: &Actor) -> Result<Option<String>, DbError> {
+pub fn issue_setup_token(
+    conn: &mut DbConn,
+    key: &[u8; 32],
+    actor: &Actor,
+) -> Result<Option<String>, DbError> {
     write_tx(conn, |conn| {
         if accounts::count(conn)? > 0 {
             return Ok(None);

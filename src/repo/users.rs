@@ -78,7 +78,11 @@ struct UserRow<'a> {
     updated_at: NaiveDateTime,
 }
 
-fn check_client(conn: &mut DbConn, role: Role, client_id: Option<&ClientId>) -> Result<(), UserError> {
+fn check_client(
+    conn: &mut DbConn,
+    role: Role,
+    client_id: Option<&ClientId>,
+) -> Result<(), UserError> {
     match (role, client_id) {
         (Role::Client, None) => Err(UserError::ClientRequired),
         (Role::Client, Some(id)) => {
@@ -145,7 +149,11 @@ fn insert(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User, UserE
 
 /// Creates the first administrator, but only while there is no user at all: two people opening
 /// setup links at once cannot both become administrators.
-pub fn create_first_admin(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User, UserError> {
+pub fn create_first_admin(
+    conn: &mut DbConn,
+    actor: &Actor,
+    new: &NewUser,
+) -> Result<User, UserError> {
     write_tx(conn, |conn| {
         if count(conn)? > 0 {
             return Err(UserError::AlreadySetUp);
@@ -291,7 +299,11 @@ pub fn set_password(
 }
 
 /// Ends every session of the user ("sign out everywhere").
-pub fn sign_out_everywhere(conn: &mut DbConn, actor: &Actor, id: &UserId) -> Result<i32, UserError> {
+pub fn sign_out_everywhere(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &UserId,
+) -> Result<i32, UserError> {
     write_tx(conn, |conn| {
         let user = find(conn, id)?.ok_or(DbError::NotFound)?;
         let version = user.session_version + 1;

@@ -10,10 +10,7 @@ use crate::state::AppState;
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.db.backend().as_str();
-    let checked = state
-        .db
-        .run(migrations::applied_count)
-        .await;
+    let checked = state.db.run(migrations::applied_count).await;
     match checked {
         Ok(applied) => HttpResponse::Ok().json(json!({
             "status": "ok",

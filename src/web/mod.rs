@@ -32,9 +32,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .into()
             }),
     )
-    .app_data(web::FormConfig::default().limit(8 * 1024 * 1024).error_handler(|err, _| {
-        AppError::BadRequest(format!("The form could not be read: {err}")).into()
-    }))
+    .app_data(
+        web::FormConfig::default()
+            .limit(8 * 1024 * 1024)
+            .error_handler(|err, _| {
+                AppError::BadRequest(format!("The form could not be read: {err}")).into()
+            }),
+    )
     .app_data(web::QueryConfig::default().error_handler(|err, _| {
         AppError::BadRequest(format!("The address has an invalid query: {err}")).into()
     }))
@@ -107,7 +111,9 @@ pub struct FormErrors(BTreeMap<String, String>);
 
 impl FormErrors {
     pub fn add(&mut self, field: &str, message: impl std::fmt::Display) {
-        self.0.entry(field.to_owned()).or_insert_with(|| message.to_string());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.to_string());
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -155,7 +161,11 @@ pub fn see_other(location: &str) -> HttpResponse {
 }
 
 /// The audit actor for a signed-in user's request (page or API).
-pub fn actor(user: &Principal, meta: &request::RequestMeta, at: chrono::DateTime<chrono::Utc>) -> Actor {
+pub fn actor(
+    user: &Principal,
+    meta: &request::RequestMeta,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Actor {
     Actor {
         user_id: Some(user.id.clone()),
         label: user.email.clone(),

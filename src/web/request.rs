@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
@@ -21,7 +21,9 @@ pub struct RequestId(pub String);
 
 impl RequestId {
     fn new() -> Self {
-        Self(crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<8>()))
+        Self(crate::auth::tokens::hex(
+            &crate::auth::tokens::random_bytes::<8>(),
+        ))
     }
 }
 
@@ -73,7 +75,9 @@ pub async fn request_context(
     let mut res = match next.call(req).instrument(span.clone()).await {
         Ok(res) => res.map_into_boxed_body(),
         Err(err) => {
-            span.in_scope(|| tracing::error!(%method, %path, error = %err, "request failed in middleware"));
+            span.in_scope(
+                || tracing::error!(%method, %path, error = %err, "request failed in middleware"),
+            );
             return Err(err);
         }
     };
@@ -81,7 +85,8 @@ pub async fn request_context(
         res = span.in_scope(|| finish_error(res, &id));
     }
     if let Ok(value) = HeaderValue::from_str(&id.0) {
-        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
     }
     let status = res.status().as_u16();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -109,7 +114,12 @@ fn finish_error(res: ServiceResponse<BoxBody>, id: &RequestId) -> ServiceRespons
     let status = res.status();
     let app_error = err.as_error::<AppError>();
     let (code, title, message, field) = match app_error {
-        Some(e) => (e.code(), e.title().to_owned(), e.to_string(), e.field().map(str::to_owned)),
+        Some(e) => (
+            e.code(),
+            e.title().to_owned(),
+            e.to_string(),
+            e.field().map(str::to_owned),
+        ),
         None => describe_framework_error(status, &err.to_string()),
     };
     if status.is_server_error() {
@@ -151,16 +161,19 @@ fn finish_error(res: ServiceResponse<BoxBody>, id: &RequestId) -> ServiceRespons
             message,
             request_id: id.0.clone(),
         };
-        let body = page.render().unwrap_or_else(|_| {
-            format!("Error {}. Request id {}.", status.as_u16(), id.0)
-        });
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("Error {}. Request id {}.", status.as_u16(), id.0));
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(body)
     };
     // Keep what the original response said beyond its body (Retry-After, WWW-Authenticate…).
     for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !new.headers().contains_key(name) {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && !new.headers().contains_key(name)
+        {
             new.headers_mut().insert(name.clone(), value.clone());
         }
     }
@@ -175,7 +188,10 @@ fn prefers_json(req: &HttpRequest) -> bool {
 }
 
 /// Words for errors raised by actix itself (no route, wrong method, unreadable body).
-fn describe_framework_error(status: StatusCode, detail: &str) -> (&'static str, String, String, Option<String>) {
+fn describe_framework_error(
+    status: StatusCode,
+    detail: &str,
+) -> (&'static str, String, String, Option<String>) {
     match status {
         StatusCode::NOT_FOUND => (
             "not_found",

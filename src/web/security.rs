@@ -2,9 +2,9 @@
 //! token on every state-changing request that a browser session can make.
 
 use actix_session::SessionExt;
+use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::HttpMessage;
 use actix_web::http::{Method, header};
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web::{Bytes, BytesMut};
@@ -55,22 +55,27 @@ fn exempt(path: &str) -> bool {
 }
 
 fn changes_state(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 fn refuse(req: ServiceRequest, message: &str) -> ServiceResponse<BoxBody> {
     req.error_response(AppError::Csrf(message.to_owned()))
 }
 
-const CROSS_SITE: &str =
-    "This form was sent from another web site and was refused. Open reclaim directly and try again.";
+const CROSS_SITE: &str = "This form was sent from another web site and was refused. Open reclaim directly and try again.";
 
 pub async fn csrf_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if !changes_state(req.method()) || exempt(req.path()) {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
     if req
         .headers()
@@ -80,7 +85,10 @@ pub async fn csrf_guard(
     {
         return Ok(refuse(req, CROSS_SITE));
     }
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok())
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
         && !origin_allowed(&req, origin)
     {
         return Ok(refuse(req, CROSS_SITE));
@@ -104,8 +112,12 @@ pub async fn csrf_guard(
         }
     };
     match (expected, given) {
-        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
-            next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+        (Some(expected), Some(given))
+            if constant_time_eq(expected.as_bytes(), given.as_bytes()) =>
+        {
+            next.call(req)
+                .await
+                .map(ServiceResponse::map_into_boxed_body)
         }
         (None, _) => Ok(refuse(
             req,
@@ -137,7 +149,8 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
         if body.len() + chunk.len() > MAX_FORM_BYTES {
             return Err(AppError::BadRequest(format!(
                 "The form is larger than {} MB.",

@@ -15,18 +15,30 @@ async fn pages_need_a_session_and_send_you_to_sign_in_and_back() {
 
     let login_page = app.browser.get_html("/login?next=%2Fclients").await;
     assert!(login_page.contains("name=\"csrf_token\""));
-    assert!(login_page.contains("value=\"/clients\""), "the page keeps where to go next");
+    assert!(
+        login_page.contains("value=\"/clients\""),
+        "the page keeps where to go next"
+    );
 
-    app.create_user("ann.admin@firm.example", Role::Admin, None).await;
+    app.create_user("ann.admin@firm.example", Role::Admin, None)
+        .await;
     let response = app
         .browser
         .post_form(
             "/login",
-            &[("email", "Ann.Admin@Firm.example"), ("password", PASSWORD), ("next", "/clients")],
+            &[
+                ("email", "Ann.Admin@Firm.example"),
+                ("password", PASSWORD),
+                ("next", "/clients"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(location(&response), "/clients", "e-mail addresses are not case-sensitive");
+    assert_eq!(
+        location(&response),
+        "/clients",
+        "e-mail addresses are not case-sensitive"
+    );
     let dashboard = app.browser.get_html("/").await;
     assert!(dashboard.contains("Ann Admin"));
     assert!(dashboard.contains("Sign out"));
@@ -35,12 +47,17 @@ async fn pages_need_a_session_and_send_you_to_sign_in_and_back() {
 #[tokio::test]
 async fn a_link_to_another_site_is_not_followed_after_sign_in() {
     let app = spawn_app().await;
-    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let response = app
         .browser
         .post_form(
             "/login",
-            &[("email", "lea.lawyer@firm.example"), ("password", PASSWORD), ("next", "//evil.example/")],
+            &[
+                ("email", "lea.lawyer@firm.example"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
         )
         .await;
     assert_eq!(location(&response), "/");
@@ -49,7 +66,8 @@ async fn a_link_to_another_site_is_not_followed_after_sign_in() {
 #[tokio::test]
 async fn the_session_is_renewed_at_sign_in() {
     let app = spawn_app().await;
-    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let before = session_cookie(&app.browser.get("/login").await).expect("a session for the form");
     let response = app.browser.login("lea.lawyer@firm.example", PASSWORD).await;
     let after = session_cookie(&response).expect("a new session cookie");
@@ -71,33 +89,63 @@ async fn the_session_is_renewed_at_sign_in() {
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     let app = spawn_app().await;
-    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
 
-    let wrong = app.browser.login("lea.lawyer@firm.example", "not the right password").await;
+    let wrong = app
+        .browser
+        .login("lea.lawyer@firm.example", "not the right password")
+        .await;
     assert_eq!(wrong.status().as_u16(), 422);
     let wrong = wrong.text().await.unwrap();
     assert!(wrong.contains("The e-mail address or password is incorrect."));
-    assert!(wrong.contains("value=\"lea.lawyer@firm.example\""), "the form keeps the address");
+    assert!(
+        wrong.contains("value=\"lea.lawyer@firm.example\""),
+        "the form keeps the address"
+    );
 
     let unknown = app.browser.login("nobody@firm.example", PASSWORD).await;
     assert_eq!(unknown.status().as_u16(), 422);
-    assert!(unknown.text().await.unwrap().contains("The e-mail address or password is incorrect."));
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("The e-mail address or password is incorrect.")
+    );
 
     let malformed = app.browser.login("not an address", PASSWORD).await;
     assert_eq!(malformed.status().as_u16(), 422);
-    assert!(malformed.text().await.unwrap().contains("Enter the e-mail address of your account"));
+    assert!(
+        malformed
+            .text()
+            .await
+            .unwrap()
+            .contains("Enter the e-mail address of your account")
+    );
 
-    assert_eq!(app.browser.get("/").await.status().as_u16(), 303, "still signed out");
+    assert_eq!(
+        app.browser.get("/").await.status().as_u16(),
+        303,
+        "still signed out"
+    );
     let actions = app.audit_actions().await;
-    assert_eq!(actions.iter().filter(|a| *a == "user.login_failed").count(), 2);
+    assert_eq!(
+        actions.iter().filter(|a| *a == "user.login_failed").count(),
+        2
+    );
 }
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_for_a_while() {
     let app = spawn_app().await;
-    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     for _ in 0..5 {
-        let r = app.browser.login("lea.lawyer@firm.example", "guess guess guess").await;
+        let r = app
+            .browser
+            .login("lea.lawyer@firm.example", "guess guess guess")
+            .await;
         assert_eq!(r.status().as_u16(), 422);
     }
     // Now even the right password is refused, with a time to come back.
@@ -105,48 +153,84 @@ async fn repeated_failures_lock_the_account_for_a_while() {
     assert_eq!(locked.status().as_u16(), 429);
     assert_eq!(locked.headers()["retry-after"], "900");
     let text = locked.text().await.unwrap();
-    assert!(text.contains("Too many failed sign-in attempts for this account. Try again in 15 minutes"), "{text}");
+    assert!(
+        text.contains("Too many failed sign-in attempts for this account. Try again in 15 minutes"),
+        "{text}"
+    );
 
     // Another account is not affected.
-    app.create_user("pat.paralegal@firm.example", Role::Paralegal, None).await;
-    let other = app.new_browser().login("pat.paralegal@firm.example", PASSWORD).await;
+    app.create_user("pat.paralegal@firm.example", Role::Paralegal, None)
+        .await;
+    let other = app
+        .new_browser()
+        .login("pat.paralegal@firm.example", PASSWORD)
+        .await;
     assert_eq!(other.status().as_u16(), 303);
 
     app.clock.advance(Duration::minutes(15));
     let again = app.browser.login("lea.lawyer@firm.example", PASSWORD).await;
-    assert_eq!(again.status().as_u16(), 303, "the lock lifts after the window");
+    assert_eq!(
+        again.status().as_u16(),
+        303,
+        "the lock lifts after the window"
+    );
 }
 
 #[tokio::test]
 async fn signing_out_ends_the_session() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let response = app.browser.post_form("/logout", &[]).await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(location(&response), "/login");
     assert_eq!(app.browser.get("/").await.status().as_u16(), 303);
-    assert!(app.audit_actions().await.contains(&"user.logout".to_owned()));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user.logout".to_owned())
+    );
 }
 
 #[tokio::test]
 async fn sign_out_everywhere_ends_sessions_on_every_device() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let phone = Browser::new(&app.address);
-    assert_eq!(phone.login("lea.lawyer@firm.example", PASSWORD).await.status().as_u16(), 303);
+    assert_eq!(
+        phone
+            .login("lea.lawyer@firm.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     assert_eq!(phone.get("/").await.status().as_u16(), 200);
 
-    let response = app.browser.post_form("/account/sign-out-everywhere", &[]).await;
+    let response = app
+        .browser
+        .post_form("/account/sign-out-everywhere", &[])
+        .await;
     assert_eq!(location(&response), "/login");
-    assert_eq!(phone.get("/").await.status().as_u16(), 303, "the phone is signed out");
+    assert_eq!(
+        phone.get("/").await.status().as_u16(),
+        303,
+        "the phone is signed out"
+    );
     assert_eq!(app.browser.get("/").await.status().as_u16(), 303);
-    assert!(app.audit_actions().await.contains(&"user.signed_out_everywhere".to_owned()));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user.signed_out_everywhere".to_owned())
+    );
 }
 
 #[tokio::test]
 async fn a_session_lasts_a_working_day() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     app.clock.advance(Duration::hours(11));
     assert_eq!(app.browser.get("/").await.status().as_u16(), 200);
     app.clock.advance(Duration::hours(2));
@@ -157,25 +241,54 @@ async fn a_session_lasts_a_working_day() {
 async fn a_deactivated_account_cannot_sign_in_and_loses_its_sessions() {
     let app = spawn_app().await;
     let admin = app.new_browser();
-    app.create_user("ann.admin@firm.example", Role::Admin, None).await;
-    assert_eq!(admin.login("ann.admin@firm.example", PASSWORD).await.status().as_u16(), 303);
-    let lea = app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.create_user("ann.admin@firm.example", Role::Admin, None)
+        .await;
+    assert_eq!(
+        admin
+            .login("ann.admin@firm.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let lea = app
+        .signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
 
     let response = admin
-        .post_form(&format!("/admin/users/{}", lea.id), &[("name", "Lea Lawyer"), ("role", "lawyer")])
+        .post_form(
+            &format!("/admin/users/{}", lea.id),
+            &[("name", "Lea Lawyer"), ("role", "lawyer")],
+        )
         .await;
-    assert_eq!(response.status().as_u16(), 303, "saved without the active box ticked");
-    assert_eq!(app.browser.get("/").await.status().as_u16(), 303, "her session ended");
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "saved without the active box ticked"
+    );
+    assert_eq!(
+        app.browser.get("/").await.status().as_u16(),
+        303,
+        "her session ended"
+    );
 
     let refused = app.browser.login("lea.lawyer@firm.example", PASSWORD).await;
     assert_eq!(refused.status().as_u16(), 403);
-    assert!(refused.text().await.unwrap().contains("This account is deactivated"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("This account is deactivated")
+    );
 }
 
 #[tokio::test]
 async fn passwords_are_stored_as_argon2id_hashes() {
     let app = spawn_app().await;
-    let user = app.create_user("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    let user = app
+        .create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let stored = app
         .state
         .db
@@ -191,7 +304,8 @@ async fn passwords_are_stored_as_argon2id_hashes() {
 #[tokio::test]
 async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let laptop = app.new_browser();
     laptop.login("lea.lawyer@firm.example", PASSWORD).await;
 
@@ -200,34 +314,81 @@ async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() 
         .browser
         .post_form(
             "/account/password",
-            &[("current_password", "wrong"), ("new_password", new_password), ("new_password_confirm", new_password)],
+            &[
+                ("current_password", "wrong"),
+                ("new_password", new_password),
+                ("new_password_confirm", new_password),
+            ],
         )
         .await;
     assert_eq!(wrong_current.status().as_u16(), 422);
-    assert!(wrong_current.text().await.unwrap().contains("This is not your current password."));
+    assert!(
+        wrong_current
+            .text()
+            .await
+            .unwrap()
+            .contains("This is not your current password.")
+    );
 
     let too_short = app
         .browser
         .post_form(
             "/account/password",
-            &[("current_password", PASSWORD), ("new_password", "short"), ("new_password_confirm", "short")],
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+                ("new_password_confirm", "short"),
+            ],
         )
         .await;
     assert_eq!(too_short.status().as_u16(), 422);
-    assert!(too_short.text().await.unwrap().contains("at least 15 characters"));
+    assert!(
+        too_short
+            .text()
+            .await
+            .unwrap()
+            .contains("at least 15 characters")
+    );
 
     let changed = app
         .browser
         .post_form(
             "/account/password",
-            &[("current_password", PASSWORD), ("new_password", new_password), ("new_password_confirm", new_password)],
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+                ("new_password_confirm", new_password),
+            ],
         )
         .await;
     assert_eq!(changed.status().as_u16(), 303);
-    assert!(app.browser.get_html("/account").await.contains("Your password was changed"));
-    assert_eq!(laptop.get("/").await.status().as_u16(), 303, "the other device is signed out");
+    assert!(
+        app.browser
+            .get_html("/account")
+            .await
+            .contains("Your password was changed")
+    );
+    assert_eq!(
+        laptop.get("/").await.status().as_u16(),
+        303,
+        "the other device is signed out"
+    );
 
     let fresh = app.new_browser();
-    assert_eq!(fresh.login("lea.lawyer@firm.example", PASSWORD).await.status().as_u16(), 422);
-    assert_eq!(fresh.login("lea.lawyer@firm.example", new_password).await.status().as_u16(), 303);
+    assert_eq!(
+        fresh
+            .login("lea.lawyer@firm.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        422
+    );
+    assert_eq!(
+        fresh
+            .login("lea.lawyer@firm.example", new_password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
 }

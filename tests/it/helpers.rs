@@ -2,7 +2,7 @@
 //! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set), a fixed clock, and
 //! browsers with their own cookie jars.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -35,7 +35,6 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
 
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
     pub state: AppState,
     pub clock: FixedClock,
     pub setup_link: Option<String>,
@@ -66,7 +65,12 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
 
 /// Starts an application on an existing directory and database (a "restart").
 pub async fn restart(previous: TestApp) -> TestApp {
-    let TestApp { dir, database_url, state, .. } = previous;
+    let TestApp {
+        dir,
+        database_url,
+        state,
+        ..
+    } = previous;
     let settings = (*state.settings).clone();
     start(settings, dir, database_url).await
 }
@@ -84,7 +88,6 @@ async fn start(settings: Settings, dir: TempDir, database_url: String) -> TestAp
     TestApp {
         browser: Browser::new(&address),
         address,
-        port,
         state,
         clock,
         setup_link,
@@ -172,7 +175,11 @@ impl TestApp {
     }
 
     pub async fn create_client(&self, name: &str) -> ClientId {
-        let new = NewClient::parse(name, &format!("legal@{}.example", name.to_lowercase().replace(' ', "-"))).unwrap();
+        let new = NewClient::parse(
+            name,
+            &format!("legal@{}.example", name.to_lowercase().replace(' ', "-")),
+        )
+        .unwrap();
         let actor = self.actor();
         self.state
             .db
@@ -210,10 +217,6 @@ impl TestApp {
             .await
             .unwrap();
         page.events.into_iter().rev().map(|e| e.action).collect()
-    }
-
-    pub fn var_dir(&self) -> PathBuf {
-        self.state.settings.var_dir.clone()
     }
 }
 
@@ -296,7 +299,8 @@ impl Browser {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form("/login", &[("email", email), ("password", password)]).await
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
     }
 }
 

@@ -1,8 +1,14 @@
 //! Integration tests: the real application on port 0, over HTTP, on SQLite or (with
 //! `TEST_DATABASE_URL`) PostgreSQL. One test binary, as in zero2prod.
 
+mod access;
+mod api;
+mod audit;
 mod auth;
+mod cli;
+mod health;
 mod helpers;
+mod migrations;
 mod security;
 mod setup;
 mod users;

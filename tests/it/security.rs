@@ -8,30 +8,68 @@ use reclaim::config::PublicUrl;
 #[tokio::test]
 async fn a_form_without_its_csrf_token_is_refused_with_a_reason() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
 
-    let missing = app.browser.post_form_raw("/clients", &[("name", "Acme"), ("email", "legal@acme.example")]).await;
+    let missing = app
+        .browser
+        .post_form_raw(
+            "/clients",
+            &[("name", "Acme"), ("email", "legal@acme.example")],
+        )
+        .await;
     assert_eq!(missing.status().as_u16(), 403);
-    assert!(missing.text().await.unwrap().contains("This form is missing its security token. Reload the page"));
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("This form is missing its security token. Reload the page")
+    );
 
     let wrong = app
         .browser
-        .post_form_raw("/clients", &[("name", "Acme"), ("email", "legal@acme.example"), ("csrf_token", "forged")])
+        .post_form_raw(
+            "/clients",
+            &[
+                ("name", "Acme"),
+                ("email", "legal@acme.example"),
+                ("csrf_token", "forged"),
+            ],
+        )
         .await;
     assert_eq!(wrong.status().as_u16(), 403);
-    assert!(wrong.text().await.unwrap().contains("does not match your session"));
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("does not match your session")
+    );
 
-    let clients = app.state.db.run(reclaim::repo::clients::count).await.unwrap();
+    let clients = app
+        .state
+        .db
+        .run(reclaim::repo::clients::count)
+        .await
+        .unwrap();
     assert_eq!(clients, 0, "nothing was created");
 
-    let right = app.browser.post_form("/clients", &[("name", "Acme"), ("email", "legal@acme.example")]).await;
+    let right = app
+        .browser
+        .post_form(
+            "/clients",
+            &[("name", "Acme"), ("email", "legal@acme.example")],
+        )
+        .await;
     assert_eq!(right.status().as_u16(), 303);
 }
 
 #[tokio::test]
 async fn the_csrf_token_of_another_session_does_not_work() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let other = app.new_browser();
     let foreign_token = other.csrf_token().await;
     let response = app
@@ -39,16 +77,27 @@ async fn the_csrf_token_of_another_session_does_not_work() {
         .post_form_raw("/logout", &[("csrf_token", &foreign_token)])
         .await;
     assert_eq!(response.status().as_u16(), 403);
-    assert_eq!(app.browser.get("/").await.status().as_u16(), 200, "still signed in");
+    assert_eq!(
+        app.browser.get("/").await.status().as_u16(),
+        200,
+        "still signed in"
+    );
 }
 
 #[tokio::test]
 async fn the_sign_in_form_is_protected_too() {
     let app = spawn_app().await;
-    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let response = app
         .browser
-        .post_form_raw("/login", &[("email", "lea.lawyer@firm.example"), ("password", crate::helpers::PASSWORD)])
+        .post_form_raw(
+            "/login",
+            &[
+                ("email", "lea.lawyer@firm.example"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 403);
     let text = response.text().await.unwrap();
@@ -58,9 +107,13 @@ async fn the_sign_in_form_is_protected_too() {
 #[tokio::test]
 async fn forms_posted_from_another_site_are_refused() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let token = app.browser.csrf_token().await;
-    for (header, value) in [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")] {
+    for (header, value) in [
+        ("Origin", "https://evil.example"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ] {
         let response = app
             .browser
             .client
@@ -71,7 +124,13 @@ async fn forms_posted_from_another_site_are_refused() {
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), 403, "{header}: {value}");
-        assert!(response.text().await.unwrap().contains("sent from another web site"));
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("sent from another web site")
+        );
     }
     // The same form from reclaim's own origin works.
     let response = app
@@ -90,7 +149,8 @@ async fn forms_posted_from_another_site_are_refused() {
 #[tokio::test]
 async fn the_token_may_come_in_a_header() {
     let app = spawn_app().await;
-    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None).await;
+    app.signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
     let token = app.browser.csrf_token().await;
     let response = app
         .browser
@@ -118,10 +178,16 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
         assert_eq!(headers["cache-control"], "no-store", "{path}");
         assert!(headers.contains_key("x-request-id"), "{path}");
-        assert!(!headers.contains_key("strict-transport-security"), "{path}: not over http");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "{path}: not over http"
+        );
     }
     let response = app.browser.get("/login").await;
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain http on a first run");
@@ -129,10 +195,19 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn over_https_cookies_are_secure_and_hsts_is_sent() {
-    let app = spawn_app_with(|s| s.public_url = PublicUrl::parse("https://reclaim.firm.example").unwrap()).await;
+    let app = spawn_app_with(|s| {
+        s.public_url = PublicUrl::parse("https://reclaim.firm.example").unwrap()
+    })
+    .await;
     let response = app.browser.get("/login").await;
-    assert_eq!(response.headers()["strict-transport-security"], "max-age=31536000");
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.contains("Secure"), "{cookie}");
 }
 
@@ -141,15 +216,32 @@ async fn error_pages_show_the_request_id_of_the_log_line() {
     let app = spawn_app().await;
     let response = app.browser.get("/no-such-page").await;
     assert_eq!(response.status().as_u16(), 404);
-    let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let html = response.text().await.unwrap();
     assert!(html.contains("There is no page at this address"));
-    assert!(html.contains(&format!("request id <code>{id}</code>")), "{html}");
+    assert!(
+        html.contains(&format!("request id <code>{id}</code>")),
+        "{html}"
+    );
 
-    let (status, body) = api(&app, reqwest::Method::GET, "/api/v1/nothing-here", None, None).await;
+    let (status, body) = api(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/nothing-here",
+        None,
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "not_found");
-    assert!(body["error"]["request_id"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(
+        body["error"]["request_id"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
 }
 
 #[tokio::test]
@@ -157,6 +249,9 @@ async fn the_stylesheet_is_served_from_the_binary() {
     let app = spawn_app().await;
     let response = app.browser.get("/static/app.css").await;
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
     assert!(response.text().await.unwrap().contains(".topbar"));
 }

@@ -7,9 +7,9 @@ use crate::domain::client::NewClient;
 use crate::error::AppError;
 use crate::repo::clients::{self, Client};
 use crate::state::AppState;
+use crate::web::actor;
 use crate::web::pages::clients::visible_client;
 use crate::web::request::RequestMeta;
-use crate::web::actor;
 
 #[derive(Serialize)]
 pub struct ClientJson {

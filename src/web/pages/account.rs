@@ -12,7 +12,9 @@ use crate::repo::tokens::{self, ApiToken, ApiTokenId};
 use crate::repo::users;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render_status, see_other, show_optional_time, show_time};
+use crate::web::{
+    FormErrors, Layout, actor, render_status, see_other, show_optional_time, show_time,
+};
 
 pub struct TokenRow {
     pub id: String,
@@ -77,8 +79,19 @@ async fn account_page(
 }
 
 #[get("/account")]
-pub async fn account(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    account_page(&state, &user, StatusCode::OK, None, String::new(), FormErrors::default()).await
+pub async fn account(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    account_page(
+        &state,
+        &user,
+        StatusCode::OK,
+        None,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -98,9 +111,10 @@ pub async fn change_password(
     let form = form.into_inner();
     let mut errors = FormErrors::default();
     let email = EmailAddress::parse(&user.email).map_err(|e| AppError::Unexpected(e.into()))?;
-    let new_password = NewPassword::parse_confirmed(&form.new_password, &form.new_password_confirm, &email)
-        .map_err(|e| errors.add("new_password", e))
-        .ok();
+    let new_password =
+        NewPassword::parse_confirmed(&form.new_password, &form.new_password_confirm, &email)
+            .map_err(|e| errors.add("new_password", e))
+            .ok();
     let stored = {
         let id = user.id.clone();
         state.db.run(move |c| users::find(c, &id)).await?
@@ -115,7 +129,15 @@ pub async fn change_password(
         errors.add("current_password", "This is not your current password.");
     }
     let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
-        return account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, String::new(), errors).await;
+        return account_page(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            String::new(),
+            errors,
+        )
+        .await;
     };
     let hash = web::block(move || password::hash(new_password.expose()))
         .await
@@ -128,7 +150,11 @@ pub async fn change_password(
         .await?;
     // Other sessions end; this one continues.
     session::set_version(&user.session, version);
-    session::flash(&user.session, "success", "Your password was changed. Your other sessions were signed out.");
+    session::flash(
+        &user.session,
+        "success",
+        "Your password was changed. Your other sessions were signed out.",
+    );
     Ok(see_other("/account"))
 }
 
@@ -149,7 +175,15 @@ pub async fn create_token(
         Err(e) => {
             let mut errors = FormErrors::default();
             errors.add("token_name", e);
-            return account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, form.name.clone(), errors).await;
+            return account_page(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                form.name.clone(),
+                errors,
+            )
+            .await;
         }
     };
     let actor = actor(&user, &meta, state.clock.now());
@@ -158,7 +192,15 @@ pub async fn create_token(
         .db
         .run(move |c| tokens::create_api_token(c, &actor, &owner, &name))
         .await?;
-    account_page(&state, &user, StatusCode::CREATED, Some(token), String::new(), FormErrors::default()).await
+    account_page(
+        &state,
+        &user,
+        StatusCode::CREATED,
+        Some(token),
+        String::new(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[post("/account/tokens/{id}/revoke")]
@@ -179,7 +221,11 @@ pub async fn revoke_token(
             crate::db::DbError::NotFound => AppError::not_found("API token"),
             other => other.into(),
         })?;
-    session::flash(&user.session, "success", "The API token was revoked; programs using it can no longer call reclaim.");
+    session::flash(
+        &user.session,
+        "success",
+        "The API token was revoked; programs using it can no longer call reclaim.",
+    );
     Ok(see_other("/account"))
 }
 

@@ -89,7 +89,11 @@ pub async fn audit_log(
                     None => e.record_type,
                 },
                 summary: e.summary,
-                detail: if e.detail == "{}" { String::new() } else { e.detail },
+                detail: if e.detail == "{}" {
+                    String::new()
+                } else {
+                    e.detail
+                },
                 origin: match (e.ip, e.request_id) {
                     (Some(ip), Some(rid)) => format!("{ip} · request {rid}"),
                     (Some(ip), None) => ip,

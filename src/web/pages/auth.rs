@@ -83,14 +83,15 @@ pub async fn login(
     };
 
     let policy = state.throttle;
-    let (account_failures, address_failures) = {
+    let failures = {
         let (email, ip) = (email.to_string(), meta.ip.clone());
         state
             .db
             .run(move |c| login_attempts::recent_failures(c, &email, &ip, now - policy.window))
             .await?
     };
-    if let Decision::Locked { until, by } = policy.decide(&account_failures, &address_failures, now) {
+    if let Decision::Locked { until, by } = policy.decide(&failures.account, &failures.address, now)
+    {
         let minutes = ((until - now).num_seconds() + 59) / 60;
         let whose = match by {
             LockedBy::Account => "for this account",
@@ -114,7 +115,10 @@ pub async fn login(
 
     let user = {
         let email = email.clone();
-        state.db.run(move |c| users::find_by_email(c, &email)).await?
+        state
+            .db
+            .run(move |c| users::find_by_email(c, &email))
+            .await?
     };
     let checked = {
         let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -150,7 +154,9 @@ pub async fn login(
             let (actor, user_id) = (actor.clone(), user.id.clone());
             state
                 .db
-                .run(move |c| login_attempts::record_failure(c, &actor, Some(&user_id), "account deactivated"))
+                .run(move |c| {
+                    login_attempts::record_failure(c, &actor, Some(&user_id), "account deactivated")
+                })
                 .await?;
             return refuse(
                 StatusCode::FORBIDDEN,
@@ -162,7 +168,14 @@ pub async fn login(
             let (actor, user_id) = (actor.clone(), found.map(|u| u.id));
             state
                 .db
-                .run(move |c| login_attempts::record_failure(c, &actor, user_id.as_ref(), "wrong e-mail or password"))
+                .run(move |c| {
+                    login_attempts::record_failure(
+                        c,
+                        &actor,
+                        user_id.as_ref(),
+                        "wrong e-mail or password",
+                    )
+                })
                 .await?;
             return refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -176,7 +189,13 @@ pub async fn login(
         state
             .db
             .run(move |c| {
-                login_attempts::record(c, &actor.label, actor.ip.as_deref().unwrap_or("unknown"), true, actor.at)?;
+                login_attempts::record(
+                    c,
+                    &actor.label,
+                    actor.ip.as_deref().unwrap_or("unknown"),
+                    true,
+                    actor.at,
+                )?;
                 users::record_login(c, &actor, &user)
             })
             .await?;

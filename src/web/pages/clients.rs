@@ -90,12 +90,22 @@ pub async fn create(
     match NewClient::parse(&form.name, &form.email) {
         Ok(new) => {
             let actor = actor(&user, &meta, state.clock.now());
-            match state.db.run(move |c| clients::create(c, &actor, &new)).await {
+            match state
+                .db
+                .run(move |c| clients::create(c, &actor, &new))
+                .await
+            {
                 Ok(client) => {
-                    session::flash(&user.session, "success", format!("Client {} created.", client.name));
+                    session::flash(
+                        &user.session,
+                        "success",
+                        format!("Client {} created.", client.name),
+                    );
                     return Ok(see_other(&format!("/clients/{}", client.id)));
                 }
-                Err(crate::db::DbError::Conflict(message)) => errors.add("name", capitalise(&message)),
+                Err(crate::db::DbError::Conflict(message)) => {
+                    errors.add("name", capitalise(&message))
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -129,7 +139,11 @@ struct ClientPage {
 
 /// The client, if this user may see it; otherwise "not found", so that the existence of other
 /// clients is not revealed.
-pub async fn visible_client(state: &AppState, user: &crate::auth::Principal, id: &str) -> Result<Client, AppError> {
+pub async fn visible_client(
+    state: &AppState,
+    user: &crate::auth::Principal,
+    id: &str,
+) -> Result<Client, AppError> {
     let id = ClientId::parse(id).map_err(|_| AppError::not_found("client"))?;
     if !user.may_see_client(&id) {
         return Err(AppError::not_found("client"));

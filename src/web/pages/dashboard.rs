@@ -21,7 +21,10 @@ struct DashboardPage {
 }
 
 #[get("/")]
-pub async fn dashboard(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let (user_id, own_client_id) = (user.id.clone(), user.client_id.clone());
     let (client_count, user_count, has_api_token, own_client) = state
         .db
@@ -36,7 +39,12 @@ pub async fn dashboard(state: web::Data<AppState>, user: CurrentUser) -> Result<
             Ok::<_, AppError>((clients::count(c)?, users::count(c)?, has_token, own_client))
         })
         .await?;
-    let first_name = user.name.split_whitespace().next().unwrap_or(&user.name).to_owned();
+    let first_name = user
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or(&user.name)
+        .to_owned();
     render(&DashboardPage {
         layout: Layout::for_user(&user, "Dashboard", "dashboard"),
         first_name,

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use crate::auth::{password, session};
 use crate::domain::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::error::AppError;
+use crate::repo::Actor;
 use crate::repo::tokens::{self, SetupLinkError};
 use crate::repo::users::NewUser;
-use crate::repo::Actor;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::{FormErrors, Layout, render, render_status, see_other};
@@ -70,8 +70,12 @@ pub async fn setup(
     let (key, now) = (state.keys.link_tokens, state.clock.now());
 
     let mut errors = FormErrors::default();
-    let name = PersonName::parse(&form.name).map_err(|e| errors.add("name", e)).ok();
-    let email = EmailAddress::parse(&form.email).map_err(|e| errors.add("email", e)).ok();
+    let name = PersonName::parse(&form.name)
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    let email = EmailAddress::parse(&form.email)
+        .map_err(|e| errors.add("email", e))
+        .ok();
     let password = email.as_ref().and_then(|email| {
         NewPassword::parse_confirmed(&form.password, &form.password_confirm, email)
             .map_err(|e| errors.add("password", e))

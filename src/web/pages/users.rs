@@ -97,7 +97,10 @@ struct NewUserPage {
 }
 
 #[get("/admin/users/new")]
-pub async fn new_form(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn new_form(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
     let clients = state.db.run(clients::list).await?;
     render(&NewUserPage {
@@ -127,13 +130,20 @@ pub struct NewUserForm {
 }
 
 /// The role and client of a form; the client only counts for client (portal) accounts.
-fn parse_role_and_client(role: &str, client_id: &str, errors: &mut FormErrors) -> Option<(Role, Option<ClientId>)> {
+fn parse_role_and_client(
+    role: &str,
+    client_id: &str,
+    errors: &mut FormErrors,
+) -> Option<(Role, Option<ClientId>)> {
     let role: Role = role.parse().map_err(|e| errors.add("role", e)).ok()?;
     if role != Role::Client {
         return Some((role, None));
     }
     if client_id.trim().is_empty() {
-        errors.add("client_id", "Choose the client this portal account belongs to.");
+        errors.add(
+            "client_id",
+            "Choose the client this portal account belongs to.",
+        );
         return None;
     }
     let client = ClientId::parse(client_id.trim())
@@ -152,8 +162,12 @@ pub async fn create(
     user.require_admin()?;
     let form = form.into_inner();
     let mut errors = FormErrors::default();
-    let name = PersonName::parse(&form.name).map_err(|e| errors.add("name", e)).ok();
-    let email = EmailAddress::parse(&form.email).map_err(|e| errors.add("email", e)).ok();
+    let name = PersonName::parse(&form.name)
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    let email = EmailAddress::parse(&form.email)
+        .map_err(|e| errors.add("email", e))
+        .ok();
     let role_client = parse_role_and_client(&form.role, &form.client_id, &mut errors);
     let password = email.as_ref().and_then(|email| {
         NewPassword::parse_confirmed(&form.password, &form.password_confirm, email)
@@ -248,7 +262,11 @@ pub async fn edit_form(
             name: target.name.clone(),
             email: target.email.clone(),
             role: target.role.as_str().to_owned(),
-            client_id: target.client_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            client_id: target
+                .client_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             active: target.active,
         },
         roles: role_choices(),
@@ -280,7 +298,9 @@ pub async fn update(
     let target = load_user(&state, &id).await?;
     let form = form.into_inner();
     let mut errors = FormErrors::default();
-    let name = PersonName::parse(&form.name).map_err(|e| errors.add("name", e)).ok();
+    let name = PersonName::parse(&form.name)
+        .map_err(|e| errors.add("name", e))
+        .ok();
     let role_client = parse_role_and_client(&form.role, &form.client_id, &mut errors);
     let active = form.active.is_some();
     if let (Some(name), Some((role, client_id))) = (name, role_client) {
@@ -298,7 +318,11 @@ pub async fn update(
             .await
         {
             Ok(updated) => {
-                session::flash(&user.session, "success", format!("Saved the account of {}.", updated.name));
+                session::flash(
+                    &user.session,
+                    "success",
+                    format!("Saved the account of {}.", updated.name),
+                );
                 return Ok(see_other("/admin/users"));
             }
             Err(users::UserError::LastAdmin) => errors.add(
@@ -346,32 +370,37 @@ pub async fn reset_password(
     user.require_admin()?;
     let target = load_user(&state, &id).await?;
     let email = EmailAddress::parse(&target.email).map_err(|e| AppError::Unexpected(e.into()))?;
-    let password = match NewPassword::parse_confirmed(&form.password, &form.password_confirm, &email) {
-        Ok(p) => p,
-        Err(e) => {
-            let clients = state.db.run(clients::list).await?;
-            let mut errors = FormErrors::default();
-            errors.add("password", e);
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &EditUserPage {
-                    layout: Layout::for_user(&user, format!("User {}", target.name), "users"),
-                    id: target.id.to_string(),
-                    values: UserFormValues {
-                        name: target.name.clone(),
-                        email: target.email.clone(),
-                        role: target.role.as_str().to_owned(),
-                        client_id: target.client_id.as_ref().map(ToString::to_string).unwrap_or_default(),
-                        active: target.active,
+    let password =
+        match NewPassword::parse_confirmed(&form.password, &form.password_confirm, &email) {
+            Ok(p) => p,
+            Err(e) => {
+                let clients = state.db.run(clients::list).await?;
+                let mut errors = FormErrors::default();
+                errors.add("password", e);
+                return render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &EditUserPage {
+                        layout: Layout::for_user(&user, format!("User {}", target.name), "users"),
+                        id: target.id.to_string(),
+                        values: UserFormValues {
+                            name: target.name.clone(),
+                            email: target.email.clone(),
+                            role: target.role.as_str().to_owned(),
+                            client_id: target
+                                .client_id
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default(),
+                            active: target.active,
+                        },
+                        roles: role_choices(),
+                        clients: client_choices(&clients),
+                        errors,
+                        is_self: target.id == user.id,
                     },
-                    roles: role_choices(),
-                    clients: client_choices(&clients),
-                    errors,
-                    is_self: target.id == user.id,
-                },
-            );
-        }
-    };
+                );
+            }
+        };
     let hash = web::block(move || password::hash(password.expose()))
         .await
         .map_err(|e| AppError::Unexpected(e.into()))??;
@@ -387,7 +416,10 @@ pub async fn reset_password(
     session::flash(
         &user.session,
         "success",
-        format!("The password of {} was reset and their sessions were ended.", target.name),
+        format!(
+            "The password of {} was reset and their sessions were ended.",
+            target.name
+        ),
     );
     Ok(see_other(&format!("/admin/users/{}", target.id)))
 }
@@ -411,6 +443,10 @@ pub async fn sign_out_user(
         user.session.purge();
         return Ok(see_other("/login"));
     }
-    session::flash(&user.session, "success", format!("Every session of {} was ended.", target.name));
+    session::flash(
+        &user.session,
+        "success",
+        format!("Every session of {} was ended.", target.name),
+    );
     Ok(see_other(&format!("/admin/users/{}", target.id)))
 }
