@@ -8,10 +8,14 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
+use crate::domain::user::NewPassword;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
     #[error("cannot hash the password: {0}")]
     Hash(String),
+    #[error("the password check stopped before it finished")]
+    Cancelled,
     #[error("the stored password hash is damaged; an administrator must reset this password")]
     DamagedHash,
 }
@@ -31,9 +35,33 @@ pub fn verify(password: &str, stored: &str) -> Result<bool, PasswordError> {
         .is_ok())
 }
 
+/// [`hash`] on the blocking thread pool, for async callers.
+pub async fn hash_in_background(password: NewPassword) -> Result<String, PasswordError> {
+    tokio::task::spawn_blocking(move || hash(password.expose()))
+        .await
+        .map_err(|_| PasswordError::Cancelled)?
+}
+
+/// Checks `password` against the stored hash on the blocking thread pool; with no stored hash
+/// (no such account) it spends the same time and answers no.
+pub async fn verify_in_background(
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, PasswordError> {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(stored) => verify(&password, &stored),
+        None => {
+            verify_against_dummy(&password);
+            Ok(false)
+        }
+    })
+    .await
+    .map_err(|_| PasswordError::Cancelled)?
+}
+
 /// Spends the same time as a real check when the account does not exist, so response times do
 /// not reveal which e-mail addresses have accounts.
-pub fn verify_against_dummy(password: &str) {
+fn verify_against_dummy(password: &str) {
     static DUMMY: LazyLock<String> =
         LazyLock::new(|| hash(&super::tokens::random_token()).unwrap_or_default());
     let _ = verify(password, &DUMMY);

@@ -72,28 +72,7 @@ macro_rules! text_id {
             }
         }
 
-        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
-        where
-            DB: diesel::backend::Backend,
-            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-        {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut diesel::serialize::Output<'b, '_, DB>,
-            ) -> diesel::serialize::Result {
-                self.0.as_str().to_sql(out)
-            }
-        }
-
-        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
-        where
-            DB: diesel::backend::Backend,
-            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                String::from_sql(bytes).map(Self)
-            }
-        }
+        $crate::text_column!($name, |text| Ok(Self(text)));
     };
 }
 
@@ -158,6 +137,18 @@ macro_rules! text_enum {
             }
         }
 
+        $crate::text_column!($name, |text: String| {
+            text.parse()
+                .map_err(|e: $crate::db::types::UnknownValue| e.to_string().into())
+        });
+    };
+}
+
+/// Stores a type with `as_str()` in a TEXT column, reading it back with `$from_text`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! text_column {
+    ($name:ident, $from_text:expr) => {
         impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
         where
             DB: diesel::backend::Backend,
@@ -177,8 +168,8 @@ macro_rules! text_enum {
             String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
         {
             fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                let text = String::from_sql(bytes)?;
-                text.parse().map_err(|e: $crate::db::types::UnknownValue| e.to_string().into())
+                let from_text: fn(String) -> diesel::deserialize::Result<Self> = $from_text;
+                from_text(String::from_sql(bytes)?)
             }
         }
     };

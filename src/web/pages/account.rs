@@ -121,10 +121,8 @@ pub async fn change_password(
     }
     .ok_or(AppError::Unauthorized)?
     .password_hash;
-    let current = form.current_password.clone();
-    let current_ok = web::block(move || password::verify(&current, &stored))
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))??;
+    let current_ok =
+        password::verify_in_background(form.current_password.clone(), Some(stored)).await?;
     if !current_ok {
         errors.add("current_password", "This is not your current password.");
     }
@@ -139,9 +137,7 @@ pub async fn change_password(
         )
         .await;
     };
-    let hash = web::block(move || password::hash(new_password.expose()))
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))??;
+    let hash = password::hash_in_background(new_password).await?;
     let actor = actor(&user, &meta, state.clock.now());
     let id = user.id.clone();
     let version = state

@@ -120,19 +120,11 @@ pub async fn login(
             .run(move |c| users::find_by_email(c, &email))
             .await?
     };
-    let checked = {
-        let stored = user.as_ref().map(|u| u.password_hash.clone());
-        let password = form.password.clone();
-        web::block(move || match stored {
-            Some(stored) => password::verify(&password, &stored),
-            None => {
-                password::verify_against_dummy(&password);
-                Ok(false)
-            }
-        })
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))?
-    };
+    let checked = password::verify_in_background(
+        form.password.clone(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
     let password_ok = match checked {
         Ok(ok) => ok,
         Err(e) => {

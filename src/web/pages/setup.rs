@@ -96,9 +96,7 @@ pub async fn setup(
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return sent_back(errors);
     };
-    let password_hash = web::block(move || password::hash(password.expose()))
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))??;
+    let password_hash = password::hash_in_background(password).await?;
     let admin = NewUser {
         email: email.clone(),
         name,

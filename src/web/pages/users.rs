@@ -177,9 +177,7 @@ pub async fn create(
 
     let created = match (name, email, role_client, password) {
         (Some(name), Some(email), Some((role, client_id)), Some(password)) if errors.is_empty() => {
-            let password_hash = web::block(move || password::hash(password.expose()))
-                .await
-                .map_err(|e| AppError::Unexpected(e.into()))??;
+            let password_hash = password::hash_in_background(password).await?;
             let new = NewUser {
                 email,
                 name,
@@ -237,6 +235,46 @@ struct EditUserPage {
     is_self: bool,
 }
 
+impl UserFormValues {
+    fn of(user: &User) -> Self {
+        Self {
+            name: user.name.clone(),
+            email: user.email.clone(),
+            role: user.role.as_str().to_owned(),
+            client_id: user
+                .client_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            active: user.active,
+        }
+    }
+}
+
+/// The edit page of `target`, showing `values` and `errors`.
+async fn edit_page(
+    state: &AppState,
+    user: &CurrentUser,
+    target: &User,
+    values: UserFormValues,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let clients = state.db.run(clients::list).await?;
+    render_status(
+        status,
+        &EditUserPage {
+            layout: Layout::for_user(user, format!("User {}", target.name), "users"),
+            id: target.id.to_string(),
+            values,
+            roles: role_choices(),
+            clients: client_choices(&clients),
+            errors,
+            is_self: target.id == user.id,
+        },
+    )
+}
+
 async fn load_user(state: &AppState, id: &str) -> Result<User, AppError> {
     let id = UserId::parse(id).map_err(|_| AppError::not_found("user"))?;
     state
@@ -254,26 +292,16 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
     let target = load_user(&state, &id).await?;
-    let clients = state.db.run(clients::list).await?;
-    render(&EditUserPage {
-        layout: Layout::for_user(&user, format!("User {}", target.name), "users"),
-        id: target.id.to_string(),
-        values: UserFormValues {
-            name: target.name.clone(),
-            email: target.email.clone(),
-            role: target.role.as_str().to_owned(),
-            client_id: target
-                .client_id
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            active: target.active,
-        },
-        roles: role_choices(),
-        clients: client_choices(&clients),
-        errors: FormErrors::default(),
-        is_self: target.id == user.id,
-    })
+    let values = UserFormValues::of(&target);
+    edit_page(
+        &state,
+        &user,
+        &target,
+        values,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -332,25 +360,22 @@ pub async fn update(
             Err(e) => errors.absorb(e.into())?,
         }
     }
-    let clients = state.db.run(clients::list).await?;
-    render_status(
+    let values = UserFormValues {
+        name: form.name,
+        email: target.email.clone(),
+        role: form.role,
+        client_id: form.client_id,
+        active,
+    };
+    edit_page(
+        &state,
+        &user,
+        &target,
+        values,
+        errors,
         StatusCode::UNPROCESSABLE_ENTITY,
-        &EditUserPage {
-            layout: Layout::for_user(&user, format!("User {}", target.name), "users"),
-            id: target.id.to_string(),
-            values: UserFormValues {
-                name: form.name,
-                email: target.email.clone(),
-                role: form.role,
-                client_id: form.client_id,
-                active,
-            },
-            roles: role_choices(),
-            clients: client_choices(&clients),
-            errors,
-            is_self: target.id == user.id,
-        },
     )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -374,36 +399,21 @@ pub async fn reset_password(
         match NewPassword::parse_confirmed(&form.password, &form.password_confirm, &email) {
             Ok(p) => p,
             Err(e) => {
-                let clients = state.db.run(clients::list).await?;
                 let mut errors = FormErrors::default();
                 errors.add("password", e);
-                return render_status(
+                let values = UserFormValues::of(&target);
+                return edit_page(
+                    &state,
+                    &user,
+                    &target,
+                    values,
+                    errors,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &EditUserPage {
-                        layout: Layout::for_user(&user, format!("User {}", target.name), "users"),
-                        id: target.id.to_string(),
-                        values: UserFormValues {
-                            name: target.name.clone(),
-                            email: target.email.clone(),
-                            role: target.role.as_str().to_owned(),
-                            client_id: target
-                                .client_id
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default(),
-                            active: target.active,
-                        },
-                        roles: role_choices(),
-                        clients: client_choices(&clients),
-                        errors,
-                        is_self: target.id == user.id,
-                    },
-                );
+                )
+                .await;
             }
         };
-    let hash = web::block(move || password::hash(password.expose()))
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))??;
+    let hash = password::hash_in_background(password).await?;
     let actor = actor(&user, &meta, state.clock.now());
     let target_id = target.id.clone();
     let version = state
