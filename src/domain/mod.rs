@@ -3,3 +3,10 @@
 
 pub mod client;
 pub mod user;
+pub mod domain_name;
+pub mod procedure;
+pub mod tld_policy;
+pub mod matter;
+pub mod money;
+pub mod backorder;
+pub mod csv;

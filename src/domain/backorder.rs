@@ -1,0 +1,364 @@
+//! Backorders: the wish to obtain one domain name for a matter. Its status follows the life of
+//! the name (DESIGN.md: `watching → expiring → redemption → pending_delete → dropped →
+//! caught | lost | auction → won | lost`, or `renewed` / `cancelled`); where the backorder is
+//! placed (catch channels) feeds the outcome. Fees are only ever due on success.
+
+crate::text_enum! {
+    pub enum BackorderStatus ("backorder status") {
+        /// The name is registered and watched.
+        Watching => "watching",
+        /// The expiry is near or past; the holder may still renew.
+        Expiring => "expiring",
+        /// Deleted; only the holder can restore it.
+        Redemption => "redemption",
+        /// No longer restorable; about to drop.
+        PendingDelete => "pending_delete",
+        /// Released by the registry: catch services are trying.
+        Dropped => "dropped",
+        /// A catch channel registered the name for the client.
+        Caught => "caught",
+        /// Several backorderers: an auction decides.
+        Auction => "auction",
+        /// The client won the auction.
+        Won => "won",
+        /// Someone else got the name.
+        Lost => "lost",
+        /// The holder renewed or restored the name: nothing to catch.
+        Renewed => "renewed",
+        /// The firm stopped the backorder.
+        Cancelled => "cancelled",
+    }
+}
+
+crate::text_enum! {
+    pub enum Priority ("priority") {
+        Low => "low",
+        Normal => "normal",
+        High => "high",
+    }
+}
+
+crate::text_enum! {
+    /// Where a backorder is placed.
+    pub enum CatchService ("catch service") {
+        DropCatch => "dropcatch",
+        SnapNames => "snapnames",
+        NameJet => "namejet",
+        Dynadot => "dynadot",
+        GoDaddy => "godaddy",
+        /// A catcher that works .fr names (named in `service_name`).
+        FrCatcher => "fr_catcher",
+        /// The firm's own registrar, registering at the drop.
+        FirmRegistrar => "firm_registrar",
+        Other => "other",
+    }
+}
+
+crate::text_enum! {
+    /// The state of a backorder at one catch service.
+    pub enum ChannelStatus ("channel status") {
+        /// Decided, not yet placed with the service.
+        Planned => "planned",
+        /// Placed with the service.
+        Placed => "placed",
+        /// The service caught the name and auctions it among its backorderers.
+        InAuction => "in_auction",
+        /// The client got the name through this service.
+        Won => "won",
+        /// The service did not get it for the client.
+        Lost => "lost",
+        Cancelled => "cancelled",
+    }
+}
+
+impl BackorderStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            BackorderStatus::Watching => "Watching",
+            BackorderStatus::Expiring => "Expiring",
+            BackorderStatus::Redemption => "In redemption",
+            BackorderStatus::PendingDelete => "Pending delete",
+            BackorderStatus::Dropped => "Dropped",
+            BackorderStatus::Caught => "Caught",
+            BackorderStatus::Auction => "In auction",
+            BackorderStatus::Won => "Won",
+            BackorderStatus::Lost => "Lost",
+            BackorderStatus::Renewed => "Renewed by the holder",
+            BackorderStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    /// The backorder has an outcome; nothing more happens unless someone reopens it.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            BackorderStatus::Caught
+                | BackorderStatus::Won
+                | BackorderStatus::Lost
+                | BackorderStatus::Renewed
+                | BackorderStatus::Cancelled
+        )
+    }
+
+    /// Whether the name is still sought (it counts for conflict checks).
+    pub fn is_active(self) -> bool {
+        !self.is_final()
+    }
+
+    /// The statuses this one may move to. Monitoring can miss a phase, so a name may skip
+    /// forward (watching straight to redemption); it never moves back in the lifecycle except
+    /// when the holder renews, and a finished backorder only reopens to `watching`.
+    pub fn next(self) -> &'static [BackorderStatus] {
+        use BackorderStatus::*;
+        match self {
+            Watching => &[Expiring, Redemption, PendingDelete, Dropped, Renewed, Cancelled],
+            Expiring => &[Redemption, PendingDelete, Dropped, Renewed, Cancelled],
+            Redemption => &[PendingDelete, Dropped, Renewed, Cancelled],
+            PendingDelete => &[Dropped, Cancelled],
+            Dropped => &[Caught, Auction, Lost, Cancelled],
+            Auction => &[Won, Lost],
+            Caught | Won => &[],
+            Lost | Renewed | Cancelled => &[Watching],
+        }
+    }
+
+    pub fn can_move_to(self, to: BackorderStatus) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// Checks a change of status.
+    pub fn move_to(self, to: BackorderStatus) -> Result<BackorderStatus, TransitionError> {
+        if self.can_move_to(to) {
+            Ok(to)
+        } else {
+            Err(TransitionError { from: self, to })
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("A backorder cannot go from '{}' to '{}'.{}", from.label(), to.label(), allowed(*from))]
+pub struct TransitionError {
+    pub from: BackorderStatus,
+    pub to: BackorderStatus,
+}
+
+fn allowed(from: BackorderStatus) -> String {
+    let next = from.next();
+    if next.is_empty() {
+        " It is finished.".to_owned()
+    } else {
+        format!(
+            " From here it can go to: {}.",
+            next.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+impl CatchService {
+    pub fn label(self) -> &'static str {
+        match self {
+            CatchService::DropCatch => "DropCatch",
+            CatchService::SnapNames => "SnapNames",
+            CatchService::NameJet => "NameJet",
+            CatchService::Dynadot => "Dynadot",
+            CatchService::GoDaddy => "GoDaddy",
+            CatchService::FrCatcher => ".fr catcher",
+            CatchService::FirmRegistrar => "The firm's registrar",
+            CatchService::Other => "Other service",
+        }
+    }
+}
+
+impl ChannelStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelStatus::Planned => "Planned",
+            ChannelStatus::Placed => "Placed",
+            ChannelStatus::InAuction => "In auction",
+            ChannelStatus::Won => "Won",
+            ChannelStatus::Lost => "Lost",
+            ChannelStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, ChannelStatus::Won | ChannelStatus::Lost | ChannelStatus::Cancelled)
+    }
+}
+
+/// The backorder status the catch channels call for, if it differs from `current`: one
+/// channel winning means the name is the client's (won, if an auction was running; caught
+/// otherwise); one in auction means an auction; every channel that was placed having lost,
+/// after the drop, means lost.
+pub fn status_from_channels(current: BackorderStatus, channels: &[ChannelStatus]) -> Option<BackorderStatus> {
+    use BackorderStatus as B;
+    let wanted = if channels.contains(&ChannelStatus::Won) {
+        if current == B::Auction { B::Won } else { B::Caught }
+    } else if channels.contains(&ChannelStatus::InAuction) {
+        B::Auction
+    } else {
+        let tried: Vec<_> = channels.iter().filter(|c| **c != ChannelStatus::Cancelled).collect();
+        if !tried.is_empty() && tried.iter().all(|c| **c == ChannelStatus::Lost) && matches!(current, B::Dropped | B::Auction) {
+            B::Lost
+        } else {
+            return None;
+        }
+    };
+    // A win reported before the drop was recorded goes through `dropped` (see `path_to`).
+    (wanted != current && path_to(current, wanted).is_some()).then_some(wanted)
+}
+
+/// The route from `current` to `target` through the lifecycle: the statuses to record in order.
+/// A catch reported while the name was still watched passes through `dropped`.
+pub fn path_to(current: BackorderStatus, target: BackorderStatus) -> Option<Vec<BackorderStatus>> {
+    if current.can_move_to(target) {
+        return Some(vec![target]);
+    }
+    if current.can_move_to(BackorderStatus::Dropped) && BackorderStatus::Dropped.can_move_to(target) {
+        return Some(vec![BackorderStatus::Dropped, target]);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use BackorderStatus::*;
+
+    #[test]
+    fn the_lifecycle_of_design_md() {
+        // DESIGN.md "Backorder": watching → expiring → redemption → pending_delete → dropped →
+        // caught | lost | auction → won | lost, or renewed / cancelled.
+        let path = [Watching, Expiring, Redemption, PendingDelete, Dropped, Auction, Won];
+        for pair in path.windows(2) {
+            assert!(pair[0].can_move_to(pair[1]), "{} → {}", pair[0], pair[1]);
+        }
+        let allowed = [
+            (Dropped, Caught),
+            (Dropped, Lost),
+            (Auction, Lost),
+            (Watching, Renewed),
+            (Expiring, Renewed),
+            // RFC 3915: a name in redemption can be restored by its holder
+            (Redemption, Renewed),
+            (Watching, Redemption),
+            (Watching, Cancelled),
+            (Lost, Watching),
+            (Renewed, Watching),
+        ];
+        for (from, to) in allowed {
+            assert!(from.can_move_to(to), "{from} → {to}");
+        }
+        let refused = [
+            // RFC 3915: pending delete cannot be restored
+            (PendingDelete, Renewed),
+            (Dropped, Redemption),
+            (Caught, Lost),
+            (Won, Cancelled),
+            (Watching, Caught),
+            (Auction, Cancelled),
+            (Watching, Watching),
+        ];
+        for (from, to) in refused {
+            assert!(!from.can_move_to(to), "{from} → {to}");
+        }
+        let err = Caught.move_to(Lost).unwrap_err().to_string();
+        assert_eq!(err, "A backorder cannot go from 'Caught' to 'Lost'. It is finished.");
+        let err = PendingDelete.move_to(Renewed).unwrap_err().to_string();
+        assert!(err.contains("From here it can go to: Dropped, Cancelled."), "{err}");
+    }
+
+    #[test]
+    fn channels_decide_the_outcome() {
+        use ChannelStatus as C;
+        let cases = [
+            (Dropped, vec![C::Placed, C::Won], Some(Caught)),
+            (Dropped, vec![C::InAuction, C::Lost], Some(Auction)),
+            (Auction, vec![C::Won], Some(Won)),
+            (Auction, vec![C::Lost], Some(Lost)),
+            (Dropped, vec![C::Lost, C::Lost, C::Cancelled], Some(Lost)),
+            // before the drop a lost channel says nothing yet
+            (PendingDelete, vec![C::Lost], None),
+            // a catch reported before the drop was seen
+            (PendingDelete, vec![C::Won], Some(Caught)),
+            (Dropped, vec![C::Placed], None),
+            (Dropped, vec![], None),
+            (Dropped, vec![C::Cancelled], None),
+            (Caught, vec![C::Won], None),
+        ];
+        for (current, channels, expected) in cases {
+            assert_eq!(status_from_channels(current, &channels), expected, "{current} {channels:?}");
+        }
+    }
+
+    #[test]
+    fn paths_pass_through_the_drop() {
+        assert_eq!(path_to(Dropped, Caught), Some(vec![Caught]));
+        assert_eq!(path_to(PendingDelete, Caught), Some(vec![Dropped, Caught]));
+        assert_eq!(path_to(Watching, Auction), Some(vec![Dropped, Auction]));
+        assert_eq!(path_to(Caught, Lost), None);
+    }
+}
+
+use super::domain_name::{DomainName, DomainNameError};
+use super::tld_policy::{TldPolicies, TldPolicy, UnsupportedTld};
+
+/// Why a name cannot be the target of a backorder.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error("{0}")]
+    Name(#[from] DomainNameError),
+    #[error("'{given}' is a name under {registrable}; a backorder targets the registered name itself: use {registrable}.")]
+    NotRegistrable { given: String, registrable: String },
+    #[error("{0}")]
+    Unsupported(#[from] UnsupportedTld),
+    #[error("{note} Instead: {instead}")]
+    Refused { tld: String, note: String, instead: String },
+}
+
+/// Checks that a name typed by a user can be backordered: a valid registrable name, on a TLD
+/// reclaim has rules for, where catching can work at all.
+pub fn check_target(raw: &str, policies: &TldPolicies) -> Result<(DomainName, TldPolicy), TargetError> {
+    let name = DomainName::parse(raw)?;
+    if !name.is_registrable() {
+        return Err(TargetError::NotRegistrable {
+            given: name.unicode().to_owned(),
+            registrable: name.registrable().unicode().to_owned(),
+        });
+    }
+    let policy = policies.lookup(name.tld())?;
+    if !policy.backorder {
+        return Err(TargetError::Refused {
+            tld: policy.tld.clone(),
+            note: policy.backorder_note.clone(),
+            instead: policy.backorder_instead.clone().unwrap_or_default(),
+        });
+    }
+    Ok((name, policy))
+}
+
+#[cfg(test)]
+mod target_tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let p = TldPolicies::built_in().unwrap();
+        let (name, policy) = check_target("Bücher.de", &p).unwrap();
+        assert_eq!(name.ascii(), "xn--bcher-kva.de");
+        assert_eq!(policy.registry, "DENIC");
+        let cases = [
+            ("www.example.com", "use example.com"),
+            ("example.dk", "A backorder cannot work on .dk"),
+            ("example.dk", "Instead: Put the client on the Punktum dk waiting list"),
+            ("example.jp", "no registry rules for .jp"),
+            ("co.uk", "is a public suffix"),
+            ("", "Enter a domain name"),
+        ];
+        for (input, expected) in cases {
+            let err = check_target(input, &p).unwrap_err().to_string();
+            assert!(err.contains(expected), "{input}: {err}");
+        }
+    }
+}
