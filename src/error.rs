@@ -5,7 +5,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
 
 use crate::db::DbError;
 use crate::repo::tokens::SetupLinkError;
@@ -34,6 +33,12 @@ pub enum AppError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// Another client of the firm seeks the same thing; the caller must confirm.
+    #[error("{message}")]
+    ConflictOfInterest {
+        message: String,
+        conflicts: serde_json::Value,
+    },
     #[error("{0}")]
     BadRequest(String),
     #[error("{message}")]
@@ -59,6 +64,17 @@ impl AppError {
         }
     }
 
+    /// The same error about another form field (forms name their fields differently).
+    pub fn with_field(self, field: &str) -> Self {
+        match self {
+            AppError::Invalid { message, .. } => AppError::Invalid {
+                field: Some(field.to_owned()),
+                message,
+            },
+            other => other,
+        }
+    }
+
     pub fn not_found(what: &str) -> Self {
         AppError::NotFound(format!("No such {what}, or you do not have access to it."))
     }
@@ -72,6 +88,7 @@ impl AppError {
             AppError::Unauthorized | AppError::ApiUnauthorized => "unauthorized",
             AppError::Invalid { .. } => "invalid",
             AppError::Conflict(_) => "conflict",
+            AppError::ConflictOfInterest { .. } => "conflict_of_interest",
             AppError::BadRequest(_) => "bad_request",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Gone(_) => "gone",
@@ -96,6 +113,7 @@ impl AppError {
             AppError::Unauthorized | AppError::ApiUnauthorized => "Sign-in required",
             AppError::Invalid { .. } | AppError::BadRequest(_) => "Please check the input",
             AppError::Conflict(_) => "Conflict",
+            AppError::ConflictOfInterest { .. } => "Conflict of interest",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::Gone(_) => "Link no longer valid",
             AppError::Unavailable(_) => "Temporarily unavailable",
@@ -117,19 +135,21 @@ impl std::fmt::Debug for AppError {
     }
 }
 
-#[derive(Serialize)]
-pub struct ErrorBody<'a> {
-    pub error: ErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-pub struct ErrorDetail<'a> {
-    pub code: &'a str,
-    pub message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<&'a str>,
+impl AppError {
+    /// The JSON error body: `{"error": {"code", "message", "field"?, "request_id"?, …}}`.
+    pub fn to_json(&self, request_id: Option<&str>) -> serde_json::Value {
+        let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        if let Some(field) = self.field() {
+            error["field"] = field.into();
+        }
+        if let Some(id) = request_id {
+            error["request_id"] = id.into();
+        }
+        if let AppError::ConflictOfInterest { conflicts, .. } = self {
+            error["conflicts"] = conflicts.clone();
+        }
+        serde_json::json!({ "error": error })
+    }
 }
 
 impl ResponseError for AppError {
@@ -139,7 +159,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::Unauthorized | AppError::ApiUnauthorized => StatusCode::UNAUTHORIZED,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::ConflictOfInterest { .. } => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Gone(_) => StatusCode::GONE,
@@ -149,7 +169,6 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let message = self.to_string();
         let mut response = HttpResponse::build(self.status_code());
         if let AppError::TooManyRequests {
             retry_after_secs, ..
@@ -160,14 +179,7 @@ impl ResponseError for AppError {
         if matches!(self, AppError::ApiUnauthorized) {
             response.insert_header(("WWW-Authenticate", "Bearer realm=\"reclaim\""));
         }
-        response.json(ErrorBody {
-            error: ErrorDetail {
-                code: self.code(),
-                message: &message,
-                field: self.field(),
-                request_id: None,
-            },
-        })
+        response.json(self.to_json(None))
     }
 }
 

@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::migrations::{self, MigrationError};
 use crate::db::{DatabaseUrl, DatabaseUrlError, DbPool};
+use crate::domain::tld_policy::TldPolicies;
 use crate::repo::{Actor, tokens};
 use crate::state::AppState;
 use crate::web::{request, security};
@@ -54,6 +55,8 @@ pub enum StartupError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    TldPolicy(#[from] crate::domain::tld_policy::TldPolicyError),
     #[error("cannot issue the first-run setup link: {0}")]
     SetupLink(crate::db::DbError),
 }
@@ -100,6 +103,7 @@ pub fn prepare(
     clock: Arc<dyn Clock>,
 ) -> Result<(AppState, Vec<String>), StartupError> {
     prepare_var_dir(&settings.var_dir)?;
+    let tld_policies = TldPolicies::built_in()?;
     let keys = Keys::load_or_create(&settings)?;
     let (db, applied) = open_database(&settings)?;
     Ok((
@@ -109,6 +113,7 @@ pub fn prepare(
             keys: Arc::new(keys),
             clock,
             throttle: ThrottlePolicy::default(),
+            tld_policies: Arc::new(tld_policies),
         },
         applied,
     ))

@@ -7,6 +7,7 @@ use crate::auth::throttle::ThrottlePolicy;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::domain::tld_policy::TldPolicies;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,4 +16,5 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub clock: Arc<dyn Clock>,
     pub throttle: ThrottlePolicy,
+    pub tld_policies: Arc<TldPolicies>,
 }

@@ -4,6 +4,7 @@
 
 pub mod migrations;
 pub mod schema;
+pub mod sql;
 pub mod types;
 
 use std::path::{Path, PathBuf};

@@ -8,6 +8,8 @@ diesel::table! {
         email -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        report_cadence -> Text,
+        notes -> Text,
     }
 }
 
@@ -80,6 +82,121 @@ diesel::table! {
 diesel::joinable!(users -> clients (client_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
+
+diesel::table! {
+    client_contacts (id) {
+        id -> Text,
+        client_id -> Text,
+        name -> Text,
+        email -> Text,
+        phone -> Text,
+        position -> Text,
+        receives_reports -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    matter_counters (year) {
+        year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    matters (id) {
+        id -> Text,
+        reference -> Text,
+        client_id -> Text,
+        title -> Text,
+        responsible_lawyer_id -> Text,
+        status -> Text,
+        notes -> Text,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    matter_team (matter_id, user_id) {
+        matter_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    matter_marks (id) {
+        id -> Text,
+        matter_id -> Text,
+        name -> Text,
+        registration -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    backorders (id) {
+        id -> Text,
+        matter_id -> Text,
+        domain -> Text,
+        unicode -> Text,
+        tld -> Text,
+        status -> Text,
+        priority -> Text,
+        max_bid_minor -> Nullable<BigInt>,
+        currency -> Text,
+        notes -> Text,
+        conflict_confirmed_by -> Nullable<Text>,
+        conflict_confirmed_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    backorder_events (id) {
+        id -> Text,
+        backorder_id -> Text,
+        at -> Timestamp,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    catch_channels (id) {
+        id -> Text,
+        backorder_id -> Text,
+        service -> Text,
+        service_name -> Text,
+        status -> Text,
+        external_reference -> Text,
+        success_fee_minor -> Nullable<BigInt>,
+        price_minor -> Nullable<BigInt>,
+        currency -> Text,
+        auction_result -> Text,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(client_contacts -> clients (client_id));
+diesel::joinable!(matters -> clients (client_id));
+diesel::joinable!(matters -> users (responsible_lawyer_id));
+diesel::joinable!(matter_team -> matters (matter_id));
+diesel::joinable!(matter_team -> users (user_id));
+diesel::joinable!(matter_marks -> matters (matter_id));
+diesel::joinable!(backorders -> matters (matter_id));
+diesel::joinable!(backorder_events -> backorders (backorder_id));
+diesel::joinable!(catch_channels -> backorders (backorder_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     clients,
     users,
@@ -87,4 +204,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     setup_tokens,
     login_attempts,
     audit_events,
+    client_contacts,
+    matters,
+    matter_team,
+    matter_marks,
+    backorders,
+    backorder_events,
+    catch_channels,
+    matter_counters,
 );

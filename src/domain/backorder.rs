@@ -362,3 +362,142 @@ mod target_tests {
         }
     }
 }
+
+/// One line of a CSV import, checked.
+#[derive(Debug, Clone)]
+pub struct ImportLine {
+    pub line: usize,
+    pub text: String,
+    pub domain: DomainName,
+    pub max_bid_minor: Option<i64>,
+    pub priority: Priority,
+}
+
+/// Why one line of an import cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LineProblem {
+    pub line: usize,
+    pub text: String,
+    pub message: String,
+}
+
+/// The most lines one import takes.
+pub const MAX_IMPORT_LINES: usize = 5_000;
+
+/// Reads an import: one name per line, optionally followed by a maximum bid and a priority
+/// (`example.com,1500,high`); a first line `domain,…` is a header; blank lines and lines
+/// starting with `#` are skipped. Either every line is good, or every problem is reported.
+pub fn parse_import(text: &str, policies: &TldPolicies) -> Result<Vec<ImportLine>, Vec<LineProblem>> {
+    let mut lines = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let number = index + 1;
+        let trimmed = raw.trim().trim_start_matches('\u{feff}');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let fields = super::csv::split_line(trimmed);
+        let first = fields.first().map(String::as_str).unwrap_or_default();
+        if lines.is_empty() && problems.is_empty() && first.eq_ignore_ascii_case("domain") {
+            continue;
+        }
+        let mut problem = |message: String| {
+            problems.push(LineProblem {
+                line: number,
+                text: trimmed.chars().take(200).collect(),
+                message,
+            })
+        };
+        if lines.len() + 1 > MAX_IMPORT_LINES {
+            problem(format!("An import takes at most {MAX_IMPORT_LINES} names; split the file."));
+            break;
+        }
+        let (domain, _) = match check_target(first, policies) {
+            Ok(found) => found,
+            Err(e) => {
+                problem(e.to_string());
+                continue;
+            }
+        };
+        if let Some((_, earlier)) = seen.iter().find(|(d, _)| d == domain.ascii()) {
+            problem(format!("{} is also on line {earlier}.", domain.unicode()));
+            continue;
+        }
+        let max_bid_minor = match fields.get(1).map(|f| f.trim()).filter(|f| !f.is_empty()) {
+            Some(amount) => match super::money::parse_amount(amount) {
+                Ok(minor) => Some(minor),
+                Err(e) => {
+                    problem(format!("Maximum bid: {e}"));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let priority = match fields.get(2).map(|f| f.trim().to_lowercase()).filter(|f| !f.is_empty()) {
+            Some(p) => match p.parse() {
+                Ok(p) => p,
+                Err(e) => {
+                    problem(format!("Priority: {e}"));
+                    continue;
+                }
+            },
+            None => Priority::Normal,
+        };
+        seen.push((domain.ascii().to_owned(), number));
+        lines.push(ImportLine {
+            line: number,
+            text: trimmed.chars().take(200).collect(),
+            domain,
+            max_bid_minor,
+            priority,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if lines.is_empty() {
+        return Err(vec![LineProblem {
+            line: 0,
+            text: String::new(),
+            message: "There is no domain name to import: put one name per line, such as example.com.".to_owned(),
+        }]);
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    #[test]
+    fn a_good_file_gives_every_line() {
+        let p = TldPolicies::built_in().unwrap();
+        let text = "\u{feff}domain,max_bid,priority\nexample.com\n\n# a comment\nBücher.de, 1500 ,high\n\"acme.fr\",\"2,000.50\",low\n";
+        let lines = parse_import(text, &p).unwrap();
+        let got: Vec<_> = lines.iter().map(|l| (l.line, l.domain.ascii().to_owned(), l.max_bid_minor, l.priority)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "example.com".into(), None, Priority::Normal),
+                (5, "xn--bcher-kva.de".into(), Some(150_000), Priority::High),
+                (6, "acme.fr".into(), Some(200_050), Priority::Low),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_and_nothing_is_returned() {
+        let p = TldPolicies::built_in().unwrap();
+        let text = "example.com\nnot a name\nexample.dk\nEXAMPLE.COM\nexample.org,lots\nexample.net,10,urgent\nwww.example.eu\nco.uk\n";
+        let problems = parse_import(text, &p).unwrap_err();
+        let got: Vec<_> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(got, vec![2, 3, 4, 5, 6, 7, 8]);
+        assert!(problems[1].message.contains("cannot work on .dk"));
+        assert!(problems[2].message.contains("also on line 1"));
+        assert!(problems[3].message.starts_with("Maximum bid:"));
+        assert!(problems[4].message.contains("not a valid priority"));
+        assert!(problems[5].message.contains("use example.eu"));
+        assert!(parse_import("\n# nothing\n", &p).unwrap_err()[0].message.contains("no domain name to import"));
+    }
+}

@@ -70,3 +70,89 @@ mod tests {
         );
     }
 }
+
+crate::text_enum! {
+    /// How often the client receives a status report by e-mail.
+    pub enum ReportCadence ("report cadence") {
+        None => "none",
+        Weekly => "weekly",
+        Monthly => "monthly",
+    }
+}
+
+impl ReportCadence {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportCadence::None => "No scheduled reports",
+            ReportCadence::Weekly => "Weekly",
+            ReportCadence::Monthly => "Monthly",
+        }
+    }
+}
+
+/// A person at the client.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub name: super::user::PersonName,
+    pub email: EmailAddress,
+    pub phone: String,
+    pub position: String,
+    pub receives_reports: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContactError {
+    #[error("{0}")]
+    Name(NameError),
+    #[error("{0}")]
+    Email(EmailError),
+    #[error("'{0}' is not a telephone number; use digits, spaces and + ( ) - only.")]
+    Phone(String),
+    #[error("The position can be at most 100 characters long.")]
+    Position,
+}
+
+impl ContactError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            ContactError::Name(_) => "contact_name",
+            ContactError::Email(_) => "contact_email",
+            ContactError::Phone(_) => "contact_phone",
+            ContactError::Position => "contact_position",
+        }
+    }
+}
+
+impl NewContact {
+    pub fn parse(name: &str, email: &str, phone: &str, position: &str, receives_reports: bool) -> Result<Self, ContactError> {
+        let phone = phone.trim();
+        if !phone.chars().all(|c| c.is_ascii_digit() || " +()-./".contains(c)) || phone.len() > 40 {
+            return Err(ContactError::Phone(phone.chars().take(40).collect()));
+        }
+        let position = position.trim();
+        if position.chars().count() > 100 {
+            return Err(ContactError::Position);
+        }
+        Ok(Self {
+            name: super::user::PersonName::parse(name).map_err(ContactError::Name)?,
+            email: EmailAddress::parse(email).map_err(ContactError::Email)?,
+            phone: phone.to_owned(),
+            position: position.to_owned(),
+            receives_reports,
+        })
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    #[test]
+    fn contacts() {
+        let c = NewContact::parse(" Claire Dupont ", "Claire@Acme.example", "+33 1 23 45 67 89", "General counsel", true).unwrap();
+        assert_eq!(c.email.as_str(), "claire@acme.example");
+        assert_eq!(NewContact::parse("C", "c@acme.example", "call me", "", false).unwrap_err().field(), "contact_phone");
+        assert_eq!(NewContact::parse("", "c@acme.example", "", "", false).unwrap_err().field(), "contact_name");
+        assert_eq!(NewContact::parse("C", "nope", "", "", false).unwrap_err().field(), "contact_email");
+    }
+}

@@ -172,6 +172,11 @@ impl TldPolicies {
             .collect()
     }
 
+    /// The rules for generic TLDs the file does not list.
+    pub fn new_gtld_default(&self) -> &TldPolicy {
+        &self.new_gtld
+    }
+
     /// Every listed policy, for the reference page.
     pub fn all(&self) -> impl Iterator<Item = &TldPolicy> {
         self.by_tld.values()

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::audit_events;
 use crate::db::types::to_db;
+use crate::db::sql::{contains_pattern, escape_like, lower};
 use crate::db::{DbConn, DbError};
 use crate::repo::users::UserId;
 
@@ -113,8 +114,6 @@ pub struct AuditPage {
     pub total: i64,
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
 /// Newest first.
 pub fn list(
     conn: &mut DbConn,
@@ -136,7 +135,7 @@ pub fn list(
         if let Some(actor) = filter.actor.as_deref().filter(|a| !a.is_empty()) {
             q = q.filter(
                 lower(audit_events::actor)
-                    .like(format!("%{}%", escape_like(&actor.to_lowercase())))
+                    .like(contains_pattern(actor))
                     .escape('\\'),
             );
         }
@@ -153,18 +152,6 @@ pub fn list(
         .select(AuditEvent::as_select())
         .load(conn)?;
     Ok(AuditPage { events, total })
-}
-
-/// Escapes `%`, `_` and `\` so user text is matched literally by LIKE.
-pub fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

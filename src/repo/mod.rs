@@ -3,8 +3,10 @@
 //! event in the same transaction, so the audit log cannot miss a change.
 
 pub mod audit;
+pub mod backorders;
 pub mod clients;
 pub mod login_attempts;
+pub mod matters;
 pub mod tokens;
 pub mod users;
 

@@ -1,5 +1,6 @@
 //! HTTP: server-rendered pages for people, a JSON API under `/api/v1` for systems.
 
+pub mod access;
 pub mod api;
 pub mod assets;
 pub mod health;

@@ -12,7 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 use tracing::Instrument;
 
-use crate::error::{AppError, ErrorBody, ErrorDetail};
+use crate::error::AppError;
 use crate::web::Layout;
 
 /// Identifies one request in the logs and on error pages.
@@ -113,14 +113,13 @@ fn finish_error(res: ServiceResponse<BoxBody>, id: &RequestId) -> ServiceRespons
     };
     let status = res.status();
     let app_error = err.as_error::<AppError>();
-    let (code, title, message, field) = match app_error {
-        Some(e) => (
-            e.code(),
-            e.title().to_owned(),
-            e.to_string(),
-            e.field().map(str::to_owned),
-        ),
+    let (code, title, message) = match app_error {
+        Some(e) => (e.code(), e.title().to_owned(), e.to_string()),
         None => describe_framework_error(status, &err.to_string()),
+    };
+    let json = match app_error {
+        Some(e) => e.to_json(Some(&id.0)),
+        None => serde_json::json!({ "error": { "code": code, "message": message, "request_id": id.0 } }),
     };
     if status.is_server_error() {
         match app_error {
@@ -135,14 +134,7 @@ fn finish_error(res: ServiceResponse<BoxBody>, id: &RequestId) -> ServiceRespons
     let (req, old) = res.into_parts();
     let wants_json = req.path().starts_with("/api/") || prefers_json(&req);
     let mut new = if wants_json {
-        HttpResponse::build(status).json(ErrorBody {
-            error: ErrorDetail {
-                code,
-                message: &message,
-                field: field.as_deref(),
-                request_id: Some(&id.0),
-            },
-        })
+        HttpResponse::build(status).json(json)
     } else if redirect_to_login {
         let target = req
             .uri()
@@ -191,37 +183,32 @@ fn prefers_json(req: &HttpRequest) -> bool {
 fn describe_framework_error(
     status: StatusCode,
     detail: &str,
-) -> (&'static str, String, String, Option<String>) {
+) -> (&'static str, String, String) {
     match status {
         StatusCode::NOT_FOUND => (
             "not_found",
             "Not found".to_owned(),
             "There is no page at this address. Check the link, or go back to the dashboard.".to_owned(),
-            None,
         ),
         StatusCode::METHOD_NOT_ALLOWED => (
             "method_not_allowed",
             "Not allowed".to_owned(),
             "This address does not accept that kind of request.".to_owned(),
-            None,
         ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "too_large",
             "Too large".to_owned(),
             "What was sent is too large.".to_owned(),
-            None,
         ),
         s if s.is_client_error() => (
             "bad_request",
             "Please check the input".to_owned(),
             format!("The request could not be read: {detail}"),
-            None,
         ),
         _ => (
             "internal",
             "Something went wrong".to_owned(),
             "Something went wrong on our side. It has been logged; please try again, and quote the request id if you contact support.".to_owned(),
-            None,
         ),
     }
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::repo::clients::{self, Client};
 use crate::state::AppState;
 use crate::web::actor;
-use crate::web::pages::clients::visible_client;
+use crate::web::access::visible_client;
 use crate::web::request::RequestMeta;
 
 #[derive(Serialize)]

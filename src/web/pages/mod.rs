@@ -3,9 +3,12 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod backorders;
 pub mod clients;
 pub mod dashboard;
+pub mod matters;
 pub mod setup;
+pub mod tlds;
 pub mod users;
 
 use actix_web::web;
@@ -33,5 +36,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(clients::list)
         .service(clients::new_form)
         .service(clients::create)
-        .service(clients::show);
+        .service(clients::edit_form)
+        .service(clients::show)
+        .service(clients::update)
+        .service(clients::add_contact)
+        .service(clients::remove_contact)
+        .service(matters::list)
+        .service(matters::new_form)
+        .service(matters::create)
+        .service(matters::export)
+        .service(matters::import_form)
+        .service(matters::import)
+        .service(matters::edit_form)
+        .service(matters::show)
+        .service(matters::update)
+        .service(matters::close)
+        .service(matters::reopen)
+        .service(matters::attach)
+        .service(backorders::show)
+        .service(backorders::update)
+        .service(backorders::change_status)
+        .service(backorders::add_channel)
+        .service(backorders::update_channel)
+        .service(tlds::tlds);
 }

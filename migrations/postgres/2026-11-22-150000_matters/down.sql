@@ -1,0 +1,11 @@
+DROP TABLE catch_channels;
+DROP TABLE backorder_events;
+DROP FUNCTION backorder_events_append_only();
+DROP TABLE backorders;
+DROP TABLE matter_marks;
+DROP TABLE matter_team;
+DROP TABLE matters;
+DROP TABLE matter_counters;
+DROP TABLE client_contacts;
+ALTER TABLE clients DROP COLUMN notes;
+ALTER TABLE clients DROP COLUMN report_cadence;

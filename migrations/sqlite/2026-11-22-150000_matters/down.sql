@@ -1,0 +1,12 @@
+DROP TRIGGER backorder_events_no_delete;
+DROP TRIGGER backorder_events_no_update;
+DROP TABLE catch_channels;
+DROP TABLE backorder_events;
+DROP TABLE backorders;
+DROP TABLE matter_marks;
+DROP TABLE matter_team;
+DROP TABLE matters;
+DROP TABLE matter_counters;
+DROP TABLE client_contacts;
+ALTER TABLE clients DROP COLUMN notes;
+ALTER TABLE clients DROP COLUMN report_cadence;

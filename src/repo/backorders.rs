@@ -1,0 +1,660 @@
+//! Backorders on a matter, their status history (who or what changed it, and why) and the catch
+//! channels they are placed with.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::db::schema::{backorder_events, backorders, catch_channels, clients, matters};
+use crate::db::types::to_db;
+use crate::db::{DbConn, DbError, write_tx};
+use crate::domain::backorder::{
+    BackorderStatus, CatchService, ChannelStatus, LineProblem, Priority, TransitionError, path_to,
+    status_from_channels,
+};
+use crate::domain::domain_name::DomainName;
+use crate::domain::matter::MatterStatus;
+use crate::domain::money::{Currency, format_money};
+use crate::repo::audit::{self, Actor, Change};
+use crate::repo::clients::ClientId;
+use crate::repo::matters::{self as matter_repo, Matter, MatterId};
+use crate::repo::users::UserId;
+
+crate::text_id!(BackorderId);
+crate::text_id!(BackorderEventId);
+crate::text_id!(ChannelId);
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = backorders)]
+pub struct Backorder {
+    pub id: BackorderId,
+    pub matter_id: MatterId,
+    /// A-label.
+    pub domain: String,
+    pub unicode: String,
+    pub tld: String,
+    pub status: BackorderStatus,
+    pub priority: Priority,
+    pub max_bid_minor: Option<i64>,
+    pub currency: String,
+    pub notes: String,
+    pub conflict_confirmed_by: Option<UserId>,
+    pub conflict_confirmed_at: Option<NaiveDateTime>,
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = backorder_events)]
+pub struct BackorderEvent {
+    pub id: BackorderEventId,
+    pub backorder_id: BackorderId,
+    pub at: NaiveDateTime,
+    pub from_status: Option<BackorderStatus>,
+    pub to_status: BackorderStatus,
+    pub actor_id: Option<UserId>,
+    pub actor: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = catch_channels)]
+pub struct CatchChannel {
+    pub id: ChannelId,
+    pub backorder_id: BackorderId,
+    pub service: CatchService,
+    pub service_name: String,
+    pub status: ChannelStatus,
+    pub external_reference: String,
+    pub success_fee_minor: Option<i64>,
+    pub price_minor: Option<i64>,
+    pub currency: String,
+    pub auction_result: String,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl CatchChannel {
+    /// "DropCatch", or the name given for a .fr catcher or another service.
+    pub fn display_name(&self) -> String {
+        if self.service_name.is_empty() {
+            self.service.label().to_owned()
+        } else {
+            format!("{} ({})", self.service.label(), self.service_name)
+        }
+    }
+}
+
+/// What is owed to the catch services: only what succeeded. Nothing is due before a name is
+/// caught.
+pub fn fees_due(channels: &[CatchChannel]) -> Vec<String> {
+    channels
+        .iter()
+        .filter(|c| c.status == ChannelStatus::Won)
+        .flat_map(|c| {
+            let mut due = Vec::new();
+            if let Some(fee) = c.success_fee_minor {
+                due.push(format!("{} success fee to {}", format_money(fee, &c.currency), c.display_name()));
+            }
+            if let Some(price) = c.price_minor {
+                due.push(format!("{} auction price to {}", format_money(price, &c.currency), c.display_name()));
+            }
+            due
+        })
+        .collect()
+}
+
+/// Another client's open matter that targets the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub matter_id: MatterId,
+    pub reference: String,
+    pub client_id: ClientId,
+    pub client_name: String,
+}
+
+/// A checked new backorder.
+#[derive(Debug, Clone)]
+pub struct NewBackorder {
+    pub domain: DomainName,
+    pub priority: Priority,
+    pub max_bid_minor: Option<i64>,
+    pub currency: Currency,
+    pub notes: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackorderError {
+    #[error("The matter does not exist.")]
+    MatterNotFound,
+    #[error("Matter {0} is closed; reopen it to change its backorders.")]
+    MatterClosed(String),
+    #[error("{0} is already a backorder of this matter.")]
+    Duplicate(String),
+    #[error("{} is already sought for another client: {}. Check the conflict of interest, then confirm to go ahead.", .domain, describe(.conflicts))]
+    ConflictNeedsConfirmation { domain: String, conflicts: Vec<Conflict> },
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    #[error("The backorder does not exist.")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn describe(conflicts: &[Conflict]) -> String {
+    conflicts
+        .iter()
+        .map(|c| format!("matter {} of {}", c.reference, c.client_name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl From<diesel::result::Error> for BackorderError {
+    fn from(e: diesel::result::Error) -> Self {
+        BackorderError::Db(e.into())
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = backorders)]
+struct BackorderRow<'a> {
+    id: &'a BackorderId,
+    matter_id: &'a MatterId,
+    domain: &'a str,
+    unicode: &'a str,
+    tld: &'a str,
+    status: BackorderStatus,
+    priority: Priority,
+    max_bid_minor: Option<i64>,
+    currency: &'a str,
+    notes: &'a str,
+    conflict_confirmed_by: Option<&'a UserId>,
+    conflict_confirmed_at: Option<NaiveDateTime>,
+    created_by: Option<&'a UserId>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Open matters of other clients with an active backorder on `domain` (A-label).
+pub fn conflicts(conn: &mut DbConn, domain: &str, client_id: &ClientId) -> Result<Vec<Conflict>, DbError> {
+    let active: Vec<BackorderStatus> = BackorderStatus::ALL.iter().copied().filter(|s| s.is_active()).collect();
+    let rows: Vec<(MatterId, String, ClientId, String)> = backorders::table
+        .inner_join(matters::table.inner_join(clients::table))
+        .filter(backorders::domain.eq(domain))
+        .filter(backorders::status.eq_any(active))
+        .filter(matters::status.eq(MatterStatus::Open))
+        .filter(matters::client_id.ne(client_id))
+        .order(matters::reference)
+        .select((matters::id, matters::reference, clients::id, clients::name))
+        .load(conn)?;
+    let mut found: Vec<Conflict> = rows
+        .into_iter()
+        .map(|(matter_id, reference, client_id, client_name)| Conflict {
+            matter_id,
+            reference,
+            client_id,
+            client_name,
+        })
+        .collect();
+    found.dedup_by(|a, b| a.matter_id == b.matter_id);
+    Ok(found)
+}
+
+fn open_matter(conn: &mut DbConn, matter_id: &MatterId) -> Result<Matter, BackorderError> {
+    let matter = matter_repo::find(conn, matter_id)?.ok_or(BackorderError::MatterNotFound)?;
+    if matter.status == MatterStatus::Closed {
+        return Err(BackorderError::MatterClosed(matter.reference));
+    }
+    Ok(matter)
+}
+
+fn insert(
+    conn: &mut DbConn,
+    actor: &Actor,
+    matter: &Matter,
+    new: &NewBackorder,
+    confirm_conflict: bool,
+) -> Result<Backorder, BackorderError> {
+    let existing: i64 = backorders::table
+        .filter(backorders::matter_id.eq(&matter.id))
+        .filter(backorders::domain.eq(new.domain.ascii()))
+        .count()
+        .get_result(conn)?;
+    if existing > 0 {
+        return Err(BackorderError::Duplicate(new.domain.unicode().to_owned()));
+    }
+    let found = conflicts(conn, new.domain.ascii(), &matter.client_id)?;
+    if !found.is_empty() && !confirm_conflict {
+        return Err(BackorderError::ConflictNeedsConfirmation {
+            domain: new.domain.unicode().to_owned(),
+            conflicts: found,
+        });
+    }
+    let id = BackorderId::new();
+    let now = to_db(actor.at);
+    let confirmed = !found.is_empty();
+    diesel::insert_into(backorders::table)
+        .values(BackorderRow {
+            id: &id,
+            matter_id: &matter.id,
+            domain: new.domain.ascii(),
+            unicode: new.domain.unicode(),
+            tld: new.domain.tld(),
+            status: BackorderStatus::Watching,
+            priority: new.priority,
+            max_bid_minor: new.max_bid_minor,
+            currency: new.currency.as_str(),
+            notes: &new.notes,
+            conflict_confirmed_by: if confirmed { actor.user_id.as_ref() } else { None },
+            conflict_confirmed_at: confirmed.then_some(now),
+            created_by: actor.user_id.as_ref(),
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    record_event(conn, actor, &id, None, BackorderStatus::Watching, "backorder attached")?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "backorder.attached",
+            record_type: "backorder",
+            record_id: Some(id.as_str()),
+            summary: format!("Attached a backorder on {} to matter {}", new.domain.unicode(), matter.reference),
+            detail: json!({
+                "matter_id": matter.id,
+                "domain": new.domain.ascii(),
+                "priority": new.priority,
+                "max_bid_minor": new.max_bid_minor,
+                "currency": new.currency.as_str(),
+            }),
+        },
+    )?;
+    if confirmed {
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "backorder.conflict_confirmed",
+                record_type: "backorder",
+                record_id: Some(id.as_str()),
+                summary: format!(
+                    "Confirmed a conflict check: {} is also sought for {}",
+                    new.domain.unicode(),
+                    describe(&found)
+                ),
+                detail: json!({ "conflicts": found }),
+            },
+        )?;
+    }
+    find(conn, &id)?.ok_or(BackorderError::NotFound)
+}
+
+/// Attaches a backorder to an open matter. When another client's open matter already seeks the
+/// name, the caller must confirm (`confirm_conflict`); the confirmation is audited.
+pub fn attach(
+    conn: &mut DbConn,
+    actor: &Actor,
+    matter_id: &MatterId,
+    new: &NewBackorder,
+    confirm_conflict: bool,
+) -> Result<Backorder, BackorderError> {
+    write_tx(conn, |conn| {
+        let matter = open_matter(conn, matter_id)?;
+        insert(conn, actor, &matter, new, confirm_conflict)
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{} line(s) cannot be imported; nothing was imported.", .0.len())]
+    Lines(Vec<LineProblem>),
+    #[error("{} of the names are already sought for other clients; check the conflicts, then confirm to go ahead.", .0.len())]
+    Conflicts(Vec<(String, Vec<Conflict>)>),
+    #[error(transparent)]
+    Backorder(#[from] BackorderError),
+}
+
+impl From<DbError> for ImportError {
+    fn from(e: DbError) -> Self {
+        ImportError::Backorder(e.into())
+    }
+}
+
+/// Imports backorders, all or nothing. `lines` are the checked lines with their line numbers;
+/// names already in the matter are reported as line problems, conflicts need confirmation.
+pub fn import(
+    conn: &mut DbConn,
+    actor: &Actor,
+    matter_id: &MatterId,
+    lines: &[(usize, String, NewBackorder)],
+    confirm_conflicts: bool,
+) -> Result<Vec<Backorder>, ImportError> {
+    write_tx(conn, |conn| {
+        let matter = open_matter(conn, matter_id)?;
+        let existing: Vec<String> = backorders::table
+            .filter(backorders::matter_id.eq(&matter.id))
+            .select(backorders::domain)
+            .load(conn)
+            .map_err(DbError::from)?;
+        let mut problems = Vec::new();
+        let mut all_conflicts = Vec::new();
+        for (line, text, new) in lines {
+            if existing.iter().any(|d| d == new.domain.ascii()) {
+                problems.push(LineProblem {
+                    line: *line,
+                    text: text.clone(),
+                    message: format!("{} is already a backorder of this matter.", new.domain.unicode()),
+                });
+                continue;
+            }
+            let found = conflicts(conn, new.domain.ascii(), &matter.client_id)?;
+            if !found.is_empty() {
+                all_conflicts.push((new.domain.unicode().to_owned(), found));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ImportError::Lines(problems));
+        }
+        if !all_conflicts.is_empty() && !confirm_conflicts {
+            return Err(ImportError::Conflicts(all_conflicts));
+        }
+        let mut created = Vec::new();
+        for (_, _, new) in lines {
+            created.push(insert(conn, actor, &matter, new, confirm_conflicts)?);
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "backorder.imported",
+                record_type: "matter",
+                record_id: Some(matter.id.as_str()),
+                summary: format!("Imported {} backorder(s) into matter {}", created.len(), matter.reference),
+                detail: json!({ "domains": created.iter().map(|b| &b.domain).collect::<Vec<_>>() }),
+            },
+        )?;
+        Ok(created)
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: &BackorderId) -> Result<Option<Backorder>, DbError> {
+    Ok(backorders::table
+        .find(id)
+        .select(Backorder::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn for_matter(conn: &mut DbConn, matter_id: &MatterId) -> Result<Vec<Backorder>, DbError> {
+    Ok(backorders::table
+        .filter(backorders::matter_id.eq(matter_id))
+        .order(backorders::unicode)
+        .select(Backorder::as_select())
+        .load(conn)?)
+}
+
+/// The status history, oldest first.
+pub fn events(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<BackorderEvent>, DbError> {
+    Ok(backorder_events::table
+        .filter(backorder_events::backorder_id.eq(id))
+        .order((backorder_events::at.asc(), backorder_events::id.asc()))
+        .select(BackorderEvent::as_select())
+        .load(conn)?)
+}
+
+pub fn channels(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchChannel>, DbError> {
+    Ok(catch_channels::table
+        .filter(catch_channels::backorder_id.eq(id))
+        .order(catch_channels::created_at)
+        .select(CatchChannel::as_select())
+        .load(conn)?)
+}
+
+/// Catch channels of all the backorders of a matter.
+pub fn channels_for_matter(conn: &mut DbConn, matter_id: &MatterId) -> Result<Vec<CatchChannel>, DbError> {
+    Ok(catch_channels::table
+        .inner_join(backorders::table)
+        .filter(backorders::matter_id.eq(matter_id))
+        .order(catch_channels::created_at)
+        .select(CatchChannel::as_select())
+        .load(conn)?)
+}
+
+fn record_event(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &BackorderId,
+    from: Option<BackorderStatus>,
+    to: BackorderStatus,
+    reason: &str,
+) -> Result<(), DbError> {
+    diesel::insert_into(backorder_events::table)
+        .values((
+            backorder_events::id.eq(BackorderEventId::new()),
+            backorder_events::backorder_id.eq(id),
+            backorder_events::at.eq(to_db(actor.at)),
+            backorder_events::from_status.eq(from),
+            backorder_events::to_status.eq(to),
+            backorder_events::actor_id.eq(actor.user_id.as_ref()),
+            backorder_events::actor.eq(&actor.label),
+            backorder_events::reason.eq(reason),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Moves a backorder to `to` through the lifecycle, recording each step with who or what made
+/// it and why. A catch reported before the drop passes through `dropped`.
+pub fn change_status(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &BackorderId,
+    to: BackorderStatus,
+    reason: &str,
+) -> Result<Backorder, BackorderError> {
+    write_tx(conn, |conn| {
+        let backorder = find(conn, id)?.ok_or(BackorderError::NotFound)?;
+        let steps = path_to(backorder.status, to).ok_or(TransitionError {
+            from: backorder.status,
+            to,
+        })?;
+        let mut from = backorder.status;
+        for step in steps {
+            record_event(conn, actor, id, Some(from), step, reason)?;
+            from = step;
+        }
+        diesel::update(backorders::table.find(id))
+            .set((backorders::status.eq(to), backorders::updated_at.eq(to_db(actor.at))))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "backorder.status_changed",
+                record_type: "backorder",
+                record_id: Some(id.as_str()),
+                summary: format!("{}: {} → {}", backorder.unicode, backorder.status.label(), to.label()),
+                detail: json!({ "from": backorder.status, "to": to, "reason": reason }),
+            },
+        )?;
+        find(conn, id)?.ok_or(BackorderError::NotFound)
+    })
+}
+
+/// What a lawyer may change on a backorder besides its status.
+#[derive(Debug, Clone)]
+pub struct BackorderChange {
+    pub priority: Priority,
+    pub max_bid_minor: Option<i64>,
+    pub currency: Currency,
+    pub notes: String,
+}
+
+pub fn update(conn: &mut DbConn, actor: &Actor, id: &BackorderId, change: &BackorderChange) -> Result<Backorder, BackorderError> {
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?.ok_or(BackorderError::NotFound)?;
+        open_matter(conn, &before.matter_id)?;
+        diesel::update(backorders::table.find(id))
+            .set((
+                backorders::priority.eq(change.priority),
+                backorders::max_bid_minor.eq(change.max_bid_minor),
+                backorders::currency.eq(change.currency.as_str()),
+                backorders::notes.eq(&change.notes),
+                backorders::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "backorder.updated",
+                record_type: "backorder",
+                record_id: Some(id.as_str()),
+                summary: format!("Changed the backorder on {}", before.unicode),
+                detail: json!({
+                    "before": { "priority": before.priority, "max_bid_minor": before.max_bid_minor, "currency": before.currency },
+                    "after": { "priority": change.priority, "max_bid_minor": change.max_bid_minor, "currency": change.currency.as_str() },
+                }),
+            },
+        )?;
+        find(conn, id)?.ok_or(BackorderError::NotFound)
+    })
+}
+
+/// A checked new catch channel.
+#[derive(Debug, Clone)]
+pub struct NewChannel {
+    pub service: CatchService,
+    pub service_name: String,
+    pub status: ChannelStatus,
+    pub external_reference: String,
+    pub success_fee_minor: Option<i64>,
+    pub currency: Currency,
+}
+
+pub fn add_channel(conn: &mut DbConn, actor: &Actor, id: &BackorderId, new: &NewChannel) -> Result<CatchChannel, BackorderError> {
+    write_tx(conn, |conn| {
+        let backorder = find(conn, id)?.ok_or(BackorderError::NotFound)?;
+        open_matter(conn, &backorder.matter_id)?;
+        let channel_id = ChannelId::new();
+        let now = to_db(actor.at);
+        diesel::insert_into(catch_channels::table)
+            .values((
+                catch_channels::id.eq(&channel_id),
+                catch_channels::backorder_id.eq(id),
+                catch_channels::service.eq(new.service),
+                catch_channels::service_name.eq(&new.service_name),
+                catch_channels::status.eq(new.status),
+                catch_channels::external_reference.eq(&new.external_reference),
+                catch_channels::success_fee_minor.eq(new.success_fee_minor),
+                catch_channels::currency.eq(new.currency.as_str()),
+                catch_channels::created_at.eq(now),
+                catch_channels::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "backorder.channel_added",
+                record_type: "backorder",
+                record_id: Some(id.as_str()),
+                summary: format!("Placed {} with {}", backorder.unicode, new.service.label()),
+                detail: json!({
+                    "channel_id": channel_id,
+                    "service": new.service,
+                    "service_name": new.service_name,
+                    "status": new.status,
+                    "success_fee_minor": new.success_fee_minor,
+                    "currency": new.currency.as_str(),
+                }),
+            },
+        )?;
+        sync_status_with_channels(conn, actor, &backorder)?;
+        Ok(catch_channels::table
+            .find(&channel_id)
+            .select(CatchChannel::as_select())
+            .first(conn)?)
+    })
+}
+
+/// A catch service's news about a backorder.
+#[derive(Debug, Clone)]
+pub struct ChannelChange {
+    pub status: ChannelStatus,
+    pub external_reference: String,
+    pub price_minor: Option<i64>,
+    pub auction_result: String,
+    pub notes: String,
+}
+
+/// Records a channel's news, then moves the backorder to the status the channels call for.
+pub fn update_channel(
+    conn: &mut DbConn,
+    actor: &Actor,
+    backorder_id: &BackorderId,
+    channel_id: &ChannelId,
+    change: &ChannelChange,
+) -> Result<CatchChannel, BackorderError> {
+    write_tx(conn, |conn| {
+        let backorder = find(conn, backorder_id)?.ok_or(BackorderError::NotFound)?;
+        let before: CatchChannel = catch_channels::table
+            .find(channel_id)
+            .filter(catch_channels::backorder_id.eq(backorder_id))
+            .select(CatchChannel::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(BackorderError::NotFound)?;
+        diesel::update(catch_channels::table.find(channel_id))
+            .set((
+                catch_channels::status.eq(change.status),
+                catch_channels::external_reference.eq(&change.external_reference),
+                catch_channels::price_minor.eq(change.price_minor),
+                catch_channels::auction_result.eq(&change.auction_result),
+                catch_channels::notes.eq(&change.notes),
+                catch_channels::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "backorder.channel_updated",
+                record_type: "backorder",
+                record_id: Some(backorder_id.as_str()),
+                summary: format!(
+                    "{} at {}: {} → {}",
+                    backorder.unicode,
+                    before.display_name(),
+                    before.status.label(),
+                    change.status.label()
+                ),
+                detail: json!({
+                    "channel_id": channel_id,
+                    "from": before.status,
+                    "to": change.status,
+                    "price_minor": change.price_minor,
+                    "auction_result": change.auction_result,
+                }),
+            },
+        )?;
+        sync_status_with_channels(conn, actor, &backorder)?;
+        Ok(catch_channels::table
+            .find(channel_id)
+            .select(CatchChannel::as_select())
+            .first(conn)?)
+    })
+}
+
+/// Moves the backorder to the outcome its channels report (caught, auction, won, lost).
+fn sync_status_with_channels(conn: &mut DbConn, actor: &Actor, backorder: &Backorder) -> Result<(), BackorderError> {
+    let statuses: Vec<ChannelStatus> = channels(conn, &backorder.id)?.iter().map(|c| c.status).collect();
+    if let Some(to) = status_from_channels(backorder.status, &statuses) {
+        change_status(conn, actor, &backorder.id, to, "reported by a catch channel")?;
+    }
+    Ok(())
+}

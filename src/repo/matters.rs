@@ -1,0 +1,415 @@
+//! Matters: one legal file for a client, with its responsible lawyer, team and the marks it
+//! concerns. Everything else (backorders, procedures, outreach, reports) hangs off a matter.
+
+use chrono::{Datelike, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::db::schema::{backorders, clients, matter_counters, matter_marks, matter_team, matters, users};
+use crate::db::sql::{contains_pattern, lower};
+use crate::db::types::to_db;
+use crate::db::{DbConn, DbError, write_tx};
+use crate::domain::matter::{Mark, MatterReference, MatterStatus};
+use crate::domain::user::Role;
+use crate::repo::audit::{self, Actor, Change};
+use crate::repo::clients::ClientId;
+use crate::repo::users::UserId;
+
+crate::text_id!(MatterId);
+crate::text_id!(MarkId);
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = matters)]
+pub struct Matter {
+    pub id: MatterId,
+    pub reference: String,
+    pub client_id: ClientId,
+    pub title: String,
+    pub responsible_lawyer_id: UserId,
+    pub status: MatterStatus,
+    pub notes: String,
+    pub opened_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A checked new matter.
+#[derive(Debug, Clone)]
+pub struct NewMatter {
+    pub client_id: ClientId,
+    pub title: String,
+    pub responsible_lawyer_id: UserId,
+    pub team: Vec<UserId>,
+    pub marks: Vec<Mark>,
+    pub notes: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MatterError {
+    #[error("The client does not exist.")]
+    UnknownClient,
+    #[error("The responsible lawyer must be an active lawyer or administrator of the firm.")]
+    NotALawyer,
+    #[error("The team can only include active people of the firm, not client accounts.")]
+    BadTeamMember,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for MatterError {
+    fn from(e: diesel::result::Error) -> Self {
+        MatterError::Db(e.into())
+    }
+}
+
+impl MatterError {
+    /// The form field the error is about.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            MatterError::UnknownClient => Some("client_id"),
+            MatterError::NotALawyer => Some("responsible_lawyer_id"),
+            MatterError::BadTeamMember => Some("team"),
+            MatterError::Db(_) => None,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = matters)]
+struct MatterRow<'a> {
+    id: &'a MatterId,
+    reference: &'a str,
+    client_id: &'a ClientId,
+    title: &'a str,
+    responsible_lawyer_id: &'a UserId,
+    status: MatterStatus,
+    notes: &'a str,
+    opened_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// The next reference of `year`: numbers count up from 1 each calendar year.
+fn next_reference(conn: &mut DbConn, year: i32) -> Result<MatterReference, DbError> {
+    let bumped = diesel::update(matter_counters::table.find(year))
+        .set(matter_counters::last_number.eq(matter_counters::last_number + 1))
+        .execute(conn)?;
+    if bumped == 0 {
+        diesel::insert_into(matter_counters::table)
+            .values((matter_counters::year.eq(year), matter_counters::last_number.eq(1)))
+            .execute(conn)?;
+    }
+    let number: i32 = matter_counters::table
+        .find(year)
+        .select(matter_counters::last_number)
+        .first(conn)?;
+    Ok(MatterReference {
+        year,
+        number: u32::try_from(number).unwrap_or(0),
+    })
+}
+
+fn check_people(conn: &mut DbConn, lawyer: &UserId, team: &[UserId]) -> Result<(), MatterError> {
+    let lawyer_ok: i64 = users::table
+        .find(lawyer)
+        .filter(users::active.eq(true))
+        .filter(users::role.eq_any([Role::Lawyer, Role::Admin]))
+        .count()
+        .get_result(conn)?;
+    if lawyer_ok == 0 {
+        return Err(MatterError::NotALawyer);
+    }
+    let staff: i64 = users::table
+        .filter(users::id.eq_any(team))
+        .filter(users::active.eq(true))
+        .filter(users::role.ne(Role::Client))
+        .count()
+        .get_result(conn)?;
+    if usize::try_from(staff).unwrap_or(0) != team.len() {
+        return Err(MatterError::BadTeamMember);
+    }
+    Ok(())
+}
+
+fn write_team_and_marks(conn: &mut DbConn, id: &MatterId, team: &[UserId], marks: &[Mark]) -> Result<(), DbError> {
+    diesel::delete(matter_team::table.filter(matter_team::matter_id.eq(id))).execute(conn)?;
+    for user in team {
+        diesel::insert_into(matter_team::table)
+            .values((matter_team::matter_id.eq(id), matter_team::user_id.eq(user)))
+            .execute(conn)?;
+    }
+    diesel::delete(matter_marks::table.filter(matter_marks::matter_id.eq(id))).execute(conn)?;
+    for (position, mark) in marks.iter().enumerate() {
+        diesel::insert_into(matter_marks::table)
+            .values((
+                matter_marks::id.eq(MarkId::new()),
+                matter_marks::matter_id.eq(id),
+                matter_marks::name.eq(&mark.name),
+                matter_marks::registration.eq(&mark.registration),
+                matter_marks::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Opens a matter with the next reference of the year.
+pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewMatter) -> Result<Matter, MatterError> {
+    write_tx(conn, |conn| {
+        let client_name: String = clients::table
+            .find(&new.client_id)
+            .select(clients::name)
+            .first(conn)
+            .optional()?
+            .ok_or(MatterError::UnknownClient)?;
+        let mut team = new.team.clone();
+        team.retain(|u| *u != new.responsible_lawyer_id);
+        team.dedup();
+        check_people(conn, &new.responsible_lawyer_id, &team)?;
+        let reference = next_reference(conn, actor.at.year())?.to_string();
+        let id = MatterId::new();
+        let now = to_db(actor.at);
+        diesel::insert_into(matters::table)
+            .values(MatterRow {
+                id: &id,
+                reference: &reference,
+                client_id: &new.client_id,
+                title: &new.title,
+                responsible_lawyer_id: &new.responsible_lawyer_id,
+                status: MatterStatus::Open,
+                notes: &new.notes,
+                opened_at: now,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+        write_team_and_marks(conn, &id, &team, &new.marks)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "matter.created",
+                record_type: "matter",
+                record_id: Some(id.as_str()),
+                summary: format!("Opened matter {reference} for {client_name}: {}", new.title),
+                detail: json!({
+                    "reference": reference,
+                    "client_id": new.client_id,
+                    "responsible_lawyer_id": new.responsible_lawyer_id,
+                    "team": team,
+                    "marks": new.marks.iter().map(|m| &m.name).collect::<Vec<_>>(),
+                }),
+            },
+        )?;
+        Ok(find(conn, &id)?.ok_or(DbError::NotFound)?)
+    })
+}
+
+/// What can be changed on a matter.
+#[derive(Debug, Clone)]
+pub struct MatterChange {
+    pub title: String,
+    pub responsible_lawyer_id: UserId,
+    pub team: Vec<UserId>,
+    pub marks: Vec<Mark>,
+    pub notes: String,
+}
+
+pub fn update(conn: &mut DbConn, actor: &Actor, id: &MatterId, change: &MatterChange) -> Result<Matter, MatterError> {
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?.ok_or(DbError::NotFound)?;
+        let mut team = change.team.clone();
+        team.retain(|u| *u != change.responsible_lawyer_id);
+        team.dedup();
+        check_people(conn, &change.responsible_lawyer_id, &team)?;
+        diesel::update(matters::table.find(id))
+            .set((
+                matters::title.eq(&change.title),
+                matters::responsible_lawyer_id.eq(&change.responsible_lawyer_id),
+                matters::notes.eq(&change.notes),
+                matters::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        write_team_and_marks(conn, id, &team, &change.marks)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "matter.updated",
+                record_type: "matter",
+                record_id: Some(id.as_str()),
+                summary: format!("Changed matter {}", before.reference),
+                detail: json!({
+                    "before": { "title": before.title, "responsible_lawyer_id": before.responsible_lawyer_id },
+                    "after": {
+                        "title": change.title,
+                        "responsible_lawyer_id": change.responsible_lawyer_id,
+                        "team": team,
+                        "marks": change.marks.iter().map(|m| &m.name).collect::<Vec<_>>(),
+                    },
+                }),
+            },
+        )?;
+        Ok(find(conn, id)?.ok_or(DbError::NotFound)?)
+    })
+}
+
+/// Closes or reopens a matter.
+pub fn set_status(conn: &mut DbConn, actor: &Actor, id: &MatterId, status: MatterStatus) -> Result<Matter, DbError> {
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?.ok_or(DbError::NotFound)?;
+        if before.status == status {
+            return Ok(before);
+        }
+        let closed_at = match status {
+            MatterStatus::Closed => Some(to_db(actor.at)),
+            MatterStatus::Open => None,
+        };
+        diesel::update(matters::table.find(id))
+            .set((
+                matters::status.eq(status),
+                matters::closed_at.eq(closed_at),
+                matters::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        let (action, verb) = match status {
+            MatterStatus::Closed => ("matter.closed", "Closed"),
+            MatterStatus::Open => ("matter.reopened", "Reopened"),
+        };
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action,
+                record_type: "matter",
+                record_id: Some(id.as_str()),
+                summary: format!("{verb} matter {}", before.reference),
+                detail: json!({}),
+            },
+        )?;
+        find(conn, id)?.ok_or(DbError::NotFound)
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: &MatterId) -> Result<Option<Matter>, DbError> {
+    Ok(matters::table
+        .find(id)
+        .select(Matter::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_reference(conn: &mut DbConn, reference: &MatterReference) -> Result<Option<Matter>, DbError> {
+    Ok(matters::table
+        .filter(matters::reference.eq(reference.to_string()))
+        .select(Matter::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Which matters to list.
+#[derive(Debug, Clone, Default)]
+pub struct MatterFilter {
+    /// Only this client's (always set for a client user).
+    pub client_id: Option<ClientId>,
+    pub status: Option<MatterStatus>,
+    /// Part of the reference, title, client name, or a domain name the matter targets.
+    pub search: Option<String>,
+}
+
+/// A matter as lists show it.
+#[derive(Debug, Clone)]
+pub struct MatterSummary {
+    pub matter: Matter,
+    pub client_name: String,
+    pub lawyer_name: String,
+    pub backorders: i64,
+}
+
+pub fn list(conn: &mut DbConn, filter: &MatterFilter) -> Result<Vec<MatterSummary>, DbError> {
+    let mut query = matters::table
+        .inner_join(clients::table)
+        .inner_join(users::table)
+        .select((Matter::as_select(), clients::name, users::name))
+        .order((matters::status.asc(), matters::opened_at.desc()))
+        .into_boxed();
+    if let Some(client) = &filter.client_id {
+        query = query.filter(matters::client_id.eq(client.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(matters::status.eq(status));
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = contains_pattern(search);
+        let by_domain = backorders::table
+            .filter(
+                lower(backorders::domain)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(backorders::unicode).like(pattern.clone()).escape('\\')),
+            )
+            .select(backorders::matter_id);
+        query = query.filter(
+            lower(matters::reference)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(matters::title).like(pattern.clone()).escape('\\'))
+                .or(lower(clients::name).like(pattern.clone()).escape('\\'))
+                .or(matters::id.eq_any(by_domain)),
+        );
+    }
+    let rows: Vec<(Matter, String, String)> = query.load(conn)?;
+    let counts: Vec<(MatterId, i64)> = backorders::table
+        .group_by(backorders::matter_id)
+        .select((backorders::matter_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(matter, client_name, lawyer_name)| {
+            let backorders = counts
+                .iter()
+                .find(|(id, _)| *id == matter.id)
+                .map_or(0, |(_, n)| *n);
+            MatterSummary {
+                matter,
+                client_name,
+                lawyer_name,
+                backorders,
+            }
+        })
+        .collect())
+}
+
+/// The team of a matter (besides its responsible lawyer): ids and names.
+pub fn team(conn: &mut DbConn, id: &MatterId) -> Result<Vec<(UserId, String)>, DbError> {
+    Ok(matter_team::table
+        .inner_join(users::table)
+        .filter(matter_team::matter_id.eq(id))
+        .order(users::name)
+        .select((users::id, users::name))
+        .load(conn)?)
+}
+
+pub fn marks(conn: &mut DbConn, id: &MatterId) -> Result<Vec<Mark>, DbError> {
+    let rows: Vec<(String, String)> = matter_marks::table
+        .filter(matter_marks::matter_id.eq(id))
+        .order(matter_marks::position)
+        .select((matter_marks::name, matter_marks::registration))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, registration)| Mark { name, registration })
+        .collect())
+}
+
+/// Staff who can be responsible for a matter (active lawyers and administrators) and who can
+/// be on its team (all active staff): ids, names and roles.
+pub fn firm_people(conn: &mut DbConn) -> Result<Vec<(UserId, String, Role)>, DbError> {
+    Ok(users::table
+        .filter(users::active.eq(true))
+        .filter(users::role.ne(Role::Client))
+        .order(users::name)
+        .select((users::id, users::name, users::role))
+        .load(conn)?)
+}

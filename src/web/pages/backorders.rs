@@ -1,0 +1,523 @@
+//! The backorder page: the name, what its TLD's rules say, where it is placed (catch
+//! channels), its status history; changing its terms, its status and its channels.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+
+use crate::auth::session::{self, CurrentUser};
+use crate::db::DbError;
+use crate::domain::backorder::{BackorderStatus, CatchService, ChannelStatus};
+use crate::domain::money::{Currency, format_money, parse_amount};
+use crate::domain::tld_policy::TldPolicy;
+use crate::error::AppError;
+use crate::repo::backorders::{
+    self, Backorder, BackorderChange, ChannelChange, ChannelId, NewChannel, fees_due,
+};
+use crate::repo::matters::Matter;
+use crate::state::AppState;
+use crate::web::access::visible_backorder;
+use crate::web::pages::matters::{backorder_error, backorder_terms, may_edit};
+use crate::web::request::RequestMeta;
+use crate::web::{FormErrors, Layout, actor, render_status, see_other, show_time};
+
+pub struct EventRow {
+    pub at: String,
+    pub change: String,
+    pub actor: String,
+    pub reason: String,
+}
+
+pub struct ChannelRow {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub status_label: String,
+    pub reference: String,
+    pub success_fee: String,
+    pub price: String,
+    pub price_plain: String,
+    pub auction_result: String,
+    pub notes: String,
+}
+
+pub struct Labelled {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+/// What the TLD's rules say, in words.
+pub struct PolicyView {
+    pub tld: String,
+    pub registry: String,
+    pub class: String,
+    pub lifecycle: Vec<String>,
+    pub backorder_note: String,
+    pub instead: String,
+    pub procedures: String,
+    pub note: String,
+    pub to_verify: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl From<&TldPolicy> for PolicyView {
+    fn from(p: &TldPolicy) -> Self {
+        let days = |label: &str, d: Option<u32>| d.filter(|d| *d > 0).map(|d| format!("{label}: {d} days"));
+        Self {
+            tld: p.tld.clone(),
+            registry: p.registry.clone(),
+            class: p.class.label().to_owned(),
+            lifecycle: [
+                days("Grace after expiry (registrar may delete until)", p.auto_renew_grace_days),
+                days("Grace after expiry (still renewable)", p.expiry_grace_days),
+                days("Redemption (only the holder can restore)", p.redemption_days),
+                days("Pending delete (no restore)", p.pending_delete_days),
+                days("Quarantine (only the holder can reactivate)", p.quarantine_days),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            backorder_note: p.backorder_note.clone(),
+            instead: p.backorder_instead.clone().unwrap_or_default(),
+            procedures: if p.procedures.is_empty() {
+                "none that reclaim runs".to_owned()
+            } else {
+                p.procedures.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")
+            },
+            note: p.note.clone().unwrap_or_default(),
+            to_verify: p.unconfirmed.clone(),
+            sources: p.sources.clone(),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "backorders/show.html")]
+struct BackorderPage {
+    layout: Layout,
+    id: String,
+    unicode: String,
+    ascii: String,
+    matter_id: String,
+    matter_reference: String,
+    status: String,
+    status_label: String,
+    priority: String,
+    max_bid: String,
+    max_bid_plain: String,
+    currency: String,
+    notes: String,
+    conflict_confirmed: String,
+    policy: Option<PolicyView>,
+    events: Vec<EventRow>,
+    channels: Vec<ChannelRow>,
+    fees_due: Vec<String>,
+    next_statuses: Vec<Labelled>,
+    services: Vec<Labelled>,
+    channel_statuses: Vec<Labelled>,
+    priorities: Vec<&'static str>,
+    can_edit: bool,
+    can_work: bool,
+    errors: FormErrors,
+}
+
+async fn backorder_page(
+    state: &AppState,
+    user: &CurrentUser,
+    backorder: Backorder,
+    matter: Matter,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let id = backorder.id.clone();
+    let (events, channels) = state
+        .db
+        .run(move |c| Ok::<_, DbError>((backorders::events(c, &id)?, backorders::channels(c, &id)?)))
+        .await?;
+    let policy = state.tld_policies.lookup(&backorder.tld).ok();
+    let can_edit = may_edit(user, &matter);
+    let can_work = can_edit || (user.is_staff() && matter.status == crate::domain::matter::MatterStatus::Open);
+    render_status(
+        status,
+        &BackorderPage {
+            layout: Layout::for_user(user, format!("{} · {}", backorder.unicode, matter.reference), "matters"),
+            id: backorder.id.to_string(),
+            unicode: backorder.unicode.clone(),
+            ascii: backorder.domain.clone(),
+            matter_id: matter.id.to_string(),
+            matter_reference: matter.reference.clone(),
+            status: backorder.status.as_str().to_owned(),
+            status_label: backorder.status.label().to_owned(),
+            priority: backorder.priority.as_str().to_owned(),
+            max_bid: backorder
+                .max_bid_minor
+                .map(|m| format_money(m, &backorder.currency))
+                .unwrap_or_else(|| "none set".to_owned()),
+            max_bid_plain: backorder
+                .max_bid_minor
+                .map(|m| format!("{}.{:02}", m / 100, m % 100))
+                .unwrap_or_default(),
+            currency: backorder.currency.clone(),
+            notes: backorder.notes.clone(),
+            conflict_confirmed: backorder.conflict_confirmed_at.as_ref().map(show_time).unwrap_or_default(),
+            policy: policy.as_ref().map(PolicyView::from),
+            events: events
+                .iter()
+                .map(|e| EventRow {
+                    at: show_time(&e.at),
+                    change: match e.from_status {
+                        Some(from) => format!("{} → {}", from.label(), e.to_status.label()),
+                        None => e.to_status.label().to_owned(),
+                    },
+                    actor: e.actor.clone(),
+                    reason: e.reason.clone(),
+                })
+                .collect(),
+            fees_due: fees_due(&channels),
+            channels: channels
+                .iter()
+                .map(|c| ChannelRow {
+                    id: c.id.to_string(),
+                    name: c.display_name(),
+                    status: c.status.as_str().to_owned(),
+                    status_label: c.status.label().to_owned(),
+                    reference: c.external_reference.clone(),
+                    success_fee: c.success_fee_minor.map(|m| format_money(m, &c.currency)).unwrap_or_default(),
+                    price: c.price_minor.map(|m| format_money(m, &c.currency)).unwrap_or_default(),
+                    price_plain: c.price_minor.map(|m| format!("{}.{:02}", m / 100, m % 100)).unwrap_or_default(),
+                    auction_result: c.auction_result.clone(),
+                    notes: c.notes.clone(),
+                })
+                .collect(),
+            next_statuses: backorder
+                .status
+                .next()
+                .iter()
+                .map(|s| Labelled {
+                    value: s.as_str(),
+                    label: s.label(),
+                })
+                .collect(),
+            services: CatchService::ALL
+                .iter()
+                .map(|s| Labelled {
+                    value: s.as_str(),
+                    label: s.label(),
+                })
+                .collect(),
+            channel_statuses: ChannelStatus::ALL
+                .iter()
+                .map(|s| Labelled {
+                    value: s.as_str(),
+                    label: s.label(),
+                })
+                .collect(),
+            priorities: crate::domain::backorder::Priority::ALL.iter().map(|p| p.as_str()).collect(),
+            can_edit,
+            can_work,
+            errors,
+        },
+    )
+}
+
+#[get("/backorders/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
+    backorder_page(&state, &user, backorder, matter, FormErrors::default(), StatusCode::OK).await
+}
+
+/// Re-shows the page with the errors of a form, or goes back to it with a message.
+async fn answer(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    outcome: Result<String, FormErrors>,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(message) => {
+            session::flash(&user.session, "success", message);
+            Ok(see_other(&format!("/backorders/{id}")))
+        }
+        Err(errors) => {
+            let (backorder, matter) = visible_backorder(state, user, id).await?;
+            backorder_page(state, user, backorder, matter, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TermsForm {
+    #[serde(default)]
+    max_bid: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[post("/backorders/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<TermsForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require_lawyer_or_admin()?;
+    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
+    let mut errors = FormErrors::default();
+    let outcome = match backorder_terms(&form.max_bid, &form.currency, &form.priority, &form.notes, &mut errors) {
+        Some((max_bid_minor, currency, priority, notes)) => {
+            let change = BackorderChange {
+                priority,
+                max_bid_minor,
+                currency,
+                notes,
+            };
+            let actor = actor(&user, &meta, state.clock.now());
+            match state
+                .db
+                .run(move |c| backorders::update(c, &actor, &backorder.id, &change))
+                .await
+            {
+                Ok(b) => Ok(format!("Saved the backorder on {}.", b.unicode)),
+                Err(e) => {
+                    errors.absorb(backorder_error(e))?;
+                    Err(errors)
+                }
+            }
+        }
+        None => Err(errors),
+    };
+    answer(&state, &user, &id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[post("/backorders/{id}/status")]
+pub async fn change_status(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
+    let mut errors = FormErrors::default();
+    let to: Option<BackorderStatus> = form.status.parse().map_err(|e| errors.add("status", e)).ok();
+    let reason = form.reason.trim().to_owned();
+    if reason.is_empty() {
+        errors.add("reason", "Say why the status changes (what the registry or the catch service reported).");
+    }
+    if matter.status == crate::domain::matter::MatterStatus::Closed {
+        errors.add("status", format!("Matter {} is closed; reopen it to change its backorders.", matter.reference));
+    }
+    let outcome = match to {
+        Some(to) if errors.is_empty() => {
+            let actor = actor(&user, &meta, state.clock.now());
+            match state
+                .db
+                .run(move |c| backorders::change_status(c, &actor, &backorder.id, to, &reason))
+                .await
+            {
+                Ok(b) => Ok(format!("{} is now: {}.", b.unicode, b.status.label())),
+                Err(e) => {
+                    errors.absorb(backorder_error(e))?;
+                    Err(errors)
+                }
+            }
+        }
+        _ => Err(errors),
+    };
+    answer(&state, &user, &id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct NewChannelForm {
+    service: String,
+    #[serde(default)]
+    service_name: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    external_reference: String,
+    #[serde(default)]
+    success_fee: String,
+    #[serde(default)]
+    currency: String,
+}
+
+/// A new channel, checked; errors are keyed by the form's field names.
+pub fn check_new_channel(
+    service: &str,
+    service_name: &str,
+    status: &str,
+    reference: &str,
+    success_fee: &str,
+    currency: &str,
+    errors: &mut FormErrors,
+) -> Option<NewChannel> {
+    let service: Option<CatchService> = service.parse().map_err(|e| errors.add("service", e)).ok();
+    let status: Option<ChannelStatus> = if status.trim().is_empty() {
+        Some(ChannelStatus::Placed)
+    } else {
+        status.trim().parse().map_err(|e| errors.add("channel_status", e)).ok()
+    };
+    let service_name = service_name.trim().to_owned();
+    if matches!(service, Some(CatchService::FrCatcher | CatchService::Other)) && service_name.is_empty() {
+        errors.add("service_name", "Name the service.");
+    }
+    let fee = if success_fee.trim().is_empty() {
+        Some(None)
+    } else {
+        parse_amount(success_fee).map(Some).map_err(|e| errors.add("success_fee", e)).ok()
+    };
+    let currency = if currency.trim().is_empty() {
+        Some(Currency::default())
+    } else {
+        Currency::parse(currency).map_err(|e| errors.add("channel_currency", e)).ok()
+    };
+    match (service, status, fee, currency) {
+        (Some(service), Some(status), Some(success_fee_minor), Some(currency)) if errors.is_empty() => Some(NewChannel {
+            service,
+            service_name: service_name.chars().take(100).collect(),
+            status,
+            external_reference: reference.trim().chars().take(200).collect(),
+            success_fee_minor,
+            currency,
+        }),
+        _ => None,
+    }
+}
+
+#[post("/backorders/{id}/channels")]
+pub async fn add_channel(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<NewChannelForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
+    let mut errors = FormErrors::default();
+    let outcome = match check_new_channel(
+        &form.service,
+        &form.service_name,
+        &form.status,
+        &form.external_reference,
+        &form.success_fee,
+        &form.currency,
+        &mut errors,
+    ) {
+        Some(new) => {
+            let actor = actor(&user, &meta, state.clock.now());
+            let label = new.service.label();
+            match state
+                .db
+                .run(move |c| backorders::add_channel(c, &actor, &backorder.id, &new))
+                .await
+            {
+                Ok(_) => Ok(format!("Recorded the backorder with {label}.")),
+                Err(e) => {
+                    errors.absorb(backorder_error(e).with_field("service"))?;
+                    Err(errors)
+                }
+            }
+        }
+        None => Err(errors),
+    };
+    answer(&state, &user, &id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct ChannelForm {
+    status: String,
+    #[serde(default)]
+    external_reference: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    auction_result: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// A channel's news, checked.
+pub fn check_channel_change(
+    status: &str,
+    reference: &str,
+    price: &str,
+    auction_result: &str,
+    notes: &str,
+    errors: &mut FormErrors,
+) -> Option<ChannelChange> {
+    let status: Option<ChannelStatus> = status.trim().parse().map_err(|e| errors.add("channel_status", e)).ok();
+    let price = if price.trim().is_empty() {
+        Some(None)
+    } else {
+        parse_amount(price).map(Some).map_err(|e| errors.add("price", e)).ok()
+    };
+    match (status, price) {
+        (Some(status), Some(price_minor)) => Some(ChannelChange {
+            status,
+            external_reference: reference.trim().chars().take(200).collect(),
+            price_minor,
+            auction_result: auction_result.trim().chars().take(1000).collect(),
+            notes: notes.trim().chars().take(5000).collect(),
+        }),
+        _ => None,
+    }
+}
+
+#[post("/backorders/{id}/channels/{channel}")]
+pub async fn update_channel(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    form: web::Form<ChannelForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (id, channel) = path.into_inner();
+    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
+    let channel_id = ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
+    let mut errors = FormErrors::default();
+    let outcome = match check_channel_change(
+        &form.status,
+        &form.external_reference,
+        &form.price,
+        &form.auction_result,
+        &form.notes,
+        &mut errors,
+    ) {
+        Some(change) => {
+            let actor = actor(&user, &meta, state.clock.now());
+            match state
+                .db
+                .run(move |c| backorders::update_channel(c, &actor, &backorder.id, &channel_id, &change))
+                .await
+            {
+                Ok(c) => Ok(format!("{} is now: {}.", c.display_name(), c.status.label())),
+                Err(e) => {
+                    errors.absorb(backorder_error(e).with_field("channel_status"))?;
+                    Err(errors)
+                }
+            }
+        }
+        None => Err(errors),
+    };
+    answer(&state, &user, &id, outcome).await
+}
