@@ -82,7 +82,6 @@ diesel::table! {
 diesel::joinable!(users -> clients (client_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
-
 diesel::table! {
     client_contacts (id) {
         id -> Text,

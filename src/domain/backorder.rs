@@ -111,7 +111,14 @@ impl BackorderStatus {
     pub fn next(self) -> &'static [BackorderStatus] {
         use BackorderStatus::*;
         match self {
-            Watching => &[Expiring, Redemption, PendingDelete, Dropped, Renewed, Cancelled],
+            Watching => &[
+                Expiring,
+                Redemption,
+                PendingDelete,
+                Dropped,
+                Renewed,
+                Cancelled,
+            ],
             Expiring => &[Redemption, PendingDelete, Dropped, Renewed, Cancelled],
             Redemption => &[PendingDelete, Dropped, Renewed, Cancelled],
             PendingDelete => &[Dropped, Cancelled],
@@ -150,7 +157,10 @@ fn allowed(from: BackorderStatus) -> String {
     } else {
         format!(
             " From here it can go to: {}.",
-            next.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
+            next.iter()
+                .map(|s| s.label())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }
 }
@@ -183,7 +193,10 @@ impl ChannelStatus {
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, ChannelStatus::Won | ChannelStatus::Lost | ChannelStatus::Cancelled)
+        matches!(
+            self,
+            ChannelStatus::Won | ChannelStatus::Lost | ChannelStatus::Cancelled
+        )
     }
 }
 
@@ -191,15 +204,28 @@ impl ChannelStatus {
 /// channel winning means the name is the client's (won, if an auction was running; caught
 /// otherwise); one in auction means an auction; every channel that was placed having lost,
 /// after the drop, means lost.
-pub fn status_from_channels(current: BackorderStatus, channels: &[ChannelStatus]) -> Option<BackorderStatus> {
+pub fn status_from_channels(
+    current: BackorderStatus,
+    channels: &[ChannelStatus],
+) -> Option<BackorderStatus> {
     use BackorderStatus as B;
     let wanted = if channels.contains(&ChannelStatus::Won) {
-        if current == B::Auction { B::Won } else { B::Caught }
+        if current == B::Auction {
+            B::Won
+        } else {
+            B::Caught
+        }
     } else if channels.contains(&ChannelStatus::InAuction) {
         B::Auction
     } else {
-        let tried: Vec<_> = channels.iter().filter(|c| **c != ChannelStatus::Cancelled).collect();
-        if !tried.is_empty() && tried.iter().all(|c| **c == ChannelStatus::Lost) && matches!(current, B::Dropped | B::Auction) {
+        let tried: Vec<_> = channels
+            .iter()
+            .filter(|c| **c != ChannelStatus::Cancelled)
+            .collect();
+        if !tried.is_empty()
+            && tried.iter().all(|c| **c == ChannelStatus::Lost)
+            && matches!(current, B::Dropped | B::Auction)
+        {
             B::Lost
         } else {
             return None;
@@ -215,7 +241,8 @@ pub fn path_to(current: BackorderStatus, target: BackorderStatus) -> Option<Vec<
     if current.can_move_to(target) {
         return Some(vec![target]);
     }
-    if current.can_move_to(BackorderStatus::Dropped) && BackorderStatus::Dropped.can_move_to(target) {
+    if current.can_move_to(BackorderStatus::Dropped) && BackorderStatus::Dropped.can_move_to(target)
+    {
         return Some(vec![BackorderStatus::Dropped, target]);
     }
     None
@@ -230,7 +257,15 @@ mod tests {
     fn the_lifecycle_of_design_md() {
         // DESIGN.md "Backorder": watching → expiring → redemption → pending_delete → dropped →
         // caught | lost | auction → won | lost, or renewed / cancelled.
-        let path = [Watching, Expiring, Redemption, PendingDelete, Dropped, Auction, Won];
+        let path = [
+            Watching,
+            Expiring,
+            Redemption,
+            PendingDelete,
+            Dropped,
+            Auction,
+            Won,
+        ];
         for pair in path.windows(2) {
             assert!(pair[0].can_move_to(pair[1]), "{} → {}", pair[0], pair[1]);
         }
@@ -264,9 +299,15 @@ mod tests {
             assert!(!from.can_move_to(to), "{from} → {to}");
         }
         let err = Caught.move_to(Lost).unwrap_err().to_string();
-        assert_eq!(err, "A backorder cannot go from 'Caught' to 'Lost'. It is finished.");
+        assert_eq!(
+            err,
+            "A backorder cannot go from 'Caught' to 'Lost'. It is finished."
+        );
         let err = PendingDelete.move_to(Renewed).unwrap_err().to_string();
-        assert!(err.contains("From here it can go to: Dropped, Cancelled."), "{err}");
+        assert!(
+            err.contains("From here it can go to: Dropped, Cancelled."),
+            "{err}"
+        );
     }
 
     #[test]
@@ -288,7 +329,11 @@ mod tests {
             (Caught, vec![C::Won], None),
         ];
         for (current, channels, expected) in cases {
-            assert_eq!(status_from_channels(current, &channels), expected, "{current} {channels:?}");
+            assert_eq!(
+                status_from_channels(current, &channels),
+                expected,
+                "{current} {channels:?}"
+            );
         }
     }
 
@@ -309,17 +354,26 @@ use super::tld_policy::{TldPolicies, TldPolicy, UnsupportedTld};
 pub enum TargetError {
     #[error("{0}")]
     Name(#[from] DomainNameError),
-    #[error("'{given}' is a name under {registrable}; a backorder targets the registered name itself: use {registrable}.")]
+    #[error(
+        "'{given}' is a name under {registrable}; a backorder targets the registered name itself: use {registrable}."
+    )]
     NotRegistrable { given: String, registrable: String },
     #[error("{0}")]
     Unsupported(#[from] UnsupportedTld),
     #[error("{note} Instead: {instead}")]
-    Refused { tld: String, note: String, instead: String },
+    Refused {
+        tld: String,
+        note: String,
+        instead: String,
+    },
 }
 
 /// Checks that a name typed by a user can be backordered: a valid registrable name, on a TLD
 /// reclaim has rules for, where catching can work at all.
-pub fn check_target(raw: &str, policies: &TldPolicies) -> Result<(DomainName, TldPolicy), TargetError> {
+pub fn check_target(
+    raw: &str,
+    policies: &TldPolicies,
+) -> Result<(DomainName, TldPolicy), TargetError> {
     let name = DomainName::parse(raw)?;
     if !name.is_registrable() {
         return Err(TargetError::NotRegistrable {
@@ -351,7 +405,10 @@ mod target_tests {
         let cases = [
             ("www.example.com", "use example.com"),
             ("example.dk", "A backorder cannot work on .dk"),
-            ("example.dk", "Instead: Put the client on the Punktum dk waiting list"),
+            (
+                "example.dk",
+                "Instead: Put the client on the Punktum dk waiting list",
+            ),
             ("example.jp", "no registry rules for .jp"),
             ("co.uk", "is a public suffix"),
             ("", "Enter a domain name"),
@@ -387,7 +444,10 @@ pub const MAX_IMPORT_LINES: usize = 5_000;
 /// Reads an import: one name per line, optionally followed by a maximum bid and a priority
 /// (`example.com,1500,high`); a first line `domain,…` is a header; blank lines and lines
 /// starting with `#` are skipped. Either every line is good, or every problem is reported.
-pub fn parse_import(text: &str, policies: &TldPolicies) -> Result<Vec<ImportLine>, Vec<LineProblem>> {
+pub fn parse_import(
+    text: &str,
+    policies: &TldPolicies,
+) -> Result<Vec<ImportLine>, Vec<LineProblem>> {
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     let mut seen: Vec<(String, usize)> = Vec::new();
@@ -410,7 +470,9 @@ pub fn parse_import(text: &str, policies: &TldPolicies) -> Result<Vec<ImportLine
             })
         };
         if lines.len() + 1 > MAX_IMPORT_LINES {
-            problem(format!("An import takes at most {MAX_IMPORT_LINES} names; split the file."));
+            problem(format!(
+                "An import takes at most {MAX_IMPORT_LINES} names; split the file."
+            ));
             break;
         }
         let (domain, _) = match check_target(first, policies) {
@@ -434,7 +496,11 @@ pub fn parse_import(text: &str, policies: &TldPolicies) -> Result<Vec<ImportLine
             },
             None => None,
         };
-        let priority = match fields.get(2).map(|f| f.trim().to_lowercase()).filter(|f| !f.is_empty()) {
+        let priority = match fields
+            .get(2)
+            .map(|f| f.trim().to_lowercase())
+            .filter(|f| !f.is_empty())
+        {
             Some(p) => match p.parse() {
                 Ok(p) => p,
                 Err(e) => {
@@ -460,7 +526,9 @@ pub fn parse_import(text: &str, policies: &TldPolicies) -> Result<Vec<ImportLine
         return Err(vec![LineProblem {
             line: 0,
             text: String::new(),
-            message: "There is no domain name to import: put one name per line, such as example.com.".to_owned(),
+            message:
+                "There is no domain name to import: put one name per line, such as example.com."
+                    .to_owned(),
         }]);
     }
     Ok(lines)
@@ -475,7 +543,17 @@ mod import_tests {
         let p = TldPolicies::built_in().unwrap();
         let text = "\u{feff}domain,max_bid,priority\nexample.com\n\n# a comment\nBücher.de, 1500 ,high\n\"acme.fr\",\"2,000.50\",low\n";
         let lines = parse_import(text, &p).unwrap();
-        let got: Vec<_> = lines.iter().map(|l| (l.line, l.domain.ascii().to_owned(), l.max_bid_minor, l.priority)).collect();
+        let got: Vec<_> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.line,
+                    l.domain.ascii().to_owned(),
+                    l.max_bid_minor,
+                    l.priority,
+                )
+            })
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -498,6 +576,10 @@ mod import_tests {
         assert!(problems[3].message.starts_with("Maximum bid:"));
         assert!(problems[4].message.contains("not a valid priority"));
         assert!(problems[5].message.contains("use example.eu"));
-        assert!(parse_import("\n# nothing\n", &p).unwrap_err()[0].message.contains("no domain name to import"));
+        assert!(
+            parse_import("\n# nothing\n", &p).unwrap_err()[0]
+                .message
+                .contains("no domain name to import")
+        );
     }
 }

@@ -124,9 +124,19 @@ impl ContactError {
 }
 
 impl NewContact {
-    pub fn parse(name: &str, email: &str, phone: &str, position: &str, receives_reports: bool) -> Result<Self, ContactError> {
+    pub fn parse(
+        name: &str,
+        email: &str,
+        phone: &str,
+        position: &str,
+        receives_reports: bool,
+    ) -> Result<Self, ContactError> {
         let phone = phone.trim();
-        if !phone.chars().all(|c| c.is_ascii_digit() || " +()-./".contains(c)) || phone.len() > 40 {
+        if !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +()-./".contains(c))
+            || phone.len() > 40
+        {
             return Err(ContactError::Phone(phone.chars().take(40).collect()));
         }
         let position = position.trim();
@@ -149,10 +159,32 @@ mod contact_tests {
 
     #[test]
     fn contacts() {
-        let c = NewContact::parse(" Claire Dupont ", "Claire@Acme.example", "+33 1 23 45 67 89", "General counsel", true).unwrap();
+        let c = NewContact::parse(
+            " Claire Dupont ",
+            "Claire@Acme.example",
+            "+33 1 23 45 67 89",
+            "General counsel",
+            true,
+        )
+        .unwrap();
         assert_eq!(c.email.as_str(), "claire@acme.example");
-        assert_eq!(NewContact::parse("C", "c@acme.example", "call me", "", false).unwrap_err().field(), "contact_phone");
-        assert_eq!(NewContact::parse("", "c@acme.example", "", "", false).unwrap_err().field(), "contact_name");
-        assert_eq!(NewContact::parse("C", "nope", "", "", false).unwrap_err().field(), "contact_email");
+        assert_eq!(
+            NewContact::parse("C", "c@acme.example", "call me", "", false)
+                .unwrap_err()
+                .field(),
+            "contact_phone"
+        );
+        assert_eq!(
+            NewContact::parse("", "c@acme.example", "", "", false)
+                .unwrap_err()
+                .field(),
+            "contact_name"
+        );
+        assert_eq!(
+            NewContact::parse("C", "nope", "", "", false)
+                .unwrap_err()
+                .field(),
+            "contact_email"
+        );
     }
 }

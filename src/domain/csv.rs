@@ -56,16 +56,31 @@ mod tests {
     #[test]
     fn splitting() {
         assert_eq!(split_line("example.com"), vec!["example.com"]);
-        assert_eq!(split_line(" example.com , 1500 ,high"), vec!["example.com", "1500", "high"]);
-        assert_eq!(split_line("\"example.com\",\"1,500.00\""), vec!["example.com", "1,500.00"]);
+        assert_eq!(
+            split_line(" example.com , 1500 ,high"),
+            vec!["example.com", "1500", "high"]
+        );
+        assert_eq!(
+            split_line("\"example.com\",\"1,500.00\""),
+            vec!["example.com", "1,500.00"]
+        );
         assert_eq!(split_line("a;b\tc"), vec!["a", "b", "c"]);
         assert_eq!(split_line("\"say \"\"hi\"\"\",x"), vec!["say \"hi\"", "x"]);
     }
 
     #[test]
     fn writing_quotes_and_defuses_formulas() {
-        assert_eq!(write_row(&["example.com", "watching"]), "example.com,watching\r\n");
-        assert_eq!(write_row(&["a,b", "say \"hi\""]), "\"a,b\",\"say \"\"hi\"\"\"\r\n");
-        assert_eq!(write_row(&["=HYPERLINK(\"x\")", "@SUM(A1)", "-1"]), "\"'=HYPERLINK(\"\"x\"\")\",'@SUM(A1),'-1\r\n");
+        assert_eq!(
+            write_row(&["example.com", "watching"]),
+            "example.com,watching\r\n"
+        );
+        assert_eq!(
+            write_row(&["a,b", "say \"hi\""]),
+            "\"a,b\",\"say \"\"hi\"\"\"\r\n"
+        );
+        assert_eq!(
+            write_row(&["=HYPERLINK(\"x\")", "@SUM(A1)", "-1"]),
+            "\"'=HYPERLINK(\"\"x\"\")\",'@SUM(A1),'-1\r\n"
+        );
     }
 }

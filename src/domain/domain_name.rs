@@ -26,7 +26,9 @@ pub enum DomainNameError {
     ForbiddenCharacter(String),
     #[error("'{0}' has an empty part between dots; write it as name.tld, such as example.com.")]
     EmptyLabel(String),
-    #[error("'{name}' has a part longer than 63 characters ('{label}…'); each part between dots can be at most 63 characters (RFC 1035).")]
+    #[error(
+        "'{name}' has a part longer than 63 characters ('{label}…'); each part between dots can be at most 63 characters (RFC 1035)."
+    )]
     LabelTooLong { name: String, label: String },
     #[error("'{0}' is longer than 253 characters, the most a domain name can have (RFC 1035).")]
     TooLong(String),
@@ -36,9 +38,13 @@ pub enum DomainNameError {
     Idna(String),
     #[error("'{0}' has no top-level domain; write the full name, such as {0}.com.")]
     SingleLabel(String),
-    #[error("'.{tld}' is not a top-level domain in the Public Suffix List; check the end of '{name}'.")]
+    #[error(
+        "'.{tld}' is not a top-level domain in the Public Suffix List; check the end of '{name}'."
+    )]
     UnknownTld { name: String, tld: String },
-    #[error("'{0}' is a public suffix, under which others register names; write the full name, such as example.{0}.")]
+    #[error(
+        "'{0}' is a public suffix, under which others register names; write the full name, such as example.{0}."
+    )]
     PublicSuffixOnly(String),
 }
 
@@ -52,14 +58,19 @@ impl DomainName {
             return Err(DomainNameError::Empty);
         }
         let shown: String = host.chars().take(80).collect();
-        if host.chars().any(|c| c.is_whitespace() || c.is_control() || "_/\\@:?#*!,;\"'<>()[]{}|+=%&$~`^".contains(c)) {
+        if host.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || "_/\\@:?#*!,;\"'<>()[]{}|+=%&$~`^".contains(c)
+        }) {
             return Err(DomainNameError::ForbiddenCharacter(shown));
         }
         if host.starts_with('.') || host.contains("..") {
             return Err(DomainNameError::EmptyLabel(shown));
         }
         let ascii = idna::domain_to_ascii_strict(host).map_err(|_| {
-            if host.split('.').any(|l| l.starts_with('-') || l.ends_with('-')) {
+            if host
+                .split('.')
+                .any(|l| l.starts_with('-') || l.ends_with('-'))
+            {
                 DomainNameError::HyphenAtEdge(shown.clone())
             } else if let Some(label) = host.split('.').find(|l| l.len() > 63) {
                 DomainNameError::LabelTooLong {
@@ -150,7 +161,9 @@ fn strip_url(input: &str) -> &str {
         Some(i) if input[..i].chars().all(|c| c.is_ascii_alphabetic()) => &input[i + 3..],
         _ => input,
     };
-    let end = without_scheme.find(['/', '?', '#']).unwrap_or(without_scheme.len());
+    let end = without_scheme
+        .find(['/', '?', '#'])
+        .unwrap_or(without_scheme.len());
     let host = &without_scheme[..end];
     // A port, if any, is not part of the name.
     match host.rsplit_once(':') {
@@ -161,7 +174,11 @@ fn strip_url(input: &str) -> &str {
 
 fn to_unicode(ascii: &str) -> String {
     let (unicode, result) = idna::domain_to_unicode(ascii);
-    if result.is_ok() { unicode } else { ascii.to_owned() }
+    if result.is_ok() {
+        unicode
+    } else {
+        ascii.to_owned()
+    }
 }
 
 /// The public suffix of the ICANN section that `ascii` falls under. Private-section entries
@@ -191,26 +208,98 @@ mod tests {
     fn names_that_parse() {
         // (input, A-label, Unicode, public suffix, registrable)
         let cases = [
-            ("example.com", "example.com", "example.com", "com", "example.com"),
+            (
+                "example.com",
+                "example.com",
+                "example.com",
+                "com",
+                "example.com",
+            ),
             // UTS #46 §4: mapping lower-cases; a trailing dot (FQDN) is dropped
-            ("EXAMPLE.Com.", "example.com", "example.com", "com", "example.com"),
+            (
+                "EXAMPLE.Com.",
+                "example.com",
+                "example.com",
+                "com",
+                "example.com",
+            ),
             // RFC 5891: U-label input is stored as its A-label
-            ("bücher.de", "xn--bcher-kva.de", "bücher.de", "de", "xn--bcher-kva.de"),
-            ("xn--bcher-kva.de", "xn--bcher-kva.de", "bücher.de", "de", "xn--bcher-kva.de"),
-            ("Bücher.DE", "xn--bcher-kva.de", "bücher.de", "de", "xn--bcher-kva.de"),
-            ("пример.рф", "xn--e1afmkfd.xn--p1ai", "пример.рф", "xn--p1ai", "xn--e1afmkfd.xn--p1ai"),
+            (
+                "bücher.de",
+                "xn--bcher-kva.de",
+                "bücher.de",
+                "de",
+                "xn--bcher-kva.de",
+            ),
+            (
+                "xn--bcher-kva.de",
+                "xn--bcher-kva.de",
+                "bücher.de",
+                "de",
+                "xn--bcher-kva.de",
+            ),
+            (
+                "Bücher.DE",
+                "xn--bcher-kva.de",
+                "bücher.de",
+                "de",
+                "xn--bcher-kva.de",
+            ),
+            (
+                "пример.рф",
+                "xn--e1afmkfd.xn--p1ai",
+                "пример.рф",
+                "xn--p1ai",
+                "xn--e1afmkfd.xn--p1ai",
+            ),
             // PSL: multi-label public suffixes
-            ("example.co.uk", "example.co.uk", "example.co.uk", "co.uk", "example.co.uk"),
-            ("www.example.co.uk", "www.example.co.uk", "www.example.co.uk", "co.uk", "example.co.uk"),
+            (
+                "example.co.uk",
+                "example.co.uk",
+                "example.co.uk",
+                "co.uk",
+                "example.co.uk",
+            ),
+            (
+                "www.example.co.uk",
+                "www.example.co.uk",
+                "www.example.co.uk",
+                "co.uk",
+                "example.co.uk",
+            ),
             // PSL private section is skipped: github.io is registered under .io
-            ("foo.github.io", "foo.github.io", "foo.github.io", "io", "github.io"),
+            (
+                "foo.github.io",
+                "foo.github.io",
+                "foo.github.io",
+                "io",
+                "github.io",
+            ),
             // RFC 1123 §2.1: labels may start with a digit
             ("123.fr", "123.fr", "123.fr", "fr", "123.fr"),
             ("a-b.eu", "a-b.eu", "a-b.eu", "eu", "a-b.eu"),
             // pasted web addresses
-            ("https://www.Example.com/path?q=1", "www.example.com", "www.example.com", "com", "example.com"),
-            ("http://example.org:8080/", "example.org", "example.org", "org", "example.org"),
-            ("  example.nl  ", "example.nl", "example.nl", "nl", "example.nl"),
+            (
+                "https://www.Example.com/path?q=1",
+                "www.example.com",
+                "www.example.com",
+                "com",
+                "example.com",
+            ),
+            (
+                "http://example.org:8080/",
+                "example.org",
+                "example.org",
+                "org",
+                "example.org",
+            ),
+            (
+                "  example.nl  ",
+                "example.nl",
+                "example.nl",
+                "nl",
+                "example.nl",
+            ),
         ];
         for (input, ascii, unicode, suffix, registrable) in cases {
             let name = DomainName::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -246,7 +335,10 @@ mod tests {
             // an A-label that does not decode
             ("xn--a.com", "not a valid internationalised domain name"),
             ("localhost", "has no top-level domain"),
-            ("example.notarealtld", "'.notarealtld' is not a top-level domain"),
+            (
+                "example.notarealtld",
+                "'.notarealtld' is not a top-level domain",
+            ),
             // PSL: a public suffix alone cannot be registered
             ("co.uk", "'co.uk' is a public suffix"),
             ("com", "has no top-level domain"),

@@ -28,7 +28,13 @@ impl MatterReference {
         let text = raw.trim().to_ascii_uppercase();
         let rest = text.strip_prefix("M-").ok_or_else(invalid)?;
         let (year, number) = rest.split_once('-').ok_or_else(invalid)?;
-        if year.len() != 4 || number.len() < 4 || !(year.chars().chain(number.chars()).all(|c| c.is_ascii_digit())) {
+        if year.len() != 4
+            || number.len() < 4
+            || !(year
+                .chars()
+                .chain(number.chars())
+                .all(|c| c.is_ascii_digit()))
+        {
             return Err(invalid());
         }
         let year = year.parse().map_err(|_| invalid())?;
@@ -73,7 +79,10 @@ pub fn parse_marks(text: &str) -> Result<Vec<Mark>, NameError> {
         } else {
             parse_one_line_name(registration, 200)?
         };
-        if !marks.iter().any(|m: &Mark| m.name.eq_ignore_ascii_case(&name)) {
+        if !marks
+            .iter()
+            .any(|m: &Mark| m.name.eq_ignore_ascii_case(&name))
+        {
             marks.push(Mark { name, registration });
         }
     }
@@ -101,28 +110,63 @@ mod tests {
 
     #[test]
     fn references() {
-        let r = MatterReference { year: 2026, number: 42 };
+        let r = MatterReference {
+            year: 2026,
+            number: 42,
+        };
         assert_eq!(r.to_string(), "M-2026-0042");
         assert_eq!(MatterReference::parse("m-2026-0042").unwrap(), r);
-        assert_eq!(MatterReference { year: 2026, number: 12345 }.to_string(), "M-2026-12345");
-        assert_eq!(MatterReference::parse("M-2026-12345").unwrap().number, 12345);
-        for bad in ["", "2026-0042", "M-26-0042", "M-2026-42", "M-2026-0000", "M-2026-00x1", "X-2026-0042"] {
+        assert_eq!(
+            MatterReference {
+                year: 2026,
+                number: 12345
+            }
+            .to_string(),
+            "M-2026-12345"
+        );
+        assert_eq!(
+            MatterReference::parse("M-2026-12345").unwrap().number,
+            12345
+        );
+        for bad in [
+            "",
+            "2026-0042",
+            "M-26-0042",
+            "M-2026-42",
+            "M-2026-0000",
+            "M-2026-00x1",
+            "X-2026-0042",
+        ] {
             assert!(MatterReference::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn marks() {
-        let marks = parse_marks("ACME | EUTM 012345678\n\n  Acme Widgets  \nacme\nBÜCHER — DE 3020180001").unwrap();
+        let marks =
+            parse_marks("ACME | EUTM 012345678\n\n  Acme Widgets  \nacme\nBÜCHER — DE 3020180001")
+                .unwrap();
         assert_eq!(
             marks,
             vec![
-                Mark { name: "ACME".into(), registration: "EUTM 012345678".into() },
-                Mark { name: "Acme Widgets".into(), registration: "".into() },
-                Mark { name: "BÜCHER".into(), registration: "DE 3020180001".into() },
+                Mark {
+                    name: "ACME".into(),
+                    registration: "EUTM 012345678".into()
+                },
+                Mark {
+                    name: "Acme Widgets".into(),
+                    registration: "".into()
+                },
+                Mark {
+                    name: "BÜCHER".into(),
+                    registration: "DE 3020180001".into()
+                },
             ]
         );
-        assert_eq!(marks_text(&marks[..2]), "ACME | EUTM 012345678\nAcme Widgets");
+        assert_eq!(
+            marks_text(&marks[..2]),
+            "ACME | EUTM 012345678\nAcme Widgets"
+        );
         assert!(parse_marks(&"x".repeat(201)).is_err());
         assert!(parse_marks("").unwrap().is_empty());
     }

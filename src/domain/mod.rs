@@ -1,12 +1,12 @@
 //! Pure domain types and rules: no I/O. Values are parsed once at the edge (forms, API, CLI)
 //! into these types, and the rest of the code relies on them being valid.
 
+pub mod backorder;
 pub mod client;
-pub mod user;
+pub mod csv;
 pub mod domain_name;
-pub mod procedure;
-pub mod tld_policy;
 pub mod matter;
 pub mod money;
-pub mod backorder;
-pub mod csv;
+pub mod procedure;
+pub mod tld_policy;
+pub mod user;

@@ -49,7 +49,11 @@ pub struct Money {
 /// Parses an amount as people type it: `1500`, `1500.5`, `1 500,50`, `1,500.50`.
 pub fn parse_amount(raw: &str) -> Result<i64, MoneyError> {
     let invalid = || MoneyError::Amount(raw.chars().take(30).collect());
-    let text: String = raw.trim().chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
+    let text: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\'')
+        .collect();
     if text.starts_with('-') {
         return Err(MoneyError::Negative);
     }
@@ -66,10 +70,18 @@ pub fn parse_amount(raw: &str) -> Result<i64, MoneyError> {
     if whole.is_empty() && fraction.is_empty() {
         return Err(invalid());
     }
-    if !whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit()) {
+    if !whole
+        .chars()
+        .chain(fraction.chars())
+        .all(|c| c.is_ascii_digit())
+    {
         return Err(invalid());
     }
-    let units: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| MoneyError::TooLarge)? };
+    let units: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| MoneyError::TooLarge)?
+    };
     let cents: i64 = match fraction.len() {
         0 => 0,
         1 => fraction.parse::<i64>().map_err(|_| invalid())? * 10,
@@ -89,7 +101,7 @@ pub fn format_money(minor: i64, currency: &str) -> String {
     let digits = units.abs().to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);

@@ -92,13 +92,17 @@ pub enum TldPolicyError {
     Duplicate(String),
     #[error("the TLD policy file has an invalid TLD '{0}' (lower-case A-label without a dot)")]
     InvalidTld(String),
-    #[error("the TLD policy for .{0} refuses backorders but does not say what to do instead (backorder_instead)")]
+    #[error(
+        "the TLD policy for .{0} refuses backorders but does not say what to do instead (backorder_instead)"
+    )]
     NoAlternative(String),
 }
 
 /// A TLD reclaim has no rules for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("reclaim has no registry rules for .{tld} (its grace, redemption and release periods are unknown), so it cannot follow a backorder there. Supported country-code TLDs: {supported}; every generic TLD is supported.")]
+#[error(
+    "reclaim has no registry rules for .{tld} (its grace, redemption and release periods are unknown), so it cannot follow a backorder there. Supported country-code TLDs: {supported}; every generic TLD is supported."
+)]
 pub struct UnsupportedTld {
     pub tld: String,
     pub supported: String,
@@ -111,7 +115,8 @@ impl TldPolicies {
     }
 
     pub fn parse(text: &str) -> Result<Self, TldPolicyError> {
-        let file: PolicyFile = toml::from_str(text).map_err(|e| TldPolicyError::Parse(e.to_string()))?;
+        let file: PolicyFile =
+            toml::from_str(text).map_err(|e| TldPolicyError::Parse(e.to_string()))?;
         let mut by_tld = BTreeMap::new();
         for mut entry in file.tld {
             for tld in std::mem::take(&mut entry.tlds) {
@@ -186,7 +191,11 @@ impl TldPolicies {
 impl TldPolicy {
     /// Calendar days from deletion to the drop, where the policy knows them.
     pub fn days_from_deletion_to_drop(&self) -> Option<u32> {
-        match (self.redemption_days, self.pending_delete_days, self.quarantine_days) {
+        match (
+            self.redemption_days,
+            self.pending_delete_days,
+            self.quarantine_days,
+        ) {
             (Some(r), p, _) => Some(r + p.unwrap_or(0)),
             (None, _, Some(q)) => Some(q),
             _ => None,
@@ -206,8 +215,8 @@ mod tests {
     fn every_tld_the_issue_names_is_covered() {
         let p = policies();
         for tld in [
-            "com", "net", "org", "info", "biz", "fr", "re", "pm", "tf", "wf", "yt", "uk", "de", "eu", "nl", "be",
-            "dk", "it", "es", "ch", "io", "co", "ca",
+            "com", "net", "org", "info", "biz", "fr", "re", "pm", "tf", "wf", "yt", "uk", "de",
+            "eu", "nl", "be", "dk", "it", "es", "ch", "io", "co", "ca",
         ] {
             let policy = p.lookup(tld).unwrap_or_else(|e| panic!("{tld}: {e}"));
             assert_eq!(policy.tld, tld);
@@ -244,7 +253,11 @@ mod tests {
             assert_eq!(policy.redemption_days, redemption, "{tld} redemption");
             assert_eq!(policy.pending_delete_days, pending, "{tld} pending delete");
             assert_eq!(policy.quarantine_days, quarantine, "{tld} quarantine");
-            assert_eq!(policy.days_from_deletion_to_drop(), to_drop, "{tld} to drop");
+            assert_eq!(
+                policy.days_from_deletion_to_drop(),
+                to_drop,
+                "{tld} to drop"
+            );
         }
         // §1.1: .uk expiry grace 30 days; gTLD auto-renew grace up to 45 days (EDDP [S2])
         assert_eq!(p.lookup("uk").unwrap().expiry_grace_days, Some(30));
@@ -258,7 +271,12 @@ mod tests {
         let dk = p.lookup("dk").unwrap();
         assert!(!dk.backorder);
         assert!(dk.backorder_note.contains("waiting list"));
-        assert!(dk.backorder_instead.as_deref().unwrap().contains("waiting list"));
+        assert!(
+            dk.backorder_instead
+                .as_deref()
+                .unwrap()
+                .contains("waiting list")
+        );
         for tld in ["com", "fr", "uk", "de", "eu", "shop"] {
             assert!(p.lookup(tld).unwrap().backorder, "{tld}");
         }
@@ -288,28 +306,51 @@ mod tests {
     fn unknown_country_codes_are_unsupported_and_generic_names_default() {
         let p = policies();
         let err = p.lookup("jp").unwrap_err();
-        assert!(err.to_string().contains("no registry rules for .jp"), "{err}");
-        assert!(err.to_string().contains(".dk"), "lists what is supported: {err}");
+        assert!(
+            err.to_string().contains("no registry rules for .jp"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains(".dk"),
+            "lists what is supported: {err}"
+        );
         assert!(p.lookup("xn--p1ai").is_err(), "IDN ccTLDs must be listed");
         let shop = p.lookup("SHOP").unwrap();
         assert_eq!(shop.class, TldClass::NewGtld);
         assert_eq!(shop.tld, "shop");
-        assert!(!shop.unconfirmed.is_empty(), "defaults carry what is not confirmed");
+        assert!(
+            !shop.unconfirmed.is_empty(),
+            "defaults carry what is not confirmed"
+        );
     }
 
     #[test]
     fn a_broken_policy_file_is_refused_with_a_reason() {
         let base = "[default_new_gtld]\nclass = \"new_gtld\"\nregistry = \"r\"\nrdap = true\nbackorder = true\nbackorder_note = \"n\"\nprocedures = []\nsources = [\"s\"]\n";
         let entry = |tlds: &str, extra: &str| {
-            format!("[[tld]]\ntlds = {tlds}\nclass = \"cctld\"\nregistry = \"r\"\nrdap = false\nbackorder = true\nbackorder_note = \"n\"\nprocedures = []\nsources = [\"s\"]\n{extra}")
+            format!(
+                "[[tld]]\ntlds = {tlds}\nclass = \"cctld\"\nregistry = \"r\"\nrdap = false\nbackorder = true\nbackorder_note = \"n\"\nprocedures = []\nsources = [\"s\"]\n{extra}"
+            )
         };
         let cases = [
-            (format!("{base}{}{}", entry("[\"fr\"]", ""), entry("[\"fr\"]", "")), "lists .fr twice"),
-            (format!("{base}{}", entry("[\".FR\"]", "")), "invalid TLD"),
-            (format!("{base}{}", entry("[\"fr\"]", "procedures = [\"court\"]\n")), "not valid"),
-            (format!("{base}{}", entry("[\"fr\"]", "colour = \"blue\"\n")), "not valid"),
             (
-                format!("{base}{}", entry("[\"dk\"]", "").replace("backorder = true", "backorder = false")),
+                format!("{base}{}{}", entry("[\"fr\"]", ""), entry("[\"fr\"]", "")),
+                "lists .fr twice",
+            ),
+            (format!("{base}{}", entry("[\".FR\"]", "")), "invalid TLD"),
+            (
+                format!("{base}{}", entry("[\"fr\"]", "procedures = [\"court\"]\n")),
+                "not valid",
+            ),
+            (
+                format!("{base}{}", entry("[\"fr\"]", "colour = \"blue\"\n")),
+                "not valid",
+            ),
+            (
+                format!(
+                    "{base}{}",
+                    entry("[\"dk\"]", "").replace("backorder = true", "backorder = false")
+                ),
                 "does not say what to do instead",
             ),
         ];

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::audit_events;
-use crate::db::types::to_db;
 use crate::db::sql::{contains_pattern, escape_like, lower};
+use crate::db::types::to_db;
 use crate::db::{DbConn, DbError};
 use crate::repo::users::UserId;
 

@@ -97,10 +97,18 @@ pub fn fees_due(channels: &[CatchChannel]) -> Vec<String> {
         .flat_map(|c| {
             let mut due = Vec::new();
             if let Some(fee) = c.success_fee_minor {
-                due.push(format!("{} success fee to {}", format_money(fee, &c.currency), c.display_name()));
+                due.push(format!(
+                    "{} success fee to {}",
+                    format_money(fee, &c.currency),
+                    c.display_name()
+                ));
             }
             if let Some(price) = c.price_minor {
-                due.push(format!("{} auction price to {}", format_money(price, &c.currency), c.display_name()));
+                due.push(format!(
+                    "{} auction price to {}",
+                    format_money(price, &c.currency),
+                    c.display_name()
+                ));
             }
             due
         })
@@ -135,7 +143,10 @@ pub enum BackorderError {
     #[error("{0} is already a backorder of this matter.")]
     Duplicate(String),
     #[error("{} is already sought for another client: {}. Check the conflict of interest, then confirm to go ahead.", .domain, describe(.conflicts))]
-    ConflictNeedsConfirmation { domain: String, conflicts: Vec<Conflict> },
+    ConflictNeedsConfirmation {
+        domain: String,
+        conflicts: Vec<Conflict>,
+    },
     #[error("{0}")]
     Transition(#[from] TransitionError),
     #[error("The backorder does not exist.")]
@@ -179,8 +190,16 @@ struct BackorderRow<'a> {
 }
 
 /// Open matters of other clients with an active backorder on `domain` (A-label).
-pub fn conflicts(conn: &mut DbConn, domain: &str, client_id: &ClientId) -> Result<Vec<Conflict>, DbError> {
-    let active: Vec<BackorderStatus> = BackorderStatus::ALL.iter().copied().filter(|s| s.is_active()).collect();
+pub fn conflicts(
+    conn: &mut DbConn,
+    domain: &str,
+    client_id: &ClientId,
+) -> Result<Vec<Conflict>, DbError> {
+    let active: Vec<BackorderStatus> = BackorderStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_active())
+        .collect();
     let rows: Vec<(MatterId, String, ClientId, String)> = backorders::table
         .inner_join(matters::table.inner_join(clients::table))
         .filter(backorders::domain.eq(domain))
@@ -248,14 +267,25 @@ fn insert(
             max_bid_minor: new.max_bid_minor,
             currency: new.currency.as_str(),
             notes: &new.notes,
-            conflict_confirmed_by: if confirmed { actor.user_id.as_ref() } else { None },
+            conflict_confirmed_by: if confirmed {
+                actor.user_id.as_ref()
+            } else {
+                None
+            },
             conflict_confirmed_at: confirmed.then_some(now),
             created_by: actor.user_id.as_ref(),
             created_at: now,
             updated_at: now,
         })
         .execute(conn)?;
-    record_event(conn, actor, &id, None, BackorderStatus::Watching, "backorder attached")?;
+    record_event(
+        conn,
+        actor,
+        &id,
+        None,
+        BackorderStatus::Watching,
+        "backorder attached",
+    )?;
     audit::record(
         conn,
         actor,
@@ -263,7 +293,11 @@ fn insert(
             action: "backorder.attached",
             record_type: "backorder",
             record_id: Some(id.as_str()),
-            summary: format!("Attached a backorder on {} to matter {}", new.domain.unicode(), matter.reference),
+            summary: format!(
+                "Attached a backorder on {} to matter {}",
+                new.domain.unicode(),
+                matter.reference
+            ),
             detail: json!({
                 "matter_id": matter.id,
                 "domain": new.domain.ascii(),
@@ -347,7 +381,10 @@ pub fn import(
                 problems.push(LineProblem {
                     line: *line,
                     text: text.clone(),
-                    message: format!("{} is already a backorder of this matter.", new.domain.unicode()),
+                    message: format!(
+                        "{} is already a backorder of this matter.",
+                        new.domain.unicode()
+                    ),
                 });
                 continue;
             }
@@ -373,7 +410,11 @@ pub fn import(
                 action: "backorder.imported",
                 record_type: "matter",
                 record_id: Some(matter.id.as_str()),
-                summary: format!("Imported {} backorder(s) into matter {}", created.len(), matter.reference),
+                summary: format!(
+                    "Imported {} backorder(s) into matter {}",
+                    created.len(),
+                    matter.reference
+                ),
                 detail: json!({ "domains": created.iter().map(|b| &b.domain).collect::<Vec<_>>() }),
             },
         )?;
@@ -415,7 +456,10 @@ pub fn channels(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchChannel>
 }
 
 /// Catch channels of all the backorders of a matter.
-pub fn channels_for_matter(conn: &mut DbConn, matter_id: &MatterId) -> Result<Vec<CatchChannel>, DbError> {
+pub fn channels_for_matter(
+    conn: &mut DbConn,
+    matter_id: &MatterId,
+) -> Result<Vec<CatchChannel>, DbError> {
     Ok(catch_channels::table
         .inner_join(backorders::table)
         .filter(backorders::matter_id.eq(matter_id))
@@ -468,7 +512,10 @@ pub fn change_status(
             from = step;
         }
         diesel::update(backorders::table.find(id))
-            .set((backorders::status.eq(to), backorders::updated_at.eq(to_db(actor.at))))
+            .set((
+                backorders::status.eq(to),
+                backorders::updated_at.eq(to_db(actor.at)),
+            ))
             .execute(conn)?;
         audit::record(
             conn,
@@ -477,7 +524,12 @@ pub fn change_status(
                 action: "backorder.status_changed",
                 record_type: "backorder",
                 record_id: Some(id.as_str()),
-                summary: format!("{}: {} → {}", backorder.unicode, backorder.status.label(), to.label()),
+                summary: format!(
+                    "{}: {} → {}",
+                    backorder.unicode,
+                    backorder.status.label(),
+                    to.label()
+                ),
                 detail: json!({ "from": backorder.status, "to": to, "reason": reason }),
             },
         )?;
@@ -494,7 +546,12 @@ pub struct BackorderChange {
     pub notes: String,
 }
 
-pub fn update(conn: &mut DbConn, actor: &Actor, id: &BackorderId, change: &BackorderChange) -> Result<Backorder, BackorderError> {
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &BackorderId,
+    change: &BackorderChange,
+) -> Result<Backorder, BackorderError> {
     write_tx(conn, |conn| {
         let before = find(conn, id)?.ok_or(BackorderError::NotFound)?;
         open_matter(conn, &before.matter_id)?;
@@ -536,7 +593,12 @@ pub struct NewChannel {
     pub currency: Currency,
 }
 
-pub fn add_channel(conn: &mut DbConn, actor: &Actor, id: &BackorderId, new: &NewChannel) -> Result<CatchChannel, BackorderError> {
+pub fn add_channel(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &BackorderId,
+    new: &NewChannel,
+) -> Result<CatchChannel, BackorderError> {
     write_tx(conn, |conn| {
         let backorder = find(conn, id)?.ok_or(BackorderError::NotFound)?;
         open_matter(conn, &backorder.matter_id)?;
@@ -651,10 +713,23 @@ pub fn update_channel(
 }
 
 /// Moves the backorder to the outcome its channels report (caught, auction, won, lost).
-fn sync_status_with_channels(conn: &mut DbConn, actor: &Actor, backorder: &Backorder) -> Result<(), BackorderError> {
-    let statuses: Vec<ChannelStatus> = channels(conn, &backorder.id)?.iter().map(|c| c.status).collect();
+fn sync_status_with_channels(
+    conn: &mut DbConn,
+    actor: &Actor,
+    backorder: &Backorder,
+) -> Result<(), BackorderError> {
+    let statuses: Vec<ChannelStatus> = channels(conn, &backorder.id)?
+        .iter()
+        .map(|c| c.status)
+        .collect();
     if let Some(to) = status_from_channels(backorder.status, &statuses) {
-        change_status(conn, actor, &backorder.id, to, "reported by a catch channel")?;
+        change_status(
+            conn,
+            actor,
+            &backorder.id,
+            to,
+            "reported by a catch channel",
+        )?;
     }
     Ok(())
 }

@@ -103,7 +103,12 @@ pub struct ClientChange {
     pub notes: String,
 }
 
-pub fn update(conn: &mut DbConn, actor: &Actor, id: &ClientId, change: &ClientChange) -> Result<Client, DbError> {
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &ClientId,
+    change: &ClientChange,
+) -> Result<Client, DbError> {
     write_tx(conn, |conn| {
         let before = find(conn, id)?.ok_or(DbError::NotFound)?;
         if name_taken(conn, change.details.name.as_str(), Some(id))? {
@@ -168,7 +173,12 @@ struct ContactRow<'a> {
     created_at: NaiveDateTime,
 }
 
-pub fn add_contact(conn: &mut DbConn, actor: &Actor, client_id: &ClientId, new: &NewContact) -> Result<Contact, DbError> {
+pub fn add_contact(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: &ClientId,
+    new: &NewContact,
+) -> Result<Contact, DbError> {
     write_tx(conn, |conn| {
         let client = find(conn, client_id)?.ok_or(DbError::NotFound)?;
         let id = ContactId::new();
@@ -191,7 +201,11 @@ pub fn add_contact(conn: &mut DbConn, actor: &Actor, client_id: &ClientId, new: 
                 action: "client.contact_added",
                 record_type: "client",
                 record_id: Some(client_id.as_str()),
-                summary: format!("Added {} as a contact of {}", new.name.as_str(), client.name),
+                summary: format!(
+                    "Added {} as a contact of {}",
+                    new.name.as_str(),
+                    client.name
+                ),
                 detail: json!({ "contact_id": id, "email": new.email.as_str(), "receives_reports": new.receives_reports }),
             },
         )?;
@@ -202,7 +216,12 @@ pub fn add_contact(conn: &mut DbConn, actor: &Actor, client_id: &ClientId, new: 
     })
 }
 
-pub fn remove_contact(conn: &mut DbConn, actor: &Actor, client_id: &ClientId, contact_id: &ContactId) -> Result<(), DbError> {
+pub fn remove_contact(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: &ClientId,
+    contact_id: &ContactId,
+) -> Result<(), DbError> {
     write_tx(conn, |conn| {
         let contact: Contact = client_contacts::table
             .find(contact_id)

@@ -5,7 +5,9 @@ use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::schema::{backorders, clients, matter_counters, matter_marks, matter_team, matters, users};
+use crate::db::schema::{
+    backorders, clients, matter_counters, matter_marks, matter_team, matters, users,
+};
 use crate::db::sql::{contains_pattern, lower};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
@@ -97,7 +99,10 @@ fn next_reference(conn: &mut DbConn, year: i32) -> Result<MatterReference, DbErr
         .execute(conn)?;
     if bumped == 0 {
         diesel::insert_into(matter_counters::table)
-            .values((matter_counters::year.eq(year), matter_counters::last_number.eq(1)))
+            .values((
+                matter_counters::year.eq(year),
+                matter_counters::last_number.eq(1),
+            ))
             .execute(conn)?;
     }
     let number: i32 = matter_counters::table
@@ -132,7 +137,12 @@ fn check_people(conn: &mut DbConn, lawyer: &UserId, team: &[UserId]) -> Result<(
     Ok(())
 }
 
-fn write_team_and_marks(conn: &mut DbConn, id: &MatterId, team: &[UserId], marks: &[Mark]) -> Result<(), DbError> {
+fn write_team_and_marks(
+    conn: &mut DbConn,
+    id: &MatterId,
+    team: &[UserId],
+    marks: &[Mark],
+) -> Result<(), DbError> {
     diesel::delete(matter_team::table.filter(matter_team::matter_id.eq(id))).execute(conn)?;
     for user in team {
         diesel::insert_into(matter_team::table)
@@ -216,7 +226,12 @@ pub struct MatterChange {
     pub notes: String,
 }
 
-pub fn update(conn: &mut DbConn, actor: &Actor, id: &MatterId, change: &MatterChange) -> Result<Matter, MatterError> {
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &MatterId,
+    change: &MatterChange,
+) -> Result<Matter, MatterError> {
     write_tx(conn, |conn| {
         let before = find(conn, id)?.ok_or(DbError::NotFound)?;
         let mut team = change.team.clone();
@@ -256,7 +271,12 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &MatterId, change: &MatterCh
 }
 
 /// Closes or reopens a matter.
-pub fn set_status(conn: &mut DbConn, actor: &Actor, id: &MatterId, status: MatterStatus) -> Result<Matter, DbError> {
+pub fn set_status(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &MatterId,
+    status: MatterStatus,
+) -> Result<Matter, DbError> {
     write_tx(conn, |conn| {
         let before = find(conn, id)?.ok_or(DbError::NotFound)?;
         if before.status == status {
@@ -300,7 +320,10 @@ pub fn find(conn: &mut DbConn, id: &MatterId) -> Result<Option<Matter>, DbError>
         .optional()?)
 }
 
-pub fn find_by_reference(conn: &mut DbConn, reference: &MatterReference) -> Result<Option<Matter>, DbError> {
+pub fn find_by_reference(
+    conn: &mut DbConn,
+    reference: &MatterReference,
+) -> Result<Option<Matter>, DbError> {
     Ok(matters::table
         .filter(matters::reference.eq(reference.to_string()))
         .select(Matter::as_select())
@@ -340,14 +363,21 @@ pub fn list(conn: &mut DbConn, filter: &MatterFilter) -> Result<Vec<MatterSummar
     if let Some(status) = filter.status {
         query = query.filter(matters::status.eq(status));
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let pattern = contains_pattern(search);
         let by_domain = backorders::table
             .filter(
                 lower(backorders::domain)
                     .like(pattern.clone())
                     .escape('\\')
-                    .or(lower(backorders::unicode).like(pattern.clone()).escape('\\')),
+                    .or(lower(backorders::unicode)
+                        .like(pattern.clone())
+                        .escape('\\')),
             )
             .select(backorders::matter_id);
         query = query.filter(

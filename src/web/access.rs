@@ -8,7 +8,11 @@ use crate::repo::clients::{self, Client, ClientId};
 use crate::repo::matters::{self, Matter, MatterId};
 use crate::state::AppState;
 
-pub async fn visible_client(state: &AppState, user: &Principal, id: &str) -> Result<Client, AppError> {
+pub async fn visible_client(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<Client, AppError> {
     let id = ClientId::parse(id).map_err(|_| AppError::not_found("client"))?;
     if !user.may_see_client(&id) {
         return Err(AppError::not_found("client"));
@@ -20,7 +24,11 @@ pub async fn visible_client(state: &AppState, user: &Principal, id: &str) -> Res
         .ok_or_else(|| AppError::not_found("client"))
 }
 
-pub async fn visible_matter(state: &AppState, user: &Principal, id: &str) -> Result<Matter, AppError> {
+pub async fn visible_matter(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<Matter, AppError> {
     let id = MatterId::parse(id).map_err(|_| AppError::not_found("matter"))?;
     let matter = state
         .db
@@ -35,7 +43,11 @@ pub async fn visible_matter(state: &AppState, user: &Principal, id: &str) -> Res
 }
 
 /// A backorder and its matter, if the user may see the matter.
-pub async fn visible_backorder(state: &AppState, user: &Principal, id: &str) -> Result<(Backorder, Matter), AppError> {
+pub async fn visible_backorder(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<(Backorder, Matter), AppError> {
     let id = BackorderId::parse(id).map_err(|_| AppError::not_found("backorder"))?;
     let found = state
         .db
@@ -48,7 +60,9 @@ pub async fn visible_backorder(state: &AppState, user: &Principal, id: &str) -> 
         })
         .await?;
     match found {
-        Some((backorder, matter)) if user.may_see_client(&matter.client_id) => Ok((backorder, matter)),
+        Some((backorder, matter)) if user.may_see_client(&matter.client_id) => {
+            Ok((backorder, matter))
+        }
         _ => Err(AppError::not_found("backorder")),
     }
 }

@@ -125,6 +125,17 @@ impl FormErrors {
         self.0.is_empty()
     }
 
+    /// The first problem as an API error (`{"error": {"code": "invalid", "field", …}}`).
+    pub fn into_error(self) -> AppError {
+        match self.0.into_iter().next() {
+            Some((field, message)) => AppError::Invalid {
+                field: Some(field),
+                message,
+            },
+            None => AppError::BadRequest("The request is not valid.".to_owned()),
+        }
+    }
+
     /// Takes a field error from an `AppError::Invalid`; other errors pass through.
     pub fn absorb(&mut self, error: AppError) -> Result<(), AppError> {
         match error {

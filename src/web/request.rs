@@ -119,7 +119,9 @@ fn finish_error(res: ServiceResponse<BoxBody>, id: &RequestId) -> ServiceRespons
     };
     let json = match app_error {
         Some(e) => e.to_json(Some(&id.0)),
-        None => serde_json::json!({ "error": { "code": code, "message": message, "request_id": id.0 } }),
+        None => {
+            serde_json::json!({ "error": { "code": code, "message": message, "request_id": id.0 } })
+        }
     };
     if status.is_server_error() {
         match app_error {
@@ -180,10 +182,7 @@ fn prefers_json(req: &HttpRequest) -> bool {
 }
 
 /// Words for errors raised by actix itself (no route, wrong method, unreadable body).
-fn describe_framework_error(
-    status: StatusCode,
-    detail: &str,
-) -> (&'static str, String, String) {
+fn describe_framework_error(status: StatusCode, detail: &str) -> (&'static str, String, String) {
     match status {
         StatusCode::NOT_FOUND => (
             "not_found",

@@ -160,8 +160,14 @@ fn migrate_applies_once_then_reports_up_to_date_and_the_secret_is_kept() {
     let env = [("RECLAIM_DATABASE_URL", url.as_str())];
     let first = run(dir.path(), &env, &["migrate"]);
     assert!(first.status.success(), "{}", stderr(&first));
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
-    assert!(stdout(&first).contains(&format!("Applied {migrations} migration(s)")), "{}", stdout(&first));
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .unwrap()
+        .count();
+    assert!(
+        stdout(&first).contains(&format!("Applied {migrations} migration(s)")),
+        "{}",
+        stdout(&first)
+    );
     let second = run(dir.path(), &env, &["migrate"]);
     assert!(stdout(&second).contains("The database is up to date."));
     let key = std::fs::read_to_string(dir.path().join("var/secret.key")).unwrap();

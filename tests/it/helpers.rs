@@ -9,9 +9,14 @@ use chrono::{DateTime, TimeZone, Utc};
 use reclaim::auth::password;
 use reclaim::clock::FixedClock;
 use reclaim::config::{PublicUrl, Settings};
+use reclaim::domain::backorder::Priority;
 use reclaim::domain::client::NewClient;
+use reclaim::domain::domain_name::DomainName;
+use reclaim::domain::money::Currency;
 use reclaim::domain::user::{EmailAddress, PersonName, Role};
+use reclaim::repo::backorders::{self, BackorderId, NewBackorder};
 use reclaim::repo::clients::{self, ClientId};
+use reclaim::repo::matters::{self, MatterId, NewMatter};
 use reclaim::repo::users::{self, NewUser, User};
 use reclaim::repo::{Actor, tokens};
 use reclaim::{AppState, Application};
@@ -186,6 +191,49 @@ impl TestApp {
             .run(move |c| clients::create(c, &actor, &new))
             .await
             .expect("client created")
+            .id
+    }
+
+    /// Opens a matter directly in the database; returns its id and reference.
+    pub async fn open_matter(
+        &self,
+        client: &ClientId,
+        lawyer: &User,
+        title: &str,
+    ) -> (MatterId, String) {
+        let new = NewMatter {
+            client_id: client.clone(),
+            title: title.to_owned(),
+            responsible_lawyer_id: lawyer.id.clone(),
+            team: Vec::new(),
+            marks: Vec::new(),
+            notes: String::new(),
+        };
+        let actor = self.actor();
+        let matter = self
+            .state
+            .db
+            .run(move |c| matters::create(c, &actor, &new))
+            .await
+            .expect("matter opened");
+        (matter.id, matter.reference)
+    }
+
+    /// Attaches a backorder directly in the database (confirming any conflict).
+    pub async fn attach(&self, matter: &MatterId, domain: &str) -> BackorderId {
+        let new = NewBackorder {
+            domain: DomainName::parse(domain).unwrap(),
+            priority: Priority::Normal,
+            max_bid_minor: None,
+            currency: Currency::default(),
+            notes: String::new(),
+        };
+        let (actor, matter) = (self.actor(), matter.clone());
+        self.state
+            .db
+            .run(move |c| backorders::attach(c, &actor, &matter, &new, true))
+            .await
+            .expect("backorder attached")
             .id
     }
 

@@ -7,8 +7,8 @@ use crate::domain::client::NewClient;
 use crate::error::AppError;
 use crate::repo::clients::{self, Client};
 use crate::state::AppState;
-use crate::web::actor;
 use crate::web::access::visible_client;
+use crate::web::actor;
 use crate::web::request::RequestMeta;
 
 #[derive(Serialize)]
@@ -81,4 +81,50 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let client = visible_client(&state, &user, &id).await?;
     Ok(HttpResponse::Ok().json(ClientJson::from(&client)))
+}
+
+#[derive(Deserialize)]
+pub struct ContactJson {
+    name: String,
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    position: String,
+    #[serde(default)]
+    receives_reports: bool,
+}
+
+/// Adds a person at the client (who may receive the scheduled reports).
+#[post("/clients/{id}/contacts")]
+pub async fn add_contact(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: web::Json<ContactJson>,
+) -> Result<HttpResponse, AppError> {
+    user.require_lawyer_or_admin()?;
+    let client = visible_client(&state, &user, &id).await?;
+    let new = crate::domain::client::NewContact::parse(
+        &body.name,
+        &body.email,
+        &body.phone,
+        &body.position,
+        body.receives_reports,
+    )
+    .map_err(|e| AppError::invalid(e.field().trim_start_matches("contact_"), e.to_string()))?;
+    let actor = actor(&user, &meta, state.clock.now());
+    let contact = state
+        .db
+        .run(move |c| clients::add_contact(c, &actor, &client.id, &new))
+        .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({
+        "id": contact.id,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "position": contact.position,
+        "receives_reports": contact.receives_reports,
+    })))
 }

@@ -1,8 +1,11 @@
 //! The JSON API, `/api/v1`, authenticated by bearer tokens. Every endpoint is described in
 //! `openapi.json` (served at `/api/v1/openapi.json`); a test checks that the two agree.
 
+pub mod backorders;
 pub mod clients;
+pub mod matters;
 pub mod me;
+pub mod tlds;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
@@ -16,7 +19,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(me::me)
             .service(clients::create)
             .service(clients::list)
-            .service(clients::show),
+            .service(clients::show)
+            .service(clients::add_contact)
+            .service(matters::create)
+            .service(matters::list)
+            .service(matters::show)
+            .service(matters::close)
+            .service(matters::reopen)
+            .service(matters::attach)
+            .service(backorders::show)
+            .service(backorders::change_status)
+            .service(backorders::add_channel)
+            .service(backorders::update_channel)
+            .service(tlds::show),
     );
 }
 

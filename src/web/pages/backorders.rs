@@ -62,17 +62,28 @@ pub struct PolicyView {
 
 impl From<&TldPolicy> for PolicyView {
     fn from(p: &TldPolicy) -> Self {
-        let days = |label: &str, d: Option<u32>| d.filter(|d| *d > 0).map(|d| format!("{label}: {d} days"));
+        let days = |label: &str, d: Option<u32>| {
+            d.filter(|d| *d > 0).map(|d| format!("{label}: {d} days"))
+        };
         Self {
             tld: p.tld.clone(),
             registry: p.registry.clone(),
             class: p.class.label().to_owned(),
             lifecycle: [
-                days("Grace after expiry (registrar may delete until)", p.auto_renew_grace_days),
+                days(
+                    "Grace after expiry (registrar may delete until)",
+                    p.auto_renew_grace_days,
+                ),
                 days("Grace after expiry (still renewable)", p.expiry_grace_days),
-                days("Redemption (only the holder can restore)", p.redemption_days),
+                days(
+                    "Redemption (only the holder can restore)",
+                    p.redemption_days,
+                ),
                 days("Pending delete (no restore)", p.pending_delete_days),
-                days("Quarantine (only the holder can reactivate)", p.quarantine_days),
+                days(
+                    "Quarantine (only the holder can reactivate)",
+                    p.quarantine_days,
+                ),
             ]
             .into_iter()
             .flatten()
@@ -82,7 +93,11 @@ impl From<&TldPolicy> for PolicyView {
             procedures: if p.procedures.is_empty() {
                 "none that reclaim runs".to_owned()
             } else {
-                p.procedures.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")
+                p.procedures
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
             note: p.note.clone().unwrap_or_default(),
             to_verify: p.unconfirmed.clone(),
@@ -132,15 +147,22 @@ async fn backorder_page(
     let id = backorder.id.clone();
     let (events, channels) = state
         .db
-        .run(move |c| Ok::<_, DbError>((backorders::events(c, &id)?, backorders::channels(c, &id)?)))
+        .run(move |c| {
+            Ok::<_, DbError>((backorders::events(c, &id)?, backorders::channels(c, &id)?))
+        })
         .await?;
     let policy = state.tld_policies.lookup(&backorder.tld).ok();
     let can_edit = may_edit(user, &matter);
-    let can_work = can_edit || (user.is_staff() && matter.status == crate::domain::matter::MatterStatus::Open);
+    let can_work =
+        can_edit || (user.is_staff() && matter.status == crate::domain::matter::MatterStatus::Open);
     render_status(
         status,
         &BackorderPage {
-            layout: Layout::for_user(user, format!("{} · {}", backorder.unicode, matter.reference), "matters"),
+            layout: Layout::for_user(
+                user,
+                format!("{} · {}", backorder.unicode, matter.reference),
+                "matters",
+            ),
             id: backorder.id.to_string(),
             unicode: backorder.unicode.clone(),
             ascii: backorder.domain.clone(),
@@ -159,7 +181,11 @@ async fn backorder_page(
                 .unwrap_or_default(),
             currency: backorder.currency.clone(),
             notes: backorder.notes.clone(),
-            conflict_confirmed: backorder.conflict_confirmed_at.as_ref().map(show_time).unwrap_or_default(),
+            conflict_confirmed: backorder
+                .conflict_confirmed_at
+                .as_ref()
+                .map(show_time)
+                .unwrap_or_default(),
             policy: policy.as_ref().map(PolicyView::from),
             events: events
                 .iter()
@@ -182,9 +208,18 @@ async fn backorder_page(
                     status: c.status.as_str().to_owned(),
                     status_label: c.status.label().to_owned(),
                     reference: c.external_reference.clone(),
-                    success_fee: c.success_fee_minor.map(|m| format_money(m, &c.currency)).unwrap_or_default(),
-                    price: c.price_minor.map(|m| format_money(m, &c.currency)).unwrap_or_default(),
-                    price_plain: c.price_minor.map(|m| format!("{}.{:02}", m / 100, m % 100)).unwrap_or_default(),
+                    success_fee: c
+                        .success_fee_minor
+                        .map(|m| format_money(m, &c.currency))
+                        .unwrap_or_default(),
+                    price: c
+                        .price_minor
+                        .map(|m| format_money(m, &c.currency))
+                        .unwrap_or_default(),
+                    price_plain: c
+                        .price_minor
+                        .map(|m| format!("{}.{:02}", m / 100, m % 100))
+                        .unwrap_or_default(),
                     auction_result: c.auction_result.clone(),
                     notes: c.notes.clone(),
                 })
@@ -212,7 +247,10 @@ async fn backorder_page(
                     label: s.label(),
                 })
                 .collect(),
-            priorities: crate::domain::backorder::Priority::ALL.iter().map(|p| p.as_str()).collect(),
+            priorities: crate::domain::backorder::Priority::ALL
+                .iter()
+                .map(|p| p.as_str())
+                .collect(),
             can_edit,
             can_work,
             errors,
@@ -227,7 +265,15 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    backorder_page(&state, &user, backorder, matter, FormErrors::default(), StatusCode::OK).await
+    backorder_page(
+        &state,
+        &user,
+        backorder,
+        matter,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Re-shows the page with the errors of a form, or goes back to it with a message.
@@ -244,7 +290,15 @@ async fn answer(
         }
         Err(errors) => {
             let (backorder, matter) = visible_backorder(state, user, id).await?;
-            backorder_page(state, user, backorder, matter, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            backorder_page(
+                state,
+                user,
+                backorder,
+                matter,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -272,7 +326,13 @@ pub async fn update(
     user.require_lawyer_or_admin()?;
     let (backorder, _) = visible_backorder(&state, &user, &id).await?;
     let mut errors = FormErrors::default();
-    let outcome = match backorder_terms(&form.max_bid, &form.currency, &form.priority, &form.notes, &mut errors) {
+    let outcome = match backorder_terms(
+        &form.max_bid,
+        &form.currency,
+        &form.priority,
+        &form.notes,
+        &mut errors,
+    ) {
         Some((max_bid_minor, currency, priority, notes)) => {
             let change = BackorderChange {
                 priority,
@@ -316,13 +376,26 @@ pub async fn change_status(
     user.require_staff()?;
     let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
     let mut errors = FormErrors::default();
-    let to: Option<BackorderStatus> = form.status.parse().map_err(|e| errors.add("status", e)).ok();
+    let to: Option<BackorderStatus> = form
+        .status
+        .parse()
+        .map_err(|e| errors.add("status", e))
+        .ok();
     let reason = form.reason.trim().to_owned();
     if reason.is_empty() {
-        errors.add("reason", "Say why the status changes (what the registry or the catch service reported).");
+        errors.add(
+            "reason",
+            "Say why the status changes (what the registry or the catch service reported).",
+        );
     }
     if matter.status == crate::domain::matter::MatterStatus::Closed {
-        errors.add("status", format!("Matter {} is closed; reopen it to change its backorders.", matter.reference));
+        errors.add(
+            "status",
+            format!(
+                "Matter {} is closed; reopen it to change its backorders.",
+                matter.reference
+            ),
+        );
     }
     let outcome = match to {
         Some(to) if errors.is_empty() => {
@@ -373,31 +446,46 @@ pub fn check_new_channel(
     let status: Option<ChannelStatus> = if status.trim().is_empty() {
         Some(ChannelStatus::Placed)
     } else {
-        status.trim().parse().map_err(|e| errors.add("channel_status", e)).ok()
+        status
+            .trim()
+            .parse()
+            .map_err(|e| errors.add("channel_status", e))
+            .ok()
     };
     let service_name = service_name.trim().to_owned();
-    if matches!(service, Some(CatchService::FrCatcher | CatchService::Other)) && service_name.is_empty() {
+    if matches!(service, Some(CatchService::FrCatcher | CatchService::Other))
+        && service_name.is_empty()
+    {
         errors.add("service_name", "Name the service.");
     }
     let fee = if success_fee.trim().is_empty() {
         Some(None)
     } else {
-        parse_amount(success_fee).map(Some).map_err(|e| errors.add("success_fee", e)).ok()
+        parse_amount(success_fee)
+            .map(Some)
+            .map_err(|e| errors.add("success_fee", e))
+            .ok()
     };
     let currency = if currency.trim().is_empty() {
         Some(Currency::default())
     } else {
-        Currency::parse(currency).map_err(|e| errors.add("channel_currency", e)).ok()
+        Currency::parse(currency)
+            .map_err(|e| errors.add("channel_currency", e))
+            .ok()
     };
     match (service, status, fee, currency) {
-        (Some(service), Some(status), Some(success_fee_minor), Some(currency)) if errors.is_empty() => Some(NewChannel {
-            service,
-            service_name: service_name.chars().take(100).collect(),
-            status,
-            external_reference: reference.trim().chars().take(200).collect(),
-            success_fee_minor,
-            currency,
-        }),
+        (Some(service), Some(status), Some(success_fee_minor), Some(currency))
+            if errors.is_empty() =>
+        {
+            Some(NewChannel {
+                service,
+                service_name: service_name.chars().take(100).collect(),
+                status,
+                external_reference: reference.trim().chars().take(200).collect(),
+                success_fee_minor,
+                currency,
+            })
+        }
         _ => None,
     }
 }
@@ -464,11 +552,18 @@ pub fn check_channel_change(
     notes: &str,
     errors: &mut FormErrors,
 ) -> Option<ChannelChange> {
-    let status: Option<ChannelStatus> = status.trim().parse().map_err(|e| errors.add("channel_status", e)).ok();
+    let status: Option<ChannelStatus> = status
+        .trim()
+        .parse()
+        .map_err(|e| errors.add("channel_status", e))
+        .ok();
     let price = if price.trim().is_empty() {
         Some(None)
     } else {
-        parse_amount(price).map(Some).map_err(|e| errors.add("price", e)).ok()
+        parse_amount(price)
+            .map(Some)
+            .map_err(|e| errors.add("price", e))
+            .ok()
     };
     match (status, price) {
         (Some(status), Some(price_minor)) => Some(ChannelChange {
@@ -493,7 +588,8 @@ pub async fn update_channel(
     user.require_staff()?;
     let (id, channel) = path.into_inner();
     let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let channel_id = ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
+    let channel_id =
+        ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
     let mut errors = FormErrors::default();
     let outcome = match check_channel_change(
         &form.status,
@@ -507,10 +603,16 @@ pub async fn update_channel(
             let actor = actor(&user, &meta, state.clock.now());
             match state
                 .db
-                .run(move |c| backorders::update_channel(c, &actor, &backorder.id, &channel_id, &change))
+                .run(move |c| {
+                    backorders::update_channel(c, &actor, &backorder.id, &channel_id, &change)
+                })
                 .await
             {
-                Ok(c) => Ok(format!("{} is now: {}.", c.display_name(), c.status.label())),
+                Ok(c) => Ok(format!(
+                    "{} is now: {}.",
+                    c.display_name(),
+                    c.status.label()
+                )),
                 Err(e) => {
                     errors.absorb(backorder_error(e).with_field("channel_status"))?;
                     Err(errors)

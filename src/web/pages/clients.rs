@@ -106,9 +106,17 @@ pub async fn create(
     match NewClient::parse(&form.name, &form.email) {
         Ok(new) => {
             let actor = actor(&user, &meta, state.clock.now());
-            match state.db.run(move |c| clients::create(c, &actor, &new)).await {
+            match state
+                .db
+                .run(move |c| clients::create(c, &actor, &new))
+                .await
+            {
                 Ok(client) => {
-                    session::flash(&user.session, "success", format!("Client {} created.", client.name));
+                    session::flash(
+                        &user.session,
+                        "success",
+                        format!("Client {} created.", client.name),
+                    );
                     return Ok(see_other(&format!("/clients/{}", client.id)));
                 }
                 Err(DbError::Conflict(message)) => errors.add("name", sentence(&message)),
@@ -182,7 +190,10 @@ async fn client_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let client_id = client.id.clone();
-    let contacts = state.db.run(move |c| clients::contacts(c, &client_id)).await?;
+    let contacts = state
+        .db
+        .run(move |c| clients::contacts(c, &client_id))
+        .await?;
     let matters = client_matters(state, user, client.id.as_str()).await?;
     let staff_editor = user.require_lawyer_or_admin().is_ok();
     render_status(
@@ -207,7 +218,15 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let client = visible_client(&state, &user, &id).await?;
-    client_page(&state, &user, client, ContactValues::default(), FormErrors::default(), StatusCode::OK).await
+    client_page(
+        &state,
+        &user,
+        client,
+        ContactValues::default(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(askama::Template)]
@@ -224,7 +243,10 @@ struct EditClientPage {
 }
 
 fn cadences() -> Vec<(&'static str, &'static str)> {
-    ReportCadence::ALL.iter().map(|c| (c.as_str(), c.label())).collect()
+    ReportCadence::ALL
+        .iter()
+        .map(|c| (c.as_str(), c.label()))
+        .collect()
 }
 
 #[get("/clients/{id}/edit")]
@@ -268,8 +290,14 @@ pub async fn update(
     let client = visible_client(&state, &user, &id).await?;
     let form = form.into_inner();
     let mut errors = FormErrors::default();
-    let details = NewClient::parse(&form.name, &form.email).map_err(|e| errors.add(e.field(), e)).ok();
-    let cadence: Option<ReportCadence> = form.report_cadence.parse().map_err(|e| errors.add("report_cadence", e)).ok();
+    let details = NewClient::parse(&form.name, &form.email)
+        .map_err(|e| errors.add(e.field(), e))
+        .ok();
+    let cadence: Option<ReportCadence> = form
+        .report_cadence
+        .parse()
+        .map_err(|e| errors.add("report_cadence", e))
+        .ok();
     if form.notes.chars().count() > 10_000 {
         errors.add("notes", "Notes can be at most 10,000 characters long.");
     }
@@ -283,9 +311,17 @@ pub async fn update(
         };
         let actor = actor(&user, &meta, state.clock.now());
         let client_id = client.id.clone();
-        match state.db.run(move |c| clients::update(c, &actor, &client_id, &change)).await {
+        match state
+            .db
+            .run(move |c| clients::update(c, &actor, &client_id, &change))
+            .await
+        {
             Ok(updated) => {
-                session::flash(&user.session, "success", format!("Client {} saved.", updated.name));
+                session::flash(
+                    &user.session,
+                    "success",
+                    format!("Client {} saved.", updated.name),
+                );
                 return Ok(see_other(&format!("/clients/{}", updated.id)));
             }
             Err(DbError::Conflict(message)) => errors.add("name", sentence(&message)),
@@ -329,7 +365,13 @@ pub async fn add_contact(
     user.require_lawyer_or_admin()?;
     let client = visible_client(&state, &user, &id).await?;
     let form = form.into_inner();
-    match NewContact::parse(&form.name, &form.email, &form.phone, &form.position, form.receives_reports.is_some()) {
+    match NewContact::parse(
+        &form.name,
+        &form.email,
+        &form.phone,
+        &form.position,
+        form.receives_reports.is_some(),
+    ) {
         Ok(new) => {
             let actor = actor(&user, &meta, state.clock.now());
             let client_id = client.id.clone();
@@ -337,7 +379,11 @@ pub async fn add_contact(
                 .db
                 .run(move |c| clients::add_contact(c, &actor, &client_id, &new))
                 .await?;
-            session::flash(&user.session, "success", format!("{} added to the contacts.", contact.name));
+            session::flash(
+                &user.session,
+                "success",
+                format!("{} added to the contacts.", contact.name),
+            );
             Ok(see_other(&format!("/clients/{}", client.id)))
         }
         Err(e) => {
@@ -350,7 +396,15 @@ pub async fn add_contact(
                 position: form.position,
                 receives_reports: form.receives_reports.is_some(),
             };
-            client_page(&state, &user, client, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            client_page(
+                &state,
+                &user,
+                client,
+                values,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }

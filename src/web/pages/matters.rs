@@ -17,7 +17,9 @@ use crate::domain::matter::{MatterStatus, marks_text, parse_marks, parse_title};
 use crate::domain::money::{Currency, format_money, parse_amount};
 use crate::domain::user::Role;
 use crate::error::AppError;
-use crate::repo::backorders::{self, Backorder, BackorderError, CatchChannel, Conflict, ImportError, NewBackorder};
+use crate::repo::backorders::{
+    self, Backorder, BackorderError, CatchChannel, Conflict, ImportError, NewBackorder,
+};
 use crate::repo::clients::{self, ClientId};
 use crate::repo::matters::{self, Matter, MatterChange, MatterError, MatterFilter, NewMatter};
 use crate::repo::users::UserId;
@@ -191,12 +193,24 @@ pub async fn new_form(
     let values = MatterFormValues {
         client_id: query.client.clone().unwrap_or_default(),
         title: String::new(),
-        responsible_lawyer_id: if user.role == Role::Lawyer { user.id.to_string() } else { String::new() },
+        responsible_lawyer_id: if user.role == Role::Lawyer {
+            user.id.to_string()
+        } else {
+            String::new()
+        },
         team: Vec::new(),
         marks: String::new(),
         notes: String::new(),
     };
-    form_page(&state, &user, None, values, FormErrors::default(), StatusCode::OK).await
+    form_page(
+        &state,
+        &user,
+        None,
+        values,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The matter form, read from its fields (`team` may repeat).
@@ -232,7 +246,9 @@ struct CheckedMatter {
 }
 
 fn check_form(values: &MatterFormValues, errors: &mut FormErrors) -> Option<CheckedMatter> {
-    let title = parse_title(&values.title).map_err(|e| errors.add("title", e)).ok();
+    let title = parse_title(&values.title)
+        .map_err(|e| errors.add("title", e))
+        .ok();
     let lawyer = UserId::parse(values.responsible_lawyer_id.trim())
         .map_err(|_| errors.add("responsible_lawyer_id", "Choose the responsible lawyer."))
         .ok();
@@ -248,13 +264,15 @@ fn check_form(values: &MatterFormValues, errors: &mut FormErrors) -> Option<Chec
         errors.add("notes", "Notes can be at most 10,000 characters long.");
     }
     match (title, lawyer, team, marks) {
-        (Some(title), Some(lawyer), Some(team), Some(marks)) if errors.is_empty() => Some(CheckedMatter {
-            title,
-            lawyer,
-            team,
-            marks,
-            notes: notes.to_owned(),
-        }),
+        (Some(title), Some(lawyer), Some(team), Some(marks)) if errors.is_empty() => {
+            Some(CheckedMatter {
+                title,
+                lawyer,
+                team,
+                marks,
+                notes: notes.to_owned(),
+            })
+        }
         _ => None,
     }
 }
@@ -296,19 +314,34 @@ pub async fn create(
             notes: checked.notes,
         };
         let actor = actor(&user, &meta, state.clock.now());
-        match state.db.run(move |c| matters::create(c, &actor, &new)).await {
+        match state
+            .db
+            .run(move |c| matters::create(c, &actor, &new))
+            .await
+        {
             Ok(matter) => {
                 session::flash(
                     &user.session,
                     "success",
-                    format!("Matter {} is open. Attach the domain names to recover.", matter.reference),
+                    format!(
+                        "Matter {} is open. Attach the domain names to recover.",
+                        matter.reference
+                    ),
                 );
                 return Ok(see_other(&format!("/matters/{}", matter.id)));
             }
             Err(e) => absorb_matter_error(&mut errors, e)?,
         }
     }
-    form_page(&state, &user, None, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(
+        &state,
+        &user,
+        None,
+        values,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[get("/matters/{id}/edit")]
@@ -322,7 +355,12 @@ pub async fn edit_form(
     let matter_id = matter.id.clone();
     let (team, marks) = state
         .db
-        .run(move |c| Ok::<_, DbError>((matters::team(c, &matter_id)?, matters::marks(c, &matter_id)?)))
+        .run(move |c| {
+            Ok::<_, DbError>((
+                matters::team(c, &matter_id)?,
+                matters::marks(c, &matter_id)?,
+            ))
+        })
         .await?;
     let values = MatterFormValues {
         client_id: matter.client_id.to_string(),
@@ -332,7 +370,15 @@ pub async fn edit_form(
         marks: marks_text(&marks),
         notes: matter.notes.clone(),
     };
-    form_page(&state, &user, Some(&matter), values, FormErrors::default(), StatusCode::OK).await
+    form_page(
+        &state,
+        &user,
+        Some(&matter),
+        values,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[post("/matters/{id}")]
@@ -358,15 +404,31 @@ pub async fn update(
         };
         let actor = actor(&user, &meta, state.clock.now());
         let matter_id = matter.id.clone();
-        match state.db.run(move |c| matters::update(c, &actor, &matter_id, &change)).await {
+        match state
+            .db
+            .run(move |c| matters::update(c, &actor, &matter_id, &change))
+            .await
+        {
             Ok(updated) => {
-                session::flash(&user.session, "success", format!("Matter {} saved.", updated.reference));
+                session::flash(
+                    &user.session,
+                    "success",
+                    format!("Matter {} saved.", updated.reference),
+                );
                 return Ok(see_other(&format!("/matters/{}", updated.id)));
             }
             Err(e) => absorb_matter_error(&mut errors, e)?,
         }
     }
-    form_page(&state, &user, Some(&matter), values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(
+        &state,
+        &user,
+        Some(&matter),
+        values,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 async fn set_matter_status(
@@ -438,7 +500,10 @@ impl BackorderRow {
             status: b.status.as_str().to_owned(),
             status_label: b.status.label().to_owned(),
             priority: b.priority.as_str().to_owned(),
-            max_bid: b.max_bid_minor.map(|m| format_money(m, &b.currency)).unwrap_or_default(),
+            max_bid: b
+                .max_bid_minor
+                .map(|m| format_money(m, &b.currency))
+                .unwrap_or_default(),
             channels: placed.join("; "),
             conflict_confirmed: b.conflict_confirmed_at.is_some(),
         }
@@ -514,7 +579,11 @@ async fn matter_page(
     render_status(
         status,
         &MatterPage {
-            layout: Layout::for_user(user, format!("{} · {}", matter.reference, matter.title), "matters"),
+            layout: Layout::for_user(
+                user,
+                format!("{} · {}", matter.reference, matter.title),
+                "matters",
+            ),
             id: matter.id.to_string(),
             reference: matter.reference.clone(),
             title: matter.title.clone(),
@@ -536,7 +605,10 @@ async fn matter_page(
             open,
             opened: show_time(&matter.opened_at),
             closed: matter.closed_at.as_ref().map(show_time).unwrap_or_default(),
-            backorders: names.iter().map(|b| BackorderRow::new(b, &channels)).collect(),
+            backorders: names
+                .iter()
+                .map(|b| BackorderRow::new(b, &channels))
+                .collect(),
             can_edit: open && user.require_lawyer_or_admin().is_ok(),
             attach: attach_values,
             errors,
@@ -565,7 +637,16 @@ pub async fn show(
         priority: "normal".to_owned(),
         ..AttachValues::default()
     };
-    matter_page(&state, &user, matter, values, FormErrors::default(), Vec::new(), StatusCode::OK).await
+    matter_page(
+        &state,
+        &user,
+        matter,
+        values,
+        FormErrors::default(),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -594,17 +675,26 @@ pub fn backorder_terms(
     let max_bid = if max_bid.trim().is_empty() {
         Some(None)
     } else {
-        parse_amount(max_bid).map(Some).map_err(|e| errors.add("max_bid", e)).ok()
+        parse_amount(max_bid)
+            .map(Some)
+            .map_err(|e| errors.add("max_bid", e))
+            .ok()
     };
     let currency = if currency.trim().is_empty() {
         Some(Currency::default())
     } else {
-        Currency::parse(currency).map_err(|e| errors.add("currency", e)).ok()
+        Currency::parse(currency)
+            .map_err(|e| errors.add("currency", e))
+            .ok()
     };
     let priority = if priority.trim().is_empty() {
         Some(Priority::Normal)
     } else {
-        priority.trim().parse().map_err(|e| errors.add("priority", e)).ok()
+        priority
+            .trim()
+            .parse()
+            .map_err(|e| errors.add("priority", e))
+            .ok()
     };
     let notes = notes.trim();
     if notes.chars().count() > 5_000 {
@@ -632,7 +722,13 @@ pub async fn attach(
     let target = check_target(&form.domain, &state.tld_policies)
         .map_err(|e| errors.add("domain", e))
         .ok();
-    let terms = backorder_terms(&form.max_bid, &form.currency, &form.priority, &form.notes, &mut errors);
+    let terms = backorder_terms(
+        &form.max_bid,
+        &form.currency,
+        &form.priority,
+        &form.notes,
+        &mut errors,
+    );
     if let (Some((domain, _)), Some((max_bid_minor, currency, priority, notes))) = (target, terms) {
         let new = NewBackorder {
             domain,
@@ -652,11 +748,16 @@ pub async fn attach(
                 session::flash(
                     &user.session,
                     "success",
-                    format!("{} is now watched for matter {}.", created.unicode, matter.reference),
+                    format!(
+                        "{} is now watched for matter {}.",
+                        created.unicode, matter.reference
+                    ),
                 );
                 return Ok(see_other(&format!("/matters/{}", matter.id)));
             }
-            Err(BackorderError::ConflictNeedsConfirmation { conflicts: found, .. }) => {
+            Err(BackorderError::ConflictNeedsConfirmation {
+                conflicts: found, ..
+            }) => {
                 errors.add(
                     "confirm_conflict",
                     "Another client of the firm seeks this name. Check the conflict of interest; to go ahead, tick the confirmation and attach again.",
@@ -673,17 +774,30 @@ pub async fn attach(
         priority: form.priority,
         notes: form.notes,
     };
-    matter_page(&state, &user, matter, values, errors, conflicts, StatusCode::UNPROCESSABLE_ENTITY).await
+    matter_page(
+        &state,
+        &user,
+        matter,
+        values,
+        errors,
+        conflicts,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// A backorder error in the words (and the field) a form or the API shows.
 pub fn backorder_error(e: BackorderError) -> AppError {
     match e {
-        BackorderError::Duplicate(_) | BackorderError::MatterClosed(_) => AppError::invalid("domain", e.to_string()),
-        BackorderError::ConflictNeedsConfirmation { ref conflicts, .. } => AppError::ConflictOfInterest {
-            conflicts: serde_json::to_value(conflicts).unwrap_or_default(),
-            message: e.to_string(),
-        },
+        BackorderError::Duplicate(_) | BackorderError::MatterClosed(_) => {
+            AppError::invalid("domain", e.to_string())
+        }
+        BackorderError::ConflictNeedsConfirmation { ref conflicts, .. } => {
+            AppError::ConflictOfInterest {
+                conflicts: serde_json::to_value(conflicts).unwrap_or_default(),
+                message: e.to_string(),
+            }
+        }
         BackorderError::Transition(t) => AppError::invalid("status", t.to_string()),
         BackorderError::MatterNotFound => AppError::not_found("matter"),
         BackorderError::NotFound => AppError::not_found("backorder"),
@@ -712,7 +826,11 @@ pub async fn import_form(
     user.require_lawyer_or_admin()?;
     let matter = visible_matter(&state, &user, &id).await?;
     render(&ImportPage {
-        layout: Layout::for_user(&user, format!("Import into {}", matter.reference), "matters"),
+        layout: Layout::for_user(
+            &user,
+            format!("Import into {}", matter.reference),
+            "matters",
+        ),
         id: matter.id.to_string(),
         reference: matter.reference,
         text: String::new(),
@@ -726,14 +844,18 @@ pub async fn import_form(
 const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 /// The fields of the import form: the pasted text, the uploaded file, the confirmation box.
-async fn read_import_form(mut form: Multipart) -> Result<(String, Option<Vec<u8>>, bool), AppError> {
+async fn read_import_form(
+    mut form: Multipart,
+) -> Result<(String, Option<Vec<u8>>, bool), AppError> {
     let (mut text, mut file, mut confirm) = (String::new(), None, false);
     while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
         let name = field.name().unwrap_or_default().to_owned();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
             if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
                 return Err(AppError::invalid(
                     "file",
@@ -762,8 +884,15 @@ pub async fn import(
 ) -> Result<HttpResponse, AppError> {
     user.require_lawyer_or_admin()?;
     let matter = visible_matter(&state, &user, &id).await?;
-    let page = |text: String, problems: Vec<LineProblem>, conflicts: Vec<(String, String)>, error: Option<String>| ImportPage {
-        layout: Layout::for_user(&user, format!("Import into {}", matter.reference), "matters"),
+    let page = |text: String,
+                problems: Vec<LineProblem>,
+                conflicts: Vec<(String, String)>,
+                error: Option<String>| ImportPage {
+        layout: Layout::for_user(
+            &user,
+            format!("Import into {}", matter.reference),
+            "matters",
+        ),
         id: matter.id.to_string(),
         reference: matter.reference.clone(),
         text,
@@ -774,7 +903,10 @@ pub async fn import(
     let (text, file, confirm) = match read_import_form(form).await {
         Ok(read) => read,
         Err(AppError::Invalid { message, .. }) => {
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(String::new(), Vec::new(), Vec::new(), Some(message)));
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(String::new(), Vec::new(), Vec::new(), Some(message)),
+            );
         }
         Err(e) => return Err(e),
     };
@@ -798,7 +930,10 @@ pub async fn import(
     let lines: Vec<ImportLine> = match parse_import(&text, &state.tld_policies) {
         Ok(lines) => lines,
         Err(problems) => {
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(text, problems, Vec::new(), None));
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(text, problems, Vec::new(), None),
+            );
         }
     };
     let new: Vec<(usize, String, NewBackorder)> = lines
@@ -828,13 +963,18 @@ pub async fn import(
             session::flash(
                 &user.session,
                 "success",
-                format!("Imported {} backorder(s) into matter {}.", created.len(), matter.reference),
+                format!(
+                    "Imported {} backorder(s) into matter {}.",
+                    created.len(),
+                    matter.reference
+                ),
             );
             Ok(see_other(&format!("/matters/{}", matter.id)))
         }
-        Err(ImportError::Lines(problems)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(text, problems, Vec::new(), None))
-        }
+        Err(ImportError::Lines(problems)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(text, problems, Vec::new(), None),
+        ),
         Err(ImportError::Conflicts(found)) => {
             let rows = found
                 .into_iter()
@@ -847,7 +987,10 @@ pub async fn import(
                     (domain, with)
                 })
                 .collect();
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(text, Vec::new(), rows, None))
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(text, Vec::new(), rows, None),
+            )
         }
         Err(ImportError::Backorder(e)) => Err(backorder_error(e)),
     }
@@ -864,14 +1007,30 @@ pub async fn export(
     let matter_id = matter.id.clone();
     let (names, channels) = state
         .db
-        .run(move |c| Ok::<_, DbError>((backorders::for_matter(c, &matter_id)?, backorders::channels_for_matter(c, &matter_id)?)))
+        .run(move |c| {
+            Ok::<_, DbError>((
+                backorders::for_matter(c, &matter_id)?,
+                backorders::channels_for_matter(c, &matter_id)?,
+            ))
+        })
         .await?;
     let mut csv = write_row(&[
-        "matter", "domain", "unicode", "status", "priority", "max_bid", "currency", "channels", "attached_at",
+        "matter",
+        "domain",
+        "unicode",
+        "status",
+        "priority",
+        "max_bid",
+        "currency",
+        "channels",
+        "attached_at",
     ]);
     for b in &names {
         let row = BackorderRow::new(b, &channels);
-        let max_bid = b.max_bid_minor.map(|m| format!("{}.{:02}", m / 100, m % 100)).unwrap_or_default();
+        let max_bid = b
+            .max_bid_minor
+            .map(|m| format!("{}.{:02}", m / 100, m % 100))
+            .unwrap_or_default();
         let attached = b.created_at.and_utc().to_rfc3339();
         csv.push_str(&write_row(&[
             &matter.reference,
@@ -889,7 +1048,10 @@ pub async fn export(
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}-backorders.csv\"", matter.reference),
+            format!(
+                "attachment; filename=\"{}-backorders.csv\"",
+                matter.reference
+            ),
         ))
         .body(csv))
 }
@@ -900,7 +1062,11 @@ pub fn may_edit(user: &Principal, matter: &Matter) -> bool {
 }
 
 /// The matters of a client, for the client page.
-pub async fn client_matters(state: &AppState, user: &Principal, client_id: &str) -> Result<Vec<MatterRow>, AppError> {
+pub async fn client_matters(
+    state: &AppState,
+    user: &Principal,
+    client_id: &str,
+) -> Result<Vec<MatterRow>, AppError> {
     let client = visible_client(state, user, client_id).await?;
     let filter = MatterFilter {
         client_id: Some(client.id),

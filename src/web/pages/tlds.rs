@@ -20,10 +20,9 @@ pub async fn tlds(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
     let mut policies: Vec<(String, PolicyView)> = Vec::new();
     for policy in state.tld_policies.all() {
         // Entries that share their rules (.fr and its overseas TLDs) show once.
-        if let Some((names, _)) = policies
-            .iter_mut()
-            .find(|(_, v)| v.registry == policy.registry && v.backorder_note == policy.backorder_note)
-        {
+        if let Some((names, _)) = policies.iter_mut().find(|(_, v)| {
+            v.registry == policy.registry && v.backorder_note == policy.backorder_note
+        }) {
             names.push_str(&format!(", .{}", policy.tld));
             continue;
         }

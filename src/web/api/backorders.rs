@@ -1,0 +1,251 @@
+//! `/api/v1/backorders`: a backorder with its channels and history; status changes; catch
+//! channels.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::api::ApiUser;
+use crate::db::DbError;
+use crate::domain::backorder::BackorderStatus;
+use crate::domain::matter::MatterStatus;
+use crate::error::AppError;
+use crate::repo::backorders::{self, Backorder, CatchChannel, ChannelId, fees_due};
+use crate::state::AppState;
+use crate::web::access::visible_backorder;
+use crate::web::api::matters::amount_text;
+use crate::web::pages::backorders::{check_channel_change, check_new_channel};
+use crate::web::pages::matters::backorder_error;
+use crate::web::request::RequestMeta;
+use crate::web::{FormErrors, actor};
+
+fn decimal(minor: Option<i64>) -> Value {
+    minor.map_or(Value::Null, |m| {
+        json!(format!("{}.{:02}", m / 100, m % 100))
+    })
+}
+
+pub fn channel_json(c: &CatchChannel) -> Value {
+    json!({
+        "id": c.id,
+        "service": c.service,
+        "service_name": c.service_name,
+        "status": c.status,
+        "external_reference": c.external_reference,
+        "success_fee": decimal(c.success_fee_minor),
+        "price": decimal(c.price_minor),
+        "currency": c.currency,
+        "auction_result": c.auction_result,
+        "notes": c.notes,
+        "updated_at": c.updated_at.and_utc().to_rfc3339(),
+    })
+}
+
+/// A backorder with the catch channels among `channels` that belong to it.
+pub fn backorder_json(b: &Backorder, channels: &[CatchChannel]) -> Value {
+    let own: Vec<CatchChannel> = channels
+        .iter()
+        .filter(|c| c.backorder_id == b.id)
+        .cloned()
+        .collect();
+    json!({
+        "id": b.id,
+        "matter_id": b.matter_id,
+        "domain": b.domain,
+        "unicode": b.unicode,
+        "tld": b.tld,
+        "status": b.status,
+        "priority": b.priority,
+        "max_bid": decimal(b.max_bid_minor),
+        "currency": b.currency,
+        "notes": b.notes,
+        "conflict_confirmed_at": b.conflict_confirmed_at.map(|t| t.and_utc().to_rfc3339()),
+        "created_at": b.created_at.and_utc().to_rfc3339(),
+        "channels": own.iter().map(channel_json).collect::<Vec<_>>(),
+        "fees_due": fees_due(&own),
+    })
+}
+
+#[get("/backorders/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
+    let backorder_id = backorder.id.clone();
+    let (channels, events) = state
+        .db
+        .run(move |c| {
+            Ok::<_, DbError>((
+                backorders::channels(c, &backorder_id)?,
+                backorders::events(c, &backorder_id)?,
+            ))
+        })
+        .await?;
+    let mut answer = backorder_json(&backorder, &channels);
+    answer["matter_reference"] = json!(matter.reference);
+    answer["history"] = json!(
+        events
+            .iter()
+            .map(|e| json!({
+                "at": e.at.and_utc().to_rfc3339(),
+                "from": e.from_status,
+                "to": e.to_status,
+                "by": e.actor,
+                "reason": e.reason,
+            }))
+            .collect::<Vec<_>>()
+    );
+    answer["policy"] = state
+        .tld_policies
+        .lookup(&backorder.tld)
+        .map(|p| json!(p))
+        .unwrap_or(Value::Null);
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+fn require_open(matter: &crate::repo::matters::Matter) -> Result<(), AppError> {
+    if matter.status == MatterStatus::Closed {
+        return Err(AppError::Conflict(format!(
+            "Matter {} is closed; reopen it to change its backorders.",
+            matter.reference
+        )));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct StatusJson {
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[post("/backorders/{id}/status")]
+pub async fn change_status(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: web::Json<StatusJson>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
+    require_open(&matter)?;
+    let to: BackorderStatus = body
+        .status
+        .parse()
+        .map_err(|e: crate::db::types::UnknownValue| AppError::invalid("status", e.to_string()))?;
+    let reason = body.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "Say why the status changes."));
+    }
+    let actor = actor(&user, &meta, state.clock.now());
+    let (updated, channels) = state
+        .db
+        .run(move |c| {
+            let updated = backorders::change_status(c, &actor, &backorder.id, to, &reason)?;
+            let channels = backorders::channels(c, &updated.id)?;
+            Ok::<_, backorders::BackorderError>((updated, channels))
+        })
+        .await
+        .map_err(backorder_error)?;
+    Ok(HttpResponse::Ok().json(backorder_json(&updated, &channels)))
+}
+
+#[derive(Deserialize)]
+pub struct NewChannelJson {
+    service: String,
+    #[serde(default)]
+    service_name: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    external_reference: String,
+    success_fee: Option<Value>,
+    #[serde(default)]
+    currency: String,
+}
+
+#[post("/backorders/{id}/channels")]
+pub async fn add_channel(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: web::Json<NewChannelJson>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
+    require_open(&matter)?;
+    let mut errors = FormErrors::default();
+    let new = check_new_channel(
+        &body.service,
+        &body.service_name,
+        &body.status,
+        &body.external_reference,
+        &amount_text(&body.success_fee),
+        &body.currency,
+        &mut errors,
+    )
+    .ok_or_else(|| errors.into_error())?;
+    let actor = actor(&user, &meta, state.clock.now());
+    let channel = state
+        .db
+        .run(move |c| backorders::add_channel(c, &actor, &backorder.id, &new))
+        .await
+        .map_err(backorder_error)?;
+    Ok(HttpResponse::Created().json(channel_json(&channel)))
+}
+
+#[derive(Deserialize)]
+pub struct ChannelJson {
+    status: String,
+    #[serde(default)]
+    external_reference: String,
+    price: Option<Value>,
+    #[serde(default)]
+    auction_result: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[post("/backorders/{id}/channels/{channel}")]
+pub async fn update_channel(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    body: web::Json<ChannelJson>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (id, channel) = path.into_inner();
+    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
+    require_open(&matter)?;
+    let channel_id =
+        ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
+    let mut errors = FormErrors::default();
+    let change = check_channel_change(
+        &body.status,
+        &body.external_reference,
+        &amount_text(&body.price),
+        &body.auction_result,
+        &body.notes,
+        &mut errors,
+    )
+    .ok_or_else(|| errors.into_error())?;
+    let actor = actor(&user, &meta, state.clock.now());
+    let (updated, channels) = state
+        .db
+        .run(move |c| {
+            backorders::update_channel(c, &actor, &backorder.id, &channel_id, &change)?;
+            let updated =
+                backorders::find(c, &backorder.id)?.ok_or(backorders::BackorderError::NotFound)?;
+            let channels = backorders::channels(c, &backorder.id)?;
+            Ok::<_, backorders::BackorderError>((updated, channels))
+        })
+        .await
+        .map_err(backorder_error)?;
+    Ok(HttpResponse::Ok().json(backorder_json(&updated, &channels)))
+}
