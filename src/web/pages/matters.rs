@@ -21,7 +21,7 @@ use crate::repo::backorders::{
     self, Backorder, BackorderError, CatchChannel, Conflict, ImportError, NewBackorder,
 };
 use crate::repo::clients::{self, ClientId};
-use crate::repo::matters::{self, Matter, MatterChange, MatterError, MatterFilter, NewMatter};
+use crate::repo::matters::{self, Matter, MatterChange, MatterError, MatterFilter, MatterSummary, NewMatter};
 use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::access::{visible_client, visible_matter};
@@ -37,6 +37,21 @@ pub struct MatterRow {
     pub open: bool,
     pub backorders: i64,
     pub opened: String,
+}
+
+impl From<MatterSummary> for MatterRow {
+    fn from(s: MatterSummary) -> Self {
+        Self {
+            id: s.matter.id.to_string(),
+            reference: s.matter.reference,
+            title: s.matter.title,
+            client: s.client_name,
+            lawyer: s.lawyer_name,
+            open: s.matter.status == MatterStatus::Open,
+            backorders: s.backorders,
+            opened: show_time(&s.matter.opened_at),
+        }
+    }
 }
 
 #[derive(askama::Template)]
@@ -75,19 +90,7 @@ pub async fn list(
     let summaries = state.db.run(move |c| matters::list(c, &filter)).await?;
     render(&MattersPage {
         layout: Layout::for_user(&user, "Matters", "matters"),
-        rows: summaries
-            .into_iter()
-            .map(|s| MatterRow {
-                id: s.matter.id.to_string(),
-                reference: s.matter.reference,
-                title: s.matter.title,
-                client: s.client_name,
-                lawyer: s.lawyer_name,
-                open: s.matter.status == MatterStatus::Open,
-                backorders: s.backorders,
-                opened: show_time(&s.matter.opened_at),
-            })
-            .collect(),
+        rows: summaries.into_iter().map(MatterRow::from).collect(),
         q: query.q.unwrap_or_default(),
         status: status.map_or("all", MatterStatus::as_str).to_owned(),
         can_create: user.require_lawyer_or_admin().is_ok(),
@@ -1074,17 +1077,5 @@ pub async fn client_matters(
         search: None,
     };
     let summaries = state.db.run(move |c| matters::list(c, &filter)).await?;
-    Ok(summaries
-        .into_iter()
-        .map(|s| MatterRow {
-            id: s.matter.id.to_string(),
-            reference: s.matter.reference,
-            title: s.matter.title,
-            client: s.client_name,
-            lawyer: s.lawyer_name,
-            open: s.matter.status == MatterStatus::Open,
-            backorders: s.backorders,
-            opened: show_time(&s.matter.opened_at),
-        })
-        .collect())
+    Ok(summaries.into_iter().map(MatterRow::from).collect())
 }
