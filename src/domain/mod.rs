@@ -10,3 +10,5 @@ pub mod money;
 pub mod procedure;
 pub mod tld_policy;
 pub mod user;
+pub mod registry_record;
+pub mod whois_parse;
