@@ -12,3 +12,5 @@ pub mod tld_policy;
 pub mod user;
 pub mod registry_record;
 pub mod whois_parse;
+pub mod lifecycle;
+pub mod changes;
