@@ -2,9 +2,11 @@
 //! variables (DESIGN.md, "Contracts"). Every value is checked here so that a mistake stops the
 //! start with a message naming the setting, rather than failing later in some request.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -13,6 +15,7 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_VAR_DIR: &str = "var";
 pub const CONFIG_FILE_NAME: &str = "reclaim.toml";
+pub const DEFAULT_RDAP_BOOTSTRAP_URL: &str = "https://data.iana.org/rdap/dns.json";
 
 /// Every setting, by its environment variable and its key in `reclaim.toml`.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
@@ -54,6 +57,26 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ),
     ("RECLAIM_JOBS", "jobs", "on or off"),
     (
+        "RECLAIM_RDAP_RATE_LIMIT",
+        "rdap_rate_limit",
+        "registry queries per minute per server (RDAP and WHOIS), default 30",
+    ),
+    (
+        "RECLAIM_REGISTRY_TIMEOUT",
+        "registry_timeout",
+        "seconds to wait for a registry answer, default 15",
+    ),
+    (
+        "RECLAIM_RDAP_BOOTSTRAP_URL",
+        "rdap_bootstrap_url",
+        "where the weekly job fetches the IANA RDAP bootstrap",
+    ),
+    (
+        "RECLAIM_MAIL_FROM",
+        "mail_from",
+        "sender of alerts and reminders, e.g. reclaim@firm.example",
+    ),
+    (
         "RECLAIM_VAR_DIR",
         "var_dir",
         "directory for the secret key, mail files and the default database",
@@ -73,6 +96,15 @@ pub struct Settings {
     pub whois_override: Option<String>,
     pub jobs: bool,
     pub var_dir: PathBuf,
+    /// RDAP base URL per TLD, ahead of the bootstrap (`tld=URL,…`).
+    pub rdap_overrides: BTreeMap<String, String>,
+    /// WHOIS server per TLD (`tld=host:port,…`).
+    pub whois_overrides: BTreeMap<String, String>,
+    /// Queries per minute per registry server.
+    pub rdap_rate_limit: u32,
+    pub registry_timeout: Duration,
+    pub rdap_bootstrap_url: String,
+    pub mail_from: String,
 }
 
 impl fmt::Debug for Settings {
@@ -91,6 +123,10 @@ impl fmt::Debug for Settings {
             .field("whois_override", &self.whois_override)
             .field("jobs", &self.jobs)
             .field("var_dir", &self.var_dir)
+            .field("rdap_rate_limit", &self.rdap_rate_limit)
+            .field("registry_timeout", &self.registry_timeout)
+            .field("rdap_bootstrap_url", &self.rdap_bootstrap_url)
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -111,6 +147,12 @@ impl Default for Settings {
             whois_override: None,
             jobs: true,
             var_dir: PathBuf::from(DEFAULT_VAR_DIR),
+            rdap_overrides: BTreeMap::new(),
+            whois_overrides: BTreeMap::new(),
+            rdap_rate_limit: 30,
+            registry_timeout: Duration::from_secs(15),
+            rdap_bootstrap_url: DEFAULT_RDAP_BOOTSTRAP_URL.to_owned(),
+            mail_from: "reclaim@localhost".to_owned(),
         }
     }
 }
@@ -173,6 +215,13 @@ impl PublicUrl {
         }
     }
 
+    /// The host name, without port: the domain of Message-IDs and of the default sender.
+    pub fn host(&self) -> &str {
+        let origin = self.origin();
+        let host = &origin[origin.find("://").map_or(0, |i| i + 3)..];
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    }
+
     /// An absolute link to `path` (which starts with `/`).
     pub fn join(&self, path: &str) -> String {
         format!("{}{}", self.0, path)
@@ -219,6 +268,10 @@ struct FileSettings {
     whois_override: Option<String>,
     jobs: Option<JobsSwitch>,
     var_dir: Option<String>,
+    rdap_rate_limit: Option<u32>,
+    registry_timeout: Option<u64>,
+    rdap_bootstrap_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 /// `jobs = "off"` and `jobs = false` both read naturally in TOML.
@@ -350,8 +403,66 @@ impl Settings {
                 .map(PathBuf::from);
         settings.rdap_override =
             non_empty(get("RECLAIM_RDAP_OVERRIDE", file_settings.rdap_override)?);
+        if let Some(text) = &settings.rdap_override {
+            settings.rdap_overrides = parse_overrides(text, "RECLAIM_RDAP_OVERRIDE", |target| {
+                if target.starts_with("https://") || target.starts_with("http://") {
+                    Ok(if target.ends_with('/') {
+                        target.to_owned()
+                    } else {
+                        format!("{target}/")
+                    })
+                } else {
+                    Err(format!("'{target}' is not an http(s) URL"))
+                }
+            })?;
+        }
         settings.whois_override =
             non_empty(get("RECLAIM_WHOIS_OVERRIDE", file_settings.whois_override)?);
+        if let Some(text) = &settings.whois_override {
+            settings.whois_overrides = parse_overrides(text, "RECLAIM_WHOIS_OVERRIDE", |target| {
+                match target.rsplit_once(':') {
+                    Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
+                        Ok(target.to_owned())
+                    }
+                    None if !target.is_empty() => Ok(format!("{target}:43")),
+                    _ => Err(format!("'{target}' is not host:port")),
+                }
+            })?;
+        }
+        let number =
+            |name: &'static str, from_file: Option<String>| -> Result<Option<u64>, ConfigError> {
+                match non_empty(get(name, from_file)?) {
+                    Some(text) => text
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .map(Some)
+                        .ok_or(ConfigError::Invalid {
+                            name,
+                            message: format!("'{text}' is not a positive whole number"),
+                        }),
+                    None => Ok(None),
+                }
+            };
+        if let Some(rate) = number(
+            "RECLAIM_RDAP_RATE_LIMIT",
+            file_settings.rdap_rate_limit.map(|n| n.to_string()),
+        )? {
+            settings.rdap_rate_limit = u32::try_from(rate).unwrap_or(u32::MAX);
+        }
+        if let Some(secs) = number(
+            "RECLAIM_REGISTRY_TIMEOUT",
+            file_settings.registry_timeout.map(|n| n.to_string()),
+        )? {
+            settings.registry_timeout = Duration::from_secs(secs);
+        }
+        if let Some(url) = non_empty(get(
+            "RECLAIM_RDAP_BOOTSTRAP_URL",
+            file_settings.rdap_bootstrap_url,
+        )?) {
+            settings.rdap_bootstrap_url = url.trim().to_owned();
+        }
         let jobs_from_file = file_settings.jobs.map(|j| match j {
             JobsSwitch::Bool(true) => "on".to_owned(),
             JobsSwitch::Bool(false) => "off".to_owned(),
@@ -372,6 +483,11 @@ impl Settings {
         if let Some(dir) = non_empty(get("RECLAIM_VAR_DIR", file_settings.var_dir)?) {
             settings.var_dir = PathBuf::from(dir);
         }
+
+        settings.mail_from = match non_empty(get("RECLAIM_MAIL_FROM", file_settings.mail_from)?) {
+            Some(from) => from.trim().to_owned(),
+            None => format!("reclaim@{}", settings.public_url.host()),
+        };
 
         let mut warnings = Vec::new();
         for name in env_names {
@@ -400,6 +516,32 @@ impl Settings {
     pub fn cookie_secure(&self) -> bool {
         self.public_url.is_https()
     }
+}
+
+/// `tld=value,tld=value` into a map, each value checked by `check`.
+fn parse_overrides(
+    text: &str,
+    name: &'static str,
+    check: impl Fn(&str) -> Result<String, String>,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let mut map = BTreeMap::new();
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (tld, target) = item.split_once('=').ok_or_else(|| ConfigError::Invalid {
+            name,
+            message: format!("'{item}' should be written tld=value, e.g. fr=https://rdap.example/"),
+        })?;
+        let tld = tld.trim().trim_start_matches('.').to_ascii_lowercase();
+        if tld.is_empty() || !tld.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(ConfigError::Invalid {
+                name,
+                message: format!("'{tld}' is not a TLD (write it in ASCII, e.g. xn--p1ai)"),
+            });
+        }
+        let value =
+            check(target.trim()).map_err(|message| ConfigError::Invalid { name, message })?;
+        map.insert(tld, value);
+    }
+    Ok(map)
 }
 
 /// `postgres://user:secret@host/db` becomes `postgres://user:***@host/db` for logs and messages.
@@ -506,12 +648,68 @@ mod tests {
     }
 
     #[test]
+    fn registry_overrides_are_read_per_tld() {
+        let s = load(
+            None,
+            &[
+                (
+                    "RECLAIM_RDAP_OVERRIDE",
+                    "fr=http://127.0.0.1:9000/rdap, .COM=https://rdap.example/com/",
+                ),
+                (
+                    "RECLAIM_WHOIS_OVERRIDE",
+                    "de=127.0.0.1:4343,dk=whois.example",
+                ),
+                ("RECLAIM_RDAP_RATE_LIMIT", "120"),
+                ("RECLAIM_REGISTRY_TIMEOUT", "3"),
+            ],
+        )
+        .unwrap()
+        .settings;
+        assert_eq!(s.rdap_overrides["fr"], "http://127.0.0.1:9000/rdap/");
+        assert_eq!(s.rdap_overrides["com"], "https://rdap.example/com/");
+        assert_eq!(s.whois_overrides["de"], "127.0.0.1:4343");
+        assert_eq!(s.whois_overrides["dk"], "whois.example:43");
+        assert_eq!(s.rdap_rate_limit, 120);
+        assert_eq!(s.registry_timeout, Duration::from_secs(3));
+        assert_eq!(s.mail_from, "reclaim@127.0.0.1");
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("RECLAIM_RDAP_OVERRIDE", "fr")], "tld=value"),
+            (
+                &[("RECLAIM_RDAP_OVERRIDE", "fr=ftp://x")],
+                "not an http(s) URL",
+            ),
+            (
+                &[("RECLAIM_WHOIS_OVERRIDE", "de=host:port")],
+                "not host:port",
+            ),
+            (
+                &[("RECLAIM_RDAP_RATE_LIMIT", "0")],
+                "not a positive whole number",
+            ),
+            (
+                &[("RECLAIM_REGISTRY_TIMEOUT", "soon")],
+                "RECLAIM_REGISTRY_TIMEOUT",
+            ),
+        ];
+        for (env, expected) in cases {
+            let err = load(None, env).unwrap_err().to_string();
+            assert!(err.contains(expected), "{env:?}: {err}");
+        }
+    }
+
+    #[test]
     fn public_url_origin_and_https() {
         let url = PublicUrl::parse("https://reclaim.firm.example/app/").unwrap();
         assert_eq!(url.as_str(), "https://reclaim.firm.example/app");
         assert_eq!(url.origin(), "https://reclaim.firm.example");
         assert!(url.is_https());
         assert_eq!(url.join("/u/x"), "https://reclaim.firm.example/app/u/x");
+        assert_eq!(url.host(), "reclaim.firm.example");
+        assert_eq!(
+            PublicUrl::parse("http://127.0.0.1:8080").unwrap().host(),
+            "127.0.0.1"
+        );
     }
 
     #[test]

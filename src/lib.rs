@@ -11,6 +11,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod mail;
+pub mod registry;
 pub mod repo;
 pub mod startup;
 pub mod state;

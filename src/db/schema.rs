@@ -211,4 +211,141 @@ diesel::allow_tables_to_appear_in_same_query!(
     backorder_events,
     catch_channels,
     matter_counters,
+    monitored_domains,
+    registry_snapshots,
+    registry_changes,
+    registry_check_errors,
+    rdap_bootstraps,
+    job_runs,
+    job_leases,
+    outbox_messages,
+    outbox_attempts,
 );
+
+diesel::table! {
+    monitored_domains (domain) {
+        domain -> Text,
+        unicode -> Text,
+        tld -> Text,
+        phase -> Text,
+        drop_earliest -> Nullable<Timestamp>,
+        drop_latest -> Nullable<Timestamp>,
+        assessment_reason -> Text,
+        last_snapshot_id -> Nullable<Text>,
+        last_checked_at -> Nullable<Timestamp>,
+        next_check_at -> Timestamp,
+        failures -> Integer,
+        last_error -> Nullable<Text>,
+        lease_holder -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registry_snapshots (id) {
+        id -> Text,
+        domain -> Text,
+        source -> Text,
+        server -> Text,
+        fetched_at -> Timestamp,
+        http_status -> Nullable<Integer>,
+        raw -> Binary,
+        sha256 -> Text,
+        parsed -> Text,
+        registered -> Bool,
+        phase -> Text,
+        related_to -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    registry_changes (id) {
+        id -> Text,
+        domain -> Text,
+        snapshot_id -> Text,
+        previous_snapshot_id -> Nullable<Text>,
+        detected_at -> Timestamp,
+        kind -> Text,
+        before_value -> Text,
+        after_value -> Text,
+        summary -> Text,
+        important -> Bool,
+    }
+}
+
+diesel::table! {
+    registry_check_errors (id) {
+        id -> Text,
+        domain -> Text,
+        at -> Timestamp,
+        server -> Text,
+        kind -> Text,
+        message -> Text,
+    }
+}
+
+diesel::table! {
+    rdap_bootstraps (id) {
+        id -> Text,
+        fetched_at -> Timestamp,
+        publication -> Text,
+        body -> Text,
+        sha256 -> Text,
+    }
+}
+
+diesel::table! {
+    job_runs (id) {
+        id -> Text,
+        job -> Text,
+        holder -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        status -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_messages (id) {
+        id -> Text,
+        message_id -> Text,
+        kind -> Text,
+        dedupe_key -> Nullable<Text>,
+        to_address -> Text,
+        subject -> Text,
+        raw -> Binary,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        matter_id -> Nullable<Text>,
+        backorder_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_attempts (id) {
+        id -> Text,
+        outbox_id -> Text,
+        at -> Timestamp,
+        outcome -> Text,
+        smtp_code -> Nullable<Integer>,
+        response -> Text,
+    }
+}
+
+diesel::joinable!(outbox_attempts -> outbox_messages (outbox_id));
+diesel::joinable!(registry_changes -> registry_snapshots (snapshot_id));

@@ -32,15 +32,27 @@ pub struct RecordChange {
 }
 
 fn list(items: &[String]) -> String {
-    if items.is_empty() { "none".to_owned() } else { items.join(", ") }
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    d.map_or_else(|| "unknown".to_owned(), |d| d.format("%Y-%m-%d").to_string())
+    d.map_or_else(
+        || "unknown".to_owned(),
+        |d| d.format("%Y-%m-%d").to_string(),
+    )
 }
 
 /// The changes from `before` to `after`, given the phase each answer put the name in.
-pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase, phase_after: Phase) -> Vec<RecordChange> {
+pub fn diff(
+    before: &RegistryRecord,
+    after: &RegistryRecord,
+    phase_before: Phase,
+    phase_after: Phase,
+) -> Vec<RecordChange> {
     let mut changes = Vec::new();
     let mut push = |kind, before: String, after: String, summary: String, important: bool| {
         changes.push(RecordChange {
@@ -57,7 +69,14 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
                 ChangeKind::Availability,
                 "not registered".into(),
                 "registered".into(),
-                format!("The name was registered{}.", after.registrar.as_deref().map(|r| format!(" through {r}")).unwrap_or_default()),
+                format!(
+                    "The name was registered{}.",
+                    after
+                        .registrar
+                        .as_deref()
+                        .map(|r| format!(" through {r}"))
+                        .unwrap_or_default()
+                ),
                 true,
             );
         } else {
@@ -79,7 +98,10 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
             ChangeKind::Deletion,
             phase_before.label().into(),
             phase_after.label().into(),
-            format!("The name was deleted: {}.", phase_after.label().to_lowercase()),
+            format!(
+                "The name was deleted: {}.",
+                phase_after.label().to_lowercase()
+            ),
             true,
         );
     } else if phase_before != phase_after && phase_after == Phase::PendingDelete {
@@ -92,7 +114,8 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
         );
     }
     if before.statuses != after.statuses {
-        let renewed = phase_after == Phase::Active && (phase_before.is_deleted() || phase_before.is_expired());
+        let renewed = phase_after == Phase::Active
+            && (phase_before.is_deleted() || phase_before.is_expired());
         push(
             ChangeKind::Status,
             list(&before.statuses),
@@ -100,7 +123,11 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
             if renewed {
                 "The holder renewed or restored the name.".into()
             } else {
-                format!("Status changed from {} to {}.", list(&before.statuses), list(&after.statuses))
+                format!(
+                    "Status changed from {} to {}.",
+                    list(&before.statuses),
+                    list(&after.statuses)
+                )
             },
             renewed,
         );
@@ -113,9 +140,17 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
             date(before.effective_expiry()),
             date(after.effective_expiry()),
             if renewal {
-                format!("Renewed: the expiry moved from {} to {}.", date(before.effective_expiry()), date(after.effective_expiry()))
+                format!(
+                    "Renewed: the expiry moved from {} to {}.",
+                    date(before.effective_expiry()),
+                    date(after.effective_expiry())
+                )
             } else {
-                format!("The expiry changed from {} to {}.", date(before.effective_expiry()), date(after.effective_expiry()))
+                format!(
+                    "The expiry changed from {} to {}.",
+                    date(before.effective_expiry()),
+                    date(after.effective_expiry())
+                )
             },
             // A registry auto-renew moves the date too (domain-data.md §1.2); only a renewal
             // out of grace or deletion matters to the backorder.
@@ -128,7 +163,11 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
             ChangeKind::Registrar,
             name(before),
             name(after),
-            format!("The registrar changed from {} to {}.", name(before), name(after)),
+            format!(
+                "The registrar changed from {} to {}.",
+                name(before),
+                name(after)
+            ),
             true,
         );
     }
@@ -137,7 +176,11 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
             ChangeKind::Nameservers,
             list(&before.nameservers),
             list(&after.nameservers),
-            format!("Name servers changed from {} to {}.", list(&before.nameservers), list(&after.nameservers)),
+            format!(
+                "Name servers changed from {} to {}.",
+                list(&before.nameservers),
+                list(&after.nameservers)
+            ),
             false,
         );
     }
@@ -145,17 +188,30 @@ pub fn diff(before: &RegistryRecord, after: &RegistryRecord, phase_before: Phase
         let signed = |r: &RegistryRecord| match r.dnssec {
             Some(true) => format!("signed ({})", list(&r.ds_records)),
             Some(false) => "unsigned".to_owned(),
-            None => if r.ds_records.is_empty() { "not stated".to_owned() } else { list(&r.ds_records) },
+            None => {
+                if r.ds_records.is_empty() {
+                    "not stated".to_owned()
+                } else {
+                    list(&r.ds_records)
+                }
+            }
         };
         push(
             ChangeKind::Dnssec,
             signed(before),
             signed(after),
-            format!("DNSSEC changed from {} to {}.", signed(before), signed(after)),
+            format!(
+                "DNSSEC changed from {} to {}.",
+                signed(before),
+                signed(after)
+            ),
             false,
         );
     }
-    if before.registrant != after.registrant && before.registrant.is_some() && after.registrant.is_some() {
+    if before.registrant != after.registrant
+        && before.registrant.is_some()
+        && after.registrant.is_some()
+    {
         push(
             ChangeKind::Registrant,
             before.registrant.clone().unwrap_or_default(),
@@ -173,7 +229,11 @@ mod tests {
     use chrono::{DateTime, Utc};
 
     fn t(text: &str) -> Option<DateTime<Utc>> {
-        Some(DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc))
+        Some(
+            DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc),
+        )
     }
 
     fn base() -> RegistryRecord {
@@ -204,21 +264,34 @@ mod tests {
         let mut deleted = before.clone();
         deleted.statuses = vec!["pendingDelete".into(), "redemptionPeriod".into()];
         assert_eq!(
-            kinds(&diff(&before, &deleted, Phase::ExpiredGrace, Phase::Redemption)),
+            kinds(&diff(
+                &before,
+                &deleted,
+                Phase::ExpiredGrace,
+                Phase::Redemption
+            )),
             vec![(ChangeKind::Deletion, true), (ChangeKind::Status, false)]
         );
 
         let mut pending = deleted.clone();
         pending.statuses = vec!["pendingDelete".into()];
         assert_eq!(
-            kinds(&diff(&deleted, &pending, Phase::Redemption, Phase::PendingDelete)),
+            kinds(&diff(
+                &deleted,
+                &pending,
+                Phase::Redemption,
+                Phase::PendingDelete
+            )),
             vec![(ChangeKind::Deletion, true), (ChangeKind::Status, false)]
         );
 
         let dropped = RegistryRecord::default();
         let changes = diff(&pending, &dropped, Phase::PendingDelete, Phase::Available);
         assert_eq!(kinds(&changes), vec![(ChangeKind::Availability, true)]);
-        assert_eq!(changes[0].summary, "The name dropped: the registry no longer holds it.");
+        assert_eq!(
+            changes[0].summary,
+            "The name dropped: the registry no longer holds it."
+        );
 
         let mut renewed = before.clone();
         renewed.expires_at = t("2027-11-01T00:00:00Z");
@@ -226,8 +299,15 @@ mod tests {
         let mut expired = before.clone();
         expired.statuses = vec!["clientHold".into()];
         let changes = diff(&expired, &renewed, Phase::ExpiredGrace, Phase::Active);
-        assert_eq!(kinds(&changes), vec![(ChangeKind::Status, true), (ChangeKind::Expiry, true)]);
-        assert!(changes[1].summary.starts_with("Renewed: the expiry moved from 2026-11-01 to 2027-11-01"));
+        assert_eq!(
+            kinds(&changes),
+            vec![(ChangeKind::Status, true), (ChangeKind::Expiry, true)]
+        );
+        assert!(
+            changes[1]
+                .summary
+                .starts_with("Renewed: the expiry moved from 2026-11-01 to 2027-11-01")
+        );
 
         let mut transferred = before.clone();
         transferred.registrar = Some("Registrar B".into());
@@ -260,8 +340,16 @@ mod tests {
     #[test]
     fn a_name_registered_again_after_the_drop() {
         let after = base();
-        let changes = diff(&RegistryRecord::default(), &after, Phase::Available, Phase::Active);
+        let changes = diff(
+            &RegistryRecord::default(),
+            &after,
+            Phase::Available,
+            Phase::Active,
+        );
         assert_eq!(kinds(&changes), vec![(ChangeKind::Availability, true)]);
-        assert_eq!(changes[0].summary, "The name was registered through Registrar A.");
+        assert_eq!(
+            changes[0].summary,
+            "The name was registered through Registrar A."
+        );
     }
 }

@@ -41,12 +41,18 @@ impl Phase {
 
     /// Deleted at the registry, waiting to be released.
     pub fn is_deleted(self) -> bool {
-        matches!(self, Phase::Redemption | Phase::PendingDelete | Phase::Quarantine)
+        matches!(
+            self,
+            Phase::Redemption | Phase::PendingDelete | Phase::Quarantine
+        )
     }
 
     /// Past expiry but not yet deleted.
     pub fn is_expired(self) -> bool {
-        matches!(self, Phase::AutoRenewGrace | Phase::ExpiredGrace | Phase::Suspended)
+        matches!(
+            self,
+            Phase::AutoRenewGrace | Phase::ExpiredGrace | Phase::Suspended
+        )
     }
 }
 
@@ -103,7 +109,10 @@ pub fn classify(record: &RegistryRecord, policy: &TldPolicy, at: DateTime<Utc>) 
         Some(expiry) if expiry <= at => Phase::ExpiredGrace,
         _ if record.has_status("renewalRequired") => Phase::ExpiredGrace,
         Some(_) => Phase::Active,
-        None if record.statuses.is_empty() && record.created_at.is_none() && record.nameservers.is_empty() => {
+        None if record.statuses.is_empty()
+            && record.created_at.is_none()
+            && record.nameservers.is_empty() =>
+        {
             Phase::Unknown
         }
         None => Phase::Active,
@@ -234,12 +243,19 @@ pub fn assess(history: &[Observation<'_>], policy: &TldPolicy) -> Assessment {
 }
 
 fn day(t: Option<DateTime<Utc>>) -> String {
-    t.map_or_else(|| "an unknown date".to_owned(), |t| t.format("%Y-%m-%d").to_string())
+    t.map_or_else(
+        || "an unknown date".to_owned(),
+        |t| t.format("%Y-%m-%d").to_string(),
+    )
 }
 
 /// The expiry before any auto-renewal: the registrar's date if known; after a registry
 /// auto-renew the registry's date has moved one year ahead (domain-data.md §1.2, step 1).
-fn original_expiry(record: &RegistryRecord, at: DateTime<Utc>, phase: Phase) -> Option<DateTime<Utc>> {
+fn original_expiry(
+    record: &RegistryRecord,
+    at: DateTime<Utc>,
+    phase: Phase,
+) -> Option<DateTime<Utc>> {
     if let Some(registrar) = record.registrar_expires_at {
         return Some(registrar);
     }
@@ -274,29 +290,67 @@ fn first_in_run(
 /// answer before the deletion and the first after; else, when the first answer already showed
 /// it deleted, the registry's "last changed" date if it falls in the window (registries update
 /// it at deletion), or the whole window.
-fn deletion_time(history: &[Observation<'_>], policy: &TldPolicy) -> (DateTime<Utc>, DateTime<Utc>, String) {
+fn deletion_time(
+    history: &[Observation<'_>],
+    policy: &TldPolicy,
+) -> (DateTime<Utc>, DateTime<Utc>, String) {
     let current = history.last().map(|o| o.record);
     if let Some(deleted) = current.and_then(|r| r.deleted_at) {
-        return (deleted, deleted, format!("The registry dates the deletion {}", day(Some(deleted))));
+        return (
+            deleted,
+            deleted,
+            format!("The registry dates the deletion {}", day(Some(deleted))),
+        );
     }
     let Some((before, first)) = first_in_run(history, Phase::is_deleted, policy) else {
         let now = history.last().map_or_else(Utc::now, |o| o.at);
         return (now, now, "Deleted".to_owned());
     };
     if let Some(before) = before {
-        return (before, first, format!("Deleted between {} and {}", day(Some(before)), day(Some(first))));
+        return (
+            before,
+            first,
+            format!(
+                "Deleted between {} and {}",
+                day(Some(before)),
+                day(Some(first))
+            ),
+        );
     }
-    let span = days(policy.redemption_days.or(policy.quarantine_days).unwrap_or(0));
+    let span = days(
+        policy
+            .redemption_days
+            .or(policy.quarantine_days)
+            .unwrap_or(0),
+    );
     let earliest = first - span;
-    if let Some(changed) = current.and_then(|r| r.updated_at).filter(|c| *c >= earliest && *c <= first) {
-        return (changed, changed, format!("Deleted on {} (the registry's last change)", day(Some(changed))));
+    if let Some(changed) = current
+        .and_then(|r| r.updated_at)
+        .filter(|c| *c >= earliest && *c <= first)
+    {
+        return (
+            changed,
+            changed,
+            format!(
+                "Deleted on {} (the registry's last change)",
+                day(Some(changed))
+            ),
+        );
     }
-    (earliest, first, format!("Already deleted when first seen on {}", day(Some(first))))
+    (
+        earliest,
+        first,
+        format!("Already deleted when first seen on {}", day(Some(first))),
+    )
 }
 
 /// The backorder status a name's phase calls for; `renewed` when a name that was expiring or
 /// deleted is registered again with a later expiry.
-pub fn backorder_status_for(previous: Option<(Phase, Option<DateTime<Utc>>)>, phase: Phase, expiry: Option<DateTime<Utc>>) -> Option<BackorderStatus> {
+pub fn backorder_status_for(
+    previous: Option<(Phase, Option<DateTime<Utc>>)>,
+    phase: Phase,
+    expiry: Option<DateTime<Utc>>,
+) -> Option<BackorderStatus> {
     if phase == Phase::Active
         && let Some((before, old_expiry)) = previous
         && (before.is_expired() || before == Phase::Redemption || before == Phase::Quarantine)
@@ -305,7 +359,9 @@ pub fn backorder_status_for(previous: Option<(Phase, Option<DateTime<Utc>>)>, ph
         return Some(BackorderStatus::Renewed);
     }
     match phase {
-        Phase::AutoRenewGrace | Phase::ExpiredGrace | Phase::Suspended => Some(BackorderStatus::Expiring),
+        Phase::AutoRenewGrace | Phase::ExpiredGrace | Phase::Suspended => {
+            Some(BackorderStatus::Expiring)
+        }
         Phase::Redemption | Phase::Quarantine => Some(BackorderStatus::Redemption),
         Phase::PendingDelete => Some(BackorderStatus::PendingDelete),
         Phase::Available => Some(BackorderStatus::Dropped),
@@ -318,7 +374,9 @@ pub fn backorder_status_for(previous: Option<(Phase, Option<DateTime<Utc>>)>, ph
 /// the predicted drop.
 pub fn next_check(assessment: &Assessment, now: DateTime<Utc>) -> DateTime<Utc> {
     let near_drop = match (assessment.drop_earliest, assessment.drop_latest) {
-        (Some(earliest), Some(latest)) if assessment.phase.is_deleted() || assessment.phase.is_expired() => {
+        (Some(earliest), Some(latest))
+            if assessment.phase.is_deleted() || assessment.phase.is_expired() =>
+        {
             now >= earliest - Duration::days(1) && now <= latest + Duration::days(1)
         }
         _ => false,
@@ -328,7 +386,9 @@ pub fn next_check(assessment: &Assessment, now: DateTime<Utc>) -> DateTime<Utc> 
     } else {
         match assessment.phase {
             Phase::Redemption | Phase::PendingDelete | Phase::Quarantine => Duration::hours(1),
-            Phase::AutoRenewGrace | Phase::ExpiredGrace | Phase::Suspended | Phase::Available => Duration::hours(6),
+            Phase::AutoRenewGrace | Phase::ExpiredGrace | Phase::Suspended | Phase::Available => {
+                Duration::hours(6)
+            }
             Phase::Active | Phase::Unknown => match assessment.drop_earliest {
                 Some(drop) if drop - now < Duration::days(45) => Duration::hours(6),
                 _ => Duration::days(1),
@@ -340,8 +400,13 @@ pub fn next_check(assessment: &Assessment, now: DateTime<Utc>) -> DateTime<Utc> 
 
 /// After a failed check: 5 minutes, doubling per failure, at most 6 hours (or what the server
 /// asked for with Retry-After, if later).
-pub fn retry_after_failure(failures: u32, now: DateTime<Utc>, server_asked: Option<Duration>) -> DateTime<Utc> {
-    let backoff = Duration::minutes(5 * 2_i64.pow(failures.saturating_sub(1).min(7))).min(Duration::hours(6));
+pub fn retry_after_failure(
+    failures: u32,
+    now: DateTime<Utc>,
+    server_asked: Option<Duration>,
+) -> DateTime<Utc> {
+    let backoff =
+        Duration::minutes(5 * 2_i64.pow(failures.saturating_sub(1).min(7))).min(Duration::hours(6));
     now + server_asked.map_or(backoff, |asked| asked.max(backoff))
 }
 
@@ -351,7 +416,9 @@ mod tests {
     use crate::domain::tld_policy::TldPolicies;
 
     fn t(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn policy(tld: &str) -> TldPolicy {
@@ -369,7 +436,13 @@ mod tests {
     }
 
     fn assess_at(tld: &str, steps: &[(&str, RegistryRecord)]) -> Assessment {
-        let history: Vec<Observation> = steps.iter().map(|(at, r)| Observation { at: t(at), record: r }).collect();
+        let history: Vec<Observation> = steps
+            .iter()
+            .map(|(at, r)| Observation {
+                at: t(at),
+                record: r,
+            })
+            .collect();
         assess(&history, &policy(tld))
     }
 
@@ -378,26 +451,79 @@ mod tests {
         let now = "2026-11-23T09:00:00Z";
         let cases = [
             // (tld, statuses, expiry, expected phase, source)
-            ("com", vec!["clientTransferProhibited"], Some("2027-03-16T00:00:00Z"), Phase::Active),   // §2.5
-            ("com", vec!["autoRenewPeriod", "ok"], Some("2027-11-01T00:00:00Z"), Phase::AutoRenewGrace), // §1.2 step 2
-            ("com", vec!["pendingDelete", "redemptionPeriod"], None, Phase::Redemption),              // §2.2
-            ("com", vec!["pendingDelete", "pendingRestore"], None, Phase::Redemption),                // §2.2 restore in progress
-            ("com", vec!["pendingDelete"], None, Phase::PendingDelete),                               // §2.5 final 5 days
-            ("com", vec!["clientHold"], Some("2026-11-01T00:00:00Z"), Phase::ExpiredGrace),           // §1.2 step 3
-            ("fr", vec!["redemptionPeriod", "pendingDelete", "serverHold"], None, Phase::Redemption),  // §1.1 .fr
-            ("it", vec!["pendingDelete"], None, Phase::PendingDelete),                                // .it pendingDelete/pendingDelete
-            ("eu", vec!["quarantine"], None, Phase::Quarantine),                                      // §1.1 .eu
-            ("dk", vec!["deactivated"], Some("2026-08-31T00:00:00Z"), Phase::Suspended),              // §1.1 .dk
-            ("uk", vec!["pendingDelete"], Some("2026-09-01T00:00:00Z"), Phase::Redemption),           // §1.3: +30..+90
-            ("uk", vec!["pendingDelete"], Some("2026-08-20T00:00:00Z"), Phase::PendingDelete),        // §1.3: +90..+95
-            ("de", vec!["ok"], None, Phase::Active),                                                  // §1.3 .de: no expiry
+            (
+                "com",
+                vec!["clientTransferProhibited"],
+                Some("2027-03-16T00:00:00Z"),
+                Phase::Active,
+            ), // §2.5
+            (
+                "com",
+                vec!["autoRenewPeriod", "ok"],
+                Some("2027-11-01T00:00:00Z"),
+                Phase::AutoRenewGrace,
+            ), // §1.2 step 2
+            (
+                "com",
+                vec!["pendingDelete", "redemptionPeriod"],
+                None,
+                Phase::Redemption,
+            ), // §2.2
+            (
+                "com",
+                vec!["pendingDelete", "pendingRestore"],
+                None,
+                Phase::Redemption,
+            ), // §2.2 restore in progress
+            ("com", vec!["pendingDelete"], None, Phase::PendingDelete), // §2.5 final 5 days
+            (
+                "com",
+                vec!["clientHold"],
+                Some("2026-11-01T00:00:00Z"),
+                Phase::ExpiredGrace,
+            ), // §1.2 step 3
+            (
+                "fr",
+                vec!["redemptionPeriod", "pendingDelete", "serverHold"],
+                None,
+                Phase::Redemption,
+            ), // §1.1 .fr
+            ("it", vec!["pendingDelete"], None, Phase::PendingDelete), // .it pendingDelete/pendingDelete
+            ("eu", vec!["quarantine"], None, Phase::Quarantine),       // §1.1 .eu
+            (
+                "dk",
+                vec!["deactivated"],
+                Some("2026-08-31T00:00:00Z"),
+                Phase::Suspended,
+            ), // §1.1 .dk
+            (
+                "uk",
+                vec!["pendingDelete"],
+                Some("2026-09-01T00:00:00Z"),
+                Phase::Redemption,
+            ), // §1.3: +30..+90
+            (
+                "uk",
+                vec!["pendingDelete"],
+                Some("2026-08-20T00:00:00Z"),
+                Phase::PendingDelete,
+            ), // §1.3: +90..+95
+            ("de", vec!["ok"], None, Phase::Active),                   // §1.3 .de: no expiry
         ];
         for (tld, statuses, expiry, expected) in cases {
             let r = rec(&statuses, expiry);
-            assert_eq!(classify(&r, &policy(tld), t(now)), expected, "{tld} {statuses:?}");
+            assert_eq!(
+                classify(&r, &policy(tld), t(now)),
+                expected,
+                "{tld} {statuses:?}"
+            );
         }
         let free = RegistryRecord::default();
-        assert_eq!(classify(&free, &policy("com"), t(now)), Phase::Available, "§3.3: 404 or no match");
+        assert_eq!(
+            classify(&free, &policy("com"), t(now)),
+            Phase::Available,
+            "§3.3: 404 or no match"
+        );
     }
 
     #[test]
@@ -405,16 +531,34 @@ mod tests {
         // domain-data.md §1.2: "Once deletion is observed (RGP entered at time T), the drop is
         // T + 35 days (30 + 5)".
         let before = rec(&["clientHold"], Some("2026-10-01T00:00:00Z"));
-        let deleted = rec(&["pendingDelete", "redemptionPeriod"], Some("2027-10-01T00:00:00Z"));
-        let a = assess_at("com", &[("2026-11-01T09:00:00Z", before.clone()), ("2026-11-02T09:00:00Z", deleted.clone())]);
+        let deleted = rec(
+            &["pendingDelete", "redemptionPeriod"],
+            Some("2027-10-01T00:00:00Z"),
+        );
+        let a = assess_at(
+            "com",
+            &[
+                ("2026-11-01T09:00:00Z", before.clone()),
+                ("2026-11-02T09:00:00Z", deleted.clone()),
+            ],
+        );
         assert_eq!(a.phase, Phase::Redemption);
         assert_eq!(a.drop_earliest, Some(t("2026-12-06T09:00:00Z")));
         assert_eq!(a.drop_latest, Some(t("2026-12-07T09:00:00Z")));
-        assert!(a.reason.contains("Deleted between 2026-11-01 and 2026-11-02"), "{}", a.reason);
+        assert!(
+            a.reason
+                .contains("Deleted between 2026-11-01 and 2026-11-02"),
+            "{}",
+            a.reason
+        );
         // Later answers in redemption keep the same prediction.
         let a = assess_at(
             "com",
-            &[("2026-11-01T09:00:00Z", before), ("2026-11-02T09:00:00Z", deleted.clone()), ("2026-11-20T09:00:00Z", deleted)],
+            &[
+                ("2026-11-01T09:00:00Z", before),
+                ("2026-11-02T09:00:00Z", deleted.clone()),
+                ("2026-11-20T09:00:00Z", deleted),
+            ],
         );
         assert_eq!(a.drop_earliest, Some(t("2026-12-06T09:00:00Z")));
     }
@@ -478,7 +622,13 @@ mod tests {
         let active = rec(&["ok"], Some("2027-01-01T00:00:00Z"));
         let q = rec(&["quarantine"], None);
         for tld in ["eu", "nl", "be"] {
-            let a = assess_at(tld, &[("2026-11-01T12:00:00Z", active.clone()), ("2026-11-02T12:00:00Z", q.clone())]);
+            let a = assess_at(
+                tld,
+                &[
+                    ("2026-11-01T12:00:00Z", active.clone()),
+                    ("2026-11-02T12:00:00Z", q.clone()),
+                ],
+            );
             assert_eq!(a.phase, Phase::Quarantine, "{tld}");
             assert_eq!(a.drop_earliest, Some(t("2026-12-11T12:00:00Z")), "{tld}");
             assert_eq!(a.drop_latest, Some(t("2026-12-12T12:00:00Z")), "{tld}");
@@ -500,7 +650,13 @@ mod tests {
         assert_eq!(a.drop_earliest, None);
         assert!(a.reason.contains("publishes no expiry date"));
         let deleted = rec(&["redemptionPeriod"], None);
-        let a = assess_at("de", &[("2026-11-22T09:00:00Z", connect), ("2026-11-23T09:00:00Z", deleted)]);
+        let a = assess_at(
+            "de",
+            &[
+                ("2026-11-22T09:00:00Z", connect),
+                ("2026-11-23T09:00:00Z", deleted),
+            ],
+        );
         assert_eq!(a.drop_earliest, Some(t("2026-12-22T09:00:00Z")));
         assert_eq!(a.drop_latest, Some(t("2026-12-23T09:00:00Z")));
     }
@@ -509,7 +665,13 @@ mod tests {
     fn pending_delete_is_the_last_five_days() {
         let rgp = rec(&["pendingDelete", "redemptionPeriod"], None);
         let pd = rec(&["pendingDelete"], None);
-        let a = assess_at("com", &[("2026-11-20T09:00:00Z", rgp), ("2026-11-21T09:00:00Z", pd.clone())]);
+        let a = assess_at(
+            "com",
+            &[
+                ("2026-11-20T09:00:00Z", rgp),
+                ("2026-11-21T09:00:00Z", pd.clone()),
+            ],
+        );
         assert_eq!(a.phase, Phase::PendingDelete);
         assert_eq!(a.drop_earliest, Some(t("2026-11-25T09:00:00Z")));
         assert_eq!(a.drop_latest, Some(t("2026-11-26T09:00:00Z")));
@@ -526,7 +688,10 @@ mod tests {
         assert_eq!(a.phase, Phase::Active);
         assert_eq!(a.drop_earliest, Some(t("2027-04-20T00:00:00Z")));
         assert_eq!(a.drop_latest, Some(t("2027-06-04T00:00:00Z")));
-        assert!(a.reason.starts_with("If the holder does not renew by 2027-03-16"));
+        assert!(
+            a.reason
+                .starts_with("If the holder does not renew by 2027-03-16")
+        );
     }
 
     #[test]
@@ -539,12 +704,31 @@ mod tests {
             (None, Phase::Quarantine, None, Some(B::Redemption)),
             (None, Phase::PendingDelete, None, Some(B::PendingDelete)),
             (None, Phase::Available, None, Some(B::Dropped)),
-            (Some((Phase::ExpiredGrace, Some(t("2026-11-01T00:00:00Z")))), Phase::Active, Some(t("2027-11-01T00:00:00Z")), Some(B::Renewed)),
-            (Some((Phase::Redemption, None)), Phase::Active, Some(t("2027-11-01T00:00:00Z")), Some(B::Renewed)),
-            (Some((Phase::Active, Some(t("2027-11-01T00:00:00Z")))), Phase::Active, Some(t("2028-11-01T00:00:00Z")), None),
+            (
+                Some((Phase::ExpiredGrace, Some(t("2026-11-01T00:00:00Z")))),
+                Phase::Active,
+                Some(t("2027-11-01T00:00:00Z")),
+                Some(B::Renewed),
+            ),
+            (
+                Some((Phase::Redemption, None)),
+                Phase::Active,
+                Some(t("2027-11-01T00:00:00Z")),
+                Some(B::Renewed),
+            ),
+            (
+                Some((Phase::Active, Some(t("2027-11-01T00:00:00Z")))),
+                Phase::Active,
+                Some(t("2028-11-01T00:00:00Z")),
+                None,
+            ),
         ];
         for (previous, phase, expiry, expected) in cases {
-            assert_eq!(backorder_status_for(previous, phase, expiry), expected, "{previous:?} {phase}");
+            assert_eq!(
+                backorder_status_for(previous, phase, expiry),
+                expected,
+                "{previous:?} {phase}"
+            );
         }
     }
 
@@ -558,20 +742,75 @@ mod tests {
             reason: String::new(),
         };
         let cases = [
-            (a(Phase::Active, Some("2027-06-01T00:00:00Z"), Some("2027-07-01T00:00:00Z")), Duration::days(1)),
+            (
+                a(
+                    Phase::Active,
+                    Some("2027-06-01T00:00:00Z"),
+                    Some("2027-07-01T00:00:00Z"),
+                ),
+                Duration::days(1),
+            ),
             (a(Phase::Active, None, None), Duration::days(1)),
-            (a(Phase::ExpiredGrace, Some("2026-12-28T00:00:00Z"), Some("2027-01-20T00:00:00Z")), Duration::hours(6)),
-            (a(Phase::Redemption, Some("2026-12-20T00:00:00Z"), Some("2026-12-21T00:00:00Z")), Duration::hours(1)),
-            (a(Phase::PendingDelete, Some("2026-11-25T09:00:00Z"), Some("2026-11-26T09:00:00Z")), Duration::hours(1)),
-            (a(Phase::PendingDelete, Some("2026-11-24T08:00:00Z"), Some("2026-11-24T09:00:00Z")), Duration::minutes(5)),
-            (a(Phase::PendingDelete, Some("2026-11-22T08:00:00Z"), Some("2026-11-22T12:00:00Z")), Duration::minutes(5)),
+            (
+                a(
+                    Phase::ExpiredGrace,
+                    Some("2026-12-28T00:00:00Z"),
+                    Some("2027-01-20T00:00:00Z"),
+                ),
+                Duration::hours(6),
+            ),
+            (
+                a(
+                    Phase::Redemption,
+                    Some("2026-12-20T00:00:00Z"),
+                    Some("2026-12-21T00:00:00Z"),
+                ),
+                Duration::hours(1),
+            ),
+            (
+                a(
+                    Phase::PendingDelete,
+                    Some("2026-11-25T09:00:00Z"),
+                    Some("2026-11-26T09:00:00Z"),
+                ),
+                Duration::hours(1),
+            ),
+            (
+                a(
+                    Phase::PendingDelete,
+                    Some("2026-11-24T08:00:00Z"),
+                    Some("2026-11-24T09:00:00Z"),
+                ),
+                Duration::minutes(5),
+            ),
+            (
+                a(
+                    Phase::PendingDelete,
+                    Some("2026-11-22T08:00:00Z"),
+                    Some("2026-11-22T12:00:00Z"),
+                ),
+                Duration::minutes(5),
+            ),
         ];
         for (assessment, expected) in cases {
-            assert_eq!(next_check(&assessment, now) - now, expected, "{assessment:?}");
+            assert_eq!(
+                next_check(&assessment, now) - now,
+                expected,
+                "{assessment:?}"
+            );
         }
-        assert_eq!(retry_after_failure(1, now, None) - now, Duration::minutes(5));
-        assert_eq!(retry_after_failure(3, now, None) - now, Duration::minutes(20));
+        assert_eq!(
+            retry_after_failure(1, now, None) - now,
+            Duration::minutes(5)
+        );
+        assert_eq!(
+            retry_after_failure(3, now, None) - now,
+            Duration::minutes(20)
+        );
         assert_eq!(retry_after_failure(20, now, None) - now, Duration::hours(6));
-        assert_eq!(retry_after_failure(1, now, Some(Duration::minutes(30))) - now, Duration::minutes(30));
+        assert_eq!(
+            retry_after_failure(1, now, Some(Duration::minutes(30))) - now,
+            Duration::minutes(30)
+        );
     }
 }

@@ -2,15 +2,15 @@
 //! into these types, and the rest of the code relies on them being valid.
 
 pub mod backorder;
+pub mod changes;
 pub mod client;
 pub mod csv;
 pub mod domain_name;
+pub mod lifecycle;
 pub mod matter;
 pub mod money;
 pub mod procedure;
+pub mod registry_record;
 pub mod tld_policy;
 pub mod user;
-pub mod registry_record;
 pub mod whois_parse;
-pub mod lifecycle;
-pub mod changes;

@@ -89,12 +89,21 @@ const RDAP_TO_EPP: &[(&str, &str)] = &[
 /// link, upper case…) as an EPP name. Unknown words become camelCase.
 pub fn epp_status(raw: &str) -> String {
     // "clientTransferProhibited https://icann.org/epp#clientTransferProhibited"
-    let word = raw.split("http").next().unwrap_or(raw).trim().trim_end_matches(['(', ',']).trim();
+    let word = raw
+        .split("http")
+        .next()
+        .unwrap_or(raw)
+        .trim()
+        .trim_end_matches(['(', ','])
+        .trim();
     let lower = word.to_lowercase();
     if let Some((_, epp)) = RDAP_TO_EPP.iter().find(|(rdap, _)| *rdap == lower) {
         return (*epp).to_owned();
     }
-    if let Some((_, epp)) = RDAP_TO_EPP.iter().find(|(_, epp)| epp.to_lowercase() == lower.replace([' ', '_', '-'], "")) {
+    if let Some((_, epp)) = RDAP_TO_EPP
+        .iter()
+        .find(|(_, epp)| epp.to_lowercase() == lower.replace([' ', '_', '-'], ""))
+    {
         return (*epp).to_owned();
     }
     camel_case(&lower)
@@ -102,7 +111,11 @@ pub fn epp_status(raw: &str) -> String {
 
 fn camel_case(words: &str) -> String {
     let mut out = String::new();
-    for (i, part) in words.split([' ', '_', '-']).filter(|p| !p.is_empty()).enumerate() {
+    for (i, part) in words
+        .split([' ', '_', '-'])
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
         if i == 0 {
             out.push_str(part);
         } else {
@@ -119,7 +132,11 @@ fn camel_case(words: &str) -> String {
 impl RegistryRecord {
     /// Sorts and de-duplicates the list fields, so two answers saying the same compare equal.
     pub fn normalise(mut self) -> Self {
-        for list in [&mut self.statuses, &mut self.nameservers, &mut self.ds_records] {
+        for list in [
+            &mut self.statuses,
+            &mut self.nameservers,
+            &mut self.ds_records,
+        ] {
             list.sort();
             list.dedup();
         }
@@ -149,14 +166,24 @@ pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
         return Some(dt.with_timezone(&Utc));
     }
     // "2019-06-11T04:00:00Z" variants with a space, or without a zone.
-    let without_zone = text.trim_end_matches('Z').trim_end_matches(" UTC").trim_end_matches(" GMT");
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+    let without_zone = text
+        .trim_end_matches('Z')
+        .trim_end_matches(" UTC")
+        .trim_end_matches(" GMT");
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(without_zone, format) {
             return Some(Utc.from_utc_datetime(&naive));
         }
     }
     let first = text.split_whitespace().collect::<Vec<_>>();
-    let date_formats = ["%Y-%m-%d", "%d-%b-%Y", "%d/%m/%Y", "%Y.%m.%d", "%d.%m.%Y", "%Y/%m/%d"];
+    let date_formats = [
+        "%Y-%m-%d", "%d-%b-%Y", "%d/%m/%Y", "%Y.%m.%d", "%d.%m.%Y", "%Y/%m/%d",
+    ];
     if let Some(token) = first.first() {
         for format in date_formats {
             if let Ok(date) = NaiveDate::parse_from_str(token, format) {
@@ -177,12 +204,20 @@ pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
 /// Reads an RDAP domain answer (RFC 9083 §5.3). Tolerates what registries really send:
 /// `secureDns` for `secureDNS`, missing members, statuses in EPP spelling, unreadable dates.
 pub fn parse_rdap(bytes: &[u8]) -> Result<RegistryRecord, ParseError> {
-    let json: Value = serde_json::from_slice(bytes).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    let json: Value =
+        serde_json::from_slice(bytes).map_err(|e| ParseError::NotJson(e.to_string()))?;
     if let Some(code) = json.get("errorCode").and_then(Value::as_i64) {
-        let title = json.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
+        let title = json
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         return Err(ParseError::RdapError { code, title });
     }
-    let class = json.get("objectClassName").and_then(Value::as_str).unwrap_or("missing");
+    let class = json
+        .get("objectClassName")
+        .and_then(Value::as_str)
+        .unwrap_or("missing");
     if class != "domain" {
         return Err(ParseError::NotADomain(class.to_owned()));
     }
@@ -190,10 +225,25 @@ pub fn parse_rdap(bytes: &[u8]) -> Result<RegistryRecord, ParseError> {
         registered: true,
         ..RegistryRecord::default()
     };
-    record.statuses = strings(json.get("status")).iter().map(|s| epp_status(s)).collect();
-    for event in json.get("events").and_then(Value::as_array).into_iter().flatten() {
-        let action = event.get("eventAction").and_then(Value::as_str).unwrap_or("").to_lowercase();
-        let date = event.get("eventDate").and_then(Value::as_str).and_then(parse_date);
+    record.statuses = strings(json.get("status"))
+        .iter()
+        .map(|s| epp_status(s))
+        .collect();
+    for event in json
+        .get("events")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let action = event
+            .get("eventAction")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_lowercase();
+        let date = event
+            .get("eventDate")
+            .and_then(Value::as_str)
+            .and_then(parse_date);
         match action.as_str() {
             "registration" => record.created_at = date,
             "expiration" => record.expires_at = date,
@@ -203,18 +253,36 @@ pub fn parse_rdap(bytes: &[u8]) -> Result<RegistryRecord, ParseError> {
             _ => {}
         }
     }
-    for entity in json.get("entities").and_then(Value::as_array).into_iter().flatten() {
+    for entity in json
+        .get("entities")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let roles = strings(entity.get("roles"));
         if roles.iter().any(|r| r == "registrar") {
-            record.registrar = vcard_name(entity).or_else(|| entity.get("handle").and_then(Value::as_str).map(str::to_owned));
+            record.registrar = vcard_name(entity).or_else(|| {
+                entity
+                    .get("handle")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
             record.registrar_iana_id = entity
                 .get("publicIds")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .find(|p| p.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("IANA Registrar ID")))
+                .find(|p| {
+                    p.get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t.eq_ignore_ascii_case("IANA Registrar ID"))
+                })
                 .and_then(|p| p.get("identifier"))
-                .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())));
+                .and_then(|v| {
+                    v.as_str()
+                        .map(str::to_owned)
+                        .or_else(|| v.as_i64().map(|n| n.to_string()))
+                });
         }
         if roles.iter().any(|r| r == "registrant") {
             record.registrant = vcard_name(entity).filter(|n| !looks_redacted(n));
@@ -237,8 +305,18 @@ pub fn parse_rdap(bytes: &[u8]) -> Result<RegistryRecord, ParseError> {
             .into_iter()
             .flatten()
             .map(|ds| {
-                let n = |k: &str| ds.get(k).map(|v| v.to_string().trim_matches('"').to_owned()).unwrap_or_default();
-                format!("{} {} {} {}", n("keyTag"), n("algorithm"), n("digestType"), n("digest").to_uppercase())
+                let n = |k: &str| {
+                    ds.get(k)
+                        .map(|v| v.to_string().trim_matches('"').to_owned())
+                        .unwrap_or_default()
+                };
+                format!(
+                    "{} {} {} {}",
+                    n("keyTag"),
+                    n("algorithm"),
+                    n("digestType"),
+                    n("digest").to_uppercase()
+                )
             })
             .collect();
         if record.dnssec.is_none() && !record.ds_records.is_empty() {
@@ -252,8 +330,12 @@ pub fn parse_rdap(bytes: &[u8]) -> Result<RegistryRecord, ParseError> {
         .flatten()
         .find(|l| {
             l.get("rel").and_then(Value::as_str) == Some("related")
-                && l.get("type").and_then(Value::as_str).is_none_or(|t| t.contains("rdap"))
-                && l.get("href").and_then(Value::as_str).is_some_and(|h| h.starts_with("http"))
+                && l.get("type")
+                    .and_then(Value::as_str)
+                    .is_none_or(|t| t.contains("rdap"))
+                && l.get("href")
+                    .and_then(Value::as_str)
+                    .is_some_and(|h| h.starts_with("http"))
         })
         .and_then(|l| l.get("href").and_then(Value::as_str))
         .map(str::to_owned);
@@ -261,7 +343,10 @@ pub fn parse_rdap(bytes: &[u8]) -> Result<RegistryRecord, ParseError> {
 }
 
 /// Reads a registrar's RDAP answer for the dates the registry does not have.
-pub fn merge_registrar_rdap(mut registry: RegistryRecord, registrar: &RegistryRecord) -> RegistryRecord {
+pub fn merge_registrar_rdap(
+    mut registry: RegistryRecord,
+    registrar: &RegistryRecord,
+) -> RegistryRecord {
     registry.registrar_expires_at = registrar.registrar_expires_at.or(registrar.expires_at);
     if registry.registrant.is_none() {
         registry.registrant = registrar.registrant.clone();
@@ -301,9 +386,19 @@ fn vcard_name(entity: &Value) -> Option<String> {
 /// "REDACTED FOR PRIVACY", "Data Protected", "NOT DISCLOSED!"…
 pub fn looks_redacted(text: &str) -> bool {
     let lower = text.to_lowercase();
-    ["redacted", "privacy", "not disclosed", "data protected", "withheld", "gdpr", "masked", "hidden", "statutory masking"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "redacted",
+        "privacy",
+        "not disclosed",
+        "data protected",
+        "withheld",
+        "gdpr",
+        "masked",
+        "hidden",
+        "statutory masking",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 #[cfg(test)]
@@ -311,12 +406,19 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/../shared/fixtures/rdap/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../shared/fixtures/rdap/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     fn date(text: &str) -> Option<DateTime<Utc>> {
-        Some(DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc))
+        Some(
+            DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc),
+        )
     }
 
     #[test]
@@ -327,7 +429,10 @@ mod tests {
             ("redemption period", "redemptionPeriod"),
             ("active", "ok"),
             ("client transfer prohibited", "clientTransferProhibited"),
-            ("clientTransferProhibited https://icann.org/epp#clientTransferProhibited", "clientTransferProhibited"),
+            (
+                "clientTransferProhibited https://icann.org/epp#clientTransferProhibited",
+                "clientTransferProhibited",
+            ),
             ("PENDINGDELETE", "pendingDelete"),
             ("auto renew period", "autoRenewPeriod"),
             // domain-data.md §2.4: AFNIC's unregistered status is kept in camelCase
@@ -343,7 +448,10 @@ mod tests {
     fn dates_in_the_formats_registries_use() {
         let cases = [
             ("2028-09-14T04:00:00Z", Some("2028-09-14T04:00:00Z")),
-            ("2024-06-17T12:11:09.009091Z", Some("2024-06-17T12:11:09.009091Z")),
+            (
+                "2024-06-17T12:11:09.009091Z",
+                Some("2024-06-17T12:11:09.009091Z"),
+            ),
             ("2023-07-11T12:00:00.0+03:00", Some("2023-07-11T09:00:00Z")),
             ("2010-02-08 22:30:04", Some("2010-02-08T22:30:04Z")),
             ("2011-02-08", Some("2011-02-08T00:00:00Z")),
@@ -374,7 +482,10 @@ mod tests {
             }
             let parsed = parse_rdap(&std::fs::read(&path).unwrap());
             if name.starts_with("error_") {
-                assert!(matches!(parsed, Err(ParseError::RdapError { code: 501, .. })), "{name}: {parsed:?}");
+                assert!(
+                    matches!(parsed, Err(ParseError::RdapError { code: 501, .. })),
+                    "{name}: {parsed:?}"
+                );
             } else {
                 let record = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert!(record.registered, "{name}");
@@ -402,16 +513,30 @@ mod tests {
         assert_eq!(r.registrar.as_deref(), Some("MarkMonitor Inc."));
         assert_eq!(r.expires_at, date("2028-09-14T04:00:00Z"));
         assert_eq!(r.created_at, date("1997-09-15T04:00:00Z"));
-        assert_eq!(r.nameservers, vec!["ns1.google.com", "ns2.google.com", "ns3.google.com", "ns4.google.com"]);
+        assert_eq!(
+            r.nameservers,
+            vec![
+                "ns1.google.com",
+                "ns2.google.com",
+                "ns3.google.com",
+                "ns4.google.com"
+            ]
+        );
         assert_eq!(r.dnssec, Some(true));
         // domain-data.md §3.2: the registry links to the registrar's RDAP
-        assert_eq!(r.registrar_rdap_url.as_deref(), Some("https://rdap.markmonitor.com/rdap/domain/GOOGLE.COM"));
+        assert_eq!(
+            r.registrar_rdap_url.as_deref(),
+            Some("https://rdap.markmonitor.com/rdap/domain/GOOGLE.COM")
+        );
     }
 
     #[test]
     fn nomulus_redemption_and_auto_renew() {
         // domain-data.md §2.2: RGP is `pending delete` + `redemption period` in RDAP
-        let r = parse_rdap(&fixture("lol_redemption.lol_pending-delete_redemption-period.json")).unwrap();
+        let r = parse_rdap(&fixture(
+            "lol_redemption.lol_pending-delete_redemption-period.json",
+        ))
+        .unwrap();
         assert_eq!(r.statuses, vec!["pendingDelete", "redemptionPeriod"]);
         assert_eq!(r.expires_at, None, "year 294247 is unknown, not a failure");
         let r = parse_rdap(&fixture("lol_autorenew.lol_auto-renew-period.json")).unwrap();
@@ -424,7 +549,10 @@ mod tests {
         assert_eq!(r.statuses, vec!["ok"]);
         assert_eq!(r.updated_at, date("2022-09-28T11:21:02Z"));
         // `secureDns`, not `secureDNS` (domain-data.md §3.2)
-        assert_eq!(r.ds_records, vec!["53080 13 2 EF2DC0C8CF1FDF2994E8C771E0F871949B83AF41A1BF594B484677F5A85A657B"]);
+        assert_eq!(
+            r.ds_records,
+            vec!["53080 13 2 EF2DC0C8CF1FDF2994E8C771E0F871949B83AF41A1BF594B484677F5A85A657B"]
+        );
         assert_eq!(r.dnssec, Some(true));
         let lemonde = parse_rdap(&fixture("fr_lemonde.fr_server-locks.json")).unwrap();
         assert!(lemonde.has_status("serverRecoverProhibited"));
@@ -440,8 +568,14 @@ mod tests {
 
     #[test]
     fn what_is_not_an_rdap_domain_is_an_error() {
-        assert!(matches!(parse_rdap(b"{\"objectClassName\": \"entity\"}"), Err(ParseError::NotADomain(_))));
-        assert!(matches!(parse_rdap(b"{\"objectClassName\": \"dom"), Err(ParseError::NotJson(_))));
+        assert!(matches!(
+            parse_rdap(b"{\"objectClassName\": \"entity\"}"),
+            Err(ParseError::NotADomain(_))
+        ));
+        assert!(matches!(
+            parse_rdap(b"{\"objectClassName\": \"dom"),
+            Err(ParseError::NotJson(_))
+        ));
         assert!(matches!(parse_rdap(b"<html>"), Err(ParseError::NotJson(_))));
         assert!(matches!(parse_rdap(b"[]"), Err(ParseError::NotADomain(_))));
     }

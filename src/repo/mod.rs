@@ -7,6 +7,7 @@ pub mod backorders;
 pub mod clients;
 pub mod login_attempts;
 pub mod matters;
+pub mod outbox;
 pub mod tokens;
 pub mod users;
 

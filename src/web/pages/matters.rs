@@ -21,7 +21,9 @@ use crate::repo::backorders::{
     self, Backorder, BackorderError, CatchChannel, Conflict, ImportError, NewBackorder,
 };
 use crate::repo::clients::{self, ClientId};
-use crate::repo::matters::{self, Matter, MatterChange, MatterError, MatterFilter, MatterSummary, NewMatter};
+use crate::repo::matters::{
+    self, Matter, MatterChange, MatterError, MatterFilter, MatterSummary, NewMatter,
+};
 use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::access::{visible_client, visible_matter};

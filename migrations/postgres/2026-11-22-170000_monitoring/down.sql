@@ -1,0 +1,10 @@
+DROP TABLE outbox_attempts;
+DROP TABLE outbox_messages;
+DROP TABLE job_leases;
+DROP TABLE job_runs;
+DROP TABLE rdap_bootstraps;
+DROP TABLE registry_check_errors;
+DROP TABLE registry_changes;
+DROP TABLE registry_snapshots;
+DROP FUNCTION registry_snapshots_append_only();
+DROP TABLE monitored_domains;

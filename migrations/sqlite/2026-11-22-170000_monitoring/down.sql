@@ -1,0 +1,11 @@
+DROP TRIGGER registry_snapshots_no_delete;
+DROP TRIGGER registry_snapshots_no_update;
+DROP TABLE outbox_attempts;
+DROP TABLE outbox_messages;
+DROP TABLE job_leases;
+DROP TABLE job_runs;
+DROP TABLE rdap_bootstraps;
+DROP TABLE registry_check_errors;
+DROP TABLE registry_changes;
+DROP TABLE registry_snapshots;
+DROP TABLE monitored_domains;

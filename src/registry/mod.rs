@@ -1,0 +1,545 @@
+//! Asking registries about a name: RDAP first (RFC 9082/9083, server from the IANA bootstrap or
+//! `RECLAIM_RDAP_OVERRIDE`), port-43 WHOIS for TLDs without RDAP. Every answer comes back as
+//! raw bytes (the evidence) with what was read from it. Errors are values the monitor records
+//! and retries; nothing here panics on what a server sends.
+
+pub mod bootstrap;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::time::Instant;
+
+use crate::config::Settings;
+use crate::domain::domain_name::DomainName;
+use crate::domain::registry_record::{
+    ParseError, RegistryRecord, merge_registrar_rdap, parse_rdap,
+};
+use crate::domain::tld_policy::TldPolicy;
+use crate::domain::whois_parse::parse_whois;
+
+pub use bootstrap::Bootstrap;
+
+/// The largest answer read from a server; anything larger is refused, not truncated.
+pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
+
+crate::text_enum! {
+    /// Which protocol an answer came by.
+    pub enum Source ("registry source") {
+        Rdap => "rdap",
+        Whois => "whois",
+        RdapRegistrar => "rdap_registrar",
+        WhoisRegistrar => "whois_registrar",
+    }
+}
+
+/// One answer as received.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub source: Source,
+    /// The URL, or `host:port` for WHOIS.
+    pub server: String,
+    pub fetched_at: DateTime<Utc>,
+    pub http_status: Option<u16>,
+    pub raw: Vec<u8>,
+}
+
+/// What a lookup found: the registry's answer, the registrar's if the registry pointed to it,
+/// and the fields read from both.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    pub registry: Answer,
+    pub registrar: Option<Answer>,
+    pub record: RegistryRecord,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LookupError {
+    #[error(
+        "reclaim knows no RDAP or WHOIS server for .{tld}; set RECLAIM_RDAP_OVERRIDE or RECLAIM_WHOIS_OVERRIDE"
+    )]
+    NoServer { tld: String },
+    #[error("{server} did not answer within {seconds} seconds")]
+    Timeout { server: String, seconds: u64 },
+    #[error("{server} asks to slow down (HTTP 429){}", retry_after.map(|d| format!("; retry after {} seconds", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        server: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("{server} answered HTTP {status}")]
+    Http { server: String, status: u16 },
+    #[error("{server} sent more than {limit} bytes; the answer was refused")]
+    TooLarge { server: String, limit: usize },
+    #[error("cannot reach {server}: {message}")]
+    Connect { server: String, message: String },
+    #[error("{server} sent an answer that cannot be read: {error}")]
+    Malformed { server: String, error: ParseError },
+}
+
+impl LookupError {
+    /// A short word for the error log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LookupError::NoServer { .. } => "no_server",
+            LookupError::Timeout { .. } => "timeout",
+            LookupError::RateLimited { .. } => "rate_limited",
+            LookupError::Http { .. } => "http",
+            LookupError::TooLarge { .. } => "too_large",
+            LookupError::Connect { .. } => "connect",
+            LookupError::Malformed { .. } => "malformed",
+        }
+    }
+
+    pub fn server(&self) -> &str {
+        match self {
+            LookupError::NoServer { .. } => "",
+            LookupError::Timeout { server, .. }
+            | LookupError::RateLimited { server, .. }
+            | LookupError::Http { server, .. }
+            | LookupError::TooLarge { server, .. }
+            | LookupError::Connect { server, .. }
+            | LookupError::Malformed { server, .. } => server,
+        }
+    }
+
+    /// How long the server asked to wait, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            LookupError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// Spaces out queries to each server: at most `per_minute` per host, and none while a host has
+/// asked us to wait (HTTP 429 Retry-After).
+#[derive(Debug)]
+pub struct HostLimiter {
+    interval: Duration,
+    next: Mutex<HashMap<String, Instant>>,
+}
+
+impl HostLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            interval: Duration::from_secs(60) / per_minute.max(1),
+            next: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits for this host's next free slot.
+    pub async fn acquire(&self, host: &str) {
+        let slot = {
+            let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            let slot = next.get(host).copied().filter(|t| *t > now).unwrap_or(now);
+            next.insert(host.to_owned(), slot + self.interval);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+
+    /// No query to `host` before `wait` has passed.
+    pub fn pause(&self, host: &str, wait: Duration) {
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let until = Instant::now() + wait;
+        let entry = next.entry(host.to_owned()).or_insert(until);
+        if *entry < until {
+            *entry = until;
+        }
+    }
+}
+
+/// The registry client shared by the monitor, the API and the command line.
+pub struct RegistryClient {
+    http: reqwest::Client,
+    bootstrap: RwLock<Arc<Bootstrap>>,
+    rdap_overrides: BTreeMap<String, String>,
+    whois_overrides: BTreeMap<String, String>,
+    limiter: HostLimiter,
+    timeout: Duration,
+}
+
+impl RegistryClient {
+    pub fn new(settings: &Settings, bootstrap: Bootstrap) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!(
+                "reclaim/",
+                env!("CARGO_PKG_VERSION"),
+                " (registry monitoring for a law firm)"
+            ))
+            .connect_timeout(settings.registry_timeout.min(Duration::from_secs(10)))
+            .timeout(settings.registry_timeout)
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .build()?;
+        Ok(Self {
+            http,
+            bootstrap: RwLock::new(Arc::new(bootstrap)),
+            rdap_overrides: settings.rdap_overrides.clone(),
+            whois_overrides: settings.whois_overrides.clone(),
+            limiter: HostLimiter::new(settings.rdap_rate_limit),
+            timeout: settings.registry_timeout,
+        })
+    }
+
+    pub fn bootstrap(&self) -> Arc<Bootstrap> {
+        self.bootstrap
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Uses a newer bootstrap from now on.
+    pub fn replace_bootstrap(&self, bootstrap: Bootstrap) {
+        *self.bootstrap.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(bootstrap);
+    }
+
+    /// The RDAP base URL for the name, if any: an override first, then the bootstrap.
+    pub fn rdap_base(&self, name: &DomainName) -> Option<String> {
+        self.rdap_overrides
+            .get(name.tld())
+            .cloned()
+            .or_else(|| self.bootstrap().base_url(name.ascii()).map(str::to_owned))
+    }
+
+    /// The WHOIS server for the name, if any: an override first, then the TLD policy.
+    pub fn whois_server(&self, name: &DomainName, policy: &TldPolicy) -> Option<String> {
+        self.whois_overrides
+            .get(name.tld())
+            .cloned()
+            .or_else(|| policy.whois_server.as_ref().map(|h| format!("{h}:43")))
+    }
+
+    /// Asks the registry about `name` now.
+    pub async fn lookup(
+        &self,
+        name: &DomainName,
+        policy: &TldPolicy,
+    ) -> Result<Lookup, LookupError> {
+        if let Some(base) = self.rdap_base(name) {
+            return self.lookup_rdap(name, &base).await;
+        }
+        if let Some(server) = self.whois_server(name, policy) {
+            return self.lookup_whois(name, &server).await;
+        }
+        Err(LookupError::NoServer {
+            tld: name.tld().to_owned(),
+        })
+    }
+
+    async fn lookup_rdap(&self, name: &DomainName, base: &str) -> Result<Lookup, LookupError> {
+        let url = format!("{base}domain/{}", name.ascii());
+        let registry = self.fetch_http(&url, Source::Rdap).await?;
+        let status = registry.http_status.unwrap_or(0);
+        if status == 404 {
+            // RFC 7480 §5.3: not in the registry's database, possibly available (domain-data.md §3.3).
+            return Ok(Lookup {
+                registry,
+                registrar: None,
+                record: RegistryRecord::default(),
+            });
+        }
+        let record = parse_rdap(&registry.raw).map_err(|error| LookupError::Malformed {
+            server: url.clone(),
+            error,
+        })?;
+        // The registrar's RDAP has the holder's real expiry (domain-data.md §1.2, §3.5); a
+        // failure there does not spoil the registry's answer.
+        let (record, registrar) = match record.registrar_rdap_url.clone() {
+            Some(link) if link != url => {
+                match self.fetch_http(&link, Source::RdapRegistrar).await {
+                    Ok(answer) if answer.http_status == Some(200) => {
+                        match parse_rdap(&answer.raw) {
+                            Ok(from_registrar) => {
+                                (merge_registrar_rdap(record, &from_registrar), Some(answer))
+                            }
+                            Err(e) => {
+                                tracing::info!(%link, error = %e, "registrar RDAP answer unreadable");
+                                (record, Some(answer))
+                            }
+                        }
+                    }
+                    Ok(answer) => (record, Some(answer)),
+                    Err(e) => {
+                        tracing::info!(%link, error = %e, "registrar RDAP not reached");
+                        (record, None)
+                    }
+                }
+            }
+            _ => (record, None),
+        };
+        Ok(Lookup {
+            registry,
+            registrar,
+            record,
+        })
+    }
+
+    /// One HTTP GET: 200 and 404 are answers; 429, other statuses, timeouts and oversized bodies
+    /// are errors.
+    async fn fetch_http(&self, url: &str, source: Source) -> Result<Answer, LookupError> {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| url.to_owned());
+        self.limiter.acquire(&host).await;
+        let fetched_at = Utc::now();
+        let response = self
+            .http
+            .get(url)
+            .header(
+                reqwest::header::ACCEPT,
+                "application/rdap+json, application/json;q=0.9",
+            )
+            .send()
+            .await
+            .map_err(|e| self.http_error(url, e))?;
+        let status = response.status().as_u16();
+        if status == 429 {
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            // RFC 7480 §5.5 and icann-rdap-client: 60 s when the server does not say.
+            self.limiter
+                .pause(&host, retry_after.unwrap_or(Duration::from_secs(60)));
+            return Err(LookupError::RateLimited {
+                server: url.to_owned(),
+                retry_after,
+            });
+        }
+        if status != 200 && status != 404 {
+            return Err(LookupError::Http {
+                server: url.to_owned(),
+                status,
+            });
+        }
+        let raw = read_limited(response, url).await.map_err(|e| match e {
+            ReadError::TooLarge => LookupError::TooLarge {
+                server: url.to_owned(),
+                limit: MAX_ANSWER_BYTES,
+            },
+            ReadError::Http(e) => self.http_error(url, e),
+        })?;
+        Ok(Answer {
+            source,
+            server: url.to_owned(),
+            fetched_at,
+            http_status: Some(status),
+            raw,
+        })
+    }
+
+    fn http_error(&self, url: &str, e: reqwest::Error) -> LookupError {
+        if e.is_timeout() {
+            LookupError::Timeout {
+                server: url.to_owned(),
+                seconds: self.timeout.as_secs(),
+            }
+        } else {
+            LookupError::Connect {
+                server: url.to_owned(),
+                message: error_chain(&e),
+            }
+        }
+    }
+
+    async fn lookup_whois(&self, name: &DomainName, server: &str) -> Result<Lookup, LookupError> {
+        let registry = self.fetch_whois(name, server, Source::Whois).await?;
+        let text = String::from_utf8_lossy(&registry.raw).into_owned();
+        let mut record =
+            parse_whois(name.tld(), &text).map_err(|error| LookupError::Malformed {
+                server: server.to_owned(),
+                error,
+            })?;
+        // Thin registries (.com, .net) refer to the registrar's WHOIS for the holder's expiry.
+        let mut registrar = None;
+        if let Some(referral) = record.whois_referral.clone() {
+            let referral = if referral.contains(':') {
+                referral
+            } else {
+                format!("{referral}:43")
+            };
+            if referral != server && !self.whois_overrides.values().any(|v| *v == referral) {
+                match self
+                    .fetch_whois(name, &referral, Source::WhoisRegistrar)
+                    .await
+                {
+                    Ok(answer) => {
+                        let text = String::from_utf8_lossy(&answer.raw).into_owned();
+                        if let Ok(from_registrar) = parse_whois("", &text) {
+                            record.registrar_expires_at = from_registrar
+                                .registrar_expires_at
+                                .or(from_registrar.expires_at);
+                            if record.registrant.is_none() {
+                                record.registrant = from_registrar.registrant;
+                            }
+                        }
+                        registrar = Some(answer);
+                    }
+                    Err(e) => {
+                        tracing::info!(server = %referral, error = %e, "registrar WHOIS not reached")
+                    }
+                }
+            }
+        }
+        Ok(Lookup {
+            registry,
+            registrar,
+            record,
+        })
+    }
+
+    /// One port-43 query (RFC 3912): the name and CRLF, then everything until the server closes.
+    async fn fetch_whois(
+        &self,
+        name: &DomainName,
+        server: &str,
+        source: Source,
+    ) -> Result<Answer, LookupError> {
+        let host = server
+            .rsplit_once(':')
+            .map_or(server, |(h, _)| h)
+            .to_owned();
+        self.limiter.acquire(&host).await;
+        let fetched_at = Utc::now();
+        let timeout = |_| LookupError::Timeout {
+            server: server.to_owned(),
+            seconds: self.timeout.as_secs(),
+        };
+        let connect_error = |e: std::io::Error| LookupError::Connect {
+            server: server.to_owned(),
+            message: e.to_string(),
+        };
+        let mut stream = tokio::time::timeout(self.timeout, tokio::net::TcpStream::connect(server))
+            .await
+            .map_err(timeout)?
+            .map_err(connect_error)?;
+        let query = format!("{}\r\n", name.ascii());
+        tokio::time::timeout(self.timeout, stream.write_all(query.as_bytes()))
+            .await
+            .map_err(timeout)?
+            .map_err(connect_error)?;
+        let mut raw = Vec::new();
+        let read = async {
+            let mut buffer = [0u8; 8192];
+            loop {
+                let n = stream.read(&mut buffer).await?;
+                if n == 0 {
+                    return Ok::<_, std::io::Error>(false);
+                }
+                raw.extend_from_slice(&buffer[..n]);
+                if raw.len() > MAX_ANSWER_BYTES {
+                    return Ok(true);
+                }
+            }
+        };
+        let too_large = tokio::time::timeout(self.timeout, read)
+            .await
+            .map_err(timeout)?
+            .map_err(connect_error)?;
+        if too_large {
+            return Err(LookupError::TooLarge {
+                server: server.to_owned(),
+                limit: MAX_ANSWER_BYTES,
+            });
+        }
+        Ok(Answer {
+            source,
+            server: server.to_owned(),
+            fetched_at,
+            http_status: None,
+            raw,
+        })
+    }
+}
+
+enum ReadError {
+    TooLarge,
+    Http(reqwest::Error),
+}
+
+async fn read_limited(mut response: reqwest::Response, _url: &str) -> Result<Vec<u8>, ReadError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(ReadError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Http)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// `Retry-After` in seconds or as an HTTP date (RFC 9110 §10.2.3).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds.min(24 * 3600)));
+    }
+    let when = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
+    (when - Utc::now()).to_std().ok()
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        let soon = (Utc::now() + chrono::Duration::seconds(90)).to_rfc2822();
+        let parsed = parse_retry_after(&soon).unwrap();
+        assert!(
+            parsed > Duration::from_secs(80) && parsed <= Duration::from_secs(90),
+            "{parsed:?}"
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            None,
+            "a past date: no wait"
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_limiter_spaces_queries_per_host() {
+        let limiter = HostLimiter::new(60);
+        let start = Instant::now();
+        limiter.acquire("a.example").await;
+        limiter.acquire("b.example").await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "different hosts do not wait for each other"
+        );
+        limiter.acquire("a.example").await;
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        limiter.pause("a.example", Duration::from_secs(30));
+        limiter.acquire("a.example").await;
+        assert_eq!(start.elapsed(), Duration::from_secs(31));
+    }
+}

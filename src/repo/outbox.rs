@@ -1,0 +1,451 @@
+//! The durable outbox: every e-mail is written here first, then delivered by the outbox job.
+//! A message is claimed for a limited time before sending; if the process stops between the
+//! claim and the answer, the claim runs out and the message is sent again with the same bytes
+//! and Message-ID, so the receiving side can recognise the retry.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::{outbox_attempts, outbox_messages};
+use crate::db::types::{from_db, to_db};
+use crate::db::{DbConn, DbError, write_tx};
+use crate::repo::backorders::BackorderId;
+use crate::repo::matters::MatterId;
+
+crate::text_id!(OutboxId);
+crate::text_id!(OutboxAttemptId);
+
+crate::text_enum! {
+    pub enum MessageKind ("message kind") {
+        Alert => "alert",
+        Reminder => "reminder",
+        Report => "report",
+        Outreach => "outreach",
+    }
+}
+
+crate::text_enum! {
+    pub enum OutboxStatus ("outbox status") {
+        Queued => "queued",
+        Sending => "sending",
+        Sent => "sent",
+        Failed => "failed",
+    }
+}
+
+/// Attempts before a message that keeps failing temporarily is given up.
+pub const MAX_ATTEMPTS: i32 = 12;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = outbox_messages)]
+pub struct OutboxMessage {
+    pub id: OutboxId,
+    pub message_id: String,
+    pub kind: MessageKind,
+    pub dedupe_key: Option<String>,
+    pub to_address: String,
+    pub subject: String,
+    pub raw: Vec<u8>,
+    pub status: OutboxStatus,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_by: Option<String>,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub matter_id: Option<MatterId>,
+    pub backorder_id: Option<BackorderId>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: MessageKind,
+    /// Queuing the same key twice queues once (an alert per change and recipient…).
+    pub dedupe_key: Option<String>,
+    pub message_id: String,
+    pub to_address: String,
+    pub subject: String,
+    pub raw: Vec<u8>,
+    pub matter_id: Option<MatterId>,
+    pub backorder_id: Option<BackorderId>,
+}
+
+/// Queues a message; `None` when its dedupe key was queued before.
+pub fn enqueue(
+    conn: &mut DbConn,
+    new: &NewMessage,
+    now: DateTime<Utc>,
+) -> Result<Option<OutboxId>, DbError> {
+    if let Some(key) = &new.dedupe_key {
+        let seen: i64 = outbox_messages::table
+            .filter(outbox_messages::dedupe_key.eq(key))
+            .count()
+            .get_result(conn)?;
+        if seen > 0 {
+            return Ok(None);
+        }
+    }
+    let id = OutboxId::new();
+    diesel::insert_into(outbox_messages::table)
+        .values((
+            outbox_messages::id.eq(&id),
+            outbox_messages::message_id.eq(&new.message_id),
+            outbox_messages::kind.eq(new.kind),
+            outbox_messages::dedupe_key.eq(&new.dedupe_key),
+            outbox_messages::to_address.eq(&new.to_address),
+            outbox_messages::subject.eq(&new.subject),
+            outbox_messages::raw.eq(&new.raw),
+            outbox_messages::status.eq(OutboxStatus::Queued),
+            outbox_messages::attempts.eq(0),
+            outbox_messages::next_attempt_at.eq(to_db(now)),
+            outbox_messages::matter_id.eq(&new.matter_id),
+            outbox_messages::backorder_id.eq(&new.backorder_id),
+            outbox_messages::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(Some(id))
+}
+
+/// Claims up to `limit` messages due now for `holder`: queued ones whose time has come, and
+/// ones whose earlier claim ran out (a process that stopped mid-send).
+pub fn claim_due(
+    conn: &mut DbConn,
+    holder: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<OutboxMessage>, DbError> {
+    let now_db = to_db(now);
+    let candidates: Vec<OutboxId> = outbox_messages::table
+        .filter(
+            outbox_messages::status
+                .eq(OutboxStatus::Queued)
+                .and(outbox_messages::next_attempt_at.le(now_db))
+                .or(outbox_messages::status
+                    .eq(OutboxStatus::Sending)
+                    .and(outbox_messages::claimed_until.lt(now_db))),
+        )
+        .order(outbox_messages::next_attempt_at)
+        .limit(limit)
+        .select(outbox_messages::id)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for id in candidates {
+        let taken = diesel::update(outbox_messages::table.find(&id))
+            .filter(
+                outbox_messages::status
+                    .eq(OutboxStatus::Queued)
+                    .or(outbox_messages::claimed_until.lt(now_db)),
+            )
+            .filter(outbox_messages::status.ne(OutboxStatus::Sent))
+            .set((
+                outbox_messages::status.eq(OutboxStatus::Sending),
+                outbox_messages::claimed_by.eq(holder),
+                outbox_messages::claimed_until.eq(to_db(now + lease)),
+            ))
+            .execute(conn)?;
+        if taken == 1 {
+            claimed.push(
+                outbox_messages::table
+                    .find(&id)
+                    .select(OutboxMessage::as_select())
+                    .first(conn)?,
+            );
+        }
+    }
+    Ok(claimed)
+}
+
+/// What an attempt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    Retry,
+    Failed,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Sent => "sent",
+            Outcome::Retry => "retry",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// After a temporary failure: 1, 2, 4… minutes, at most 6 hours.
+pub fn retry_delay(attempts: i32) -> Duration {
+    Duration::minutes(1_i64 << attempts.clamp(0, 9)).min(Duration::hours(6))
+}
+
+/// Records an attempt by the holder of the claim. A holder whose claim was taken over (it ran
+/// out) records the attempt but does not change the message.
+pub fn record_attempt(
+    conn: &mut DbConn,
+    id: &OutboxId,
+    holder: &str,
+    outcome: Outcome,
+    smtp_code: Option<u16>,
+    response: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    write_tx(conn, |conn| {
+        diesel::insert_into(outbox_attempts::table)
+            .values((
+                outbox_attempts::id.eq(OutboxAttemptId::new()),
+                outbox_attempts::outbox_id.eq(id),
+                outbox_attempts::at.eq(to_db(now)),
+                outbox_attempts::outcome.eq(outcome.as_str()),
+                outbox_attempts::smtp_code.eq(smtp_code.map(i32::from)),
+                outbox_attempts::response.eq(response),
+            ))
+            .execute(conn)?;
+        let message: OutboxMessage = outbox_messages::table
+            .find(id)
+            .select(OutboxMessage::as_select())
+            .first(conn)?;
+        if message.claimed_by.as_deref() != Some(holder) || message.status == OutboxStatus::Sent {
+            return Ok(());
+        }
+        let attempts = message.attempts + 1;
+        let (status, next, error) = match outcome {
+            Outcome::Sent => (OutboxStatus::Sent, message.next_attempt_at, None),
+            Outcome::Failed => (
+                OutboxStatus::Failed,
+                message.next_attempt_at,
+                Some(response),
+            ),
+            Outcome::Retry if attempts >= MAX_ATTEMPTS => (
+                OutboxStatus::Failed,
+                message.next_attempt_at,
+                Some(response),
+            ),
+            Outcome::Retry => (
+                OutboxStatus::Queued,
+                to_db(now + retry_delay(attempts)),
+                Some(response),
+            ),
+        };
+        diesel::update(outbox_messages::table.find(id))
+            .set((
+                outbox_messages::status.eq(status),
+                outbox_messages::attempts.eq(attempts),
+                outbox_messages::next_attempt_at.eq(next),
+                outbox_messages::last_error.eq(error),
+                outbox_messages::claimed_by.eq(None::<String>),
+                outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: &OutboxId) -> Result<Option<OutboxMessage>, DbError> {
+    Ok(outbox_messages::table
+        .find(id)
+        .select(OutboxMessage::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Messages of a kind, newest first (for tests and the admin view).
+pub fn list(
+    conn: &mut DbConn,
+    kind: Option<MessageKind>,
+    limit: i64,
+) -> Result<Vec<OutboxMessage>, DbError> {
+    let mut query = outbox_messages::table.into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(outbox_messages::kind.eq(kind));
+    }
+    Ok(query
+        .order(outbox_messages::created_at.desc())
+        .limit(limit)
+        .select(OutboxMessage::as_select())
+        .load(conn)?)
+}
+
+/// One delivery attempt, for display.
+#[derive(Debug, Clone, Queryable)]
+pub struct Attempt {
+    pub at: NaiveDateTime,
+    pub outcome: String,
+    pub smtp_code: Option<i32>,
+    pub response: String,
+}
+
+pub fn attempts(conn: &mut DbConn, id: &OutboxId) -> Result<Vec<Attempt>, DbError> {
+    Ok(outbox_attempts::table
+        .filter(outbox_attempts::outbox_id.eq(id))
+        .order(outbox_attempts::at)
+        .select((
+            outbox_attempts::at,
+            outbox_attempts::outcome,
+            outbox_attempts::smtp_code,
+            outbox_attempts::response,
+        ))
+        .load(conn)?)
+}
+
+/// When the message was sent, if it was.
+pub fn sent_at(conn: &mut DbConn, id: &OutboxId) -> Result<Option<DateTime<Utc>>, DbError> {
+    let at: Option<NaiveDateTime> = outbox_attempts::table
+        .filter(outbox_attempts::outbox_id.eq(id))
+        .filter(outbox_attempts::outcome.eq("sent"))
+        .select(outbox_attempts::at)
+        .first(conn)
+        .optional()?;
+    Ok(at.map(from_db))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{DatabaseUrl, migrations};
+
+    fn conn() -> DbConn {
+        let mut conn = DatabaseUrl::SqliteMemory.connect().unwrap();
+        migrations::run_pending(&mut conn).unwrap();
+        conn
+    }
+
+    fn message(key: Option<&str>) -> NewMessage {
+        NewMessage {
+            kind: MessageKind::Alert,
+            dedupe_key: key.map(str::to_owned),
+            message_id: format!("<{}@x>", uuid::Uuid::new_v4()),
+            to_address: "ann@firm.example".into(),
+            subject: "s".into(),
+            raw: b"raw".to_vec(),
+            matter_id: None,
+            backorder_id: None,
+        }
+    }
+
+    #[test]
+    fn a_dedupe_key_queues_once() {
+        let mut c = conn();
+        let now = Utc::now();
+        assert!(enqueue(&mut c, &message(Some("k")), now).unwrap().is_some());
+        assert!(enqueue(&mut c, &message(Some("k")), now).unwrap().is_none());
+        assert!(enqueue(&mut c, &message(None), now).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_claim_that_runs_out_is_taken_over_and_the_old_holder_changes_nothing() {
+        let mut c = conn();
+        let now = Utc::now();
+        let id = enqueue(&mut c, &message(None), now).unwrap().unwrap();
+        let first = claim_due(&mut c, "a", now, Duration::minutes(5), 10).unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(
+            claim_due(&mut c, "b", now, Duration::minutes(5), 10)
+                .unwrap()
+                .is_empty(),
+            "claimed"
+        );
+        // "a" stopped mid-send; after the lease, "b" takes the message.
+        let later = now + Duration::minutes(6);
+        let second = claim_due(&mut c, "b", later, Duration::minutes(5), 10).unwrap();
+        assert_eq!(second.len(), 1);
+        assert_eq!(
+            second[0].message_id, first[0].message_id,
+            "the same Message-ID on the retry"
+        );
+        record_attempt(
+            &mut c,
+            &id,
+            "a",
+            Outcome::Retry,
+            Some(421),
+            "late answer",
+            later,
+        )
+        .unwrap();
+        assert_eq!(
+            find(&mut c, &id).unwrap().unwrap().status,
+            OutboxStatus::Sending,
+            "a's answer no longer counts"
+        );
+        record_attempt(&mut c, &id, "b", Outcome::Sent, Some(250), "OK", later).unwrap();
+        let m = find(&mut c, &id).unwrap().unwrap();
+        assert_eq!(m.status, OutboxStatus::Sent);
+        assert_eq!(
+            attempts(&mut c, &id).unwrap().len(),
+            2,
+            "both attempts are on record"
+        );
+        assert!(
+            claim_due(
+                &mut c,
+                "c",
+                later + Duration::hours(1),
+                Duration::minutes(5),
+                10
+            )
+            .unwrap()
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn temporary_failures_back_off_and_permanent_ones_stop() {
+        let mut c = conn();
+        let now = Utc::now();
+        let id = enqueue(&mut c, &message(None), now).unwrap().unwrap();
+        claim_due(&mut c, "a", now, Duration::minutes(5), 10).unwrap();
+        record_attempt(
+            &mut c,
+            &id,
+            "a",
+            Outcome::Retry,
+            Some(451),
+            "try later",
+            now,
+        )
+        .unwrap();
+        let m = find(&mut c, &id).unwrap().unwrap();
+        assert_eq!(m.status, OutboxStatus::Queued);
+        assert_eq!(
+            from_db(m.next_attempt_at),
+            crate::clock::truncate_to_micros(now) + Duration::minutes(2)
+        );
+        assert!(
+            claim_due(
+                &mut c,
+                "a",
+                now + Duration::minutes(1),
+                Duration::minutes(5),
+                10
+            )
+            .unwrap()
+            .is_empty(),
+            "not before its time"
+        );
+        claim_due(
+            &mut c,
+            "a",
+            now + Duration::minutes(2),
+            Duration::minutes(5),
+            10,
+        )
+        .unwrap();
+        record_attempt(
+            &mut c,
+            &id,
+            "a",
+            Outcome::Failed,
+            Some(550),
+            "no such user",
+            now,
+        )
+        .unwrap();
+        let m = find(&mut c, &id).unwrap().unwrap();
+        assert_eq!(m.status, OutboxStatus::Failed);
+        assert_eq!(m.last_error.as_deref(), Some("no such user"));
+        assert_eq!(retry_delay(1), Duration::minutes(2));
+        assert_eq!(retry_delay(20), Duration::hours(6));
+    }
+}
