@@ -42,6 +42,30 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Look up domain names at their registries.
+    #[command(subcommand)]
+    Domain(DomainCommand),
+    /// Run background jobs by hand.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Subcommand)]
+enum DomainCommand {
+    /// Look the name up now (RDAP, else WHOIS) and print the lifecycle assessment. The answer is
+    /// kept as evidence like any other.
+    Check {
+        name: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run one job once: monitor, outbox or bootstrap.
+    Run { name: String },
 }
 
 #[derive(Subcommand)]
@@ -162,6 +186,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(TokenCommand::Create { user, name }) => {
             token_create(settings, clock, &user, &name)
         }
+        Command::Domain(DomainCommand::Check { name, json }) => {
+            runtime.block_on(domain_check(settings, clock, &name, json))
+        }
+        Command::Jobs(JobsCommand::Run { name }) => runtime.block_on(async {
+            let (state, _) = startup::prepare(settings, clock)?;
+            let detail = crate::jobs::run(&state, &name).await?;
+            println!("{name}: {detail}");
+            Ok(())
+        }),
     }
 }
 
@@ -186,6 +219,75 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     app.run_until_stopped()
         .await
         .context("the web server stopped")
+}
+
+async fn domain_check(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    raw: &str,
+    json: bool,
+) -> anyhow::Result<()> {
+    let name = crate::domain::domain_name::DomainName::parse(raw)?;
+    let (state, _) = startup::prepare(settings, clock)?;
+    let outcome = crate::monitor::check(&state, &name).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&outcome.to_json())?);
+        return Ok(());
+    }
+    let record = &outcome.record;
+    let day = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(
+            || "unknown".to_owned(),
+            |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        )
+    };
+    println!("{} ({})", name.unicode(), name.ascii());
+    println!(
+        "  answer      {} from {} (SHA-256 {})",
+        outcome.source, outcome.server, outcome.sha256
+    );
+    println!(
+        "  registered  {}",
+        if record.registered { "yes" } else { "no" }
+    );
+    if record.registered {
+        println!(
+            "  statuses    {}",
+            if record.statuses.is_empty() {
+                "none given".to_owned()
+            } else {
+                record.statuses.join(", ")
+            }
+        );
+        println!(
+            "  registrar   {}",
+            record.registrar.as_deref().unwrap_or("unknown")
+        );
+        println!("  expires     {}", day(record.effective_expiry()));
+    }
+    println!("  phase       {}", outcome.assessment.phase.label());
+    match (
+        outcome.assessment.drop_earliest,
+        outcome.assessment.drop_latest,
+    ) {
+        (Some(a), Some(b)) => println!(
+            "  drop        between {} and {}",
+            day(Some(a)),
+            day(Some(b))
+        ),
+        _ => println!("  drop        no prediction"),
+    }
+    println!("  why         {}", outcome.assessment.reason);
+    println!(
+        "  backorder   {}",
+        if outcome.policy.backorder {
+            "possible"
+        } else {
+            "not possible"
+        }
+    );
+    println!("              {}", outcome.policy.backorder_note);
+    Ok(())
 }
 
 fn user_add(

@@ -531,7 +531,12 @@ fn parse_overrides(
             message: format!("'{item}' should be written tld=value, e.g. fr=https://rdap.example/"),
         })?;
         let tld = tld.trim().trim_start_matches('.').to_ascii_lowercase();
-        if tld.is_empty() || !tld.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        // A key with dots names a server instead (a registrar's WHOIS host a registry refers to).
+        if tld.is_empty()
+            || !tld
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        {
             return Err(ConfigError::Invalid {
                 name,
                 message: format!("'{tld}' is not a TLD (write it in ASCII, e.g. xn--p1ai)"),

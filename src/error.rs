@@ -50,6 +50,9 @@ pub enum AppError {
     Gone(String),
     #[error("{0}")]
     Unavailable(String),
+    /// A registry (or another server reclaim asks) failed.
+    #[error("{0}")]
+    Upstream(String),
     #[error(
         "Something went wrong on our side. It has been logged; please try again, and quote the request id if you contact support."
     )]
@@ -93,6 +96,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Gone(_) => "gone",
             AppError::Unavailable(_) => "unavailable",
+            AppError::Upstream(_) => "registry_error",
             AppError::Unexpected(_) => "internal",
         }
     }
@@ -117,6 +121,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::Gone(_) => "Link no longer valid",
             AppError::Unavailable(_) => "Temporarily unavailable",
+            AppError::Upstream(_) => "The registry did not answer properly",
             AppError::Unexpected(_) => "Something went wrong",
         }
     }
@@ -164,6 +169,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -222,6 +228,26 @@ impl From<SetupLinkError> for AppError {
             }
             SetupLinkError::User(user) => user.into(),
             SetupLinkError::Db(db) => db.into(),
+        }
+    }
+}
+
+impl From<crate::monitor::CheckError> for AppError {
+    fn from(e: crate::monitor::CheckError) -> Self {
+        use crate::monitor::CheckError;
+        use crate::registry::LookupError;
+        match e {
+            CheckError::Unsupported(u) => AppError::invalid("domain", u.to_string()),
+            CheckError::Lookup(LookupError::RateLimited { retry_after, .. }) => {
+                AppError::TooManyRequests {
+                    message: format!("{e}. The check will be tried again later; nothing was lost."),
+                    retry_after_secs: retry_after.map_or(60, |d| d.as_secs().max(1)),
+                }
+            }
+            CheckError::Lookup(_) => AppError::Upstream(format!(
+                "{e}. The error is recorded and the check will be retried."
+            )),
+            CheckError::Db(db) => db.into(),
         }
     }
 }

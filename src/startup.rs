@@ -22,6 +22,8 @@ use crate::config::Settings;
 use crate::db::migrations::{self, MigrationError};
 use crate::db::{DatabaseUrl, DatabaseUrlError, DbPool};
 use crate::domain::tld_policy::TldPolicies;
+use crate::mail::Mailer;
+use crate::registry::{Bootstrap, RegistryClient};
 use crate::repo::{Actor, tokens};
 use crate::state::AppState;
 use crate::web::{request, security};
@@ -57,6 +59,14 @@ pub enum StartupError {
     },
     #[error(transparent)]
     TldPolicy(#[from] crate::domain::tld_policy::TldPolicyError),
+    #[error("RECLAIM_RDAP_BOOTSTRAP: {0}")]
+    Bootstrap(String),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
+    #[error("cannot set up the HTTP client for registries: {0}")]
+    HttpClient(String),
+    #[error("cannot start the job scheduler: {0}")]
+    Scheduler(String),
     #[error("cannot issue the first-run setup link: {0}")]
     SetupLink(crate::db::DbError),
 }
@@ -106,6 +116,10 @@ pub fn prepare(
     let tld_policies = TldPolicies::built_in()?;
     let keys = Keys::load_or_create(&settings)?;
     let (db, applied) = open_database(&settings)?;
+    let bootstrap = load_bootstrap(&settings, &db)?;
+    let registry = RegistryClient::new(&settings, bootstrap)
+        .map_err(|e| StartupError::HttpClient(e.to_string()))?;
+    let mailer = Mailer::from_settings(&settings)?;
     Ok((
         AppState {
             db,
@@ -114,14 +128,47 @@ pub fn prepare(
             clock,
             throttle: ThrottlePolicy::default(),
             tld_policies: Arc::new(tld_policies),
+            registry: Arc::new(registry),
+            mailer: Arc::new(mailer),
+            instance: instance_name(),
         },
         applied,
     ))
 }
 
+/// The RDAP bootstrap to start with: the file named by `RECLAIM_RDAP_BOOTSTRAP`, else the
+/// newest copy the refresh job stored, else the one built in.
+fn load_bootstrap(settings: &Settings, db: &DbPool) -> Result<Bootstrap, StartupError> {
+    if let Some(path) = &settings.rdap_bootstrap {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| StartupError::Bootstrap(format!("cannot read {}: {e}", path.display())))?;
+        return Bootstrap::parse(&text)
+            .map_err(|e| StartupError::Bootstrap(format!("{}: {e}", path.display())));
+    }
+    let stored = db
+        .get()
+        .ok()
+        .and_then(|mut conn| crate::repo::bootstrap::latest(&mut conn).ok().flatten());
+    Ok(stored
+        .and_then(|text| Bootstrap::parse(&text).ok())
+        .unwrap_or_else(Bootstrap::built_in))
+}
+
+/// `host-pid-random`: unique among instances sharing a database.
+fn instance_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "reclaim".to_owned());
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<3>())
+    )
+}
+
 pub struct Application {
     port: u16,
     server: Server,
+    /// Kept so that the schedule lives as long as the server.
+    _scheduler: Option<tokio_cron_scheduler::JobScheduler>,
     state: AppState,
     setup_link: Option<String>,
     migrations_applied: Vec<String>,
@@ -151,9 +198,19 @@ impl Application {
 
         let server = serve(listener, state.clone())
             .map_err(|source| StartupError::Bind { addr: bind, source })?;
+        let scheduler = if state.settings.jobs {
+            Some(
+                crate::jobs::start_scheduler(state.clone())
+                    .await
+                    .map_err(|e| StartupError::Scheduler(e.to_string()))?,
+            )
+        } else {
+            None
+        };
         Ok(Self {
             port,
             server,
+            _scheduler: scheduler,
             state,
             setup_link,
             migrations_applied,

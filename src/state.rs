@@ -8,6 +8,8 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::domain::tld_policy::TldPolicies;
+use crate::mail::Mailer;
+use crate::registry::RegistryClient;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,4 +19,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub throttle: ThrottlePolicy,
     pub tld_policies: Arc<TldPolicies>,
+    pub registry: Arc<RegistryClient>,
+    pub mailer: Arc<Mailer>,
+    /// Names this process in leases and job runs (several instances may share a database).
+    pub instance: String,
 }

@@ -281,9 +281,10 @@ impl RegistryClient {
     /// One HTTP GET: 200 and 404 are answers; 429, other statuses, timeouts and oversized bodies
     /// are errors.
     async fn fetch_http(&self, url: &str, source: Source) -> Result<Answer, LookupError> {
+        // One server is a host and port: the same limiter key as WHOIS's `host:port`.
         let host = reqwest::Url::parse(url)
             .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
+            .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
             .unwrap_or_else(|| url.to_owned());
         self.limiter.acquire(&host).await;
         let fetched_at = Utc::now();
@@ -359,12 +360,18 @@ impl RegistryClient {
         // Thin registries (.com, .net) refer to the registrar's WHOIS for the holder's expiry.
         let mut registrar = None;
         if let Some(referral) = record.whois_referral.clone() {
-            let referral = if referral.contains(':') {
-                referral
-            } else {
-                format!("{referral}:43")
-            };
-            if referral != server && !self.whois_overrides.values().any(|v| *v == referral) {
+            let referral = self
+                .whois_overrides
+                .get(&referral.to_ascii_lowercase())
+                .cloned()
+                .unwrap_or_else(|| {
+                    if referral.contains(':') {
+                        referral
+                    } else {
+                        format!("{referral}:43")
+                    }
+                });
+            if referral != server {
                 match self
                     .fetch_whois(name, &referral, Source::WhoisRegistrar)
                     .await
@@ -401,11 +408,7 @@ impl RegistryClient {
         server: &str,
         source: Source,
     ) -> Result<Answer, LookupError> {
-        let host = server
-            .rsplit_once(':')
-            .map_or(server, |(h, _)| h)
-            .to_owned();
-        self.limiter.acquire(&host).await;
+        self.limiter.acquire(server).await;
         let fetched_at = Utc::now();
         let timeout = |_| LookupError::Timeout {
             server: server.to_owned(),

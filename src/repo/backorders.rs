@@ -286,6 +286,7 @@ fn insert(
         BackorderStatus::Watching,
         "backorder attached",
     )?;
+    crate::repo::monitoring::ensure_monitored(conn, &new.domain, actor.at)?;
     audit::record(
         conn,
         actor,
@@ -732,4 +733,23 @@ fn sync_status_with_channels(
         )?;
     }
     Ok(())
+}
+
+/// The backorders that still seek `domain` (A-label), in open matters, with their matters.
+pub fn active_for_domain(
+    conn: &mut DbConn,
+    domain: &str,
+) -> Result<Vec<(Backorder, Matter)>, DbError> {
+    let active: Vec<BackorderStatus> = BackorderStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_active())
+        .collect();
+    Ok(backorders::table
+        .inner_join(matters::table)
+        .filter(backorders::domain.eq(domain))
+        .filter(backorders::status.eq_any(active))
+        .filter(matters::status.eq(MatterStatus::Open))
+        .select((Backorder::as_select(), Matter::as_select()))
+        .load(conn)?)
 }

@@ -443,3 +443,29 @@ pub fn firm_people(conn: &mut DbConn) -> Result<Vec<(UserId, String, Role)>, DbE
         .select((users::id, users::name, users::role))
         .load(conn)?)
 }
+
+/// Who hears about a matter's registry news: its responsible lawyer and its team, if active.
+pub fn people_to_alert(
+    conn: &mut DbConn,
+    id: &MatterId,
+) -> Result<Vec<(UserId, String, String)>, DbError> {
+    let lawyer: Vec<(UserId, String, String)> = matters::table
+        .inner_join(users::table)
+        .filter(matters::id.eq(id))
+        .filter(users::active.eq(true))
+        .select((users::id, users::name, users::email))
+        .load(conn)?;
+    let team: Vec<(UserId, String, String)> = matter_team::table
+        .inner_join(users::table)
+        .filter(matter_team::matter_id.eq(id))
+        .filter(users::active.eq(true))
+        .select((users::id, users::name, users::email))
+        .load(conn)?;
+    let mut people = lawyer;
+    for member in team {
+        if !people.iter().any(|(u, _, _)| *u == member.0) {
+            people.push(member);
+        }
+    }
+    Ok(people)
+}

@@ -4,9 +4,12 @@
 
 pub mod audit;
 pub mod backorders;
+pub mod bootstrap;
 pub mod clients;
+pub mod jobs;
 pub mod login_attempts;
 pub mod matters;
+pub mod monitoring;
 pub mod outbox;
 pub mod tokens;
 pub mod users;

@@ -11,6 +11,8 @@ mod health;
 mod helpers;
 mod matters;
 mod migrations;
+mod monitoring;
+mod registry_servers;
 mod security;
 mod setup;
 mod users;

@@ -11,6 +11,7 @@ use crate::domain::backorder::BackorderStatus;
 use crate::domain::matter::MatterStatus;
 use crate::error::AppError;
 use crate::repo::backorders::{self, Backorder, CatchChannel, ChannelId, fees_due};
+use crate::repo::monitoring;
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
 use crate::web::api::matters::amount_text;
@@ -248,4 +249,80 @@ pub async fn update_channel(
         .await
         .map_err(backorder_error)?;
     Ok(HttpResponse::Ok().json(backorder_json(&updated, &channels)))
+}
+
+/// Looks the name up now (RDAP, else WHOIS): the assessment object of DESIGN.md.
+#[post("/backorders/{id}/check")]
+pub async fn check(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
+    let name = crate::domain::domain_name::DomainName::parse(&backorder.domain)
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let outcome = crate::monitor::check(&state, &name).await?;
+    Ok(HttpResponse::Ok().json(outcome.to_json()))
+}
+
+/// The registry answers kept for the name (time, source, SHA-256) and the changes found.
+#[get("/backorders/{id}/history")]
+pub async fn history(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
+    let domain = backorder.domain.clone();
+    let (watched, snapshots, changes, errors) = state
+        .db
+        .run(move |c| {
+            Ok::<_, DbError>((
+                monitoring::find(c, &domain)?,
+                monitoring::snapshot_list(c, &domain)?,
+                monitoring::changes(c, &domain)?,
+                monitoring::check_errors(c, &domain, 50)?,
+            ))
+        })
+        .await?;
+    let time = |t: &chrono::NaiveDateTime| t.and_utc().to_rfc3339();
+    Ok(HttpResponse::Ok().json(json!({
+        "domain": backorder.domain,
+        "unicode": backorder.unicode,
+        "assessment": watched.as_ref().map(|w| json!({
+            "phase": w.phase,
+            "drop_earliest": w.drop_earliest.as_ref().map(time),
+            "drop_latest": w.drop_latest.as_ref().map(time),
+            "reason": w.assessment_reason,
+            "last_checked_at": w.last_checked_at.as_ref().map(time),
+            "next_check_at": time(&w.next_check_at),
+            "failures": w.failures,
+            "last_error": w.last_error,
+        })),
+        "snapshots": snapshots.iter().map(|s| json!({
+            "id": s.id,
+            "fetched_at": time(&s.fetched_at),
+            "source": s.source,
+            "server": s.server,
+            "http_status": s.http_status,
+            "sha256": s.sha256,
+            "registered": s.registered,
+            "phase": s.phase,
+        })).collect::<Vec<_>>(),
+        "changes": changes.iter().map(|c| json!({
+            "detected_at": time(&c.detected_at),
+            "kind": c.kind,
+            "before": c.before_value,
+            "after": c.after_value,
+            "summary": c.summary,
+            "important": c.important,
+        })).collect::<Vec<_>>(),
+        "errors": errors.iter().map(|e| json!({
+            "at": time(&e.at),
+            "server": e.server,
+            "kind": e.kind,
+            "message": e.message,
+        })).collect::<Vec<_>>(),
+    })))
 }

@@ -31,6 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(backorders::change_status)
             .service(backorders::add_channel)
             .service(backorders::update_channel)
+            .service(backorders::check)
+            .service(backorders::history)
             .service(tlds::show),
     );
 }

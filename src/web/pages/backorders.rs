@@ -15,11 +15,14 @@ use crate::repo::backorders::{
     self, Backorder, BackorderChange, ChannelChange, ChannelId, NewChannel, fees_due,
 };
 use crate::repo::matters::Matter;
+use crate::repo::monitoring::{self, SnapshotId};
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
 use crate::web::pages::matters::{backorder_error, backorder_terms, may_edit};
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render_status, see_other, show_time};
+use crate::web::{
+    FormErrors, Layout, actor, render_status, see_other, show_optional_time, show_time,
+};
 
 pub struct EventRow {
     pub at: String,
@@ -106,6 +109,47 @@ impl From<&TldPolicy> for PolicyView {
     }
 }
 
+/// What the registry monitoring knows about the name.
+pub struct RegistryView {
+    pub phase: String,
+    pub phase_label: String,
+    pub drop_window: String,
+    pub reason: String,
+    pub last_checked: String,
+    pub next_check: String,
+    pub last_error: String,
+}
+
+pub struct ChangeRow {
+    pub at: String,
+    pub kind: String,
+    pub summary: String,
+    pub before: String,
+    pub after: String,
+    pub important: bool,
+}
+
+pub struct SnapshotRow {
+    pub id: String,
+    pub at: String,
+    pub source: String,
+    pub server: String,
+    pub sha256: String,
+    pub phase: String,
+}
+
+/// "between 6 Dec 2026 09:00 and 7 Dec 2026 09:00 UTC", or why there is no prediction.
+pub fn drop_window(
+    earliest: Option<chrono::NaiveDateTime>,
+    latest: Option<chrono::NaiveDateTime>,
+) -> String {
+    match (earliest, latest) {
+        (Some(a), Some(b)) if a == b => show_time(&a),
+        (Some(a), Some(b)) => format!("{} – {}", show_time(&a), show_time(&b)),
+        _ => String::new(),
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "backorders/show.html")]
 struct BackorderPage {
@@ -134,6 +178,9 @@ struct BackorderPage {
     can_edit: bool,
     can_work: bool,
     errors: FormErrors,
+    registry: Option<RegistryView>,
+    changes: Vec<ChangeRow>,
+    snapshots: Vec<SnapshotRow>,
 }
 
 async fn backorder_page(
@@ -144,11 +191,17 @@ async fn backorder_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let id = backorder.id.clone();
-    let (events, channels) = state
+    let (id, domain) = (backorder.id.clone(), backorder.domain.clone());
+    let (events, channels, watched, changes, snapshots) = state
         .db
         .run(move |c| {
-            Ok::<_, DbError>((backorders::events(c, &id)?, backorders::channels(c, &id)?))
+            Ok::<_, DbError>((
+                backorders::events(c, &id)?,
+                backorders::channels(c, &id)?,
+                monitoring::find(c, &domain)?,
+                monitoring::changes(c, &domain)?,
+                monitoring::snapshot_list(c, &domain)?,
+            ))
         })
         .await?;
     let policy = state.tld_policies.lookup(&backorder.tld).ok();
@@ -254,6 +307,37 @@ async fn backorder_page(
             can_edit,
             can_work,
             errors,
+            registry: watched.map(|w| RegistryView {
+                phase: w.phase.as_str().to_owned(),
+                phase_label: w.phase.label().to_owned(),
+                drop_window: drop_window(w.drop_earliest, w.drop_latest),
+                reason: w.assessment_reason.clone(),
+                last_checked: show_optional_time(&w.last_checked_at),
+                next_check: show_time(&w.next_check_at),
+                last_error: w.last_error.clone().unwrap_or_default(),
+            }),
+            changes: changes
+                .iter()
+                .map(|c| ChangeRow {
+                    at: show_time(&c.detected_at),
+                    kind: c.kind.as_str().to_owned(),
+                    summary: c.summary.clone(),
+                    before: c.before_value.clone(),
+                    after: c.after_value.clone(),
+                    important: c.important,
+                })
+                .collect(),
+            snapshots: snapshots
+                .iter()
+                .map(|s| SnapshotRow {
+                    id: s.id.to_string(),
+                    at: show_time(&s.fetched_at),
+                    source: s.source.as_str().to_owned(),
+                    server: s.server.clone(),
+                    sha256: s.sha256.clone(),
+                    phase: s.phase.label().to_owned(),
+                })
+                .collect(),
         },
     )
 }
@@ -622,4 +706,95 @@ pub async fn update_channel(
         None => Err(errors),
     };
     answer(&state, &user, &id, outcome).await
+}
+
+/// Asks the registry now (staff), then shows the page with what it said.
+#[post("/backorders/{id}/check")]
+pub async fn check_now(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
+    let name = crate::domain::domain_name::DomainName::parse(&backorder.domain)
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let message = match crate::monitor::check(&state, &name).await {
+        Ok(outcome) => {
+            let changed = outcome.changes.len();
+            format!(
+                "The registry was asked just now: {}.{}",
+                outcome.assessment.phase.label(),
+                if changed > 0 {
+                    format!(" {changed} change(s) found.")
+                } else {
+                    " Nothing changed.".to_owned()
+                }
+            )
+        }
+        Err(e) => {
+            let error: AppError = e.into();
+            session::flash(&user.session, "error", error.to_string());
+            return Ok(see_other(&format!("/backorders/{}", backorder.id)));
+        }
+    };
+    session::flash(&user.session, "success", message);
+    Ok(see_other(&format!("/backorders/{}", backorder.id)))
+}
+
+/// Every registry answer kept for the name, with a manifest: an annex for a complaint.
+#[get("/backorders/{id}/evidence.zip")]
+pub async fn evidence(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
+    let domain = backorder.domain.clone();
+    let snapshots = state
+        .db
+        .run(move |c| monitoring::all_snapshots(c, &domain))
+        .await?;
+    let zip = crate::evidence::evidence_zip(&backorder.unicode, &backorder.domain, &snapshots)
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}-{}-registry-evidence.zip\"",
+                matter.reference, backorder.domain
+            ),
+        ))
+        .body(zip))
+}
+
+/// One registry answer, exactly as received.
+#[get("/backorders/{id}/snapshots/{snapshot}")]
+pub async fn snapshot(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, snapshot) = path.into_inner();
+    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
+    let snapshot_id =
+        SnapshotId::parse(&snapshot).map_err(|_| AppError::not_found("registry answer"))?;
+    let found = state
+        .db
+        .run(move |c| monitoring::find_snapshot(c, &snapshot_id))
+        .await?
+        .filter(|s| s.domain == backorder.domain)
+        .ok_or_else(|| AppError::not_found("registry answer"))?;
+    let content_type = match found.source {
+        crate::registry::Source::Rdap | crate::registry::Source::RdapRegistrar => {
+            "application/json"
+        }
+        _ => "text/plain; charset=utf-8",
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("X-Content-SHA256", found.sha256.clone()))
+        .body(found.raw))
 }

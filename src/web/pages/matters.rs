@@ -24,9 +24,11 @@ use crate::repo::clients::{self, ClientId};
 use crate::repo::matters::{
     self, Matter, MatterChange, MatterError, MatterFilter, MatterSummary, NewMatter,
 };
+use crate::repo::monitoring::{self, MonitoredDomain};
 use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::access::{visible_client, visible_matter};
+use crate::web::pages::backorders::drop_window;
 use crate::web::request::RequestMeta;
 use crate::web::{FormErrors, Layout, actor, render, render_status, see_other, show_time};
 
@@ -489,10 +491,14 @@ pub struct BackorderRow {
     pub max_bid: String,
     pub channels: String,
     pub conflict_confirmed: bool,
+    pub phase: String,
+    pub phase_label: String,
+    pub drop_window: String,
 }
 
 impl BackorderRow {
-    pub fn new(b: &Backorder, channels: &[CatchChannel]) -> Self {
+    pub fn new(b: &Backorder, channels: &[CatchChannel], watched: &[MonitoredDomain]) -> Self {
+        let watch = watched.iter().find(|w| w.domain == b.domain);
         let placed: Vec<String> = channels
             .iter()
             .filter(|c| c.backorder_id == b.id)
@@ -511,6 +517,16 @@ impl BackorderRow {
                 .unwrap_or_default(),
             channels: placed.join("; "),
             conflict_confirmed: b.conflict_confirmed_at.is_some(),
+            phase: watch
+                .map(|w| w.phase.as_str().to_owned())
+                .unwrap_or_default(),
+            phase_label: watch.filter(|w| w.last_checked_at.is_some()).map_or_else(
+                || "not checked yet".to_owned(),
+                |w| w.phase.label().to_owned(),
+            ),
+            drop_window: watch
+                .map(|w| drop_window(w.drop_earliest, w.drop_latest))
+                .unwrap_or_default(),
         }
     }
 }
@@ -567,7 +583,7 @@ async fn matter_page(
     let id = matter.id.clone();
     let client_id = matter.client_id.clone();
     let lawyer_id = matter.responsible_lawyer_id.clone();
-    let (client, lawyer, team, marks, names, channels) = state
+    let (client, lawyer, team, marks, (names, channels, watched)) = state
         .db
         .run(move |c| {
             Ok::<_, DbError>((
@@ -575,8 +591,7 @@ async fn matter_page(
                 crate::repo::users::find(c, &lawyer_id)?,
                 matters::team(c, &id)?,
                 matters::marks(c, &id)?,
-                backorders::for_matter(c, &id)?,
-                backorders::channels_for_matter(c, &id)?,
+                names_of_matter(c, &id)?,
             ))
         })
         .await?;
@@ -612,7 +627,7 @@ async fn matter_page(
             closed: matter.closed_at.as_ref().map(show_time).unwrap_or_default(),
             backorders: names
                 .iter()
-                .map(|b| BackorderRow::new(b, &channels))
+                .map(|b| BackorderRow::new(b, &channels, &watched))
                 .collect(),
             can_edit: open && user.require_lawyer_or_admin().is_ok(),
             attach: attach_values,
@@ -1010,14 +1025,9 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let matter = visible_matter(&state, &user, &id).await?;
     let matter_id = matter.id.clone();
-    let (names, channels) = state
+    let (names, channels, watched) = state
         .db
-        .run(move |c| {
-            Ok::<_, DbError>((
-                backorders::for_matter(c, &matter_id)?,
-                backorders::channels_for_matter(c, &matter_id)?,
-            ))
-        })
+        .run(move |c| names_of_matter(c, &matter_id))
         .await?;
     let mut csv = write_row(&[
         "matter",
@@ -1031,7 +1041,7 @@ pub async fn export(
         "attached_at",
     ]);
     for b in &names {
-        let row = BackorderRow::new(b, &channels);
+        let row = BackorderRow::new(b, &channels, &watched);
         let max_bid = b
             .max_bid_minor
             .map(|m| format!("{}.{:02}", m / 100, m % 100))
@@ -1047,6 +1057,8 @@ pub async fn export(
             &b.currency,
             &row.channels,
             &attached,
+            &row.phase,
+            &row.drop_window,
         ]));
     }
     Ok(HttpResponse::Ok()
@@ -1059,6 +1071,18 @@ pub async fn export(
             ),
         ))
         .body(csv))
+}
+
+/// A matter's backorders, their catch channels and what monitoring knows of their names.
+fn names_of_matter(
+    conn: &mut crate::db::DbConn,
+    id: &crate::repo::matters::MatterId,
+) -> Result<(Vec<Backorder>, Vec<CatchChannel>, Vec<MonitoredDomain>), DbError> {
+    let names = backorders::for_matter(conn, id)?;
+    let channels = backorders::channels_for_matter(conn, id)?;
+    let domains: Vec<String> = names.iter().map(|b| b.domain.clone()).collect();
+    let watched = monitoring::find_many(conn, &domains)?;
+    Ok((names, channels, watched))
 }
 
 /// Whether `user` may change `matter` (lawyers and admins, open matters).

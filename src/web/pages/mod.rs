@@ -58,5 +58,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(backorders::change_status)
         .service(backorders::add_channel)
         .service(backorders::update_channel)
+        .service(backorders::check_now)
+        .service(backorders::evidence)
+        .service(backorders::snapshot)
         .service(tlds::tlds);
 }

@@ -1,0 +1,211 @@
+//! Background jobs. Each job reads its work from the database, runs under a lease (one instance
+//! at a time) and is recorded in `job_runs`; `run` is what the scheduler, `reclaim jobs run NAME`
+//! and the tests call. tokio-cron-scheduler only says when: a missed tick is no loss, because the
+//! next run finds everything that is due.
+
+use chrono::Duration;
+use sha2::{Digest, Sha256};
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use crate::auth::tokens::hex;
+use crate::mail::Delivery;
+use crate::monitor;
+use crate::registry::Bootstrap;
+use crate::repo::outbox::{self, Outcome};
+use crate::repo::{bootstrap, jobs};
+use crate::state::AppState;
+
+/// Every job, with its schedule (6-field cron, UTC: seconds first).
+pub const JOBS: &[(&str, &str, &str)] = &[
+    (
+        "monitor",
+        "0 * * * * *",
+        "check the names that are due at their registries",
+    ),
+    ("outbox", "*/20 * * * * *", "deliver queued e-mail"),
+    (
+        "bootstrap",
+        "0 17 3 * * Mon",
+        "refresh the IANA RDAP bootstrap",
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("there is no job '{0}'; the jobs are: monitor, outbox, bootstrap")]
+    Unknown(String),
+    #[error("the job '{0}' is already running on another instance")]
+    Busy(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Runs one job now, under its lease; returns what it did in words.
+pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
+    if !JOBS.iter().any(|(job, _, _)| *job == name) {
+        return Err(JobError::Unknown(name.to_owned()));
+    }
+    let now = state.clock.now();
+    let (job, holder) = (name.to_owned(), state.instance.clone());
+    let run_id = state
+        .db
+        .run(move |c| {
+            if !jobs::acquire_lease(c, &job, &holder, now, Duration::minutes(15))? {
+                return Ok(None);
+            }
+            jobs::start_run(c, &job, &holder, now).map(Some)
+        })
+        .await
+        .map_err(|e: crate::db::DbError| JobError::Failed(e.to_string()))?
+        .ok_or_else(|| JobError::Busy(name.to_owned()))?;
+
+    let result = match name {
+        "monitor" => monitor::sweep(state, monitor::SWEEP_CONCURRENCY)
+            .await
+            .map(|r| r.to_string())
+            .map_err(|e| e.to_string()),
+        "outbox" => deliver_outbox(state).await,
+        "bootstrap" => refresh_bootstrap(state).await,
+        _ => Err(format!("no job {name}")),
+    };
+
+    let (job, holder, finished) = (name.to_owned(), state.instance.clone(), state.clock.now());
+    let (ok, detail) = match &result {
+        Ok(detail) => (true, detail.clone()),
+        Err(error) => (false, error.clone()),
+    };
+    if let Err(e) = state
+        .db
+        .run(move |c| {
+            jobs::finish_run(c, &run_id, ok, &detail, finished)?;
+            jobs::release_lease(c, &job, &holder)
+        })
+        .await
+    {
+        tracing::error!(job = name, error = %e, "cannot record the job run");
+    }
+    match result {
+        Ok(detail) => {
+            tracing::info!(job = name, "{detail}");
+            Ok(detail)
+        }
+        Err(error) => {
+            tracing::error!(job = name, %error, "job failed");
+            Err(JobError::Failed(error))
+        }
+    }
+}
+
+/// Delivers what the outbox holds that is due; records every attempt and the server's answer.
+pub async fn deliver_outbox(state: &AppState) -> Result<String, String> {
+    let now = state.clock.now();
+    let holder = state.instance.clone();
+    let claimed = {
+        let holder = holder.clone();
+        state
+            .db
+            .run(move |c| outbox::claim_due(c, &holder, now, Duration::minutes(5), 200))
+            .await
+            .map_err(|e| e.to_string())?
+    };
+    let (mut sent, mut retry, mut failed) = (0, 0, 0);
+    let from = state.mailer.from.email.to_string();
+    for message in claimed {
+        let delivery = state
+            .mailer
+            .deliver(
+                &from,
+                &message.to_address,
+                &message.message_id,
+                &message.raw,
+            )
+            .await;
+        let (outcome, code, response) = match delivery {
+            Delivery::Sent { code, response } => {
+                sent += 1;
+                (Outcome::Sent, code, response)
+            }
+            Delivery::Retry { code, response } => {
+                retry += 1;
+                (Outcome::Retry, code, response)
+            }
+            Delivery::Failed { code, response } => {
+                failed += 1;
+                (Outcome::Failed, code, response)
+            }
+        };
+        let (holder, id, at) = (holder.clone(), message.id.clone(), state.clock.now());
+        state
+            .db
+            .run(move |c| outbox::record_attempt(c, &id, &holder, outcome, code, &response, at))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(format!(
+        "{sent} message(s) sent, {retry} to retry, {failed} refused for good"
+    ))
+}
+
+/// Fetches the IANA bootstrap, checks it, keeps it and uses it from now on.
+pub async fn refresh_bootstrap(state: &AppState) -> Result<String, String> {
+    let url = state.settings.rdap_bootstrap_url.clone();
+    let client = reqwest::Client::builder()
+        .timeout(state.settings.registry_timeout)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let response = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| format!("cannot fetch {url}: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!(
+            "{url} answered HTTP {}",
+            response.status().as_u16()
+        ));
+    }
+    let body = response
+        .text()
+        .await
+        .map_err(|e| format!("cannot read {url}: {e}"))?;
+    let parsed = Bootstrap::parse(&body)
+        .map_err(|e| format!("{url}: {e}; the previous copy stays in use"))?;
+    let (publication, services) = (parsed.publication.clone(), parsed.len());
+    let sha = hex(&Sha256::digest(body.as_bytes()));
+    let now = state.clock.now();
+    {
+        let (publication, sha) = (publication.clone(), sha.clone());
+        state
+            .db
+            .run(move |c| bootstrap::store(c, &body, &publication, &sha, now))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    state.registry.replace_bootstrap(parsed);
+    Ok(format!(
+        "RDAP bootstrap published {publication} in use ({services} TLDs)"
+    ))
+}
+
+/// Starts the schedule of every job.
+pub async fn start_scheduler(
+    state: AppState,
+) -> Result<JobScheduler, tokio_cron_scheduler::JobSchedulerError> {
+    let scheduler = JobScheduler::new().await?;
+    for (name, schedule, _) in JOBS {
+        let state = state.clone();
+        scheduler
+            .add(Job::new_async(*schedule, move |_, _| {
+                let state = state.clone();
+                Box::pin(async move {
+                    match run(&state, name).await {
+                        Ok(_) | Err(JobError::Busy(_)) => {}
+                        Err(e) => tracing::warn!(job = name, error = %e, "scheduled run failed"),
+                    }
+                })
+            })?)
+            .await?;
+    }
+    scheduler.start().await?;
+    Ok(scheduler)
+}

@@ -1,0 +1,449 @@
+//! Registry monitoring: ask the registry about a name, keep the answer as evidence, find what
+//! changed, assess the phase and the drop window, move the backorders along, and alert the
+//! people of the matters seeking the name. The sweep does this for every name that is due.
+
+use chrono::{DateTime, Duration, Utc};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+use crate::db::{DbConn, DbError, write_tx};
+use crate::domain::backorder::path_to;
+use crate::domain::changes::{RecordChange, diff};
+use crate::domain::domain_name::DomainName;
+use crate::domain::lifecycle::{
+    Assessment, Observation, assess, backorder_status_for, next_check, retry_after_failure,
+};
+use crate::domain::registry_record::RegistryRecord;
+use crate::domain::tld_policy::{TldPolicy, UnsupportedTld};
+use crate::mail::{self, Draft};
+use crate::registry::{Lookup, LookupError, Source};
+use crate::repo::backorders::{self, BackorderError};
+use crate::repo::monitoring::{self, SnapshotId, sha256_hex};
+use crate::repo::outbox::{self, MessageKind, NewMessage};
+use crate::repo::{Actor, matters};
+use crate::state::AppState;
+
+/// Who moves backorders on registry news, in their history.
+pub const MONITOR_ACTOR: &str = "registry monitor";
+/// How many past answers the assessment looks at.
+const HISTORY: i64 = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Unsupported(#[from] UnsupportedTld),
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<BackorderError> for CheckError {
+    fn from(e: BackorderError) -> Self {
+        match e {
+            BackorderError::Db(db) => CheckError::Db(db),
+            other => CheckError::Db(DbError::Conflict(other.to_string())),
+        }
+    }
+}
+
+/// What one check found.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    pub name: DomainName,
+    pub policy: TldPolicy,
+    pub source: Source,
+    pub server: String,
+    pub record: RegistryRecord,
+    pub assessment: Assessment,
+    pub sha256: String,
+    pub checked_at: DateTime<Utc>,
+    pub changes: Vec<RecordChange>,
+    pub snapshot_id: SnapshotId,
+    pub alerts_queued: usize,
+}
+
+fn rfc3339(t: Option<DateTime<Utc>>) -> Value {
+    t.map_or(Value::Null, |t| json!(t.to_rfc3339()))
+}
+
+impl CheckOutcome {
+    /// The assessment object of DESIGN.md (`reclaim domain check --json`, the check API).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "domain": self.name.ascii(),
+            "unicode": self.name.unicode(),
+            "tld": self.name.tld(),
+            "source": match self.source { Source::Whois | Source::WhoisRegistrar => "whois", _ => "rdap" },
+            "server": self.server,
+            "registered": self.record.registered,
+            "statuses": self.record.statuses,
+            "registrar": self.record.registrar,
+            "registrar_iana_id": self.record.registrar_iana_id,
+            "created_at": rfc3339(self.record.created_at),
+            "expires_at": rfc3339(self.record.effective_expiry()),
+            "registry_expires_at": rfc3339(self.record.expires_at),
+            "nameservers": self.record.nameservers,
+            "dnssec": self.record.dnssec,
+            "phase": self.assessment.phase,
+            "drop_earliest": rfc3339(self.assessment.drop_earliest),
+            "drop_latest": rfc3339(self.assessment.drop_latest),
+            "reason": self.assessment.reason,
+            "backorder_allowed": self.policy.backorder,
+            "backorder_note": self.policy.backorder_note,
+            "sha256": self.sha256,
+            "checked_at": self.checked_at.to_rfc3339(),
+            "changes": self.changes,
+        })
+    }
+}
+
+/// Asks the registry about `name` now and records everything that follows from the answer.
+pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, CheckError> {
+    let policy = state.tld_policies.lookup(name.tld())?;
+    let started = state.clock.now();
+    let lookup = match state.registry.lookup(name, &policy).await {
+        Ok(mut lookup) => {
+            // The injected clock dates the evidence, so that tests and the assessment agree.
+            lookup.registry.fetched_at = started;
+            if let Some(answer) = &mut lookup.registrar {
+                answer.fetched_at = started;
+            }
+            lookup
+        }
+        Err(error) => {
+            let (domain, message, kind, server) = (
+                name.ascii().to_owned(),
+                error.to_string(),
+                error.kind(),
+                error.server().to_owned(),
+            );
+            let asked = error.retry_after().and_then(|d| Duration::from_std(d).ok());
+            state
+                .db
+                .run(move |c| {
+                    if let Some(watched) = monitoring::find(c, &domain)? {
+                        let next = retry_after_failure(
+                            u32::try_from(watched.failures + 1).unwrap_or(u32::MAX),
+                            started,
+                            asked,
+                        );
+                        monitoring::record_failure(
+                            c, &domain, started, &server, kind, &message, next,
+                        )?;
+                    }
+                    Ok::<_, DbError>(())
+                })
+                .await?;
+            tracing::warn!(domain = %name.ascii(), %error, "registry check failed");
+            return Err(error.into());
+        }
+    };
+    let state_for_db = state.clone();
+    let (name_for_db, policy_for_db) = (name.clone(), policy.clone());
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                record_answer(
+                    c,
+                    &state_for_db,
+                    &name_for_db,
+                    &policy_for_db,
+                    lookup,
+                    started,
+                )
+            })
+        })
+        .await
+}
+
+/// Everything that follows from one answer, in one transaction.
+fn record_answer(
+    conn: &mut DbConn,
+    state: &AppState,
+    name: &DomainName,
+    policy: &TldPolicy,
+    lookup: Lookup,
+    now: DateTime<Utc>,
+) -> Result<CheckOutcome, CheckError> {
+    let domain = name.ascii();
+    let past = monitoring::registry_history(conn, domain, HISTORY)?;
+    let past_records: Vec<RegistryRecord> = past.iter().map(|s| s.record()).collect();
+    let mut observations: Vec<Observation> = past
+        .iter()
+        .zip(&past_records)
+        .map(|(s, record)| Observation {
+            at: crate::db::types::from_db(s.fetched_at),
+            record,
+        })
+        .collect();
+    observations.push(Observation {
+        at: now,
+        record: &lookup.record,
+    });
+    let assessment = assess(&observations, policy);
+    let previous = past.last().zip(past_records.last());
+    let changes = previous
+        .map(|(snapshot, record)| diff(record, &lookup.record, snapshot.phase, assessment.phase))
+        .unwrap_or_default();
+
+    let snapshot_id = monitoring::insert_snapshot(
+        conn,
+        domain,
+        &lookup.registry,
+        &lookup.record,
+        assessment.phase,
+        None,
+    )?;
+    if let Some(registrar) = &lookup.registrar {
+        monitoring::insert_snapshot(
+            conn,
+            domain,
+            registrar,
+            &lookup.record,
+            assessment.phase,
+            Some(&snapshot_id),
+        )?;
+    }
+    monitoring::insert_changes(
+        conn,
+        domain,
+        &snapshot_id,
+        previous.map(|(s, _)| &s.id),
+        &changes,
+        now,
+    )?;
+    if monitoring::find(conn, domain)?.is_some() {
+        monitoring::record_check(
+            conn,
+            domain,
+            &assessment,
+            &snapshot_id,
+            now,
+            next_check(&assessment, now),
+        )?;
+    }
+
+    // The backorders seeking the name follow its life.
+    let desired = backorder_status_for(
+        previous.map(|(s, r)| (s.phase, r.effective_expiry())),
+        assessment.phase,
+        lookup.record.effective_expiry(),
+    );
+    let reason = changes
+        .iter()
+        .find(|c| c.important)
+        .map_or_else(|| assessment.reason.clone(), |c| c.summary.clone());
+    let actor = Actor::process(MONITOR_ACTOR, now);
+    let seeking = backorders::active_for_domain(conn, domain)?;
+    if let Some(target) = desired {
+        for (backorder, _) in &seeking {
+            if backorder.status != target && path_to(backorder.status, target).is_some() {
+                backorders::change_status(conn, &actor, &backorder.id, target, &reason)?;
+            }
+        }
+    }
+
+    let sha256 = sha256_hex(&lookup.registry.raw);
+    let alerts_queued = if changes.iter().any(|c| c.important) {
+        queue_alerts(
+            conn,
+            state,
+            name,
+            &seeking,
+            &changes,
+            &assessment,
+            (&snapshot_id, &sha256),
+            now,
+        )?
+    } else {
+        0
+    };
+    Ok(CheckOutcome {
+        name: name.clone(),
+        policy: policy.clone(),
+        source: lookup.registry.source,
+        server: lookup.registry.server.clone(),
+        sha256,
+        record: lookup.record,
+        assessment,
+        checked_at: now,
+        changes,
+        snapshot_id,
+        alerts_queued,
+    })
+}
+
+/// One e-mail per person (the responsible lawyer and the team of each matter seeking the name)
+/// through the outbox; queuing the same answer again queues nothing.
+#[allow(clippy::too_many_arguments)]
+fn queue_alerts(
+    conn: &mut DbConn,
+    state: &AppState,
+    name: &DomainName,
+    seeking: &[(backorders::Backorder, matters::Matter)],
+    changes: &[RecordChange],
+    assessment: &Assessment,
+    (snapshot, sha256): (&SnapshotId, &str),
+    now: DateTime<Utc>,
+) -> Result<usize, CheckError> {
+    let headline = changes
+        .iter()
+        .find(|c| c.important)
+        .map_or("registry change", |c| c.summary.as_str());
+    let mut queued = 0;
+    for (backorder, matter) in seeking {
+        for (user_id, person, email) in matters::people_to_alert(conn, &matter.id)? {
+            let first_name = person
+                .split_whitespace()
+                .next()
+                .unwrap_or(&person)
+                .to_owned();
+            let link = state
+                .settings
+                .public_url
+                .join(&format!("/backorders/{}", backorder.id));
+            let window = match (assessment.drop_earliest, assessment.drop_latest) {
+                (Some(a), Some(b)) => format!(
+                    "Predicted drop: between {} and {}.\n",
+                    a.format("%Y-%m-%d %H:%M UTC"),
+                    b.format("%Y-%m-%d %H:%M UTC")
+                ),
+                _ => String::new(),
+            };
+            let text = format!(
+                "Hello {first_name},\n\n\
+                 The registry's answer for {domain} changed (matter {reference}, {title}):\n\n{lines}\n\
+                 Phase now: {phase}.\n{window}Why: {reason}\n\n\
+                 Backorder: {link}\n\n\
+                 The registry's answer is kept as evidence (SHA-256 {sha}).\n\n\
+                 -- \nreclaim registry monitoring\n",
+                domain = name.unicode(),
+                reference = matter.reference,
+                title = matter.title,
+                lines = changes
+                    .iter()
+                    .map(|c| format!("- {}\n", c.summary))
+                    .collect::<String>(),
+                phase = assessment.phase.label(),
+                reason = assessment.reason,
+                sha = sha256,
+            );
+            let subject = format!(
+                "{}: {} ({})",
+                name.unicode(),
+                headline.trim_end_matches('.'),
+                matter.reference
+            );
+            let message_id = state.mailer.new_message_id();
+            let raw = mail::build(&Draft {
+                from: &state.mailer.from,
+                reply_to: None,
+                to: &email,
+                subject: &subject,
+                text: &text,
+                html: None,
+                message_id: &message_id,
+                date: now,
+                headers: vec![("X-Reclaim-Kind", "registry-alert".to_owned())],
+                attachments: Vec::new(),
+            });
+            let raw = match raw {
+                Ok(raw) => raw,
+                Err(e) => {
+                    tracing::error!(%email, error = %e, "alert not built");
+                    continue;
+                }
+            };
+            let new = NewMessage {
+                kind: MessageKind::Alert,
+                dedupe_key: Some(format!("alert:{snapshot}:{user_id}")),
+                message_id,
+                to_address: email,
+                subject,
+                raw,
+                matter_id: Some(matter.id.clone()),
+                backorder_id: Some(backorder.id.clone()),
+            };
+            if outbox::enqueue(conn, &new, now)?.is_some() {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// What a sweep did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SweepReport {
+    pub checked: usize,
+    pub failed: usize,
+    pub changes: usize,
+    pub alerts: usize,
+}
+
+impl std::fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} name(s) checked, {} failed, {} change(s), {} alert(s) queued",
+            self.checked, self.failed, self.changes, self.alerts
+        )
+    }
+}
+
+/// How many names are checked at once in a sweep (each server still gets its rate limit).
+pub const SWEEP_CONCURRENCY: usize = 16;
+/// How many names one sweep takes at most.
+pub const SWEEP_BATCH: i64 = 2_000;
+
+/// Checks every name that is due, each under a lease so that two instances never check the
+/// same name at once.
+pub async fn sweep(state: &AppState, concurrency: usize) -> Result<SweepReport, DbError> {
+    let now = state.clock.now();
+    let holder = state.instance.clone();
+    let due = {
+        let holder = holder.clone();
+        state
+            .db
+            .run(move |c| {
+                monitoring::claim_due(c, &holder, now, Duration::minutes(10), SWEEP_BATCH)
+            })
+            .await?
+    };
+    let results: Vec<(String, Result<CheckOutcome, CheckError>)> = futures_util::stream::iter(due)
+        .map(|watched| async move {
+            let outcome = match DomainName::parse(&watched.domain) {
+                Ok(name) => check(state, &name).await,
+                Err(e) => Err(CheckError::Db(DbError::Conflict(e.to_string()))),
+            };
+            (watched.domain, outcome)
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    let mut report = SweepReport::default();
+    let mut names = Vec::new();
+    for (domain, outcome) in results {
+        match outcome {
+            Ok(o) => {
+                report.checked += 1;
+                report.changes += o.changes.len();
+                report.alerts += o.alerts_queued;
+            }
+            Err(_) => report.failed += 1,
+        }
+        names.push(domain);
+    }
+    state
+        .db
+        .run(move |c| {
+            for domain in &names {
+                monitoring::release(c, domain, &holder)?;
+            }
+            Ok::<_, DbError>(())
+        })
+        .await?;
+    Ok(report)
+}

@@ -1,0 +1,428 @@
+//! Names under watch, the registry answers kept as evidence, the changes found between them and
+//! the checks that failed.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::auth::tokens::hex;
+use crate::db::schema::{
+    backorders, matters, monitored_domains, registry_changes, registry_check_errors,
+    registry_snapshots,
+};
+use crate::db::types::{from_db, to_db};
+use crate::db::{DbConn, DbError};
+use crate::domain::backorder::BackorderStatus;
+use crate::domain::changes::{ChangeKind, RecordChange};
+use crate::domain::domain_name::DomainName;
+use crate::domain::lifecycle::{Assessment, Phase};
+use crate::domain::matter::MatterStatus;
+use crate::domain::registry_record::RegistryRecord;
+use crate::registry::{Answer, Source};
+
+crate::text_id!(SnapshotId);
+crate::text_id!(ChangeId);
+crate::text_id!(CheckErrorId);
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = monitored_domains, primary_key(domain))]
+pub struct MonitoredDomain {
+    pub domain: String,
+    pub unicode: String,
+    pub tld: String,
+    pub phase: Phase,
+    pub drop_earliest: Option<NaiveDateTime>,
+    pub drop_latest: Option<NaiveDateTime>,
+    pub assessment_reason: String,
+    pub last_snapshot_id: Option<SnapshotId>,
+    pub last_checked_at: Option<NaiveDateTime>,
+    pub next_check_at: NaiveDateTime,
+    pub failures: i32,
+    pub last_error: Option<String>,
+    pub lease_holder: Option<String>,
+    pub lease_expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+impl MonitoredDomain {
+    pub fn assessment(&self) -> Assessment {
+        Assessment {
+            phase: self.phase,
+            drop_earliest: self.drop_earliest.map(from_db),
+            drop_latest: self.drop_latest.map(from_db),
+            reason: self.assessment_reason.clone(),
+        }
+    }
+}
+
+/// Starts watching a name (nothing happens if it is watched already); the first check is due at
+/// once.
+pub fn ensure_monitored(
+    conn: &mut DbConn,
+    name: &DomainName,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    if find(conn, name.ascii())?.is_some() {
+        return Ok(());
+    }
+    diesel::insert_into(monitored_domains::table)
+        .values((
+            monitored_domains::domain.eq(name.ascii()),
+            monitored_domains::unicode.eq(name.unicode()),
+            monitored_domains::tld.eq(name.tld()),
+            monitored_domains::next_check_at.eq(to_db(now)),
+            monitored_domains::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, domain: &str) -> Result<Option<MonitoredDomain>, DbError> {
+    Ok(monitored_domains::table
+        .find(domain)
+        .select(MonitoredDomain::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Claims up to `limit` names due for a check for `holder`, for `lease`: names whose time has
+/// come, that an active backorder in an open matter seeks, and that no other instance is
+/// checking.
+pub fn claim_due(
+    conn: &mut DbConn,
+    holder: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<MonitoredDomain>, DbError> {
+    let now_db = to_db(now);
+    let active: Vec<BackorderStatus> = BackorderStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_active())
+        .collect();
+    let sought = backorders::table
+        .inner_join(matters::table)
+        .filter(matters::status.eq(MatterStatus::Open))
+        .filter(backorders::status.eq_any(active))
+        .select(backorders::domain);
+    let due: Vec<String> = monitored_domains::table
+        .filter(monitored_domains::next_check_at.le(now_db))
+        .filter(
+            monitored_domains::lease_expires_at
+                .is_null()
+                .or(monitored_domains::lease_expires_at.lt(now_db)),
+        )
+        .filter(monitored_domains::domain.eq_any(sought))
+        .order(monitored_domains::next_check_at)
+        .limit(limit)
+        .select(monitored_domains::domain)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for domain in due {
+        let taken = diesel::update(monitored_domains::table.find(&domain))
+            .filter(
+                monitored_domains::lease_expires_at
+                    .is_null()
+                    .or(monitored_domains::lease_expires_at.lt(now_db)),
+            )
+            .set((
+                monitored_domains::lease_holder.eq(holder),
+                monitored_domains::lease_expires_at.eq(to_db(now + lease)),
+            ))
+            .execute(conn)?;
+        if taken == 1
+            && let Some(row) = find(conn, &domain)?
+        {
+            claimed.push(row);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Gives a claimed name back.
+pub fn release(conn: &mut DbConn, domain: &str, holder: &str) -> Result<(), DbError> {
+    diesel::update(monitored_domains::table.find(domain))
+        .filter(monitored_domains::lease_holder.eq(holder))
+        .set((
+            monitored_domains::lease_holder.eq(None::<String>),
+            monitored_domains::lease_expires_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = registry_snapshots)]
+pub struct Snapshot {
+    pub id: SnapshotId,
+    pub domain: String,
+    pub source: Source,
+    pub server: String,
+    pub fetched_at: NaiveDateTime,
+    pub http_status: Option<i32>,
+    pub raw: Vec<u8>,
+    pub sha256: String,
+    pub parsed: String,
+    pub registered: bool,
+    pub phase: Phase,
+    pub related_to: Option<SnapshotId>,
+}
+
+impl Snapshot {
+    pub fn record(&self) -> RegistryRecord {
+        serde_json::from_str(&self.parsed).unwrap_or_default()
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Keeps one answer, byte for byte.
+pub fn insert_snapshot(
+    conn: &mut DbConn,
+    domain: &str,
+    answer: &Answer,
+    record: &RegistryRecord,
+    phase: Phase,
+    related_to: Option<&SnapshotId>,
+) -> Result<SnapshotId, DbError> {
+    let id = SnapshotId::new();
+    diesel::insert_into(registry_snapshots::table)
+        .values((
+            registry_snapshots::id.eq(&id),
+            registry_snapshots::domain.eq(domain),
+            registry_snapshots::source.eq(answer.source),
+            registry_snapshots::server.eq(&answer.server),
+            registry_snapshots::fetched_at.eq(to_db(answer.fetched_at)),
+            registry_snapshots::http_status.eq(answer.http_status.map(i32::from)),
+            registry_snapshots::raw.eq(&answer.raw),
+            registry_snapshots::sha256.eq(sha256_hex(&answer.raw)),
+            registry_snapshots::parsed.eq(serde_json::to_string(record).unwrap_or_default()),
+            registry_snapshots::registered.eq(record.registered),
+            registry_snapshots::phase.eq(phase),
+            registry_snapshots::related_to.eq(related_to),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// The registry answers for a name (not the registrar follow-ups), oldest first: the last
+/// `limit` of them.
+pub fn registry_history(
+    conn: &mut DbConn,
+    domain: &str,
+    limit: i64,
+) -> Result<Vec<Snapshot>, DbError> {
+    let mut newest: Vec<Snapshot> = registry_snapshots::table
+        .filter(registry_snapshots::domain.eq(domain))
+        .filter(registry_snapshots::source.eq_any([Source::Rdap, Source::Whois]))
+        .order((
+            registry_snapshots::fetched_at.desc(),
+            registry_snapshots::id.desc(),
+        ))
+        .limit(limit)
+        .select(Snapshot::as_select())
+        .load(conn)?;
+    newest.reverse();
+    Ok(newest)
+}
+
+/// Every answer kept for a name, oldest first (the evidence export).
+pub fn all_snapshots(conn: &mut DbConn, domain: &str) -> Result<Vec<Snapshot>, DbError> {
+    Ok(registry_snapshots::table
+        .filter(registry_snapshots::domain.eq(domain))
+        .order((
+            registry_snapshots::fetched_at.asc(),
+            registry_snapshots::id.asc(),
+        ))
+        .select(Snapshot::as_select())
+        .load(conn)?)
+}
+
+/// A kept answer without its bytes, for lists.
+#[derive(Debug, Clone, Queryable)]
+pub struct SnapshotMeta {
+    pub id: SnapshotId,
+    pub fetched_at: NaiveDateTime,
+    pub source: Source,
+    pub server: String,
+    pub http_status: Option<i32>,
+    pub sha256: String,
+    pub registered: bool,
+    pub phase: Phase,
+}
+
+/// Every answer kept for a name, newest first, without the bytes.
+pub fn snapshot_list(conn: &mut DbConn, domain: &str) -> Result<Vec<SnapshotMeta>, DbError> {
+    Ok(registry_snapshots::table
+        .filter(registry_snapshots::domain.eq(domain))
+        .order((
+            registry_snapshots::fetched_at.desc(),
+            registry_snapshots::id.desc(),
+        ))
+        .select((
+            registry_snapshots::id,
+            registry_snapshots::fetched_at,
+            registry_snapshots::source,
+            registry_snapshots::server,
+            registry_snapshots::http_status,
+            registry_snapshots::sha256,
+            registry_snapshots::registered,
+            registry_snapshots::phase,
+        ))
+        .load(conn)?)
+}
+
+pub fn find_snapshot(conn: &mut DbConn, id: &SnapshotId) -> Result<Option<Snapshot>, DbError> {
+    Ok(registry_snapshots::table
+        .find(id)
+        .select(Snapshot::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = registry_changes)]
+pub struct StoredChange {
+    pub id: ChangeId,
+    pub domain: String,
+    pub snapshot_id: SnapshotId,
+    pub previous_snapshot_id: Option<SnapshotId>,
+    pub detected_at: NaiveDateTime,
+    pub kind: ChangeKind,
+    pub before_value: String,
+    pub after_value: String,
+    pub summary: String,
+    pub important: bool,
+}
+
+pub fn insert_changes(
+    conn: &mut DbConn,
+    domain: &str,
+    snapshot: &SnapshotId,
+    previous: Option<&SnapshotId>,
+    changes: &[RecordChange],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    for change in changes {
+        diesel::insert_into(registry_changes::table)
+            .values((
+                registry_changes::id.eq(ChangeId::new()),
+                registry_changes::domain.eq(domain),
+                registry_changes::snapshot_id.eq(snapshot),
+                registry_changes::previous_snapshot_id.eq(previous),
+                registry_changes::detected_at.eq(to_db(at)),
+                registry_changes::kind.eq(change.kind),
+                registry_changes::before_value.eq(&change.before),
+                registry_changes::after_value.eq(&change.after),
+                registry_changes::summary.eq(&change.summary),
+                registry_changes::important.eq(change.important),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The changes found for a name, newest first.
+pub fn changes(conn: &mut DbConn, domain: &str) -> Result<Vec<StoredChange>, DbError> {
+    Ok(registry_changes::table
+        .filter(registry_changes::domain.eq(domain))
+        .order((
+            registry_changes::detected_at.desc(),
+            registry_changes::id.desc(),
+        ))
+        .select(StoredChange::as_select())
+        .load(conn)?)
+}
+
+/// After a successful check.
+pub fn record_check(
+    conn: &mut DbConn,
+    domain: &str,
+    assessment: &Assessment,
+    snapshot: &SnapshotId,
+    checked_at: DateTime<Utc>,
+    next_check: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(monitored_domains::table.find(domain))
+        .set((
+            monitored_domains::phase.eq(assessment.phase),
+            monitored_domains::drop_earliest.eq(assessment.drop_earliest.map(to_db)),
+            monitored_domains::drop_latest.eq(assessment.drop_latest.map(to_db)),
+            monitored_domains::assessment_reason.eq(&assessment.reason),
+            monitored_domains::last_snapshot_id.eq(snapshot),
+            monitored_domains::last_checked_at.eq(to_db(checked_at)),
+            monitored_domains::next_check_at.eq(to_db(next_check)),
+            monitored_domains::failures.eq(0),
+            monitored_domains::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// After a failed check: the error is kept, and the next try is later.
+pub fn record_failure(
+    conn: &mut DbConn,
+    domain: &str,
+    at: DateTime<Utc>,
+    server: &str,
+    kind: &str,
+    message: &str,
+    next_check: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::insert_into(registry_check_errors::table)
+        .values((
+            registry_check_errors::id.eq(CheckErrorId::new()),
+            registry_check_errors::domain.eq(domain),
+            registry_check_errors::at.eq(to_db(at)),
+            registry_check_errors::server.eq(server),
+            registry_check_errors::kind.eq(kind),
+            registry_check_errors::message.eq(message),
+        ))
+        .execute(conn)?;
+    diesel::update(monitored_domains::table.find(domain))
+        .set((
+            monitored_domains::failures.eq(monitored_domains::failures + 1),
+            monitored_domains::last_error.eq(message),
+            monitored_domains::next_check_at.eq(to_db(next_check)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One failed check, for display.
+#[derive(Debug, Clone, Queryable)]
+pub struct CheckError {
+    pub at: NaiveDateTime,
+    pub server: String,
+    pub kind: String,
+    pub message: String,
+}
+
+pub fn check_errors(
+    conn: &mut DbConn,
+    domain: &str,
+    limit: i64,
+) -> Result<Vec<CheckError>, DbError> {
+    Ok(registry_check_errors::table
+        .filter(registry_check_errors::domain.eq(domain))
+        .order(registry_check_errors::at.desc())
+        .limit(limit)
+        .select((
+            registry_check_errors::at,
+            registry_check_errors::server,
+            registry_check_errors::kind,
+            registry_check_errors::message,
+        ))
+        .load(conn)?)
+}
+
+/// The monitoring state of several names at once (for the matter page).
+pub fn find_many(conn: &mut DbConn, domains: &[String]) -> Result<Vec<MonitoredDomain>, DbError> {
+    Ok(monitored_domains::table
+        .filter(monitored_domains::domain.eq_any(domains))
+        .select(MonitoredDomain::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,935 @@
+//! Registry monitoring against real local servers: RDAP over HTTP and WHOIS over TCP answering
+//! with the fixture files and with answers written for lifecycle states.
+
+use std::time::Duration;
+
+use chrono::Duration as Days;
+use reclaim::domain::backorder::BackorderStatus;
+use reclaim::domain::domain_name::DomainName;
+use reclaim::domain::lifecycle::Phase;
+use reclaim::domain::user::Role;
+use reclaim::repo::{backorders, monitoring, outbox};
+use reqwest::Method;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{TestApp, api, spawn_app_with};
+use crate::registry_servers::{RdapServer, Reply, WhoisReply, WhoisServer, fixture};
+
+/// TLDs answered by the local RDAP server; the others by the local WHOIS server. Nothing
+/// reaches the internet.
+const RDAP_TLDS: &[&str] = &[
+    "com", "net", "org", "fr", "uk", "nl", "lol", "click", "moscow", "cz", "no", "shop",
+];
+const WHOIS_TLDS: &[&str] = &["de", "dk", "eu", "be", "it", "io", "co", "ca", "es", "ch"];
+
+struct World {
+    app: TestApp,
+    rdap: RdapServer,
+    whois: WhoisServer,
+}
+
+async fn world() -> World {
+    let rdap = RdapServer::start().await;
+    let whois = WhoisServer::start().await;
+    let (base, addr) = (rdap.base.clone(), whois.addr.to_string());
+    let app = spawn_app_with(move |s| {
+        for tld in RDAP_TLDS {
+            s.rdap_overrides.insert((*tld).to_owned(), base.clone());
+        }
+        for tld in WHOIS_TLDS {
+            s.whois_overrides.insert((*tld).to_owned(), addr.clone());
+        }
+        s.registry_timeout = Duration::from_secs(1);
+        s.rdap_rate_limit = 60_000;
+    })
+    .await;
+    World { app, rdap, whois }
+}
+
+fn sha(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An RDAP answer for `name` with these statuses and dates.
+fn rdap_answer(
+    name: &str,
+    statuses: &[&str],
+    expires: &str,
+    last_changed: Option<&str>,
+    registrar: &str,
+) -> Vec<u8> {
+    let mut events = vec![
+        json!({"eventAction": "registration", "eventDate": "2015-03-16T00:00:00Z"}),
+        json!({"eventAction": "expiration", "eventDate": expires}),
+    ];
+    if let Some(changed) = last_changed {
+        events.push(json!({"eventAction": "last changed", "eventDate": changed}));
+    }
+    serde_json::to_vec(&json!({
+        "rdapConformance": ["rdap_level_0"],
+        "objectClassName": "domain",
+        "ldhName": name,
+        "status": statuses,
+        "events": events,
+        "entities": [{
+            "objectClassName": "entity",
+            "roles": ["registrar"],
+            "publicIds": [{"type": "IANA Registrar ID", "identifier": "9999"}],
+            "vcardArray": ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", registrar]]],
+        }],
+        "nameservers": [{"objectClassName": "nameserver", "ldhName": "ns1.parking.example"}],
+    }))
+    .unwrap()
+}
+
+async fn watched(app: &TestApp, domain: &str) -> monitoring::MonitoredDomain {
+    let domain = domain.to_owned();
+    app.state
+        .db
+        .run(move |c| monitoring::find(c, &domain))
+        .await
+        .unwrap()
+        .expect("watched")
+}
+
+async fn status_of(app: &TestApp, id: &backorders::BackorderId) -> BackorderStatus {
+    let id = id.clone();
+    app.state
+        .db
+        .run(move |c| backorders::find(c, &id))
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+/// Moves the clock past the name's next check, then runs the sweep.
+async fn sweep_when_due(app: &TestApp, domain: &str) -> String {
+    let due = watched(app, domain).await.next_check_at.and_utc();
+    let now = app.clock_now();
+    if due > now {
+        app.clock.advance(due - now);
+    }
+    reclaim::jobs::run(&app.state, "monitor")
+        .await
+        .expect("the sweep runs")
+}
+
+#[tokio::test]
+async fn every_rdap_fixture_is_read_through_a_real_http_server_and_kept_byte_for_byte() {
+    let w = world().await;
+    let dir = format!("{}/../shared/fixtures/rdap", env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if file.starts_with("iana_") || file.starts_with("error_") {
+            continue;
+        }
+        let bytes = fixture(&format!("rdap/{file}"));
+        let name = format!("fixture-{checked}.com");
+        w.rdap.set(&name, Reply::json(bytes.clone()));
+        let outcome = reclaim::monitor::check(&w.app.state, &DomainName::parse(&name).unwrap())
+            .await
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(outcome.record.registered, "{file}");
+        assert_eq!(
+            outcome.sha256,
+            sha(&bytes),
+            "{file}: the evidence is the answer, byte for byte"
+        );
+        let kept = {
+            let id = outcome.snapshot_id.clone();
+            w.app
+                .state
+                .db
+                .run(move |c| monitoring::find_snapshot(c, &id))
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(kept.raw, bytes, "{file}");
+        checked += 1;
+    }
+    assert_eq!(checked, 14);
+
+    // An RDAP error object sent with its status (RFC 9083 §6).
+    w.rdap.set(
+        "errors.com",
+        Reply {
+            status: 501,
+            ..Reply::json(fixture("rdap/error_501_ripe.json"))
+        },
+    );
+    let err = reclaim::monitor::check(&w.app.state, &DomainName::parse("errors.com").unwrap())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("answered HTTP 501"), "{err}");
+}
+
+#[tokio::test]
+async fn every_whois_fixture_is_read_through_a_real_tcp_server() {
+    let whois = WhoisServer::start().await;
+    let addr = whois.addr.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    // A bootstrap that knows none of these TLDs: WHOIS for all of them.
+    let bootstrap = dir.path().join("dns.json");
+    std::fs::write(
+        &bootstrap,
+        r#"{"publication":"test","services":[[["invalid"],["http://127.0.0.1:1/"]]]}"#,
+    )
+    .unwrap();
+    let app = spawn_app_with(move |s| {
+        s.rdap_bootstrap = Some(bootstrap);
+        for tld in [
+            "com", "net", "org", "io", "fr", "de", "dk", "eu", "be", "it", "nl", "uk", "ca",
+        ] {
+            s.whois_overrides.insert(tld.into(), addr.clone());
+        }
+        // Registrar servers the thin registries refer to.
+        for host in [
+            "whois.markmonitor.com",
+            "whois.godaddy.com",
+            "whois.publicdomainregistry.com",
+        ] {
+            s.whois_overrides.insert(host.into(), addr.clone());
+        }
+        s.registry_timeout = Duration::from_secs(1);
+        s.rdap_rate_limit = 60_000;
+    })
+    .await;
+    let files: Vec<String> = std::fs::read_dir(format!(
+        "{}/../shared/fixtures/whois",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    .collect();
+    assert_eq!(files.len(), 25);
+    for (i, file) in files.iter().enumerate() {
+        let tld = file.split('_').next().unwrap();
+        let name = format!("whois-fixture-{i}.{tld}");
+        let bytes = fixture(&format!("whois/{file}"));
+        whois.set(&name, WhoisReply::Text(bytes.clone()));
+        let outcome = reclaim::monitor::check(&app.state, &DomainName::parse(&name).unwrap())
+            .await
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(outcome.sha256, sha(&bytes), "{file}");
+        let expect_registered = !["available", "notfound", "free"]
+            .iter()
+            .any(|w| file.contains(w));
+        assert_eq!(outcome.record.registered, expect_registered, "{file}");
+        assert_eq!(outcome.to_json()["source"], "whois");
+    }
+}
+
+#[tokio::test]
+async fn a_gtld_name_is_followed_from_active_to_redemption_to_pending_delete_to_dropped() {
+    let w = world().await;
+    let app = &w.app;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let pat = app
+        .create_user("pat@firm.example", Role::Paralegal, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let (matter, reference) = app
+        .open_matter(&acme, &lea, "Recovery of acme-widgets.com")
+        .await;
+    {
+        let (actor, matter, team) = (app.actor(), matter.clone(), vec![pat.id.clone()]);
+        app.state
+            .db
+            .run(move |c| {
+                let m = reclaim::repo::matters::find(c, &matter)?.unwrap();
+                reclaim::repo::matters::update(
+                    c,
+                    &actor,
+                    &matter,
+                    &reclaim::repo::matters::MatterChange {
+                        title: m.title,
+                        responsible_lawyer_id: m.responsible_lawyer_id,
+                        team,
+                        marks: vec![],
+                        notes: String::new(),
+                    },
+                )
+                .map_err(|e| reclaim::db::DbError::Conflict(e.to_string()))
+            })
+            .await
+            .unwrap();
+    }
+    let bo = app.attach(&matter, "acme-widgets.com").await;
+    let name = "acme-widgets.com";
+
+    // Day 0: registered, expiring in March.
+    w.rdap.set(
+        name,
+        Reply::json(rdap_answer(
+            name,
+            &["client transfer prohibited"],
+            "2027-03-16T00:00:00Z",
+            None,
+            "Registrar A",
+        )),
+    );
+    let report = sweep_when_due(app, name).await;
+    assert!(report.contains("1 name(s) checked"), "{report}");
+    let state = watched(app, name).await;
+    assert_eq!(state.phase, Phase::Active);
+    assert!(
+        state
+            .assessment_reason
+            .starts_with("If the holder does not renew by 2027-03-16")
+    );
+    assert_eq!(status_of(app, &bo).await, BackorderStatus::Watching);
+    assert_eq!(
+        state.next_check_at.and_utc() - app.clock_now(),
+        Days::days(1),
+        "daily while registered"
+    );
+
+    // Day 1: deleted, in redemption (RFC 3915 via RFC 8056).
+    let deleted_seen = app.clock_now() + Days::days(1);
+    w.rdap.set(
+        name,
+        Reply::json(rdap_answer(
+            name,
+            &["pending delete", "redemption period"],
+            "2027-03-16T00:00:00Z",
+            None,
+            "Registrar A",
+        )),
+    );
+    sweep_when_due(app, name).await;
+    let state = watched(app, name).await;
+    assert_eq!(state.phase, Phase::Redemption);
+    // domain-data.md §1.2: deletion seen between day 0 and day 1 → drop 35 days later.
+    assert_eq!(
+        state.drop_earliest.unwrap().and_utc(),
+        deleted_seen - Days::days(1) + Days::days(35)
+    );
+    assert_eq!(
+        state.drop_latest.unwrap().and_utc(),
+        deleted_seen + Days::days(35)
+    );
+    assert_eq!(
+        state.next_check_at.and_utc() - app.clock_now(),
+        Days::hours(1),
+        "hourly in redemption"
+    );
+    assert_eq!(status_of(app, &bo).await, BackorderStatus::Redemption);
+    let changes = app
+        .state
+        .db
+        .run(|c| monitoring::changes(c, "acme-widgets.com"))
+        .await
+        .unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.important && c.summary.contains("The name was deleted"))
+    );
+
+    // Alerts went to the lawyer and the paralegal of the matter, through the outbox.
+    let alerts = app
+        .state
+        .db
+        .run(|c| outbox::list(c, Some(outbox::MessageKind::Alert), 50))
+        .await
+        .unwrap();
+    let mut recipients: Vec<_> = alerts.iter().map(|m| m.to_address.clone()).collect();
+    recipients.sort();
+    assert_eq!(recipients, vec!["lea@firm.example", "pat@firm.example"]);
+    assert!(alerts[0].subject.contains(&reference));
+    let delivered = reclaim::jobs::run(&app.state, "outbox").await.unwrap();
+    assert!(delivered.starts_with("2 message(s) sent"), "{delivered}");
+    let mail_dir = app.state.settings.var_dir.join("mail");
+    let files: Vec<_> = std::fs::read_dir(&mail_dir).unwrap().collect();
+    assert_eq!(files.len(), 2);
+    // Undo quoted-printable soft line breaks to read the text as a mail program shows it.
+    let text = std::fs::read_to_string(files[0].as_ref().unwrap().path())
+        .unwrap()
+        .replace("=\r\n", "");
+    assert!(text.contains("Predicted drop: between"), "{text}");
+    assert!(text.contains(&format!("/backorders/{bo}")));
+
+    // Running the sweep again right away changes nothing and sends nothing twice.
+    reclaim::jobs::run(&app.state, "monitor").await.unwrap();
+    assert_eq!(
+        app.state
+            .db
+            .run(|c| outbox::list(c, None, 50))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Day 31: pending delete: checks every few minutes near the drop.
+    app.clock.advance(Days::days(30));
+    w.rdap.set(
+        name,
+        Reply::json(rdap_answer(
+            name,
+            &["pending delete"],
+            "2027-03-16T00:00:00Z",
+            None,
+            "Registrar A",
+        )),
+    );
+    sweep_when_due(app, name).await;
+    assert_eq!(watched(app, name).await.phase, Phase::PendingDelete);
+    assert_eq!(status_of(app, &bo).await, BackorderStatus::PendingDelete);
+
+    // Day 36: the registry no longer holds the name (RFC 7480: 404).
+    app.clock.advance(Days::days(5));
+    w.rdap.set(name, Reply::status(404));
+    sweep_when_due(app, name).await;
+    assert_eq!(watched(app, name).await.phase, Phase::Available);
+    assert_eq!(status_of(app, &bo).await, BackorderStatus::Dropped);
+    let events = app
+        .state
+        .db
+        .run({
+            let bo = bo.clone();
+            move |c| backorders::events(c, &bo)
+        })
+        .await
+        .unwrap();
+    assert!(
+        events.iter().skip(1).all(|e| e.actor == "registry monitor"),
+        "the monitor moved the backorder"
+    );
+    let alerts = app
+        .state
+        .db
+        .run(|c| outbox::list(c, Some(outbox::MessageKind::Alert), 50))
+        .await
+        .unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|m| m.subject.contains("The name dropped")),
+        "{:?}",
+        alerts.iter().map(|a| &a.subject).collect::<Vec<_>>()
+    );
+
+    // The backorder page tells the story.
+    app.browser
+        .login("lea@firm.example", crate::helpers::PASSWORD)
+        .await;
+    let page = app.browser.get_html(&format!("/backorders/{bo}")).await;
+    for expected in [
+        "Not registered",
+        "The name was deleted",
+        "The name dropped",
+        "Registry answers kept",
+    ] {
+        assert!(page.contains(expected), "{expected}");
+    }
+}
+
+#[tokio::test]
+async fn a_renewal_stops_the_backorder() {
+    let w = world().await;
+    let app = &w.app;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Watch").await;
+    let bo = app.attach(&matter, "renewed.org").await;
+    w.rdap.set(
+        "renewed.org",
+        Reply::json(rdap_answer(
+            "renewed.org",
+            &["client hold"],
+            "2026-11-01T00:00:00Z",
+            None,
+            "Registrar A",
+        )),
+    );
+    sweep_when_due(app, "renewed.org").await;
+    assert_eq!(watched(app, "renewed.org").await.phase, Phase::ExpiredGrace);
+    assert_eq!(status_of(app, &bo).await, BackorderStatus::Expiring);
+    w.rdap.set(
+        "renewed.org",
+        Reply::json(rdap_answer(
+            "renewed.org",
+            &["active"],
+            "2027-11-01T00:00:00Z",
+            None,
+            "Registrar A",
+        )),
+    );
+    sweep_when_due(app, "renewed.org").await;
+    assert_eq!(status_of(app, &bo).await, BackorderStatus::Renewed);
+    let alerts = app
+        .state
+        .db
+        .run(|c| outbox::list(c, Some(outbox::MessageKind::Alert), 10))
+        .await
+        .unwrap();
+    assert!(
+        alerts[0].subject.contains("renewed or restored"),
+        "{}",
+        alerts[0].subject
+    );
+    // A renewed backorder is no longer swept.
+    app.clock.advance(Days::days(2));
+    let before = w.rdap.hits("renewed.org");
+    reclaim::jobs::run(&app.state, "monitor").await.unwrap();
+    assert_eq!(w.rdap.hits("renewed.org"), before);
+}
+
+#[tokio::test]
+async fn the_registrars_rdap_gives_the_real_expiry_and_both_answers_are_kept() {
+    let w = world().await;
+    let name = "follow.com";
+    let mut answer: serde_json::Value = serde_json::from_slice(&rdap_answer(
+        name,
+        &["auto renew period"],
+        "2027-11-01T00:00:00Z",
+        None,
+        "Registrar A",
+    ))
+    .unwrap();
+    answer["links"] = json!([{"rel": "related", "type": "application/rdap+json", "href": w.rdap.url("/registrar/domain/follow.com")}]);
+    w.rdap
+        .set(name, Reply::json(serde_json::to_vec(&answer).unwrap()));
+    w.rdap.set_path(
+        "/registrar/domain/follow.com",
+        Reply::json(r#"{"objectClassName":"domain","ldhName":"follow.com","events":[{"eventAction":"registrar expiration","eventDate":"2026-11-05T00:00:00Z"}]}"#),
+    );
+    let outcome = reclaim::monitor::check(&w.app.state, &DomainName::parse(name).unwrap())
+        .await
+        .unwrap();
+    let json = outcome.to_json();
+    assert_eq!(
+        json["expires_at"], "2026-11-05T00:00:00+00:00",
+        "the registrar's date"
+    );
+    assert_eq!(json["registry_expires_at"], "2027-11-01T00:00:00+00:00");
+    assert_eq!(json["phase"], "auto_renew_grace");
+    let kept = w
+        .app
+        .state
+        .db
+        .run(|c| monitoring::snapshot_list(c, "follow.com"))
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(
+        kept.iter()
+            .any(|s| s.source == reclaim::registry::Source::RdapRegistrar)
+    );
+}
+
+#[tokio::test]
+async fn the_check_api_gives_the_assessment_object_and_the_history() {
+    let w = world().await;
+    let app = &w.app;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lea).await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "API").await;
+    let bo = app.attach(&matter, "bücher-shop.fr").await;
+    let ascii = DomainName::parse("bücher-shop.fr")
+        .unwrap()
+        .ascii()
+        .to_owned();
+    let redemption = {
+        let mut v: serde_json::Value = serde_json::from_slice(&rdap_answer(
+            &ascii,
+            &["redemption period", "pending delete"],
+            "2027-01-01T00:00:00Z",
+            None,
+            "Registrar A",
+        ))
+        .unwrap();
+        v["events"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"eventAction": "deletion", "eventDate": "2026-11-20T10:00:00Z"}));
+        serde_json::to_vec(&v).unwrap()
+    };
+    w.rdap.set(&ascii, Reply::json(redemption.clone()));
+    let (status, a) = api(
+        app,
+        Method::POST,
+        &format!("/api/v1/backorders/{bo}/check"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    for (key, expected) in [
+        ("domain", json!(ascii)),
+        ("unicode", json!("bücher-shop.fr")),
+        ("tld", json!("fr")),
+        ("source", json!("rdap")),
+        ("registered", json!(true)),
+        ("statuses", json!(["pendingDelete", "redemptionPeriod"])),
+        ("registrar", json!("Registrar A")),
+        ("expires_at", json!("2027-01-01T00:00:00+00:00")),
+        ("phase", json!("redemption")),
+        // .fr: 30 days of rédemption after the registry's deletion date (domain-data.md §1.1)
+        ("drop_earliest", json!("2026-12-20T10:00:00+00:00")),
+        ("drop_latest", json!("2026-12-20T10:00:00+00:00")),
+        ("backorder_allowed", json!(true)),
+        ("sha256", json!(sha(&redemption))),
+    ] {
+        assert_eq!(a[key], expected, "{key}");
+    }
+    assert!(a["backorder_note"].as_str().unwrap().contains("rédemption"));
+
+    let (status, history) = api(
+        app,
+        Method::GET,
+        &format!("/api/v1/backorders/{bo}/history"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(history["snapshots"][0]["sha256"], json!(sha(&redemption)));
+    assert_eq!(history["snapshots"][0]["source"], "rdap");
+    assert_eq!(history["assessment"]["phase"], "redemption");
+}
+
+#[tokio::test]
+async fn registry_failures_are_recorded_retried_later_and_never_crash() {
+    let w = world().await;
+    let app = &w.app;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lea).await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Errors").await;
+    let mut big = b"{\"objectClassName\":\"domain\",\"x\":\"".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 3 * 1024 * 1024));
+    big.extend(b"\"}");
+    // A name the registry does not hold is an answer, not an error.
+    let bo = app.attach(&matter, "free-name.com").await;
+    let (status, answer) = api(
+        app,
+        Method::POST,
+        &format!("/api/v1/backorders/{bo}/check"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["registered"], false);
+    assert_eq!(answer["phase"], "available");
+    assert_eq!(status_of(app, &bo).await, BackorderStatus::Dropped);
+
+    // The 429 comes last: the server is then paused for everyone for 120 seconds.
+    let cases: Vec<(&str, Reply, u16, &str)> = vec![
+        ("broken.com", Reply::status(500), 502, "answered HTTP 500"),
+        (
+            "slow.com",
+            Reply::json(rdap_answer(
+                "slow.com",
+                &["active"],
+                "2027-01-01T00:00:00Z",
+                None,
+                "R",
+            ))
+            .delayed(Duration::from_secs(3)),
+            502,
+            "did not answer within 1 seconds",
+        ),
+        (
+            "truncated.com",
+            Reply::json(&fixture("rdap/com_google.com_verisign.json")[..700]),
+            502,
+            "cannot be read: the answer is not JSON",
+        ),
+        (
+            "huge.com",
+            Reply::json(big),
+            502,
+            "sent more than 2097152 bytes",
+        ),
+        (
+            "html.com",
+            Reply::json("<html><body>Service unavailable</body></html>"),
+            502,
+            "cannot be read",
+        ),
+        (
+            "limited.com",
+            Reply::status(429).header("Retry-After", "120"),
+            429,
+            "asks to slow down (HTTP 429); retry after 120 seconds",
+        ),
+    ];
+    for (name, reply, expected_status, message) in cases {
+        w.rdap.set(name, reply);
+        let bo = app.attach(&matter, name).await;
+        let before = app.clock_now();
+        let response = reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/backorders/{bo}/check")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), expected_status, "{name}");
+        if name == "limited.com" {
+            assert_eq!(response.headers()["retry-after"], "120");
+        }
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(message),
+            "{name}: {body}"
+        );
+        let state = watched(app, name).await;
+        assert_eq!(state.failures, 1, "{name}");
+        assert!(state.last_error.unwrap().contains(message), "{name}");
+        let next = state.next_check_at.and_utc();
+        assert!(
+            next >= before + Days::minutes(5),
+            "{name}: retried later, not now"
+        );
+        if name == "limited.com" {
+            assert!(
+                next >= before + Days::seconds(120),
+                "Retry-After is honoured"
+            );
+        }
+        let errors = {
+            let name = name.to_owned();
+            app.state
+                .db
+                .run(move |c| monitoring::check_errors(c, &name, 5))
+                .await
+                .unwrap()
+        };
+        assert_eq!(errors.len(), 1, "{name}: the failure is on record");
+    }
+    // WHOIS: garbage and a server that never answers.
+    w.whois.set(
+        "garbage.de",
+        WhoisReply::Text(b"<html>rate limit exceeded</html>".to_vec()),
+    );
+    w.whois.set("hanging.de", WhoisReply::Hang);
+    for (name, message) in [
+        ("garbage.de", "cannot be read"),
+        ("hanging.de", "did not answer within 1 seconds"),
+    ] {
+        let bo = app.attach(&matter, name).await;
+        let (status, body) = api(
+            app,
+            Method::POST,
+            &format!("/api/v1/backorders/{bo}/check"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(status, 502, "{name}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(message),
+            "{name}: {body}"
+        );
+    }
+    w.whois.set(
+        "connect.de",
+        WhoisReply::Text(fixture("whois/de_denic_connect.txt")),
+    );
+    let bo = app.attach(&matter, "connect.de").await;
+    let (status, body) = api(
+        app,
+        Method::POST,
+        &format!("/api/v1/backorders/{bo}/check"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["source"], "whois");
+    assert_eq!(body["phase"], "active");
+    assert!(
+        body["reason"]
+            .as_str()
+            .unwrap()
+            .contains("publishes no expiry date")
+    );
+
+    assert_eq!(
+        app.browser.get("/healthz").await.status().as_u16(),
+        200,
+        "still serving"
+    );
+}
+
+#[tokio::test]
+async fn the_evidence_export_holds_every_answer_with_its_sha256() {
+    let w = world().await;
+    let app = &w.app;
+    app.signed_in("lea@firm.example", Role::Lawyer, None).await;
+    let lea = app
+        .create_user("lead@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let (matter, reference) = app.open_matter(&acme, &lea, "Evidence").await;
+    let bo = app.attach(&matter, "proof.com").await;
+    let answers = [
+        rdap_answer(
+            "proof.com",
+            &["active"],
+            "2027-01-01T00:00:00Z",
+            None,
+            "Registrar A",
+        ),
+        rdap_answer(
+            "proof.com",
+            &["pending delete", "redemption period"],
+            "2027-01-01T00:00:00Z",
+            None,
+            "Registrar A",
+        ),
+    ];
+    for answer in &answers {
+        w.rdap.set("proof.com", Reply::json(answer.clone()));
+        let r = app
+            .browser
+            .post_form(&format!("/backorders/{bo}/check"), &[])
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        app.clock.advance(Days::hours(2));
+    }
+    let response = app
+        .browser
+        .get(&format!("/backorders/{bo}/evidence.zip"))
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("{reference}-proof.com-registry-evidence.zip"))
+    );
+    let bytes = response.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut manifest = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("manifest.csv").unwrap(), &mut manifest)
+        .unwrap();
+    let rows: Vec<&str> = manifest.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2);
+    for (row, answer) in rows.iter().zip(&answers) {
+        let fields: Vec<&str> = row.split(',').collect();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(fields[0]).unwrap(), &mut content).unwrap();
+        assert_eq!(&content, answer, "the answer byte for byte");
+        assert_eq!(fields[6], sha(answer), "its SHA-256 in the manifest");
+        assert!(fields[3].ends_with("/rdap/domain/proof.com"), "{row}");
+    }
+    assert!(zip.by_name("README.txt").is_ok());
+
+    // One answer on its own.
+    let kept = app
+        .state
+        .db
+        .run(|c| monitoring::snapshot_list(c, "proof.com"))
+        .await
+        .unwrap();
+    let raw = app
+        .browser
+        .get(&format!("/backorders/{bo}/snapshots/{}", kept[0].id))
+        .await;
+    assert_eq!(raw.headers()["content-type"], "application/json");
+    assert_eq!(raw.bytes().await.unwrap().to_vec(), answers[1]);
+}
+
+#[tokio::test]
+async fn two_instances_never_check_the_same_name_at_once() {
+    let w = world().await;
+    let app = &w.app;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Lease").await;
+    for name in ["one.com", "two.com", "three.com"] {
+        app.attach(&matter, name).await;
+    }
+    let now = app.clock_now();
+    let first = app
+        .state
+        .db
+        .run(move |c| monitoring::claim_due(c, "instance-a", now, Days::minutes(10), 100))
+        .await
+        .unwrap();
+    let second = app
+        .state
+        .db
+        .run(move |c| monitoring::claim_due(c, "instance-b", now, Days::minutes(10), 100))
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 3);
+    assert!(
+        second.is_empty(),
+        "names under another instance's lease are left alone"
+    );
+    // A lease that was not released (the instance died) runs out; nothing is lost.
+    let later = now + Days::minutes(11);
+    let third = app
+        .state
+        .db
+        .run(move |c| monitoring::claim_due(c, "instance-b", later, Days::minutes(10), 100))
+        .await
+        .unwrap();
+    assert_eq!(third.len(), 3);
+}
+
+#[tokio::test]
+async fn the_bootstrap_refresh_job_replaces_the_copy_in_use() {
+    let w = world().await;
+    let dns = r#"{"publication":"2026-11-20T00:00:00Z","services":[[["example-tld"],["http://127.0.0.1:1/"]],[["shop"],["BASE"]]]}"#
+        .replace("BASE", &w.rdap.base);
+    w.rdap.set_path("/bootstrap/dns.json", Reply::json(dns));
+    let url = w.rdap.url("/bootstrap/dns.json");
+    let app = spawn_app_with(move |s| {
+        s.rdap_bootstrap_url = url;
+        s.registry_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let detail = reclaim::jobs::run(&app.state, "bootstrap").await.unwrap();
+    assert!(
+        detail.contains("published 2026-11-20T00:00:00Z"),
+        "{detail}"
+    );
+    let name = DomainName::parse("new-bootstrap.shop").unwrap();
+    assert_eq!(
+        app.state.registry.rdap_base(&name).as_deref(),
+        Some(w.rdap.base.as_str())
+    );
+
+    // A broken copy is refused; the one in use stays.
+    w.rdap
+        .set_path("/bootstrap/dns.json", Reply::json("{\"services\": 12}"));
+    let err = reclaim::jobs::run(&app.state, "bootstrap")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the previous copy stays in use"), "{err}");
+    assert_eq!(
+        app.state.registry.rdap_base(&name).as_deref(),
+        Some(w.rdap.base.as_str())
+    );
+    let unknown = reclaim::jobs::run(&app.state, "coffee")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(unknown.contains("there is no job 'coffee'"));
+}
