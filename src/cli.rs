@@ -126,7 +126,16 @@ fn settings_help() -> String {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::telemetry::init("info", std::io::stderr, std::io::stderr().is_terminal());
+    // The server logs its work; a one-off command prints its result and, on failure, one line.
+    let default_level = match cli.command {
+        None | Some(Command::Serve) => "info",
+        Some(_) => "error",
+    };
+    crate::telemetry::init(
+        default_level,
+        std::io::stderr,
+        std::io::stderr().is_terminal(),
+    );
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

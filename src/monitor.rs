@@ -401,15 +401,22 @@ pub const SWEEP_BATCH: i64 = 2_000;
 /// Checks every name that is due, each under a lease so that two instances never check the
 /// same name at once.
 pub async fn sweep(state: &AppState, concurrency: usize) -> Result<SweepReport, DbError> {
+    sweep_batch(state, concurrency, SWEEP_BATCH).await
+}
+
+/// A sweep taking at most `batch` names (the benchmark takes all of them at once).
+pub async fn sweep_batch(
+    state: &AppState,
+    concurrency: usize,
+    batch: i64,
+) -> Result<SweepReport, DbError> {
     let now = state.clock.now();
     let holder = state.instance.clone();
     let due = {
         let holder = holder.clone();
         state
             .db
-            .run(move |c| {
-                monitoring::claim_due(c, &holder, now, Duration::minutes(10), SWEEP_BATCH)
-            })
+            .run(move |c| monitoring::claim_due(c, &holder, now, Duration::minutes(10), batch))
             .await?
     };
     let results: Vec<(String, Result<CheckOutcome, CheckError>)> = futures_util::stream::iter(due)

@@ -426,3 +426,20 @@ pub fn find_many(conn: &mut DbConn, domains: &[String]) -> Result<Vec<MonitoredD
         .select(MonitoredDomain::as_select())
         .load(conn)?)
 }
+
+/// The latest changes found for any of these names, newest first (the matter page's timeline).
+pub fn changes_for(
+    conn: &mut DbConn,
+    domains: &[String],
+    limit: i64,
+) -> Result<Vec<StoredChange>, DbError> {
+    Ok(registry_changes::table
+        .filter(registry_changes::domain.eq_any(domains))
+        .order((
+            registry_changes::detected_at.desc(),
+            registry_changes::id.desc(),
+        ))
+        .limit(limit)
+        .select(StoredChange::as_select())
+        .load(conn)?)
+}

@@ -19,7 +19,7 @@ fn reclaim(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Command {
             command.env_remove(key);
         }
     }
-    command.env("RECLAIM_LOG", "warn");
+    command.env_remove("RUST_LOG");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -417,4 +417,97 @@ fn blocking_get(url: &str) -> (u16, String) {
         let response = reqwest::get(url).await.expect("request sent");
         (response.status().as_u16(), response.text().await.unwrap())
     })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn domain_check_prints_the_assessment_object() {
+    use crate::registry_servers::{RdapServer, Reply, fixture};
+    let rdap = RdapServer::start().await;
+    rdap.set(
+        "google.com",
+        Reply::json(fixture("rdap/com_google.com_verisign.json")),
+    );
+    rdap.set("broken.com", Reply::status(503));
+    let dir = tempfile::tempdir().unwrap();
+    let url = test_database_url(dir.path());
+    let overrides = format!("com={}", rdap.base);
+    let env = [
+        ("RECLAIM_DATABASE_URL", url.as_str()),
+        ("RECLAIM_RDAP_OVERRIDE", overrides.as_str()),
+        ("RECLAIM_REGISTRY_TIMEOUT", "2"),
+    ];
+    let output = run(
+        dir.path(),
+        &env,
+        &["domain", "check", "GOOGLE.com", "--json"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    for key in [
+        "domain",
+        "unicode",
+        "tld",
+        "source",
+        "registered",
+        "statuses",
+        "registrar",
+        "expires_at",
+        "phase",
+        "drop_earliest",
+        "drop_latest",
+        "backorder_allowed",
+        "backorder_note",
+        "sha256",
+    ] {
+        assert!(json.get(key).is_some(), "{key} in {json}");
+    }
+    assert_eq!(json["domain"], "google.com");
+    assert_eq!(json["source"], "rdap");
+    assert_eq!(json["registered"], true);
+    assert_eq!(json["statuses"][0], "clientDeleteProhibited");
+    assert_eq!(json["expires_at"], "2028-09-14T04:00:00+00:00");
+    assert_eq!(json["phase"], "active");
+    assert_eq!(json["backorder_allowed"], true);
+    assert_eq!(
+        json["sha256"],
+        "4d05d4a88cab1dd4e72061b4ce79b65eb54671e622d38bb124a957903f36cd3b"
+    );
+
+    let text = run(dir.path(), &env, &["domain", "check", "google.com"]);
+    assert!(
+        stdout(&text).contains("phase       Registered"),
+        "{}",
+        stdout(&text)
+    );
+
+    let unregistered = run(dir.path(), &env, &["domain", "check", "free.com", "--json"]);
+    assert!(
+        unregistered.status.success(),
+        "an answer 'not registered' is still an answer"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&unregistered)).unwrap();
+    assert_eq!(json["registered"], false);
+    assert_eq!(json["phase"], "available");
+
+    for (name, message) in [
+        ("broken.com", "answered HTTP 503"),
+        ("not a name", "contains a space"),
+        ("example.jp", "no registry rules for .jp"),
+    ] {
+        let failed = run(dir.path(), &env, &["domain", "check", name, "--json"]);
+        assert!(!failed.status.success(), "{name}");
+        let err = stderr(&failed);
+        assert!(
+            err.starts_with("error: ") && err.contains(message),
+            "{name}: {err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(stdout(&failed).is_empty());
+    }
+
+    let jobs = run(dir.path(), &env, &["jobs", "run", "outbox"]);
+    assert!(jobs.status.success(), "{}", stderr(&jobs));
+    assert!(stdout(&jobs).contains("outbox: 0 message(s) sent"));
+    let unknown = run(dir.path(), &env, &["jobs", "run", "coffee"]);
+    assert!(stderr(&unknown).contains("there is no job 'coffee'"));
 }

@@ -432,6 +432,15 @@ async fn a_gtld_name_is_followed_from_active_to_redemption_to_pending_delete_to_
     ] {
         assert!(page.contains(expected), "{expected}");
     }
+    let matter_page = app.browser.get_html(&format!("/matters/{matter}")).await;
+    for expected in [
+        "Registry timeline",
+        "The name was deleted",
+        "The name dropped",
+        "Not registered",
+    ] {
+        assert!(matter_page.contains(expected), "matter page: {expected}");
+    }
 }
 
 #[tokio::test]

@@ -569,6 +569,15 @@ struct MatterPage {
     errors: FormErrors,
     conflicts: Vec<ConflictRow>,
     priorities: Vec<&'static str>,
+    timeline: Vec<TimelineRow>,
+}
+
+/// A registry change on one of the matter's names.
+pub struct TimelineRow {
+    pub at: String,
+    pub domain: String,
+    pub summary: String,
+    pub important: bool,
 }
 
 async fn matter_page(
@@ -583,15 +592,18 @@ async fn matter_page(
     let id = matter.id.clone();
     let client_id = matter.client_id.clone();
     let lawyer_id = matter.responsible_lawyer_id.clone();
-    let (client, lawyer, team, marks, (names, channels, watched)) = state
+    let (client, lawyer, team, marks, (names, channels, watched), timeline) = state
         .db
         .run(move |c| {
+            let of_matter = names_of_matter(c, &id)?;
+            let timeline = monitoring::changes_for(c, &domains_of(&of_matter.0), 30)?;
             Ok::<_, DbError>((
                 clients::find(c, &client_id)?,
                 crate::repo::users::find(c, &lawyer_id)?,
                 matters::team(c, &id)?,
                 matters::marks(c, &id)?,
-                names_of_matter(c, &id)?,
+                of_matter,
+                timeline,
             ))
         })
         .await?;
@@ -641,6 +653,18 @@ async fn matter_page(
                 })
                 .collect(),
             priorities: Priority::ALL.iter().map(|p| p.as_str()).collect(),
+            timeline: timeline
+                .iter()
+                .map(|c| TimelineRow {
+                    at: show_time(&c.detected_at),
+                    domain: names
+                        .iter()
+                        .find(|b| b.domain == c.domain)
+                        .map_or_else(|| c.domain.clone(), |b| b.unicode.clone()),
+                    summary: c.summary.clone(),
+                    important: c.important,
+                })
+                .collect(),
         },
     )
 }
@@ -1080,9 +1104,12 @@ fn names_of_matter(
 ) -> Result<(Vec<Backorder>, Vec<CatchChannel>, Vec<MonitoredDomain>), DbError> {
     let names = backorders::for_matter(conn, id)?;
     let channels = backorders::channels_for_matter(conn, id)?;
-    let domains: Vec<String> = names.iter().map(|b| b.domain.clone()).collect();
-    let watched = monitoring::find_many(conn, &domains)?;
+    let watched = monitoring::find_many(conn, &domains_of(&names))?;
     Ok((names, channels, watched))
+}
+
+fn domains_of(names: &[Backorder]) -> Vec<String> {
+    names.iter().map(|b| b.domain.clone()).collect()
 }
 
 /// Whether `user` may change `matter` (lawyers and admins, open matters).

@@ -1,0 +1,209 @@
+//! `cargo bench --bench monitor_sweep`: a registry sweep of 10,000 names against a local RDAP
+//! server, next to a bare HTTP client fetching the same 10,000 answers with the same
+//! concurrency. Reports names per second and CPU time per check for both, and their ratio.
+//!
+//! Set `SWEEP_NAMES` to change the number of names.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use futures_util::StreamExt;
+use reclaim::clock::SystemClock;
+use reclaim::config::Settings;
+use reclaim::domain::backorder::Priority;
+use reclaim::domain::client::NewClient;
+use reclaim::domain::domain_name::DomainName;
+use reclaim::domain::money::Currency;
+use reclaim::domain::user::{EmailAddress, PersonName, Role};
+use reclaim::repo::backorders::{self, NewBackorder};
+use reclaim::repo::matters::{self, NewMatter};
+use reclaim::repo::users::{self, NewUser};
+use reclaim::repo::{Actor, clients};
+
+const CONCURRENCY: usize = reclaim::monitor::SWEEP_CONCURRENCY;
+
+fn cpu_seconds() -> f64 {
+    // getrusage(2): user and system time of this process (server, client and database alike).
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+struct Measure {
+    wall: Duration,
+    cpu: f64,
+}
+
+impl Measure {
+    fn report(&self, label: &str, n: usize) -> String {
+        format!(
+            "{label:<18} {n} in {:.2} s = {:.0}/s, CPU {:.3} ms per name",
+            self.wall.as_secs_f64(),
+            n as f64 / self.wall.as_secs_f64(),
+            self.cpu * 1000.0 / n as f64
+        )
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let n: usize = std::env::var("SWEEP_NAMES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let answer = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/rdap/com_google.com_verisign.json"
+    ))
+    .expect("the RDAP fixture");
+
+    // The local RDAP server: every name answers the same registry response.
+    let body = web::Bytes::from(answer);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = HttpServer::new(move || {
+        let body = body.clone();
+        App::new().default_service(web::to(move || {
+            let body = body.clone();
+            async move {
+                HttpResponse::Ok()
+                    .content_type("application/rdap+json")
+                    .body(body)
+            }
+        }))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    let base = format!("http://127.0.0.1:{port}/rdap/");
+
+    // The names, as backorders of one matter in a fresh SQLite database.
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings {
+        database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
+        var_dir: dir.path().join("var"),
+        jobs: false,
+        rdap_rate_limit: 10_000_000,
+        ..Settings::default()
+    };
+    settings.rdap_overrides.insert("com".into(), base.clone());
+    let (state, _) =
+        reclaim::startup::prepare(settings, Arc::new(SystemClock)).expect("the database opens");
+    let names: Vec<String> = (0..n).map(|i| format!("bench-name-{i:05}.com")).collect();
+    let setup = Instant::now();
+    {
+        let names = names.clone();
+        state
+            .db
+            .run(move |c| {
+                let actor = Actor::process("benchmark", chrono::Utc::now());
+                let lawyer = users::create(
+                    c,
+                    &actor,
+                    &NewUser {
+                        email: EmailAddress::parse("bench@firm.example").unwrap(),
+                        name: PersonName::parse("Bench Lawyer").unwrap(),
+                        role: Role::Lawyer,
+                        client_id: None,
+                        password_hash: "-".into(),
+                    },
+                )
+                .unwrap();
+                let client = clients::create(
+                    c,
+                    &actor,
+                    &NewClient::parse("Bench", "b@bench.example").unwrap(),
+                )
+                .unwrap();
+                let matter = matters::create(
+                    c,
+                    &actor,
+                    &NewMatter {
+                        client_id: client.id,
+                        title: "Benchmark".into(),
+                        responsible_lawyer_id: lawyer.id,
+                        team: vec![],
+                        marks: vec![],
+                        notes: String::new(),
+                    },
+                )
+                .unwrap();
+                let lines: Vec<(usize, String, NewBackorder)> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        (
+                            i + 1,
+                            name.clone(),
+                            NewBackorder {
+                                domain: DomainName::parse(name).unwrap(),
+                                priority: Priority::Normal,
+                                max_bid_minor: None,
+                                currency: Currency::default(),
+                                notes: String::new(),
+                            },
+                        )
+                    })
+                    .collect();
+                backorders::import(c, &actor, &matter.id, &lines, false).unwrap();
+                Ok::<_, reclaim::db::DbError>(())
+            })
+            .await
+            .unwrap();
+    }
+    println!(
+        "set-up: {n} backorders in {:.1} s",
+        setup.elapsed().as_secs_f64()
+    );
+
+    // 1. A bare HTTP client fetching the same answers with the same concurrency.
+    let client = reqwest::Client::new();
+    let (cpu, started) = (cpu_seconds(), Instant::now());
+    let fetched: usize = futures_util::stream::iter(names.iter())
+        .map(|name| {
+            let client = client.clone();
+            let url = format!("{base}domain/{name}");
+            async move {
+                let response = client.get(url).send().await.unwrap();
+                response.bytes().await.unwrap().len()
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .map(|bytes| usize::from(bytes > 0))
+        .fold(0, |a, b| async move { a + b })
+        .await;
+    let bare = Measure {
+        wall: started.elapsed(),
+        cpu: cpu_seconds() - cpu,
+    };
+    assert_eq!(fetched, n);
+
+    // 2. The sweep: fetch, keep the answer, compare, assess, update, for every name.
+    let (cpu, started) = (cpu_seconds(), Instant::now());
+    let report = reclaim::monitor::sweep_batch(&state, CONCURRENCY, n as i64)
+        .await
+        .unwrap();
+    let sweep = Measure {
+        wall: started.elapsed(),
+        cpu: cpu_seconds() - cpu,
+    };
+    assert_eq!(report.checked, n, "{report}");
+
+    println!("concurrency {CONCURRENCY}, one local RDAP server, SQLite");
+    println!("{}", bare.report("bare HTTP fetch:", n));
+    println!("{}", sweep.report("reclaim sweep:", n));
+    println!(
+        "sweep / fetch: {:.2}x wall time, {:.2}x CPU time",
+        sweep.wall.as_secs_f64() / bare.wall.as_secs_f64(),
+        sweep.cpu / bare.cpu
+    );
+}
