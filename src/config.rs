@@ -77,6 +77,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "sender of alerts and reminders, e.g. reclaim@firm.example",
     ),
     (
+        "RECLAIM_REMINDER_DAYS",
+        "reminder_days",
+        "the daily digest lists deadlines due within this many days, default 7",
+    ),
+    (
+        "RECLAIM_REMINDER_HOUR",
+        "reminder_hour",
+        "UTC hour from which the daily digest goes out, 0-23, default 6",
+    ),
+    (
         "RECLAIM_VAR_DIR",
         "var_dir",
         "directory for the secret key, mail files and the default database",
@@ -105,6 +115,10 @@ pub struct Settings {
     pub registry_timeout: Duration,
     pub rdap_bootstrap_url: String,
     pub mail_from: String,
+    /// The daily digest lists deadlines due within this many days.
+    pub reminder_days: u32,
+    /// UTC hour from which the daily digest is sent.
+    pub reminder_hour: u32,
 }
 
 impl fmt::Debug for Settings {
@@ -153,6 +167,8 @@ impl Default for Settings {
             registry_timeout: Duration::from_secs(15),
             rdap_bootstrap_url: DEFAULT_RDAP_BOOTSTRAP_URL.to_owned(),
             mail_from: "reclaim@localhost".to_owned(),
+            reminder_days: 7,
+            reminder_hour: 6,
         }
     }
 }
@@ -272,6 +288,8 @@ struct FileSettings {
     registry_timeout: Option<u64>,
     rdap_bootstrap_url: Option<String>,
     mail_from: Option<String>,
+    reminder_days: Option<u32>,
+    reminder_hour: Option<u32>,
 }
 
 /// `jobs = "off"` and `jobs = false` both read naturally in TOML.
@@ -456,6 +474,29 @@ impl Settings {
             file_settings.registry_timeout.map(|n| n.to_string()),
         )? {
             settings.registry_timeout = Duration::from_secs(secs);
+        }
+        if let Some(days) = number(
+            "RECLAIM_REMINDER_DAYS",
+            file_settings.reminder_days.map(|n| n.to_string()),
+        )? {
+            if days > 366 {
+                return Err(ConfigError::Invalid {
+                    name: "RECLAIM_REMINDER_DAYS",
+                    message: format!("{days} days is more than a year; give at most 366"),
+                });
+            }
+            settings.reminder_days = u32::try_from(days).unwrap_or(7);
+        }
+        if let Some(hour) = non_empty(get(
+            "RECLAIM_REMINDER_HOUR",
+            file_settings.reminder_hour.map(|n| n.to_string()),
+        )?) {
+            settings.reminder_hour = hour.trim().parse::<u32>().ok().filter(|h| *h < 24).ok_or(
+                ConfigError::Invalid {
+                    name: "RECLAIM_REMINDER_HOUR",
+                    message: format!("'{hour}' is not an hour from 0 to 23"),
+                },
+            )?;
         }
         if let Some(url) = non_empty(get(
             "RECLAIM_RDAP_BOOTSTRAP_URL",

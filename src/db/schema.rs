@@ -26,6 +26,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        calendar_feed_key -> Nullable<Text>,
     }
 }
 
@@ -220,6 +221,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     outbox_messages,
     outbox_attempts,
+    procedures,
+    procedure_domains,
+    procedure_events,
+    deadlines,
+    calendar_closures,
 );
 
 diesel::table! {
@@ -347,5 +353,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    procedures (id) {
+        id -> Text,
+        matter_id -> Text,
+        kind -> Text,
+        provider -> Text,
+        case_number -> Text,
+        registrar_country -> Nullable<Text>,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        rdnh_finding -> Bool,
+        parties -> Text,
+        panel -> Text,
+        fees_minor -> Nullable<BigInt>,
+        currency -> Text,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procedure_domains (procedure_id, domain) {
+        procedure_id -> Text,
+        domain -> Text,
+        unicode -> Text,
+        backorder_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    procedure_events (id) {
+        id -> Text,
+        procedure_id -> Text,
+        kind -> Text,
+        occurred_on -> Date,
+        note -> Text,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deadlines (id) {
+        id -> Text,
+        matter_id -> Text,
+        procedure_id -> Nullable<Text>,
+        rule -> Text,
+        label -> Text,
+        computed_on -> Nullable<Date>,
+        official_on -> Nullable<Date>,
+        calendar -> Text,
+        basis -> Text,
+        state -> Text,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<Text>,
+        assigned_to -> Nullable<Text>,
+        overdue_alerted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_closures (id) {
+        id -> Text,
+        calendar -> Text,
+        day -> Date,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(procedures -> matters (matter_id));
+diesel::joinable!(procedure_domains -> procedures (procedure_id));
+diesel::joinable!(procedure_events -> procedures (procedure_id));
+diesel::joinable!(deadlines -> matters (matter_id));
+diesel::joinable!(deadlines -> procedures (procedure_id));
 diesel::joinable!(outbox_attempts -> outbox_messages (outbox_id));
 diesel::joinable!(registry_changes -> registry_snapshots (snapshot_id));

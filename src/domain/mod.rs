@@ -2,9 +2,11 @@
 //! into these types, and the rest of the code relies on them being valid.
 
 pub mod backorder;
+pub mod calendar;
 pub mod changes;
 pub mod client;
 pub mod csv;
+pub mod deadlines;
 pub mod domain_name;
 pub mod lifecycle;
 pub mod matter;

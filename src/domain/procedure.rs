@@ -33,3 +33,373 @@ impl ProcedureKind {
         }
     }
 }
+
+crate::text_enum! {
+    /// What happened in a procedure (DESIGN.md, "Procedure event kinds").
+    pub enum EventKind ("procedure event") {
+        ComplaintFiled => "complaint_filed",
+        FeePaid => "fee_paid",
+        /// The provider asked the registrar to verify the registration and lock the name.
+        VerificationRequested => "verification_requested",
+        LockConfirmed => "lock_confirmed",
+        DeficiencyNotified => "deficiency_notified",
+        DeficiencyCured => "deficiency_cured",
+        /// UDRP/URS: the complaint was notified to the respondent; SYRELI: the procedure opened.
+        Commenced => "commenced",
+        ResponseExtended => "response_extended",
+        ResponseReceived => "response_received",
+        PanelAppointed => "panel_appointed",
+        /// The provider received the decision.
+        DecisionReceived => "decision_received",
+        /// The decision was sent to the parties and the registrar.
+        DecisionNotified => "decision_notified",
+        CourtActionFiled => "court_action_filed",
+        Implemented => "implemented",
+        Withdrawn => "withdrawn",
+    }
+}
+
+impl EventKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::ComplaintFiled => "Complaint filed",
+            EventKind::FeePaid => "Fee paid",
+            EventKind::VerificationRequested => "Registrar asked to verify and lock",
+            EventKind::LockConfirmed => "Lock confirmed by the registrar",
+            EventKind::DeficiencyNotified => "Deficiency notified",
+            EventKind::DeficiencyCured => "Deficiency cured",
+            EventKind::Commenced => "Commenced (notified to the respondent)",
+            EventKind::ResponseExtended => "Response period extended",
+            EventKind::ResponseReceived => "Response received",
+            EventKind::PanelAppointed => "Panel appointed",
+            EventKind::DecisionReceived => "Decision received by the provider",
+            EventKind::DecisionNotified => "Decision notified to the parties and registrar",
+            EventKind::CourtActionFiled => "Court action filed",
+            EventKind::Implemented => "Decision implemented",
+            EventKind::Withdrawn => "Withdrawn",
+        }
+    }
+}
+
+crate::text_enum! {
+    pub enum ProcedureStatus ("procedure status") {
+        /// Filed, running.
+        Open => "open",
+        /// A decision was given; implementation or court window may run.
+        Decided => "decided",
+        /// Finished: implemented, withdrawn, or left as decided.
+        Closed => "closed",
+    }
+}
+
+crate::text_enum! {
+    /// How a procedure ended.
+    pub enum Outcome ("procedure outcome") {
+        Transfer => "transfer",
+        Cancellation => "cancellation",
+        Deletion => "deletion",
+        Suspension => "suspension",
+        Denied => "denied",
+        Withdrawn => "withdrawn",
+        Terminated => "terminated",
+    }
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Transfer => "Transfer ordered",
+            Outcome::Cancellation => "Cancellation ordered",
+            Outcome::Deletion => "Deletion ordered",
+            Outcome::Suspension => "Suspension ordered (URS)",
+            Outcome::Denied => "Complaint denied",
+            Outcome::Withdrawn => "Withdrawn",
+            Outcome::Terminated => "Terminated (settled or ended)",
+        }
+    }
+}
+
+impl ProcedureKind {
+    /// The dispute-resolution providers that run this kind (legal-rules.md §1.1, §1.4, §2).
+    pub fn providers(self) -> &'static [&'static str] {
+        match self {
+            ProcedureKind::Udrp => &["WIPO", "Forum", "CAC", "ADNDRC", "CIIDRC"],
+            ProcedureKind::Urs => &["Forum", "ADNDRC", "MFSD"],
+            ProcedureKind::Syreli => &["AFNIC"],
+            ProcedureKind::ParlExpert => &["WIPO"],
+            ProcedureKind::NominetDrs => &["Nominet"],
+            ProcedureKind::CiraCdrp => &["CIIDRC", "Resolution Canada"],
+            ProcedureKind::EuAdr => &["CAC"],
+        }
+    }
+}
+
+/// The calendar of a provider's seat (legal-rules.md §6.1).
+pub fn provider_calendar(provider: &str) -> &'static str {
+    match provider.trim().to_ascii_uppercase().as_str() {
+        "WIPO" => "CH-GE",
+        "FORUM" | "NAF" => "US-FED",
+        "CAC" => "CZ",
+        "AFNIC" => "FR",
+        "NOMINET" => "GB-EAW",
+        "CIIDRC" => "CA-BC",
+        "RESOLUTION CANADA" => "CA",
+        _ => "WEEKENDS",
+    }
+}
+
+/// One condition checked before a procedure is opened.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EligibilityCheck {
+    pub id: &'static str,
+    /// `None`: reclaim cannot tell from what it holds; the lawyer must verify.
+    pub passed: Option<bool>,
+    pub message: String,
+}
+
+impl EligibilityCheck {
+    pub fn failed(&self) -> bool {
+        self.passed == Some(false)
+    }
+}
+
+/// The TLDs AFNIC runs SYRELI and PARL EXPERT for (legal-rules.md §2.1 F1).
+pub const AFNIC_TLDS: &[&str] = &["fr", "re", "pm", "tf", "wf", "yt"];
+
+/// The day from which SYRELI applies (legal-rules.md §2.1 F2).
+fn syreli_start() -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDate::from_ymd_opt(2011, 7, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .unwrap_or_default()
+}
+
+/// The longest registration term, so that an expiry more than this after 1 July 2011 proves a
+/// creation or renewal after it.
+const LONGEST_TERM_YEARS: i32 = 10;
+
+/// Whether SYRELI or PARL EXPERT can be opened on a name (legal-rules.md §6.4: AFNIC TLD, created
+/// or renewed after 1 July 2011, the name active, no other proceeding pending). `record` is the
+/// latest registry answer reclaim holds, if any; `pending` the references of other open
+/// procedures on the name.
+pub fn afnic_eligibility(
+    domain: &super::domain_name::DomainName,
+    record: Option<&super::registry_record::RegistryRecord>,
+    pending: &[String],
+) -> Vec<EligibilityCheck> {
+    use chrono::Datelike;
+    let mut checks = Vec::new();
+    let tld = domain.tld();
+    checks.push(EligibilityCheck {
+        id: "afnic_tld",
+        passed: Some(AFNIC_TLDS.contains(&tld)),
+        message: if AFNIC_TLDS.contains(&tld) {
+            format!(".{tld} is run by AFNIC (legal-rules.md §2.1 F1).")
+        } else {
+            format!(
+                "SYRELI and PARL EXPERT only apply to .fr, .re, .pm, .tf, .wf and .yt; {} is a .{tld} name.",
+                domain.unicode()
+            )
+        },
+    });
+    let start = syreli_start();
+    let (dates, active) = match record {
+        None => (
+            EligibilityCheck {
+                id: "afnic_2011",
+                passed: None,
+                message: "reclaim holds no registry answer for the name: check it now, or verify that it was created or renewed after 1 July 2011.".to_owned(),
+            },
+            EligibilityCheck {
+                id: "afnic_active",
+                passed: None,
+                message: "reclaim holds no registry answer: verify the name is registered and active.".to_owned(),
+            },
+        ),
+        Some(r) => {
+            let created_after = r.created_at.map(|c| c >= start);
+            let renewed_after = r.expires_at.map(|e| {
+                e.with_year(e.year() - LONGEST_TERM_YEARS).is_some_and(|began| began >= start)
+            });
+            let dates = match (created_after, renewed_after) {
+                (Some(true), _) => EligibilityCheck {
+                    id: "afnic_2011",
+                    passed: Some(true),
+                    message: format!("Created on {}, after 1 July 2011.", r.created_at.map(|c| c.format("%-d %b %Y").to_string()).unwrap_or_default()),
+                },
+                (_, Some(true)) => EligibilityCheck {
+                    id: "afnic_2011",
+                    passed: Some(true),
+                    message: format!(
+                        "Expires on {}: renewed after 1 July 2011 (a term is at most {LONGEST_TERM_YEARS} years).",
+                        r.expires_at.map(|c| c.format("%-d %b %Y").to_string()).unwrap_or_default()
+                    ),
+                },
+                (Some(false), Some(false)) => EligibilityCheck {
+                    id: "afnic_2011",
+                    passed: Some(false),
+                    message: "Created before 1 July 2011 and not shown as renewed since: SYRELI does not apply (legal-rules.md §2.1 F2).".to_owned(),
+                },
+                _ => EligibilityCheck {
+                    id: "afnic_2011",
+                    passed: None,
+                    message: "The registry answer gives no creation or expiry date: verify the name was created or renewed after 1 July 2011.".to_owned(),
+                },
+            };
+            let held = r.registered
+                && !r.has_status("pendingDelete")
+                && !r.has_status("redemptionPeriod");
+            let active = EligibilityCheck {
+                id: "afnic_active",
+                passed: Some(held),
+                message: if held {
+                    "The name is registered and active.".to_owned()
+                } else {
+                    "The name is not active at the registry (free, deleted or in redemption): a procedure cannot be opened; backorder it instead.".to_owned()
+                },
+            };
+            (dates, active)
+        }
+    };
+    checks.push(dates);
+    checks.push(active);
+    checks.push(EligibilityCheck {
+        id: "afnic_no_pending",
+        passed: Some(pending.is_empty()),
+        message: if pending.is_empty() {
+            "No other procedure on the name is open in reclaim; confirm no court action is pending either.".to_owned()
+        } else {
+            format!(
+                "Another proceeding on the name is pending ({}): AFNIC refuses a claim while one is (legal-rules.md §2.1 F6).",
+                pending.join(", ")
+            )
+        },
+    });
+    checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::domain_name::DomainName;
+    use crate::domain::registry_record::RegistryRecord;
+    use chrono::{TimeZone, Utc};
+
+    fn record(
+        created: Option<(i32, u32, u32)>,
+        expires: Option<(i32, u32, u32)>,
+        statuses: &[&str],
+    ) -> RegistryRecord {
+        let at = |(y, m, d): (i32, u32, u32)| Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).single();
+        RegistryRecord {
+            registered: true,
+            created_at: created.and_then(at),
+            expires_at: expires.and_then(at),
+            statuses: statuses.iter().map(|s| (*s).to_owned()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn outcome(
+        name: &str,
+        record: Option<&RegistryRecord>,
+        pending: &[String],
+    ) -> Vec<(&'static str, Option<bool>)> {
+        let domain = DomainName::parse(name).unwrap();
+        afnic_eligibility(&domain, record, pending)
+            .into_iter()
+            .map(|c| (c.id, c.passed))
+            .collect()
+    }
+
+    #[test]
+    fn afnic_eligibility_table() {
+        // legal-rules.md §6.4: eligible = AFNIC TLD ∧ (created ∨ renewed after 2011-07-01)
+        // ∧ active ∧ no other proceeding pending.
+        let recent = record(Some((2015, 3, 2)), Some((2027, 3, 2)), &[]);
+        assert_eq!(
+            outcome("exemple.fr", Some(&recent), &[]),
+            vec![
+                ("afnic_tld", Some(true)),
+                ("afnic_2011", Some(true)),
+                ("afnic_active", Some(true)),
+                ("afnic_no_pending", Some(true))
+            ]
+        );
+        // F1: not an AFNIC TLD
+        assert_eq!(
+            outcome("example.com", Some(&recent), &[])[0],
+            ("afnic_tld", Some(false))
+        );
+        // F1: the overseas TLDs count
+        assert_eq!(
+            outcome("exemple.re", Some(&recent), &[])[0],
+            ("afnic_tld", Some(true))
+        );
+        // F2: created in 2005, but expiring in 2030: renewed after 2011 (term ≤ 10 years)
+        let renewed = record(Some((2005, 1, 10)), Some((2030, 1, 10)), &[]);
+        assert_eq!(
+            outcome("exemple.fr", Some(&renewed), &[])[1],
+            ("afnic_2011", Some(true))
+        );
+        // F2: created in 2005, expiring in 2020: not renewed after 1 July 2011
+        let old = record(Some((2005, 1, 10)), Some((2020, 1, 10)), &[]);
+        assert_eq!(
+            outcome("exemple.fr", Some(&old), &[])[1],
+            ("afnic_2011", Some(false))
+        );
+        // created exactly on 1 July 2011 qualifies
+        let day_one = record(Some((2011, 7, 1)), None, &[]);
+        assert_eq!(
+            outcome("exemple.fr", Some(&day_one), &[])[1],
+            ("afnic_2011", Some(true))
+        );
+        // no dates: unknown, to verify
+        let bare = record(None, None, &[]);
+        assert_eq!(
+            outcome("exemple.fr", Some(&bare), &[])[1],
+            ("afnic_2011", None)
+        );
+        // F6: the name must be active
+        let redemption = record(
+            Some((2015, 3, 2)),
+            Some((2027, 3, 2)),
+            &["redemptionPeriod"],
+        );
+        assert_eq!(
+            outcome("exemple.fr", Some(&redemption), &[])[2],
+            ("afnic_active", Some(false))
+        );
+        // F6: no other proceeding pending
+        assert_eq!(
+            outcome(
+                "exemple.fr",
+                Some(&recent),
+                &["M-2026-0001 UDRP".to_owned()]
+            )[3],
+            ("afnic_no_pending", Some(false))
+        );
+        // no registry answer at all: the dates and activity are to verify, not refused
+        assert_eq!(
+            outcome("exemple.fr", None, &[])[1..3],
+            [("afnic_2011", None), ("afnic_active", None)]
+        );
+    }
+
+    #[test]
+    fn every_provider_has_a_calendar() {
+        // legal-rules.md §6.1: PROVIDER(WIPO=CH-GE, FORUM=US-FED, CAC=CZ, AFNIC=FR, NOMINET=GB-EAW, CIIDRC=CA-BC)
+        let cases = [
+            ("WIPO", "CH-GE"),
+            ("Forum", "US-FED"),
+            ("CAC", "CZ"),
+            ("AFNIC", "FR"),
+            ("Nominet", "GB-EAW"),
+            ("CIIDRC", "CA-BC"),
+        ];
+        for (provider, calendar) in cases {
+            assert_eq!(provider_calendar(provider), calendar, "{provider}");
+        }
+        assert_eq!(provider_calendar("ADNDRC"), "WEEKENDS");
+    }
+}

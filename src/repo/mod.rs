@@ -11,6 +11,7 @@ pub mod login_attempts;
 pub mod matters;
 pub mod monitoring;
 pub mod outbox;
+pub mod procedures;
 pub mod tokens;
 pub mod users;
 

@@ -344,3 +344,58 @@ pub fn record_login(conn: &mut DbConn, actor: &Actor, user: &User) -> Result<(),
         )
     })
 }
+
+/// The user's calendar feed key, created on first use. The feed URL carries it signed with the
+/// instance's link key, so the key alone (a database copy) does not open the feed.
+pub fn calendar_feed_key(conn: &mut DbConn, id: &UserId) -> Result<String, DbError> {
+    write_tx(conn, |conn| {
+        let existing: Option<String> = users::table
+            .find(id)
+            .select(users::calendar_feed_key)
+            .first(conn)?;
+        if let Some(key) = existing {
+            return Ok(key);
+        }
+        let key = crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<24>());
+        diesel::update(users::table.find(id))
+            .set(users::calendar_feed_key.eq(&key))
+            .execute(conn)?;
+        Ok(key)
+    })
+}
+
+/// Replaces the calendar feed key: the old feed URL stops working at once.
+pub fn reset_calendar_feed(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &UserId,
+) -> Result<String, DbError> {
+    write_tx(conn, |conn| {
+        let key = crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<24>());
+        diesel::update(users::table.find(id))
+            .set(users::calendar_feed_key.eq(&key))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "user.calendar_feed_reset",
+                record_type: "user",
+                record_id: Some(id.as_str()),
+                summary: "Replaced the calendar feed link; the old one no longer works".to_owned(),
+                detail: json!({}),
+            },
+        )?;
+        Ok(key)
+    })
+}
+
+/// The active user whose calendar feed key this is.
+pub fn find_by_calendar_feed_key(conn: &mut DbConn, key: &str) -> Result<Option<User>, DbError> {
+    Ok(users::table
+        .filter(users::calendar_feed_key.eq(key))
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -101,7 +101,29 @@ fn schema_rs_matches(conn: &mut DbConn) {
         api_tokens,
         setup_tokens,
         login_attempts,
-        audit_events
+        audit_events,
+        client_contacts,
+        matter_counters,
+        matters,
+        matter_team,
+        matter_marks,
+        backorders,
+        backorder_events,
+        catch_channels,
+        monitored_domains,
+        registry_snapshots,
+        registry_changes,
+        registry_check_errors,
+        rdap_bootstraps,
+        job_runs,
+        job_leases,
+        outbox_messages,
+        outbox_attempts,
+        procedures,
+        procedure_domains,
+        procedure_events,
+        deadlines,
+        calendar_closures
     );
 }
 

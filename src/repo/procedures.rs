@@ -1,0 +1,1639 @@
+//! Dispute procedures on a matter, the events recorded on them and the docket of deadlines the
+//! rules compute from those events. Every change to an event, an official date or a closure day
+//! recomputes the procedure's deadlines in the same transaction, keeping per rule what people
+//! entered (official date, assignee, done).
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::db::schema::{
+    backorders, calendar_closures, clients, deadlines, matters, procedure_domains,
+    procedure_events, procedures, users,
+};
+use crate::db::types::to_db;
+use crate::db::{DbConn, DbError, write_tx};
+use crate::domain::calendar::{calendar_for_country, calendar_info};
+use crate::domain::deadlines::{self as rules, Calendars, State};
+use crate::domain::domain_name::DomainName;
+use crate::domain::matter::MatterStatus;
+use crate::domain::money::Currency;
+use crate::domain::procedure::{
+    EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus, afnic_eligibility,
+    provider_calendar,
+};
+use crate::domain::tld_policy::TldPolicies;
+use crate::repo::audit::{self, Actor, Change};
+use crate::repo::backorders::BackorderId;
+use crate::repo::clients::ClientId;
+use crate::repo::matters::{self as matter_repo, Matter, MatterId};
+use crate::repo::monitoring;
+use crate::repo::users::UserId;
+
+crate::text_id!(ProcedureId);
+crate::text_id!(ProcedureEventId);
+crate::text_id!(DeadlineId);
+crate::text_id!(ClosureId);
+
+/// The rule id of a deadline entered by hand.
+pub const MANUAL_RULE: &str = "manual";
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = procedures)]
+pub struct Procedure {
+    pub id: ProcedureId,
+    pub matter_id: MatterId,
+    pub kind: ProcedureKind,
+    pub provider: String,
+    pub case_number: String,
+    /// ISO 3166 code of the registrar's principal office: its business days count for the
+    /// lock and implementation periods (UDRP Policy 4(k)).
+    pub registrar_country: Option<String>,
+    pub status: ProcedureStatus,
+    pub outcome: Option<Outcome>,
+    pub rdnh_finding: bool,
+    pub parties: String,
+    pub panel: String,
+    pub fees_minor: Option<i64>,
+    pub currency: String,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Procedure {
+    /// "UDRP D2012-1094 (WIPO)".
+    pub fn title(&self) -> String {
+        let mut title = self.kind.label().to_owned();
+        if !self.case_number.is_empty() {
+            title.push(' ');
+            title.push_str(&self.case_number);
+        }
+        if !self.provider.is_empty() {
+            title.push_str(&format!(" ({})", self.provider));
+        }
+        title
+    }
+
+    /// The calendar the registrar's business days are counted on, and whether it was chosen
+    /// from a known country (otherwise only weekends are skipped and the page says so).
+    pub fn registrar_calendar(&self) -> (&'static str, bool) {
+        registrar_calendar(self.registrar_country.as_deref())
+    }
+}
+
+/// The registrar's calendar for an ISO 3166 code: `WEEKENDS` (and `false`) when the country is
+/// unknown or reclaim has no calendar for it.
+pub fn registrar_calendar(country: Option<&str>) -> (&'static str, bool) {
+    match country.and_then(calendar_for_country) {
+        Some(id) => (id, true),
+        None => ("WEEKENDS", false),
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = procedure_domains)]
+pub struct ProcedureDomain {
+    pub procedure_id: ProcedureId,
+    pub domain: String,
+    pub unicode: String,
+    pub backorder_id: Option<BackorderId>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = procedure_events)]
+pub struct ProcedureEvent {
+    pub id: ProcedureEventId,
+    pub procedure_id: ProcedureId,
+    pub kind: EventKind,
+    pub occurred_on: NaiveDate,
+    pub note: String,
+    pub recorded_by: Option<UserId>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A deadline on the docket: computed by a rule, or entered by hand.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = deadlines)]
+pub struct Deadline {
+    pub id: DeadlineId,
+    pub matter_id: MatterId,
+    pub procedure_id: Option<ProcedureId>,
+    pub rule: String,
+    pub label: String,
+    pub computed_on: Option<NaiveDate>,
+    pub official_on: Option<NaiveDate>,
+    pub calendar: String,
+    pub basis: String,
+    pub state: State,
+    pub done_at: Option<NaiveDateTime>,
+    pub done_by: Option<UserId>,
+    pub assigned_to: Option<UserId>,
+    pub overdue_alerted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Deadline {
+    /// The date that counts: the official one when entered.
+    pub fn due_on(&self) -> Option<NaiveDate> {
+        self.official_on.or(self.computed_on)
+    }
+
+    pub fn is_manual(&self) -> bool {
+        self.rule.starts_with(MANUAL_RULE)
+    }
+
+    /// Still to act on: running, not marked done.
+    pub fn is_open(&self) -> bool {
+        self.state == State::Pending && self.done_at.is_none()
+    }
+
+    /// `pending`, `met`, `cancelled` or `done`.
+    pub fn status(&self) -> &'static str {
+        if self.done_at.is_some() {
+            "done"
+        } else {
+            self.state.as_str()
+        }
+    }
+
+    /// The rule that computed it (none for a deadline entered by hand).
+    pub fn rule_info(&self) -> Option<&'static rules::Rule> {
+        rules::rule_info(&self.rule)
+    }
+
+    /// Who must act.
+    pub fn party(&self) -> &'static str {
+        self.rule_info().map_or("", |r| r.party)
+    }
+
+    /// Where the rule comes from.
+    pub fn source(&self) -> &'static str {
+        self.rule_info().map_or("", |r| r.source)
+    }
+
+    /// The reference marks the rule UNCONFIRMED: shown as "to verify".
+    pub fn to_verify(&self) -> bool {
+        self.rule_info().is_some_and(|r| r.to_verify)
+    }
+
+    /// The rule id as shown: a hand-entered deadline has no rule.
+    pub fn rule_label(&self) -> &str {
+        if self.is_manual() {
+            "entered by hand"
+        } else {
+            &self.rule
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = calendar_closures)]
+pub struct Closure {
+    pub id: ClosureId,
+    pub calendar: String,
+    pub day: NaiveDate,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A checked new procedure.
+#[derive(Debug, Clone)]
+pub struct NewProcedure {
+    pub kind: ProcedureKind,
+    /// Empty: the kind's first provider (WIPO for a UDRP, AFNIC for SYRELI…).
+    pub provider: String,
+    pub case_number: String,
+    pub registrar_country: Option<String>,
+    pub domains: Vec<DomainName>,
+    pub parties: String,
+    pub panel: String,
+    pub fees_minor: Option<i64>,
+    pub currency: Currency,
+    pub notes: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProcedureError {
+    #[error("The matter does not exist.")]
+    MatterNotFound,
+    #[error("Matter {0} is closed; reopen it to start or change a procedure.")]
+    MatterClosed(String),
+    #[error("The procedure does not exist.")]
+    NotFound,
+    #[error("The procedure is closed; reopen it to record or change events.")]
+    ProcedureClosed,
+    #[error("The event does not exist.")]
+    EventNotFound,
+    #[error("The deadline does not exist.")]
+    DeadlineNotFound,
+    #[error("Name at least one domain the procedure covers.")]
+    NoDomains,
+    #[error("{domain} is listed twice.")]
+    DuplicateDomain { domain: String },
+    #[error(
+        "{kind} does not apply to .{tld} names ({domain}); for .{tld} reclaim offers: {offered}."
+    )]
+    NotForTld {
+        kind: &'static str,
+        domain: String,
+        tld: String,
+        offered: String,
+    },
+    #[error(".{0} is not a TLD reclaim knows; see the list of supported TLDs.")]
+    UnsupportedTld(String),
+    #[error("{kind} cannot be opened on {domain}: {}", failed_checks(.checks))]
+    Ineligible {
+        kind: &'static str,
+        domain: String,
+        checks: Vec<EligibilityCheck>,
+    },
+    #[error("{0}")]
+    BadCountry(String),
+    #[error("{0}")]
+    BadDate(String),
+    #[error("{0}")]
+    BadCalendar(String),
+    #[error("{0} is already a closure day of that calendar.")]
+    DuplicateClosure(String),
+    #[error("Deadlines are assigned to people of the firm; that person is not an active member.")]
+    BadAssignee,
+    #[error("Give the deadline a description.")]
+    NoLabel,
+    #[error("Only a deadline entered by hand can be removed; a computed one follows its events.")]
+    NotManual,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn failed_checks(checks: &[EligibilityCheck]) -> String {
+    checks
+        .iter()
+        .filter(|c| c.failed())
+        .map(|c| c.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl ProcedureError {
+    /// The form field a message belongs to.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ProcedureError::NoDomains
+            | ProcedureError::DuplicateDomain { .. }
+            | ProcedureError::NotForTld { .. }
+            | ProcedureError::UnsupportedTld(_)
+            | ProcedureError::Ineligible { .. } => Some("domains"),
+            ProcedureError::BadCountry(_) => Some("registrar_country"),
+            ProcedureError::BadDate(_) => Some("date"),
+            ProcedureError::BadCalendar(_) | ProcedureError::DuplicateClosure(_) => {
+                Some("calendar")
+            }
+            ProcedureError::BadAssignee => Some("assigned_to"),
+            ProcedureError::NoLabel => Some("label"),
+            _ => None,
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ProcedureError {
+    fn from(e: diesel::result::Error) -> Self {
+        ProcedureError::Db(e.into())
+    }
+}
+
+/// Checks an ISO 3166-1 alpha-2 code: two letters. A country reclaim has no calendar for is
+/// accepted (weekends are skipped, and the procedure page says so).
+pub fn parse_country(raw: &str) -> Result<Option<String>, ProcedureError> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(Some(code))
+    } else {
+        Err(ProcedureError::BadCountry(format!(
+            "'{}' is not a country code: give the two letters of ISO 3166 (US, FR, DE, GB…) of the registrar's principal office.",
+            raw.trim().chars().take(20).collect::<String>()
+        )))
+    }
+}
+
+/// An event date: not in the future (events record what happened) and not absurdly old.
+pub fn check_event_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, ProcedureError> {
+    // One day of slack: a notice dated in Geneva can be "tomorrow" for a firm in California.
+    if date > today + Duration::days(1) {
+        return Err(ProcedureError::BadDate(format!(
+            "{} is in the future: an event records what happened. Enter the date on the notice.",
+            date.format("%-d %b %Y")
+        )));
+    }
+    if date < NaiveDate::from_ymd_opt(1999, 12, 1).unwrap_or(NaiveDate::MIN) {
+        return Err(ProcedureError::BadDate(format!(
+            "{} is before the UDRP existed (December 1999): check the year.",
+            date.format("%-d %b %Y")
+        )));
+    }
+    Ok(date)
+}
+
+fn open_matter(conn: &mut DbConn, matter_id: &MatterId) -> Result<Matter, ProcedureError> {
+    let matter = matter_repo::find(conn, matter_id)?.ok_or(ProcedureError::MatterNotFound)?;
+    if matter.status == MatterStatus::Closed {
+        return Err(ProcedureError::MatterClosed(matter.reference));
+    }
+    Ok(matter)
+}
+
+/// References of open procedures, anywhere in the firm, covering `domain` (A-label).
+pub fn pending_on(
+    conn: &mut DbConn,
+    domain: &str,
+    except: Option<&ProcedureId>,
+) -> Result<Vec<String>, DbError> {
+    let rows: Vec<(ProcedureId, ProcedureKind, String, String)> = procedure_domains::table
+        .inner_join(procedures::table.inner_join(matters::table))
+        .filter(procedure_domains::domain.eq(domain))
+        .filter(procedures::status.ne(ProcedureStatus::Closed))
+        .select((
+            procedures::id,
+            procedures::kind,
+            procedures::case_number,
+            matters::reference,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(id, ..)| Some(id) != except)
+        .map(|(_, kind, case, reference)| {
+            format!(
+                "{} {}{}",
+                reference,
+                kind.label(),
+                if case.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {case}")
+                }
+            )
+        })
+        .collect())
+}
+
+/// The latest registry answer reclaim holds for `domain`, parsed.
+fn latest_record(
+    conn: &mut DbConn,
+    domain: &str,
+) -> Result<Option<crate::domain::registry_record::RegistryRecord>, DbError> {
+    let Some(monitored) = monitoring::find(conn, domain)? else {
+        return Ok(None);
+    };
+    let Some(snapshot_id) = monitored.last_snapshot_id else {
+        return Ok(None);
+    };
+    Ok(monitoring::find_snapshot(conn, &snapshot_id)?.map(|s| s.record()))
+}
+
+/// What must hold before a procedure of `kind` is opened on each name: the TLD's procedures
+/// (legal-rules.md §2.3) and, for AFNIC's, the SYRELI conditions (§6.4).
+pub fn eligibility(
+    conn: &mut DbConn,
+    policies: &TldPolicies,
+    kind: ProcedureKind,
+    domains: &[DomainName],
+) -> Result<Vec<(String, Vec<EligibilityCheck>)>, ProcedureError> {
+    let mut out = Vec::new();
+    for domain in domains {
+        let policy = policies
+            .lookup(domain.tld())
+            .map_err(|_| ProcedureError::UnsupportedTld(domain.tld().to_owned()))?;
+        let mut checks = vec![EligibilityCheck {
+            id: "tld_procedure",
+            passed: Some(policy.procedures.contains(&kind)),
+            message: if policy.procedures.contains(&kind) {
+                format!("{} applies to .{} names.", kind.label(), domain.tld())
+            } else {
+                format!(
+                    "{} does not apply to .{} names; reclaim offers: {}.",
+                    kind.label(),
+                    domain.tld(),
+                    offered(&policy.procedures)
+                )
+            },
+        }];
+        if matches!(kind, ProcedureKind::Syreli | ProcedureKind::ParlExpert) {
+            let record = latest_record(conn, domain.ascii())?;
+            let pending = pending_on(conn, domain.ascii(), None)?;
+            checks.extend(afnic_eligibility(domain, record.as_ref(), &pending));
+        }
+        out.push((domain.unicode().to_owned(), checks));
+    }
+    Ok(out)
+}
+
+fn offered(kinds: &[ProcedureKind]) -> String {
+    if kinds.is_empty() {
+        "no dispute procedure (court only)".to_owned()
+    } else {
+        kinds
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = procedures)]
+struct ProcedureRow<'a> {
+    id: &'a ProcedureId,
+    matter_id: &'a MatterId,
+    kind: ProcedureKind,
+    provider: &'a str,
+    case_number: &'a str,
+    registrar_country: Option<&'a str>,
+    status: ProcedureStatus,
+    parties: &'a str,
+    panel: &'a str,
+    fees_minor: Option<i64>,
+    currency: &'a str,
+    notes: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Starts a procedure on a matter. Refused where the kind does not apply to a name's TLD, or a
+/// SYRELI condition is known to fail; conditions reclaim cannot tell are left to verify.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    policies: &TldPolicies,
+    matter_id: &MatterId,
+    new: &NewProcedure,
+) -> Result<Procedure, ProcedureError> {
+    if new.domains.is_empty() {
+        return Err(ProcedureError::NoDomains);
+    }
+    for (i, d) in new.domains.iter().enumerate() {
+        if new.domains[..i].iter().any(|o| o.ascii() == d.ascii()) {
+            return Err(ProcedureError::DuplicateDomain {
+                domain: d.unicode().to_owned(),
+            });
+        }
+    }
+    write_tx(conn, |conn| {
+        let matter = open_matter(conn, matter_id)?;
+        for (domain, checks) in eligibility(conn, policies, new.kind, &new.domains)? {
+            if let Some(tld) = checks
+                .iter()
+                .find(|c| c.id == "tld_procedure" && c.failed())
+            {
+                let tld_name = domain.rsplit('.').next().unwrap_or_default().to_owned();
+                let _ = tld;
+                let offered_here = new
+                    .domains
+                    .iter()
+                    .find(|d| d.unicode() == domain)
+                    .and_then(|d| policies.lookup(d.tld()).ok())
+                    .map(|p| offered(&p.procedures))
+                    .unwrap_or_default();
+                return Err(ProcedureError::NotForTld {
+                    kind: new.kind.label(),
+                    domain,
+                    tld: tld_name,
+                    offered: offered_here,
+                });
+            }
+            if checks.iter().any(EligibilityCheck::failed) {
+                return Err(ProcedureError::Ineligible {
+                    kind: new.kind.label(),
+                    domain,
+                    checks,
+                });
+            }
+        }
+        let id = ProcedureId::new();
+        let now = to_db(actor.at);
+        let provider = if new.provider.trim().is_empty() {
+            new.kind
+                .providers()
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            new.provider.trim().to_owned()
+        };
+        diesel::insert_into(procedures::table)
+            .values(ProcedureRow {
+                id: &id,
+                matter_id,
+                kind: new.kind,
+                provider: &provider,
+                case_number: new.case_number.trim(),
+                registrar_country: new.registrar_country.as_deref(),
+                status: ProcedureStatus::Open,
+                parties: new.parties.trim(),
+                panel: new.panel.trim(),
+                fees_minor: new.fees_minor,
+                currency: new.currency.as_str(),
+                notes: new.notes.trim(),
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+        for domain in &new.domains {
+            let backorder: Option<BackorderId> = backorders::table
+                .filter(backorders::matter_id.eq(matter_id))
+                .filter(backorders::domain.eq(domain.ascii()))
+                .select(backorders::id)
+                .first(conn)
+                .optional()?;
+            diesel::insert_into(procedure_domains::table)
+                .values((
+                    procedure_domains::procedure_id.eq(&id),
+                    procedure_domains::domain.eq(domain.ascii()),
+                    procedure_domains::unicode.eq(domain.unicode()),
+                    procedure_domains::backorder_id.eq(backorder),
+                ))
+                .execute(conn)?;
+        }
+        let procedure = find(conn, &id)?.ok_or(ProcedureError::NotFound)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "procedure.created",
+                record_type: "procedure",
+                record_id: Some(id.as_str()),
+                summary: format!(
+                    "Started {} on matter {} for {}",
+                    procedure.title(),
+                    matter.reference,
+                    new.domains
+                        .iter()
+                        .map(|d| d.unicode())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                detail: json!({ "matter_id": matter_id, "kind": new.kind, "provider": provider, "case_number": new.case_number.trim() }),
+            },
+        )?;
+        Ok(procedure)
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: &ProcedureId) -> Result<Option<Procedure>, DbError> {
+    Ok(procedures::table
+        .find(id)
+        .select(Procedure::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn for_matter(conn: &mut DbConn, matter_id: &MatterId) -> Result<Vec<Procedure>, DbError> {
+    Ok(procedures::table
+        .filter(procedures::matter_id.eq(matter_id))
+        .order(procedures::created_at)
+        .select(Procedure::as_select())
+        .load(conn)?)
+}
+
+pub fn domains(conn: &mut DbConn, id: &ProcedureId) -> Result<Vec<ProcedureDomain>, DbError> {
+    Ok(procedure_domains::table
+        .filter(procedure_domains::procedure_id.eq(id))
+        .order(procedure_domains::domain)
+        .select(ProcedureDomain::as_select())
+        .load(conn)?)
+}
+
+/// Open procedures covering a backorder's name.
+pub fn for_backorder(
+    conn: &mut DbConn,
+    backorder_id: &BackorderId,
+) -> Result<Vec<Procedure>, DbError> {
+    Ok(procedures::table
+        .inner_join(procedure_domains::table)
+        .filter(procedure_domains::backorder_id.eq(backorder_id))
+        .order(procedures::created_at)
+        .select(Procedure::as_select())
+        .load(conn)?)
+}
+
+pub fn events(conn: &mut DbConn, id: &ProcedureId) -> Result<Vec<ProcedureEvent>, DbError> {
+    Ok(procedure_events::table
+        .filter(procedure_events::procedure_id.eq(id))
+        .order((procedure_events::occurred_on, procedure_events::recorded_at))
+        .select(ProcedureEvent::as_select())
+        .load(conn)?)
+}
+
+pub fn find_event(
+    conn: &mut DbConn,
+    id: &ProcedureEventId,
+) -> Result<Option<ProcedureEvent>, DbError> {
+    Ok(procedure_events::table
+        .find(id)
+        .select(ProcedureEvent::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A procedure's deadlines, by date.
+pub fn deadlines_of(conn: &mut DbConn, id: &ProcedureId) -> Result<Vec<Deadline>, DbError> {
+    let mut all: Vec<Deadline> = deadlines::table
+        .filter(deadlines::procedure_id.eq(id))
+        .select(Deadline::as_select())
+        .load(conn)?;
+    all.sort_by_key(|d| (d.due_on(), d.rule.clone()));
+    Ok(all)
+}
+
+/// A matter's deadlines (its procedures' and those entered by hand), by date.
+pub fn deadlines_of_matter(
+    conn: &mut DbConn,
+    matter_id: &MatterId,
+) -> Result<Vec<Deadline>, DbError> {
+    let mut all: Vec<Deadline> = deadlines::table
+        .filter(deadlines::matter_id.eq(matter_id))
+        .select(Deadline::as_select())
+        .load(conn)?;
+    all.sort_by_key(|d| (d.due_on(), d.rule.clone()));
+    Ok(all)
+}
+
+pub fn find_deadline(conn: &mut DbConn, id: &DeadlineId) -> Result<Option<Deadline>, DbError> {
+    Ok(deadlines::table
+        .find(id)
+        .select(Deadline::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Closure days the firm entered, as (calendar, day) pairs for the rules.
+pub fn closure_days(conn: &mut DbConn) -> Result<Vec<(String, NaiveDate)>, DbError> {
+    Ok(calendar_closures::table
+        .select((calendar_closures::calendar, calendar_closures::day))
+        .load(conn)?)
+}
+
+pub fn closures(conn: &mut DbConn) -> Result<Vec<Closure>, DbError> {
+    Ok(calendar_closures::table
+        .order((calendar_closures::day, calendar_closures::calendar))
+        .select(Closure::as_select())
+        .load(conn)?)
+}
+
+/// Computes a schedule from events without storing anything: the deadline calculator and
+/// `POST /api/v1/deadlines/preview`.
+pub fn preview(
+    conn: &mut DbConn,
+    kind: ProcedureKind,
+    provider: &str,
+    registrar_country: Option<&str>,
+    events: &[rules::Event],
+) -> Result<Vec<rules::Deadline>, DbError> {
+    let closures = closure_days(conn)?;
+    let provider = if provider.trim().is_empty() {
+        kind.providers().first().copied().unwrap_or_default()
+    } else {
+        provider
+    };
+    Ok(rules::compute(
+        kind,
+        events,
+        Calendars {
+            registrar: registrar_calendar(registrar_country).0,
+            provider: provider_calendar(provider),
+            closures: &closures,
+        },
+        &[],
+    ))
+}
+
+/// The status the events give: decided once a decision is in, closed once it is implemented or
+/// the complaint withdrawn.
+fn status_from_events(events: &[ProcedureEvent]) -> ProcedureStatus {
+    let has = |k: EventKind| events.iter().any(|e| e.kind == k);
+    if has(EventKind::Implemented) || has(EventKind::Withdrawn) {
+        ProcedureStatus::Closed
+    } else if has(EventKind::DecisionReceived) || has(EventKind::DecisionNotified) {
+        ProcedureStatus::Decided
+    } else {
+        ProcedureStatus::Open
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = deadlines)]
+struct DeadlineRow<'a> {
+    id: &'a DeadlineId,
+    matter_id: &'a MatterId,
+    procedure_id: Option<&'a ProcedureId>,
+    rule: &'a str,
+    label: &'a str,
+    computed_on: Option<NaiveDate>,
+    official_on: Option<NaiveDate>,
+    calendar: &'a str,
+    basis: &'a str,
+    state: State,
+    assigned_to: Option<&'a UserId>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Recomputes every deadline of a procedure from its events, the firm's closure days and the
+/// official dates entered. A rule that still applies keeps its row (official date, assignee,
+/// done); one that no longer does is removed, unless someone entered something on it, in which
+/// case it stays as "no longer applies".
+pub fn recompute(
+    conn: &mut DbConn,
+    id: &ProcedureId,
+    now: DateTime<Utc>,
+) -> Result<(), ProcedureError> {
+    let procedure = find(conn, id)?.ok_or(ProcedureError::NotFound)?;
+    let events = events(conn, id)?;
+    let closures = closure_days(conn)?;
+    let stored = deadlines_of(conn, id)?;
+    let official: Vec<(String, NaiveDate)> = stored
+        .iter()
+        .filter_map(|d| d.official_on.map(|o| (d.rule.clone(), o)))
+        .collect();
+    let inputs: Vec<rules::Event> = events
+        .iter()
+        .map(|e| rules::Event {
+            kind: e.kind,
+            date: e.occurred_on,
+        })
+        .collect();
+    let (registrar, _) = procedure.registrar_calendar();
+    let computed = rules::compute(
+        procedure.kind,
+        &inputs,
+        Calendars {
+            registrar,
+            provider: provider_calendar(&procedure.provider),
+            closures: &closures,
+        },
+        &official,
+    );
+    let at = to_db(now);
+    for deadline in &computed {
+        match stored.iter().find(|s| s.rule == deadline.rule) {
+            Some(existing) => {
+                diesel::update(deadlines::table.find(&existing.id))
+                    .set((
+                        deadlines::label.eq(deadline.label),
+                        deadlines::computed_on.eq(Some(deadline.computed_on)),
+                        deadlines::calendar.eq(&deadline.calendar),
+                        deadlines::basis.eq(&deadline.basis),
+                        deadlines::state.eq(deadline.state),
+                        deadlines::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                // A date moved later than the alert: the new one deserves its own alert.
+                if existing.due_on() != Some(deadline.due_on) {
+                    diesel::update(deadlines::table.find(&existing.id))
+                        .set(deadlines::overdue_alerted_at.eq(None::<NaiveDateTime>))
+                        .execute(conn)?;
+                }
+            }
+            None => {
+                diesel::insert_into(deadlines::table)
+                    .values(DeadlineRow {
+                        id: &DeadlineId::new(),
+                        matter_id: &procedure.matter_id,
+                        procedure_id: Some(id),
+                        rule: deadline.rule,
+                        label: deadline.label,
+                        computed_on: Some(deadline.computed_on),
+                        official_on: None,
+                        calendar: &deadline.calendar,
+                        basis: &deadline.basis,
+                        state: deadline.state,
+                        // Unassigned: everyone on the matter sees it until someone takes it.
+                        assigned_to: None,
+                        created_at: at,
+                        updated_at: at,
+                    })
+                    .execute(conn)?;
+            }
+        }
+    }
+    for gone in stored
+        .iter()
+        .filter(|s| !s.is_manual() && !computed.iter().any(|c| c.rule == s.rule))
+    {
+        if gone.official_on.is_some() || gone.done_at.is_some() {
+            diesel::update(deadlines::table.find(&gone.id))
+                .set((
+                    deadlines::state.eq(State::Cancelled),
+                    deadlines::basis.eq(format!(
+                        "No longer applies: the event it counted from was removed or changed. Before: {}",
+                        gone.basis
+                    )),
+                    deadlines::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+        } else {
+            diesel::delete(deadlines::table.find(&gone.id)).execute(conn)?;
+        }
+    }
+    // Hand-closed procedures stay closed; otherwise the events say where it stands.
+    if procedure.status != ProcedureStatus::Closed
+        || status_from_events(&events) == ProcedureStatus::Closed
+    {
+        diesel::update(procedures::table.find(id))
+            .set((
+                procedures::status.eq(status_from_events(&events)),
+                procedures::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn changeable(conn: &mut DbConn, id: &ProcedureId) -> Result<Procedure, ProcedureError> {
+    let procedure = find(conn, id)?.ok_or(ProcedureError::NotFound)?;
+    open_matter(conn, &procedure.matter_id)?;
+    if procedure.status == ProcedureStatus::Closed {
+        return Err(ProcedureError::ProcedureClosed);
+    }
+    Ok(procedure)
+}
+
+/// Records an event and recomputes the deadlines.
+pub fn record_event(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &ProcedureId,
+    kind: EventKind,
+    occurred_on: NaiveDate,
+    note: &str,
+) -> Result<ProcedureEvent, ProcedureError> {
+    check_event_date(occurred_on, actor.at.date_naive())?;
+    write_tx(conn, |conn| {
+        let procedure = changeable(conn, id)?;
+        let event_id = ProcedureEventId::new();
+        diesel::insert_into(procedure_events::table)
+            .values((
+                procedure_events::id.eq(&event_id),
+                procedure_events::procedure_id.eq(id),
+                procedure_events::kind.eq(kind),
+                procedure_events::occurred_on.eq(occurred_on),
+                procedure_events::note.eq(note.trim()),
+                procedure_events::recorded_by.eq(actor.user_id.as_ref()),
+                procedure_events::recorded_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        recompute(conn, id, actor.at)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "procedure.event_recorded",
+                record_type: "procedure",
+                record_id: Some(id.as_str()),
+                summary: format!(
+                    "{}: {} on {}",
+                    procedure.title(),
+                    kind.label(),
+                    occurred_on.format("%-d %b %Y")
+                ),
+                detail: json!({ "event_id": event_id, "kind": kind, "date": occurred_on, "note": note.trim() }),
+            },
+        )?;
+        find_event(conn, &event_id)?.ok_or(ProcedureError::EventNotFound)
+    })
+}
+
+/// Corrects an event's date or note; everything counted from it is recomputed.
+pub fn update_event(
+    conn: &mut DbConn,
+    actor: &Actor,
+    event_id: &ProcedureEventId,
+    occurred_on: NaiveDate,
+    note: &str,
+) -> Result<ProcedureEvent, ProcedureError> {
+    check_event_date(occurred_on, actor.at.date_naive())?;
+    write_tx(conn, |conn| {
+        let before = find_event(conn, event_id)?.ok_or(ProcedureError::EventNotFound)?;
+        let procedure = changeable(conn, &before.procedure_id)?;
+        diesel::update(procedure_events::table.find(event_id))
+            .set((
+                procedure_events::occurred_on.eq(occurred_on),
+                procedure_events::note.eq(note.trim()),
+            ))
+            .execute(conn)?;
+        recompute(conn, &before.procedure_id, actor.at)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "procedure.event_changed",
+                record_type: "procedure",
+                record_id: Some(before.procedure_id.as_str()),
+                summary: format!(
+                    "{}: {} moved from {} to {}",
+                    procedure.title(),
+                    before.kind.label(),
+                    before.occurred_on.format("%-d %b %Y"),
+                    occurred_on.format("%-d %b %Y")
+                ),
+                detail: json!({ "event_id": event_id, "before": before.occurred_on, "after": occurred_on }),
+            },
+        )?;
+        find_event(conn, event_id)?.ok_or(ProcedureError::EventNotFound)
+    })
+}
+
+/// Removes an event recorded by mistake; deadlines counted from it go.
+pub fn delete_event(
+    conn: &mut DbConn,
+    actor: &Actor,
+    event_id: &ProcedureEventId,
+) -> Result<ProcedureId, ProcedureError> {
+    write_tx(conn, |conn| {
+        let before = find_event(conn, event_id)?.ok_or(ProcedureError::EventNotFound)?;
+        let procedure = find(conn, &before.procedure_id)?.ok_or(ProcedureError::NotFound)?;
+        open_matter(conn, &procedure.matter_id)?;
+        // Removing the event that closed the procedure (withdrawn, implemented) reopens it.
+        let closing = matches!(before.kind, EventKind::Withdrawn | EventKind::Implemented);
+        if procedure.status == ProcedureStatus::Closed && !closing {
+            return Err(ProcedureError::ProcedureClosed);
+        }
+        diesel::delete(procedure_events::table.find(event_id)).execute(conn)?;
+        if closing {
+            diesel::update(procedures::table.find(&procedure.id))
+                .set(procedures::status.eq(ProcedureStatus::Open))
+                .execute(conn)?;
+        }
+        recompute(conn, &before.procedure_id, actor.at)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "procedure.event_removed",
+                record_type: "procedure",
+                record_id: Some(before.procedure_id.as_str()),
+                summary: format!(
+                    "{}: removed {} of {}",
+                    procedure.title(),
+                    before.kind.label(),
+                    before.occurred_on.format("%-d %b %Y")
+                ),
+                detail: json!({ "event_id": event_id, "kind": before.kind, "date": before.occurred_on }),
+            },
+        )?;
+        Ok(before.procedure_id)
+    })
+}
+
+/// What a lawyer may change on a procedure besides its events.
+#[derive(Debug, Clone)]
+pub struct ProcedureChange {
+    pub provider: String,
+    pub case_number: String,
+    pub registrar_country: Option<String>,
+    pub parties: String,
+    pub panel: String,
+    pub fees_minor: Option<i64>,
+    pub currency: Currency,
+    pub outcome: Option<Outcome>,
+    pub rdnh_finding: bool,
+    pub notes: String,
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &ProcedureId,
+    change: &ProcedureChange,
+) -> Result<Procedure, ProcedureError> {
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?.ok_or(ProcedureError::NotFound)?;
+        open_matter(conn, &before.matter_id)?;
+        diesel::update(procedures::table.find(id))
+            .set((
+                procedures::provider.eq(change.provider.trim()),
+                procedures::case_number.eq(change.case_number.trim()),
+                procedures::registrar_country.eq(change.registrar_country.as_deref()),
+                procedures::parties.eq(change.parties.trim()),
+                procedures::panel.eq(change.panel.trim()),
+                procedures::fees_minor.eq(change.fees_minor),
+                procedures::currency.eq(change.currency.as_str()),
+                procedures::outcome.eq(change.outcome),
+                procedures::rdnh_finding.eq(change.rdnh_finding),
+                procedures::notes.eq(change.notes.trim()),
+                procedures::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        // The registrar's country or the provider picks the calendars.
+        recompute(conn, id, actor.at)?;
+        let after = find(conn, id)?.ok_or(ProcedureError::NotFound)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "procedure.updated",
+                record_type: "procedure",
+                record_id: Some(id.as_str()),
+                summary: format!("Changed {}", after.title()),
+                detail: json!({
+                    "before": { "provider": before.provider, "case_number": before.case_number, "registrar_country": before.registrar_country, "outcome": before.outcome, "rdnh_finding": before.rdnh_finding },
+                    "after": { "provider": after.provider, "case_number": after.case_number, "registrar_country": after.registrar_country, "outcome": after.outcome, "rdnh_finding": after.rdnh_finding },
+                }),
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+/// Closes a procedure by hand (a denied complaint needs no implementation) or reopens it.
+pub fn set_closed(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &ProcedureId,
+    closed: bool,
+) -> Result<Procedure, ProcedureError> {
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?.ok_or(ProcedureError::NotFound)?;
+        open_matter(conn, &before.matter_id)?;
+        let status = if closed {
+            ProcedureStatus::Closed
+        } else {
+            let events = events(conn, id)?;
+            match status_from_events(&events) {
+                // Reopening a procedure its events close would be undone at once: say so.
+                ProcedureStatus::Closed => ProcedureStatus::Decided,
+                other => other,
+            }
+        };
+        diesel::update(procedures::table.find(id))
+            .set((
+                procedures::status.eq(status),
+                procedures::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: if closed {
+                    "procedure.closed"
+                } else {
+                    "procedure.reopened"
+                },
+                record_type: "procedure",
+                record_id: Some(id.as_str()),
+                summary: format!(
+                    "{} {}",
+                    if closed { "Closed" } else { "Reopened" },
+                    before.title()
+                ),
+                detail: json!({ "from": before.status, "to": status }),
+            },
+        )?;
+        find(conn, id)?.ok_or(ProcedureError::NotFound)
+    })
+}
+
+fn deadline_and_matter(
+    conn: &mut DbConn,
+    id: &DeadlineId,
+) -> Result<(Deadline, Matter), ProcedureError> {
+    let deadline = find_deadline(conn, id)?.ok_or(ProcedureError::DeadlineNotFound)?;
+    let matter = open_matter(conn, &deadline.matter_id)?;
+    Ok((deadline, matter))
+}
+
+/// Enters (or clears) the date given in the provider's notice; it replaces the computed date
+/// here and in every count that starts from it.
+pub fn set_official_date(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &DeadlineId,
+    official_on: Option<NaiveDate>,
+) -> Result<Deadline, ProcedureError> {
+    write_tx(conn, |conn| {
+        let (before, matter) = deadline_and_matter(conn, id)?;
+        diesel::update(deadlines::table.find(id))
+            .set((
+                deadlines::official_on.eq(official_on),
+                deadlines::overdue_alerted_at.eq(None::<NaiveDateTime>),
+                deadlines::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        if let Some(procedure_id) = &before.procedure_id {
+            if !before.is_manual() {
+                recompute(conn, procedure_id, actor.at)?;
+            }
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "deadline.official_date",
+                record_type: "deadline",
+                record_id: Some(id.as_str()),
+                summary: match official_on {
+                    Some(d) => format!(
+                        "{} on {}: official date {}",
+                        matter.reference,
+                        before.label,
+                        d.format("%-d %b %Y")
+                    ),
+                    None => format!(
+                        "{} on {}: official date cleared",
+                        matter.reference, before.label
+                    ),
+                },
+                detail: json!({ "rule": before.rule, "computed_on": before.computed_on, "before": before.official_on, "after": official_on }),
+            },
+        )?;
+        find_deadline(conn, id)?.ok_or(ProcedureError::DeadlineNotFound)
+    })
+}
+
+/// Marks a deadline done (or not done after all).
+pub fn set_done(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &DeadlineId,
+    done: bool,
+) -> Result<Deadline, ProcedureError> {
+    write_tx(conn, |conn| {
+        let (before, matter) = deadline_and_matter(conn, id)?;
+        let at = to_db(actor.at);
+        diesel::update(deadlines::table.find(id))
+            .set((
+                deadlines::done_at.eq(done.then_some(at)),
+                deadlines::done_by.eq(if done { actor.user_id.as_ref() } else { None }),
+                deadlines::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: if done {
+                    "deadline.done"
+                } else {
+                    "deadline.reopened"
+                },
+                record_type: "deadline",
+                record_id: Some(id.as_str()),
+                summary: format!(
+                    "{}: {} {}",
+                    matter.reference,
+                    before.label,
+                    if done {
+                        "marked done"
+                    } else {
+                        "marked not done"
+                    }
+                ),
+                detail: json!({ "rule": before.rule, "due_on": before.due_on() }),
+            },
+        )?;
+        find_deadline(conn, id)?.ok_or(ProcedureError::DeadlineNotFound)
+    })
+}
+
+/// Whether `user` is an active member of the firm (deadlines go to staff, not clients).
+fn is_firm_person(conn: &mut DbConn, user: &UserId) -> Result<bool, DbError> {
+    Ok(matter_repo::firm_people(conn)?
+        .iter()
+        .any(|(id, _, _)| id == user))
+}
+
+pub fn assign(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &DeadlineId,
+    assignee: Option<&UserId>,
+) -> Result<Deadline, ProcedureError> {
+    write_tx(conn, |conn| {
+        let (before, matter) = deadline_and_matter(conn, id)?;
+        if let Some(user) = assignee {
+            if !is_firm_person(conn, user)? {
+                return Err(ProcedureError::BadAssignee);
+            }
+        }
+        diesel::update(deadlines::table.find(id))
+            .set((
+                deadlines::assigned_to.eq(assignee),
+                deadlines::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "deadline.assigned",
+                record_type: "deadline",
+                record_id: Some(id.as_str()),
+                summary: format!("{}: {} reassigned", matter.reference, before.label),
+                detail: json!({ "before": before.assigned_to, "after": assignee }),
+            },
+        )?;
+        find_deadline(conn, id)?.ok_or(ProcedureError::DeadlineNotFound)
+    })
+}
+
+/// A deadline entered by hand (a hearing, a date a court set, a date agreed with the holder).
+#[derive(Debug, Clone)]
+pub struct NewManualDeadline {
+    pub procedure_id: Option<ProcedureId>,
+    pub label: String,
+    pub due_on: NaiveDate,
+    pub assigned_to: Option<UserId>,
+    pub note: String,
+}
+
+pub fn add_manual(
+    conn: &mut DbConn,
+    actor: &Actor,
+    matter_id: &MatterId,
+    new: &NewManualDeadline,
+) -> Result<Deadline, ProcedureError> {
+    if new.label.trim().is_empty() {
+        return Err(ProcedureError::NoLabel);
+    }
+    write_tx(conn, |conn| {
+        let matter = open_matter(conn, matter_id)?;
+        if let Some(procedure_id) = &new.procedure_id {
+            let procedure = find(conn, procedure_id)?.ok_or(ProcedureError::NotFound)?;
+            if procedure.matter_id != *matter_id {
+                return Err(ProcedureError::NotFound);
+            }
+        }
+        if let Some(user) = &new.assigned_to {
+            if !is_firm_person(conn, user)? {
+                return Err(ProcedureError::BadAssignee);
+            }
+        }
+        let id = DeadlineId::new();
+        let at = to_db(actor.at);
+        // A unique rule id per hand-entered deadline (deadlines are unique per procedure and rule).
+        let rule = format!("{MANUAL_RULE}:{id}");
+        diesel::insert_into(deadlines::table)
+            .values(DeadlineRow {
+                id: &id,
+                matter_id,
+                procedure_id: new.procedure_id.as_ref(),
+                rule: &rule,
+                label: new.label.trim(),
+                computed_on: None,
+                official_on: Some(new.due_on),
+                calendar: "",
+                basis: &format!(
+                    "Entered by {}{}",
+                    actor.label,
+                    if new.note.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", new.note.trim())
+                    }
+                ),
+                state: State::Pending,
+                assigned_to: new.assigned_to.as_ref(),
+                created_at: at,
+                updated_at: at,
+            })
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "deadline.added",
+                record_type: "deadline",
+                record_id: Some(id.as_str()),
+                summary: format!(
+                    "{}: added {} on {}",
+                    matter.reference,
+                    new.label.trim(),
+                    new.due_on.format("%-d %b %Y")
+                ),
+                detail: json!({ "matter_id": matter_id, "due_on": new.due_on }),
+            },
+        )?;
+        find_deadline(conn, &id)?.ok_or(ProcedureError::DeadlineNotFound)
+    })
+}
+
+pub fn remove_manual(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &DeadlineId,
+) -> Result<MatterId, ProcedureError> {
+    write_tx(conn, |conn| {
+        let (before, matter) = deadline_and_matter(conn, id)?;
+        if !before.is_manual() {
+            return Err(ProcedureError::NotManual);
+        }
+        diesel::delete(deadlines::table.find(id)).execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "deadline.removed",
+                record_type: "deadline",
+                record_id: Some(id.as_str()),
+                summary: format!("{}: removed {}", matter.reference, before.label),
+                detail: json!({ "due_on": before.due_on() }),
+            },
+        )?;
+        Ok(matter.id)
+    })
+}
+
+/// Every procedure still running, to recompute after the calendars change.
+fn recompute_running(conn: &mut DbConn, now: DateTime<Utc>) -> Result<(), ProcedureError> {
+    let running: Vec<ProcedureId> = procedures::table
+        .filter(procedures::status.ne(ProcedureStatus::Closed))
+        .select(procedures::id)
+        .load(conn)?;
+    for id in running {
+        recompute(conn, &id, now)?;
+    }
+    Ok(())
+}
+
+/// Adds a day the firm, a provider or a registrar is closed to a calendar; business-day counts
+/// of running procedures are recomputed.
+pub fn add_closure(
+    conn: &mut DbConn,
+    actor: &Actor,
+    calendar: &str,
+    day: NaiveDate,
+    note: &str,
+) -> Result<Closure, ProcedureError> {
+    let info = calendar_info(calendar).ok_or_else(|| {
+        ProcedureError::BadCalendar(format!(
+            "'{}' is not a calendar reclaim knows; pick one from the list.",
+            calendar.chars().take(20).collect::<String>()
+        ))
+    })?;
+    write_tx(conn, |conn| {
+        let exists: i64 = calendar_closures::table
+            .filter(calendar_closures::calendar.eq(info.id))
+            .filter(calendar_closures::day.eq(day))
+            .count()
+            .get_result(conn)?;
+        if exists > 0 {
+            return Err(ProcedureError::DuplicateClosure(
+                day.format("%-d %b %Y").to_string(),
+            ));
+        }
+        let id = ClosureId::new();
+        diesel::insert_into(calendar_closures::table)
+            .values((
+                calendar_closures::id.eq(&id),
+                calendar_closures::calendar.eq(info.id),
+                calendar_closures::day.eq(day),
+                calendar_closures::note.eq(note.trim()),
+                calendar_closures::created_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        recompute_running(conn, actor.at)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "calendar.closure_added",
+                record_type: "calendar",
+                record_id: Some(info.id),
+                summary: format!("{} closed on {}", info.name, day.format("%-d %b %Y")),
+                detail: json!({ "calendar": info.id, "day": day, "note": note.trim() }),
+            },
+        )?;
+        Ok(calendar_closures::table
+            .find(&id)
+            .select(Closure::as_select())
+            .first(conn)?)
+    })
+}
+
+pub fn remove_closure(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &ClosureId,
+) -> Result<(), ProcedureError> {
+    write_tx(conn, |conn| {
+        let closure: Closure = calendar_closures::table
+            .find(id)
+            .select(Closure::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| {
+                ProcedureError::BadCalendar("That closure day does not exist.".to_owned())
+            })?;
+        diesel::delete(calendar_closures::table.find(id)).execute(conn)?;
+        recompute_running(conn, actor.at)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "calendar.closure_removed",
+                record_type: "calendar",
+                record_id: Some(&closure.calendar),
+                summary: format!(
+                    "{} no longer closed on {}",
+                    closure.calendar,
+                    closure.day.format("%-d %b %Y")
+                ),
+                detail: json!({ "calendar": closure.calendar, "day": closure.day }),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// One line of the deadlines dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocketEntry {
+    pub deadline: Deadline,
+    pub matter_reference: String,
+    pub matter_title: String,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub procedure: Option<String>,
+    pub domains: Vec<String>,
+    pub assignee_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DocketFilter {
+    pub assigned_to: Option<UserId>,
+    pub matter_id: Option<MatterId>,
+    pub client_id: Option<ClientId>,
+    /// Include deadlines marked done, met or no longer applying.
+    pub include_closed: bool,
+    /// Only those due on or before this day.
+    pub due_by: Option<NaiveDate>,
+}
+
+/// The docket: deadlines of open matters and running procedures, by date.
+pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntry>, DbError> {
+    let mut query = deadlines::table
+        .inner_join(matters::table.inner_join(clients::table))
+        .left_join(procedures::table.on(deadlines::procedure_id.eq(procedures::id.nullable())))
+        .left_join(users::table.on(deadlines::assigned_to.eq(users::id.nullable())))
+        .filter(matters::status.ne(MatterStatus::Closed))
+        .into_boxed();
+    if !filter.include_closed {
+        query = query
+            .filter(deadlines::state.eq(State::Pending))
+            .filter(deadlines::done_at.is_null())
+            .filter(
+                procedures::status
+                    .ne(ProcedureStatus::Closed)
+                    .or(deadlines::procedure_id.is_null()),
+            );
+    }
+    if let Some(user) = &filter.assigned_to {
+        query = query.filter(deadlines::assigned_to.eq(user));
+    }
+    if let Some(matter) = &filter.matter_id {
+        query = query.filter(deadlines::matter_id.eq(matter));
+    }
+    if let Some(client) = &filter.client_id {
+        query = query.filter(matters::client_id.eq(client));
+    }
+    type Row = (
+        Deadline,
+        String,
+        String,
+        ClientId,
+        String,
+        Option<Procedure>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = query
+        .select((
+            Deadline::as_select(),
+            matters::reference,
+            matters::title,
+            matters::client_id,
+            clients::name,
+            Option::<Procedure>::as_select(),
+            users::name.nullable(),
+        ))
+        .load(conn)?;
+    let procedure_ids: Vec<ProcedureId> = rows
+        .iter()
+        .filter_map(|r| r.5.as_ref().map(|p| p.id.clone()))
+        .collect();
+    let covered: Vec<(ProcedureId, String)> = procedure_domains::table
+        .filter(procedure_domains::procedure_id.eq_any(&procedure_ids))
+        .select((procedure_domains::procedure_id, procedure_domains::unicode))
+        .load(conn)?;
+    let mut entries: Vec<DocketEntry> = rows
+        .into_iter()
+        .filter(|r| match (filter.due_by, r.0.due_on()) {
+            (Some(by), Some(due)) => due <= by,
+            _ => true,
+        })
+        .map(
+            |(deadline, reference, title, client_id, client_name, procedure, assignee)| {
+                let domains = procedure
+                    .as_ref()
+                    .map(|p| {
+                        covered
+                            .iter()
+                            .filter(|(id, _)| *id == p.id)
+                            .map(|(_, d)| d.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                DocketEntry {
+                    deadline,
+                    matter_reference: reference,
+                    matter_title: title,
+                    client_id,
+                    client_name,
+                    procedure: procedure.map(|p| p.title()),
+                    domains,
+                    assignee_name: assignee,
+                }
+            },
+        )
+        .collect();
+    entries.sort_by_key(|e| (e.deadline.due_on(), e.matter_reference.clone()));
+    Ok(entries)
+}
+
+/// Deadlines overdue on `today` that nobody was alerted about yet.
+pub fn overdue_unalerted(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DocketEntry>, DbError> {
+    Ok(docket(conn, &DocketFilter::default())?
+        .into_iter()
+        .filter(|e| e.deadline.overdue_alerted_at.is_none())
+        .filter(|e| e.deadline.due_on().is_some_and(|d| d < today))
+        .collect())
+}
+
+pub fn mark_overdue_alerted(
+    conn: &mut DbConn,
+    id: &DeadlineId,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(deadlines::table.find(id))
+        .set(deadlines::overdue_alerted_at.eq(Some(to_db(at))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The matters a person works on: as responsible lawyer or on the team.
+pub fn matters_of(conn: &mut DbConn, user: &UserId) -> Result<Vec<MatterId>, DbError> {
+    use crate::db::schema::matter_team;
+    let mut ids: Vec<MatterId> = matters::table
+        .filter(matters::responsible_lawyer_id.eq(user))
+        .select(matters::id)
+        .load(conn)?;
+    ids.extend(
+        matter_team::table
+            .filter(matter_team::user_id.eq(user))
+            .select(matter_team::matter_id)
+            .load::<MatterId>(conn)?,
+    );
+    Ok(ids)
+}
+
+/// A person's own deadlines: those assigned to them, and the unassigned ones of the matters
+/// they work on. What their digest, overdue alerts and calendar feed carry.
+pub fn mine(
+    conn: &mut DbConn,
+    user: &UserId,
+    filter: &DocketFilter,
+) -> Result<Vec<DocketEntry>, DbError> {
+    let matters = matters_of(conn, user)?;
+    Ok(docket(conn, filter)?
+        .into_iter()
+        .filter(|e| match &e.deadline.assigned_to {
+            Some(assignee) => assignee == user,
+            None => matters.contains(&e.deadline.matter_id),
+        })
+        .collect())
+}
+
+/// Who answers for a deadline: its assignee when active, else the matter's lawyer and team.
+pub fn responsible_people(
+    conn: &mut DbConn,
+    deadline: &Deadline,
+) -> Result<Vec<(UserId, String, String)>, DbError> {
+    if let Some(assignee) = &deadline.assigned_to {
+        let person: Option<(UserId, String, String)> = users::table
+            .find(assignee)
+            .filter(users::active.eq(true))
+            .select((users::id, users::name, users::email))
+            .first(conn)
+            .optional()?;
+        if let Some(person) = person {
+            return Ok(vec![person]);
+        }
+    }
+    matter_repo::people_to_alert(conn, &deadline.matter_id)
+}
