@@ -67,23 +67,29 @@ async fn main() {
     let body = web::Bytes::from(answer);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let server = HttpServer::new(move || {
-        let body = body.clone();
-        App::new().default_service(web::to(move || {
-            let body = body.clone();
-            async move {
-                HttpResponse::Ok()
-                    .content_type("application/rdap+json")
-                    .body(body)
-            }
-        }))
-    })
-    .workers(1)
-    .disable_signals()
-    .listen(listener)
-    .unwrap()
-    .run();
-    tokio::spawn(server);
+    // The server runs on its own thread under its own actix system, as a registry would run
+    // elsewhere; the measured side (client, sweep) has the tokio runtime to itself.
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            HttpServer::new(move || {
+                let body = body.clone();
+                App::new().default_service(web::to(move || {
+                    let body = body.clone();
+                    async move {
+                        HttpResponse::Ok()
+                            .content_type("application/rdap+json")
+                            .body(body)
+                    }
+                }))
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run()
+            .await
+        })
+    });
     let base = format!("http://127.0.0.1:{port}/rdap/");
 
     // The names, as backorders of one matter in a fresh SQLite database.

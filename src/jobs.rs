@@ -24,6 +24,11 @@ pub const JOBS: &[(&str, &str, &str)] = &[
     ),
     ("outbox", "*/20 * * * * *", "deliver queued e-mail"),
     (
+        "reminders",
+        "0 */15 * * * *",
+        "alert on deadlines that became overdue; the daily digest from RECLAIM_REMINDER_HOUR",
+    ),
+    (
         "bootstrap",
         "0 17 3 * * Mon",
         "refresh the IANA RDAP bootstrap",
@@ -32,7 +37,7 @@ pub const JOBS: &[(&str, &str, &str)] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    #[error("there is no job '{0}'; the jobs are: monitor, outbox, bootstrap")]
+    #[error("there is no job '{0}'; the jobs are: monitor, outbox, reminders, bootstrap")]
     Unknown(String),
     #[error("the job '{0}' is already running on another instance")]
     Busy(String),
@@ -65,6 +70,10 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),
         "outbox" => deliver_outbox(state).await,
+        "reminders" => crate::docket::send_reminders(state)
+            .await
+            .map(|r| r.to_string())
+            .map_err(|e| e.to_string()),
         "bootstrap" => refresh_bootstrap(state).await,
         _ => Err(format!("no job {name}")),
     };

@@ -507,6 +507,56 @@ impl Builder<'_> {
 
 use EventKind as E;
 
+/// Where a deadline sits on the docket, seen from `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Overdue,
+    Today,
+    /// Within the next seven days.
+    ThisWeek,
+    Later,
+}
+
+impl Urgency {
+    pub const ALL: [Urgency; 4] = [
+        Urgency::Overdue,
+        Urgency::Today,
+        Urgency::ThisWeek,
+        Urgency::Later,
+    ];
+
+    pub fn of(due_on: NaiveDate, today: NaiveDate) -> Self {
+        if due_on < today {
+            Urgency::Overdue
+        } else if due_on == today {
+            Urgency::Today
+        } else if due_on <= today + Duration::days(7) {
+            Urgency::ThisWeek
+        } else {
+            Urgency::Later
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "overdue",
+            Urgency::Today => "today",
+            Urgency::ThisWeek => "this_week",
+            Urgency::Later => "later",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "Overdue",
+            Urgency::Today => "Due today",
+            Urgency::ThisWeek => "Next 7 days",
+            Urgency::Later => "Later",
+        }
+    }
+}
+
 /// Every deadline the events of a procedure of `kind` set. `official` holds (rule id, date)
 /// pairs entered from the provider's notices; each replaces the computed date of its rule and
 /// of every count that starts from it.
@@ -1255,7 +1305,7 @@ mod tests {
             .unwrap_or_default();
         for rule in RULES {
             assert!(
-                tests.contains(&format!("(\"{}\",", rule.id)),
+                tests.contains(&format!("\"{}\",", rule.id)),
                 "{} has no table case",
                 rule.id
             );
@@ -1271,6 +1321,21 @@ mod tests {
             for deadline in run(*kind, &everything, "FR") {
                 assert!(rule_info(deadline.rule).is_some());
             }
+        }
+    }
+
+    #[test]
+    fn urgency_buckets() {
+        let today = d("2026-12-30");
+        let cases = [
+            ("2026-12-29", Urgency::Overdue),
+            ("2026-12-30", Urgency::Today),
+            ("2026-12-31", Urgency::ThisWeek),
+            ("2027-01-06", Urgency::ThisWeek),
+            ("2027-01-07", Urgency::Later),
+        ];
+        for (due, expected) in cases {
+            assert_eq!(Urgency::of(d(due), today), expected, "{due}");
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::repo::backorders::{self, Backorder, BackorderId};
 use crate::repo::clients::{self, Client, ClientId};
 use crate::repo::matters::{self, Matter, MatterId};
+use crate::repo::procedures::{self, Deadline, DeadlineId, Procedure, ProcedureId};
 use crate::state::AppState;
 
 pub async fn visible_client(
@@ -64,5 +65,55 @@ pub async fn visible_backorder(
             Ok((backorder, matter))
         }
         _ => Err(AppError::not_found("backorder")),
+    }
+}
+
+/// A procedure and its matter, if the user may see the matter.
+pub async fn visible_procedure(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<(Procedure, Matter), AppError> {
+    let id = ProcedureId::parse(id).map_err(|_| AppError::not_found("procedure"))?;
+    let found = state
+        .db
+        .run(move |c| {
+            let Some(procedure) = procedures::find(c, &id)? else {
+                return Ok(None);
+            };
+            let matter = matters::find(c, &procedure.matter_id)?;
+            Ok::<_, crate::db::DbError>(matter.map(|m| (procedure, m)))
+        })
+        .await?;
+    match found {
+        Some((procedure, matter)) if user.may_see_client(&matter.client_id) => {
+            Ok((procedure, matter))
+        }
+        _ => Err(AppError::not_found("procedure")),
+    }
+}
+
+/// A deadline and its matter, if the user may see the matter.
+pub async fn visible_deadline(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<(Deadline, Matter), AppError> {
+    let id = DeadlineId::parse(id).map_err(|_| AppError::not_found("deadline"))?;
+    let found = state
+        .db
+        .run(move |c| {
+            let Some(deadline) = procedures::find_deadline(c, &id)? else {
+                return Ok(None);
+            };
+            let matter = matters::find(c, &deadline.matter_id)?;
+            Ok::<_, crate::db::DbError>(matter.map(|m| (deadline, m)))
+        })
+        .await?;
+    match found {
+        Some((deadline, matter)) if user.may_see_client(&matter.client_id) => {
+            Ok((deadline, matter))
+        }
+        _ => Err(AppError::not_found("deadline")),
     }
 }

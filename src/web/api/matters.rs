@@ -13,10 +13,12 @@ use crate::error::AppError;
 use crate::repo::backorders::{self, NewBackorder};
 use crate::repo::clients::{self, ClientId};
 use crate::repo::matters::{self, Matter, MatterFilter, NewMatter};
+use crate::repo::procedures;
 use crate::repo::users::{self, UserId};
 use crate::state::AppState;
 use crate::web::access::visible_matter;
 use crate::web::api::backorders::backorder_json;
+use crate::web::api::procedures::{deadline_json, procedure_json};
 use crate::web::pages::matters::{backorder_error, backorder_terms};
 use crate::web::request::RequestMeta;
 use crate::web::{FormErrors, actor};
@@ -24,9 +26,17 @@ use crate::web::{FormErrors, actor};
 /// A matter with everything attached to it.
 pub async fn matter_json(state: &AppState, matter: &Matter) -> Result<Value, AppError> {
     let m = matter.clone();
-    let (client, lawyer, team, marks, names, channels) = state
+    let (client, lawyer, team, marks, names, channels, (procs, deadlines)) = state
         .db
         .run(move |c| {
+            let mut procs = Vec::new();
+            for p in procedures::for_matter(c, &m.id)? {
+                let (domains, events) = (
+                    procedures::domains(c, &p.id)?,
+                    procedures::events(c, &p.id)?,
+                );
+                procs.push(procedure_json(&p, &domains, &events, &[]));
+            }
             Ok::<_, DbError>((
                 clients::find(c, &m.client_id)?,
                 users::find(c, &m.responsible_lawyer_id)?,
@@ -34,6 +44,7 @@ pub async fn matter_json(state: &AppState, matter: &Matter) -> Result<Value, App
                 matters::marks(c, &m.id)?,
                 backorders::for_matter(c, &m.id)?,
                 backorders::channels_for_matter(c, &m.id)?,
+                (procs, procedures::deadlines_of_matter(c, &m.id)?),
             ))
         })
         .await?;
@@ -50,8 +61,9 @@ pub async fn matter_json(state: &AppState, matter: &Matter) -> Result<Value, App
         "opened_at": matter.opened_at.and_utc().to_rfc3339(),
         "closed_at": matter.closed_at.map(|t| t.and_utc().to_rfc3339()),
         "backorders": names.iter().map(|b| backorder_json(b, &channels)).collect::<Vec<_>>(),
-        "procedures": [],
-        "deadlines": [],
+        // Each procedure without its deadlines: they are listed once, below, for the whole matter.
+        "procedures": procs,
+        "deadlines": deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
     }))
 }
 

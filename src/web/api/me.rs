@@ -1,19 +1,30 @@
-use actix_web::{HttpResponse, get};
+use actix_web::{HttpResponse, get, web};
 use serde_json::json;
 
 use crate::auth::api::ApiUser;
 use crate::error::AppError;
+use crate::repo::users;
+use crate::state::AppState;
 
-/// The caller.
+/// The caller, with the link of their deadline feed (staff; client accounts have no docket).
 #[get("/me")]
-pub async fn me(user: ApiUser) -> Result<HttpResponse, AppError> {
+pub async fn me(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
+    let calendar_url = if user.is_staff() {
+        let id = user.id.clone();
+        let key = state
+            .db
+            .run(move |c| users::calendar_feed_key(c, &id))
+            .await?;
+        Some(crate::docket::feed_url(&state, &key))
+    } else {
+        None
+    };
     Ok(HttpResponse::Ok().json(json!({
         "id": user.id,
         "email": user.email,
         "name": user.name,
         "role": user.role,
         "client_id": user.client_id,
-        // The deadline feed arrives with procedures and deadlines; until then there is none.
-        "calendar_url": serde_json::Value::Null,
+        "calendar_url": calendar_url,
     })))
 }

@@ -5,6 +5,7 @@ pub mod backorders;
 pub mod clients;
 pub mod matters;
 pub mod me;
+pub mod procedures;
 pub mod tlds;
 
 use actix_web::http::header;
@@ -33,6 +34,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(backorders::update_channel)
             .service(backorders::check)
             .service(backorders::history)
+            .service(procedures::create)
+            .service(procedures::show)
+            .service(procedures::record_event)
+            .service(procedures::procedure_deadlines)
+            // Fixed paths before /deadlines/{id}/…
+            .service(procedures::preview)
+            .service(procedures::docket)
+            .service(procedures::set_official)
+            .service(procedures::set_done)
             .service(tlds::show),
     );
 }

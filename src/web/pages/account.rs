@@ -49,6 +49,8 @@ struct AccountPage {
     new_token: Option<String>,
     token_name: String,
     errors: FormErrors,
+    /// The person's deadline feed (staff only).
+    calendar_url: Option<String>,
 }
 
 async fn account_page(
@@ -60,9 +62,17 @@ async fn account_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let user_id = user.id.clone();
-    let tokens = state
+    let staff = user.is_staff();
+    let (tokens, feed_key) = state
         .db
-        .run(move |c| tokens::list_api_tokens(c, &user_id))
+        .run(move |c| {
+            let feed_key = if staff {
+                Some(users::calendar_feed_key(c, &user_id)?)
+            } else {
+                None
+            };
+            Ok::<_, crate::db::DbError>((tokens::list_api_tokens(c, &user_id)?, feed_key))
+        })
         .await?;
     render_status(
         status,
@@ -74,6 +84,7 @@ async fn account_page(
             new_token,
             token_name,
             errors,
+            calendar_url: feed_key.map(|k| crate::docket::feed_url(state, &k)),
         },
     )
 }
@@ -239,4 +250,26 @@ pub async fn sign_out_everywhere(
         .await?;
     user.session.purge();
     Ok(see_other("/login"))
+}
+
+/// Replaces the calendar feed link (a leaked link stops working).
+#[post("/account/calendar-feed")]
+pub async fn reset_calendar_feed(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let actor = actor(&user, &meta, state.clock.now());
+    let id = user.id.clone();
+    state
+        .db
+        .run(move |c| users::reset_calendar_feed(c, &actor, &id))
+        .await?;
+    session::flash(
+        &user.session,
+        "success",
+        "New calendar link made; the old one no longer works. Subscribe again with the link below.",
+    );
+    Ok(see_other("/account#calendar"))
 }

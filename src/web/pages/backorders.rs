@@ -16,6 +16,7 @@ use crate::repo::backorders::{
 };
 use crate::repo::matters::Matter;
 use crate::repo::monitoring::{self, SnapshotId};
+use crate::repo::procedures;
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
 use crate::web::pages::matters::{backorder_error, backorder_terms, may_edit};
@@ -181,6 +182,18 @@ struct BackorderPage {
     registry: Option<RegistryView>,
     changes: Vec<ChangeRow>,
     snapshots: Vec<SnapshotRow>,
+    hints: Vec<ProcedureHint>,
+    /// (id, title, status) of the procedures covering the name.
+    procedures: Vec<(String, String, String)>,
+}
+
+/// A dispute procedure the name's TLD allows, with what reclaim can already check.
+pub struct ProcedureHint {
+    pub kind: &'static str,
+    pub label: &'static str,
+    /// (passed: yes/no/verify, message)
+    pub checks: Vec<(String, String)>,
+    pub eligible: bool,
 }
 
 async fn backorder_page(
@@ -192,19 +205,67 @@ async fn backorder_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (id, domain) = (backorder.id.clone(), backorder.domain.clone());
-    let (events, channels, watched, changes, snapshots) = state
+    let policy = state.tld_policies.lookup(&backorder.tld).ok();
+    let kinds = policy
+        .as_ref()
+        .map(|p| p.procedures.clone())
+        .unwrap_or_default();
+    let policies = state.tld_policies.clone();
+    let (events, channels, watched, changes, snapshots, (hints, procs)) = state
         .db
         .run(move |c| {
+            // Which procedures the TLD allows, and whether AFNIC's conditions hold (legal-rules.md §2.3, §6.4).
+            let mut hints = Vec::new();
+            if let Ok(name) = crate::domain::domain_name::DomainName::parse(&domain) {
+                for kind in &kinds {
+                    let found = match procedures::eligibility(
+                        c,
+                        &policies,
+                        *kind,
+                        std::slice::from_ref(&name),
+                    ) {
+                        Ok(found) => found,
+                        Err(procedures::ProcedureError::Db(db)) => return Err(db),
+                        // The TLD is known (its policy named the kind): nothing else can fail.
+                        Err(_) => continue,
+                    };
+                    let checks = found
+                        .into_iter()
+                        .flat_map(|(_, list)| list)
+                        .filter(|check| check.id != "tld_procedure")
+                        .collect::<Vec<_>>();
+                    hints.push(ProcedureHint {
+                        kind: kind.as_str(),
+                        label: kind.label(),
+                        eligible: !checks.iter().any(|x| x.failed()),
+                        checks: checks
+                            .iter()
+                            .map(|x| {
+                                (
+                                    match x.passed {
+                                        Some(true) => "yes",
+                                        Some(false) => "no",
+                                        None => "verify",
+                                    }
+                                    .to_owned(),
+                                    x.message.clone(),
+                                )
+                            })
+                            .collect(),
+                    });
+                }
+            }
+            let procs = procedures::for_backorder(c, &id)?;
             Ok::<_, DbError>((
                 backorders::events(c, &id)?,
                 backorders::channels(c, &id)?,
                 monitoring::find(c, &domain)?,
                 monitoring::changes(c, &domain)?,
                 monitoring::snapshot_list(c, &domain)?,
+                (hints, procs),
             ))
         })
         .await?;
-    let policy = state.tld_policies.lookup(&backorder.tld).ok();
     let can_edit = may_edit(user, &matter);
     let can_work =
         can_edit || (user.is_staff() && matter.status == crate::domain::matter::MatterStatus::Open);
@@ -337,6 +398,11 @@ async fn backorder_page(
                     sha256: s.sha256.clone(),
                     phase: s.phase.label().to_owned(),
                 })
+                .collect(),
+            hints,
+            procedures: procs
+                .iter()
+                .map(|p| (p.id.to_string(), p.title(), p.status.as_str().to_owned()))
                 .collect(),
         },
     )

@@ -25,6 +25,7 @@ use crate::repo::matters::{
     self, Matter, MatterChange, MatterError, MatterFilter, MatterSummary, NewMatter,
 };
 use crate::repo::monitoring::{self, MonitoredDomain};
+use crate::repo::procedures;
 use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::access::{visible_client, visible_matter};
@@ -570,6 +571,20 @@ struct MatterPage {
     conflicts: Vec<ConflictRow>,
     priorities: Vec<&'static str>,
     timeline: Vec<TimelineRow>,
+    procedures: Vec<ProcedureRow>,
+    /// (due, label, rule, urgency, link)
+    deadlines: Vec<(String, String, String, String, String)>,
+    is_staff: bool,
+    people: Vec<(String, String)>,
+}
+
+/// A procedure on the matter page.
+pub struct ProcedureRow {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub status_label: String,
+    pub outcome: String,
 }
 
 /// A registry change on one of the matter's names.
@@ -592,11 +607,24 @@ async fn matter_page(
     let id = matter.id.clone();
     let client_id = matter.client_id.clone();
     let lawyer_id = matter.responsible_lawyer_id.clone();
-    let (client, lawyer, team, marks, (names, channels, watched), timeline) = state
+    let (
+        client,
+        lawyer,
+        team,
+        marks,
+        (names, channels, watched),
+        timeline,
+        (procs, deadlines, people),
+    ) = state
         .db
         .run(move |c| {
             let of_matter = names_of_matter(c, &id)?;
             let timeline = monitoring::changes_for(c, &domains_of(&of_matter.0), 30)?;
+            let docket = (
+                procedures::for_matter(c, &id)?,
+                procedures::deadlines_of_matter(c, &id)?,
+                matters::firm_people(c)?,
+            );
             Ok::<_, DbError>((
                 clients::find(c, &client_id)?,
                 crate::repo::users::find(c, &lawyer_id)?,
@@ -604,9 +632,11 @@ async fn matter_page(
                 matters::marks(c, &id)?,
                 of_matter,
                 timeline,
+                docket,
             ))
         })
         .await?;
+    let today = state.clock.now().date_naive();
     let open = matter.status == MatterStatus::Open;
     render_status(
         status,
@@ -664,6 +694,22 @@ async fn matter_page(
                     summary: c.summary.clone(),
                     important: c.important,
                 })
+                .collect(),
+            procedures: procs
+                .iter()
+                .map(|p| ProcedureRow {
+                    id: p.id.to_string(),
+                    title: p.title(),
+                    status: p.status.as_str().to_owned(),
+                    status_label: p.status.as_str().to_owned(),
+                    outcome: p.outcome.map(|o| o.label().to_owned()).unwrap_or_default(),
+                })
+                .collect(),
+            deadlines: crate::web::pages::deadlines::upcoming(&deadlines, today),
+            is_staff: user.is_staff(),
+            people: people
+                .into_iter()
+                .map(|(id, name, _)| (id.to_string(), name))
                 .collect(),
         },
     )

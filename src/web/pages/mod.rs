@@ -6,7 +6,9 @@ pub mod auth;
 pub mod backorders;
 pub mod clients;
 pub mod dashboard;
+pub mod deadlines;
 pub mod matters;
+pub mod procedures;
 pub mod setup;
 pub mod tlds;
 pub mod users;
@@ -25,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account::create_token)
         .service(account::revoke_token)
         .service(account::sign_out_everywhere)
+        .service(account::reset_calendar_feed)
         .service(users::list)
         .service(users::new_form)
         .service(users::create)
@@ -61,5 +64,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(backorders::check_now)
         .service(backorders::evidence)
         .service(backorders::snapshot)
+        .service(procedures::new_form)
+        .service(procedures::create)
+        .service(procedures::show)
+        .service(procedures::update)
+        .service(procedures::record_event)
+        .service(procedures::update_event)
+        .service(procedures::delete_event)
+        .service(procedures::close)
+        .service(procedures::reopen)
+        .service(procedures::add_manual)
+        // Fixed paths before /deadlines/{id}/…
+        .service(deadlines::dashboard)
+        .service(deadlines::calculator)
+        .service(procedures::set_official)
+        .service(procedures::mark_done)
+        .service(procedures::mark_undone)
+        .service(procedures::assign)
+        .service(procedures::remove_manual)
+        .service(deadlines::calendars)
+        .service(deadlines::add_closure)
+        .service(deadlines::remove_closure)
+        .service(deadlines::feed)
         .service(tlds::tlds);
 }
