@@ -1,6 +1,7 @@
 //! `cargo bench --bench monitor_sweep`: a registry sweep of 10,000 names against a local RDAP
-//! server, next to a bare HTTP client fetching the same 10,000 answers with the same
-//! concurrency. Reports names per second and CPU time per check for both, and their ratio.
+//! server (registry and registrar answers), next to a bare HTTP client fetching the same answers
+//! with the same concurrency. Reports names per second and CPU time per check for both, and their
+//! ratio.
 //!
 //! Set `SWEEP_NAMES` to change the number of names.
 
@@ -53,6 +54,9 @@ impl Measure {
 
 #[tokio::main]
 async fn main() {
+    if std::env::var("BENCH_LOG").is_ok() {
+        reclaim::telemetry::init("debug", std::io::stderr, false);
+    }
     let n: usize = std::env::var("SWEEP_NAMES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -63,10 +67,16 @@ async fn main() {
     ))
     .expect("the RDAP fixture");
 
-    // The local RDAP server: every name answers the same registry response.
-    let body = web::Bytes::from(answer);
+    // The local RDAP server answers every name with the same .com registry response, whose
+    // link to the registrar's RDAP (followed for the holder's real expiry, as for every .com
+    // name) points back at it: each check is two fetches, as in production.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let answer = String::from_utf8(answer).expect("UTF-8 fixture").replace(
+        "https://rdap.markmonitor.com/rdap/",
+        &format!("http://127.0.0.1:{port}/registrar/"),
+    );
+    let body = web::Bytes::from(answer);
     // The server runs on its own thread under its own actix system, as a registry would run
     // elsewhere; the measured side (client, sweep) has the tokio runtime to itself.
     std::thread::spawn(move || {
@@ -177,10 +187,15 @@ async fn main() {
     let fetched: usize = futures_util::stream::iter(names.iter())
         .map(|name| {
             let client = client.clone();
-            let url = format!("{base}domain/{name}");
+            let registry = format!("{base}domain/{name}");
+            let registrar = format!("http://127.0.0.1:{port}/registrar/domain/{name}");
             async move {
-                let response = client.get(url).send().await.unwrap();
-                response.bytes().await.unwrap().len()
+                let mut bytes = 0;
+                for url in [registry, registrar] {
+                    let response = client.get(url).send().await.unwrap();
+                    bytes += response.bytes().await.unwrap().len();
+                }
+                bytes
             }
         })
         .buffer_unordered(CONCURRENCY)
@@ -204,7 +219,7 @@ async fn main() {
     };
     assert_eq!(report.checked, n, "{report}");
 
-    println!("concurrency {CONCURRENCY}, one local RDAP server, SQLite");
+    println!("concurrency {CONCURRENCY}, one local RDAP server (registry and registrar answers), SQLite");
     println!("{}", bare.report("bare HTTP fetch:", n));
     println!("{}", sweep.report("reclaim sweep:", n));
     println!(

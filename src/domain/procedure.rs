@@ -194,7 +194,7 @@ pub fn afnic_eligibility(
         id: "afnic_tld",
         passed: Some(AFNIC_TLDS.contains(&tld)),
         message: if AFNIC_TLDS.contains(&tld) {
-            format!(".{tld} is run by AFNIC (legal-rules.md §2.1 F1).")
+            format!(".{tld} is an AFNIC TLD.")
         } else {
             format!(
                 "SYRELI and PARL EXPERT only apply to .fr, .re, .pm, .tf, .wf and .yt; {} is a .{tld} name.",
@@ -238,7 +238,7 @@ pub fn afnic_eligibility(
                 (Some(false), Some(false)) => EligibilityCheck {
                     id: "afnic_2011",
                     passed: Some(false),
-                    message: "Created before 1 July 2011 and not shown as renewed since: SYRELI does not apply (legal-rules.md §2.1 F2).".to_owned(),
+                    message: "Created before 1 July 2011 and not shown as renewed since: AFNIC only takes names created or renewed after 1 July 2011.".to_owned(),
                 },
                 _ => EligibilityCheck {
                     id: "afnic_2011",
@@ -270,7 +270,7 @@ pub fn afnic_eligibility(
             "No other procedure on the name is open in reclaim; confirm no court action is pending either.".to_owned()
         } else {
             format!(
-                "Another proceeding on the name is pending ({}): AFNIC refuses a claim while one is (legal-rules.md §2.1 F6).",
+                "Another proceeding on the name is pending ({}): AFNIC refuses a claim while one is.",
                 pending.join(", ")
             )
         },

@@ -451,7 +451,7 @@ async fn a_syreli_case_runs_end_to_end_after_the_eligibility_check() {
         ))
         .await;
     assert!(form.contains("Before opening it"));
-    assert!(form.contains("is run by AFNIC"));
+    assert!(form.contains("is an AFNIC TLD"));
 
     let response = app
         .browser
