@@ -219,7 +219,9 @@ async fn main() {
     };
     assert_eq!(report.checked, n, "{report}");
 
-    println!("concurrency {CONCURRENCY}, one local RDAP server (registry and registrar answers), SQLite");
+    println!(
+        "concurrency {CONCURRENCY}, one local RDAP server (registry and registrar answers), SQLite"
+    );
     println!("{}", bare.report("bare HTTP fetch:", n));
     println!("{}", sweep.report("reclaim sweep:", n));
     println!(

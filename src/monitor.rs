@@ -26,7 +26,8 @@ use crate::state::AppState;
 /// Who moves backorders on registry news, in their history.
 pub const MONITOR_ACTOR: &str = "registry monitor";
 /// How many past answers the assessment looks at.
-const HISTORY: i64 = 200;
+/// The latest answers the assessment reads besides the first of each phase.
+const RECENT_ANSWERS: usize = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
@@ -168,7 +169,7 @@ fn record_answer(
     now: DateTime<Utc>,
 ) -> Result<CheckOutcome, CheckError> {
     let domain = name.ascii();
-    let past = monitoring::registry_history(conn, domain, HISTORY)?;
+    let past = monitoring::assessment_history(conn, domain, RECENT_ANSWERS)?;
     let past_records: Vec<RegistryRecord> = past.iter().map(|s| s.record()).collect();
     let mut observations: Vec<Observation> = past
         .iter()

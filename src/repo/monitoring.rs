@@ -208,25 +208,68 @@ pub fn insert_snapshot(
     Ok(id)
 }
 
-/// The registry answers for a name (not the registrar follow-ups), oldest first: the last
-/// `limit` of them.
-pub fn registry_history(
+/// A past registry answer as the assessment reads it: no raw bytes.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = registry_snapshots)]
+pub struct PastAnswer {
+    pub id: SnapshotId,
+    pub fetched_at: NaiveDateTime,
+    pub parsed: String,
+    pub phase: Phase,
+}
+
+impl PastAnswer {
+    pub fn record(&self) -> RegistryRecord {
+        serde_json::from_str(&self.parsed).unwrap_or_default()
+    }
+}
+
+/// The registry answers (not the registrar follow-ups) the assessment needs, oldest first: the
+/// first answer of every run of one phase with the answer just before it (so the time a
+/// deletion or a pending delete was first seen survives months of hourly checks), and the latest
+/// `recent`. Only ids and phases of the other answers are read.
+pub fn assessment_history(
     conn: &mut DbConn,
     domain: &str,
-    limit: i64,
-) -> Result<Vec<Snapshot>, DbError> {
-    let mut newest: Vec<Snapshot> = registry_snapshots::table
+    recent: usize,
+) -> Result<Vec<PastAnswer>, DbError> {
+    let heads: Vec<(SnapshotId, Phase)> = registry_snapshots::table
         .filter(registry_snapshots::domain.eq(domain))
         .filter(registry_snapshots::source.eq_any([Source::Rdap, Source::Whois]))
         .order((
-            registry_snapshots::fetched_at.desc(),
-            registry_snapshots::id.desc(),
+            registry_snapshots::fetched_at.asc(),
+            registry_snapshots::id.asc(),
         ))
-        .limit(limit)
-        .select(Snapshot::as_select())
+        .select((registry_snapshots::id, registry_snapshots::phase))
         .load(conn)?;
-    newest.reverse();
-    Ok(newest)
+    let n = heads.len();
+    let mut keep = vec![false; n];
+    for i in 0..n {
+        if i == 0 || i + recent >= n || heads[i].1 != heads[i - 1].1 {
+            keep[i] = true;
+            if i > 0 {
+                keep[i - 1] = true;
+            }
+        }
+    }
+    let wanted: Vec<SnapshotId> = heads
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((id, _), _)| id)
+        .collect();
+    let mut answers = Vec::with_capacity(wanted.len());
+    // Bounded IN lists: SQLite and PostgreSQL both take 500 parameters at ease.
+    for chunk in wanted.chunks(500) {
+        answers.extend(
+            registry_snapshots::table
+                .filter(registry_snapshots::id.eq_any(chunk))
+                .select(PastAnswer::as_select())
+                .load::<PastAnswer>(conn)?,
+        );
+    }
+    answers.sort_by(|a, b| (a.fetched_at, a.id.as_str()).cmp(&(b.fetched_at, b.id.as_str())));
+    Ok(answers)
 }
 
 /// Every answer kept for a name, oldest first (the evidence export).

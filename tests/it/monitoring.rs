@@ -942,3 +942,59 @@ async fn the_bootstrap_refresh_job_replaces_the_copy_in_use() {
         .to_string();
     assert!(unknown.contains("there is no job 'coffee'"));
 }
+
+#[tokio::test]
+async fn weeks_of_hourly_checks_in_redemption_keep_the_first_sighting_of_the_deletion() {
+    // domain-data.md §1.2: the drop is 35 days after the deletion; a name in redemption is
+    // checked hourly, so after 300 answers (12 days) the first sighting must still count.
+    let w = world().await;
+    let app = &w.app;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Long").await;
+    let (matter, _) = app.open_matter(&client, &lea, "long redemption").await;
+    app.attach(&matter, "long-redemption.com").await;
+    let name = "long-redemption.com";
+    w.rdap.set(
+        name,
+        Reply::json(rdap_answer(
+            name,
+            &["active"],
+            "2027-03-16T00:00:00Z",
+            None,
+            "Registrar A",
+        )),
+    );
+    sweep_when_due(app, name).await;
+    w.rdap.set(
+        name,
+        Reply::json(rdap_answer(
+            name,
+            &["pending delete", "redemption period"],
+            "2027-03-16T00:00:00Z",
+            None,
+            "Registrar A",
+        )),
+    );
+    sweep_when_due(app, name).await;
+    let first = watched(app, name).await;
+    assert_eq!(first.phase, Phase::Redemption);
+    for _ in 0..300 {
+        sweep_when_due(app, name).await;
+    }
+    let later = watched(app, name).await;
+    assert_eq!(later.phase, Phase::Redemption);
+    assert_eq!(
+        (later.drop_earliest, later.drop_latest),
+        (first.drop_earliest, first.drop_latest),
+        "the predicted drop does not drift as answers pile up"
+    );
+    let kept = app
+        .state
+        .db
+        .run(move |c| monitoring::snapshot_list(c, "long-redemption.com"))
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 302, "every answer is still kept as evidence");
+}
