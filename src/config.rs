@@ -87,6 +87,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "UTC hour from which the daily digest goes out, 0-23, default 6",
     ),
     (
+        "RECLAIM_OUTREACH_INTERVAL_DAYS",
+        "outreach_interval_days",
+        "days during which an unanswered message blocks another to the same address, default 30",
+    ),
+    (
         "RECLAIM_VAR_DIR",
         "var_dir",
         "directory for the secret key, mail files and the default database",
@@ -119,6 +124,8 @@ pub struct Settings {
     pub reminder_days: u32,
     /// UTC hour from which the daily digest is sent.
     pub reminder_hour: u32,
+    /// An unanswered outreach message blocks another to the same address for this many days.
+    pub outreach_interval_days: u32,
 }
 
 impl fmt::Debug for Settings {
@@ -169,6 +176,7 @@ impl Default for Settings {
             mail_from: "reclaim@localhost".to_owned(),
             reminder_days: 7,
             reminder_hour: 6,
+            outreach_interval_days: 30,
         }
     }
 }
@@ -290,6 +298,7 @@ struct FileSettings {
     mail_from: Option<String>,
     reminder_days: Option<u32>,
     reminder_hour: Option<u32>,
+    outreach_interval_days: Option<u32>,
 }
 
 /// `jobs = "off"` and `jobs = false` both read naturally in TOML.
@@ -486,6 +495,12 @@ impl Settings {
                 });
             }
             settings.reminder_days = u32::try_from(days).unwrap_or(7);
+        }
+        if let Some(days) = number(
+            "RECLAIM_OUTREACH_INTERVAL_DAYS",
+            file_settings.outreach_interval_days.map(|n| n.to_string()),
+        )? {
+            settings.outreach_interval_days = u32::try_from(days.min(3650)).unwrap_or(30);
         }
         if let Some(hour) = non_empty(get(
             "RECLAIM_REMINDER_HOUR",

@@ -174,6 +174,7 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                     date: now,
                     headers: vec![("X-Reclaim-Kind", "deadline-reminder".to_owned())],
                     attachments: Vec::new(),
+                    dkim: None,
                 }) {
                     Ok(raw) => raw,
                     Err(e) => {

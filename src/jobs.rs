@@ -11,7 +11,8 @@ use crate::auth::tokens::hex;
 use crate::mail::Delivery;
 use crate::monitor;
 use crate::registry::Bootstrap;
-use crate::repo::outbox::{self, Outcome};
+use crate::repo::outbox::{self, MessageKind, Outcome};
+use crate::repo::suppressions;
 use crate::repo::{bootstrap, jobs};
 use crate::state::AppState;
 
@@ -118,17 +119,40 @@ pub async fn deliver_outbox(state: &AppState) -> Result<String, String> {
             .map_err(|e| e.to_string())?
     };
     let (mut sent, mut retry, mut failed) = (0, 0, 0);
-    let from = state.mailer.from.email.to_string();
+    let default_from = state.mailer.from.email.to_string();
     for message in claimed {
-        let delivery = state
-            .mailer
-            .deliver(
-                &from,
-                &message.to_address,
-                &message.message_id,
-                &message.raw,
-            )
-            .await;
+        // An outreach message whose recipient unsubscribed after it was queued is not sent:
+        // the suppression is honoured up to the last moment (CAN-SPAM 7704(a)(4)).
+        let suppressed = if message.kind == MessageKind::Outreach {
+            let to = message.to_address.clone();
+            state
+                .db
+                .run(move |c| suppressions::is_suppressed(c, &to))
+                .await
+                .map_err(|e| e.to_string())?
+        } else {
+            false
+        };
+        let delivery = if suppressed {
+            Delivery::Failed {
+                code: None,
+                response: "not sent: the recipient unsubscribed after the message was queued"
+                    .to_owned(),
+            }
+        } else {
+            // The envelope sender is the message's own From (SPF on the firm's domain).
+            let from =
+                crate::mail::envelope_sender(&message.raw).unwrap_or_else(|| default_from.clone());
+            state
+                .mailer
+                .deliver(
+                    &from,
+                    &message.to_address,
+                    &message.message_id,
+                    &message.raw,
+                )
+                .await
+        };
         let (outcome, code, response) = match delivery {
             Delivery::Sent { code, response } => {
                 sent += 1;

@@ -17,6 +17,7 @@ pub mod ics;
 pub mod jobs;
 pub mod mail;
 pub mod monitor;
+pub mod outreach;
 pub mod registry;
 pub mod repo;
 pub mod startup;

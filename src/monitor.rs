@@ -349,6 +349,7 @@ fn queue_alerts(
                 date: now,
                 headers: vec![("X-Reclaim-Kind", "registry-alert".to_owned())],
                 attachments: Vec::new(),
+                dkim: None,
             });
             let raw = match raw {
                 Ok(raw) => raw,

@@ -226,6 +226,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     procedure_events,
     deadlines,
     calendar_closures,
+    sender_profiles,
+    outreach_messages,
+    outreach_approvals,
+    suppressions,
 );
 
 diesel::table! {
@@ -433,3 +437,68 @@ diesel::joinable!(deadlines -> matters (matter_id));
 diesel::joinable!(deadlines -> procedures (procedure_id));
 diesel::joinable!(outbox_attempts -> outbox_messages (outbox_id));
 diesel::joinable!(registry_changes -> registry_snapshots (snapshot_id));
+
+diesel::table! {
+    sender_profiles (id) {
+        id -> Text,
+        label -> Text,
+        legal_name -> Text,
+        postal_address -> Text,
+        phone -> Text,
+        from_name -> Text,
+        from_email -> Text,
+        reply_to -> Nullable<Text>,
+        dkim_selector -> Nullable<Text>,
+        dkim_private_key -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outreach_messages (id) {
+        id -> Text,
+        backorder_id -> Text,
+        matter_id -> Text,
+        sender_profile_id -> Text,
+        to_address -> Text,
+        address_source -> Text,
+        subject -> Text,
+        body -> Text,
+        template -> Text,
+        status -> Text,
+        drafted_by -> Nullable<Text>,
+        outbox_id -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answer_note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outreach_approvals (id) {
+        id -> Text,
+        outreach_id -> Text,
+        kind -> Text,
+        user_id -> Text,
+        content_sha256 -> Text,
+        reason -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    suppressions (address_sha256) {
+        address_sha256 -> Text,
+        reason -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(outreach_messages -> backorders (backorder_id));
+diesel::joinable!(outreach_messages -> sender_profiles (sender_profile_id));
+diesel::joinable!(outreach_messages -> outbox_messages (outbox_id));
+diesel::joinable!(outreach_approvals -> outreach_messages (outreach_id));

@@ -5,6 +5,7 @@ pub mod backorder;
 pub mod calendar;
 pub mod changes;
 pub mod client;
+pub mod compliance;
 pub mod csv;
 pub mod deadlines;
 pub mod domain_name;

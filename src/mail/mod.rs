@@ -7,6 +7,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use lettre::message::dkim::{
+    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+    DkimSigningKey,
+};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -21,6 +25,8 @@ pub enum MailError {
     SmtpUrl(String),
     #[error("the message cannot be built: {0}")]
     Build(String),
+    #[error("DKIM: {0}")]
+    Dkim(String),
     #[error("cannot create the mail directory {path}: {source}")]
     Directory {
         path: PathBuf,
@@ -75,6 +81,11 @@ impl Mailer {
             host: settings.public_url.host().to_owned(),
             from: parse_mailbox(&settings.mail_from)?,
         })
+    }
+
+    /// The domain of this instance's Message-IDs.
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// A new Message-ID on this instance's domain.
@@ -201,6 +212,68 @@ pub struct Draft<'a> {
     /// Extra headers, e.g. `List-Unsubscribe`.
     pub headers: Vec<(&'static str, String)>,
     pub attachments: Vec<AttachmentFile>,
+    /// Sign with DKIM (RFC 6376) when set.
+    pub dkim: Option<Dkim<'a>>,
+}
+
+/// A DKIM signer: the selector published in DNS, the signing domain and the private key.
+#[derive(Clone, Copy)]
+pub struct Dkim<'a> {
+    pub selector: &'a str,
+    pub domain: &'a str,
+    /// An RSA key in PKCS#1 PEM, or an Ed25519 key as the base64 of its 32 bytes.
+    pub private_key: &'a str,
+}
+
+/// Reads a DKIM private key: RSA (PKCS#1 PEM, "BEGIN RSA PRIVATE KEY") or Ed25519 (base64 of the
+/// 32-byte seed, RFC 8463).
+pub fn dkim_key(text: &str) -> Result<DkimSigningKey, MailError> {
+    let text = text.trim();
+    let (key, algorithm) = if text.contains("BEGIN RSA PRIVATE KEY") {
+        (text, DkimSigningAlgorithm::Rsa)
+    } else if text.contains("BEGIN") {
+        return Err(MailError::Dkim(
+            "give an RSA key in PKCS#1 PEM (\"BEGIN RSA PRIVATE KEY\"; convert with `openssl rsa -traditional`) or an Ed25519 key as base64".to_owned(),
+        ));
+    } else {
+        (text, DkimSigningAlgorithm::Ed25519)
+    };
+    DkimSigningKey::new(key, algorithm)
+        .map_err(|e| MailError::Dkim(format!("the key cannot be read: {e}")))
+}
+
+/// The headers a DKIM signature covers: the identity and, as RFC 8058 §3.1 requires, the
+/// one-click unsubscribe headers.
+const DKIM_SIGNED: &[&str] = &[
+    "From",
+    "Reply-To",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+];
+
+/// The address in a built message's From header: the envelope sender (SMTP MAIL FROM), so that
+/// SPF checks the firm's own domain for outreach and the instance's for alerts.
+pub fn envelope_sender(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    let head = text.split("\r\n\r\n").next()?;
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    let value = unfolded
+        .split("\r\n")
+        .find_map(|line| {
+            line.strip_prefix("From:")
+                .or_else(|| line.strip_prefix("from:"))
+        })?
+        .trim()
+        .to_owned();
+    let address = match (value.rfind('<'), value.rfind('>')) {
+        (Some(start), Some(end)) if start < end => value[start + 1..end].to_owned(),
+        _ => value,
+    };
+    address.parse::<Address>().ok().map(|a| a.to_string())
 }
 
 /// The message as bytes (RFC 5322), ready to store in the outbox and send as is.
@@ -225,7 +298,7 @@ pub fn build(draft: &Draft<'_>) -> Result<Vec<u8>, MailError> {
         Some(html) => MultiPart::alternative_plain_html(draft.text.to_owned(), html.to_owned()),
         None => MultiPart::mixed().singlepart(SinglePart::plain(draft.text.to_owned())),
     };
-    let message = if draft.attachments.is_empty() && draft.html.is_none() {
+    let mut message = if draft.attachments.is_empty() && draft.html.is_none() {
         builder.singlepart(SinglePart::plain(draft.text.to_owned()))
     } else {
         let mut mixed = if draft.html.is_some() {
@@ -243,12 +316,58 @@ pub fn build(draft: &Draft<'_>) -> Result<Vec<u8>, MailError> {
         builder.multipart(mixed)
     }
     .map_err(|e| MailError::Build(e.to_string()))?;
+    if let Some(dkim) = draft.dkim {
+        let key = dkim_key(dkim.private_key)?;
+        let config = DkimConfig::new(
+            dkim.selector.to_owned(),
+            dkim.domain.to_owned(),
+            key,
+            DKIM_SIGNED
+                .iter()
+                .map(|h| HeaderName::new_from_ascii_str(h))
+                .collect(),
+            // Relaxed headers: a relay that refolds List-Unsubscribe does not break the signature
+            // (legal-rules.md §4.2 H6).
+            DkimCanonicalization {
+                header: DkimCanonicalizationType::Relaxed,
+                body: DkimCanonicalizationType::Relaxed,
+            },
+        );
+        message.sign(&config);
+    }
     Ok(message.formatted())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_envelope_sender_is_the_from_address() {
+        let raw = b"Date: x\r\nFrom: \"Cabinet Martin\"\r\n <domains@cabinet-martin.example>\r\nTo: a@b.example\r\n\r\nbody";
+        assert_eq!(
+            envelope_sender(raw).as_deref(),
+            Some("domains@cabinet-martin.example")
+        );
+        assert_eq!(
+            envelope_sender(b"From: alerts@firm.example\r\n\r\n").as_deref(),
+            Some("alerts@firm.example")
+        );
+        assert_eq!(envelope_sender(b"Subject: none\r\n\r\n"), None);
+    }
+
+    #[test]
+    fn dkim_keys_are_read_or_explained() {
+        use base64::Engine;
+        assert!(dkim_key(&base64::engine::general_purpose::STANDARD.encode([1u8; 32])).is_ok());
+        assert!(dkim_key("not a key").is_err());
+        let pkcs8 =
+            dkim_key("-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----").unwrap_err();
+        assert!(
+            pkcs8.to_string().contains("openssl rsa -traditional"),
+            "{pkcs8}"
+        );
+    }
 
     #[test]
     fn a_plain_message_carries_its_message_id_and_headers() {
@@ -264,6 +383,7 @@ mod tests {
             date: Utc::now(),
             headers: vec![("X-Reclaim-Kind", "alert".to_owned())],
             attachments: Vec::new(),
+            dkim: None,
         })
         .unwrap();
         let text = String::from_utf8(raw).unwrap();
@@ -285,6 +405,7 @@ mod tests {
                 date: Utc::now(),
                 headers: Vec::new(),
                 attachments: Vec::new(),
+                dkim: None,
             })
             .is_err()
         );
@@ -308,6 +429,7 @@ mod tests {
                 content_type: "application/pdf".into(),
                 bytes: b"%PDF-1.7".to_vec(),
             }],
+            dkim: None,
         })
         .unwrap();
         let text = String::from_utf8_lossy(&raw);

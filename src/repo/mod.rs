@@ -11,7 +11,10 @@ pub mod login_attempts;
 pub mod matters;
 pub mod monitoring;
 pub mod outbox;
+pub mod outreach;
 pub mod procedures;
+pub mod senders;
+pub mod suppressions;
 pub mod tokens;
 pub mod users;
 

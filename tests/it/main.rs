@@ -12,6 +12,7 @@ mod helpers;
 mod matters;
 mod migrations;
 mod monitoring;
+mod outreach;
 mod procedures;
 mod registry_servers;
 mod security;

@@ -123,7 +123,11 @@ fn schema_rs_matches(conn: &mut DbConn) {
         procedure_domains,
         procedure_events,
         deadlines,
-        calendar_closures
+        calendar_closures,
+        sender_profiles,
+        outreach_messages,
+        outreach_approvals,
+        suppressions
     );
 }
 

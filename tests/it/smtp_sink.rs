@@ -39,8 +39,8 @@ impl Received {
             .map(|l| decode_words(l[name.len() + 1..].trim()))
     }
 
-    /// The body, with quoted-printable soft line breaks and `=XX` escapes undone, so tests can
-    /// look for words.
+    /// The body, with quoted-printable soft line breaks and `=XX` escapes undone and line ends
+    /// as `\n`, so tests can look for words.
     pub fn body(&self) -> String {
         let text = self.text();
         let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or_default();
@@ -59,7 +59,7 @@ impl Received {
             out.push(bytes[i]);
             i += 1;
         }
-        String::from_utf8_lossy(&out).into_owned()
+        String::from_utf8_lossy(&out).replace("\r\n", "\n")
     }
 }
 
@@ -222,4 +222,41 @@ fn decode_words(value: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A TCP proxy in front of a sink that drops the first `drop_first` connections as soon as they
+/// open (a relay that goes away), then passes the others through.
+pub struct FlakyRelay {
+    pub port: u16,
+}
+
+impl FlakyRelay {
+    pub async fn start(target_port: u16, drop_first: usize) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the relay");
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let mut seen = 0;
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                seen += 1;
+                if seen <= drop_first {
+                    drop(inbound);
+                    continue;
+                }
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", target_port)).await
+                    {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Self { port }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
 }

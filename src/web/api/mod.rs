@@ -5,6 +5,7 @@ pub mod backorders;
 pub mod clients;
 pub mod matters;
 pub mod me;
+pub mod outreach;
 pub mod procedures;
 pub mod tlds;
 
@@ -43,6 +44,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(procedures::docket)
             .service(procedures::set_official)
             .service(procedures::set_done)
+            .service(outreach::create_sender)
+            .service(outreach::list_senders)
+            .service(outreach::create)
+            .service(outreach::show)
+            .service(outreach::approve)
+            .service(outreach::send)
             .service(tlds::show),
     );
 }

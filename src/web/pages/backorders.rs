@@ -185,6 +185,7 @@ struct BackorderPage {
     hints: Vec<ProcedureHint>,
     /// (id, title, status) of the procedures covering the name.
     procedures: Vec<(String, String, String)>,
+    outreach: Vec<crate::web::pages::outreach::LogRow>,
 }
 
 /// A dispute procedure the name's TLD allows, with what reclaim can already check.
@@ -211,7 +212,7 @@ async fn backorder_page(
         .map(|p| p.procedures.clone())
         .unwrap_or_default();
     let policies = state.tld_policies.clone();
-    let (events, channels, watched, changes, snapshots, (hints, procs)) = state
+    let (events, channels, watched, changes, snapshots, (hints, (procs, messages))) = state
         .db
         .run(move |c| {
             // Which procedures the TLD allows, and whether AFNIC's conditions hold (legal-rules.md §2.3, §6.4).
@@ -255,7 +256,10 @@ async fn backorder_page(
                     });
                 }
             }
-            let procs = procedures::for_backorder(c, &id)?;
+            let procs = (
+                procedures::for_backorder(c, &id)?,
+                crate::repo::outreach::for_backorder(c, &id)?,
+            );
             Ok::<_, DbError>((
                 backorders::events(c, &id)?,
                 backorders::channels(c, &id)?,
@@ -404,6 +408,7 @@ async fn backorder_page(
                 .iter()
                 .map(|p| (p.id.to_string(), p.title(), p.status.as_str().to_owned()))
                 .collect(),
+            outreach: crate::web::pages::outreach::log_rows(&messages),
         },
     )
 }

@@ -576,6 +576,7 @@ struct MatterPage {
     deadlines: Vec<(String, String, String, String, String)>,
     is_staff: bool,
     people: Vec<(String, String)>,
+    outreach: Vec<crate::web::pages::outreach::LogRow>,
 }
 
 /// A procedure on the matter page.
@@ -614,7 +615,7 @@ async fn matter_page(
         marks,
         (names, channels, watched),
         timeline,
-        (procs, deadlines, people),
+        (procs, deadlines, people, messages),
     ) = state
         .db
         .run(move |c| {
@@ -624,6 +625,7 @@ async fn matter_page(
                 procedures::for_matter(c, &id)?,
                 procedures::deadlines_of_matter(c, &id)?,
                 matters::firm_people(c)?,
+                crate::repo::outreach::for_matter(c, &id)?,
             );
             Ok::<_, DbError>((
                 clients::find(c, &client_id)?,
@@ -711,6 +713,7 @@ async fn matter_page(
                 .into_iter()
                 .map(|(id, name, _)| (id.to_string(), name))
                 .collect(),
+            outreach: crate::web::pages::outreach::log_rows(&messages),
         },
     )
 }

@@ -8,9 +8,12 @@ pub mod clients;
 pub mod dashboard;
 pub mod deadlines;
 pub mod matters;
+pub mod outreach;
 pub mod procedures;
+pub mod senders;
 pub mod setup;
 pub mod tlds;
+pub mod unsubscribe;
 pub mod users;
 
 use actix_web::web;
@@ -86,5 +89,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(deadlines::add_closure)
         .service(deadlines::remove_closure)
         .service(deadlines::feed)
+        .service(senders::list)
+        .service(senders::create)
+        .service(senders::edit_form)
+        .service(senders::update)
+        .service(senders::suppression_list)
+        .service(senders::suppress)
+        .service(outreach::new_form)
+        .service(outreach::create)
+        .service(outreach::show)
+        .service(outreach::update)
+        .service(outreach::approve)
+        .service(outreach::override_procedure)
+        .service(outreach::send)
+        .service(outreach::cancel)
+        .service(outreach::answer)
+        .service(unsubscribe::page)
+        .service(unsubscribe::one_click)
         .service(tlds::tlds);
 }

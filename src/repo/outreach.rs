@@ -1,0 +1,508 @@
+//! Outreach messages to a name's holder: drafts, approvals (for the exact content approved),
+//! the move to the outbox, and the answers. Once queued, a message is part of the record and the
+//! database refuses to change it.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::auth::tokens::hex;
+use crate::db::schema::{
+    backorders, outbox_messages, outreach_approvals, outreach_messages, users,
+};
+use crate::db::types::to_db;
+use crate::db::{DbConn, DbError, write_tx};
+use crate::domain::compliance::{AddressSource, normalise_address};
+use crate::domain::matter::MatterStatus;
+use crate::domain::user::EmailAddress;
+use crate::repo::audit::{self, Actor, Change};
+use crate::repo::backorders::{Backorder, BackorderId};
+use crate::repo::matters::{self as matter_repo, MatterId};
+use crate::repo::outbox::{OutboxId, OutboxStatus};
+use crate::repo::senders::{self, SenderProfileId};
+use crate::repo::users::UserId;
+
+crate::text_id!(OutreachId);
+crate::text_id!(ApprovalId);
+
+crate::text_enum! {
+    pub enum OutreachStatus ("outreach status") {
+        Draft => "draft",
+        Approved => "approved",
+        /// Handed to the outbox; the outbox says whether it was delivered.
+        Queued => "queued",
+        Cancelled => "cancelled",
+    }
+}
+
+crate::text_enum! {
+    pub enum ApprovalKind ("approval kind") {
+        Approval => "approval",
+        ProcedureOverride => "procedure_override",
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = outreach_messages)]
+pub struct Outreach {
+    pub id: OutreachId,
+    pub backorder_id: BackorderId,
+    pub matter_id: MatterId,
+    pub sender_profile_id: SenderProfileId,
+    pub to_address: String,
+    pub address_source: AddressSource,
+    pub subject: String,
+    pub body: String,
+    pub template: String,
+    pub status: OutreachStatus,
+    pub drafted_by: Option<UserId>,
+    pub outbox_id: Option<OutboxId>,
+    pub answered_at: Option<NaiveDateTime>,
+    pub answer_note: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Outreach {
+    /// What an approval is given on: sender, recipient and source, subject and body.
+    pub fn content_sha256(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [
+            self.sender_profile_id.as_str(),
+            &normalise_address(&self.to_address),
+            self.address_source.as_str(),
+            &self.subject,
+            &self.body,
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        hex(&h.finalize())
+    }
+
+    pub fn editable(&self) -> bool {
+        matches!(
+            self.status,
+            OutreachStatus::Draft | OutreachStatus::Approved
+        )
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = outreach_approvals)]
+pub struct Approval {
+    pub id: ApprovalId,
+    pub outreach_id: OutreachId,
+    pub kind: ApprovalKind,
+    pub user_id: UserId,
+    pub content_sha256: String,
+    pub reason: String,
+    pub at: NaiveDateTime,
+}
+
+/// A checked new draft (or a change to one).
+#[derive(Debug, Clone)]
+pub struct OutreachInput {
+    pub sender_profile_id: SenderProfileId,
+    pub to: EmailAddress,
+    pub address_source: AddressSource,
+    pub subject: String,
+    pub body: String,
+    pub template: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutreachError {
+    #[error("The backorder does not exist.")]
+    BackorderNotFound,
+    #[error("The outreach message does not exist.")]
+    NotFound,
+    #[error("Matter {0} is closed; reopen it to write to the holder.")]
+    MatterClosed(String),
+    #[error(
+        "Choose an active sender profile (an administrator sets them up under Sender profiles)."
+    )]
+    NoSender,
+    #[error("This message was already handed to the outbox; it can no longer be changed.")]
+    NotEditable,
+    #[error("Only a lawyer or an administrator other than the drafter can approve a message.")]
+    NotAnApprover,
+    #[error("Give the reason for overriding the procedure warning (it is kept with the message).")]
+    NoReason,
+    #[error("The message has not been sent yet; record an answer once it is.")]
+    NotSent,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for OutreachError {
+    fn from(e: diesel::result::Error) -> Self {
+        OutreachError::Db(e.into())
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: &OutreachId) -> Result<Option<Outreach>, DbError> {
+    Ok(outreach_messages::table
+        .find(id)
+        .select(Outreach::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+fn open_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Backorder, OutreachError> {
+    let backorder =
+        crate::repo::backorders::find(conn, id)?.ok_or(OutreachError::BackorderNotFound)?;
+    let matter =
+        matter_repo::find(conn, &backorder.matter_id)?.ok_or(OutreachError::BackorderNotFound)?;
+    if matter.status == MatterStatus::Closed {
+        return Err(OutreachError::MatterClosed(matter.reference));
+    }
+    Ok(backorder)
+}
+
+fn active_sender(conn: &mut DbConn, id: &SenderProfileId) -> Result<(), OutreachError> {
+    match senders::find(conn, id)? {
+        Some(p) if p.active => Ok(()),
+        _ => Err(OutreachError::NoSender),
+    }
+}
+
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    backorder_id: &BackorderId,
+    input: &OutreachInput,
+) -> Result<Outreach, OutreachError> {
+    write_tx(conn, |conn| {
+        let backorder = open_backorder(conn, backorder_id)?;
+        active_sender(conn, &input.sender_profile_id)?;
+        let id = OutreachId::new();
+        let now = to_db(actor.at);
+        diesel::insert_into(outreach_messages::table)
+            .values((
+                outreach_messages::id.eq(&id),
+                outreach_messages::backorder_id.eq(backorder_id),
+                outreach_messages::matter_id.eq(&backorder.matter_id),
+                outreach_messages::sender_profile_id.eq(&input.sender_profile_id),
+                outreach_messages::to_address.eq(input.to.as_str()),
+                outreach_messages::address_source.eq(input.address_source),
+                outreach_messages::subject.eq(&input.subject),
+                outreach_messages::body.eq(&input.body),
+                outreach_messages::template.eq(&input.template),
+                outreach_messages::status.eq(OutreachStatus::Draft),
+                outreach_messages::drafted_by.eq(actor.user_id.as_ref()),
+                outreach_messages::answer_note.eq(""),
+                outreach_messages::created_at.eq(now),
+                outreach_messages::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "outreach.drafted",
+                record_type: "outreach",
+                record_id: Some(id.as_str()),
+                summary: format!("Drafted a message to the holder of {}", backorder.unicode),
+                detail: json!({ "backorder_id": backorder_id, "template": input.template, "address_source": input.address_source }),
+            },
+        )?;
+        find(conn, &id)?.ok_or(OutreachError::NotFound)
+    })
+}
+
+/// Changes a draft; an approval given on other content no longer counts.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &OutreachId,
+    input: &OutreachInput,
+) -> Result<Outreach, OutreachError> {
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?.ok_or(OutreachError::NotFound)?;
+        if !before.editable() {
+            return Err(OutreachError::NotEditable);
+        }
+        open_backorder(conn, &before.backorder_id)?;
+        active_sender(conn, &input.sender_profile_id)?;
+        diesel::update(outreach_messages::table.find(id))
+            .set((
+                outreach_messages::sender_profile_id.eq(&input.sender_profile_id),
+                outreach_messages::to_address.eq(input.to.as_str()),
+                outreach_messages::address_source.eq(input.address_source),
+                outreach_messages::subject.eq(&input.subject),
+                outreach_messages::body.eq(&input.body),
+                outreach_messages::status.eq(OutreachStatus::Draft),
+                outreach_messages::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "outreach.edited",
+                record_type: "outreach",
+                record_id: Some(id.as_str()),
+                summary: "Edited an outreach draft; it needs approval again".to_owned(),
+                detail: json!({ "was": before.status }),
+            },
+        )?;
+        find(conn, id)?.ok_or(OutreachError::NotFound)
+    })
+}
+
+pub fn approvals(conn: &mut DbConn, id: &OutreachId) -> Result<Vec<(Approval, String)>, DbError> {
+    Ok(outreach_approvals::table
+        .inner_join(users::table.on(users::id.eq(outreach_approvals::user_id)))
+        .filter(outreach_approvals::outreach_id.eq(id))
+        .order(outreach_approvals::at)
+        .select((Approval::as_select(), users::name))
+        .load(conn)?)
+}
+
+/// Who approved, and who overrode the procedure warning, for the message's current content.
+pub fn current_approvals(
+    conn: &mut DbConn,
+    outreach: &Outreach,
+) -> Result<(Option<String>, Option<String>), DbError> {
+    let hash = outreach.content_sha256();
+    let mut approved = None;
+    let mut overridden = None;
+    for (a, name) in approvals(conn, &outreach.id)? {
+        if a.content_sha256 != hash {
+            continue;
+        }
+        match a.kind {
+            ApprovalKind::Approval => approved = Some(name),
+            ApprovalKind::ProcedureOverride => overridden = Some(format!("{name} ({})", a.reason)),
+        }
+    }
+    Ok((approved, overridden))
+}
+
+/// Records an approval, or a lawyer's override of the procedure warning, on the current
+/// content. The approver must be a lawyer or an administrator and not the drafter.
+pub fn approve(
+    conn: &mut DbConn,
+    actor: &Actor,
+    approver_may: bool,
+    id: &OutreachId,
+    kind: ApprovalKind,
+    reason: &str,
+) -> Result<Outreach, OutreachError> {
+    write_tx(conn, |conn| {
+        let outreach = find(conn, id)?.ok_or(OutreachError::NotFound)?;
+        if !outreach.editable() {
+            return Err(OutreachError::NotEditable);
+        }
+        let Some(user) = actor.user_id.clone() else {
+            return Err(OutreachError::NotAnApprover);
+        };
+        if !approver_may
+            || (kind == ApprovalKind::Approval && outreach.drafted_by.as_ref() == Some(&user))
+        {
+            return Err(OutreachError::NotAnApprover);
+        }
+        if kind == ApprovalKind::ProcedureOverride && reason.trim().is_empty() {
+            return Err(OutreachError::NoReason);
+        }
+        diesel::insert_into(outreach_approvals::table)
+            .values((
+                outreach_approvals::id.eq(ApprovalId::new()),
+                outreach_approvals::outreach_id.eq(id),
+                outreach_approvals::kind.eq(kind),
+                outreach_approvals::user_id.eq(&user),
+                outreach_approvals::content_sha256.eq(outreach.content_sha256()),
+                outreach_approvals::reason.eq(reason.trim()),
+                outreach_approvals::at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        if kind == ApprovalKind::Approval {
+            diesel::update(outreach_messages::table.find(id))
+                .set((
+                    outreach_messages::status.eq(OutreachStatus::Approved),
+                    outreach_messages::updated_at.eq(to_db(actor.at)),
+                ))
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: match kind {
+                    ApprovalKind::Approval => "outreach.approved",
+                    ApprovalKind::ProcedureOverride => "outreach.procedure_override",
+                },
+                record_type: "outreach",
+                record_id: Some(id.as_str()),
+                summary: match kind {
+                    ApprovalKind::Approval => "Approved an outreach message".to_owned(),
+                    ApprovalKind::ProcedureOverride => {
+                        format!("Overrode the procedure warning: {}", reason.trim())
+                    }
+                },
+                detail: json!({ "content_sha256": outreach.content_sha256(), "reason": reason.trim() }),
+            },
+        )?;
+        find(conn, id)?.ok_or(OutreachError::NotFound)
+    })
+}
+
+/// Marks a message handed to the outbox (inside the send transaction).
+pub fn mark_queued(
+    conn: &mut DbConn,
+    id: &OutreachId,
+    outbox_id: &OutboxId,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(outreach_messages::table.find(id))
+        .set((
+            outreach_messages::status.eq(OutreachStatus::Queued),
+            outreach_messages::outbox_id.eq(outbox_id),
+            outreach_messages::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn cancel(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &OutreachId,
+) -> Result<Outreach, OutreachError> {
+    write_tx(conn, |conn| {
+        let outreach = find(conn, id)?.ok_or(OutreachError::NotFound)?;
+        if !outreach.editable() {
+            return Err(OutreachError::NotEditable);
+        }
+        diesel::update(outreach_messages::table.find(id))
+            .set((
+                outreach_messages::status.eq(OutreachStatus::Cancelled),
+                outreach_messages::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "outreach.cancelled",
+                record_type: "outreach",
+                record_id: Some(id.as_str()),
+                summary: "Discarded an outreach draft".to_owned(),
+                detail: json!({}),
+            },
+        )?;
+        find(conn, id)?.ok_or(OutreachError::NotFound)
+    })
+}
+
+/// Records that the holder answered (which also lifts the one-unanswered-message limit).
+pub fn record_answer(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &OutreachId,
+    note: &str,
+) -> Result<Outreach, OutreachError> {
+    write_tx(conn, |conn| {
+        let outreach = find(conn, id)?.ok_or(OutreachError::NotFound)?;
+        if outreach.status != OutreachStatus::Queued {
+            return Err(OutreachError::NotSent);
+        }
+        diesel::update(outreach_messages::table.find(id))
+            .set((
+                outreach_messages::answered_at.eq(Some(to_db(actor.at))),
+                outreach_messages::answer_note.eq(note.trim()),
+                outreach_messages::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "outreach.answered",
+                record_type: "outreach",
+                record_id: Some(id.as_str()),
+                summary: "Recorded the holder's answer".to_owned(),
+                detail: json!({ "note": note.trim() }),
+            },
+        )?;
+        find(conn, id)?.ok_or(OutreachError::NotFound)
+    })
+}
+
+/// Messages to `address` handed to the outbox since `since` and still unanswered, other than
+/// `except`.
+pub fn unanswered_since(
+    conn: &mut DbConn,
+    address: &str,
+    since: DateTime<Utc>,
+    except: &OutreachId,
+) -> Result<usize, DbError> {
+    let wanted = normalise_address(address);
+    let rows: Vec<String> = outreach_messages::table
+        .filter(outreach_messages::status.eq(OutreachStatus::Queued))
+        .filter(outreach_messages::answered_at.is_null())
+        .filter(outreach_messages::updated_at.ge(to_db(since)))
+        .filter(outreach_messages::id.ne(except))
+        .select(outreach_messages::to_address)
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .filter(|a| normalise_address(a) == wanted)
+        .count())
+}
+
+/// One line of a backorder's or a matter's outreach log.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub outreach: Outreach,
+    pub domain: String,
+    /// The outbox's word for it once queued: queued, sending, sent, failed.
+    pub delivery: Option<OutboxStatus>,
+    pub last_error: Option<String>,
+}
+
+fn log(
+    conn: &mut DbConn,
+    backorder: Option<&BackorderId>,
+    matter: Option<&MatterId>,
+) -> Result<Vec<LogEntry>, DbError> {
+    let mut query = outreach_messages::table
+        .inner_join(backorders::table)
+        .left_join(outbox_messages::table)
+        .into_boxed();
+    if let Some(b) = backorder {
+        query = query.filter(outreach_messages::backorder_id.eq(b));
+    }
+    if let Some(m) = matter {
+        query = query.filter(outreach_messages::matter_id.eq(m));
+    }
+    let rows: Vec<(Outreach, String, Option<OutboxStatus>, Option<String>)> = query
+        .order(outreach_messages::created_at.desc())
+        .select((
+            Outreach::as_select(),
+            backorders::unicode,
+            outbox_messages::status.nullable(),
+            outbox_messages::last_error.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(outreach, domain, delivery, last_error)| LogEntry {
+            outreach,
+            domain,
+            delivery,
+            last_error,
+        })
+        .collect())
+}
+
+pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<LogEntry>, DbError> {
+    log(conn, Some(id), None)
+}
+
+pub fn for_matter(conn: &mut DbConn, id: &MatterId) -> Result<Vec<LogEntry>, DbError> {
+    log(conn, None, Some(id))
+}
