@@ -1046,6 +1046,14 @@ async fn a_refusing_server_fails_for_good_and_a_dropped_connection_is_retried_on
     assert!(page.contains("Delivery:"), "the refusal is shown");
     assert!(page.contains("550"), "with the server's answer");
     assert_eq!(outreach_json(&o, &refused).await["delivery"], "failed");
+    // The firm's IT sees it in the outbox, with the server's answer.
+    let admin = o.app.new_browser();
+    admin
+        .login("ada.admin@cabinet-martin.example", PASSWORD)
+        .await;
+    let outbox_page = admin.get_html("/admin/outbox?kind=outreach").await;
+    assert!(outbox_page.contains("gone@refusing-holder.example") && outbox_page.contains("failed"));
+    assert_eq!(o.lina.get("/admin/outbox").await.status().as_u16(), 403);
     o.app.clock.advance(Duration::hours(7));
     let ran = deliver(&o).await;
     assert!(

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod deadlines;
 pub mod matters;
+pub mod outbox;
 pub mod outreach;
 pub mod procedures;
 pub mod senders;
@@ -104,6 +105,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(outreach::send)
         .service(outreach::cancel)
         .service(outreach::answer)
+        .service(outbox::outbox_page)
         .service(unsubscribe::page)
         .service(unsubscribe::one_click)
         .service(tlds::tlds);
