@@ -48,6 +48,21 @@ enum Command {
     /// Run background jobs by hand.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Generate status reports (kept, like those made in the application).
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Generate the status report of a matter and write it to a PDF file.
+    Matter {
+        /// The matter's reference, e.g. M-2026-0001.
+        reference: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -64,7 +79,7 @@ enum DomainCommand {
 
 #[derive(Subcommand)]
 enum JobsCommand {
-    /// Run one job once: monitor, outbox or bootstrap.
+    /// Run one job once: monitor, outbox, reminders, reports or bootstrap.
     Run { name: String },
 }
 
@@ -198,6 +213,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Domain(DomainCommand::Check { name, json }) => {
             runtime.block_on(domain_check(settings, clock, &name, json))
         }
+        Command::Report(ReportCommand::Matter { reference, out }) => {
+            report_matter(settings, clock, &reference, &out)
+        }
         Command::Jobs(JobsCommand::Run { name }) => runtime.block_on(async {
             let (state, _) = startup::prepare(settings, clock)?;
             let detail = crate::jobs::run(&state, &name).await?;
@@ -296,6 +314,37 @@ async fn domain_check(
         }
     );
     println!("              {}", outcome.policy.backorder_note);
+    Ok(())
+}
+
+fn report_matter(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    reference: &str,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let parsed = crate::domain::matter::MatterReference::parse(reference)?;
+    // Fail before any work if the file cannot be written.
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            bail!("--out: the directory {} does not exist", dir.display());
+        }
+    }
+    let (state, _) = startup::prepare(settings, clock)?;
+    let mut conn = state.db.get()?;
+    let matter = crate::repo::matters::find_by_reference(&mut conn, &parsed)?
+        .ok_or_else(|| anyhow!("there is no matter {parsed}; check the reference"))?;
+    let actor = Actor::process(&cli_actor(), state.clock.now());
+    let (report, pdf) = crate::report::generate_matter(&mut conn, &actor, &matter.id, "cli")?;
+    std::fs::write(out, &pdf).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "{} ({} pages, {} bytes, SHA-256 {}) written to {}",
+        report.reference,
+        report.pages,
+        report.size_bytes,
+        report.sha256,
+        out.display()
+    );
     Ok(())
 }
 

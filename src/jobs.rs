@@ -30,6 +30,11 @@ pub const JOBS: &[(&str, &str, &str)] = &[
         "alert on deadlines that became overdue; the daily digest from RECLAIM_REMINDER_HOUR",
     ),
     (
+        "reports",
+        "0 5 * * * *",
+        "e-mail the clients' scheduled status reports that are due",
+    ),
+    (
         "bootstrap",
         "0 17 3 * * Mon",
         "refresh the IANA RDAP bootstrap",
@@ -38,7 +43,7 @@ pub const JOBS: &[(&str, &str, &str)] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    #[error("there is no job '{0}'; the jobs are: monitor, outbox, reminders, bootstrap")]
+    #[error("there is no job '{0}'; the jobs are: monitor, outbox, reminders, reports, bootstrap")]
     Unknown(String),
     #[error("the job '{0}' is already running on another instance")]
     Busy(String),
@@ -71,6 +76,21 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),
         "outbox" => deliver_outbox(state).await,
+        "reports" => {
+            let (host, now) = (state.mailer.host().to_owned(), state.clock.now());
+            state
+                .db
+                .run(move |c| crate::report::run_schedule(c, &host, now))
+                .await
+                .map_err(|e: crate::report::SendReportError| e.to_string())
+                .and_then(|(sent, problems)| {
+                    if problems.is_empty() {
+                        Ok(format!("{sent} scheduled report(s) queued"))
+                    } else {
+                        Err(format!("{sent} scheduled report(s) queued; {}", problems.join("; ")))
+                    }
+                })
+        }
         "reminders" => crate::docket::send_reminders(state)
             .await
             .map(|r| r.to_string())

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod monitor;
 pub mod outreach;
 pub mod registry;
+pub mod report;
 pub mod repo;
 pub mod startup;
 pub mod state;

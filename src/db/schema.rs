@@ -230,6 +230,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outreach_messages,
     outreach_approvals,
     suppressions,
+    report_counters,
+    reports,
 );
 
 diesel::table! {
@@ -502,3 +504,32 @@ diesel::joinable!(outreach_messages -> backorders (backorder_id));
 diesel::joinable!(outreach_messages -> sender_profiles (sender_profile_id));
 diesel::joinable!(outreach_messages -> outbox_messages (outbox_id));
 diesel::joinable!(outreach_approvals -> outreach_messages (outreach_id));
+
+diesel::table! {
+    report_counters (year) {
+        year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        reference -> Text,
+        kind -> Text,
+        client_id -> Text,
+        matter_id -> Nullable<Text>,
+        generated_at -> Timestamp,
+        generated_by -> Nullable<Text>,
+        made_for -> Text,
+        pdf -> Binary,
+        sha256 -> Text,
+        size_bytes -> Integer,
+        pages -> Integer,
+        sent_to -> Text,
+        sent_at -> Nullable<Timestamp>,
+        outbox_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(reports -> clients (client_id));

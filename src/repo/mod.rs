@@ -13,6 +13,7 @@ pub mod monitoring;
 pub mod outbox;
 pub mod outreach;
 pub mod procedures;
+pub mod reports;
 pub mod senders;
 pub mod suppressions;
 pub mod tokens;

@@ -15,6 +15,7 @@ mod monitoring;
 mod outreach;
 mod procedures;
 mod registry_servers;
+mod reports;
 mod security;
 mod setup;
 mod smtp_sink;

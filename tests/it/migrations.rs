@@ -127,7 +127,9 @@ fn schema_rs_matches(conn: &mut DbConn) {
         sender_profiles,
         outreach_messages,
         outreach_approvals,
-        suppressions
+        suppressions,
+        report_counters,
+        reports
     );
 }
 

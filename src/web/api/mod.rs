@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(matters::close)
             .service(matters::reopen)
             .service(matters::attach)
+            .service(matters::report_pdf)
             .service(backorders::show)
             .service(backorders::change_status)
             .service(backorders::add_channel)

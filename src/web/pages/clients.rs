@@ -175,6 +175,7 @@ struct ClientPage {
     client: ClientRow,
     contacts: Vec<ContactRow>,
     matters: Vec<MatterRow>,
+    reports: Vec<crate::web::pages::reports::ReportRow>,
     can_edit: bool,
     can_open_matter: bool,
     contact: ContactValues,
@@ -190,9 +191,14 @@ async fn client_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let client_id = client.id.clone();
-    let contacts = state
+    let (contacts, kept_reports) = state
         .db
-        .run(move |c| clients::contacts(c, &client_id))
+        .run(move |c| {
+            Ok::<_, crate::db::DbError>((
+                clients::contacts(c, &client_id)?,
+                crate::repo::reports::for_client(c, &client_id)?,
+            ))
+        })
         .await?;
     let matters = client_matters(state, user, client.id.as_str()).await?;
     let staff_editor = user.require_lawyer_or_admin().is_ok();
@@ -203,6 +209,7 @@ async fn client_page(
             client: ClientRow::from(&client),
             contacts: contacts.iter().map(ContactRow::from).collect(),
             matters,
+            reports: crate::web::pages::reports::rows(&kept_reports),
             can_edit: staff_editor,
             can_open_matter: staff_editor,
             contact,

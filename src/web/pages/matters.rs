@@ -577,6 +577,7 @@ struct MatterPage {
     is_staff: bool,
     people: Vec<(String, String)>,
     outreach: Vec<crate::web::pages::outreach::LogRow>,
+    reports: Vec<crate::web::pages::reports::ReportRow>,
 }
 
 /// A procedure on the matter page.
@@ -615,7 +616,7 @@ async fn matter_page(
         marks,
         (names, channels, watched),
         timeline,
-        (procs, deadlines, people, messages),
+        (procs, deadlines, people, messages, kept_reports),
     ) = state
         .db
         .run(move |c| {
@@ -626,6 +627,7 @@ async fn matter_page(
                 procedures::deadlines_of_matter(c, &id)?,
                 matters::firm_people(c)?,
                 crate::repo::outreach::for_matter(c, &id)?,
+                crate::repo::reports::for_matter(c, &id)?,
             );
             Ok::<_, DbError>((
                 clients::find(c, &client_id)?,
@@ -714,6 +716,7 @@ async fn matter_page(
                 .map(|(id, name, _)| (id.to_string(), name))
                 .collect(),
             outreach: crate::web::pages::outreach::log_rows(&messages),
+            reports: crate::web::pages::reports::rows(&kept_reports),
         },
     )
 }

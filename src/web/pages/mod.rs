@@ -11,6 +11,7 @@ pub mod matters;
 pub mod outbox;
 pub mod outreach;
 pub mod procedures;
+pub mod reports;
 pub mod senders;
 pub mod setup;
 pub mod tlds;
@@ -106,6 +107,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(outreach::cancel)
         .service(outreach::answer)
         .service(outbox::outbox_page)
+        .service(reports::generate)
+        .service(reports::send_now)
+        .service(reports::download)
         .service(unsubscribe::page)
         .service(unsubscribe::one_click)
         .service(tlds::tlds);

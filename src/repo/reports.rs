@@ -1,0 +1,205 @@
+//! Kept status reports: each generated PDF with its reference, SHA-256, who or what made it and
+//! to whom it was sent. The database refuses to change a kept report's bytes.
+
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::auth::tokens::hex;
+use crate::db::schema::{report_counters, reports};
+use crate::db::types::to_db;
+use crate::db::{DbConn, DbError, write_tx};
+use crate::repo::audit::{self, Actor, Change};
+use crate::repo::clients::ClientId;
+use crate::repo::matters::MatterId;
+use crate::repo::outbox::OutboxId;
+use crate::repo::users::UserId;
+
+crate::text_id!(ReportId);
+
+crate::text_enum! {
+    pub enum ReportKind ("report kind") {
+        /// One matter.
+        Matter => "matter",
+        /// Every open matter of a client.
+        Client => "client",
+    }
+}
+
+/// A kept report, without its bytes.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = reports)]
+pub struct Report {
+    pub id: ReportId,
+    pub reference: String,
+    pub kind: ReportKind,
+    pub client_id: ClientId,
+    pub matter_id: Option<MatterId>,
+    pub generated_at: NaiveDateTime,
+    pub generated_by: Option<UserId>,
+    pub made_for: String,
+    pub sha256: String,
+    pub size_bytes: i32,
+    pub pages: i32,
+    pub sent_to: String,
+    pub sent_at: Option<NaiveDateTime>,
+    pub outbox_id: Option<OutboxId>,
+}
+
+impl Report {
+    pub fn file_name(&self) -> String {
+        format!("{}.pdf", self.reference)
+    }
+}
+
+/// The next report reference of the year: `R-2026-0001`.
+pub fn next_reference(conn: &mut DbConn, at: DateTime<Utc>) -> Result<String, DbError> {
+    let year = at.year();
+    let bumped = diesel::update(report_counters::table.find(year))
+        .set(report_counters::last_number.eq(report_counters::last_number + 1))
+        .execute(conn)?;
+    if bumped == 0 {
+        diesel::insert_into(report_counters::table)
+            .values((report_counters::year.eq(year), report_counters::last_number.eq(1)))
+            .execute(conn)?;
+    }
+    let number: i32 = report_counters::table
+        .find(year)
+        .select(report_counters::last_number)
+        .first(conn)?;
+    Ok(format!("R-{year}-{number:04}"))
+}
+
+/// A report to keep.
+pub struct NewReport<'a> {
+    pub reference: &'a str,
+    pub kind: ReportKind,
+    pub client_id: &'a ClientId,
+    pub matter_id: Option<&'a MatterId>,
+    pub made_for: &'a str,
+    pub pdf: &'a [u8],
+    pub pages: usize,
+}
+
+pub fn keep(conn: &mut DbConn, actor: &Actor, new: &NewReport<'_>) -> Result<Report, DbError> {
+    write_tx(conn, |conn| {
+        let id = ReportId::new();
+        let sha256 = hex(&Sha256::digest(new.pdf));
+        diesel::insert_into(reports::table)
+            .values((
+                reports::id.eq(&id),
+                reports::reference.eq(new.reference),
+                reports::kind.eq(new.kind),
+                reports::client_id.eq(new.client_id),
+                reports::matter_id.eq(new.matter_id),
+                reports::generated_at.eq(to_db(actor.at)),
+                reports::generated_by.eq(actor.user_id.as_ref()),
+                reports::made_for.eq(new.made_for),
+                reports::pdf.eq(new.pdf),
+                reports::sha256.eq(&sha256),
+                reports::size_bytes.eq(i32::try_from(new.pdf.len()).unwrap_or(i32::MAX)),
+                reports::pages.eq(i32::try_from(new.pages).unwrap_or(i32::MAX)),
+                reports::sent_to.eq(""),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "report.generated",
+                record_type: "report",
+                record_id: Some(id.as_str()),
+                summary: format!("Generated report {} ({})", new.reference, new.made_for),
+                detail: json!({ "kind": new.kind, "matter_id": new.matter_id, "client_id": new.client_id, "sha256": sha256, "pages": new.pages }),
+            },
+        )?;
+        find(conn, &id)?.ok_or(DbError::NotFound)
+    })
+}
+
+pub fn find(conn: &mut DbConn, id: &ReportId) -> Result<Option<Report>, DbError> {
+    Ok(reports::table
+        .find(id)
+        .select(Report::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A kept report's bytes.
+pub fn pdf(conn: &mut DbConn, id: &ReportId) -> Result<Option<Vec<u8>>, DbError> {
+    Ok(reports::table
+        .find(id)
+        .select(reports::pdf)
+        .first(conn)
+        .optional()?)
+}
+
+/// A matter's reports (matter reports), newest first.
+pub fn for_matter(conn: &mut DbConn, matter: &MatterId) -> Result<Vec<Report>, DbError> {
+    Ok(reports::table
+        .filter(reports::matter_id.eq(matter))
+        .order(reports::generated_at.desc())
+        .select(Report::as_select())
+        .load(conn)?)
+}
+
+/// A client's reports of every kind, newest first.
+pub fn for_client(conn: &mut DbConn, client: &ClientId) -> Result<Vec<Report>, DbError> {
+    Ok(reports::table
+        .filter(reports::client_id.eq(client))
+        .order(reports::generated_at.desc())
+        .select(Report::as_select())
+        .load(conn)?)
+}
+
+/// When the previous report covering this matter was made (a matter report, or a client
+/// report of its client), before `before`.
+pub fn previous_for_matter(
+    conn: &mut DbConn,
+    matter: &MatterId,
+    client: &ClientId,
+    before: DateTime<Utc>,
+) -> Result<Option<NaiveDateTime>, DbError> {
+    Ok(reports::table
+        .filter(
+            reports::matter_id
+                .eq(matter)
+                .or(reports::kind.eq(ReportKind::Client).and(reports::client_id.eq(client))),
+        )
+        .filter(reports::generated_at.lt(to_db(before)))
+        .order(reports::generated_at.desc())
+        .select(reports::generated_at)
+        .first(conn)
+        .optional()?)
+}
+
+/// When the client last received a scheduled report.
+pub fn last_scheduled(conn: &mut DbConn, client: &ClientId) -> Result<Option<NaiveDateTime>, DbError> {
+    Ok(reports::table
+        .filter(reports::client_id.eq(client))
+        .filter(reports::made_for.eq("schedule"))
+        .order(reports::generated_at.desc())
+        .select(reports::generated_at)
+        .first(conn)
+        .optional()?)
+}
+
+/// Records to whom a report went and the outbox message carrying it.
+pub fn mark_sent(
+    conn: &mut DbConn,
+    id: &ReportId,
+    to: &[String],
+    outbox: &OutboxId,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(reports::table.find(id))
+        .set((
+            reports::sent_to.eq(to.join(", ")),
+            reports::sent_at.eq(Some(to_db(at))),
+            reports::outbox_id.eq(Some(outbox)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
