@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod mail;
 pub mod monitor;
 pub mod outreach;
+pub mod pdf;
 pub mod registry;
 pub mod report;
 pub mod repo;
