@@ -87,7 +87,10 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
                     if problems.is_empty() {
                         Ok(format!("{sent} scheduled report(s) queued"))
                     } else {
-                        Err(format!("{sent} scheduled report(s) queued; {}", problems.join("; ")))
+                        Err(format!(
+                            "{sent} scheduled report(s) queued; {}",
+                            problems.join("; ")
+                        ))
                     }
                 })
         }

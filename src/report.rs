@@ -65,18 +65,27 @@ pub enum ReportError {
 }
 
 pub fn firm(conn: &mut DbConn) -> Result<Option<Firm>, DbError> {
-    Ok(senders::list(conn)?.into_iter().find(|p| p.active).map(|p| Firm {
-        legal_name: p.legal_name,
-        postal_address: p.postal_address,
-        phone: p.phone,
-        email: p.reply_to.unwrap_or(p.from_email),
-    }))
+    Ok(senders::list(conn)?
+        .into_iter()
+        .find(|p| p.active)
+        .map(|p| Firm {
+            legal_name: p.legal_name,
+            postal_address: p.postal_address,
+            phone: p.phone,
+            email: p.reply_to.unwrap_or(p.from_email),
+        }))
 }
 
-pub fn gather_matter(conn: &mut DbConn, id: &MatterId, now: DateTime<Utc>) -> Result<MatterData, ReportError> {
+pub fn gather_matter(
+    conn: &mut DbConn,
+    id: &MatterId,
+    now: DateTime<Utc>,
+) -> Result<MatterData, ReportError> {
     let matter = matters::find(conn, id)?.ok_or(ReportError::MatterNotFound)?;
     let client = clients::find(conn, &matter.client_id)?.ok_or(ReportError::ClientNotFound)?;
-    let lawyer = crate::repo::users::find(conn, &matter.responsible_lawyer_id)?.map(|u| u.name).unwrap_or_default();
+    let lawyer = crate::repo::users::find(conn, &matter.responsible_lawyer_id)?
+        .map(|u| u.name)
+        .unwrap_or_default();
     let names = backorders::for_matter(conn, id)?;
     let domains: Vec<String> = names.iter().map(|b| b.domain.clone()).collect();
     let since = reports::previous_for_matter(conn, id, &matter.client_id, now)?;
@@ -131,9 +140,17 @@ pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
         .procedures
         .iter()
         .flat_map(|p| {
-            p.deadlines.iter().filter(|d| d.is_open()).filter_map(move |d| {
-                d.due_on().map(|due| (due, format!("{}: {} by {}.", p.procedure.title(), d.label, date(due))))
-            })
+            p.deadlines
+                .iter()
+                .filter(|d| d.is_open())
+                .filter_map(move |d| {
+                    d.due_on().map(|due| {
+                        (
+                            due,
+                            format!("{}: {} by {}.", p.procedure.title(), d.label, date(due)),
+                        )
+                    })
+                })
         })
         .collect();
     upcoming.sort();
@@ -147,19 +164,42 @@ pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
     for b in &data.backorders {
         let w = data.watched.iter().find(|w| w.domain == b.domain);
         if let Some(w) = w.filter(|w| w.drop_earliest.is_some()) {
-            let placed: Vec<String> = data.channels.iter().filter(|c| c.backorder_id == b.id).map(|c| c.display_name()).collect();
+            let placed: Vec<String> = data
+                .channels
+                .iter()
+                .filter(|c| c.backorder_id == b.id)
+                .map(|c| c.display_name())
+                .collect();
             steps.push(if placed.is_empty() {
-                format!("{} is expected to drop {}: it is not yet placed with a catch service.", b.unicode, window(Some(w)))
+                format!(
+                    "{} is expected to drop {}: it is not yet placed with a catch service.",
+                    b.unicode,
+                    window(Some(w))
+                )
             } else {
-                format!("{} is expected to drop {}; catch attempts are placed with {}.", b.unicode, window(Some(w)), placed.join(", "))
+                format!(
+                    "{} is expected to drop {}; catch attempts are placed with {}.",
+                    b.unicode,
+                    window(Some(w)),
+                    placed.join(", ")
+                )
             });
         }
     }
-    for e in data.outreach.iter().filter(|e| e.outreach.status == outreach::OutreachStatus::Queued && e.outreach.answered_at.is_none()) {
-        steps.push(format!("Awaiting the holder's answer about {} (written {}).", e.domain, day(&e.outreach.updated_at)));
+    for e in data.outreach.iter().filter(|e| {
+        e.outreach.status == outreach::OutreachStatus::Queued && e.outreach.answered_at.is_none()
+    }) {
+        steps.push(format!(
+            "Awaiting the holder's answer about {} (written {}).",
+            e.domain,
+            day(&e.outreach.updated_at)
+        ));
     }
     if steps.is_empty() {
-        steps.push("No action is due; we keep watching the registry and will report any change.".to_owned());
+        steps.push(
+            "No action is due; we keep watching the registry and will report any change."
+                .to_owned(),
+        );
     }
     steps
 }
@@ -175,11 +215,18 @@ fn summary(data: &MatterData) -> String {
             None => by_status.push((label, 1)),
         }
     }
-    let statuses = by_status.iter().map(|(l, c)| format!("{c} {l}")).collect::<Vec<_>>().join(", ");
+    let statuses = by_status
+        .iter()
+        .map(|(l, c)| format!("{c} {l}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut text = if n == 0 {
         "No domain name is attached to this matter yet.".to_owned()
     } else {
-        format!("We are recovering {n} domain name{} ({statuses}).", if n == 1 { "" } else { "s" })
+        format!(
+            "We are recovering {n} domain name{} ({statuses}).",
+            if n == 1 { "" } else { "s" }
+        )
     };
     let running: Vec<String> = data
         .procedures
@@ -188,11 +235,22 @@ fn summary(data: &MatterData) -> String {
         .map(|p| p.procedure.title())
         .collect();
     if !running.is_empty() {
-        text.push_str(&format!(" Dispute procedure{} running: {}.", if running.len() == 1 { "" } else { "s" }, running.join("; ")));
+        text.push_str(&format!(
+            " Dispute procedure{} running: {}.",
+            if running.len() == 1 { "" } else { "s" },
+            running.join("; ")
+        ));
     }
-    let sent = data.outreach.iter().filter(|e| e.outreach.status == outreach::OutreachStatus::Queued).count();
+    let sent = data
+        .outreach
+        .iter()
+        .filter(|e| e.outreach.status == outreach::OutreachStatus::Queued)
+        .count();
     if sent > 0 {
-        text.push_str(&format!(" {sent} message{} sent to holders.", if sent == 1 { "" } else { "s" }));
+        text.push_str(&format!(
+            " {sent} message{} sent to holders.",
+            if sent == 1 { "" } else { "s" }
+        ));
     }
     text
 }
@@ -219,19 +277,46 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
                 vec![
                     b.unicode.clone(),
                     b.status.label().to_owned(),
-                    w.filter(|w| w.last_checked_at.is_some()).map_or_else(|| "not checked yet".to_owned(), |w| w.phase.label().to_owned()),
+                    w.filter(|w| w.last_checked_at.is_some()).map_or_else(
+                        || "not checked yet".to_owned(),
+                        |w| w.phase.label().to_owned(),
+                    ),
                     window(w),
-                    if placed.is_empty() { "—".to_owned() } else { placed.join(", ") },
+                    if placed.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        placed.join(", ")
+                    },
                 ]
             })
             .collect();
         doc.table(
             &[
-                Column { title: "Domain".into(), width: 3.0, align: Align::Left },
-                Column { title: "Status".into(), width: 1.6, align: Align::Left },
-                Column { title: "At the registry".into(), width: 2.0, align: Align::Left },
-                Column { title: "Predicted drop".into(), width: 2.2, align: Align::Left },
-                Column { title: "Catch attempts".into(), width: 2.6, align: Align::Left },
+                Column {
+                    title: "Domain".into(),
+                    width: 3.0,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Status".into(),
+                    width: 1.6,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "At the registry".into(),
+                    width: 2.0,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Predicted drop".into(),
+                    width: 2.2,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Catch attempts".into(),
+                    width: 2.6,
+                    align: Align::Left,
+                },
             ],
             &rows,
         );
@@ -241,7 +326,12 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
         doc.heading("Dispute procedures");
         for p in &data.procedures {
             doc.subheading(&p.procedure.title());
-            let names = p.domains.iter().map(|d| d.unicode.clone()).collect::<Vec<_>>().join(", ");
+            let names = p
+                .domains
+                .iter()
+                .map(|d| d.unicode.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
             let mut facts: Vec<(&str, String)> = vec![
                 ("Names", names),
                 ("Status", p.procedure.status.as_str().to_owned()),
@@ -249,12 +339,28 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
             if let Some(o) = p.procedure.outcome {
                 facts.push(("Outcome", o.label().to_owned()));
             }
-            let facts_ref: Vec<(&str, &str)> = facts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let facts_ref: Vec<(&str, &str)> =
+                facts.iter().map(|(k, v)| (*k, v.as_str())).collect();
             doc.facts(&facts_ref);
             if !p.events.is_empty() {
-                let rows: Vec<Vec<String>> = p.events.iter().map(|e| vec![date(e.occurred_on), e.kind.label().to_owned()]).collect();
+                let rows: Vec<Vec<String>> = p
+                    .events
+                    .iter()
+                    .map(|e| vec![date(e.occurred_on), e.kind.label().to_owned()])
+                    .collect();
                 doc.table(
-                    &[Column { title: "Date".into(), width: 1.0, align: Align::Left }, Column { title: "What happened".into(), width: 3.0, align: Align::Left }],
+                    &[
+                        Column {
+                            title: "Date".into(),
+                            width: 1.0,
+                            align: Align::Left,
+                        },
+                        Column {
+                            title: "What happened".into(),
+                            width: 3.0,
+                            align: Align::Left,
+                        },
+                    ],
                     &rows,
                 );
             }
@@ -268,7 +374,13 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
                             date(due),
                             d.label.clone(),
                             d.rule_label().to_owned(),
-                            if due < today { "overdue".to_owned() } else if d.official_on.is_some() && !d.is_manual() { "official date".to_owned() } else { "computed".to_owned() },
+                            if due < today {
+                                "overdue".to_owned()
+                            } else if d.official_on.is_some() && !d.is_manual() {
+                                "official date".to_owned()
+                            } else {
+                                "computed".to_owned()
+                            },
                         ]
                     })
                 })
@@ -278,10 +390,26 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
             } else {
                 doc.table(
                     &[
-                        Column { title: "Due".into(), width: 1.3, align: Align::Left },
-                        Column { title: "Deadline".into(), width: 3.0, align: Align::Left },
-                        Column { title: "Rule".into(), width: 1.3, align: Align::Left },
-                        Column { title: "Date".into(), width: 1.1, align: Align::Left },
+                        Column {
+                            title: "Due".into(),
+                            width: 1.3,
+                            align: Align::Left,
+                        },
+                        Column {
+                            title: "Deadline".into(),
+                            width: 3.0,
+                            align: Align::Left,
+                        },
+                        Column {
+                            title: "Rule".into(),
+                            width: 1.3,
+                            align: Align::Left,
+                        },
+                        Column {
+                            title: "Date".into(),
+                            width: 1.1,
+                            align: Align::Left,
+                        },
                     ],
                     &upcoming,
                 );
@@ -300,21 +428,41 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
             .changes
             .iter()
             .map(|c| {
-                let name = data.backorders.iter().find(|b| b.domain == c.domain).map_or_else(|| c.domain.clone(), |b| b.unicode.clone());
+                let name = data
+                    .backorders
+                    .iter()
+                    .find(|b| b.domain == c.domain)
+                    .map_or_else(|| c.domain.clone(), |b| b.unicode.clone());
                 vec![day(&c.detected_at), name, c.summary.clone()]
             })
             .collect();
         doc.table(
             &[
-                Column { title: "When".into(), width: 1.2, align: Align::Left },
-                Column { title: "Name".into(), width: 2.0, align: Align::Left },
-                Column { title: "What changed".into(), width: 4.0, align: Align::Left },
+                Column {
+                    title: "When".into(),
+                    width: 1.2,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Name".into(),
+                    width: 2.0,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "What changed".into(),
+                    width: 4.0,
+                    align: Align::Left,
+                },
             ],
             &rows,
         );
     }
 
-    let sent: Vec<&LogEntry> = data.outreach.iter().filter(|e| e.outreach.status == outreach::OutreachStatus::Queued).collect();
+    let sent: Vec<&LogEntry> = data
+        .outreach
+        .iter()
+        .filter(|e| e.outreach.status == outreach::OutreachStatus::Queued)
+        .collect();
     if !sent.is_empty() {
         doc.heading("Messages to holders");
         let rows: Vec<Vec<String>> = sent
@@ -326,7 +474,9 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
                     e.outreach.subject.clone(),
                     match (&e.outreach.answered_at, e.outreach.answer_note.is_empty()) {
                         (Some(at), true) => format!("answered {}", day(at)),
-                        (Some(at), false) => format!("answered {}: {}", day(at), e.outreach.answer_note),
+                        (Some(at), false) => {
+                            format!("answered {}: {}", day(at), e.outreach.answer_note)
+                        }
                         (None, _) => "no answer yet".to_owned(),
                     },
                 ]
@@ -334,10 +484,26 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
             .collect();
         doc.table(
             &[
-                Column { title: "Sent".into(), width: 1.1, align: Align::Left },
-                Column { title: "Name".into(), width: 1.8, align: Align::Left },
-                Column { title: "Subject".into(), width: 2.8, align: Align::Left },
-                Column { title: "Answer".into(), width: 2.6, align: Align::Left },
+                Column {
+                    title: "Sent".into(),
+                    width: 1.1,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Name".into(),
+                    width: 1.8,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Subject".into(),
+                    width: 2.8,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Answer".into(),
+                    width: 2.6,
+                    align: Align::Left,
+                },
             ],
             &rows,
         );
@@ -356,16 +522,27 @@ fn cover(doc: &mut Document, heading: &str, facts: &[(&str, String)], firm: Opti
     if let Some(f) = firm {
         doc.spacer(4.0);
         doc.subheading("From");
-        doc.paragraph(&format!("{}\n{}\nTel. {} · {}", f.legal_name, f.postal_address, f.phone, f.email));
+        doc.paragraph(&format!(
+            "{}\n{}\nTel. {} · {}",
+            f.legal_name, f.postal_address, f.phone, f.email
+        ));
     }
     doc.spacer(4.0);
     doc.muted("This report is confidential and prepared for the client named above. Predicted drop dates come from the registries' published rules and the answers we record; a registry or the current holder can change them.");
 }
 
 /// A matter report, laid out; returns the PDF and its page count.
-pub fn render_matter(data: &MatterData, firm: Option<&Firm>, reference: &str, now: DateTime<Utc>) -> Result<(Vec<u8>, usize), ReportError> {
+pub fn render_matter(
+    data: &MatterData,
+    firm: Option<&Firm>,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, usize), ReportError> {
     let mut doc = Document::new(PageSetup {
-        title: format!("Status report — {} {}", data.matter.reference, data.matter.title),
+        title: format!(
+            "Status report — {} {}",
+            data.matter.reference, data.matter.title
+        ),
         reference: reference.to_owned(),
         date: now.format("%-d %B %Y").to_string(),
         footer: firm.map_or_else(String::new, |f| f.legal_name.clone()),
@@ -375,7 +552,10 @@ pub fn render_matter(data: &MatterData, firm: Option<&Firm>, reference: &str, no
         "Status report",
         &[
             ("Client", data.client.name.clone()),
-            ("Matter", format!("{} — {}", data.matter.reference, data.matter.title)),
+            (
+                "Matter",
+                format!("{} — {}", data.matter.reference, data.matter.title),
+            ),
             ("Responsible lawyer", data.lawyer.clone()),
             ("Report", reference.to_owned()),
             ("Date", now.format("%-d %B %Y").to_string()),
@@ -389,7 +569,13 @@ pub fn render_matter(data: &MatterData, firm: Option<&Firm>, reference: &str, no
 }
 
 /// A client report: every open matter of the client.
-pub fn render_client(client: &Client, matters: &[MatterData], firm: Option<&Firm>, reference: &str, now: DateTime<Utc>) -> Result<(Vec<u8>, usize), ReportError> {
+pub fn render_client(
+    client: &Client,
+    matters: &[MatterData],
+    firm: Option<&Firm>,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, usize), ReportError> {
     let mut doc = Document::new(PageSetup {
         title: format!("Status report — {}", client.name),
         reference: reference.to_owned(),
@@ -411,14 +597,37 @@ pub fn render_client(client: &Client, matters: &[MatterData], firm: Option<&Firm
         doc.spacer(4.0);
         let rows: Vec<Vec<String>> = matters
             .iter()
-            .map(|m| vec![m.matter.reference.clone(), m.matter.title.clone(), m.backorders.len().to_string(), m.procedures.len().to_string()])
+            .map(|m| {
+                vec![
+                    m.matter.reference.clone(),
+                    m.matter.title.clone(),
+                    m.backorders.len().to_string(),
+                    m.procedures.len().to_string(),
+                ]
+            })
             .collect();
         doc.table(
             &[
-                Column { title: "Matter".into(), width: 1.3, align: Align::Left },
-                Column { title: "About".into(), width: 4.0, align: Align::Left },
-                Column { title: "Names".into(), width: 0.8, align: Align::Right },
-                Column { title: "Procedures".into(), width: 1.0, align: Align::Right },
+                Column {
+                    title: "Matter".into(),
+                    width: 1.3,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "About".into(),
+                    width: 4.0,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Names".into(),
+                    width: 0.8,
+                    align: Align::Right,
+                },
+                Column {
+                    title: "Procedures".into(),
+                    width: 1.0,
+                    align: Align::Right,
+                },
             ],
             &rows,
         );
@@ -433,7 +642,12 @@ pub fn render_client(client: &Client, matters: &[MatterData], firm: Option<&Firm
 }
 
 /// Generates a matter report and keeps it.
-pub fn generate_matter(conn: &mut DbConn, actor: &Actor, id: &MatterId, made_for: &str) -> Result<(Report, Vec<u8>), ReportError> {
+pub fn generate_matter(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &MatterId,
+    made_for: &str,
+) -> Result<(Report, Vec<u8>), ReportError> {
     let data = gather_matter(conn, id, actor.at)?;
     let firm = firm(conn)?;
     let reference = reports::next_reference(conn, actor.at)?;
@@ -455,10 +669,19 @@ pub fn generate_matter(conn: &mut DbConn, actor: &Actor, id: &MatterId, made_for
 }
 
 /// Generates a client report (every open matter) and keeps it.
-pub fn generate_client(conn: &mut DbConn, actor: &Actor, id: &ClientId, made_for: &str) -> Result<(Report, Vec<u8>), ReportError> {
+pub fn generate_client(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &ClientId,
+    made_for: &str,
+) -> Result<(Report, Vec<u8>), ReportError> {
     let client = clients::find(conn, id)?.ok_or(ReportError::ClientNotFound)?;
     let mut data = Vec::new();
-    let filter = matters::MatterFilter { client_id: Some(id.clone()), status: Some(MatterStatus::Open), search: None };
+    let filter = matters::MatterFilter {
+        client_id: Some(id.clone()),
+        status: Some(MatterStatus::Open),
+        search: None,
+    };
     for m in matters::list(conn, &filter)? {
         data.push(gather_matter(conn, &m.matter.id, actor.at)?);
     }
@@ -468,7 +691,15 @@ pub fn generate_client(conn: &mut DbConn, actor: &Actor, id: &ClientId, made_for
     let report = reports::keep(
         conn,
         actor,
-        &NewReport { reference: &reference, kind: ReportKind::Client, client_id: id, matter_id: None, made_for, pdf: &pdf, pages },
+        &NewReport {
+            reference: &reference,
+            kind: ReportKind::Client,
+            client_id: id,
+            matter_id: None,
+            made_for,
+            pdf: &pdf,
+            pages,
+        },
     )?;
     Ok((report, pdf))
 }
@@ -480,12 +711,18 @@ pub fn recipients(conn: &mut DbConn, client: &Client) -> Result<Vec<(String, Str
         .filter(|c| c.receives_reports)
         .map(|c| (c.name, c.email))
         .collect();
-    Ok(if contacts.is_empty() { vec![(client.name.clone(), client.email.clone())] } else { contacts })
+    Ok(if contacts.is_empty() {
+        vec![(client.name.clone(), client.email.clone())]
+    } else {
+        contacts
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendReportError {
-    #[error("No sender profile is in use: an administrator must set up the firm's identity (Senders) before reports can be e-mailed.")]
+    #[error(
+        "No sender profile is in use: an administrator must set up the firm's identity (Senders) before reports can be e-mailed."
+    )]
     NoSender,
     #[error("{0}")]
     Mail(#[from] crate::mail::MailError),
@@ -507,21 +744,33 @@ pub fn send(
     host: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, SendReportError> {
-    let profile = senders::list(conn)?.into_iter().find(|p| p.active).ok_or(SendReportError::NoSender)?;
+    let profile = senders::list(conn)?
+        .into_iter()
+        .find(|p| p.active)
+        .ok_or(SendReportError::NoSender)?;
     let from = crate::mail::parse_mailbox(&profile.from_header())?;
     let reply_to = match &profile.reply_to {
         Some(r) => Some(crate::mail::parse_mailbox(r)?),
         None => None,
     };
     let dkim = match (&profile.dkim_selector, &profile.dkim_private_key) {
-        (Some(selector), Some(key)) => Some(crate::mail::Dkim { selector, domain: profile.domain(), private_key: key }),
+        (Some(selector), Some(key)) => Some(crate::mail::Dkim {
+            selector,
+            domain: profile.domain(),
+            private_key: key,
+        }),
         _ => None,
     };
     let subject = format!("Status report {} — {}", report.reference, about);
     let mut sent = Vec::new();
     let mut first = None;
     for (i, (name, address)) in recipients(conn, client)?.into_iter().enumerate() {
-        let greeting = name.split_whitespace().next().filter(|n| !n.is_empty()).unwrap_or("Sir or Madam").to_owned();
+        let greeting = name
+            .split_whitespace()
+            .next()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("Sir or Madam")
+            .to_owned();
         let text = format!(
             "Dear {greeting},\n\nPlease find attached our status report {} on {}, dated {}.\n\n\
              It covers the names we are recovering for you, their state at the registries, any dispute \
@@ -579,14 +828,29 @@ pub fn send(
 
 /// The scheduled run: a client report to every client whose cadence says one is due and who
 /// has open matters. Returns (sent, skipped with a reason).
-pub fn run_schedule(conn: &mut DbConn, host: &str, now: DateTime<Utc>) -> Result<(usize, Vec<String>), SendReportError> {
+pub fn run_schedule(
+    conn: &mut DbConn,
+    host: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, Vec<String>), SendReportError> {
     let mut sent = 0;
     let mut problems = Vec::new();
     for client in clients::list(conn)? {
-        if !schedule_due(client.report_cadence, reports::last_scheduled(conn, &client.id)?, now) {
+        if !schedule_due(
+            client.report_cadence,
+            reports::last_scheduled(conn, &client.id)?,
+            now,
+        ) {
             continue;
         }
-        let open = matters::list(conn, &matters::MatterFilter { client_id: Some(client.id.clone()), status: Some(MatterStatus::Open), search: None })?;
+        let open = matters::list(
+            conn,
+            &matters::MatterFilter {
+                client_id: Some(client.id.clone()),
+                status: Some(MatterStatus::Open),
+                search: None,
+            },
+        )?;
         if open.is_empty() {
             continue;
         }
@@ -608,7 +872,11 @@ pub fn run_schedule(conn: &mut DbConn, host: &str, now: DateTime<Utc>) -> Result
 }
 
 /// Whether a client's scheduled report is due: weekly after 7 days, monthly after 30.
-pub fn schedule_due(cadence: crate::domain::client::ReportCadence, last: Option<NaiveDateTime>, now: DateTime<Utc>) -> bool {
+pub fn schedule_due(
+    cadence: crate::domain::client::ReportCadence,
+    last: Option<NaiveDateTime>,
+    now: DateTime<Utc>,
+) -> bool {
     use crate::domain::client::ReportCadence;
     let every = match cadence {
         ReportCadence::None => return false,
@@ -637,7 +905,11 @@ mod tests {
             (ReportCadence::Monthly, ago(30), true),
         ];
         for (cadence, last, due) in cases {
-            assert_eq!(schedule_due(cadence, last, now), due, "{cadence:?} {last:?}");
+            assert_eq!(
+                schedule_due(cadence, last, now),
+                due,
+                "{cadence:?} {last:?}"
+            );
         }
     }
 }

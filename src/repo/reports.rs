@@ -62,7 +62,10 @@ pub fn next_reference(conn: &mut DbConn, at: DateTime<Utc>) -> Result<String, Db
         .execute(conn)?;
     if bumped == 0 {
         diesel::insert_into(report_counters::table)
-            .values((report_counters::year.eq(year), report_counters::last_number.eq(1)))
+            .values((
+                report_counters::year.eq(year),
+                report_counters::last_number.eq(1),
+            ))
             .execute(conn)?;
     }
     let number: i32 = report_counters::table
@@ -164,9 +167,9 @@ pub fn previous_for_matter(
 ) -> Result<Option<NaiveDateTime>, DbError> {
     Ok(reports::table
         .filter(
-            reports::matter_id
-                .eq(matter)
-                .or(reports::kind.eq(ReportKind::Client).and(reports::client_id.eq(client))),
+            reports::matter_id.eq(matter).or(reports::kind
+                .eq(ReportKind::Client)
+                .and(reports::client_id.eq(client))),
         )
         .filter(reports::generated_at.lt(to_db(before)))
         .order(reports::generated_at.desc())
@@ -176,7 +179,10 @@ pub fn previous_for_matter(
 }
 
 /// When the client last received a scheduled report.
-pub fn last_scheduled(conn: &mut DbConn, client: &ClientId) -> Result<Option<NaiveDateTime>, DbError> {
+pub fn last_scheduled(
+    conn: &mut DbConn,
+    client: &ClientId,
+) -> Result<Option<NaiveDateTime>, DbError> {
     Ok(reports::table
         .filter(reports::client_id.eq(client))
         .filter(reports::made_for.eq("schedule"))

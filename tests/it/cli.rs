@@ -516,10 +516,16 @@ async fn domain_check_prints_the_assessment_object() {
 async fn report_matter_writes_the_pdf_and_explains_mistakes() {
     let app = spawn_app_with(|_| {}).await;
     let lawyer = app
-        .create_user("lina@firm.example", reclaim::domain::user::Role::Lawyer, None)
+        .create_user(
+            "lina@firm.example",
+            reclaim::domain::user::Role::Lawyer,
+            None,
+        )
         .await;
     let client = app.create_client("Cli Client").await;
-    let (matter, reference) = app.open_matter(&client, &lawyer, "From the command line").await;
+    let (matter, reference) = app
+        .open_matter(&client, &lawyer, "From the command line")
+        .await;
     app.attach(&matter, "bücher.de").await;
     let dir = tempfile::tempdir().unwrap();
     let env = [("RECLAIM_DATABASE_URL", app.database_url.as_str())];
@@ -527,22 +533,51 @@ async fn report_matter_writes_the_pdf_and_explains_mistakes() {
     let output = run(
         dir.path(),
         &env,
-        &["report", "matter", &reference, "--out", out.to_str().unwrap()],
+        &[
+            "report",
+            "matter",
+            &reference,
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains("R-2026-0001"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("R-2026-0001"),
+        "{}",
+        stdout(&output)
+    );
     let pdf = std::fs::read(&out).unwrap();
     let pages = crate::reports::pdf_pages(&pdf);
     assert!(pages.join("\n").contains("bücher.de"));
     assert!(pages.join("\n").contains(&reference));
 
     for (args, message) in [
-        (vec!["report", "matter", "M-1999-0001", "--out", "x.pdf"], "there is no matter M-1999-0001"),
-        (vec!["report", "matter", "matter one", "--out", "x.pdf"], "is not a matter reference"),
-        (vec!["report", "matter", reference.as_str(), "--out", "/no/such/dir/x.pdf"], "does not exist"),
+        (
+            vec!["report", "matter", "M-1999-0001", "--out", "x.pdf"],
+            "there is no matter M-1999-0001",
+        ),
+        (
+            vec!["report", "matter", "matter one", "--out", "x.pdf"],
+            "is not a matter reference",
+        ),
+        (
+            vec![
+                "report",
+                "matter",
+                reference.as_str(),
+                "--out",
+                "/no/such/dir/x.pdf",
+            ],
+            "does not exist",
+        ),
     ] {
         let failed = run(dir.path(), &env, &args);
         assert!(!failed.status.success(), "{args:?}");
-        assert!(stderr(&failed).contains(message), "{args:?}: {}", stderr(&failed));
+        assert!(
+            stderr(&failed).contains(message),
+            "{args:?}: {}",
+            stderr(&failed)
+        );
     }
 }

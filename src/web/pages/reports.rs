@@ -7,9 +7,9 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::AppError;
-use crate::report::{self, ReportError, SendReportError};
 use crate::repo::clients;
 use crate::repo::reports::{self, Report, ReportId};
+use crate::report::{self, ReportError, SendReportError};
 use crate::state::AppState;
 use crate::web::access::visible_matter;
 use crate::web::request::RequestMeta;
@@ -54,35 +54,64 @@ pub fn rows(list: &[Report]) -> Vec<ReportRow> {
 pub fn pdf_response(report: &Report, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/pdf"))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", report.file_name())))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", report.file_name()),
+        ))
         .insert_header(("X-Report-Reference", report.reference.clone()))
         .insert_header(("X-Report-Sha256", report.sha256.clone()))
         .body(bytes)
 }
 
 #[post("/matters/{id}/reports")]
-pub async fn generate(state: web::Data<AppState>, user: CurrentUser, meta: RequestMeta, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn generate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
     let matter = visible_matter(&state, &user, &id).await?;
     let actor = actor(&user, &meta, state.clock.now());
     let mid = matter.id.clone();
-    let (kept, _) = state.db.run(move |c| report::generate_matter(c, &actor, &mid, "download")).await.map_err(report_error)?;
-    session::flash(&user.session, "success", format!("Report {} generated ({} pages); it is listed under Reports.", kept.reference, kept.pages));
+    let (kept, _) = state
+        .db
+        .run(move |c| report::generate_matter(c, &actor, &mid, "download"))
+        .await
+        .map_err(report_error)?;
+    session::flash(
+        &user.session,
+        "success",
+        format!(
+            "Report {} generated ({} pages); it is listed under Reports.",
+            kept.reference, kept.pages
+        ),
+    );
     Ok(see_other(&format!("/matters/{}#reports", matter.id)))
 }
 
 #[post("/matters/{id}/reports/send")]
-pub async fn send_now(state: web::Data<AppState>, user: CurrentUser, meta: RequestMeta, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn send_now(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
     let matter = visible_matter(&state, &user, &id).await?;
     let actor = actor(&user, &meta, state.clock.now());
-    let (mid, host, now) = (matter.id.clone(), state.mailer.host().to_owned(), state.clock.now());
+    let (mid, host, now) = (
+        matter.id.clone(),
+        state.mailer.host().to_owned(),
+        state.clock.now(),
+    );
     let about = format!("{} {}", matter.reference, matter.title);
     let outcome = state
         .db
         .run(move |c| {
             crate::db::write_tx(c, |c| {
-                let client = clients::find(c, &actor_client(c, &mid)?)?.ok_or(ReportError::ClientNotFound)?;
+                let client_id = actor_client(c, &mid)?;
+                let client = clients::find(c, &client_id)?.ok_or(ReportError::ClientNotFound)?;
                 let (kept, pdf) = report::generate_matter(c, &actor, &mid, "sent now")?;
                 let to = report::send(c, &kept, &pdf, &client, &about, &host, now)?;
                 Ok::<_, SendReportError>((kept, to))
@@ -91,27 +120,49 @@ pub async fn send_now(state: web::Data<AppState>, user: CurrentUser, meta: Reque
         .await;
     match outcome {
         Ok((kept, to)) => {
-            session::flash(&user.session, "success", format!("Report {} queued to {}.", kept.reference, to.join(", ")));
+            session::flash(
+                &user.session,
+                "success",
+                format!("Report {} queued to {}.", kept.reference, to.join(", ")),
+            );
             Ok(see_other(&format!("/matters/{}#reports", matter.id)))
         }
-        Err(SendReportError::NoSender) => Err(AppError::Conflict(SendReportError::NoSender.to_string())),
-        Err(SendReportError::Mail(m)) => Err(AppError::Invalid { field: None, message: format!("The report could not be addressed: {m}. Check the client's contacts.") }),
+        Err(SendReportError::NoSender) => {
+            Err(AppError::Conflict(SendReportError::NoSender.to_string()))
+        }
+        Err(SendReportError::Mail(m)) => Err(AppError::Invalid {
+            field: None,
+            message: format!(
+                "The report could not be addressed: {m}. Check the client's contacts."
+            ),
+        }),
         Err(SendReportError::Report(r)) => Err(report_error(r)),
         Err(SendReportError::Db(db)) => Err(db.into()),
     }
 }
 
-fn actor_client(conn: &mut crate::db::DbConn, matter: &crate::repo::matters::MatterId) -> Result<crate::repo::clients::ClientId, ReportError> {
-    crate::repo::matters::find(conn, matter)?.map(|m| m.client_id).ok_or(ReportError::MatterNotFound)
+fn actor_client(
+    conn: &mut crate::db::DbConn,
+    matter: &crate::repo::matters::MatterId,
+) -> Result<crate::repo::clients::ClientId, ReportError> {
+    crate::repo::matters::find(conn, matter)?
+        .map(|m| m.client_id)
+        .ok_or(ReportError::MatterNotFound)
 }
 
 /// A kept report, if the user may see its client.
-pub async fn visible_report(state: &AppState, user: &Principal, id: &str) -> Result<(Report, Vec<u8>), AppError> {
+pub async fn visible_report(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<(Report, Vec<u8>), AppError> {
     let id = ReportId::parse(id).map_err(|_| AppError::not_found("report"))?;
     let found = state
         .db
         .run(move |c| {
-            let Some(report) = reports::find(c, &id)? else { return Ok(None) };
+            let Some(report) = reports::find(c, &id)? else {
+                return Ok(None);
+            };
             Ok::<_, crate::db::DbError>(reports::pdf(c, &id)?.map(|b| (report, b)))
         })
         .await?;
@@ -122,7 +173,11 @@ pub async fn visible_report(state: &AppState, user: &Principal, id: &str) -> Res
 }
 
 #[get("/reports/{file}")]
-pub async fn download(state: web::Data<AppState>, user: CurrentUser, file: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn download(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    file: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = file.trim_end_matches(".pdf").to_owned();
     let (report, bytes) = visible_report(&state, &user, &id).await?;
     Ok(pdf_response(&report, bytes))
