@@ -255,10 +255,18 @@ fn summary(data: &MatterData) -> String {
     text
 }
 
-/// Lays out one matter's sections into `doc`.
-fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDate) {
+/// The summary and what comes next: the first thing a client reads.
+fn at_a_glance(doc: &mut Document, data: &MatterData, today: chrono::NaiveDate) {
+    doc.heading("Summary");
     doc.paragraph(&summary(data));
+    doc.subheading("Next steps");
+    for step in next_steps(data, today) {
+        doc.paragraph(&format!("• {step}"));
+    }
+}
 
+/// Lays out one matter's details into `doc`.
+fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDate) {
     doc.heading("Names to recover");
     if data.backorders.is_empty() {
         doc.muted("None yet.");
@@ -334,7 +342,7 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
                 .join(", ");
             let mut facts: Vec<(&str, String)> = vec![
                 ("Names", names),
-                ("Status", p.procedure.status.as_str().to_owned()),
+                ("Status", p.procedure.status.label().to_owned()),
             ];
             if let Some(o) = p.procedure.outcome {
                 facts.push(("Outcome", o.label().to_owned()));
@@ -508,11 +516,6 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
             &rows,
         );
     }
-
-    doc.heading("Next steps");
-    for step in next_steps(data, today) {
-        doc.paragraph(&format!("• {step}"));
-    }
 }
 
 fn cover(doc: &mut Document, heading: &str, facts: &[(&str, String)], firm: Option<&Firm>) {
@@ -562,6 +565,7 @@ pub fn render_matter(
         ],
         firm,
     );
+    at_a_glance(&mut doc, data, now.date_naive());
     doc.page_break();
     matter_sections(&mut doc, data, now.date_naive());
     let pages = doc.page_count_so_far();
@@ -635,6 +639,7 @@ pub fn render_client(
     for m in matters {
         doc.page_break();
         doc.title(&format!("{} — {}", m.matter.reference, m.matter.title));
+        at_a_glance(&mut doc, m, now.date_naive());
         matter_sections(&mut doc, m, now.date_naive());
     }
     let pages = doc.page_count_so_far();

@@ -92,6 +92,16 @@ crate::text_enum! {
     }
 }
 
+impl ProcedureStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ProcedureStatus::Open => "running",
+            ProcedureStatus::Decided => "decided",
+            ProcedureStatus::Closed => "closed",
+        }
+    }
+}
+
 crate::text_enum! {
     /// How a procedure ended.
     pub enum Outcome ("procedure outcome") {

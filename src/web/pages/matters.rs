@@ -705,7 +705,7 @@ async fn matter_page(
                     id: p.id.to_string(),
                     title: p.title(),
                     status: p.status.as_str().to_owned(),
-                    status_label: p.status.as_str().to_owned(),
+                    status_label: p.status.label().to_owned(),
                     outcome: p.outcome.map(|o| o.label().to_owned()).unwrap_or_default(),
                 })
                 .collect(),

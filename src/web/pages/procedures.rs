@@ -623,14 +623,6 @@ struct ProcedurePage {
     back: String,
 }
 
-fn status_label(s: ProcedureStatus) -> &'static str {
-    match s {
-        ProcedureStatus::Open => "running",
-        ProcedureStatus::Decided => "decided",
-        ProcedureStatus::Closed => "closed",
-    }
-}
-
 async fn procedure_page(
     state: &AppState,
     user: &CurrentUser,
@@ -719,7 +711,7 @@ async fn procedure_page(
             registrar_calendar: calendar_label(registrar_calendar),
             registrar_calendar_known: known,
             status: procedure.status.as_str().to_owned(),
-            status_label: status_label(procedure.status).to_owned(),
+            status_label: procedure.status.label().to_owned(),
             outcome: procedure
                 .outcome
                 .map(|o| o.as_str().to_owned())
