@@ -33,7 +33,12 @@ struct Cli {
 enum Command {
     /// Run the platform (the default). Applies pending migrations first; with no user yet,
     /// prints a one-time link that creates the first administrator.
-    Serve,
+    Serve {
+        /// Load a sample firm to try reclaim on (its own database, reset at every start; an
+        /// offline demo registry; mail to files). Prints the accounts' passwords.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage user accounts.
@@ -143,7 +148,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // The server logs its work; a one-off command prints its result and, on failure, one line.
     let default_level = match cli.command {
-        None | Some(Command::Serve) => "info",
+        None | Some(Command::Serve { .. }) => "info",
         Some(_) => "error",
     };
     crate::telemetry::init(
@@ -179,8 +184,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => runtime.block_on(serve(settings, clock)),
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => runtime.block_on(serve(settings, clock, demo)),
         Command::Migrate => {
             let (_, applied) = startup::prepare(settings, clock)?;
             if applied.is_empty() {
@@ -225,7 +230,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+async fn serve(mut settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> anyhow::Result<()> {
+    let demo_registry = if demo {
+        Some(prepare_demo(&mut settings)?)
+    } else {
+        None
+    };
     let public_url = settings.public_url.clone();
     let app = Application::build(settings, clock).await?;
     let state = app.state();
@@ -236,7 +246,12 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
         app.port(),
         public_url.as_str()
     );
-    if let Some(link) = app.setup_link() {
+    if let Some(registry) = demo_registry {
+        let firm = crate::demo::load(state, &registry)
+            .await
+            .context("the demo firm was not loaded")?;
+        println!("{}", demo_banner(&firm, public_url.as_str()));
+    } else if let Some(link) = app.setup_link() {
         println!(
             "reclaim has no users yet. Open this link within 24 hours to create the first administrator:\n\n  {link}\n\n(Or run `reclaim user add --role admin ...`.)"
         );
@@ -246,6 +261,62 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     app.run_until_stopped()
         .await
         .context("the web server stopped")
+}
+
+/// The demo runs on its own database (reset at every start) unless one is named, asks its
+/// built-in registry and writes mail to files: it never writes to the firm's data or the
+/// outside world.
+fn prepare_demo(settings: &mut Settings) -> anyhow::Result<crate::demo::registry::DemoRegistry> {
+    if settings.database_url == Settings::default().database_url {
+        let path = settings.var_dir.join("demo.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("cannot reset the demo database {}", file.display())
+                    });
+                }
+            }
+        }
+        settings.database_url = format!("sqlite://{}", path.display());
+    }
+    if settings.smtp_url.take().is_some() {
+        tracing::warn!("the demo writes mail to files; RECLAIM_SMTP_URL is ignored");
+    }
+    let registry = crate::demo::registry::DemoRegistry::default();
+    let base = crate::demo::registry::start(registry.clone())
+        .context("cannot start the demo registry on 127.0.0.1")?;
+    settings.rdap_every_tld = Some(base);
+    // The loader looks names up in quick succession.
+    settings.rdap_rate_limit = settings.rdap_rate_limit.max(600);
+    Ok(registry)
+}
+
+fn demo_banner(firm: &crate::demo::DemoFirm, url: &str) -> String {
+    let mut text = format!(
+        "reclaim demo: the sample firm Duval & Berg Avocats is ready at {url}\n\n\
+         Sign in with any of these accounts. The passwords were made for this start and are not\n\
+         shown again; the demo database is reset at every start.\n\n"
+    );
+    for account in &firm.accounts {
+        let role = match &account.client {
+            Some(client) => format!("Client of the firm ({client})"),
+            None => account.role.label().to_owned(),
+        };
+        text.push_str(&format!(
+            "  {:<44} {:<42} {}\n  {:<44} password: {}\n\n",
+            role, account.email, account.name, "", account.password
+        ));
+    }
+    text.push_str(
+        "Registry data comes from a built-in demo registry (offline); mail is written to files\n\
+         under the var directory. Try attaching a name, opening the UDRP of Helios Bank, or\n\
+         approving the draft offer for northwindcoffee.net as Thomas Berg.",
+    );
+    text
 }
 
 async fn domain_check(

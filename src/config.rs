@@ -126,6 +126,9 @@ pub struct Settings {
     pub reminder_hour: u32,
     /// An unanswered outreach message blocks another to the same address for this many days.
     pub outreach_interval_days: u32,
+    /// One RDAP server for every TLD, ahead of overrides and bootstrap. Not read from the
+    /// environment: the demo sets it to its built-in registry.
+    pub rdap_every_tld: Option<String>,
 }
 
 impl fmt::Debug for Settings {
@@ -177,6 +180,7 @@ impl Default for Settings {
             reminder_days: 7,
             reminder_hour: 6,
             outreach_interval_days: 30,
+            rdap_every_tld: None,
         }
     }
 }

@@ -158,6 +158,7 @@ pub struct RegistryClient {
     http: reqwest::Client,
     bootstrap: RwLock<Arc<Bootstrap>>,
     rdap_overrides: BTreeMap<String, String>,
+    rdap_every_tld: Option<String>,
     whois_overrides: BTreeMap<String, String>,
     limiter: HostLimiter,
     timeout: Duration,
@@ -179,6 +180,7 @@ impl RegistryClient {
             http,
             bootstrap: RwLock::new(Arc::new(bootstrap)),
             rdap_overrides: settings.rdap_overrides.clone(),
+            rdap_every_tld: settings.rdap_every_tld.clone(),
             whois_overrides: settings.whois_overrides.clone(),
             limiter: HostLimiter::new(settings.rdap_rate_limit),
             timeout: settings.registry_timeout,
@@ -197,8 +199,12 @@ impl RegistryClient {
         *self.bootstrap.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(bootstrap);
     }
 
-    /// The RDAP base URL for the name, if any: an override first, then the bootstrap.
+    /// The RDAP base URL for the name, if any: the demo's registry, an override, then the
+    /// bootstrap.
     pub fn rdap_base(&self, name: &DomainName) -> Option<String> {
+        if let Some(base) = &self.rdap_every_tld {
+            return Some(base.clone());
+        }
         self.rdap_overrides
             .get(name.tld())
             .cloned()

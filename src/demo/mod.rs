@@ -1,0 +1,796 @@
+//! `reclaim serve --demo`: a sample firm to try reclaim on. Everything is made through the same
+//! functions the pages use (accounts, clients, matters, backorders, procedures, outreach,
+//! reports); the registry histories are real lookups of the demo registry ([`registry`]) recorded
+//! at past instants, so that phases, drop predictions and alerts come from reclaim's own logic.
+//!
+//! People, firms and addresses are invented (`.example` domains, RFC 2606); nothing comes from
+//! the fixture files.
+
+pub mod registry;
+
+use std::fmt::Display;
+use std::sync::Arc;
+
+use base64::Engine;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::auth::password;
+use crate::auth::tokens::{hex, random_bytes};
+use crate::clock::FixedClock;
+use crate::db::{DbConn, DbError};
+use crate::domain::backorder::{CatchService, ChannelStatus, Priority, check_target};
+use crate::domain::client::{NewClient, NewContact, ReportCadence};
+use crate::domain::compliance::AddressSource;
+use crate::domain::domain_name::DomainName;
+use crate::domain::matter::Mark;
+use crate::domain::money::Currency;
+use crate::domain::procedure::{EventKind, ProcedureKind};
+use crate::domain::user::{EmailAddress, PersonName, Role};
+use crate::repo::Actor;
+use crate::repo::backorders::{self, NewBackorder, NewChannel};
+use crate::repo::clients::{self, ClientChange, ClientId};
+use crate::repo::matters::{self, MatterId, NewMatter};
+use crate::repo::outreach::{self, ApprovalKind, OutreachInput};
+use crate::repo::procedures::{self, NewManualDeadline, NewProcedure};
+use crate::repo::senders::{self, DkimChange, SenderInput};
+use crate::repo::users::{self, NewUser, User, UserId};
+use crate::state::AppState;
+use registry::{DemoRegistry, Lifecycle, REGISTRARS};
+
+/// An account of the demo firm, with the password made for this start.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    /// For a client user, the client's name.
+    pub client: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "the database already holds {0} user account(s): the demo loads only into an empty database. Leave RECLAIM_DATABASE_URL unset to use the demo's own file, or point it at an empty database"
+    )]
+    NotEmpty(i64),
+    #[error("the demo data could not be made ({step}): {reason}")]
+    Step { step: &'static str, reason: String },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Names a failed step, whatever its error type.
+fn step<T, E: Display>(step: &'static str, result: Result<T, E>) -> Result<T, DemoError> {
+    result.map_err(|e| DemoError::Step {
+        step,
+        reason: e.to_string(),
+    })
+}
+
+/// The demo firm's e-mail domain.
+const FIRM: &str = "duval-berg.example";
+
+/// The people of the demo: (role, name, e-mail local part, client index).
+const PEOPLE: [(Role, &str, &str, Option<usize>); 6] = [
+    (Role::Admin, "Claire Duval", "claire.duval", None),
+    (Role::Lawyer, "Inès Moreau", "ines.moreau", None),
+    (Role::Lawyer, "Thomas Berg", "thomas.berg", None),
+    (Role::Paralegal, "Lucas Petit", "lucas.petit", None),
+    (Role::Client, "Maya Lindqvist", "maya.lindqvist", Some(0)),
+    (Role::Client, "Daniel Okafor", "daniel.okafor", Some(1)),
+];
+
+/// The clients: (name, e-mail domain, report cadence).
+const CLIENTS: [(&str, &str, ReportCadence); 2] = [
+    (
+        "Northwind Coffee Roasters",
+        "northwind-coffee.example",
+        ReportCadence::Monthly,
+    ),
+    (
+        "Helios Bank plc",
+        "helios-bank.example",
+        ReportCadence::Weekly,
+    ),
+];
+
+/// What the loader made, for the start-up message.
+#[derive(Debug, Clone)]
+pub struct DemoFirm {
+    pub accounts: Vec<DemoAccount>,
+}
+
+fn days(n: i64) -> Duration {
+    Duration::days(n)
+}
+
+fn person_actor(user: &User, at: DateTime<Utc>) -> Actor {
+    Actor {
+        user_id: Some(user.id.clone()),
+        label: user.email.clone(),
+        ip: None,
+        request_id: None,
+        at,
+    }
+}
+
+/// The same application, its clock stopped at `at`: how a past lookup is recorded.
+fn state_at(state: &AppState, at: DateTime<Utc>) -> AppState {
+    let mut past = state.clone();
+    past.clock = Arc::new(FixedClock::at(at));
+    past
+}
+
+/// A readable random password: 20 hex digits in groups of five.
+fn new_password() -> String {
+    let digits = hex(&random_bytes::<10>());
+    digits
+        .as_bytes()
+        .chunks(5)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The names of the demo and their scripted lives, relative to `t0` (the start).
+fn script_names(registry: &DemoRegistry, t0: DateTime<Utc>) {
+    let at = |d: i64| t0 + days(d);
+    // Held by someone else, renewed: a purchase is the way (outreach).
+    registry.script(
+        "northwind-coffee.com",
+        Lifecycle::active(REGISTRARS[0], at(-1200), at(80)),
+    );
+    registry.script(
+        "northwindcoffee.net",
+        Lifecycle::active(REGISTRARS[1], at(-700), at(150)),
+    );
+    // Not renewed: auto-renew grace at expiry (the registry moves its expiry a year on), deleted
+    // 17 days later, 30 days of redemption, then 5 of pending delete (domain-data.md §1.1).
+    registry.script(
+        "northwind-roasters.com",
+        Lifecycle::active(REGISTRARS[1], at(-2000), at(-50))
+            .then_expiring(at(-50), &["auto renew period"], at(315))
+            .then(at(-33), &["pending delete", "redemption period"])
+            .then(at(-3), &["pending delete"])
+            .purged(at(2) + Duration::hours(5)),
+    );
+    // The same path a week earlier: purged yesterday, now free and caught by a drop-catcher.
+    registry.script(
+        "nw-coffee.net",
+        Lifecycle::active(REGISTRARS[2], at(-1500), at(-56))
+            .then_expiring(at(-56), &["auto renew period"], at(309))
+            .then(at(-41), &["pending delete", "redemption period"])
+            .then(at(-6), &["pending delete"])
+            .purged(at(-1)),
+    );
+    // .fr: at expiry AFNIC keeps the name 30 days in redemption (domain-data.md §1.1).
+    registry.script(
+        "northwindcoffee.fr",
+        Lifecycle::active(REGISTRARS[0], at(-900), at(-12))
+            .then(at(-12), &["redemption period"])
+            .purged(at(18)),
+    );
+    // Typosquats of Helios Bank, registered recently; locked once the UDRP began.
+    registry.script(
+        "heliosbank-login.com",
+        Lifecycle::active(REGISTRARS[1], at(-95), at(270)).then(
+            at(-17),
+            &[
+                "client transfer prohibited",
+                "client delete prohibited",
+                "client update prohibited",
+            ],
+        ),
+    );
+    registry.script(
+        "helios-banque.fr",
+        Lifecycle::active(REGISTRARS[2], at(-200), at(165)),
+    );
+}
+
+/// When each name is looked up in its history (days from the start); the last is "now".
+const HISTORY: [(&str, &[i64]); 7] = [
+    ("northwind-coffee.com", &[-70, -35, -7, 0]),
+    ("northwindcoffee.net", &[-70, -20, 0]),
+    ("northwind-roasters.com", &[-70, -49, -32, -15, -2, 0]),
+    ("nw-coffee.net", &[-70, -55, -40, -20, -5, 0]),
+    ("northwindcoffee.fr", &[-70, -30, -11, 0]),
+    ("heliosbank-login.com", &[-60, -30, -16, 0]),
+    ("helios-banque.fr", &[-60, -25, 0]),
+];
+
+/// Loads the demo firm into an empty database. `registry` must be the registry the application
+/// asks (its RDAP base is the demo server's).
+pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm, DemoError> {
+    let t0 = state.clock.now();
+    let users_before = state.db.run(|c| users::count(c)).await?;
+    if users_before > 0 {
+        return Err(DemoError::NotEmpty(users_before));
+    }
+    script_names(registry, t0);
+
+    let accounts: Vec<DemoAccount> = PEOPLE
+        .iter()
+        .map(|(role, name, local, client)| DemoAccount {
+            role: *role,
+            name: (*name).to_owned(),
+            email: format!("{local}@{}", client.map_or(FIRM, |i| CLIENTS[i].1)),
+            password: new_password(),
+            client: client.map(|i| CLIENTS[i].0.to_owned()),
+        })
+        .collect();
+    let dk_refusal = match check_target("northwind.dk", &state.tld_policies) {
+        Err(e) => e.to_string(),
+        Ok(_) => "reclaim would now accept it: the .dk policy changed.".to_owned(),
+    };
+
+    // The firm, its people, its clients and matters, as they were two and a half months ago.
+    let founded = t0 - days(75);
+    let firm_accounts = accounts.clone();
+    let firm = state
+        .db
+        .run(move |c| set_up_firm(c, &firm_accounts, founded, &dk_refusal))
+        .await?;
+
+    // Each name's history, in time order across names, as the monitor would have seen it.
+    let mut lookups: Vec<(DateTime<Utc>, &str)> = HISTORY
+        .iter()
+        .flat_map(|(name, when)| when.iter().map(move |d| (t0 + days(*d), *name)))
+        .filter(|(at, _)| *at < t0)
+        .collect();
+    lookups.sort();
+    for (at, name) in lookups {
+        registry.wind_to(at);
+        let domain = step("domain name", DomainName::parse(name))?;
+        step(
+            "registry history",
+            crate::monitor::check(&state_at(state, at), &domain).await,
+        )?;
+    }
+    registry.follow_real_time();
+    for (name, _) in HISTORY {
+        let domain = step("domain name", DomainName::parse(name))?;
+        step(
+            "registry lookup",
+            crate::monitor::check(state, &domain).await,
+        )?;
+    }
+
+    // One message sent to a holder three weeks ago, still unanswered.
+    let sent_at = t0 - days(21);
+    let ctx = crate::web::pages::outreach::context(state);
+    let firm_for_outreach = firm.clone();
+    state
+        .db
+        .run(move |c| send_first_outreach(c, &ctx, &firm_for_outreach, sent_at))
+        .await?;
+    step(
+        "outbox",
+        crate::jobs::run(&state_at(state, sent_at + Duration::minutes(2)), "outbox").await,
+    )?;
+
+    // The disputes, a draft awaiting approval, the docket and the reports, as of today.
+    let policies = state.tld_policies.clone();
+    state
+        .db
+        .run(move |c| today(c, &policies, &firm, t0))
+        .await?;
+    Ok(DemoFirm { accounts })
+}
+
+/// What the later steps need from the first.
+#[derive(Debug, Clone)]
+struct Firm {
+    admin: User,
+    ines: User,
+    thomas: User,
+    lucas: User,
+    sender: senders::SenderProfileId,
+    northwind: ClientId,
+    helios: ClientId,
+    northwind_matter: MatterId,
+    helios_matter: MatterId,
+}
+
+fn set_up_firm(
+    c: &mut DbConn,
+    accounts: &[DemoAccount],
+    at: DateTime<Utc>,
+    dk_refusal: &str,
+) -> Result<Firm, DemoError> {
+    let system = Actor::process("reclaim demo", at);
+    let mut client_ids = Vec::new();
+    for (name, domain, cadence) in CLIENTS {
+        let details = step("client", NewClient::parse(name, &format!("legal@{domain}")))?;
+        let client = step("client", clients::create(c, &system, &details))?;
+        step(
+            "client",
+            clients::update(
+                c,
+                &system,
+                &client.id,
+                &ClientChange {
+                    details,
+                    report_cadence: cadence,
+                    notes: "Demo client: invented for reclaim's demo.".to_owned(),
+                },
+            ),
+        )?;
+        client_ids.push(client.id);
+    }
+    let mut made = Vec::new();
+    for (account, (_, _, _, client)) in accounts.iter().zip(PEOPLE) {
+        let new = NewUser {
+            email: step("account", EmailAddress::parse(&account.email))?,
+            name: step("account", PersonName::parse(&account.name))?,
+            role: account.role,
+            client_id: client.map(|i| client_ids[i].clone()),
+            password_hash: step("password", password::hash(&account.password))?,
+        };
+        made.push(step("account", users::create(c, &system, &new))?);
+    }
+    let [admin, ines, thomas, lucas, maya, daniel] =
+        <[User; 6]>::try_from(made).map_err(|_| DemoError::Step {
+            step: "account",
+            reason: "six accounts expected".to_owned(),
+        })?;
+    for (client, person, position) in [
+        (&client_ids[0], &maya, "General Counsel"),
+        (&client_ids[1], &daniel, "Head of Brand Protection"),
+    ] {
+        let contact = NewContact {
+            name: step("contact", PersonName::parse(&person.name))?,
+            email: step("contact", EmailAddress::parse(&person.email))?,
+            phone: String::new(),
+            position: position.to_owned(),
+            receives_reports: true,
+        };
+        step(
+            "contact",
+            clients::add_contact(c, &system, client, &contact),
+        )?;
+    }
+
+    let key = base64::engine::general_purpose::STANDARD.encode(random_bytes::<32>());
+    let sender = step(
+        "sender profile",
+        senders::create(
+            c,
+            &person_actor(&admin, at),
+            &SenderInput {
+                label: "Domain recovery team".to_owned(),
+                legal_name: "Duval & Berg Avocats AARPI (demo)".to_owned(),
+                postal_address: "8 rue de l'Exemple\n75008 Paris\nFrance".to_owned(),
+                phone: "+33 1 00 00 00 00".to_owned(),
+                from_name: "Duval & Berg Avocats".to_owned(),
+                from_email: step(
+                    "sender profile",
+                    EmailAddress::parse(&format!("domains@{FIRM}")),
+                )?,
+                reply_to: Some(step(
+                    "sender profile",
+                    EmailAddress::parse(&format!("recovery@{FIRM}")),
+                )?),
+                dkim: DkimChange::Set {
+                    selector: "demo2026".to_owned(),
+                    private_key: key,
+                },
+                active: true,
+            },
+        ),
+    )?;
+
+    let opened = at + days(3);
+    let northwind_matter = step(
+        "matter",
+        matters::create(
+            c,
+            &person_actor(&ines, opened),
+            &NewMatter {
+                client_id: client_ids[0].clone(),
+                title: "Names lost at renewal".to_owned(),
+                responsible_lawyer_id: ines.id.clone(),
+                team: vec![lucas.id.clone()],
+                marks: vec![Mark {
+                    name: "NORTHWIND".to_owned(),
+                    registration: "EUTM 000000001 (demo)".to_owned(),
+                }],
+                notes: format!(
+                    "The client's names lapsed when its former agency closed. Also wanted: northwind.dk, but reclaim refused to backorder it: {dk_refusal}"
+                ),
+            },
+        ),
+    )?
+    .id;
+    let helios_matter = step(
+        "matter",
+        matters::create(
+            c,
+            &person_actor(&thomas, opened),
+            &NewMatter {
+                client_id: client_ids[1].clone(),
+                title: "Phishing look-alikes of helios-bank".to_owned(),
+                responsible_lawyer_id: thomas.id.clone(),
+                team: vec![ines.id.clone(), lucas.id.clone()],
+                marks: vec![Mark {
+                    name: "HELIOS BANK".to_owned(),
+                    registration: "EUTM 000000002 (demo)".to_owned(),
+                }],
+                notes: "Both names host log-in pages imitating the client's online banking."
+                    .to_owned(),
+            },
+        ),
+    )?
+    .id;
+
+    // (matter, name, priority, maximum bid in euros, notes)
+    let attached = at + days(5);
+    let wanted: [(&MatterId, &str, Priority, Option<i64>, &str); 7] = [
+        (
+            &northwind_matter,
+            "northwind-coffee.com",
+            Priority::High,
+            Some(2_500),
+            "The main brand name; held by a reseller.",
+        ),
+        (
+            &northwind_matter,
+            "northwindcoffee.net",
+            Priority::Normal,
+            Some(800),
+            "",
+        ),
+        (
+            &northwind_matter,
+            "northwind-roasters.com",
+            Priority::High,
+            Some(1_500),
+            "Lapsed at renewal.",
+        ),
+        (&northwind_matter, "nw-coffee.net", Priority::Low, None, ""),
+        (
+            &northwind_matter,
+            "northwindcoffee.fr",
+            Priority::Normal,
+            Some(600),
+            "",
+        ),
+        (
+            &helios_matter,
+            "heliosbank-login.com",
+            Priority::High,
+            None,
+            "UDRP filed with WIPO.",
+        ),
+        (
+            &helios_matter,
+            "helios-banque.fr",
+            Priority::High,
+            None,
+            "SYRELI filed with AFNIC.",
+        ),
+    ];
+    for (matter, name, priority, max_bid, notes) in wanted {
+        let domain = step("backorder", DomainName::parse(name))?;
+        let new = NewBackorder {
+            domain,
+            priority,
+            max_bid_minor: max_bid.map(|euros| euros * 100),
+            currency: step("currency", Currency::parse("EUR"))?,
+            notes: notes.to_owned(),
+        };
+        let backorder = step(
+            "backorder",
+            backorders::attach(c, &person_actor(&ines, attached), matter, &new, false),
+        )?;
+        // Drop-catchers placed for the names that are lapsing (fees due only on success).
+        let channels: &[(CatchService, ChannelStatus, i64, &str)] = match name {
+            "northwind-roasters.com" => &[
+                (CatchService::DropCatch, ChannelStatus::Placed, 59, "USD"),
+                (CatchService::SnapNames, ChannelStatus::Placed, 69, "USD"),
+            ],
+            "nw-coffee.net" => &[(CatchService::DropCatch, ChannelStatus::InAuction, 59, "USD")],
+            "northwindcoffee.fr" => &[(CatchService::FrCatcher, ChannelStatus::Placed, 90, "EUR")],
+            _ => &[],
+        };
+        for (service, status, fee, currency) in channels {
+            step(
+                "catch service",
+                backorders::add_channel(
+                    c,
+                    &person_actor(&lucas, attached + days(1)),
+                    &backorder.id,
+                    &NewChannel {
+                        service: *service,
+                        service_name: if *service == CatchService::FrCatcher {
+                            "A .fr catcher (demo)".to_owned()
+                        } else {
+                            String::new()
+                        },
+                        status: *status,
+                        external_reference: String::new(),
+                        success_fee_minor: Some(fee * 100),
+                        currency: step("currency", Currency::parse(currency))?,
+                    },
+                ),
+            )?;
+        }
+    }
+    Ok(Firm {
+        admin,
+        ines,
+        thomas,
+        lucas,
+        sender: sender.id,
+        northwind: client_ids[0].clone(),
+        helios: client_ids[1].clone(),
+        northwind_matter,
+        helios_matter,
+    })
+}
+
+fn backorder_of(
+    c: &mut DbConn,
+    matter: &MatterId,
+    name: &str,
+) -> Result<backorders::Backorder, DemoError> {
+    backorders::for_matter(c, matter)?
+        .into_iter()
+        .find(|b| b.domain == name)
+        .ok_or(DemoError::Step {
+            step: "backorder",
+            reason: format!("{name} is not in the matter"),
+        })
+}
+
+/// A purchase offer to the holder of northwind-coffee.com through the registrar's relay,
+/// drafted by Inès, approved by Thomas, handed to the outbox.
+fn send_first_outreach(
+    c: &mut DbConn,
+    ctx: &crate::outreach::Context,
+    firm: &Firm,
+    at: DateTime<Utc>,
+) -> Result<(), DemoError> {
+    let backorder = backorder_of(c, &firm.northwind_matter, "northwind-coffee.com")?;
+    let (subject, body) = crate::outreach::from_template(
+        "purchase_offer",
+        "northwind-coffee.com",
+        "Duval & Berg Avocats",
+        &firm.ines.name,
+        "EUR 1,500",
+    )
+    .ok_or(DemoError::Step {
+        step: "outreach",
+        reason: "no purchase_offer template".to_owned(),
+    })?;
+    let draft = step(
+        "outreach",
+        outreach::create(
+            c,
+            &person_actor(&firm.ines, at - Duration::hours(3)),
+            &backorder.id,
+            &OutreachInput {
+                sender_profile_id: firm.sender.clone(),
+                to: step(
+                    "outreach",
+                    EmailAddress::parse("northwind-coffee.com@contact-relay.harbour-names.example"),
+                )?,
+                address_source: AddressSource::RegistrarRelay,
+                subject,
+                body,
+                template: "purchase_offer".to_owned(),
+            },
+        ),
+    )?;
+    step(
+        "outreach approval",
+        outreach::approve(
+            c,
+            &person_actor(&firm.thomas, at - Duration::hours(1)),
+            true,
+            &draft.id,
+            ApprovalKind::Approval,
+            "",
+        ),
+    )?;
+    step(
+        "outreach",
+        crate::outreach::send(
+            c,
+            ctx,
+            &person_actor(&firm.ines, at),
+            &draft.id,
+            "file outbox",
+        ),
+    )?;
+    Ok(())
+}
+
+fn today(
+    c: &mut DbConn,
+    policies: &crate::domain::tld_policy::TldPolicies,
+    firm: &Firm,
+    t0: DateTime<Utc>,
+) -> Result<(), DemoError> {
+    let date = |d: i64| -> NaiveDate { (t0 + days(d)).date_naive() };
+    let thomas = person_actor(&firm.thomas, t0 - Duration::hours(2));
+
+    // A UDRP at WIPO, commenced 12 days ago: the response is due in 8 (Rules 5(a)).
+    let udrp = step(
+        "UDRP",
+        procedures::create(
+            c,
+            &thomas,
+            policies,
+            &firm.helios_matter,
+            &NewProcedure {
+                kind: ProcedureKind::Udrp,
+                provider: "WIPO".to_owned(),
+                case_number: "D2026-0912 (demo)".to_owned(),
+                registrar_country: Some("US".to_owned()),
+                domains: vec![step("UDRP", DomainName::parse("heliosbank-login.com"))?],
+                parties: "Complainant: Helios Bank plc\nRespondent: privacy service (holder not disclosed)".to_owned(),
+                panel: String::new(),
+                fees_minor: Some(150_000),
+                currency: step("currency", Currency::parse("USD"))?,
+                notes: "Log-in page imitating the client's online banking; screenshots in the annexes.".to_owned(),
+            },
+        ),
+    )?;
+    for (kind, day) in [
+        (EventKind::ComplaintFiled, -21),
+        (EventKind::FeePaid, -21),
+        (EventKind::VerificationRequested, -20),
+        (EventKind::LockConfirmed, -17),
+        (EventKind::Commenced, -12),
+    ] {
+        step(
+            "UDRP event",
+            procedures::record_event(c, &thomas, &udrp.id, kind, date(day), ""),
+        )?;
+    }
+
+    // A SYRELI at AFNIC, opened 4 days ago.
+    let syreli = step(
+        "SYRELI",
+        procedures::create(
+            c,
+            &thomas,
+            policies,
+            &firm.helios_matter,
+            &NewProcedure {
+                kind: ProcedureKind::Syreli,
+                provider: "AFNIC".to_owned(),
+                case_number: "FR-2026-01234 (demo)".to_owned(),
+                registrar_country: Some("DE".to_owned()),
+                domains: vec![step("SYRELI", DomainName::parse("helios-banque.fr"))?],
+                parties: "Requester: Helios Bank plc\nHolder: not disclosed".to_owned(),
+                panel: String::new(),
+                fees_minor: Some(25_000),
+                currency: step("currency", Currency::parse("EUR"))?,
+                notes: String::new(),
+            },
+        ),
+    )?;
+    for (kind, day) in [(EventKind::ComplaintFiled, -9), (EventKind::Commenced, -4)] {
+        step(
+            "SYRELI event",
+            procedures::record_event(c, &thomas, &syreli.id, kind, date(day), ""),
+        )?;
+    }
+
+    // The docket's own tasks: one overdue, one due today, one done.
+    let tasks: [(
+        &MatterId,
+        Option<&procedures::ProcedureId>,
+        &str,
+        i64,
+        &UserId,
+        bool,
+    ); 3] = [
+        (
+            &firm.helios_matter,
+            Some(&udrp.id),
+            "Get the signed power of attorney back from Helios",
+            -2,
+            &firm.lucas.id,
+            false,
+        ),
+        (
+            &firm.northwind_matter,
+            None,
+            "Confirm the DropCatch and SnapNames orders for northwind-roasters.com",
+            0,
+            &firm.ines.id,
+            false,
+        ),
+        (
+            &firm.northwind_matter,
+            None,
+            "Send the client the list of names lost at renewal",
+            -30,
+            &firm.lucas.id,
+            true,
+        ),
+    ];
+    for (matter, procedure, label, day, assignee, done) in tasks {
+        let deadline = step(
+            "deadline",
+            procedures::add_manual(
+                c,
+                &thomas,
+                matter,
+                &NewManualDeadline {
+                    procedure_id: procedure.cloned(),
+                    label: label.to_owned(),
+                    due_on: date(day),
+                    assigned_to: Some(assignee.clone()),
+                    note: String::new(),
+                },
+            ),
+        )?;
+        if done {
+            step(
+                "deadline",
+                procedures::set_done(
+                    c,
+                    &person_actor(&firm.lucas, t0 - days(29)),
+                    &deadline.id,
+                    true,
+                ),
+            )?;
+        }
+    }
+
+    // A second offer, for northwindcoffee.net, drafted this morning and awaiting approval.
+    let backorder = backorder_of(c, &firm.northwind_matter, "northwindcoffee.net")?;
+    let (subject, body) = crate::outreach::from_template(
+        "purchase_offer",
+        "northwindcoffee.net",
+        "Duval & Berg Avocats",
+        &firm.ines.name,
+        "EUR 600",
+    )
+    .ok_or(DemoError::Step {
+        step: "outreach",
+        reason: "no purchase_offer template".to_owned(),
+    })?;
+    step(
+        "outreach",
+        outreach::create(
+            c,
+            &person_actor(&firm.ines, t0 - Duration::hours(1)),
+            &backorder.id,
+            &OutreachInput {
+                sender_profile_id: firm.sender.clone(),
+                to: step(
+                    "outreach",
+                    EmailAddress::parse(
+                        "northwindcoffee.net@privacy-relay.example-domains.example",
+                    ),
+                )?,
+                address_source: AddressSource::RegistrarRelay,
+                subject,
+                body,
+                template: "purchase_offer".to_owned(),
+            },
+        ),
+    )?;
+
+    // The reports the clients last received.
+    let admin = person_actor(&firm.admin, t0 - Duration::minutes(30));
+    for matter in [&firm.northwind_matter, &firm.helios_matter] {
+        step(
+            "report",
+            crate::report::generate_matter(c, &admin, matter, "demo"),
+        )?;
+    }
+    for client in [&firm.northwind, &firm.helios] {
+        step(
+            "report",
+            crate::report::generate_client(c, &admin, client, "demo"),
+        )?;
+    }
+    Ok(())
+}
