@@ -248,7 +248,7 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
             crate::monitor::check(&state_at(state, at), &domain).await,
         )?;
     }
-    registry.follow_real_time();
+    registry.follow(state.clock.clone());
     for (name, _) in HISTORY {
         let domain = step("domain name", DomainName::parse(name))?;
         step(
@@ -616,7 +616,7 @@ fn today(
     let date = |d: i64| -> NaiveDate { (t0 + days(d)).date_naive() };
     let thomas = person_actor(&firm.thomas, t0 - Duration::hours(2));
 
-    // A UDRP at WIPO, commenced 12 days ago: the response is due in 8 (Rules 5(a)).
+    // A UDRP at WIPO, commenced 14 days ago: the response is due in 6 (Rules 5(a): 20 days).
     let udrp = step(
         "UDRP",
         procedures::create(
@@ -643,7 +643,7 @@ fn today(
         (EventKind::FeePaid, -21),
         (EventKind::VerificationRequested, -20),
         (EventKind::LockConfirmed, -17),
-        (EventKind::Commenced, -12),
+        (EventKind::Commenced, -14),
     ] {
         step(
             "UDRP event",

@@ -15,6 +15,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
+
 /// One stage of a name's life: from `from` on, the registry shows these statuses and expiry.
 #[derive(Debug, Clone)]
 pub struct Stage {
@@ -93,11 +95,12 @@ impl Lifecycle {
 }
 
 /// The scripted names and the registry's own clock. The demo loader winds the clock back to
-/// record a name's history; afterwards the registry answers as of now.
+/// record a name's history; afterwards the registry answers as of the application's clock.
 #[derive(Clone, Default)]
 pub struct DemoRegistry {
     names: Arc<RwLock<BTreeMap<String, Lifecycle>>>,
     as_of: Arc<RwLock<Option<DateTime<Utc>>>>,
+    clock: Arc<RwLock<Option<Arc<dyn Clock>>>>,
 }
 
 impl DemoRegistry {
@@ -108,20 +111,26 @@ impl DemoRegistry {
             .insert(ascii_name.to_owned(), lifecycle);
     }
 
-    /// Answers as of `at` until [`DemoRegistry::follow_real_time`].
+    /// Answers as of `at` until [`DemoRegistry::follow`].
     pub fn wind_to(&self, at: DateTime<Utc>) {
         *self.as_of.write().unwrap_or_else(|p| p.into_inner()) = Some(at);
     }
 
-    pub fn follow_real_time(&self) {
+    /// Answers as of `clock` from now on (the application's: the same "now" as the monitor).
+    pub fn follow(&self, clock: Arc<dyn Clock>) {
         *self.as_of.write().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.clock.write().unwrap_or_else(|p| p.into_inner()) = Some(clock);
     }
 
     fn now(&self) -> DateTime<Utc> {
-        self.as_of
+        if let Some(at) = *self.as_of.read().unwrap_or_else(|p| p.into_inner()) {
+            return at;
+        }
+        self.clock
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .unwrap_or_else(Utc::now)
+            .as_ref()
+            .map_or_else(Utc::now, |c| c.now())
     }
 
     /// The RDAP answer for a name (ASCII, lower case) now: `None` when the registry does not

@@ -740,16 +740,33 @@ pub fn active_for_domain(
     conn: &mut DbConn,
     domain: &str,
 ) -> Result<Vec<(Backorder, Matter)>, DbError> {
+    active(conn, Some(domain), None)
+}
+
+/// The backorders still seeking a name in open matters (of one client, if given), with their
+/// matters.
+pub fn active(
+    conn: &mut DbConn,
+    domain: Option<&str>,
+    client: Option<&ClientId>,
+) -> Result<Vec<(Backorder, Matter)>, DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
         .iter()
         .copied()
         .filter(|s| s.is_active())
         .collect();
-    Ok(backorders::table
+    let mut query = backorders::table
         .inner_join(matters::table)
-        .filter(backorders::domain.eq(domain))
         .filter(backorders::status.eq_any(active))
         .filter(matters::status.eq(MatterStatus::Open))
+        .into_boxed();
+    if let Some(domain) = domain {
+        query = query.filter(backorders::domain.eq(domain));
+    }
+    if let Some(client) = client {
+        query = query.filter(matters::client_id.eq(client));
+    }
+    Ok(query
         .select((Backorder::as_select(), Matter::as_select()))
         .load(conn)?)
 }

@@ -468,11 +468,15 @@ fn log(
     conn: &mut DbConn,
     backorder: Option<&BackorderId>,
     matter: Option<&MatterId>,
+    statuses: Option<&[OutreachStatus]>,
 ) -> Result<Vec<LogEntry>, DbError> {
     let mut query = outreach_messages::table
         .inner_join(backorders::table)
         .left_join(outbox_messages::table)
         .into_boxed();
+    if let Some(statuses) = statuses {
+        query = query.filter(outreach_messages::status.eq_any(statuses.to_vec()));
+    }
     if let Some(b) = backorder {
         query = query.filter(outreach_messages::backorder_id.eq(b));
     }
@@ -500,9 +504,19 @@ fn log(
 }
 
 pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<LogEntry>, DbError> {
-    log(conn, Some(id), None)
+    log(conn, Some(id), None, None)
 }
 
 pub fn for_matter(conn: &mut DbConn, id: &MatterId) -> Result<Vec<LogEntry>, DbError> {
-    log(conn, None, Some(id))
+    log(conn, None, Some(id), None)
+}
+
+/// Messages drafted or approved but not yet sent: each waits for a lawyer's decision.
+pub fn awaiting_decision(conn: &mut DbConn) -> Result<Vec<LogEntry>, DbError> {
+    log(
+        conn,
+        None,
+        None,
+        Some(&[OutreachStatus::Draft, OutreachStatus::Approved]),
+    )
 }

@@ -15,7 +15,9 @@ use crate::domain::procedure::{EventKind, ProcedureKind, provider_calendar};
 use crate::error::AppError;
 use crate::repo::clients::{self, ClientId};
 use crate::repo::matters;
-use crate::repo::procedures::{self, ClosureId, DocketFilter, parse_country, registrar_calendar};
+use crate::repo::procedures::{
+    self, ClosureId, DocketEntry, DocketFilter, parse_country, registrar_calendar,
+};
 use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::pages::procedures::{Choice, calendar_label, parse_date, procedure_error};
@@ -38,6 +40,37 @@ pub struct DocketRow {
     pub assignee: String,
     pub status: String,
     pub open: bool,
+}
+
+/// A docket entry as the docket tables show it, with its due day (none for a deadline whose
+/// day cannot be computed yet).
+pub fn docket_row(e: &DocketEntry) -> Option<(NaiveDate, DocketRow)> {
+    let d = &e.deadline;
+    let due = d.due_on()?;
+    let row = DocketRow {
+        id: d.id.to_string(),
+        due_on: due.format("%a %-d %b %Y").to_string(),
+        label: d.label.clone(),
+        rule: d.rule_label().to_owned(),
+        to_verify: d.to_verify(),
+        official: d.official_on.is_some() && !d.is_manual(),
+        matter_id: d.matter_id.to_string(),
+        matter_reference: e.matter_reference.clone(),
+        client: e.client_name.clone(),
+        procedure: e.procedure.clone().unwrap_or_default(),
+        link: match &d.procedure_id {
+            Some(p) => format!("/procedures/{p}"),
+            None => format!("/matters/{}", d.matter_id),
+        },
+        domains: e.domains.join(", "),
+        assignee: e
+            .assignee_name
+            .clone()
+            .unwrap_or_else(|| "everyone on the matter".to_owned()),
+        status: d.status().to_owned(),
+        open: d.is_open(),
+    };
+    Some((due, row))
 }
 
 pub struct Group {
@@ -164,29 +197,8 @@ pub async fn dashboard(
     let total = entries.len();
     for e in entries {
         let d = &e.deadline;
-        let Some(due) = d.due_on() else { continue };
-        let row = DocketRow {
-            id: d.id.to_string(),
-            due_on: due.format("%a %-d %b %Y").to_string(),
-            label: d.label.clone(),
-            rule: d.rule_label().to_owned(),
-            to_verify: d.to_verify(),
-            official: d.official_on.is_some() && !d.is_manual(),
-            matter_id: d.matter_id.to_string(),
-            matter_reference: e.matter_reference.clone(),
-            client: e.client_name.clone(),
-            procedure: e.procedure.clone().unwrap_or_default(),
-            link: match &d.procedure_id {
-                Some(p) => format!("/procedures/{p}"),
-                None => format!("/matters/{}", d.matter_id),
-            },
-            domains: e.domains.join(", "),
-            assignee: e
-                .assignee_name
-                .clone()
-                .unwrap_or_else(|| "everyone on the matter".to_owned()),
-            status: d.status().to_owned(),
-            open: d.is_open(),
+        let Some((due, row)) = docket_row(&e) else {
+            continue;
         };
         if d.is_open() {
             let bucket = Urgency::of(due, today);

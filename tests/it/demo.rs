@@ -1,0 +1,287 @@
+//! The demo firm (`reclaim serve --demo`): every account signs in with the password printed at
+//! start, the records cover each phase and procedure the README promises, the dashboard opens on
+//! what needs attention, a client user sees only their own client, and the demo never loads
+//! into a database that holds data.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use reclaim::demo::registry::{DemoRegistry, start};
+use reclaim::demo::{DemoError, load};
+use reclaim::domain::user::Role;
+use reclaim::repo::outbox::OutboxStatus;
+use reclaim::repo::{clients, matters, outreach, reports};
+
+use crate::helpers::{Browser, TestApp, spawn_app_with};
+
+async fn demo_app() -> (TestApp, DemoRegistry) {
+    let registry = DemoRegistry::default();
+    let base = start(registry.clone()).expect("demo registry starts");
+    let app = spawn_app_with(move |s| {
+        s.rdap_every_tld = Some(base);
+        s.rdap_rate_limit = 600;
+    })
+    .await;
+    (app, registry)
+}
+
+#[tokio::test]
+async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
+    let (app, registry) = demo_app().await;
+    let firm = load(&app.state, &registry).await.expect("demo loads");
+
+    // One account per role, two client users, each with its own password.
+    let roles: Vec<Role> = firm.accounts.iter().map(|a| a.role).collect();
+    for role in [Role::Admin, Role::Lawyer, Role::Paralegal, Role::Client] {
+        assert!(roles.contains(&role), "{role:?} in {roles:?}");
+    }
+    assert_eq!(roles.iter().filter(|r| **r == Role::Client).count(), 2);
+    let mut passwords: Vec<&str> = firm.accounts.iter().map(|a| a.password.as_str()).collect();
+    passwords.sort_unstable();
+    passwords.dedup();
+    assert_eq!(passwords.len(), firm.accounts.len(), "distinct passwords");
+    let mut browsers = Vec::new();
+    for account in &firm.accounts {
+        let browser = app.new_browser();
+        let response = browser.login(&account.email, &account.password).await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "{} signs in",
+            account.email
+        );
+        browsers.push((account.clone(), browser));
+    }
+    let browser_of = |email_start: &str| -> &Browser {
+        &browsers
+            .iter()
+            .find(|(a, _)| a.email.starts_with(email_start))
+            .unwrap()
+            .1
+    };
+
+    // The lawyer's dashboard: overdue, due today, due this week, names about to drop, drafts.
+    let dashboard = browser_of("ines").get_html("/").await;
+    for expected in [
+        "Overdue",
+        "Get the signed power of attorney back from Helios",
+        "Due today",
+        "Confirm the DropCatch and SnapNames orders",
+        "Due within 7 days",
+        "Response due",
+        "Names about to drop",
+        "northwind-roasters.com",
+        "Pending delete",
+        "nw-coffee.net",
+        "northwindcoffee.fr",
+        "Messages awaiting a decision",
+        "Offer to buy the domain name northwindcoffee.net",
+    ] {
+        assert!(dashboard.contains(expected), "{expected} on the dashboard");
+    }
+    // A name that is simply registered is not "about to drop".
+    let drops = &dashboard[dashboard.find("attention-drops").unwrap()..];
+    let drops = &drops[..drops.find("</section>").unwrap()];
+    assert!(!drops.contains("northwind-coffee.com"), "{drops}");
+
+    // The backorders went through the phases the demo registry scripted, as the monitor saw.
+    let list = app
+        .state
+        .db
+        .run(|c| matters::list(c, &matters::MatterFilter::default()))
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 2);
+    let northwind = list
+        .iter()
+        .find(|m| m.client_name.starts_with("Northwind"))
+        .unwrap();
+    let page = browser_of("ines")
+        .get_html(&format!("/matters/{}", northwind.matter.id))
+        .await;
+    for expected in [
+        "northwind-coffee.com",
+        "Registered",
+        "Pending delete",
+        "Deleted, in redemption",
+        "Not registered",
+        // The .dk name the firm could not backorder, with the registry's reason.
+        "northwind.dk",
+    ] {
+        assert!(
+            page.contains(expected),
+            "{expected} on the Northwind matter"
+        );
+    }
+
+    // A UDRP and a SYRELI, with the response deadline of the UDRP six days ahead.
+    let helios = list
+        .iter()
+        .find(|m| m.client_name.starts_with("Helios"))
+        .unwrap();
+    let page = browser_of("thomas")
+        .get_html(&format!("/matters/{}", helios.matter.id))
+        .await;
+    assert!(page.contains("UDRP") && page.contains("SYRELI"), "{page}");
+    let due = (app.clock_now() + chrono::Duration::days(6))
+        .format("%a %-d %b %Y")
+        .to_string();
+    assert!(page.contains(&due), "response due {due}");
+
+    // One message went out (through the outbox, to a file), one waits for approval.
+    let matter_id = northwind.matter.id.clone();
+    let log = app
+        .state
+        .db
+        .run(move |c| outreach::for_matter(c, &matter_id))
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert!(
+        log.iter()
+            .any(|e| e.delivery == Some(OutboxStatus::Sent) && e.domain == "northwind-coffee.com")
+    );
+
+    // Reports were kept for both matters and both clients.
+    let kept = app
+        .state
+        .db
+        .run(|c| {
+            let mut n = 0;
+            for client in clients::list(c)? {
+                n += reports::for_client(c, &client.id)?.len();
+            }
+            Ok::<_, reclaim::db::DbError>(n)
+        })
+        .await
+        .unwrap();
+    assert_eq!(kept, 4);
+
+    // Maya (Northwind) sees her matter and nothing of Helios.
+    let maya = browser_of("maya");
+    let matters_page = maya.get_html("/matters").await;
+    assert!(matters_page.contains(&northwind.matter.reference));
+    assert!(!matters_page.contains(&helios.matter.reference));
+    assert!(!maya.get_html("/").await.contains("Helios"));
+    let other = maya.get(&format!("/matters/{}", helios.matter.id)).await;
+    assert_eq!(other.status().as_u16(), 404);
+
+    // Loading again would mix the demo into existing data: refused.
+    match load(&app.state, &registry).await {
+        Err(DemoError::NotEmpty(n)) => assert_eq!(n, 6),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// The real command: `reclaim serve --demo` prints the accounts, each start makes new
+/// passwords, and the previous start's no longer work.
+#[test]
+fn serve_demo_prints_accounts_that_sign_in_and_resets_at_every_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run_demo(dir.path(), None);
+    let second = run_demo(dir.path(), Some(&first[0]));
+    assert_eq!(first.len(), 6, "{first:?}");
+    assert_ne!(first[0].1, second[0].1, "a new password at every start");
+    assert!(
+        dir.path().join("var/demo.db").exists(),
+        "the demo's own database"
+    );
+    assert!(
+        !dir.path().join("var/reclaim.db").exists(),
+        "not the firm's"
+    );
+}
+
+/// Starts the demo, signs in with the first account printed, checks the previous start's
+/// password is refused, stops the server; returns (email, password) pairs.
+fn run_demo(dir: &std::path::Path, previous: Option<&(String, String)>) -> Vec<(String, String)> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_reclaim"));
+    command
+        .current_dir(dir)
+        .args(["serve", "--demo"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("RECLAIM_") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .env("RECLAIM_BIND", "127.0.0.1:0")
+        .env("RECLAIM_JOBS", "off")
+        .env("RECLAIM_LOG", "info");
+    let mut child = command.spawn().expect("the binary starts");
+    let (tx, rx) = mpsc::channel::<String>();
+    let out_tx = tx.clone();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .for_each(|l| drop(out_tx.send(l)))
+    });
+    std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .for_each(|l| drop(tx.send(l)))
+    });
+    let (mut port, mut accounts, mut email) = (None, Vec::new(), None);
+    let mut output = String::new();
+    loop {
+        let line = match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("the demo did not finish starting:\n{output}");
+            }
+        };
+        output.push_str(&line);
+        output.push('\n');
+        if let Some(at) = line.find("listening on port ") {
+            port = line[at + 18..]
+                .split_whitespace()
+                .next()
+                .and_then(|p| p.parse::<u16>().ok());
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let Some(found) = words.iter().find(|w| w.contains('@')) {
+            email = Some((*found).to_owned());
+        }
+        if let Some(["password:", password]) = words.get(..2) {
+            let e = email.take().expect("an e-mail before each password");
+            accounts.push((e, (*password).to_owned()));
+        }
+        if line.contains("Registry data comes from a built-in demo registry") {
+            break;
+        }
+    }
+    let port = port.expect("the port is logged");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let browser = Browser::new(&format!("http://127.0.0.1:{port}"));
+        let (email, password) = &accounts[0];
+        let response = browser.login(email, password).await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "{email} signs in:\n{output}"
+        );
+        if let Some((email, password)) = previous {
+            let stale = Browser::new(&format!("http://127.0.0.1:{port}"));
+            let response = stale.login(email, password).await;
+            assert_eq!(
+                response.status().as_u16(),
+                422,
+                "the previous password is refused"
+            );
+        }
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    accounts
+}
