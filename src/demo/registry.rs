@@ -261,12 +261,13 @@ mod tests {
                 .then(t(-3), &["pending delete"])
                 .purged(t(2)),
         );
-        // (when, statuses as read by the RDAP parser (RFC 8056 names in camelCase), registered)
+        // (when, statuses as the RDAP parser reads them: RFC 8056 names in camelCase, sorted;
+        // registered)
         let cases: [(i64, &[&str], bool); 6] = [
             (-901, &[], false),
             (
                 -60,
-                &["clientTransferProhibited", "clientDeleteProhibited"],
+                &["clientDeleteProhibited", "clientTransferProhibited"],
                 true,
             ),
             (-40, &["autoRenewPeriod"], true),

@@ -158,6 +158,25 @@ pub fn provider_calendar(provider: &str) -> &'static str {
     }
 }
 
+/// The time zone of a provider's seat and the seat's city: the provider's clock runs the
+/// procedure's calendar-day periods, so a due date is a day in that zone (legal-rules.md §3.2:
+/// "Store the time zone of the actor whose clock runs … compute dates in that zone; display
+/// deadlines in the user's zone with the source zone shown"). The zones follow the seat calendars
+/// of §6.1; `None` when the provider has several offices (ADNDRC) or is not known: the lawyer
+/// confirms the zone with the provider.
+pub fn provider_time_zone(provider: &str) -> Option<(&'static str, &'static str)> {
+    match provider.trim().to_ascii_uppercase().as_str() {
+        "WIPO" => Some(("Europe/Zurich", "Geneva")),
+        "FORUM" | "NAF" => Some(("America/Chicago", "Minneapolis")),
+        "CAC" => Some(("Europe/Prague", "Prague")),
+        "AFNIC" => Some(("Europe/Paris", "Paris")),
+        "NOMINET" => Some(("Europe/London", "Oxford")),
+        "CIIDRC" => Some(("America/Vancouver", "Vancouver")),
+        "RESOLUTION CANADA" => Some(("America/Toronto", "Toronto")),
+        _ => None,
+    }
+}
+
 /// One condition checked before a procedure is opened.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EligibilityCheck {
@@ -411,5 +430,40 @@ mod tests {
             assert_eq!(provider_calendar(provider), calendar, "{provider}");
         }
         assert_eq!(provider_calendar("ADNDRC"), "WEEKENDS");
+    }
+
+    #[test]
+    fn provider_time_zones() {
+        // legal-rules.md §6.1: PROVIDER(WIPO=CH-GE, FORUM=US-FED, CAC=CZ, AFNIC=FR, NOMINET=GB-EAW,
+        // CIIDRC=CA-BC): the seat's calendar gives its zone.
+        let cases = [
+            // §6.1 WIPO=CH-GE (Geneva); §1.2 "WIPO Geneva office hours 09:00–18:00 CET"
+            ("WIPO", Some(("Europe/Zurich", "Geneva"))),
+            // §6.1 FORUM=US-FED; §1.2 note: Forum applied "its own (US Central) time zone to days"
+            ("Forum", Some(("America/Chicago", "Minneapolis"))),
+            // Forum was the National Arbitration Forum (§1.1 "Forum (ex-NAF)")
+            ("NAF", Some(("America/Chicago", "Minneapolis"))),
+            // §6.1 CAC=CZ: the Czech Arbitration Court sits in Prague
+            ("CAC", Some(("Europe/Prague", "Prague"))),
+            // §6.1 AFNIC=FR (seat near Paris, Saint-Quentin-en-Yvelines)
+            ("AFNIC", Some(("Europe/Paris", "Paris"))),
+            // §6.1 NOMINET=GB-EAW (England; Nominet is in Oxford)
+            ("Nominet", Some(("Europe/London", "Oxford"))),
+            // §6.1 CIIDRC=CA-BC (British Columbia: Vancouver)
+            ("CIIDRC", Some(("America/Vancouver", "Vancouver"))),
+            // §2.2 CIRA CDRP provider; calendar CA (provider_calendar); Toronto not in the
+            // reference: to verify
+            ("Resolution Canada", Some(("America/Toronto", "Toronto"))),
+            // case and spaces do not matter, as for the calendar
+            ("  wipo ", Some(("Europe/Zurich", "Geneva"))),
+            // §1.1: ADNDRC has offices in several cities (and zones): no single zone
+            ("ADNDRC", None),
+            // §1.4 URS provider with no seat in the reference
+            ("MFSD", None),
+            ("", None),
+        ];
+        for (provider, zone) in cases {
+            assert_eq!(provider_time_zone(provider), zone, "{provider}");
+        }
     }
 }

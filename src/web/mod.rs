@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }))
     .service(health::healthz)
     .service(assets::stylesheet)
+    .service(assets::script)
     .configure(api::configure)
     .configure(pages::configure)
     .default_service(web::to(|| async {

@@ -255,3 +255,20 @@ async fn the_stylesheet_is_served_from_the_binary() {
     );
     assert!(response.text().await.unwrap().contains(".topbar"));
 }
+
+#[tokio::test]
+async fn the_script_is_served_from_the_binary_and_every_page_loads_it() {
+    let app = spawn_app().await;
+    let response = app.browser.get("/static/app.js").await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    // Progressive enhancement of sortable tables and local times.
+    let script = response.text().await.unwrap();
+    assert!(script.contains("aria-sort") && script.contains("UTC"));
+    let login = app.browser.get_html("/login").await;
+    assert!(login.contains("<script src=\"/static/app.js?v="), "{login}");
+    assert!(login.contains(" defer>"), "{login}");
+}

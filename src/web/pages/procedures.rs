@@ -17,6 +17,7 @@ use crate::domain::matter::MatterStatus;
 use crate::domain::money::{Currency, format_money, parse_amount};
 use crate::domain::procedure::{
     EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus, provider_calendar,
+    provider_time_zone,
 };
 use crate::error::AppError;
 use crate::repo::backorders;
@@ -509,6 +510,10 @@ pub struct DeadlineRow {
     pub open: bool,
     pub assignee_id: String,
     pub assignee: String,
+    /// The IANA zone whose day the due date is (the provider's seat), and the seat's city; empty
+    /// when unknown or when the registrar's clock runs the period.
+    pub zone: String,
+    pub zone_city: String,
 }
 
 impl DeadlineRow {
@@ -552,7 +557,15 @@ impl DeadlineRow {
                 .and_then(|u| people.iter().find(|(id, _)| id == u))
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default(),
+            zone: String::new(),
+            zone_city: String::new(),
         }
+    }
+
+    /// Whether the period runs on the registrar's clock (its business days, Policy 4(k)), not on
+    /// the provider's: then the provider's zone does not say when the day ends.
+    fn registrar_clock(d: &Deadline) -> bool {
+        d.basis.contains("counted on the registrar's")
     }
 }
 
@@ -590,6 +603,9 @@ struct ProcedurePage {
     kind_label: String,
     provider: String,
     provider_calendar: String,
+    /// The provider seat's IANA zone and city; empty when not known.
+    provider_zone: String,
+    provider_city: String,
     case_number: String,
     registrar_country: String,
     registrar_calendar: String,
@@ -650,9 +666,17 @@ async fn procedure_page(
         .await?;
     let today = state.clock.now().date_naive();
     let staff = user.is_staff();
+    let zone = provider_time_zone(&procedure.provider);
     let deadline_rows: Vec<DeadlineRow> = deadlines
         .iter()
-        .map(|d| DeadlineRow::new(d, today, &people))
+        .map(|d| {
+            let mut row = DeadlineRow::new(d, today, &people);
+            if let (Some((id, city)), false) = (zone, DeadlineRow::registrar_clock(d)) {
+                row.zone = id.to_owned();
+                row.zone_city = city.to_owned();
+            }
+            row
+        })
         .collect();
     let mut timeline: Vec<(NaiveDate, u8, TimelineItem)> = events
         .iter()
@@ -706,6 +730,8 @@ async fn procedure_page(
             kind_label: procedure.kind.label().to_owned(),
             provider: procedure.provider.clone(),
             provider_calendar: calendar_label(provider_calendar(&procedure.provider)),
+            provider_zone: zone.map(|z| z.0.to_owned()).unwrap_or_default(),
+            provider_city: zone.map(|z| z.1.to_owned()).unwrap_or_default(),
             case_number: procedure.case_number.clone(),
             registrar_country: procedure.registrar_country.clone().unwrap_or_default(),
             registrar_calendar: calendar_label(registrar_calendar),
