@@ -12,7 +12,7 @@ use std::fmt::Display;
 use std::sync::Arc;
 
 use base64::Engine;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::auth::password;
 use crate::auth::tokens::{hex, random_bytes};
@@ -614,6 +614,14 @@ fn today(
     t0: DateTime<Utc>,
 ) -> Result<(), DemoError> {
     let date = |d: i64| -> NaiveDate { (t0 + days(d)).date_naive() };
+    // Filings and notices happen on working days: the Friday before a weekend day.
+    let working_day = |d: i64| -> NaiveDate {
+        let mut day = date(d);
+        while day.weekday().number_from_monday() > 5 {
+            day = day.pred_opt().unwrap_or(day);
+        }
+        day
+    };
     let thomas = person_actor(&firm.thomas, t0 - Duration::hours(2));
 
     // A UDRP at WIPO, commenced 14 days ago: the response is due in 6 (Rules 5(a): 20 days).
@@ -647,7 +655,7 @@ fn today(
     ] {
         step(
             "UDRP event",
-            procedures::record_event(c, &thomas, &udrp.id, kind, date(day), ""),
+            procedures::record_event(c, &thomas, &udrp.id, kind, working_day(day), ""),
         )?;
     }
 
@@ -676,7 +684,7 @@ fn today(
     for (kind, day) in [(EventKind::ComplaintFiled, -9), (EventKind::Commenced, -4)] {
         step(
             "SYRELI event",
-            procedures::record_event(c, &thomas, &syreli.id, kind, date(day), ""),
+            procedures::record_event(c, &thomas, &syreli.id, kind, working_day(day), ""),
         )?;
     }
 

@@ -562,10 +562,11 @@ impl DeadlineRow {
         }
     }
 
-    /// Whether the period runs on the registrar's clock (its business days, Policy 4(k)), not on
-    /// the provider's: then the provider's zone does not say when the day ends.
-    fn registrar_clock(d: &Deadline) -> bool {
-        d.basis.contains("counted on the registrar's")
+    /// Whether the period runs on the provider's clock. Not for a period counted on the
+    /// registrar's business days (Policy 4(k)), nor for a task the firm entered by hand: the
+    /// provider's zone does not say when those days end.
+    fn provider_clock(d: &Deadline) -> bool {
+        !d.is_manual() && !d.basis.contains("counted on the registrar's")
     }
 }
 
@@ -671,7 +672,7 @@ async fn procedure_page(
         .iter()
         .map(|d| {
             let mut row = DeadlineRow::new(d, today, &people);
-            if let (Some((id, city)), false) = (zone, DeadlineRow::registrar_clock(d)) {
+            if let (Some((id, city)), true) = (zone, DeadlineRow::provider_clock(d)) {
                 row.zone = id.to_owned();
                 row.zone_city = city.to_owned();
             }

@@ -1,0 +1,121 @@
+//! The home page opens on what needs attention today: deadlines overdue, due today and within
+//! the week (not later ones, not done ones), names about to drop; a client user sees only their
+//! own client's; marking a deadline done there brings the user back to it.
+
+use chrono::Duration;
+use reclaim::domain::user::Role;
+use reclaim::repo::procedures::{self, NewManualDeadline};
+
+use crate::helpers::{PASSWORD, TestApp, location, spawn_app};
+
+async fn task(app: &TestApp, matter: &reclaim::repo::matters::MatterId, label: &str, days: i64) {
+    let new = NewManualDeadline {
+        procedure_id: None,
+        label: label.to_owned(),
+        due_on: (app.clock_now() + Duration::days(days)).date_naive(),
+        assigned_to: None,
+        note: String::new(),
+    };
+    let (actor, matter) = (app.actor(), matter.clone());
+    app.state
+        .db
+        .run(move |c| procedures::add_manual(c, &actor, &matter, &new))
+        .await
+        .expect("deadline added");
+}
+
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("{id} in {html}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_what_is_due_and_marking_done_returns_to_it() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let html = app.browser.get_html("/").await;
+    assert!(html.contains("Nothing needs attention"), "{html}");
+
+    let acme = app.create_client("Acme").await;
+    let globex = app.create_client("Globex").await;
+    let (acme_matter, _) = app.open_matter(&acme, &lawyer, "Acme names").await;
+    let (globex_matter, _) = app.open_matter(&globex, &lawyer, "Globex names").await;
+    task(&app, &acme_matter, "File the power of attorney", -3).await;
+    task(&app, &acme_matter, "Call the registrar", 0).await;
+    task(
+        &app,
+        &globex_matter,
+        "Send the client the complaint draft",
+        5,
+    )
+    .await;
+    task(&app, &globex_matter, "Prepare the hearing bundle", 30).await;
+
+    let html = app.browser.get_html("/").await;
+    assert!(!html.contains("Nothing needs attention"));
+    let deadlines = section(&html, "attention-deadlines");
+    let overdue = deadlines.find("Overdue").expect("an overdue group");
+    let today = deadlines.find("Due today").expect("a due-today group");
+    let week = deadlines
+        .find("Due within 7 days")
+        .expect("a this-week group");
+    assert!(overdue < today && today < week, "most urgent first");
+    let position = |label: &str| {
+        deadlines
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} in {deadlines}"))
+    };
+    assert!(position("File the power of attorney") < today);
+    assert!(today < position("Call the registrar") && position("Call the registrar") < week);
+    assert!(position("Send the client the complaint draft") > week);
+    assert!(
+        !deadlines.contains("Prepare the hearing bundle"),
+        "a month away is not today's business"
+    );
+
+    // Marked done from the dashboard: back on the dashboard, gone from it.
+    let id = {
+        let at = deadlines.find("data-deadline=\"").unwrap() + "data-deadline=\"".len();
+        deadlines[at..at + 36].to_owned()
+    };
+    let response = app
+        .browser
+        .post_form(&format!("/deadlines/{id}/done"), &[("back", "/")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/");
+    let html = app.browser.get_html("/").await;
+    assert!(
+        html.contains("File the power of attorney marked done."),
+        "{html}"
+    );
+    let deadlines = section(&html, "attention-deadlines");
+    assert!(
+        !deadlines.contains("File the power of attorney"),
+        "{deadlines}"
+    );
+    assert!(!deadlines.contains("Overdue"), "{deadlines}");
+
+    // A client user of Acme sees Acme's deadline, nothing of Globex, and no button to change it.
+    app.create_user("it@acme.example", Role::Client, Some(&acme))
+        .await;
+    let portal = app.new_browser();
+    assert_eq!(
+        portal
+            .login("it@acme.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let html = portal.get_html("/").await;
+    assert!(html.contains("Call the registrar"), "{html}");
+    assert!(!html.contains("Send the client the complaint draft"));
+    assert!(!html.contains("Globex"));
+    assert!(!html.contains("Mark done"));
+}
