@@ -401,3 +401,49 @@ pub async fn api(
     let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
     (status, json)
 }
+
+/// An external program some tests need (poppler's `pdftotext`, Chromium, chromedriver), found on
+/// PATH or in /usr/bin. When it is missing the test says so on stderr and skips that part,
+/// unless `RECLAIM_TEST_TOOLS=required` (as `.ci/run` sets), which makes it fail: on a machine
+/// with only the Rust toolchain `cargo test` passes, and CI always runs everything.
+/// `RECLAIM_TEST_TOOLS=off` skips those parts on purpose.
+pub fn external_tool(names: &[&str], package: &str, purpose: &str) -> Option<std::path::PathBuf> {
+    let setting = std::env::var("RECLAIM_TEST_TOOLS").unwrap_or_default();
+    if setting == "off" {
+        say(&format!("skipped {purpose}: RECLAIM_TEST_TOOLS=off"));
+        return None;
+    }
+    let mut dirs: Vec<std::path::PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    dirs.push(std::path::PathBuf::from("/usr/bin"));
+    let found = names
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+        .find(|path| is_executable(path));
+    if found.is_none() {
+        let why = format!(
+            "{} not found on PATH or in /usr/bin (Debian package {package}; .ci/run installs it)",
+            names.join(" or ")
+        );
+        if setting == "required" {
+            panic!("{purpose}: {why}, and RECLAIM_TEST_TOOLS=required");
+        }
+        say(&format!(
+            "skipped {purpose}: {why}; set RECLAIM_TEST_TOOLS=required to fail instead"
+        ));
+    }
+    found
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// A line on the real stderr: the test harness captures `eprintln!` of passing tests, and a
+/// skipped part passes.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
