@@ -901,6 +901,11 @@ async fn outreach(s: &Session, app: &TestApp, sink: &SmtpSink, backorder: &str) 
         ["approved"],
         "only the approval is missing"
     );
+    let verdict = s.text("#gate-verdict").await?;
+    assert!(
+        verdict.starts_with("Every compliance check passes.") && verdict.contains("approve"),
+        "{verdict}"
+    );
     assert!(s.text("#preview").await?.contains(RELAY));
 
     // Marc, another lawyer, approves and sends.

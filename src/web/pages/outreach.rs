@@ -368,6 +368,7 @@ struct ShowPage {
     body: String,
     checks: Vec<CheckRow>,
     blocked: bool,
+    awaiting_approval_only: bool,
     procedure_warning: bool,
     approvals: Vec<ApprovalRow>,
     drafted_by_me: bool,
@@ -408,6 +409,9 @@ async fn show_page(
         .await?;
     let hash = message.content_sha256();
     let blocked = !evaluation.blockers().is_empty();
+    // Only a second lawyer's approval missing: the text itself complies.
+    let awaiting_approval_only =
+        evaluation.blockers().iter().all(|c| c.id == "approved") && blocked;
     let procedure_warning = evaluation
         .checks
         .iter()
@@ -471,6 +475,7 @@ async fn show_page(
                 })
                 .collect(),
             blocked,
+            awaiting_approval_only,
             procedure_warning,
             approvals: approvals
                 .iter()
