@@ -6,7 +6,9 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use crate::db::{DbConn, DbError};
 use crate::domain::deadlines::State;
+use crate::domain::lifecycle::Phase;
 use crate::domain::matter::MatterStatus;
+use crate::domain::procedure::ProcedureStatus;
 use crate::pdf::{Align, Column, Document, PageSetup, PdfError};
 use crate::repo::audit::Actor;
 use crate::repo::backorders::{self, Backorder, CatchChannel};
@@ -162,8 +164,23 @@ pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
         }
     }
     for b in &data.backorders {
+        // A name claimed in a running dispute is recovered through it, not by catching it.
+        let disputed = data.procedures.iter().find(|p| {
+            p.procedure.status != ProcedureStatus::Closed
+                && p.domains.iter().any(|d| d.domain == b.domain)
+        });
+        if let Some(p) = disputed {
+            steps.push(format!(
+                "{} is claimed through the {}; we watch the registry meanwhile.",
+                b.unicode,
+                p.procedure.title()
+            ));
+            continue;
+        }
         let w = data.watched.iter().find(|w| w.domain == b.domain);
-        if let Some(w) = w.filter(|w| w.drop_earliest.is_some()) {
+        // A registration that is still running drops only if the holder does not renew.
+        let still_held = w.is_some_and(|w| w.phase == Phase::Active);
+        if let Some(w) = w.filter(|w| w.drop_earliest.is_some() && !still_held) {
             let placed: Vec<String> = data
                 .channels
                 .iter()

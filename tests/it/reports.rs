@@ -134,6 +134,12 @@ async fn a_matter_report_says_what_we_recover_where_it_stands_and_what_is_due() 
         );
         assert!(all.contains("UDRP.R5a"));
         assert!(all.contains("Next steps"));
+        // The disputed name is recovered through its procedure, not by catching it.
+        assert!(
+            all.contains("acme-verlag.com is claimed through the UDRP D2026-0042 (WIPO)"),
+            "{all}"
+        );
+        assert!(!all.contains("acme-verlag.com is expected to drop"));
         for (i, page) in pages.iter().enumerate() {
             assert!(
                 page.contains(&report_ref),
