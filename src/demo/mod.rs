@@ -204,7 +204,7 @@ const HISTORY: [(&str, &[i64]); 7] = [
 /// asks (its RDAP base is the demo server's).
 pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm, DemoError> {
     let t0 = state.clock.now();
-    let users_before = state.db.run(|c| users::count(c)).await?;
+    let users_before = state.db.run(users::count).await?;
     if users_before > 0 {
         return Err(DemoError::NotEmpty(users_before));
     }
@@ -689,14 +689,16 @@ fn today(
     }
 
     // The docket's own tasks: one overdue, one due today, one done.
-    let tasks: [(
-        &MatterId,
-        Option<&procedures::ProcedureId>,
-        &str,
+    // (matter, procedure, what, due in days, assigned to, done)
+    type Task<'a> = (
+        &'a MatterId,
+        Option<&'a procedures::ProcedureId>,
+        &'a str,
         i64,
-        &UserId,
+        &'a UserId,
         bool,
-    ); 3] = [
+    );
+    let tasks: [Task; 3] = [
         (
             &firm.helios_matter,
             Some(&udrp.id),
