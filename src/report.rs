@@ -48,6 +48,8 @@ pub struct MatterData {
     pub channels: Vec<CatchChannel>,
     pub watched: Vec<MonitoredDomain>,
     pub procedures: Vec<ProcedureData>,
+    /// Deadlines entered by hand on the matter itself (not on a procedure).
+    pub tasks: Vec<Deadline>,
     /// Registry changes since the previous report (or the opening of the matter).
     pub changes: Vec<StoredChange>,
     pub since: Option<NaiveDateTime>,
@@ -111,6 +113,10 @@ pub fn gather_matter(
         outreach: outreach::for_matter(conn, id)?,
         backorders: names,
         procedures: procs,
+        tasks: procedures::deadlines_of_matter(conn, id)?
+            .into_iter()
+            .filter(|d| d.procedure_id.is_none())
+            .collect(),
         changes,
         since,
         lawyer,
@@ -154,6 +160,10 @@ pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
                     })
                 })
         })
+        .chain(data.tasks.iter().filter(|d| d.is_open()).filter_map(|d| {
+            d.due_on()
+                .map(|due| (due, format!("{} by {}.", d.label, date(due))))
+        }))
         .collect();
     upcoming.sort();
     for (due, text) in upcoming.iter().take(3) {

@@ -504,7 +504,7 @@ fn set_up_firm(
                     &NewChannel {
                         service: *service,
                         service_name: if *service == CatchService::FrCatcher {
-                            "A .fr catcher (demo)".to_owned()
+                            "Atelier Noms (demo)".to_owned()
                         } else {
                             String::new()
                         },

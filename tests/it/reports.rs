@@ -111,6 +111,21 @@ async fn a_matter_report_says_what_we_recover_where_it_stands_and_what_is_due() 
     )
     .await;
 
+    // A task entered by hand on the matter (not on a procedure) is a next step too.
+    let task = reclaim::repo::procedures::NewManualDeadline {
+        procedure_id: None,
+        label: "Send the client the signed mandate".to_owned(),
+        due_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        assigned_to: None,
+        note: String::new(),
+    };
+    let (actor, for_matter) = (app.actor(), matter.clone());
+    app.state
+        .db
+        .run(move |c| reclaim::repo::procedures::add_manual(c, &actor, &for_matter, &task))
+        .await
+        .unwrap();
+
     let (status, pdf, headers) = fetch_report(&app, &token, &matter.to_string()).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "application/pdf");
@@ -140,6 +155,10 @@ async fn a_matter_report_says_what_we_recover_where_it_stands_and_what_is_due() 
             "{all}"
         );
         assert!(!all.contains("acme-verlag.com is expected to drop"));
+        assert!(
+            all.contains("Send the client the signed mandate by Fri 27 Nov 2026."),
+            "{all}"
+        );
         for (i, page) in pages.iter().enumerate() {
             assert!(
                 page.contains(&report_ref),
