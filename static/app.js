@@ -395,6 +395,9 @@
     input.id = id;
     input.autocomplete = 'off';
     input.spellcheck = false;
+    if (table.id) {
+      input.setAttribute('aria-controls', table.id);
+    }
     var count = document.createElement('span');
     count.className = 'table-filter-count';
     count.setAttribute('aria-live', 'polite');
@@ -438,10 +441,36 @@
     });
   }
 
+  // On a phone each row is shown as a small card: every cell says which column it is.
+  function labelCells(table) {
+    var thead = table.tHead;
+    if (!thead || !thead.rows.length) {
+      return;
+    }
+    var names = Array.prototype.map.call(thead.rows[thead.rows.length - 1].cells, function (th) {
+      return clean(th.textContent);
+    });
+    table.classList.add('stack-on-phone');
+    Array.prototype.forEach.call(table.tBodies, function (tbody) {
+      Array.prototype.forEach.call(tbody.rows, function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (cell.colSpan === 1 && names[col] && !cell.hasAttribute('data-label')) {
+            cell.setAttribute('data-label', names[col]);
+          }
+          col += cell.colSpan;
+        });
+      });
+    });
+  }
+
   function run() {
     localTimes(main);
     dueZones(main);
-    Array.prototype.forEach.call(main.querySelectorAll('table'), enhanceTable);
+    Array.prototype.forEach.call(main.querySelectorAll('table'), function (table) {
+      labelCells(table);
+      enhanceTable(table);
+    });
   }
 
   if (document.readyState === 'loading') {

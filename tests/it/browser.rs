@@ -1110,3 +1110,179 @@ async fn client_portal(s: &Session, own_ref: &str, other: &str, other_ref: &str)
     assert!(!page.contains("beta-portal.fr") && !page.contains("Beta's names"));
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// The demo firm: keyboard, sortable and filterable tables, local times, the provider's zone, and
+// the phone layout
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_demo_firm_works_by_keyboard_sorts_filters_shows_local_times_and_fits_a_phone() {
+    let (app, registry) = crate::demo::demo_app().await;
+    let firm = reclaim::demo::load(&app.state, &registry)
+        .await
+        .expect("the demo loads");
+    let ines = firm
+        .accounts
+        .iter()
+        .find(|a| a.email.starts_with("ines"))
+        .expect("Inès")
+        .clone();
+    let (matter, udrp) = app
+        .state
+        .db
+        .run(|c| {
+            let list = reclaim::repo::matters::list(c, &Default::default())?;
+            let northwind = list
+                .iter()
+                .find(|m| m.client_name.starts_with("Northwind"))
+                .map(|m| m.matter.id.to_string())
+                .unwrap_or_default();
+            let helios = list
+                .iter()
+                .find(|m| m.client_name.starts_with("Helios"))
+                .map(|m| m.matter.id.clone())
+                .expect("the Helios matter");
+            let udrp = reclaim::repo::procedures::for_matter(c, &helios)?
+                .into_iter()
+                .find(|p| p.provider == "WIPO")
+                .map(|p| p.id.to_string())
+                .unwrap_or_default();
+            Ok::<_, reclaim::db::DbError>((northwind, udrp))
+        })
+        .await
+        .unwrap();
+    let Some(s) = Session::start("the_demo_firm_works_by_keyboard", &app).await else {
+        return;
+    };
+    s.run(demo_ui(&s, &ines.email, &ines.password, &matter, &udrp))
+        .await;
+}
+
+async fn demo_ui(s: &Session, email: &str, password: &str, matter: &str, udrp: &str) -> TestResult {
+    s.sign_in(email, password).await?;
+    assert!(
+        s.has("#attention-deadlines").await?,
+        "the dashboard opens on today's work"
+    );
+
+    // Keyboard: the first Tab reaches "Skip to content", and following it lands in the page.
+    let tab = '\u{E004}';
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys = InputSource::then(
+        InputSource::then(
+            KeyActions::new("keyboard".to_owned()),
+            KeyAction::Down { value: tab },
+        ),
+        KeyAction::Up { value: tab },
+    );
+    s.client.perform_actions(keys).await?;
+    let focused = s.client.active_element().await?;
+    assert_eq!(focused.attr("href").await?.as_deref(), Some("#main"));
+    assert_eq!(focused.text().await?, "Skip to content");
+
+    // Sorting: the names table sorts by domain both ways, and says so to screen readers.
+    s.goto(&format!("/matters/{matter}")).await?;
+    let names = |s: &Session| {
+        let client = s.client.clone();
+        async move {
+            let mut out = Vec::new();
+            for row in client
+                .find_all(Locator::Css("#names tbody tr td:first-child a"))
+                .await?
+            {
+                out.push(row.text().await?);
+            }
+            Ok::<_, CmdError>(out)
+        }
+    };
+    let before = names(s).await?;
+    assert_eq!(before.len(), 5, "{before:?}");
+    s.click("#names thead th:first-child button").await?;
+    let ascending = names(s).await?;
+    let mut expected = before.clone();
+    expected.sort();
+    assert_eq!(ascending, expected);
+    assert_eq!(
+        s.find("#names thead th:first-child")
+            .await?
+            .attr("aria-sort")
+            .await?
+            .as_deref(),
+        Some("ascending")
+    );
+    s.click("#names thead th:first-child button").await?;
+    expected.reverse();
+    assert_eq!(names(s).await?, expected);
+
+    // Filtering the registry timeline (more than five rows) by a name.
+    let filter = s
+        .find("input[type='search'][aria-controls='registry-timeline']")
+        .await?;
+    filter.send_keys("northwindcoffee.fr").await?;
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let count = s.text(".table-filter-count").await?;
+        if count.contains(" of ") {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the filter count never changed: {count}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut shown = 0;
+    for row in s
+        .client
+        .find_all(Locator::Css("#registry-timeline tbody tr"))
+        .await?
+    {
+        if row.is_displayed().await? {
+            shown += 1;
+            assert!(row.text().await?.contains("northwindcoffee.fr"));
+        }
+    }
+    assert!(shown >= 1, "rows of northwindcoffee.fr are shown");
+    let count = s.text(".table-filter-count").await?;
+    assert!(count.starts_with(&format!("{shown} of ")), "{count}");
+
+    // Times are shown in the reader's zone, with UTC kept on hover.
+    let time = s.find("#registry-timeline time.local-time").await?;
+    let datetime = time.attr("datetime").await?.ok_or("no datetime")?;
+    assert!(datetime.ends_with('Z'), "{datetime}");
+    assert!(
+        time.attr("title")
+            .await?
+            .unwrap_or_default()
+            .ends_with("UTC"),
+        "UTC on hover"
+    );
+
+    // The procedure gives its provider's time zone, and each due day's end in it.
+    s.goto(&format!("/procedures/{udrp}")).await?;
+    assert!(s.text("#provider-zone").await?.contains("Europe/Zurich"));
+    let note = s.text("tr[data-rule='UDRP.R5a'] .zone-note").await?;
+    assert!(note.contains("Geneva"), "{note}");
+
+    // On a phone, each row of a table becomes a card whose cells name their column.
+    s.client.set_window_size(390, 900).await?;
+    s.goto(&format!("/matters/{matter}")).await?;
+    let cell = s
+        .find("#names tbody tr td[data-label='Predicted drop']")
+        .await?;
+    assert_eq!(cell.css_value("display").await?, "block");
+    let overflow = s
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        overflow.as_i64(),
+        Some(0),
+        "no sideways scrolling of the page"
+    );
+    s.client.set_window_size(1280, 1000).await?;
+    Ok(())
+}

@@ -16,7 +16,8 @@ use reclaim::repo::{clients, matters, outreach, reports};
 
 use crate::helpers::{Browser, TestApp, spawn_app_with};
 
-async fn demo_app() -> (TestApp, DemoRegistry) {
+/// The application with the demo registry in front of every TLD, not yet loaded.
+pub async fn demo_app() -> (TestApp, DemoRegistry) {
     let registry = DemoRegistry::default();
     let base = start(registry.clone()).expect("demo registry starts");
     let app = spawn_app_with(move |s| {
