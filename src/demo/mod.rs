@@ -544,6 +544,45 @@ fn backorder_of(
         })
 }
 
+/// Inès's purchase offer for a Northwind name, written to the registrar's relay for the name.
+fn draft_offer(
+    c: &mut DbConn,
+    firm: &Firm,
+    name: &str,
+    relay: &str,
+    amount: &str,
+    at: DateTime<Utc>,
+) -> Result<outreach::Outreach, DemoError> {
+    let backorder = backorder_of(c, &firm.northwind_matter, name)?;
+    let (subject, body) = crate::outreach::from_template(
+        "purchase_offer",
+        name,
+        "Duval & Berg Avocats",
+        &firm.ines.name,
+        amount,
+    )
+    .ok_or(DemoError::Step {
+        step: "outreach",
+        reason: "no purchase_offer template".to_owned(),
+    })?;
+    step(
+        "outreach",
+        outreach::create(
+            c,
+            &person_actor(&firm.ines, at),
+            &backorder.id,
+            &OutreachInput {
+                sender_profile_id: firm.sender.clone(),
+                to: step("outreach", EmailAddress::parse(relay))?,
+                address_source: AddressSource::RegistrarRelay,
+                subject,
+                body,
+                template: "purchase_offer".to_owned(),
+            },
+        ),
+    )
+}
+
 /// A purchase offer to the holder of northwind-coffee.com through the registrar's relay,
 /// drafted by Inès, approved by Thomas, handed to the outbox.
 fn send_first_outreach(
@@ -552,36 +591,13 @@ fn send_first_outreach(
     firm: &Firm,
     at: DateTime<Utc>,
 ) -> Result<(), DemoError> {
-    let backorder = backorder_of(c, &firm.northwind_matter, "northwind-coffee.com")?;
-    let (subject, body) = crate::outreach::from_template(
-        "purchase_offer",
+    let draft = draft_offer(
+        c,
+        firm,
         "northwind-coffee.com",
-        "Duval & Berg Avocats",
-        &firm.ines.name,
+        "northwind-coffee.com@contact-relay.harbour-names.example",
         "EUR 1,500",
-    )
-    .ok_or(DemoError::Step {
-        step: "outreach",
-        reason: "no purchase_offer template".to_owned(),
-    })?;
-    let draft = step(
-        "outreach",
-        outreach::create(
-            c,
-            &person_actor(&firm.ines, at - Duration::hours(3)),
-            &backorder.id,
-            &OutreachInput {
-                sender_profile_id: firm.sender.clone(),
-                to: step(
-                    "outreach",
-                    EmailAddress::parse("northwind-coffee.com@contact-relay.harbour-names.example"),
-                )?,
-                address_source: AddressSource::RegistrarRelay,
-                subject,
-                body,
-                template: "purchase_offer".to_owned(),
-            },
-        ),
+        at - Duration::hours(3),
     )?;
     step(
         "outreach approval",
@@ -754,38 +770,13 @@ fn today(
     }
 
     // A second offer, for northwindcoffee.net, drafted this morning and awaiting approval.
-    let backorder = backorder_of(c, &firm.northwind_matter, "northwindcoffee.net")?;
-    let (subject, body) = crate::outreach::from_template(
-        "purchase_offer",
+    draft_offer(
+        c,
+        firm,
         "northwindcoffee.net",
-        "Duval & Berg Avocats",
-        &firm.ines.name,
+        "northwindcoffee.net@privacy-relay.example-domains.example",
         "EUR 600",
-    )
-    .ok_or(DemoError::Step {
-        step: "outreach",
-        reason: "no purchase_offer template".to_owned(),
-    })?;
-    step(
-        "outreach",
-        outreach::create(
-            c,
-            &person_actor(&firm.ines, t0 - Duration::hours(1)),
-            &backorder.id,
-            &OutreachInput {
-                sender_profile_id: firm.sender.clone(),
-                to: step(
-                    "outreach",
-                    EmailAddress::parse(
-                        "northwindcoffee.net@privacy-relay.example-domains.example",
-                    ),
-                )?,
-                address_source: AddressSource::RegistrarRelay,
-                subject,
-                body,
-                template: "purchase_offer".to_owned(),
-            },
-        ),
+        t0 - Duration::hours(1),
     )?;
 
     // The reports the clients last received.

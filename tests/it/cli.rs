@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -10,8 +10,34 @@ use reqwest::Method;
 
 use crate::helpers::{PASSWORD, api, spawn_app_with, test_database_url};
 
+/// Starts a command and hands over its output (stdout and stderr) line by line, as it comes.
+pub fn spawn_with_lines(command: &mut Command) -> (Child, mpsc::Receiver<String>) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let (tx, rx) = mpsc::channel::<String>();
+    let out_tx = tx.clone();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .for_each(|l| drop(out_tx.send(l)))
+    });
+    std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .for_each(|l| drop(tx.send(l)))
+    });
+    (child, rx)
+}
+
 /// The binary, run in `dir` with only the settings given (no inherited `RECLAIM_*`).
-fn reclaim(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Command {
+pub fn reclaim(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_reclaim"));
     command.current_dir(dir).args(args).stdin(Stdio::null());
     for (key, _) in std::env::vars() {
@@ -351,7 +377,7 @@ fn user_add_explains_what_is_missing() {
 fn serve_on_an_empty_database_prints_a_working_setup_link() {
     let dir = tempfile::tempdir().unwrap();
     let url = test_database_url(dir.path());
-    let mut child = reclaim(
+    let (mut child, rx) = spawn_with_lines(&mut reclaim(
         dir.path(),
         &[
             ("RECLAIM_DATABASE_URL", &url),
@@ -360,27 +386,7 @@ fn serve_on_an_empty_database_prints_a_working_setup_link() {
             ("RECLAIM_LOG", "info"),
         ],
         &[],
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    let out_tx = tx.clone();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .for_each(|l| drop(out_tx.send(l)))
-    });
-    std::thread::spawn(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .for_each(|l| drop(tx.send(l)))
-    });
+    ));
 
     let (mut link, mut port) = (None, None);
     while link.is_none() || port.is_none() {

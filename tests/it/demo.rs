@@ -3,9 +3,6 @@
 //! what needs attention, a client user sees only their own client, and the demo never loads
 //! into a database that holds data.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use reclaim::demo::registry::{DemoRegistry, start};
@@ -14,6 +11,7 @@ use reclaim::domain::user::Role;
 use reclaim::repo::outbox::OutboxStatus;
 use reclaim::repo::{clients, matters, outreach, reports};
 
+use crate::cli::{reclaim, spawn_with_lines};
 use crate::helpers::{Browser, TestApp, spawn_app_with};
 
 /// The application with the demo registry in front of every TLD, not yet loaded.
@@ -198,39 +196,15 @@ fn serve_demo_prints_accounts_that_sign_in_and_resets_at_every_start() {
 /// Starts the demo, signs in with the first account printed, checks the previous start's
 /// password is refused, stops the server; returns (email, password) pairs.
 fn run_demo(dir: &std::path::Path, previous: Option<&(String, String)>) -> Vec<(String, String)> {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_reclaim"));
-    command
-        .current_dir(dir)
-        .args(["serve", "--demo"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("RECLAIM_") {
-            command.env_remove(key);
-        }
-    }
-    command
-        .env("RECLAIM_BIND", "127.0.0.1:0")
-        .env("RECLAIM_JOBS", "off")
-        .env("RECLAIM_LOG", "info");
-    let mut child = command.spawn().expect("the binary starts");
-    let (tx, rx) = mpsc::channel::<String>();
-    let out_tx = tx.clone();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .for_each(|l| drop(out_tx.send(l)))
-    });
-    std::thread::spawn(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .for_each(|l| drop(tx.send(l)))
-    });
+    let (mut child, rx) = spawn_with_lines(&mut reclaim(
+        dir,
+        &[
+            ("RECLAIM_BIND", "127.0.0.1:0"),
+            ("RECLAIM_JOBS", "off"),
+            ("RECLAIM_LOG", "info"),
+        ],
+        &["serve", "--demo"],
+    ));
     let (mut port, mut accounts, mut email) = (None, Vec::new(), None);
     let mut output = String::new();
     loop {
