@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod dashboard;
 mod demo;
+mod forms;
 mod health;
 mod helpers;
 mod matters;

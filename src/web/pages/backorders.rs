@@ -40,9 +40,61 @@ pub struct ChannelRow {
     pub reference: String,
     pub success_fee: String,
     pub price: String,
-    pub price_plain: String,
     pub auction_result: String,
     pub notes: String,
+    /// What the row's news form shows.
+    pub news: NewsValues,
+}
+
+/// What the form recording a channel's news shows: the channel as it is, or what was typed.
+#[derive(Default)]
+pub struct NewsValues {
+    pub status: String,
+    pub reference: String,
+    pub price: String,
+    pub auction_result: String,
+    /// Sent back with errors: they are this row's.
+    pub sent_back: bool,
+}
+
+/// What the terms form shows.
+pub struct TermsValues {
+    pub max_bid: String,
+    pub currency: String,
+    pub priority: String,
+    pub notes: String,
+}
+
+/// What the status form shows.
+#[derive(Default)]
+pub struct StatusValues {
+    pub to: String,
+    pub reason: String,
+}
+
+/// What the form placing the name with a catch service shows.
+#[derive(Default)]
+pub struct ChannelValues {
+    pub service: String,
+    pub service_name: String,
+    pub status: String,
+    pub external_reference: String,
+    pub success_fee: String,
+    pub currency: String,
+    /// Sent back with errors: they are this form's.
+    pub sent_back: bool,
+}
+
+/// What the page's forms show when one is sent back with errors; blank otherwise.
+#[derive(Default)]
+pub struct BackorderForms {
+    /// `None`: the backorder's own terms.
+    pub terms: Option<TermsValues>,
+    pub status: StatusValues,
+    /// `None`: a blank form in the backorder's currency.
+    pub channel: Option<ChannelValues>,
+    /// The channel whose news form was sent back, and what was typed.
+    pub news: Option<(String, NewsValues)>,
 }
 
 pub struct Labelled {
@@ -164,8 +216,6 @@ struct BackorderPage {
     status_label: String,
     priority: String,
     max_bid: String,
-    max_bid_plain: String,
-    currency: String,
     notes: String,
     conflict_confirmed: String,
     policy: Option<PolicyView>,
@@ -178,6 +228,9 @@ struct BackorderPage {
     priorities: Vec<&'static str>,
     can_edit: bool,
     can_work: bool,
+    terms: TermsValues,
+    status_form: StatusValues,
+    channel: ChannelValues,
     errors: FormErrors,
     registry: Option<RegistryView>,
     changes: Vec<ChangeRow>,
@@ -202,6 +255,7 @@ async fn backorder_page(
     user: &CurrentUser,
     backorder: Backorder,
     matter: Matter,
+    forms: BackorderForms,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -273,6 +327,21 @@ async fn backorder_page(
     let can_edit = may_edit(user, &matter);
     let can_work =
         can_edit || (user.is_staff() && matter.status == crate::domain::matter::MatterStatus::Open);
+    let terms = forms.terms.unwrap_or_else(|| TermsValues {
+        max_bid: backorder
+            .max_bid_minor
+            .map(|m| format!("{}.{:02}", m / 100, m % 100))
+            .unwrap_or_default(),
+        currency: backorder.currency.clone(),
+        priority: backorder.priority.as_str().to_owned(),
+        notes: backorder.notes.clone(),
+    });
+    let channel = forms.channel.unwrap_or_else(|| ChannelValues {
+        status: ChannelStatus::Placed.as_str().to_owned(),
+        currency: backorder.currency.clone(),
+        ..ChannelValues::default()
+    });
+    let mut news = forms.news;
     render_status(
         status,
         &BackorderPage {
@@ -293,11 +362,6 @@ async fn backorder_page(
                 .max_bid_minor
                 .map(|m| format_money(m, &backorder.currency))
                 .unwrap_or_else(|| "none set".to_owned()),
-            max_bid_plain: backorder
-                .max_bid_minor
-                .map(|m| format!("{}.{:02}", m / 100, m % 100))
-                .unwrap_or_default(),
-            currency: backorder.currency.clone(),
             notes: backorder.notes.clone(),
             conflict_confirmed: backorder
                 .conflict_confirmed_at
@@ -334,12 +398,21 @@ async fn backorder_page(
                         .price_minor
                         .map(|m| format_money(m, &c.currency))
                         .unwrap_or_default(),
-                    price_plain: c
-                        .price_minor
-                        .map(|m| format!("{}.{:02}", m / 100, m % 100))
-                        .unwrap_or_default(),
                     auction_result: c.auction_result.clone(),
                     notes: c.notes.clone(),
+                    news: match news.take_if(|(id, _)| *id == c.id.as_str()) {
+                        Some((_, typed)) => typed,
+                        None => NewsValues {
+                            status: c.status.as_str().to_owned(),
+                            reference: c.external_reference.clone(),
+                            price: c
+                                .price_minor
+                                .map(|m| format!("{}.{:02}", m / 100, m % 100))
+                                .unwrap_or_default(),
+                            auction_result: c.auction_result.clone(),
+                            sent_back: false,
+                        },
+                    },
                 })
                 .collect(),
             next_statuses: backorder
@@ -371,6 +444,9 @@ async fn backorder_page(
                 .collect(),
             can_edit,
             can_work,
+            terms,
+            status_form: forms.status,
+            channel,
             errors,
             registry: watched.map(|w| RegistryView {
                 phase: w.phase.as_str().to_owned(),
@@ -425,18 +501,21 @@ pub async fn show(
         &user,
         backorder,
         matter,
+        BackorderForms::default(),
         FormErrors::default(),
         StatusCode::OK,
     )
     .await
 }
 
-/// Re-shows the page with the errors of a form, or goes back to it with a message.
+/// Re-shows the page with the errors of a form and what was typed in it, or goes back to it
+/// with a message.
 async fn answer(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
     outcome: Result<String, FormErrors>,
+    typed: BackorderForms,
 ) -> Result<HttpResponse, AppError> {
     match outcome {
         Ok(message) => {
@@ -450,6 +529,7 @@ async fn answer(
                 user,
                 backorder,
                 matter,
+                typed,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -510,7 +590,17 @@ pub async fn update(
         }
         None => Err(errors),
     };
-    answer(&state, &user, &id, outcome).await
+    let form = form.into_inner();
+    let typed = BackorderForms {
+        terms: Some(TermsValues {
+            max_bid: form.max_bid,
+            currency: form.currency,
+            priority: form.priority,
+            notes: form.notes,
+        }),
+        ..BackorderForms::default()
+    };
+    answer(&state, &user, &id, outcome, typed).await
 }
 
 #[derive(Deserialize)]
@@ -569,7 +659,15 @@ pub async fn change_status(
         }
         _ => Err(errors),
     };
-    answer(&state, &user, &id, outcome).await
+    let form = form.into_inner();
+    let typed = BackorderForms {
+        status: StatusValues {
+            to: form.status,
+            reason: form.reason,
+        },
+        ..BackorderForms::default()
+    };
+    answer(&state, &user, &id, outcome, typed).await
 }
 
 #[derive(Deserialize)]
@@ -682,7 +780,20 @@ pub async fn add_channel(
         }
         None => Err(errors),
     };
-    answer(&state, &user, &id, outcome).await
+    let form = form.into_inner();
+    let typed = BackorderForms {
+        channel: Some(ChannelValues {
+            service: form.service,
+            service_name: form.service_name,
+            status: form.status,
+            external_reference: form.external_reference,
+            success_fee: form.success_fee,
+            currency: form.currency,
+            sent_back: true,
+        }),
+        ..BackorderForms::default()
+    };
+    answer(&state, &user, &id, outcome, typed).await
 }
 
 #[derive(Deserialize)]
@@ -776,7 +887,21 @@ pub async fn update_channel(
         }
         None => Err(errors),
     };
-    answer(&state, &user, &id, outcome).await
+    let form = form.into_inner();
+    let typed = BackorderForms {
+        news: Some((
+            channel,
+            NewsValues {
+                status: form.status,
+                reference: form.external_reference,
+                price: form.price,
+                auction_result: form.auction_result,
+                sent_back: true,
+            },
+        )),
+        ..BackorderForms::default()
+    };
+    answer(&state, &user, &id, outcome, typed).await
 }
 
 /// Asks the registry now (staff), then shows the page with what it said.

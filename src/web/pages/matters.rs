@@ -30,6 +30,7 @@ use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::access::{visible_client, visible_matter};
 use crate::web::pages::backorders::drop_window;
+use crate::web::pages::procedures::ManualValues;
 use crate::web::request::RequestMeta;
 use crate::web::{FormErrors, Layout, actor, render, render_status, see_other, show_time};
 
@@ -542,6 +543,17 @@ pub struct AttachValues {
     pub notes: String,
 }
 
+impl AttachValues {
+    /// The form as a matter page first shows it.
+    pub fn blank() -> Self {
+        Self {
+            currency: "EUR".to_owned(),
+            priority: "normal".to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
 pub struct ConflictRow {
     pub matter_id: String,
     pub reference: String,
@@ -567,6 +579,7 @@ struct MatterPage {
     backorders: Vec<BackorderRow>,
     can_edit: bool,
     attach: AttachValues,
+    manual: ManualValues,
     errors: FormErrors,
     conflicts: Vec<ConflictRow>,
     priorities: Vec<&'static str>,
@@ -597,11 +610,14 @@ pub struct TimelineRow {
     pub important: bool,
 }
 
-async fn matter_page(
+/// The matter page; `attach_values` and `manual` are what its two forms show.
+#[allow(clippy::too_many_arguments)]
+pub async fn matter_page(
     state: &AppState,
     user: &CurrentUser,
     matter: Matter,
     attach_values: AttachValues,
+    manual: ManualValues,
     errors: FormErrors,
     conflicts: Vec<Conflict>,
     status: StatusCode,
@@ -677,6 +693,7 @@ async fn matter_page(
                 .collect(),
             can_edit: open && user.require_lawyer_or_admin().is_ok(),
             attach: attach_values,
+            manual,
             errors,
             conflicts: conflicts
                 .into_iter()
@@ -728,16 +745,12 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let matter = visible_matter(&state, &user, &id).await?;
-    let values = AttachValues {
-        currency: "EUR".to_owned(),
-        priority: "normal".to_owned(),
-        ..AttachValues::default()
-    };
     matter_page(
         &state,
         &user,
         matter,
-        values,
+        AttachValues::blank(),
+        ManualValues::default(),
         FormErrors::default(),
         Vec::new(),
         StatusCode::OK,
@@ -875,6 +888,7 @@ pub async fn attach(
         &user,
         matter,
         values,
+        ManualValues::default(),
         errors,
         conflicts,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -485,8 +485,11 @@ pub struct EventRow {
     pub kind: String,
     pub label: String,
     pub date: String,
-    pub date_iso: String,
     pub note: String,
+    /// What the row's correction form shows: the event as it is, or what was typed.
+    pub correction: EventValues,
+    /// The correction was sent back with errors: they are this row's.
+    pub sent_back: bool,
 }
 
 pub struct DeadlineRow {
@@ -591,6 +594,45 @@ pub struct EventValues {
     pub note: String,
 }
 
+/// What the procedure page's forms show when one is sent back with errors; blank otherwise.
+#[derive(Default)]
+pub struct ProcedureForms {
+    /// `None`: a blank event dated today.
+    pub event: Option<EventValues>,
+    pub manual: ManualValues,
+    /// `None`: the procedure's own details.
+    pub details: Option<DetailsValues>,
+    /// The event whose correction was sent back, and what was typed.
+    pub correction: Option<(String, EventValues)>,
+}
+
+/// What the "add a deadline by hand" form (on the matter and procedure pages) shows.
+#[derive(Default)]
+pub struct ManualValues {
+    pub label: String,
+    pub due_on: String,
+    pub assigned_to: String,
+    pub note: String,
+    /// Sent back with errors: the form is shown open.
+    pub sent_back: bool,
+}
+
+/// What the form changing a procedure's details shows.
+pub struct DetailsValues {
+    pub provider: String,
+    pub case_number: String,
+    pub registrar_country: String,
+    pub parties: String,
+    pub panel: String,
+    pub fees: String,
+    pub currency: String,
+    pub outcome: String,
+    pub rdnh: bool,
+    pub notes: String,
+    /// Sent back with errors: the form is shown open.
+    pub sent_back: bool,
+}
+
 #[derive(askama::Template)]
 #[template(path = "procedures/show.html")]
 struct ProcedurePage {
@@ -613,14 +655,11 @@ struct ProcedurePage {
     registrar_calendar_known: bool,
     status: String,
     status_label: String,
-    outcome: String,
     outcome_label: String,
     rdnh: bool,
     parties: String,
     panel: String,
     fees: String,
-    fees_plain: String,
-    currency: String,
     notes: String,
     names: Vec<(String, Option<String>)>,
     events: Vec<EventRow>,
@@ -636,18 +675,31 @@ struct ProcedurePage {
     closed: bool,
     matter_open: bool,
     event: EventValues,
+    manual: ManualValues,
+    details: DetailsValues,
     errors: FormErrors,
     back: String,
 }
 
+/// The procedure page; `forms` is what its forms show.
 async fn procedure_page(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-    event: EventValues,
+    forms: ProcedureForms,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let ProcedureForms {
+        event,
+        manual,
+        details,
+        mut correction,
+    } = forms;
+    let event = event.unwrap_or_else(|| EventValues {
+        date: state.clock.now().date_naive().to_string(),
+        ..EventValues::default()
+    });
     let (procedure, matter) = visible_procedure(state, user, id).await?;
     let pid = procedure.id.clone();
     let (names, events, deadlines, people) = state
@@ -714,6 +766,29 @@ async fn procedure_page(
     let (registrar_calendar, known) = procedure.registrar_calendar();
     let matter_open = matter.status == MatterStatus::Open;
     let closed = procedure.status == ProcedureStatus::Closed;
+    let details = details.unwrap_or_else(|| DetailsValues {
+        provider: procedure.provider.clone(),
+        case_number: procedure.case_number.clone(),
+        registrar_country: procedure.registrar_country.clone().unwrap_or_default(),
+        parties: procedure.parties.clone(),
+        panel: procedure.panel.clone(),
+        fees: procedure
+            .fees_minor
+            .map(|f| format!("{}.{:02}", f / 100, f % 100))
+            .unwrap_or_default(),
+        currency: procedure.currency.clone(),
+        outcome: procedure
+            .outcome
+            .map(|o| o.as_str().to_owned())
+            .unwrap_or_default(),
+        rdnh: procedure.rdnh_finding,
+        notes: if staff {
+            procedure.notes.clone()
+        } else {
+            String::new()
+        },
+        sent_back: false,
+    });
     render_status(
         status,
         &ProcedurePage {
@@ -739,10 +814,6 @@ async fn procedure_page(
             registrar_calendar_known: known,
             status: procedure.status.as_str().to_owned(),
             status_label: procedure.status.label().to_owned(),
-            outcome: procedure
-                .outcome
-                .map(|o| o.as_str().to_owned())
-                .unwrap_or_default(),
             outcome_label: procedure
                 .outcome
                 .map(|o| o.label().to_owned())
@@ -754,11 +825,6 @@ async fn procedure_page(
                 .fees_minor
                 .map(|f| format_money(f, &procedure.currency))
                 .unwrap_or_default(),
-            fees_plain: procedure
-                .fees_minor
-                .map(|f| format!("{}.{:02}", f / 100, f % 100))
-                .unwrap_or_default(),
-            currency: procedure.currency.clone(),
             // Internal notes stay inside the firm.
             notes: if staff {
                 procedure.notes.clone()
@@ -776,13 +842,21 @@ async fn procedure_page(
                 .collect(),
             events: events
                 .iter()
-                .map(|e| EventRow {
-                    id: e.id.to_string(),
-                    kind: e.kind.as_str().to_owned(),
-                    label: e.kind.label().to_owned(),
-                    date: show_day(e.occurred_on),
-                    date_iso: e.occurred_on.to_string(),
-                    note: e.note.clone(),
+                .map(|e| {
+                    let typed = correction.take_if(|(id, _)| *id == e.id.as_str());
+                    EventRow {
+                        id: e.id.to_string(),
+                        kind: e.kind.as_str().to_owned(),
+                        label: e.kind.label().to_owned(),
+                        date: show_day(e.occurred_on),
+                        note: e.note.clone(),
+                        sent_back: typed.is_some(),
+                        correction: typed.map(|(_, v)| v).unwrap_or_else(|| EventValues {
+                            kind: e.kind.as_str().to_owned(),
+                            date: e.occurred_on.to_string(),
+                            note: e.note.clone(),
+                        }),
+                    }
                 })
                 .collect(),
             deadlines: deadline_rows,
@@ -815,6 +889,8 @@ async fn procedure_page(
             closed,
             matter_open,
             event,
+            manual,
+            details,
             errors,
             back: format!("/procedures/{}", procedure.id),
         },
@@ -835,15 +911,11 @@ pub async fn show(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let today = state.clock.now().date_naive().to_string();
     procedure_page(
         &state,
         &user,
         &id,
-        EventValues {
-            date: today,
-            ..EventValues::default()
-        },
+        ProcedureForms::default(),
         FormErrors::default(),
         StatusCode::OK,
     )
@@ -918,11 +990,15 @@ pub async fn record_event(
         date: form.date.clone(),
         note: form.note.clone(),
     };
+    let forms = ProcedureForms {
+        event: Some(values),
+        ..ProcedureForms::default()
+    };
     procedure_page(
         &state,
         &user,
         &id,
-        values,
+        forms,
         errors,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
@@ -959,44 +1035,61 @@ pub async fn update_event(
     let (id, event_id) = path.into_inner();
     let event_id = event_of(&state, &user, &id, &event_id).await?;
     let now = state.clock.now();
-    let date = parse_date("date", &form.date)?;
-    let note = form.note.trim().chars().take(2_000).collect::<String>();
-    let actor = actor(&user, &meta, now);
-    match state
-        .db
-        .run(move |c| procedures::update_event(c, &actor, &event_id, date, &note))
-        .await
-    {
-        Ok(event) => {
-            session::flash(
-                &user.session,
-                "success",
-                format!(
-                    "{} is now dated {}; everything counted from it was recomputed.",
-                    event.kind.label(),
-                    show_day(event.occurred_on)
-                ),
-            );
-            Ok(see_other(&format!("/procedures/{id}")))
-        }
-        Err(e) => {
-            let mut errors = FormErrors::default();
-            errors.absorb(procedure_error(e))?;
-            let values = EventValues {
-                date: now.date_naive().to_string(),
-                ..EventValues::default()
-            };
-            procedure_page(
-                &state,
-                &user,
-                &id,
-                values,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+    let mut errors = FormErrors::default();
+    // Errors are keyed `correction_…`: the page's other event form has the same fields.
+    let date = parse_date("date", &form.date)
+        .map_err(|e| {
+            let _ = prefixed("correction", &mut errors, e);
+        })
+        .ok();
+    if form.note.trim().chars().count() > 2_000 {
+        errors.add("correction_note", "A note is at most 2,000 characters.");
+    }
+    if let (Some(date), true) = (date, errors.is_empty()) {
+        let note = form.note.trim().to_owned();
+        let actor = actor(&user, &meta, now);
+        let eid = event_id.clone();
+        match state
+            .db
+            .run(move |c| procedures::update_event(c, &actor, &eid, date, &note))
             .await
+        {
+            Ok(event) => {
+                session::flash(
+                    &user.session,
+                    "success",
+                    format!(
+                        "{} is now dated {}; everything counted from it was recomputed.",
+                        event.kind.label(),
+                        show_day(event.occurred_on)
+                    ),
+                );
+                return Ok(see_other(&format!("/procedures/{id}")));
+            }
+            Err(e) => prefixed("correction", &mut errors, procedure_error(e))?,
         }
     }
+    let form = form.into_inner();
+    let forms = ProcedureForms {
+        correction: Some((
+            event_id.to_string(),
+            EventValues {
+                kind: form.kind,
+                date: form.date,
+                note: form.note,
+            },
+        )),
+        ..ProcedureForms::default()
+    };
+    procedure_page(
+        &state,
+        &user,
+        &id,
+        forms,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[post("/procedures/{id}/events/{event_id}/delete")]
@@ -1090,15 +1183,28 @@ pub async fn update(
             Err(e) => errors.absorb(procedure_error(e))?,
         }
     }
-    let values = EventValues {
-        date: state.clock.now().date_naive().to_string(),
-        ..EventValues::default()
+    let details = DetailsValues {
+        provider: input.provider,
+        case_number: input.case_number,
+        registrar_country: input.registrar_country,
+        parties: input.parties,
+        panel: input.panel,
+        fees: input.fees,
+        currency: input.currency,
+        outcome: outcome_text,
+        rdnh: field(&fields, "rdnh_finding") == "yes",
+        notes: input.notes,
+        sent_back: true,
+    };
+    let forms = ProcedureForms {
+        details: Some(details),
+        ..ProcedureForms::default()
     };
     procedure_page(
         &state,
         &user,
         &id,
-        values,
+        forms,
         errors,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
@@ -1334,62 +1440,112 @@ pub async fn add_manual(
 ) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
     let matter = visible_matter(&state, &user, &id).await?;
+    let form = form.into_inner();
+    // The form is on the procedure's page when it names one, on the matter's otherwise.
     let procedure_id = if form.procedure_id.trim().is_empty() {
         None
     } else {
-        Some(
-            procedures::ProcedureId::parse(form.procedure_id.trim())
-                .map_err(|_| AppError::not_found("procedure"))?,
-        )
-    };
-    let back = match &procedure_id {
-        Some(p) => format!("/procedures/{p}"),
-        None => format!("/matters/{}", matter.id),
-    };
-    let due_on = match parse_date("due_on", &form.due_on) {
-        Ok(d) => d,
-        Err(e) => {
-            session::flash(
-                &user.session,
-                "error",
-                format!("The deadline was not added. Due date: {e}"),
-            );
-            return Ok(see_other(&back));
+        let (procedure, _) = visible_procedure(&state, &user, form.procedure_id.trim()).await?;
+        if procedure.matter_id != matter.id {
+            return Err(AppError::not_found("procedure"));
         }
+        Some(procedure.id)
     };
-    let new = NewManualDeadline {
-        procedure_id,
-        label: form.label.trim().chars().take(300).collect(),
-        due_on,
-        assigned_to: UserId::parse(form.assigned_to.trim()).ok(),
-        note: form.note.trim().chars().take(2_000).collect(),
-    };
-    let actor = actor(&user, &meta, state.clock.now());
-    let mid = matter.id.clone();
-    match state
-        .db
-        .run(move |c| procedures::add_manual(c, &actor, &mid, &new))
-        .await
-    {
-        Ok(d) => session::flash(
-            &user.session,
-            "success",
-            format!(
-                "Deadline added: {} on {}.",
-                d.label,
-                due_on.format("%-d %b %Y")
-            ),
-        ),
-        Err(e) => match procedure_error(e) {
-            AppError::Invalid { message, .. } => session::flash(
-                &user.session,
-                "error",
-                format!("The deadline was not added: {message}"),
-            ),
-            other => return Err(other),
-        },
+    let mut errors = FormErrors::default();
+    let label: String = form.label.trim().chars().take(300).collect();
+    if label.is_empty() {
+        errors.add("manual_label", ProcedureError::NoLabel);
     }
-    Ok(see_other(&back))
+    let due_on = parse_date("due_on", &form.due_on)
+        .map_err(|e| {
+            let _ = prefixed("manual", &mut errors, e);
+        })
+        .ok();
+    if let (Some(due_on), true) = (due_on, errors.is_empty()) {
+        let new = NewManualDeadline {
+            procedure_id: procedure_id.clone(),
+            label,
+            due_on,
+            assigned_to: UserId::parse(form.assigned_to.trim()).ok(),
+            note: form.note.trim().chars().take(2_000).collect(),
+        };
+        let actor = actor(&user, &meta, state.clock.now());
+        let mid = matter.id.clone();
+        match state
+            .db
+            .run(move |c| procedures::add_manual(c, &actor, &mid, &new))
+            .await
+        {
+            Ok(d) => {
+                session::flash(
+                    &user.session,
+                    "success",
+                    format!(
+                        "Deadline added: {} on {}.",
+                        d.label,
+                        due_on.format("%-d %b %Y")
+                    ),
+                );
+                return Ok(see_other(&match &procedure_id {
+                    Some(p) => format!("/procedures/{p}"),
+                    None => format!("/matters/{}", matter.id),
+                }));
+            }
+            Err(e) => prefixed("manual", &mut errors, procedure_error(e))?,
+        }
+    }
+    let values = ManualValues {
+        label: form.label,
+        due_on: form.due_on,
+        assigned_to: form.assigned_to,
+        note: form.note,
+        sent_back: true,
+    };
+    match procedure_id {
+        Some(p) => {
+            let forms = ProcedureForms {
+                manual: values,
+                ..ProcedureForms::default()
+            };
+            procedure_page(
+                &state,
+                &user,
+                p.as_str(),
+                forms,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        None => {
+            crate::web::pages::matters::matter_page(
+                &state,
+                &user,
+                matter,
+                crate::web::pages::matters::AttachValues::blank(),
+                values,
+                errors,
+                Vec::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// A field's problem, keyed `{form}_{field}` for a form whose fields have the same names as
+/// another's on the page; other errors pass through.
+fn prefixed(form: &str, errors: &mut FormErrors, e: AppError) -> Result<(), AppError> {
+    match e {
+        AppError::Invalid {
+            field: Some(field),
+            message,
+        } => {
+            errors.add(&format!("{form}_{field}"), message);
+            Ok(())
+        }
+        other => Err(other),
+    }
 }
 
 #[post("/deadlines/{id}/delete")]

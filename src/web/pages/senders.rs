@@ -361,6 +361,8 @@ struct SuppressionsPage {
     rows: Vec<SuppressionRow>,
     total: i64,
     checked: Option<(String, bool)>,
+    /// What the suppress form shows when sent back.
+    address: String,
     errors: FormErrors,
 }
 
@@ -374,6 +376,7 @@ async fn suppressions_page(
     state: &AppState,
     user: &CurrentUser,
     checked: Option<(String, bool)>,
+    address: String,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -393,6 +396,7 @@ async fn suppressions_page(
                 .collect(),
             total,
             checked,
+            address,
             errors,
         },
     )
@@ -425,6 +429,7 @@ pub async fn suppression_list(
         &state,
         &user,
         checked,
+        String::new(),
         FormErrors::default(),
         StatusCode::OK,
     )
@@ -481,6 +486,7 @@ pub async fn suppress(
                 &state,
                 &user,
                 None,
+                form.address.clone(),
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
