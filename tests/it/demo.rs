@@ -164,6 +164,16 @@ async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
     assert!(matters_page.contains(&northwind.matter.reference));
     assert!(!matters_page.contains(&helios.matter.reference));
     assert!(!maya.get_html("/").await.contains("Helios"));
+    // Of the messages to holders she sees the one sent, not the firm's draft.
+    let her_matter = maya
+        .get_html(&format!("/matters/{}", northwind.matter.id))
+        .await;
+    assert!(her_matter.contains("Offer to buy the domain name northwind-coffee.com"));
+    assert!(!her_matter.contains("Offer to buy the domain name northwindcoffee.net"));
+    let staff_view = browser_of("ines")
+        .get_html(&format!("/matters/{}", northwind.matter.id))
+        .await;
+    assert!(staff_view.contains("Offer to buy the domain name northwindcoffee.net"));
     let other = maya.get(&format!("/matters/{}", helios.matter.id)).await;
     assert_eq!(other.status().as_u16(), 404);
 

@@ -484,7 +484,7 @@ async fn backorder_page(
                 .iter()
                 .map(|p| (p.id.to_string(), p.title(), p.status.as_str().to_owned()))
                 .collect(),
-            outreach: crate::web::pages::outreach::log_rows(&messages),
+            outreach: crate::web::pages::outreach::log_rows(&messages, user.is_staff()),
         },
     )
 }

@@ -732,7 +732,7 @@ pub async fn matter_page(
                 .into_iter()
                 .map(|(id, name, _)| (id.to_string(), name))
                 .collect(),
-            outreach: crate::web::pages::outreach::log_rows(&messages),
+            outreach: crate::web::pages::outreach::log_rows(&messages, user.is_staff()),
             reports: crate::web::pages::reports::rows(&kept_reports),
         },
     )

@@ -767,9 +767,12 @@ pub struct LogRow {
     pub answered: bool,
 }
 
-pub fn log_rows(entries: &[outreach::LogEntry]) -> Vec<LogRow> {
+/// The messages to holders as the matter and backorder pages list them. A client user sees only
+/// those sent: drafts are the firm's work in progress.
+pub fn log_rows(entries: &[outreach::LogEntry], staff: bool) -> Vec<LogRow> {
     entries
         .iter()
+        .filter(|e| staff || e.outreach.status == OutreachStatus::Queued)
         .map(|e| LogRow {
             id: e.outreach.id.to_string(),
             at: show_time(&e.outreach.updated_at),
