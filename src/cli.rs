@@ -268,6 +268,17 @@ async fn serve(mut settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> any
 /// outside world.
 fn prepare_demo(settings: &mut Settings) -> anyhow::Result<crate::demo::registry::DemoRegistry> {
     if settings.database_url == Settings::default().database_url {
+        // Its own directory: database, mail files and key apart from the firm's.
+        settings.var_dir = settings.var_dir.join("demo");
+        let mail = settings.var_dir.join("mail");
+        match std::fs::remove_dir_all(&mail) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot reset the demo's mail {}", mail.display()));
+            }
+        }
         let path = settings.var_dir.join("demo.db");
         for suffix in ["", "-wal", "-shm"] {
             let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));

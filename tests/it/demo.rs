@@ -193,14 +193,15 @@ fn serve_demo_prints_accounts_that_sign_in_and_resets_at_every_start() {
     let second = run_demo(dir.path(), Some(&first[0]));
     assert_eq!(first.len(), 6, "{first:?}");
     assert_ne!(first[0].1, second[0].1, "a new password at every start");
-    assert!(
-        dir.path().join("var/demo.db").exists(),
-        "the demo's own database"
-    );
+    let demo = dir.path().join("var/demo");
+    assert!(demo.join("demo.db").exists(), "the demo's own database");
+    let mail = std::fs::read_dir(demo.join("mail")).map_or(0, Iterator::count);
+    assert!(mail > 0, "the demo's mail, as files");
     assert!(
         !dir.path().join("var/reclaim.db").exists(),
         "not the firm's"
     );
+    assert!(!dir.path().join("var/mail").exists(), "nor the firm's mail");
 }
 
 /// Starts the demo, signs in with the first account printed, checks the previous start's
