@@ -118,33 +118,35 @@ impl Mailer {
                     })
                     .collect();
                 let path = dir.join(format!("{name}.eml"));
-                let written = tokio::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                    .await;
-                match written {
-                    Ok(mut file) => {
-                        use tokio::io::AsyncWriteExt;
-                        match file.write_all(raw).await.and(file.sync_all().await) {
-                            Ok(()) => Delivery::Sent {
-                                code: None,
-                                response: format!("written to {}", path.display()),
-                            },
-                            Err(e) => Delivery::Retry {
-                                code: None,
-                                response: format!("cannot write {}: {e}", path.display()),
-                            },
-                        }
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Delivery::Sent {
+                // Written whole or not at all: into a part file, then renamed. A file under
+                // the final name is a message delivered before the process stopped.
+                if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                    return Delivery::Sent {
                         code: None,
                         response: format!("already written to {}", path.display()),
-                    },
-                    Err(e) => Delivery::Retry {
+                    };
+                }
+                let part = dir.join(format!("{name}.eml.part"));
+                let written = async {
+                    use tokio::io::AsyncWriteExt;
+                    let mut file = tokio::fs::File::create(&part).await?;
+                    file.write_all(raw).await?;
+                    file.sync_all().await?;
+                    tokio::fs::rename(&part, &path).await
+                }
+                .await;
+                match written {
+                    Ok(()) => Delivery::Sent {
                         code: None,
-                        response: format!("cannot write {}: {e}", path.display()),
+                        response: format!("written to {}", path.display()),
                     },
+                    Err(e) => {
+                        let _ = tokio::fs::remove_file(&part).await;
+                        Delivery::Retry {
+                            code: None,
+                            response: format!("cannot write {}: {e}", path.display()),
+                        }
+                    }
                 }
             }
             Transport::Smtp(smtp) => {
@@ -461,5 +463,29 @@ mod tests {
             std::fs::read(dir.path().join("mail/m1@x.eml")).unwrap(),
             b"raw"
         );
+    }
+
+    #[tokio::test]
+    async fn a_half_written_file_is_not_taken_for_a_delivered_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            var_dir: dir.path().to_owned(),
+            ..Settings::default()
+        };
+        let mailer = Mailer::from_settings(&settings).unwrap();
+        // What a write stopped half-way leaves behind.
+        std::fs::write(dir.path().join("mail/m2@x.eml.part"), b"ra").unwrap();
+        let delivery = mailer
+            .deliver("a@b.example", "c@d.example", "<m2@x>", b"raw message")
+            .await;
+        assert!(
+            matches!(delivery, Delivery::Sent { ref response, .. } if response.starts_with("written to")),
+            "{delivery:?}"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("mail/m2@x.eml")).unwrap(),
+            b"raw message"
+        );
+        assert!(!dir.path().join("mail/m2@x.eml.part").exists());
     }
 }
