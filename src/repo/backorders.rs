@@ -740,14 +740,14 @@ pub fn active_for_domain(
     conn: &mut DbConn,
     domain: &str,
 ) -> Result<Vec<(Backorder, Matter)>, DbError> {
-    active(conn, Some(domain), None)
+    active(conn, &[domain.to_owned()], None)
 }
 
-/// The backorders still seeking a name in open matters (of one client, if given), with their
-/// matters.
+/// The backorders still seeking one of these names (A-labels) in open matters (of one client,
+/// if given), with their matters.
 pub fn active(
     conn: &mut DbConn,
-    domain: Option<&str>,
+    domains: &[String],
     client: Option<&ClientId>,
 ) -> Result<Vec<(Backorder, Matter)>, DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
@@ -759,10 +759,8 @@ pub fn active(
         .inner_join(matters::table)
         .filter(backorders::status.eq_any(active))
         .filter(matters::status.eq(MatterStatus::Open))
+        .filter(backorders::domain.eq_any(domains))
         .into_boxed();
-    if let Some(domain) = domain {
-        query = query.filter(backorders::domain.eq(domain));
-    }
     if let Some(client) = client {
         query = query.filter(matters::client_id.eq(client));
     }

@@ -463,6 +463,22 @@ pub fn check_errors(
 }
 
 /// The monitoring state of several names at once (for the matter page).
+/// Names about to leave their holder: in pending delete, already free at the registry, or
+/// predicted to drop by `until`.
+pub fn about_to_drop(
+    conn: &mut DbConn,
+    until: NaiveDateTime,
+) -> Result<Vec<MonitoredDomain>, DbError> {
+    Ok(monitored_domains::table
+        .filter(
+            monitored_domains::phase
+                .eq_any([Phase::PendingDelete, Phase::Available])
+                .or(monitored_domains::drop_earliest.le(until)),
+        )
+        .select(MonitoredDomain::as_select())
+        .load(conn)?)
+}
+
 pub fn find_many(conn: &mut DbConn, domains: &[String]) -> Result<Vec<MonitoredDomain>, DbError> {
     Ok(monitored_domains::table
         .filter(monitored_domains::domain.eq_any(domains))

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::tokens::hex;
 use crate::db::schema::{
-    backorders, outbox_messages, outreach_approvals, outreach_messages, users,
+    backorders, matters, outbox_messages, outreach_approvals, outreach_messages, users,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
@@ -464,18 +464,34 @@ pub struct LogEntry {
     pub last_error: Option<String>,
 }
 
-fn log(
-    conn: &mut DbConn,
-    backorder: Option<&BackorderId>,
-    matter: Option<&MatterId>,
-    statuses: Option<&[OutreachStatus]>,
-) -> Result<Vec<LogEntry>, DbError> {
+/// Which messages a log lists.
+#[derive(Default)]
+struct LogFilter<'a> {
+    backorder: Option<&'a BackorderId>,
+    matter: Option<&'a MatterId>,
+    statuses: Option<&'a [OutreachStatus]>,
+    open_matters_only: bool,
+}
+
+fn log(conn: &mut DbConn, filter: LogFilter<'_>) -> Result<Vec<LogEntry>, DbError> {
+    let LogFilter {
+        backorder,
+        matter,
+        statuses,
+        open_matters_only,
+    } = filter;
     let mut query = outreach_messages::table
         .inner_join(backorders::table)
         .left_join(outbox_messages::table)
         .into_boxed();
     if let Some(statuses) = statuses {
         query = query.filter(outreach_messages::status.eq_any(statuses.to_vec()));
+    }
+    if open_matters_only {
+        let open = matters::table
+            .filter(matters::status.eq(MatterStatus::Open))
+            .select(matters::id);
+        query = query.filter(outreach_messages::matter_id.eq_any(open));
     }
     if let Some(b) = backorder {
         query = query.filter(outreach_messages::backorder_id.eq(b));
@@ -504,19 +520,34 @@ fn log(
 }
 
 pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<LogEntry>, DbError> {
-    log(conn, Some(id), None, None)
+    log(
+        conn,
+        LogFilter {
+            backorder: Some(id),
+            ..LogFilter::default()
+        },
+    )
 }
 
 pub fn for_matter(conn: &mut DbConn, id: &MatterId) -> Result<Vec<LogEntry>, DbError> {
-    log(conn, None, Some(id), None)
+    log(
+        conn,
+        LogFilter {
+            matter: Some(id),
+            ..LogFilter::default()
+        },
+    )
 }
 
-/// Messages drafted or approved but not yet sent: each waits for a lawyer's decision.
+/// Messages drafted or approved but not yet sent, in open matters: each waits for a lawyer's
+/// decision (a closed matter's drafts can no longer be sent).
 pub fn awaiting_decision(conn: &mut DbConn) -> Result<Vec<LogEntry>, DbError> {
     log(
         conn,
-        None,
-        None,
-        Some(&[OutreachStatus::Draft, OutreachStatus::Approved]),
+        LogFilter {
+            statuses: Some(&[OutreachStatus::Draft, OutreachStatus::Approved]),
+            open_matters_only: true,
+            ..LogFilter::default()
+        },
     )
 }

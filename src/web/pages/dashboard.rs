@@ -80,6 +80,7 @@ pub async fn dashboard(
     let now = state.clock.now();
     let today = now.date_naive();
     let staff = user.is_staff();
+    let horizon = to_db(now + Duration::days(DROP_HORIZON_DAYS));
     let (user_id, own_client_id) = (user.id.clone(), user.client_id.clone());
     let (counts, own_client, docket, sought, drafts) = state
         .db
@@ -100,10 +101,10 @@ pub async fn dashboard(
                     ..DocketFilter::default()
                 },
             )?;
-            let sought = backorders::active(c, None, own_client_id.as_ref())?;
-            let domains: Vec<String> = sought.iter().map(|(b, _)| b.domain.clone()).collect();
-            let watched = monitoring::find_many(c, &domains)?;
-            let sought: Vec<_> = sought
+            // The few names about to drop first, then who seeks them.
+            let watched = monitoring::about_to_drop(c, horizon)?;
+            let domains: Vec<String> = watched.iter().map(|w| w.domain.clone()).collect();
+            let sought: Vec<_> = backorders::active(c, &domains, own_client_id.as_ref())?
                 .into_iter()
                 .filter_map(|(b, m)| {
                     let w = watched.iter().find(|w| w.domain == b.domain)?.clone();
@@ -141,13 +142,8 @@ pub async fn dashboard(
         }
     }
 
-    let horizon = to_db(now + Duration::days(DROP_HORIZON_DAYS));
     let mut dropping: Vec<DropRow> = sought
         .into_iter()
-        .filter(|(_, _, w)| {
-            matches!(w.phase, Phase::PendingDelete | Phase::Available)
-                || w.drop_earliest.is_some_and(|d| d <= horizon)
-        })
         .map(|(b, m, w)| DropRow {
             backorder_id: b.id.to_string(),
             name: b.unicode.clone(),
