@@ -161,7 +161,8 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
         .run(move |conn| {
             let mut report = ReminderReport::default();
             let today = now.date_naive();
-            let queue = |conn: &mut DbConn, key: String, to: &str, subject: &str, text: &str, matter: Option<crate::repo::matters::MatterId>| -> Result<bool, DbError> {
+            // Some(true): queued now; Some(false): queued before; None: the message could not be built.
+            let queue = |conn: &mut DbConn, key: String, to: &str, subject: &str, text: &str, matter: Option<crate::repo::matters::MatterId>| -> Result<Option<bool>, DbError> {
                 let message_id = mailer.new_message_id();
                 let raw = match mail::build(&Draft {
                     from: &mailer.from,
@@ -179,7 +180,7 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                     Ok(raw) => raw,
                     Err(e) => {
                         tracing::error!(to, error = %e, "reminder not built");
-                        return Ok(false);
+                        return Ok(None);
                     }
                 };
                 let new = NewMessage {
@@ -192,11 +193,14 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                     matter_id: matter,
                     backorder_id: None,
                 };
-                Ok(outbox::enqueue(conn, &new, now)?.is_some())
+                Ok(Some(outbox::enqueue(conn, &new, now)?.is_some()))
             };
 
             for entry in procedures::overdue_unalerted(conn, today)? {
                 let Some(due) = entry.deadline.due_on() else { continue };
+                // Marked alerted only once every alert is in the outbox: a message that could
+                // not be built is tried again at the next run.
+                let mut all_queued = true;
                 for (user_id, name, email) in procedures::responsible_people(conn, &entry.deadline)? {
                     let subject = format!(
                         "OVERDUE: {} — {} was due {}",
@@ -216,11 +220,15 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                         link(&public_url, &entry),
                     );
                     let key = format!("overdue:{}:{}:{}", entry.deadline.id, due, user_id);
-                    if queue(conn, key, &email, &subject, &text, Some(entry.deadline.matter_id.clone()))? {
-                        report.overdue_alerts += 1;
+                    match queue(conn, key, &email, &subject, &text, Some(entry.deadline.matter_id.clone()))? {
+                        Some(true) => report.overdue_alerts += 1,
+                        Some(false) => {}
+                        None => all_queued = false,
                     }
                 }
-                procedures::mark_overdue_alerted(conn, &entry.deadline.id, now)?;
+                if all_queued {
+                    procedures::mark_overdue_alerted(conn, &entry.deadline.id, now)?;
+                }
             }
 
             if now.hour() >= hour {
@@ -270,7 +278,7 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                         public_url.join("/deadlines"),
                     );
                     let key = format!("digest:{user_id}:{today}");
-                    if queue(conn, key, &user.email, &subject, &text, None)? {
+                    if queue(conn, key, &user.email, &subject, &text, None)? == Some(true) {
                         report.digests += 1;
                     }
                 }

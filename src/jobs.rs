@@ -45,10 +45,40 @@ pub const JOBS: &[(&str, &str, &str)] = &[
 pub enum JobError {
     #[error("there is no job '{0}'; the jobs are: monitor, outbox, reminders, reports, bootstrap")]
     Unknown(String),
-    #[error("the job '{0}' is already running on another instance")]
+    #[error("the job '{0}' is already running (here or on another instance)")]
     Busy(String),
     #[error("{0}")]
     Failed(String),
+}
+
+/// The jobs running in this process, by instance: the lease lets its holder renew it, so it
+/// alone cannot stop a run that outlasts its schedule's tick from overlapping the next one.
+static RUNNING: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::BTreeSet<(String, String)>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// A job marked as running here until dropped.
+struct RunningHere((String, String));
+
+impl RunningHere {
+    fn start(instance: &str, job: &str) -> Option<Self> {
+        let key = (instance.to_owned(), job.to_owned());
+        let newly = RUNNING
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.clone());
+        // The lock is released before a guard exists: its drop takes the lock again.
+        newly.then(|| Self(key))
+    }
+}
+
+impl Drop for RunningHere {
+    fn drop(&mut self) {
+        RUNNING
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.0);
+    }
 }
 
 /// Runs one job now, under its lease; returns what it did in words.
@@ -56,6 +86,9 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     if !JOBS.iter().any(|(job, _, _)| *job == name) {
         return Err(JobError::Unknown(name.to_owned()));
     }
+    let Some(_running) = RunningHere::start(&state.instance, name) else {
+        return Err(JobError::Busy(name.to_owned()));
+    };
     let now = state.clock.now();
     let (job, holder) = (name.to_owned(), state.instance.clone());
     let run_id = state
@@ -264,4 +297,31 @@ pub async fn start_scheduler(
     }
     scheduler.start().await?;
     Ok(scheduler)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_runs_once_at_a_time_per_instance() {
+        let first = RunningHere::start("instance-a", "monitor").expect("free");
+        assert!(
+            RunningHere::start("instance-a", "monitor").is_none(),
+            "already running"
+        );
+        assert!(
+            RunningHere::start("instance-a", "outbox").is_some(),
+            "another job"
+        );
+        assert!(
+            RunningHere::start("instance-b", "monitor").is_some(),
+            "another instance"
+        );
+        drop(first);
+        assert!(
+            RunningHere::start("instance-a", "monitor").is_some(),
+            "finished"
+        );
+    }
 }

@@ -441,7 +441,12 @@ pub async fn sweep_batch(
                 report.changes += o.changes.len();
                 report.alerts += o.alerts_queued;
             }
-            Err(_) => report.failed += 1,
+            // A failed lookup was logged and recorded by `check`; anything else is said here.
+            Err(CheckError::Lookup(_)) => report.failed += 1,
+            Err(e) => {
+                tracing::error!(%domain, error = %e, "registry answer not recorded");
+                report.failed += 1;
+            }
         }
         names.push(domain);
     }

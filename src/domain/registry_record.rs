@@ -7,8 +7,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The parsed fields of one registry answer.
+/// The parsed fields of one registry answer. Kept as JSON with each snapshot: a field added
+/// later reads as its default from older snapshots instead of spoiling them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RegistryRecord {
     /// Whether the registry holds the name (false: "not found", "free", "No match").
     pub registered: bool,

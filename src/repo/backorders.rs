@@ -503,6 +503,7 @@ pub fn change_status(
 ) -> Result<Backorder, BackorderError> {
     write_tx(conn, |conn| {
         let backorder = find(conn, id)?.ok_or(BackorderError::NotFound)?;
+        open_matter(conn, &backorder.matter_id)?;
         let steps = path_to(backorder.status, to).ok_or(TransitionError {
             from: backorder.status,
             to,
@@ -665,6 +666,7 @@ pub fn update_channel(
 ) -> Result<CatchChannel, BackorderError> {
     write_tx(conn, |conn| {
         let backorder = find(conn, backorder_id)?.ok_or(BackorderError::NotFound)?;
+        open_matter(conn, &backorder.matter_id)?;
         let before: CatchChannel = catch_channels::table
             .find(channel_id)
             .filter(catch_channels::backorder_id.eq(backorder_id))

@@ -489,8 +489,12 @@ async fn the_backorders_export_as_csv() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "matter,domain,unicode,status,priority,max_bid,currency,channels,attached_at"
+        "matter,domain,unicode,status,priority,max_bid,currency,channels,attached_at,phase,drop_window"
     );
+    // Every row has as many columns as the header (no commas inside these values).
+    for line in &lines[1..] {
+        assert_eq!(line.split(',').count(), 11, "{line}");
+    }
     assert!(
         lines[1].starts_with("M-2026-0001,xn--bcher-kva.de,bücher.de,watching,high,1500.50,EUR,"),
         "{}",
@@ -987,4 +991,75 @@ async fn the_tld_rules_page_lists_every_registry() {
     ] {
         assert!(page.contains(expected), "{expected}");
     }
+}
+
+#[tokio::test]
+async fn a_closed_matters_backorders_and_catch_services_cannot_change_by_any_path() {
+    use reclaim::domain::backorder::{BackorderStatus, CatchService, ChannelStatus};
+    use reclaim::domain::matter::MatterStatus;
+    use reclaim::repo::backorders::{BackorderError, ChannelChange, NewChannel};
+
+    let app = spawn_app().await;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Acme").await;
+    let backorder = app.attach(&matter, "acme-closed.com").await;
+    let actor = app.actor();
+    let outcome = app
+        .state
+        .db
+        .run(move |c| {
+            let channel = reclaim::repo::backorders::add_channel(
+                c,
+                &actor,
+                &backorder,
+                &NewChannel {
+                    service: CatchService::DropCatch,
+                    service_name: String::new(),
+                    status: ChannelStatus::Placed,
+                    external_reference: String::new(),
+                    success_fee_minor: Some(5900),
+                    currency: Default::default(),
+                },
+            )
+            .unwrap();
+            reclaim::repo::matters::set_status(c, &actor, &matter, MatterStatus::Closed).unwrap();
+            let status = reclaim::repo::backorders::change_status(
+                c,
+                &actor,
+                &backorder,
+                BackorderStatus::Cancelled,
+                "closed",
+            );
+            let update = reclaim::repo::backorders::update_channel(
+                c,
+                &actor,
+                &backorder,
+                &channel.id,
+                &ChannelChange {
+                    status: ChannelStatus::Won,
+                    external_reference: String::new(),
+                    price_minor: None,
+                    auction_result: String::new(),
+                    notes: String::new(),
+                },
+            );
+            let after = reclaim::repo::backorders::channels(c, &backorder).unwrap();
+            Ok::<_, reclaim::db::DbError>((status, update, after))
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome.0, Err(BackorderError::MatterClosed(_))),
+        "{:?}",
+        outcome.0
+    );
+    assert!(
+        matches!(outcome.1, Err(BackorderError::MatterClosed(_))),
+        "{:?}",
+        outcome.1
+    );
+    assert_eq!(outcome.2[0].status, ChannelStatus::Placed, "unchanged");
 }

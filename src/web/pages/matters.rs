@@ -1129,6 +1129,8 @@ pub async fn export(
         "currency",
         "channels",
         "attached_at",
+        "phase",
+        "drop_window",
     ]);
     for b in &names {
         let row = BackorderRow::new(b, &channels, &watched);
