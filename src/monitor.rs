@@ -105,10 +105,12 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
     let started = state.clock.now();
     let lookup = match state.registry.lookup(name, &policy).await {
         Ok(mut lookup) => {
-            // The injected clock dates the evidence, so that tests and the assessment agree.
-            lookup.registry.fetched_at = started;
+            // The injected clock dates the evidence, so that tests and the assessment agree;
+            // read once the answer is in, after any wait for the server's rate limit.
+            let answered = state.clock.now();
+            lookup.registry.fetched_at = answered;
             if let Some(answer) = &mut lookup.registrar {
-                answer.fetched_at = started;
+                answer.fetched_at = answered;
             }
             lookup
         }
@@ -140,6 +142,7 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
             return Err(error.into());
         }
     };
+    let answered = lookup.registry.fetched_at;
     let state_for_db = state.clone();
     let (name_for_db, policy_for_db) = (name.clone(), policy.clone());
     state
@@ -152,7 +155,7 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
                     &name_for_db,
                     &policy_for_db,
                     lookup,
-                    started,
+                    answered,
                 )
             })
         })

@@ -691,7 +691,7 @@ pub async fn matter_page(
                 .iter()
                 .map(|b| BackorderRow::new(b, &channels, &watched))
                 .collect(),
-            can_edit: open && user.require_lawyer_or_admin().is_ok(),
+            can_edit: may_edit(user, &matter),
             attach: attach_values,
             manual,
             errors,

@@ -157,18 +157,21 @@ pub async fn visible_report(
     id: &str,
 ) -> Result<(Report, Vec<u8>), AppError> {
     let id = ReportId::parse(id).map_err(|_| AppError::not_found("report"))?;
+    // The bytes are read only for someone who may see the report.
+    let viewer = user.clone();
+    let may_see = move |report: &Report| viewer.may_see_client(&report.client_id);
     let found = state
         .db
         .run(move |c| {
-            let Some(report) = reports::find(c, &id)? else {
+            let Some(report) = reports::find(c, &id)?.filter(may_see) else {
                 return Ok(None);
             };
             Ok::<_, crate::db::DbError>(reports::pdf(c, &id)?.map(|b| (report, b)))
         })
         .await?;
     match found {
-        Some((report, bytes)) if user.may_see_client(&report.client_id) => Ok((report, bytes)),
-        _ => Err(AppError::not_found("report")),
+        Some(found) => Ok(found),
+        None => Err(AppError::not_found("report")),
     }
 }
 
