@@ -63,7 +63,7 @@ async fn main() {
         .unwrap_or(10_000);
     let answer = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/rdap/com_google.com_verisign.json"
+        "/tests/fixtures/rdap/com_google.com_verisign.json"
     ))
     .expect("the RDAP fixture");
 

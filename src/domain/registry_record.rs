@@ -409,7 +409,7 @@ mod tests {
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!(
-            "{}/../shared/fixtures/rdap/{name}",
+            "{}/tests/fixtures/rdap/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -474,7 +474,7 @@ mod tests {
 
     #[test]
     fn every_rdap_fixture_parses() {
-        let dir = format!("{}/../shared/fixtures/rdap", env!("CARGO_MANIFEST_DIR"));
+        let dir = format!("{}/tests/fixtures/rdap", env!("CARGO_MANIFEST_DIR"));
         let mut count = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

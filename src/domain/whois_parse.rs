@@ -560,7 +560,7 @@ mod tests {
 
     fn fixture(name: &str) -> String {
         let path = format!(
-            "{}/../shared/fixtures/whois/{name}",
+            "{}/tests/fixtures/whois/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -568,7 +568,7 @@ mod tests {
     }
 
     fn fixture_names() -> Vec<String> {
-        let dir = format!("{}/../shared/fixtures/whois", env!("CARGO_MANIFEST_DIR"));
+        let dir = format!("{}/tests/fixtures/whois", env!("CARGO_MANIFEST_DIR"));
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())

@@ -122,7 +122,7 @@ async fn sweep_when_due(app: &TestApp, domain: &str) -> String {
 #[tokio::test]
 async fn every_rdap_fixture_is_read_through_a_real_http_server_and_kept_byte_for_byte() {
     let w = world().await;
-    let dir = format!("{}/../shared/fixtures/rdap", env!("CARGO_MANIFEST_DIR"));
+    let dir = format!("{}/tests/fixtures/rdap", env!("CARGO_MANIFEST_DIR"));
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
@@ -202,7 +202,7 @@ async fn every_whois_fixture_is_read_through_a_real_tcp_server() {
     })
     .await;
     let files: Vec<String> = std::fs::read_dir(format!(
-        "{}/../shared/fixtures/whois",
+        "{}/tests/fixtures/whois",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

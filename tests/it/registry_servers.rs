@@ -1,5 +1,5 @@
 //! Real protocol peers on loopback: an HTTP server answering RDAP, and a TCP server answering
-//! port-43 WHOIS, with answers the test sets (the fixture files of `../shared/fixtures`, or
+//! port-43 WHOIS, with answers the test sets (the fixture files of `tests/fixtures`, or
 //! answers written for states the fixtures lack).
 
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub fn fixture(path: &str) -> Vec<u8> {
-    let full = format!("{}/../shared/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 
