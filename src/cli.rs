@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::auth::password;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{SETTINGS, Settings};
-use crate::domain::user::{EmailAddress, NewPassword, PersonName, Role};
+use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::repo::clients::{self, ClientId};
 use crate::repo::users::{self, NewUser};
 use crate::repo::{Actor, tokens};
@@ -336,7 +336,7 @@ async fn domain_check(
     raw: &str,
     json: bool,
 ) -> anyhow::Result<()> {
-    let name = crate::domain::domain_name::DomainName::parse(raw)?;
+    let name = crate::model::domain_name::DomainName::parse(raw)?;
     let (state, _) = startup::prepare(settings, clock)?;
     let outcome = crate::monitor::check(&state, &name).await?;
     if json {
@@ -405,7 +405,7 @@ fn report_matter(
     reference: &str,
     out: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let parsed = crate::domain::matter::MatterReference::parse(reference)?;
+    let parsed = crate::model::matter::MatterReference::parse(reference)?;
     // Fail before any work if the file cannot be written.
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
@@ -518,7 +518,7 @@ fn token_create(
 ) -> anyhow::Result<()> {
     let email = EmailAddress::parse(user).map_err(|e| anyhow!("--user: {e}"))?;
     let name =
-        crate::domain::user::parse_one_line_name(name, 100).map_err(|e| anyhow!("--name: {e}"))?;
+        crate::model::user::parse_one_line_name(name, 100).map_err(|e| anyhow!("--name: {e}"))?;
     let (state, _) = startup::prepare(settings, clock)?;
     let mut conn = state.db.get()?;
     let owner = users::find_by_email(&mut conn, &email)?.ok_or_else(|| {

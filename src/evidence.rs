@@ -7,7 +7,7 @@ use chrono::{Datelike, Timelike};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::domain::csv::write_row;
+use crate::model::csv::write_row;
 use crate::registry::Source;
 use crate::repo::monitoring::Snapshot;
 

@@ -11,7 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod docket;
-pub mod domain;
+pub mod model;
 pub mod error;
 pub mod evidence;
 pub mod ics;

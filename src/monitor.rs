@@ -7,14 +7,14 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::backorder::path_to;
-use crate::domain::changes::{RecordChange, diff};
-use crate::domain::domain_name::DomainName;
-use crate::domain::lifecycle::{
+use crate::model::backorder::path_to;
+use crate::model::changes::{RecordChange, diff};
+use crate::model::domain_name::DomainName;
+use crate::model::lifecycle::{
     Assessment, Observation, assess, backorder_status_for, next_check, retry_after_failure,
 };
-use crate::domain::registry_record::RegistryRecord;
-use crate::domain::tld_policy::{TldPolicy, UnsupportedTld};
+use crate::model::registry_record::RegistryRecord;
+use crate::model::tld_policy::{TldPolicy, UnsupportedTld};
 use crate::mail::{self, Draft};
 use crate::registry::{Lookup, LookupError, Source};
 use crate::repo::backorders::{self, BackorderError};

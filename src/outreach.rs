@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::auth::tokens;
 use crate::config::PublicUrl;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::compliance::{self, Check, Facts, Sender};
+use crate::model::compliance::{self, Check, Facts, Sender};
 use crate::mail::{self, Dkim, Draft, MailError};
 use crate::repo::audit::{self, Actor, Change};
 use crate::repo::outbox::{self, MessageKind, NewMessage};

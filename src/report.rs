@@ -5,10 +5,10 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use crate::db::{DbConn, DbError};
-use crate::domain::deadlines::State;
-use crate::domain::lifecycle::Phase;
-use crate::domain::matter::MatterStatus;
-use crate::domain::procedure::ProcedureStatus;
+use crate::model::deadlines::State;
+use crate::model::lifecycle::Phase;
+use crate::model::matter::MatterStatus;
+use crate::model::procedure::ProcedureStatus;
 use crate::pdf::{Align, Column, Document, PageSetup, PdfError};
 use crate::repo::audit::Actor;
 use crate::repo::backorders::{self, Backorder, CatchChannel};
@@ -258,7 +258,7 @@ fn summary(data: &MatterData) -> String {
     let running: Vec<String> = data
         .procedures
         .iter()
-        .filter(|p| p.procedure.status != crate::domain::procedure::ProcedureStatus::Closed)
+        .filter(|p| p.procedure.status != crate::model::procedure::ProcedureStatus::Closed)
         .map(|p| p.procedure.title())
         .collect();
     if !running.is_empty() {
@@ -905,11 +905,11 @@ pub fn run_schedule(
 
 /// Whether a client's scheduled report is due: weekly after 7 days, monthly after 30.
 pub fn schedule_due(
-    cadence: crate::domain::client::ReportCadence,
+    cadence: crate::model::client::ReportCadence,
     last: Option<NaiveDateTime>,
     now: DateTime<Utc>,
 ) -> bool {
-    use crate::domain::client::ReportCadence;
+    use crate::model::client::ReportCadence;
     let every = match cadence {
         ReportCadence::None => return false,
         ReportCadence::Weekly => Duration::days(7),
@@ -921,7 +921,7 @@ pub fn schedule_due(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::client::ReportCadence;
+    use crate::model::client::ReportCadence;
     use chrono::TimeZone;
 
     #[test]

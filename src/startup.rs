@@ -21,7 +21,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::migrations::{self, MigrationError};
 use crate::db::{DatabaseUrl, DatabaseUrlError, DbPool};
-use crate::domain::tld_policy::TldPolicies;
+use crate::model::tld_policy::TldPolicies;
 use crate::mail::Mailer;
 use crate::registry::{Bootstrap, RegistryClient};
 use crate::repo::{Actor, tokens};
@@ -58,7 +58,7 @@ pub enum StartupError {
         source: std::io::Error,
     },
     #[error(transparent)]
-    TldPolicy(#[from] crate::domain::tld_policy::TldPolicyError),
+    TldPolicy(#[from] crate::model::tld_policy::TldPolicyError),
     #[error("RECLAIM_RDAP_BOOTSTRAP: {0}")]
     Bootstrap(String),
     #[error(transparent)]

@@ -7,7 +7,7 @@ use crate::auth::throttle::ThrottlePolicy;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbPool;
-use crate::domain::tld_policy::TldPolicies;
+use crate::model::tld_policy::TldPolicies;
 use crate::mail::Mailer;
 use crate::registry::RegistryClient;
 

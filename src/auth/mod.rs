@@ -8,7 +8,7 @@ pub mod session;
 pub mod throttle;
 pub mod tokens;
 
-use crate::domain::user::Role;
+use crate::model::user::Role;
 use crate::error::AppError;
 use crate::repo::clients::ClientId;
 use crate::repo::users::{User, UserId};

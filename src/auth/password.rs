@@ -8,7 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
-use crate::domain::user::NewPassword;
+use crate::model::user::NewPassword;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {

@@ -18,14 +18,14 @@ use crate::auth::password;
 use crate::auth::tokens::{hex, random_bytes};
 use crate::clock::FixedClock;
 use crate::db::{DbConn, DbError};
-use crate::domain::backorder::{CatchService, ChannelStatus, Priority, check_target};
-use crate::domain::client::{NewClient, NewContact, ReportCadence};
-use crate::domain::compliance::AddressSource;
-use crate::domain::domain_name::DomainName;
-use crate::domain::matter::Mark;
-use crate::domain::money::Currency;
-use crate::domain::procedure::{EventKind, ProcedureKind};
-use crate::domain::user::{EmailAddress, PersonName, Role};
+use crate::model::backorder::{CatchService, ChannelStatus, Priority, check_target};
+use crate::model::client::{NewClient, NewContact, ReportCadence};
+use crate::model::compliance::AddressSource;
+use crate::model::domain_name::DomainName;
+use crate::model::matter::Mark;
+use crate::model::money::Currency;
+use crate::model::procedure::{EventKind, ProcedureKind};
+use crate::model::user::{EmailAddress, PersonName, Role};
 use crate::repo::Actor;
 use crate::repo::backorders::{self, NewBackorder, NewChannel};
 use crate::repo::clients::{self, ClientChange, ClientId};
@@ -625,7 +625,7 @@ fn send_first_outreach(
 
 fn today(
     c: &mut DbConn,
-    policies: &crate::domain::tld_policy::TldPolicies,
+    policies: &crate::model::tld_policy::TldPolicies,
     firm: &Firm,
     t0: DateTime<Utc>,
 ) -> Result<(), DemoError> {

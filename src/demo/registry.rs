@@ -244,7 +244,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::domain::registry_record::parse_rdap;
+    use crate::model::registry_record::parse_rdap;
 
     fn t(days: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap() + Duration::days(days)

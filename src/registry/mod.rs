@@ -14,12 +14,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
 
 use crate::config::Settings;
-use crate::domain::domain_name::DomainName;
-use crate::domain::registry_record::{
+use crate::model::domain_name::DomainName;
+use crate::model::registry_record::{
     ParseError, RegistryRecord, merge_registrar_rdap, parse_rdap,
 };
-use crate::domain::tld_policy::TldPolicy;
-use crate::domain::whois_parse::parse_whois;
+use crate::model::tld_policy::TldPolicy;
+use crate::model::whois_parse::parse_whois;
 
 pub use bootstrap::Bootstrap;
 

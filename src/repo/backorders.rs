@@ -9,13 +9,13 @@ use serde_json::json;
 use crate::db::schema::{backorder_events, backorders, catch_channels, clients, matters};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::backorder::{
+use crate::model::backorder::{
     BackorderStatus, CatchService, ChannelStatus, LineProblem, Priority, TransitionError, path_to,
     status_from_channels,
 };
-use crate::domain::domain_name::DomainName;
-use crate::domain::matter::MatterStatus;
-use crate::domain::money::{Currency, format_money};
+use crate::model::domain_name::DomainName;
+use crate::model::matter::MatterStatus;
+use crate::model::money::{Currency, format_money};
 use crate::repo::audit::{self, Actor, Change};
 use crate::repo::clients::ClientId;
 use crate::repo::matters::{self as matter_repo, Matter, MatterId};

@@ -8,7 +8,7 @@ use crate::db::schema::{client_contacts, clients};
 use crate::db::sql::lower;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::client::{NewClient, NewContact, ReportCadence};
+use crate::model::client::{NewClient, NewContact, ReportCadence};
 use crate::repo::audit::{self, Actor, Change};
 
 crate::text_id!(ClientId);

@@ -11,8 +11,8 @@ use crate::db::schema::{
 use crate::db::sql::{contains_pattern, lower};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::matter::{Mark, MatterReference, MatterStatus};
-use crate::domain::user::Role;
+use crate::model::matter::{Mark, MatterReference, MatterStatus};
+use crate::model::user::Role;
 use crate::repo::audit::{self, Actor, Change};
 use crate::repo::clients::ClientId;
 use crate::repo::users::UserId;

@@ -12,12 +12,12 @@ use crate::db::schema::{
 };
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError};
-use crate::domain::backorder::BackorderStatus;
-use crate::domain::changes::{ChangeKind, RecordChange};
-use crate::domain::domain_name::DomainName;
-use crate::domain::lifecycle::{Assessment, Phase};
-use crate::domain::matter::MatterStatus;
-use crate::domain::registry_record::RegistryRecord;
+use crate::model::backorder::BackorderStatus;
+use crate::model::changes::{ChangeKind, RecordChange};
+use crate::model::domain_name::DomainName;
+use crate::model::lifecycle::{Assessment, Phase};
+use crate::model::matter::MatterStatus;
+use crate::model::registry_record::RegistryRecord;
 use crate::registry::{Answer, Source};
 
 crate::text_id!(SnapshotId);

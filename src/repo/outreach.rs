@@ -14,9 +14,9 @@ use crate::db::schema::{
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::compliance::{AddressSource, normalise_address};
-use crate::domain::matter::MatterStatus;
-use crate::domain::user::EmailAddress;
+use crate::model::compliance::{AddressSource, normalise_address};
+use crate::model::matter::MatterStatus;
+use crate::model::user::EmailAddress;
 use crate::repo::audit::{self, Actor, Change};
 use crate::repo::backorders::{Backorder, BackorderId};
 use crate::repo::matters::{self as matter_repo, MatterId};

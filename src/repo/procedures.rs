@@ -14,16 +14,16 @@ use crate::db::schema::{
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::calendar::{calendar_for_country, calendar_info};
-use crate::domain::deadlines::{self as rules, Calendars, State};
-use crate::domain::domain_name::DomainName;
-use crate::domain::matter::MatterStatus;
-use crate::domain::money::Currency;
-use crate::domain::procedure::{
+use crate::model::calendar::{calendar_for_country, calendar_info};
+use crate::model::deadlines::{self as rules, Calendars, State};
+use crate::model::domain_name::DomainName;
+use crate::model::matter::MatterStatus;
+use crate::model::money::Currency;
+use crate::model::procedure::{
     EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus, afnic_eligibility,
     provider_calendar,
 };
-use crate::domain::tld_policy::TldPolicies;
+use crate::model::tld_policy::TldPolicies;
 use crate::repo::audit::{self, Actor, Change};
 use crate::repo::backorders::BackorderId;
 use crate::repo::clients::ClientId;
@@ -386,7 +386,7 @@ pub fn pending_on(
 fn latest_record(
     conn: &mut DbConn,
     domain: &str,
-) -> Result<Option<crate::domain::registry_record::RegistryRecord>, DbError> {
+) -> Result<Option<crate::model::registry_record::RegistryRecord>, DbError> {
     let Some(monitored) = monitoring::find(conn, domain)? else {
         return Ok(None);
     };

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::db::schema::sender_profiles;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::user::EmailAddress;
+use crate::model::user::EmailAddress;
 use crate::repo::audit::{self, Actor, Change};
 
 crate::text_id!(SenderProfileId);

@@ -12,7 +12,7 @@ use crate::auth::tokens::hex;
 use crate::db::schema::suppressions;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::compliance::normalise_address;
+use crate::model::compliance::normalise_address;
 use crate::repo::audit::{self, Actor, Change};
 
 crate::text_enum! {

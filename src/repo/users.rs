@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::db::schema::{clients, users};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::domain::user::{EmailAddress, PersonName, Role};
+use crate::model::user::{EmailAddress, PersonName, Role};
 use crate::repo::audit::{self, Actor, Change};
 use crate::repo::clients::ClientId;
 

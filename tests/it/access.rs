@@ -1,6 +1,6 @@
 //! Who may see what: a client (portal) user sees only their own client.
 
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reqwest::Method;
 
 use crate::helpers::{api, location, spawn_app};

@@ -1,6 +1,6 @@
 //! The JSON API: bearer tokens, errors, the OpenAPI document.
 
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reclaim::repo::tokens;
 use reqwest::Method;
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! The audit log: written by every change, shown to administrators, never rewritten.
 
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 
 use crate::helpers::spawn_app;
 

@@ -1,7 +1,7 @@
 //! Signing in and out, sessions, throttling, passwords.
 
 use chrono::Duration;
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reclaim::repo::users;
 
 use crate::helpers::{Browser, PASSWORD, location, session_cookie, spawn_app};

@@ -1,8 +1,8 @@
 //! Backorders: status along the life of the name, catch channels and fees due only on success,
 //! CSV import and export, and the same through the API.
 
-use reclaim::domain::backorder::BackorderStatus;
-use reclaim::domain::user::Role;
+use reclaim::model::backorder::BackorderStatus;
+use reclaim::model::user::Role;
 use reclaim::repo::backorders;
 use reqwest::Method;
 use serde_json::json;
@@ -460,9 +460,9 @@ async fn the_backorders_export_as_csv() {
                 &actor,
                 &id,
                 &backorders::BackorderChange {
-                    priority: reclaim::domain::backorder::Priority::High,
+                    priority: reclaim::model::backorder::Priority::High,
                     max_bid_minor: Some(150_050),
-                    currency: reclaim::domain::money::Currency::parse("EUR").unwrap(),
+                    currency: reclaim::model::money::Currency::parse("EUR").unwrap(),
                     notes: String::new(),
                 },
             )
@@ -995,8 +995,8 @@ async fn the_tld_rules_page_lists_every_registry() {
 
 #[tokio::test]
 async fn a_closed_matters_backorders_and_catch_services_cannot_change_by_any_path() {
-    use reclaim::domain::backorder::{BackorderStatus, CatchService, ChannelStatus};
-    use reclaim::domain::matter::MatterStatus;
+    use reclaim::model::backorder::{BackorderStatus, CatchService, ChannelStatus};
+    use reclaim::model::matter::MatterStatus;
     use reclaim::repo::backorders::{BackorderError, ChannelChange, NewChannel};
 
     let app = spawn_app().await;

@@ -20,7 +20,7 @@ use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reclaim::repo::suppressions;
 use reqwest::Method;
 use serde_json::json;

@@ -524,7 +524,7 @@ async fn report_matter_writes_the_pdf_and_explains_mistakes() {
     let lawyer = app
         .create_user(
             "lina@firm.example",
-            reclaim::domain::user::Role::Lawyer,
+            reclaim::model::user::Role::Lawyer,
             None,
         )
         .await;

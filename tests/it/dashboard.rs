@@ -3,7 +3,7 @@
 //! own client's; marking a deadline done there brings the user back to it.
 
 use chrono::Duration;
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reclaim::repo::procedures::{self, NewManualDeadline};
 
 use crate::helpers::{PASSWORD, TestApp, location, spawn_app};

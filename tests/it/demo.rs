@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reclaim::demo::registry::{DemoRegistry, start};
 use reclaim::demo::{DemoError, load};
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reclaim::repo::outbox::OutboxStatus;
 use reclaim::repo::{clients, matters, outreach, reports};
 

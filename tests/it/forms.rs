@@ -3,7 +3,7 @@
 //! with the form again, the wrong field marked (`aria-invalid`, `aria-describedby` naming its
 //! `<p class="field-error">`), and every value typed still in its field (passwords excepted).
 
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 
 use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app};
 

@@ -2,8 +2,8 @@
 //! import and export, who may see and change what.
 
 use chrono::Duration;
-use reclaim::domain::backorder::BackorderStatus;
-use reclaim::domain::user::Role;
+use reclaim::model::backorder::BackorderStatus;
+use reclaim::model::user::Role;
 use reclaim::repo::backorders;
 
 use crate::helpers::{TestApp, location, spawn_app};

@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use chrono::Duration as Days;
-use reclaim::domain::backorder::BackorderStatus;
-use reclaim::domain::domain_name::DomainName;
-use reclaim::domain::lifecycle::Phase;
-use reclaim::domain::user::Role;
+use reclaim::model::backorder::BackorderStatus;
+use reclaim::model::domain_name::DomainName;
+use reclaim::model::lifecycle::Phase;
+use reclaim::model::user::Role;
 use reclaim::repo::{backorders, monitoring, outbox};
 use reqwest::Method;
 use serde_json::json;

@@ -6,7 +6,7 @@
 use base64::Engine;
 use chrono::Duration;
 use ed25519_dalek::{Signature, SigningKey, Verifier};
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reclaim::repo::{Actor, outbox, suppressions};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 

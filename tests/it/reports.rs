@@ -6,7 +6,7 @@ use std::process::Command;
 
 use base64::Engine;
 use chrono::Duration;
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 use reqwest::Method;
 use serde_json::json;
 
@@ -236,10 +236,10 @@ async fn a_report_with_200_names_paginates_with_its_table_header_on_every_page()
                             i + 1,
                             n.clone(),
                             reclaim::repo::backorders::NewBackorder {
-                                domain: reclaim::domain::domain_name::DomainName::parse(n).unwrap(),
-                                priority: reclaim::domain::backorder::Priority::Normal,
+                                domain: reclaim::model::domain_name::DomainName::parse(n).unwrap(),
+                                priority: reclaim::model::backorder::Priority::Normal,
                                 max_bid_minor: None,
-                                currency: reclaim::domain::money::Currency::default(),
+                                currency: reclaim::model::money::Currency::default(),
                                 notes: String::new(),
                             },
                         )
@@ -301,7 +301,7 @@ async fn the_scheduled_report_reaches_the_client_as_a_valid_pdf_once_per_period(
                 use diesel::prelude::*;
                 use reclaim::db::schema::clients;
                 diesel::update(clients::table.find(&id))
-                    .set(clients::report_cadence.eq(reclaim::domain::client::ReportCadence::Weekly))
+                    .set(clients::report_cadence.eq(reclaim::model::client::ReportCadence::Weekly))
                     .execute(c)?;
                 Ok::<_, reclaim::db::DbError>(())
             })

@@ -1,6 +1,6 @@
 //! CSRF tokens, security headers, request ids on error pages.
 
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 
 use crate::helpers::{api, location, spawn_app, spawn_app_with};
 use reclaim::config::PublicUrl;

@@ -1,6 +1,6 @@
 //! User administration by administrators.
 
-use reclaim::domain::user::Role;
+use reclaim::model::user::Role;
 
 use crate::helpers::{PASSWORD, location, spawn_app};
 

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
-use crate::domain::backorder::BackorderStatus;
-use crate::domain::matter::MatterStatus;
+use crate::model::backorder::BackorderStatus;
+use crate::model::matter::MatterStatus;
 use crate::error::AppError;
 use crate::repo::backorders::{self, Backorder, CatchChannel, ChannelId, fees_due};
 use crate::repo::monitoring;
@@ -260,7 +260,7 @@ pub async fn check(
 ) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
     let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let name = crate::domain::domain_name::DomainName::parse(&backorder.domain)
+    let name = crate::model::domain_name::DomainName::parse(&backorder.domain)
         .map_err(|e| AppError::Unexpected(e.into()))?;
     let outcome = crate::monitor::check(&state, &name).await?;
     Ok(HttpResponse::Ok().json(outcome.to_json()))

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
-use crate::domain::client::NewClient;
+use crate::model::client::NewClient;
 use crate::error::AppError;
 use crate::repo::clients::{self, Client};
 use crate::state::AppState;
@@ -106,7 +106,7 @@ pub async fn add_contact(
 ) -> Result<HttpResponse, AppError> {
     user.require_lawyer_or_admin()?;
     let client = visible_client(&state, &user, &id).await?;
-    let new = crate::domain::client::NewContact::parse(
+    let new = crate::model::client::NewContact::parse(
         &body.name,
         &body.email,
         &body.phone,

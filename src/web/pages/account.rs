@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::password;
 use crate::auth::session::{self, CurrentUser};
-use crate::domain::user::{EmailAddress, NewPassword, parse_one_line_name};
+use crate::model::user::{EmailAddress, NewPassword, parse_one_line_name};
 use crate::error::AppError;
 use crate::repo::tokens::{self, ApiToken, ApiTokenId};
 use crate::repo::users;

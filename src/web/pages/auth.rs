@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::auth::password;
 use crate::auth::session::{self, optional_user};
 use crate::auth::throttle::{Decision, LockedBy};
-use crate::domain::user::EmailAddress;
+use crate::model::user::EmailAddress;
 use crate::error::AppError;
 use crate::repo::{Actor, login_attempts, users};
 use crate::state::AppState;

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
-use crate::domain::backorder::{BackorderStatus, CatchService, ChannelStatus};
-use crate::domain::money::{Currency, format_money, parse_amount};
-use crate::domain::tld_policy::TldPolicy;
+use crate::model::backorder::{BackorderStatus, CatchService, ChannelStatus};
+use crate::model::money::{Currency, format_money, parse_amount};
+use crate::model::tld_policy::TldPolicy;
 use crate::error::AppError;
 use crate::repo::backorders::{
     self, Backorder, BackorderChange, ChannelChange, ChannelId, NewChannel, fees_due,
@@ -271,7 +271,7 @@ async fn backorder_page(
         .run(move |c| {
             // Which procedures the TLD allows, and whether AFNIC's conditions hold (legal-rules.md §2.3, §6.4).
             let mut hints = Vec::new();
-            if let Ok(name) = crate::domain::domain_name::DomainName::parse(&domain) {
+            if let Ok(name) = crate::model::domain_name::DomainName::parse(&domain) {
                 for kind in &kinds {
                     let found = match procedures::eligibility(
                         c,
@@ -326,7 +326,7 @@ async fn backorder_page(
         .await?;
     let can_edit = may_edit(user, &matter);
     let can_work =
-        can_edit || (user.is_staff() && matter.status == crate::domain::matter::MatterStatus::Open);
+        can_edit || (user.is_staff() && matter.status == crate::model::matter::MatterStatus::Open);
     let terms = forms.terms.unwrap_or_else(|| TermsValues {
         max_bid: backorder
             .max_bid_minor
@@ -438,7 +438,7 @@ async fn backorder_page(
                     label: s.label(),
                 })
                 .collect(),
-            priorities: crate::domain::backorder::Priority::ALL
+            priorities: crate::model::backorder::Priority::ALL
                 .iter()
                 .map(|p| p.as_str())
                 .collect(),
@@ -633,7 +633,7 @@ pub async fn change_status(
             "Say why the status changes (what the registry or the catch service reported).",
         );
     }
-    if matter.status == crate::domain::matter::MatterStatus::Closed {
+    if matter.status == crate::model::matter::MatterStatus::Closed {
         errors.add(
             "status",
             format!(
@@ -913,7 +913,7 @@ pub async fn check_now(
 ) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
     let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let name = crate::domain::domain_name::DomainName::parse(&backorder.domain)
+    let name = crate::model::domain_name::DomainName::parse(&backorder.domain)
         .map_err(|e| AppError::Unexpected(e.into()))?;
     let message = match crate::monitor::check(&state, &name).await {
         Ok(outcome) => {

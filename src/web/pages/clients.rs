@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
-use crate::domain::client::{NewClient, NewContact, ReportCadence};
+use crate::model::client::{NewClient, NewContact, ReportCadence};
 use crate::error::AppError;
 use crate::repo::clients::{self, Client, ClientChange, Contact, ContactId};
 use crate::state::AppState;

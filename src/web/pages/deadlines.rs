@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
 use crate::docket;
-use crate::domain::calendar::{CALENDARS, holidays};
-use crate::domain::deadlines::{self as rules, Urgency};
-use crate::domain::procedure::{EventKind, ProcedureKind, provider_calendar};
+use crate::model::calendar::{CALENDARS, holidays};
+use crate::model::deadlines::{self as rules, Urgency};
+use crate::model::procedure::{EventKind, ProcedureKind, provider_calendar};
 use crate::error::AppError;
 use crate::repo::clients::{self, ClientId};
 use crate::repo::matters;
@@ -148,7 +148,7 @@ pub async fn dashboard(
     let (entries, people, client_list, matter_missing) = state
         .db
         .run(move |c| {
-            let matter = match crate::domain::matter::MatterReference::parse(&reference) {
+            let matter = match crate::model::matter::MatterReference::parse(&reference) {
                 Ok(r) if !reference.is_empty() => matters::find_by_reference(c, &r)?,
                 _ => None,
             };

@@ -11,11 +11,11 @@ use serde::Deserialize;
 use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
-use crate::domain::backorder::{ImportLine, LineProblem, Priority, check_target, parse_import};
-use crate::domain::csv::write_row;
-use crate::domain::matter::{MatterStatus, marks_text, parse_marks, parse_title};
-use crate::domain::money::{Currency, format_money, parse_amount};
-use crate::domain::user::Role;
+use crate::model::backorder::{ImportLine, LineProblem, Priority, check_target, parse_import};
+use crate::model::csv::write_row;
+use crate::model::matter::{MatterStatus, marks_text, parse_marks, parse_title};
+use crate::model::money::{Currency, format_money, parse_amount};
+use crate::model::user::Role;
 use crate::error::AppError;
 use crate::repo::backorders::{
     self, Backorder, BackorderError, CatchChannel, Conflict, ImportError, NewBackorder,
@@ -250,7 +250,7 @@ struct CheckedMatter {
     title: String,
     lawyer: UserId,
     team: Vec<UserId>,
-    marks: Vec<crate::domain::matter::Mark>,
+    marks: Vec<crate::model::matter::Mark>,
     notes: String,
 }
 

@@ -10,12 +10,12 @@ use serde::Deserialize;
 use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
-use crate::domain::calendar::calendar_info;
-use crate::domain::deadlines::{State, Urgency};
-use crate::domain::domain_name::DomainName;
-use crate::domain::matter::MatterStatus;
-use crate::domain::money::{Currency, format_money, parse_amount};
-use crate::domain::procedure::{
+use crate::model::calendar::calendar_info;
+use crate::model::deadlines::{State, Urgency};
+use crate::model::domain_name::DomainName;
+use crate::model::matter::MatterStatus;
+use crate::model::money::{Currency, format_money, parse_amount};
+use crate::model::procedure::{
     EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus, provider_calendar,
     provider_time_zone,
 };

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::session::{self, CurrentUser};
-use crate::domain::user::{EmailAddress, parse_one_line_name};
+use crate::model::user::{EmailAddress, parse_one_line_name};
 use crate::error::AppError;
 use crate::mail::dkim_key;
 use crate::repo::senders::{self, DkimChange, SenderInput, SenderProfile, SenderProfileId};

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::{password, session};
-use crate::domain::user::{EmailAddress, NewPassword, PersonName, Role};
+use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::error::AppError;
 use crate::repo::Actor;
 use crate::repo::tokens::{self, SetupLinkError};

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::password;
 use crate::auth::session::{self, CurrentUser};
-use crate::domain::user::{EmailAddress, NewPassword, PersonName, Role};
+use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::error::AppError;
 use crate::repo::clients::{self, Client, ClientId};
 use crate::repo::users::{self, AccountChange, NewUser, User, UserId};

@@ -413,7 +413,7 @@ pub fn retry_after_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::tld_policy::TldPolicies;
+    use crate::model::tld_policy::TldPolicies;
 
     fn t(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

@@ -310,8 +310,8 @@ pub fn afnic_eligibility(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::domain_name::DomainName;
-    use crate::domain::registry_record::RegistryRecord;
+    use crate::model::domain_name::DomainName;
+    use crate::model::registry_record::RegistryRecord;
     use chrono::{TimeZone, Utc};
 
     fn record(

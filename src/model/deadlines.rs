@@ -811,7 +811,7 @@ mod tests {
             })
             .collect();
         // The provider's seat: the kind's first provider (WIPO, Forum for URS, AFNIC…).
-        let provider = crate::domain::procedure::provider_calendar(kind.providers()[0]);
+        let provider = crate::model::procedure::provider_calendar(kind.providers()[0]);
         compute(
             kind,
             &events,
