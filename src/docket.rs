@@ -162,7 +162,7 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
             let mut report = ReminderReport::default();
             let today = now.date_naive();
             // Some(true): queued now; Some(false): queued before; None: the message could not be built.
-            let queue = |conn: &mut DbConn, key: String, to: &str, subject: &str, text: &str, matter: Option<crate::repo::matters::MatterId>| -> Result<Option<bool>, DbError> {
+            let queue = |conn: &mut DbConn, key: String, to: &str, subject: &str, text: &str, matter: Option<crate::model::ids::MatterId>| -> Result<Option<bool>, DbError> {
                 let message_id = mailer.new_message_id();
                 let raw = match mail::build(&Draft {
                     from: &mailer.from,

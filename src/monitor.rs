@@ -7,18 +7,19 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::db::{DbConn, DbError, write_tx};
+use crate::mail::{self, Draft};
 use crate::model::backorder::path_to;
 use crate::model::changes::{RecordChange, diff};
 use crate::model::domain_name::DomainName;
+use crate::model::ids::SnapshotId;
 use crate::model::lifecycle::{
     Assessment, Observation, assess, backorder_status_for, next_check, retry_after_failure,
 };
 use crate::model::registry_record::RegistryRecord;
 use crate::model::tld_policy::{TldPolicy, UnsupportedTld};
-use crate::mail::{self, Draft};
 use crate::registry::{Lookup, LookupError, Source};
 use crate::repo::backorders::{self, BackorderError};
-use crate::repo::monitoring::{self, SnapshotId, sha256_hex};
+use crate::repo::monitoring::{self, sha256_hex};
 use crate::repo::outbox::{self, MessageKind, NewMessage};
 use crate::repo::{Actor, matters};
 use crate::state::AppState;

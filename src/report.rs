@@ -6,14 +6,16 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use crate::db::{DbConn, DbError};
 use crate::model::deadlines::State;
+use crate::model::ids::ClientId;
+use crate::model::ids::MatterId;
 use crate::model::lifecycle::Phase;
 use crate::model::matter::MatterStatus;
 use crate::model::procedure::ProcedureStatus;
 use crate::pdf::{Align, Column, Document, PageSetup, PdfError};
 use crate::repo::audit::Actor;
 use crate::repo::backorders::{self, Backorder, CatchChannel};
-use crate::repo::clients::{self, Client, ClientId};
-use crate::repo::matters::{self, Matter, MatterId};
+use crate::repo::clients::{self, Client};
+use crate::repo::matters::{self, Matter};
 use crate::repo::monitoring::{self, MonitoredDomain, StoredChange};
 use crate::repo::outreach::{self, LogEntry};
 use crate::repo::procedures::{self, Deadline, Procedure, ProcedureDomain, ProcedureEvent};

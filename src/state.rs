@@ -7,8 +7,8 @@ use crate::auth::throttle::ThrottlePolicy;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbPool;
-use crate::model::tld_policy::TldPolicies;
 use crate::mail::Mailer;
+use crate::model::tld_policy::TldPolicies;
 use crate::registry::RegistryClient;
 
 #[derive(Clone)]

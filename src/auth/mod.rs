@@ -8,10 +8,11 @@ pub mod session;
 pub mod throttle;
 pub mod tokens;
 
-use crate::model::user::Role;
 use crate::error::AppError;
-use crate::repo::clients::ClientId;
-use crate::repo::users::{User, UserId};
+use crate::model::ids::ClientId;
+use crate::model::ids::UserId;
+use crate::model::user::Role;
+use crate::repo::users::User;
 
 /// The authenticated user behind a request, from a session cookie or an API token.
 #[derive(Debug, Clone)]

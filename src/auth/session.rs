@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Principal;
 use crate::auth::tokens::random_token;
 use crate::error::AppError;
-use crate::repo::users::{self, User, UserId};
+use crate::model::ids::UserId;
+use crate::repo::users::{self, User};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "reclaim_session";

@@ -22,18 +22,23 @@ use crate::model::backorder::{CatchService, ChannelStatus, Priority, check_targe
 use crate::model::client::{NewClient, NewContact, ReportCadence};
 use crate::model::compliance::AddressSource;
 use crate::model::domain_name::DomainName;
+use crate::model::ids::ClientId;
+use crate::model::ids::MatterId;
+use crate::model::ids::ProcedureId;
+use crate::model::ids::SenderProfileId;
+use crate::model::ids::UserId;
 use crate::model::matter::Mark;
 use crate::model::money::Currency;
 use crate::model::procedure::{EventKind, ProcedureKind};
 use crate::model::user::{EmailAddress, PersonName, Role};
 use crate::repo::Actor;
 use crate::repo::backorders::{self, NewBackorder, NewChannel};
-use crate::repo::clients::{self, ClientChange, ClientId};
-use crate::repo::matters::{self, MatterId, NewMatter};
+use crate::repo::clients::{self, ClientChange};
+use crate::repo::matters::{self, NewMatter};
 use crate::repo::outreach::{self, ApprovalKind, OutreachInput};
 use crate::repo::procedures::{self, NewManualDeadline, NewProcedure};
 use crate::repo::senders::{self, DkimChange, SenderInput};
-use crate::repo::users::{self, NewUser, User, UserId};
+use crate::repo::users::{self, NewUser, User};
 use crate::state::AppState;
 use registry::{DemoRegistry, Lifecycle, REGISTRARS};
 
@@ -286,7 +291,7 @@ struct Firm {
     ines: User,
     thomas: User,
     lucas: User,
-    sender: senders::SenderProfileId,
+    sender: SenderProfileId,
     northwind: ClientId,
     helios: ClientId,
     northwind_matter: MatterId,
@@ -708,7 +713,7 @@ fn today(
     // (matter, procedure, what, due in days, assigned to, done)
     type Task<'a> = (
         &'a MatterId,
-        Option<&'a procedures::ProcedureId>,
+        Option<&'a ProcedureId>,
         &'a str,
         i64,
         &'a UserId,

@@ -15,9 +15,7 @@ use tokio::time::Instant;
 
 use crate::config::Settings;
 use crate::model::domain_name::DomainName;
-use crate::model::registry_record::{
-    ParseError, RegistryRecord, merge_registrar_rdap, parse_rdap,
-};
+use crate::model::registry_record::{ParseError, RegistryRecord, merge_registrar_rdap, parse_rdap};
 use crate::model::tld_policy::TldPolicy;
 use crate::model::whois_parse::parse_whois;
 

@@ -8,9 +8,8 @@ use crate::db::schema::audit_events;
 use crate::db::sql::{contains_pattern, escape_like, lower};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError};
-use crate::repo::users::UserId;
-
-crate::text_id!(AuditEventId);
+use crate::model::ids::AuditEventId;
+use crate::model::ids::UserId;
 
 /// Who is acting, from where, and when.
 #[derive(Debug, Clone)]

@@ -14,16 +14,16 @@ use crate::model::backorder::{
     status_from_channels,
 };
 use crate::model::domain_name::DomainName;
+use crate::model::ids::BackorderEventId;
+use crate::model::ids::BackorderId;
+use crate::model::ids::ChannelId;
+use crate::model::ids::ClientId;
+use crate::model::ids::MatterId;
+use crate::model::ids::UserId;
 use crate::model::matter::MatterStatus;
 use crate::model::money::{Currency, format_money};
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::clients::ClientId;
-use crate::repo::matters::{self as matter_repo, Matter, MatterId};
-use crate::repo::users::UserId;
-
-crate::text_id!(BackorderId);
-crate::text_id!(BackorderEventId);
-crate::text_id!(ChannelId);
+use crate::repo::matters::{self as matter_repo, Matter};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = backorders)]

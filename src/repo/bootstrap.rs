@@ -6,8 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::rdap_bootstraps;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError};
-
-crate::text_id!(BootstrapId);
+use crate::model::ids::BootstrapId;
 
 pub fn store(
     conn: &mut DbConn,

@@ -9,10 +9,9 @@ use crate::db::sql::lower;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::client::{NewClient, NewContact, ReportCadence};
+use crate::model::ids::ClientId;
+use crate::model::ids::ContactId;
 use crate::repo::audit::{self, Actor, Change};
-
-crate::text_id!(ClientId);
-crate::text_id!(ContactId);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = clients)]

@@ -7,8 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{job_leases, job_runs};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-
-crate::text_id!(JobRunId);
+use crate::model::ids::JobRunId;
 
 /// Takes the lease on `job` for `ttl`, unless another holder has it. A holder may renew its own.
 pub fn acquire_lease(

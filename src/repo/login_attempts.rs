@@ -6,11 +6,10 @@ use diesel::prelude::*;
 use crate::db::schema::login_attempts;
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::ids::LoginAttemptId;
+use crate::model::ids::UserId;
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::users::UserId;
 use serde_json::json;
-
-crate::text_id!(LoginAttemptId);
 
 #[derive(Insertable)]
 #[diesel(table_name = login_attempts)]

@@ -11,14 +11,13 @@ use crate::db::schema::{
 use crate::db::sql::{contains_pattern, lower};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::ids::ClientId;
+use crate::model::ids::MarkId;
+use crate::model::ids::MatterId;
+use crate::model::ids::UserId;
 use crate::model::matter::{Mark, MatterReference, MatterStatus};
 use crate::model::user::Role;
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::clients::ClientId;
-use crate::repo::users::UserId;
-
-crate::text_id!(MatterId);
-crate::text_id!(MarkId);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = matters)]

@@ -15,14 +15,13 @@ use crate::db::{DbConn, DbError};
 use crate::model::backorder::BackorderStatus;
 use crate::model::changes::{ChangeKind, RecordChange};
 use crate::model::domain_name::DomainName;
+use crate::model::ids::ChangeId;
+use crate::model::ids::CheckErrorId;
+use crate::model::ids::SnapshotId;
 use crate::model::lifecycle::{Assessment, Phase};
 use crate::model::matter::MatterStatus;
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::{Answer, Source};
-
-crate::text_id!(SnapshotId);
-crate::text_id!(ChangeId);
-crate::text_id!(CheckErrorId);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = monitored_domains, primary_key(domain))]

@@ -9,11 +9,10 @@ use diesel::prelude::*;
 use crate::db::schema::{outbox_attempts, outbox_messages};
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError, write_tx};
-use crate::repo::backorders::BackorderId;
-use crate::repo::matters::MatterId;
-
-crate::text_id!(OutboxId);
-crate::text_id!(OutboxAttemptId);
+use crate::model::ids::BackorderId;
+use crate::model::ids::MatterId;
+use crate::model::ids::OutboxAttemptId;
+use crate::model::ids::OutboxId;
 
 crate::text_enum! {
     pub enum MessageKind ("message kind") {

@@ -15,17 +15,20 @@ use crate::db::schema::{
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::compliance::{AddressSource, normalise_address};
+use crate::model::ids::ApprovalId;
+use crate::model::ids::BackorderId;
+use crate::model::ids::MatterId;
+use crate::model::ids::OutboxId;
+use crate::model::ids::OutreachId;
+use crate::model::ids::SenderProfileId;
+use crate::model::ids::UserId;
 use crate::model::matter::MatterStatus;
 use crate::model::user::EmailAddress;
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::backorders::{Backorder, BackorderId};
-use crate::repo::matters::{self as matter_repo, MatterId};
-use crate::repo::outbox::{OutboxId, OutboxStatus};
-use crate::repo::senders::{self, SenderProfileId};
-use crate::repo::users::UserId;
-
-crate::text_id!(OutreachId);
-crate::text_id!(ApprovalId);
+use crate::repo::backorders::Backorder;
+use crate::repo::matters::{self as matter_repo};
+use crate::repo::outbox::OutboxStatus;
+use crate::repo::senders;
 
 crate::text_enum! {
     pub enum OutreachStatus ("outreach status") {

@@ -17,6 +17,14 @@ use crate::db::{DbConn, DbError, write_tx};
 use crate::model::calendar::{calendar_for_country, calendar_info};
 use crate::model::deadlines::{self as rules, Calendars, State};
 use crate::model::domain_name::DomainName;
+use crate::model::ids::BackorderId;
+use crate::model::ids::ClientId;
+use crate::model::ids::ClosureId;
+use crate::model::ids::DeadlineId;
+use crate::model::ids::MatterId;
+use crate::model::ids::ProcedureEventId;
+use crate::model::ids::ProcedureId;
+use crate::model::ids::UserId;
 use crate::model::matter::MatterStatus;
 use crate::model::money::Currency;
 use crate::model::procedure::{
@@ -25,16 +33,8 @@ use crate::model::procedure::{
 };
 use crate::model::tld_policy::TldPolicies;
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::backorders::BackorderId;
-use crate::repo::clients::ClientId;
-use crate::repo::matters::{self as matter_repo, Matter, MatterId};
+use crate::repo::matters::{self as matter_repo, Matter};
 use crate::repo::monitoring;
-use crate::repo::users::UserId;
-
-crate::text_id!(ProcedureId);
-crate::text_id!(ProcedureEventId);
-crate::text_id!(DeadlineId);
-crate::text_id!(ClosureId);
 
 /// The rule id of a deadline entered by hand.
 pub const MANUAL_RULE: &str = "manual";

@@ -11,13 +11,12 @@ use crate::auth::tokens::hex;
 use crate::db::schema::{report_counters, reports};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::ids::ClientId;
+use crate::model::ids::MatterId;
+use crate::model::ids::OutboxId;
+use crate::model::ids::ReportId;
+use crate::model::ids::UserId;
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::clients::ClientId;
-use crate::repo::matters::MatterId;
-use crate::repo::outbox::OutboxId;
-use crate::repo::users::UserId;
-
-crate::text_id!(ReportId);
 
 crate::text_enum! {
     pub enum ReportKind ("report kind") {

@@ -8,10 +8,9 @@ use serde_json::json;
 use crate::db::schema::sender_profiles;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::ids::SenderProfileId;
 use crate::model::user::EmailAddress;
 use crate::repo::audit::{self, Actor, Change};
-
-crate::text_id!(SenderProfileId);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = sender_profiles)]

@@ -9,11 +9,11 @@ use crate::auth::tokens::{new_api_token, new_signed_link_token, token_hash, toke
 use crate::db::schema::{api_tokens, setup_tokens, users};
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::ids::ApiTokenId;
+use crate::model::ids::SetupTokenId;
+use crate::model::ids::UserId;
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::users::{self as accounts, NewUser, User, UserError, UserId};
-
-crate::text_id!(ApiTokenId);
-crate::text_id!(SetupTokenId);
+use crate::repo::users::{self as accounts, NewUser, User, UserError};
 
 /// The purpose a setup link is signed for.
 pub const SETUP_PURPOSE: &str = "setup";

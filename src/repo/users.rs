@@ -7,11 +7,10 @@ use serde_json::json;
 use crate::db::schema::{clients, users};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::ids::ClientId;
+use crate::model::ids::UserId;
 use crate::model::user::{EmailAddress, PersonName, Role};
 use crate::repo::audit::{self, Actor, Change};
-use crate::repo::clients::ClientId;
-
-crate::text_id!(UserId);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]

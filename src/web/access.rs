@@ -3,10 +3,14 @@
 
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::repo::backorders::{self, Backorder, BackorderId};
-use crate::repo::clients::{self, Client, ClientId};
-use crate::repo::matters::{self, Matter, MatterId};
-use crate::repo::procedures::{self, Deadline, DeadlineId, Procedure, ProcedureId};
+use crate::model::ids::BackorderId;
+use crate::model::ids::ClientId;
+use crate::model::ids::MatterId;
+use crate::model::ids::{DeadlineId, ProcedureId};
+use crate::repo::backorders::{self, Backorder};
+use crate::repo::clients::{self, Client};
+use crate::repo::matters::{self, Matter};
+use crate::repo::procedures::{self, Deadline, Procedure};
 use crate::state::AppState;
 
 pub async fn visible_client(

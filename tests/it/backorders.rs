@@ -13,8 +13,8 @@ async fn matter_with_name(
     app: &TestApp,
     domain: &str,
 ) -> (
-    reclaim::repo::matters::MatterId,
-    reclaim::repo::backorders::BackorderId,
+    reclaim::model::ids::MatterId,
+    reclaim::model::ids::BackorderId,
 ) {
     let lea = app.signed_in("lea@firm.example", Role::Lawyer, None).await;
     let acme = app.create_client("Acme").await;

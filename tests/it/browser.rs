@@ -642,7 +642,7 @@ async fn conflict_check(s: &Session, app: &TestApp, matter: &str, other_ref: &st
     );
     assert!(s.body_text().await?.contains("No name attached yet."));
     let attached = {
-        let m = reclaim::repo::matters::MatterId::parse(matter).unwrap();
+        let m = reclaim::model::ids::MatterId::parse(matter).unwrap();
         app.state
             .db
             .run(move |c| reclaim::repo::backorders::for_matter(c, &m))

@@ -8,7 +8,7 @@ use reclaim::repo::procedures::{self, NewManualDeadline};
 
 use crate::helpers::{PASSWORD, TestApp, location, spawn_app};
 
-async fn task(app: &TestApp, matter: &reclaim::repo::matters::MatterId, label: &str, days: i64) {
+async fn task(app: &TestApp, matter: &reclaim::model::ids::MatterId, label: &str, days: i64) {
     let new = NewManualDeadline {
         procedure_id: None,
         label: label.to_owned(),

@@ -10,7 +10,7 @@ use crate::helpers::{TestApp, location, spawn_app};
 
 async fn lawyer_with_client(
     app: &TestApp,
-) -> (reclaim::repo::users::User, reclaim::repo::clients::ClientId) {
+) -> (reclaim::repo::users::User, reclaim::model::ids::ClientId) {
     let lea = app.signed_in("lea@firm.example", Role::Lawyer, None).await;
     let acme = app.create_client("Acme").await;
     (lea, acme)

@@ -96,7 +96,7 @@ async fn watched(app: &TestApp, domain: &str) -> monitoring::MonitoredDomain {
         .expect("watched")
 }
 
-async fn status_of(app: &TestApp, id: &backorders::BackorderId) -> BackorderStatus {
+async fn status_of(app: &TestApp, id: &reclaim::model::ids::BackorderId) -> BackorderStatus {
     let id = id.clone();
     app.state
         .db

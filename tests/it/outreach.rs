@@ -525,7 +525,7 @@ async fn an_approved_message_reaches_the_holder_signed_with_identity_and_one_cli
         409,
         "a sent message is part of the record"
     );
-    let outreach_id = reclaim::repo::outreach::OutreachId::parse(&id).unwrap();
+    let outreach_id = reclaim::model::ids::OutreachId::parse(&id).unwrap();
     let tampered = o
         .app
         .state
@@ -736,11 +736,11 @@ async fn forged_or_altered_unsubscribe_tokens_are_refused_and_change_nothing() {
     .await;
     let real = reclaim::outreach::unsubscribe_token(
         &o.app.state.keys.link_tokens,
-        &reclaim::repo::outreach::OutreachId::parse(&id).unwrap(),
+        &reclaim::model::ids::OutreachId::parse(&id).unwrap(),
     );
     let other_key = reclaim::outreach::unsubscribe_token(
         &[1u8; 32],
-        &reclaim::repo::outreach::OutreachId::parse(&id).unwrap(),
+        &reclaim::model::ids::OutreachId::parse(&id).unwrap(),
     );
     let mut altered = real.clone().into_bytes();
     let last = altered.len() - 1;

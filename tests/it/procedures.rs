@@ -1018,7 +1018,7 @@ async fn the_dashboard_groups_and_filters_and_marks_done() {
     let globex = app.create_client("Globex").await;
     let (m1, r1) = app.open_matter(&acme, &lawyer, "acme").await;
     let (m2, r2) = app.open_matter(&globex, &lawyer, "globex").await;
-    let start = |m: &reclaim::repo::matters::MatterId, name: &str| {
+    let start = |m: &reclaim::model::ids::MatterId, name: &str| {
         let (m, name, token) = (m.to_string(), name.to_owned(), token.clone());
         let app = &app;
         async move {

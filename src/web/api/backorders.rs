@@ -7,10 +7,11 @@ use serde_json::{Value, json};
 
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
-use crate::model::backorder::BackorderStatus;
-use crate::model::matter::MatterStatus;
 use crate::error::AppError;
-use crate::repo::backorders::{self, Backorder, CatchChannel, ChannelId, fees_due};
+use crate::model::backorder::BackorderStatus;
+use crate::model::ids::ChannelId;
+use crate::model::matter::MatterStatus;
+use crate::repo::backorders::{self, Backorder, CatchChannel, fees_due};
 use crate::repo::monitoring;
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
@@ -134,10 +135,12 @@ pub async fn change_status(
     user.require_staff()?;
     let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
     require_open(&matter)?;
-    let to: BackorderStatus = body
-        .status
-        .parse()
-        .map_err(|e: crate::db::types::UnknownValue| AppError::invalid("status", e.to_string()))?;
+    let to: BackorderStatus =
+        body.status
+            .parse()
+            .map_err(|e: crate::model::types::UnknownValue| {
+                AppError::invalid("status", e.to_string())
+            })?;
     let reason = body.reason.trim().to_owned();
     if reason.is_empty() {
         return Err(AppError::invalid("reason", "Say why the status changes."));

@@ -3,8 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
-use crate::model::client::NewClient;
 use crate::error::AppError;
+use crate::model::client::NewClient;
 use crate::repo::clients::{self, Client};
 use crate::state::AppState;
 use crate::web::access::visible_client;

@@ -7,14 +7,16 @@ use serde_json::{Value, json};
 use crate::auth::Principal;
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
-use crate::model::backorder::check_target;
-use crate::model::matter::{Mark, MatterStatus, parse_marks, parse_title};
 use crate::error::AppError;
+use crate::model::backorder::check_target;
+use crate::model::ids::ClientId;
+use crate::model::ids::UserId;
+use crate::model::matter::{Mark, MatterStatus, parse_marks, parse_title};
 use crate::repo::backorders::{self, NewBackorder};
-use crate::repo::clients::{self, ClientId};
+use crate::repo::clients;
 use crate::repo::matters::{self, Matter, MatterFilter, NewMatter};
 use crate::repo::procedures;
-use crate::repo::users::{self, UserId};
+use crate::repo::users;
 use crate::state::AppState;
 use crate::web::access::visible_matter;
 use crate::web::api::backorders::backorder_json;
@@ -100,7 +102,7 @@ fn marks_from(json: &[MarkJson]) -> Result<Vec<Mark>, AppError> {
 fn parse_id<T>(
     raw: &str,
     field: &str,
-    parse: fn(&str) -> Result<T, crate::db::types::InvalidId>,
+    parse: fn(&str) -> Result<T, crate::model::types::InvalidId>,
 ) -> Result<T, AppError> {
     parse(raw.trim()).map_err(|_| AppError::invalid(field, format!("'{raw}' is not a valid id.")))
 }

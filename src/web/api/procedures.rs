@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
+use crate::error::AppError;
 use crate::model::deadlines as rules;
 use crate::model::procedure::ProcedureKind;
-use crate::error::AppError;
 use crate::repo::procedures::{
     self, Deadline, DocketFilter, Procedure, ProcedureError, check_event_date, parse_country,
 };

@@ -6,9 +6,10 @@ use serde::Deserialize;
 
 use crate::auth::password;
 use crate::auth::session::{self, CurrentUser};
-use crate::model::user::{EmailAddress, NewPassword, parse_one_line_name};
 use crate::error::AppError;
-use crate::repo::tokens::{self, ApiToken, ApiTokenId};
+use crate::model::ids::ApiTokenId;
+use crate::model::user::{EmailAddress, NewPassword, parse_one_line_name};
+use crate::repo::tokens::{self, ApiToken};
 use crate::repo::users;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;

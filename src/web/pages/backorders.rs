@@ -7,15 +7,17 @@ use serde::Deserialize;
 
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
+use crate::error::AppError;
 use crate::model::backorder::{BackorderStatus, CatchService, ChannelStatus};
+use crate::model::ids::ChannelId;
+use crate::model::ids::SnapshotId;
 use crate::model::money::{Currency, format_money, parse_amount};
 use crate::model::tld_policy::TldPolicy;
-use crate::error::AppError;
 use crate::repo::backorders::{
-    self, Backorder, BackorderChange, ChannelChange, ChannelId, NewChannel, fees_due,
+    self, Backorder, BackorderChange, ChannelChange, NewChannel, fees_due,
 };
 use crate::repo::matters::Matter;
-use crate::repo::monitoring::{self, SnapshotId};
+use crate::repo::monitoring;
 use crate::repo::procedures;
 use crate::state::AppState;
 use crate::web::access::visible_backorder;

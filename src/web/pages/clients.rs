@@ -6,9 +6,10 @@ use serde::Deserialize;
 
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
-use crate::model::client::{NewClient, NewContact, ReportCadence};
 use crate::error::AppError;
-use crate::repo::clients::{self, Client, ClientChange, Contact, ContactId};
+use crate::model::client::{NewClient, NewContact, ReportCadence};
+use crate::model::ids::ContactId;
+use crate::repo::clients::{self, Client, ClientChange, Contact};
 use crate::state::AppState;
 use crate::web::access::visible_client;
 use crate::web::pages::matters::{MatterRow, client_matters};

@@ -9,16 +9,16 @@ use serde::Deserialize;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
 use crate::docket;
+use crate::error::AppError;
 use crate::model::calendar::{CALENDARS, holidays};
 use crate::model::deadlines::{self as rules, Urgency};
+use crate::model::ids::ClientId;
+use crate::model::ids::ClosureId;
+use crate::model::ids::UserId;
 use crate::model::procedure::{EventKind, ProcedureKind, provider_calendar};
-use crate::error::AppError;
-use crate::repo::clients::{self, ClientId};
+use crate::repo::clients;
 use crate::repo::matters;
-use crate::repo::procedures::{
-    self, ClosureId, DocketEntry, DocketFilter, parse_country, registrar_calendar,
-};
-use crate::repo::users::UserId;
+use crate::repo::procedures::{self, DocketEntry, DocketFilter, parse_country, registrar_calendar};
 use crate::state::AppState;
 use crate::web::pages::procedures::{Choice, calendar_label, parse_date, procedure_error};
 use crate::web::request::RequestMeta;

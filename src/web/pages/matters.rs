@@ -11,22 +11,23 @@ use serde::Deserialize;
 use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
+use crate::error::AppError;
 use crate::model::backorder::{ImportLine, LineProblem, Priority, check_target, parse_import};
 use crate::model::csv::write_row;
+use crate::model::ids::ClientId;
+use crate::model::ids::UserId;
 use crate::model::matter::{MatterStatus, marks_text, parse_marks, parse_title};
 use crate::model::money::{Currency, format_money, parse_amount};
 use crate::model::user::Role;
-use crate::error::AppError;
 use crate::repo::backorders::{
     self, Backorder, BackorderError, CatchChannel, Conflict, ImportError, NewBackorder,
 };
-use crate::repo::clients::{self, ClientId};
+use crate::repo::clients;
 use crate::repo::matters::{
     self, Matter, MatterChange, MatterError, MatterFilter, MatterSummary, NewMatter,
 };
 use crate::repo::monitoring::{self, MonitoredDomain};
 use crate::repo::procedures;
-use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::access::{visible_client, visible_matter};
 use crate::web::pages::backorders::drop_window;
@@ -1168,7 +1169,7 @@ pub async fn export(
 /// A matter's backorders, their catch channels and what monitoring knows of their names.
 fn names_of_matter(
     conn: &mut crate::db::DbConn,
-    id: &crate::repo::matters::MatterId,
+    id: &crate::model::ids::MatterId,
 ) -> Result<(Vec<Backorder>, Vec<CatchChannel>, Vec<MonitoredDomain>), DbError> {
     let names = backorders::for_matter(conn, id)?;
     let channels = backorders::channels_for_matter(conn, id)?;

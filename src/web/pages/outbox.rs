@@ -7,7 +7,8 @@ use serde::Deserialize;
 use crate::auth::session::CurrentUser;
 use crate::db::DbError;
 use crate::error::AppError;
-use crate::repo::outbox::{self, MessageKind, OutboxId};
+use crate::model::ids::OutboxId;
+use crate::repo::outbox::{self, MessageKind};
 use crate::state::AppState;
 use crate::web::{Layout, render, show_time};
 

@@ -9,16 +9,18 @@ use serde::Deserialize;
 use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
-use crate::model::compliance::AddressSource;
-use crate::model::user::EmailAddress;
 use crate::error::AppError;
+use crate::model::compliance::AddressSource;
+use crate::model::ids::OutreachId;
+use crate::model::ids::SenderProfileId;
+use crate::model::user::EmailAddress;
 use crate::outreach::{self as service, Context, Evaluation, SendError, TEMPLATES};
 use crate::repo::backorders::Backorder;
 use crate::repo::matters::Matter;
 use crate::repo::outreach::{
-    self, ApprovalKind, Outreach, OutreachError, OutreachId, OutreachInput, OutreachStatus,
+    self, ApprovalKind, Outreach, OutreachError, OutreachInput, OutreachStatus,
 };
-use crate::repo::senders::{self, SenderProfileId};
+use crate::repo::senders;
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
 use crate::web::pages::procedures::Choice;

@@ -10,23 +10,24 @@ use serde::Deserialize;
 use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
+use crate::error::AppError;
 use crate::model::calendar::calendar_info;
 use crate::model::deadlines::{State, Urgency};
 use crate::model::domain_name::DomainName;
+use crate::model::ids::ProcedureEventId;
+use crate::model::ids::UserId;
 use crate::model::matter::MatterStatus;
 use crate::model::money::{Currency, format_money, parse_amount};
 use crate::model::procedure::{
     EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus, provider_calendar,
     provider_time_zone,
 };
-use crate::error::AppError;
 use crate::repo::backorders;
 use crate::repo::matters::{self, Matter};
 use crate::repo::procedures::{
     self, Deadline, NewManualDeadline, NewProcedure, ProcedureChange, ProcedureError,
-    ProcedureEventId, check_event_date, parse_country,
+    check_event_date, parse_country,
 };
-use crate::repo::users::UserId;
 use crate::state::AppState;
 use crate::web::access::{visible_deadline, visible_matter, visible_procedure};
 use crate::web::request::RequestMeta;
@@ -70,13 +71,13 @@ pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
 pub fn parse_kind(raw: &str) -> Result<ProcedureKind, AppError> {
     raw.trim()
         .parse()
-        .map_err(|e: crate::db::types::UnknownValue| AppError::invalid("kind", e.to_string()))
+        .map_err(|e: crate::model::types::UnknownValue| AppError::invalid("kind", e.to_string()))
 }
 
 pub fn parse_event_kind(raw: &str) -> Result<EventKind, AppError> {
     raw.trim()
         .parse()
-        .map_err(|e: crate::db::types::UnknownValue| AppError::invalid("kind", e.to_string()))
+        .map_err(|e: crate::model::types::UnknownValue| AppError::invalid("kind", e.to_string()))
 }
 
 fn show_day(d: NaiveDate) -> String {

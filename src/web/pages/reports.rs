@@ -7,8 +7,9 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::AppError;
+use crate::model::ids::ReportId;
 use crate::repo::clients;
-use crate::repo::reports::{self, Report, ReportId};
+use crate::repo::reports::{self, Report};
 use crate::report::{self, ReportError, SendReportError};
 use crate::state::AppState;
 use crate::web::access::visible_matter;
@@ -143,8 +144,8 @@ pub async fn send_now(
 
 fn actor_client(
     conn: &mut crate::db::DbConn,
-    matter: &crate::repo::matters::MatterId,
-) -> Result<crate::repo::clients::ClientId, ReportError> {
+    matter: &crate::model::ids::MatterId,
+) -> Result<crate::model::ids::ClientId, ReportError> {
     crate::repo::matters::find(conn, matter)?
         .map(|m| m.client_id)
         .ok_or(ReportError::MatterNotFound)

@@ -6,10 +6,11 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::session::{self, CurrentUser};
-use crate::model::user::{EmailAddress, parse_one_line_name};
 use crate::error::AppError;
 use crate::mail::dkim_key;
-use crate::repo::senders::{self, DkimChange, SenderInput, SenderProfile, SenderProfileId};
+use crate::model::ids::SenderProfileId;
+use crate::model::user::{EmailAddress, parse_one_line_name};
+use crate::repo::senders::{self, DkimChange, SenderInput, SenderProfile};
 use crate::repo::suppressions::{self, SuppressionReason};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;

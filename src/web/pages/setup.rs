@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::{password, session};
-use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::error::AppError;
+use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::repo::Actor;
 use crate::repo::tokens::{self, SetupLinkError};
 use crate::repo::users::NewUser;

@@ -6,10 +6,12 @@ use serde::Deserialize;
 
 use crate::auth::password;
 use crate::auth::session::{self, CurrentUser};
-use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::error::AppError;
-use crate::repo::clients::{self, Client, ClientId};
-use crate::repo::users::{self, AccountChange, NewUser, User, UserId};
+use crate::model::ids::ClientId;
+use crate::model::ids::UserId;
+use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
+use crate::repo::clients::{self, Client};
+use crate::repo::users::{self, AccountChange, NewUser, User};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::{FormErrors, Layout, actor, render, render_status, see_other, show_optional_time};
