@@ -10,17 +10,19 @@ use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use futures_util::StreamExt;
+
 use reclaim::clock::SystemClock;
 use reclaim::config::Settings;
+use reclaim::model::audit::Actor;
 use reclaim::model::backorder::Priority;
 use reclaim::model::client::NewClient;
 use reclaim::model::domain_name::DomainName;
 use reclaim::model::money::Currency;
 use reclaim::model::user::{EmailAddress, PersonName, Role};
 use reclaim::repo::backorders::{self, NewBackorder};
+use reclaim::repo::clients;
 use reclaim::repo::matters::{self, NewMatter};
 use reclaim::repo::users::{self, NewUser};
-use reclaim::repo::{Actor, clients};
 
 const CONCURRENCY: usize = reclaim::monitor::SWEEP_CONCURRENCY;
 

@@ -8,8 +8,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
+
 use reclaim::clock::SystemClock;
 use reclaim::config::Settings;
+use reclaim::model::audit::Actor;
 use reclaim::model::backorder::{CatchService, ChannelStatus, Priority};
 use reclaim::model::client::NewClient;
 use reclaim::model::domain_name::DomainName;
@@ -17,10 +19,10 @@ use reclaim::model::money::Currency;
 use reclaim::model::procedure::{EventKind, ProcedureKind};
 use reclaim::model::user::{EmailAddress, PersonName, Role};
 use reclaim::repo::backorders::{self, NewBackorder, NewChannel};
+use reclaim::repo::clients;
 use reclaim::repo::matters::{self, NewMatter};
 use reclaim::repo::procedures::{self, NewProcedure};
 use reclaim::repo::users::{self, NewUser};
-use reclaim::repo::{Actor, clients};
 
 fn main() {
     let n: usize = std::env::var("REPORT_NAMES")

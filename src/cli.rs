@@ -11,11 +11,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::auth::password;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{SETTINGS, Settings};
+use crate::model::audit::Actor;
 use crate::model::ids::ClientId;
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
-use crate::repo::clients;
 use crate::repo::users::{self, NewUser};
-use crate::repo::{Actor, tokens};
+use crate::repo::{clients, tokens};
 use crate::startup::{self, Application};
 
 #[derive(Parser)]

@@ -7,9 +7,12 @@ use crate::auth::tokens;
 use crate::db::{DbConn, DbError};
 use crate::ics;
 use crate::mail::{self, Draft};
-use crate::repo::outbox::{self, MessageKind, NewMessage};
-use crate::repo::procedures::{self, DocketEntry, DocketFilter};
-use crate::repo::users::{self, User};
+use crate::model::outbox::MessageKind;
+use crate::model::procedure::DocketEntry;
+use crate::model::user::User;
+use crate::repo::outbox::{self, NewMessage};
+use crate::repo::procedures::{self, DocketFilter};
+use crate::repo::users;
 use crate::state::AppState;
 
 const FEED_PURPOSE: &str = "calendar-feed";

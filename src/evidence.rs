@@ -8,8 +8,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::model::csv::write_row;
-use crate::registry::Source;
-use crate::repo::monitoring::Snapshot;
+use crate::model::monitoring::{Snapshot, Source};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the evidence file: {0}")]

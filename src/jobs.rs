@@ -4,16 +4,15 @@
 //! next run finds everything that is due.
 
 use chrono::Duration;
-use sha2::{Digest, Sha256};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-use crate::auth::tokens::hex;
 use crate::mail::Delivery;
+use crate::model::digest::sha256_hex;
+use crate::model::outbox::MessageKind;
 use crate::monitor;
 use crate::registry::Bootstrap;
-use crate::repo::outbox::{self, MessageKind, Outcome};
-use crate::repo::suppressions;
-use crate::repo::{bootstrap, jobs};
+use crate::repo::outbox::{self, Outcome};
+use crate::repo::{bootstrap, jobs, suppressions};
 use crate::state::AppState;
 
 /// Every job, with its schedule (6-field cron, UTC: seconds first).
@@ -260,7 +259,7 @@ pub async fn refresh_bootstrap(state: &AppState) -> Result<String, String> {
     let parsed = Bootstrap::parse(&body)
         .map_err(|e| format!("{url}: {e}; the previous copy stays in use"))?;
     let (publication, services) = (parsed.publication.clone(), parsed.len());
-    let sha = hex(&Sha256::digest(body.as_bytes()));
+    let sha = sha256_hex(body.as_bytes());
     let now = state.clock.now();
     {
         let (publication, sha) = (publication.clone(), sha.clone());

@@ -8,20 +8,24 @@ use serde_json::{Value, json};
 
 use crate::db::{DbConn, DbError, write_tx};
 use crate::mail::{self, Draft};
-use crate::model::backorder::path_to;
+use crate::model::audit::Actor;
+use crate::model::backorder::{Backorder, path_to};
 use crate::model::changes::{RecordChange, diff};
+use crate::model::digest::sha256_hex;
 use crate::model::domain_name::DomainName;
 use crate::model::ids::SnapshotId;
 use crate::model::lifecycle::{
     Assessment, Observation, assess, backorder_status_for, next_check, retry_after_failure,
 };
+use crate::model::matter::Matter;
+use crate::model::monitoring::Source;
+use crate::model::outbox::MessageKind;
 use crate::model::registry_record::RegistryRecord;
 use crate::model::tld_policy::{TldPolicy, UnsupportedTld};
-use crate::registry::{Lookup, LookupError, Source};
+use crate::registry::{Lookup, LookupError};
 use crate::repo::backorders::{self, BackorderError};
-use crate::repo::monitoring::{self, sha256_hex};
-use crate::repo::outbox::{self, MessageKind, NewMessage};
-use crate::repo::{Actor, matters};
+use crate::repo::outbox::{self, NewMessage};
+use crate::repo::{matters, monitoring};
 use crate::state::AppState;
 
 /// Who moves backorders on registry news, in their history.
@@ -287,7 +291,7 @@ fn queue_alerts(
     conn: &mut DbConn,
     state: &AppState,
     name: &DomainName,
-    seeking: &[(backorders::Backorder, matters::Matter)],
+    seeking: &[(Backorder, Matter)],
     changes: &[RecordChange],
     assessment: &Assessment,
     (snapshot, sha256): (&SnapshotId, &str),

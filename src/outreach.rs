@@ -12,14 +12,16 @@ use crate::auth::tokens;
 use crate::config::PublicUrl;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::mail::{self, Dkim, Draft, MailError};
+use crate::model::audit::Actor;
 use crate::model::compliance::{self, Check, Facts, Sender};
 use crate::model::ids::OutreachId;
-use crate::repo::audit::{self, Actor, Change};
-use crate::repo::outbox::{self, MessageKind, NewMessage};
-use crate::repo::outreach::{self, Outreach, OutreachError, OutreachStatus};
-use crate::repo::senders::{self, SenderProfile};
-use crate::repo::suppressions::{self, SuppressionReason};
-use crate::repo::{backorders, monitoring, procedures};
+use crate::model::outbox::MessageKind;
+use crate::model::outreach::{Outreach, OutreachStatus, SuppressionReason};
+use crate::model::sender::SenderProfile;
+use crate::repo::audit::{self, Change};
+use crate::repo::outbox::{self, NewMessage};
+use crate::repo::outreach::{self, OutreachError};
+use crate::repo::{backorders, monitoring, procedures, senders, suppressions};
 
 const UNSUBSCRIBE_PURPOSE: &str = "unsubscribe";
 

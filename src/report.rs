@@ -5,22 +5,22 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use crate::db::{DbConn, DbError};
+use crate::model::audit::Actor;
+use crate::model::backorder::{Backorder, CatchChannel};
+use crate::model::client::Client;
 use crate::model::deadlines::State;
-use crate::model::ids::ClientId;
-use crate::model::ids::MatterId;
+use crate::model::ids::{ClientId, MatterId};
 use crate::model::lifecycle::Phase;
-use crate::model::matter::MatterStatus;
-use crate::model::procedure::ProcedureStatus;
+use crate::model::matter::{Matter, MatterStatus};
+use crate::model::monitoring::{MonitoredDomain, StoredChange};
+use crate::model::outreach::{LogEntry, OutreachStatus};
+use crate::model::procedure::{
+    Deadline, Procedure, ProcedureDomain, ProcedureEvent, ProcedureStatus,
+};
+use crate::model::report::{Report, ReportKind};
 use crate::pdf::{Align, Column, Document, PageSetup, PdfError};
-use crate::repo::audit::Actor;
-use crate::repo::backorders::{self, Backorder, CatchChannel};
-use crate::repo::clients::{self, Client};
-use crate::repo::matters::{self, Matter};
-use crate::repo::monitoring::{self, MonitoredDomain, StoredChange};
-use crate::repo::outreach::{self, LogEntry};
-use crate::repo::procedures::{self, Deadline, Procedure, ProcedureDomain, ProcedureEvent};
-use crate::repo::reports::{self, NewReport, Report, ReportKind};
-use crate::repo::senders;
+use crate::repo::reports::{self, NewReport};
+use crate::repo::{backorders, clients, matters, monitoring, outreach, procedures, senders};
 
 /// Who the report comes from (the firm's first sender profile in use).
 #[derive(Debug, Clone, Default)]
@@ -215,9 +215,11 @@ pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
             });
         }
     }
-    for e in data.outreach.iter().filter(|e| {
-        e.outreach.status == outreach::OutreachStatus::Queued && e.outreach.answered_at.is_none()
-    }) {
+    for e in data
+        .outreach
+        .iter()
+        .filter(|e| e.outreach.status == OutreachStatus::Queued && e.outreach.answered_at.is_none())
+    {
         steps.push(format!(
             "Awaiting the holder's answer about {} (written {}).",
             e.domain,
@@ -273,7 +275,7 @@ fn summary(data: &MatterData) -> String {
     let sent = data
         .outreach
         .iter()
-        .filter(|e| e.outreach.status == outreach::OutreachStatus::Queued)
+        .filter(|e| e.outreach.status == OutreachStatus::Queued)
         .count();
     if sent > 0 {
         text.push_str(&format!(
@@ -498,7 +500,7 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
     let sent: Vec<&LogEntry> = data
         .outreach
         .iter()
-        .filter(|e| e.outreach.status == outreach::OutreachStatus::Queued)
+        .filter(|e| e.outreach.status == OutreachStatus::Queued)
         .collect();
     if !sent.is_empty() {
         doc.heading("Messages to holders");
@@ -838,7 +840,7 @@ pub fn send(
         let queued = crate::repo::outbox::enqueue(
             conn,
             &crate::repo::outbox::NewMessage {
-                kind: crate::repo::outbox::MessageKind::Report,
+                kind: crate::model::outbox::MessageKind::Report,
                 dedupe_key: Some(format!("report:{}:{}", report.id, address.to_lowercase())),
                 message_id,
                 to_address: address.clone(),

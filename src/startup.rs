@@ -22,9 +22,10 @@ use crate::config::Settings;
 use crate::db::migrations::{self, MigrationError};
 use crate::db::{DatabaseUrl, DatabaseUrlError, DbPool};
 use crate::mail::Mailer;
+use crate::model::audit::Actor;
 use crate::model::tld_policy::TldPolicies;
 use crate::registry::{Bootstrap, RegistryClient};
-use crate::repo::{Actor, tokens};
+use crate::repo::tokens;
 use crate::state::AppState;
 use crate::web::{request, security};
 
@@ -160,7 +161,7 @@ fn instance_name() -> String {
     format!(
         "{host}-{}-{}",
         std::process::id(),
-        crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<3>())
+        crate::model::digest::hex(&crate::auth::tokens::random_bytes::<3>())
     )
 }
 

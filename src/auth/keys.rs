@@ -86,7 +86,7 @@ fn read_or_create_secret_file(path: &Path) -> Result<Vec<u8>, KeyError> {
             Ok(hex.as_bytes().to_vec())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let hex = super::tokens::hex(&super::tokens::random_bytes::<64>());
+            let hex = crate::model::digest::hex(&super::tokens::random_bytes::<64>());
             write_private(path, hex.as_bytes()).map_err(|source| KeyError::Write {
                 path: path.to_owned(),
                 source,

@@ -9,10 +9,8 @@ pub mod throttle;
 pub mod tokens;
 
 use crate::error::AppError;
-use crate::model::ids::ClientId;
-use crate::model::ids::UserId;
-use crate::model::user::Role;
-use crate::repo::users::User;
+use crate::model::ids::{ClientId, UserId};
+use crate::model::user::{Role, User};
 
 /// The authenticated user behind a request, from a session cookie or an API token.
 #[derive(Debug, Clone)]

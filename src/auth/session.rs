@@ -16,7 +16,8 @@ use crate::auth::Principal;
 use crate::auth::tokens::random_token;
 use crate::error::AppError;
 use crate::model::ids::UserId;
-use crate::repo::users::{self, User};
+use crate::model::user::User;
+use crate::repo::users;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "reclaim_session";

@@ -13,34 +13,32 @@ use std::sync::Arc;
 
 use base64::Engine;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use registry::{DemoRegistry, Lifecycle, REGISTRARS};
 
 use crate::auth::password;
-use crate::auth::tokens::{hex, random_bytes};
+use crate::auth::tokens::random_bytes;
 use crate::clock::FixedClock;
 use crate::db::{DbConn, DbError};
-use crate::model::backorder::{CatchService, ChannelStatus, Priority, check_target};
+use crate::model::audit::Actor;
+use crate::model::backorder::{Backorder, CatchService, ChannelStatus, Priority, check_target};
 use crate::model::client::{NewClient, NewContact, ReportCadence};
 use crate::model::compliance::AddressSource;
+use crate::model::digest::hex;
 use crate::model::domain_name::DomainName;
-use crate::model::ids::ClientId;
-use crate::model::ids::MatterId;
-use crate::model::ids::ProcedureId;
-use crate::model::ids::SenderProfileId;
-use crate::model::ids::UserId;
+use crate::model::ids::{ClientId, MatterId, ProcedureId, SenderProfileId, UserId};
 use crate::model::matter::Mark;
 use crate::model::money::Currency;
+use crate::model::outreach::{ApprovalKind, Outreach};
 use crate::model::procedure::{EventKind, ProcedureKind};
-use crate::model::user::{EmailAddress, PersonName, Role};
-use crate::repo::Actor;
+use crate::model::user::{EmailAddress, PersonName, Role, User};
 use crate::repo::backorders::{self, NewBackorder, NewChannel};
 use crate::repo::clients::{self, ClientChange};
 use crate::repo::matters::{self, NewMatter};
-use crate::repo::outreach::{self, ApprovalKind, OutreachInput};
+use crate::repo::outreach::{self, OutreachInput};
 use crate::repo::procedures::{self, NewManualDeadline, NewProcedure};
 use crate::repo::senders::{self, DkimChange, SenderInput};
-use crate::repo::users::{self, NewUser, User};
+use crate::repo::users::{self, NewUser};
 use crate::state::AppState;
-use registry::{DemoRegistry, Lifecycle, REGISTRARS};
 
 /// An account of the demo firm, with the password made for this start.
 #[derive(Debug, Clone)]
@@ -535,11 +533,7 @@ fn set_up_firm(
     })
 }
 
-fn backorder_of(
-    c: &mut DbConn,
-    matter: &MatterId,
-    name: &str,
-) -> Result<backorders::Backorder, DemoError> {
+fn backorder_of(c: &mut DbConn, matter: &MatterId, name: &str) -> Result<Backorder, DemoError> {
     backorders::for_matter(c, matter)?
         .into_iter()
         .find(|b| b.domain == name)
@@ -557,7 +551,7 @@ fn draft_offer(
     relay: &str,
     amount: &str,
     at: DateTime<Utc>,
-) -> Result<outreach::Outreach, DemoError> {
+) -> Result<Outreach, DemoError> {
     let backorder = backorder_of(c, &firm.northwind_matter, name)?;
     let (subject, body) = crate::outreach::from_template(
         "purchase_offer",

@@ -346,8 +346,14 @@ mod tests {
     }
 }
 
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
 use super::domain_name::{DomainName, DomainNameError};
 use super::tld_policy::{TldPolicies, TldPolicy, UnsupportedTld};
+use crate::model::ids::{BackorderEventId, BackorderId, ChannelId, ClientId, MatterId, UserId};
+use crate::model::money::format_money;
 
 /// Why a name cannot be the target of a backorder.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -582,4 +588,103 @@ mod import_tests {
                 .contains("no domain name to import")
         );
     }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::backorders)]
+pub struct Backorder {
+    pub id: BackorderId,
+    pub matter_id: MatterId,
+    /// A-label.
+    pub domain: String,
+    pub unicode: String,
+    pub tld: String,
+    pub status: BackorderStatus,
+    pub priority: Priority,
+    pub max_bid_minor: Option<i64>,
+    pub currency: String,
+    pub notes: String,
+    pub conflict_confirmed_by: Option<UserId>,
+    pub conflict_confirmed_at: Option<NaiveDateTime>,
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::backorder_events)]
+pub struct BackorderEvent {
+    pub id: BackorderEventId,
+    pub backorder_id: BackorderId,
+    pub at: NaiveDateTime,
+    pub from_status: Option<BackorderStatus>,
+    pub to_status: BackorderStatus,
+    pub actor_id: Option<UserId>,
+    pub actor: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::catch_channels)]
+pub struct CatchChannel {
+    pub id: ChannelId,
+    pub backorder_id: BackorderId,
+    pub service: CatchService,
+    pub service_name: String,
+    pub status: ChannelStatus,
+    pub external_reference: String,
+    pub success_fee_minor: Option<i64>,
+    pub price_minor: Option<i64>,
+    pub currency: String,
+    pub auction_result: String,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl CatchChannel {
+    /// "DropCatch", or the name given for a .fr catcher or another service.
+    pub fn display_name(&self) -> String {
+        if self.service_name.is_empty() {
+            self.service.label().to_owned()
+        } else {
+            format!("{} ({})", self.service.label(), self.service_name)
+        }
+    }
+}
+
+/// What is owed to the catch services: only what succeeded. Nothing is due before a name is
+/// caught.
+pub fn fees_due(channels: &[CatchChannel]) -> Vec<String> {
+    channels
+        .iter()
+        .filter(|c| c.status == ChannelStatus::Won)
+        .flat_map(|c| {
+            let mut due = Vec::new();
+            if let Some(fee) = c.success_fee_minor {
+                due.push(format!(
+                    "{} success fee to {}",
+                    format_money(fee, &c.currency),
+                    c.display_name()
+                ));
+            }
+            if let Some(price) = c.price_minor {
+                due.push(format!(
+                    "{} auction price to {}",
+                    format_money(price, &c.currency),
+                    c.display_name()
+                ));
+            }
+            due
+        })
+        .collect()
+}
+
+/// Another client's open matter that targets the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub matter_id: MatterId,
+    pub reference: String,
+    pub client_id: ClientId,
+    pub client_name: String,
 }

@@ -1,6 +1,10 @@
 //! The firm's clients (companies whose names are being recovered).
 
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
 use super::user::{EmailAddress, EmailError, NameError, parse_one_line_name};
+use crate::model::ids::{ClientId, ContactId};
 
 /// A client's name as the firm writes it on reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,4 +191,29 @@ mod contact_tests {
             "contact_email"
         );
     }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::clients)]
+pub struct Client {
+    pub id: ClientId,
+    pub name: String,
+    pub email: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub report_cadence: ReportCadence,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::client_contacts)]
+pub struct Contact {
+    pub id: ContactId,
+    pub client_id: ClientId,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub position: String,
+    pub receives_reports: bool,
+    pub created_at: NaiveDateTime,
 }

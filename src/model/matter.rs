@@ -2,7 +2,11 @@
 
 use std::fmt;
 
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
 use super::user::{NameError, parse_one_line_name};
+use crate::model::ids::{ClientId, MatterId, UserId};
 
 crate::text_enum! {
     pub enum MatterStatus ("matter status") {
@@ -170,4 +174,29 @@ mod tests {
         assert!(parse_marks(&"x".repeat(201)).is_err());
         assert!(parse_marks("").unwrap().is_empty());
     }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::matters)]
+pub struct Matter {
+    pub id: MatterId,
+    pub reference: String,
+    pub client_id: ClientId,
+    pub title: String,
+    pub responsible_lawyer_id: UserId,
+    pub status: MatterStatus,
+    pub notes: String,
+    pub opened_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A matter as lists show it.
+#[derive(Debug, Clone)]
+pub struct MatterSummary {
+    pub matter: Matter,
+    pub client_name: String,
+    pub lawyer_name: String,
+    pub backorders: i64,
 }

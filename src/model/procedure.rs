@@ -1,5 +1,15 @@
 //! Dispute procedures a firm can run to recover a name (DESIGN.md, "Procedure").
 
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::model::calendar::calendar_for_country;
+use crate::model::deadlines::{self as rules, State};
+use crate::model::ids::{
+    BackorderId, ClientId, ClosureId, DeadlineId, MatterId, ProcedureEventId, ProcedureId, UserId,
+};
+
 crate::text_enum! {
     /// The kind of a dispute procedure.
     pub enum ProcedureKind ("procedure kind") {
@@ -467,3 +477,179 @@ mod tests {
         }
     }
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = crate::db::schema::procedures)]
+pub struct Procedure {
+    pub id: ProcedureId,
+    pub matter_id: MatterId,
+    pub kind: ProcedureKind,
+    pub provider: String,
+    pub case_number: String,
+    /// ISO 3166 code of the registrar's principal office: its business days count for the
+    /// lock and implementation periods (UDRP Policy 4(k)).
+    pub registrar_country: Option<String>,
+    pub status: ProcedureStatus,
+    pub outcome: Option<Outcome>,
+    pub rdnh_finding: bool,
+    pub parties: String,
+    pub panel: String,
+    pub fees_minor: Option<i64>,
+    pub currency: String,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Procedure {
+    /// "UDRP D2012-1094 (WIPO)".
+    pub fn title(&self) -> String {
+        let mut title = self.kind.label().to_owned();
+        if !self.case_number.is_empty() {
+            title.push(' ');
+            title.push_str(&self.case_number);
+        }
+        if !self.provider.is_empty() {
+            title.push_str(&format!(" ({})", self.provider));
+        }
+        title
+    }
+
+    /// The calendar the registrar's business days are counted on, and whether it was chosen
+    /// from a known country (otherwise only weekends are skipped and the page says so).
+    pub fn registrar_calendar(&self) -> (&'static str, bool) {
+        registrar_calendar(self.registrar_country.as_deref())
+    }
+}
+
+/// The registrar's calendar for an ISO 3166 code: `WEEKENDS` (and `false`) when the country is
+/// unknown or reclaim has no calendar for it.
+pub fn registrar_calendar(country: Option<&str>) -> (&'static str, bool) {
+    match country.and_then(calendar_for_country) {
+        Some(id) => (id, true),
+        None => ("WEEKENDS", false),
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = crate::db::schema::procedure_domains)]
+pub struct ProcedureDomain {
+    pub procedure_id: ProcedureId,
+    pub domain: String,
+    pub unicode: String,
+    pub backorder_id: Option<BackorderId>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = crate::db::schema::procedure_events)]
+pub struct ProcedureEvent {
+    pub id: ProcedureEventId,
+    pub procedure_id: ProcedureId,
+    pub kind: EventKind,
+    pub occurred_on: NaiveDate,
+    pub note: String,
+    pub recorded_by: Option<UserId>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A deadline on the docket: computed by a rule, or entered by hand.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = crate::db::schema::deadlines)]
+pub struct Deadline {
+    pub id: DeadlineId,
+    pub matter_id: MatterId,
+    pub procedure_id: Option<ProcedureId>,
+    pub rule: String,
+    pub label: String,
+    pub computed_on: Option<NaiveDate>,
+    pub official_on: Option<NaiveDate>,
+    pub calendar: String,
+    pub basis: String,
+    pub state: State,
+    pub done_at: Option<NaiveDateTime>,
+    pub done_by: Option<UserId>,
+    pub assigned_to: Option<UserId>,
+    pub overdue_alerted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Deadline {
+    /// The date that counts: the official one when entered.
+    pub fn due_on(&self) -> Option<NaiveDate> {
+        self.official_on.or(self.computed_on)
+    }
+
+    pub fn is_manual(&self) -> bool {
+        self.rule.starts_with(MANUAL_RULE)
+    }
+
+    /// Still to act on: running, not marked done.
+    pub fn is_open(&self) -> bool {
+        self.state == State::Pending && self.done_at.is_none()
+    }
+
+    /// `pending`, `met`, `cancelled` or `done`.
+    pub fn status(&self) -> &'static str {
+        if self.done_at.is_some() {
+            "done"
+        } else {
+            self.state.as_str()
+        }
+    }
+
+    /// The rule that computed it (none for a deadline entered by hand).
+    pub fn rule_info(&self) -> Option<&'static rules::Rule> {
+        rules::rule_info(&self.rule)
+    }
+
+    /// Who must act.
+    pub fn party(&self) -> &'static str {
+        self.rule_info().map_or("", |r| r.party)
+    }
+
+    /// Where the rule comes from.
+    pub fn source(&self) -> &'static str {
+        self.rule_info().map_or("", |r| r.source)
+    }
+
+    /// The reference marks the rule UNCONFIRMED: shown as "to verify".
+    pub fn to_verify(&self) -> bool {
+        self.rule_info().is_some_and(|r| r.to_verify)
+    }
+
+    /// The rule id as shown: a hand-entered deadline has no rule.
+    pub fn rule_label(&self) -> &str {
+        if self.is_manual() {
+            "entered by hand"
+        } else {
+            &self.rule
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = crate::db::schema::calendar_closures)]
+pub struct Closure {
+    pub id: ClosureId,
+    pub calendar: String,
+    pub day: NaiveDate,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// One line of the deadlines dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocketEntry {
+    pub deadline: Deadline,
+    pub matter_reference: String,
+    pub matter_title: String,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub procedure: Option<String>,
+    pub domains: Vec<String>,
+    pub assignee_name: Option<String>,
+}
+
+/// The rule id of a deadline entered by hand.
+pub const MANUAL_RULE: &str = "manual";

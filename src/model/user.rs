@@ -1,6 +1,10 @@
 //! People who use reclaim: their role, e-mail address (the login), name and password policy.
 
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
 use validator::ValidateEmail;
+
+use crate::model::ids::{ApiTokenId, ClientId, UserId};
 
 crate::text_enum! {
     /// What a user may do (DESIGN.md, "Users and what they do").
@@ -286,4 +290,32 @@ mod tests {
                 .contains("admin, lawyer, paralegal, client")
         );
     }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::api_tokens)]
+pub struct ApiToken {
+    pub id: ApiTokenId,
+    pub user_id: UserId,
+    pub name: String,
+    pub hint: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::users)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub client_id: Option<ClientId>,
+    pub password_hash: String,
+    pub session_version: i32,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
 }

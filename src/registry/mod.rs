@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use crate::config::Settings;
 use crate::model::domain_name::DomainName;
+use crate::model::monitoring::Source;
 use crate::model::registry_record::{ParseError, RegistryRecord, merge_registrar_rdap, parse_rdap};
 use crate::model::tld_policy::TldPolicy;
 use crate::model::whois_parse::parse_whois;
@@ -23,16 +24,6 @@ pub use bootstrap::Bootstrap;
 
 /// The largest answer read from a server; anything larger is refused, not truncated.
 pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
-
-crate::text_enum! {
-    /// Which protocol an answer came by.
-    pub enum Source ("registry source") {
-        Rdap => "rdap",
-        Whois => "whois",
-        RdapRegistrar => "rdap_registrar",
-        WhoisRegistrar => "whois_registrar",
-    }
-}
 
 /// One answer as received.
 #[derive(Debug, Clone)]

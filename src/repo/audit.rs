@@ -1,39 +1,15 @@
 //! The append-only audit log: who changed what, when, and which record. The database refuses
 //! updates and deletes on the table (triggers in both migration sets).
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::audit_events;
 use crate::db::sql::{contains_pattern, escape_like, lower};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError};
-use crate::model::ids::AuditEventId;
-use crate::model::ids::UserId;
-
-/// Who is acting, from where, and when.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<UserId>,
-    /// E-mail of the user, or what acted without one (`cli`, `setup link`, `system`).
-    pub label: String,
-    pub ip: Option<String>,
-    pub request_id: Option<String>,
-    pub at: DateTime<Utc>,
-}
-
-impl Actor {
-    /// Something that acts without a signed-in user, such as the command line or a job.
-    pub fn process(label: &str, at: DateTime<Utc>) -> Self {
-        Self {
-            user_id: None,
-            label: label.to_owned(),
-            ip: None,
-            request_id: None,
-            at,
-        }
-    }
-}
+use crate::model::audit::{Actor, AuditEvent};
+use crate::model::ids::{AuditEventId, UserId};
 
 /// One change, as written to the log.
 #[derive(Debug, Clone)]
@@ -81,22 +57,6 @@ pub fn record(conn: &mut DbConn, actor: &Actor, change: Change<'_>) -> Result<()
         })
         .execute(conn)?;
     Ok(())
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = audit_events)]
-pub struct AuditEvent {
-    pub id: AuditEventId,
-    pub at: NaiveDateTime,
-    pub actor_id: Option<UserId>,
-    pub actor: String,
-    pub action: String,
-    pub record_type: String,
-    pub record_id: Option<String>,
-    pub summary: String,
-    pub detail: String,
-    pub ip: Option<String>,
-    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

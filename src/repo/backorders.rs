@@ -3,126 +3,22 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
 use crate::db::schema::{backorder_events, backorders, catch_channels, clients, matters};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::audit::Actor;
 use crate::model::backorder::{
-    BackorderStatus, CatchService, ChannelStatus, LineProblem, Priority, TransitionError, path_to,
-    status_from_channels,
+    Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus,
+    Conflict, LineProblem, Priority, TransitionError, path_to, status_from_channels,
 };
 use crate::model::domain_name::DomainName;
-use crate::model::ids::BackorderEventId;
-use crate::model::ids::BackorderId;
-use crate::model::ids::ChannelId;
-use crate::model::ids::ClientId;
-use crate::model::ids::MatterId;
-use crate::model::ids::UserId;
-use crate::model::matter::MatterStatus;
-use crate::model::money::{Currency, format_money};
-use crate::repo::audit::{self, Actor, Change};
-use crate::repo::matters::{self as matter_repo, Matter};
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = backorders)]
-pub struct Backorder {
-    pub id: BackorderId,
-    pub matter_id: MatterId,
-    /// A-label.
-    pub domain: String,
-    pub unicode: String,
-    pub tld: String,
-    pub status: BackorderStatus,
-    pub priority: Priority,
-    pub max_bid_minor: Option<i64>,
-    pub currency: String,
-    pub notes: String,
-    pub conflict_confirmed_by: Option<UserId>,
-    pub conflict_confirmed_at: Option<NaiveDateTime>,
-    pub created_by: Option<UserId>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = backorder_events)]
-pub struct BackorderEvent {
-    pub id: BackorderEventId,
-    pub backorder_id: BackorderId,
-    pub at: NaiveDateTime,
-    pub from_status: Option<BackorderStatus>,
-    pub to_status: BackorderStatus,
-    pub actor_id: Option<UserId>,
-    pub actor: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = catch_channels)]
-pub struct CatchChannel {
-    pub id: ChannelId,
-    pub backorder_id: BackorderId,
-    pub service: CatchService,
-    pub service_name: String,
-    pub status: ChannelStatus,
-    pub external_reference: String,
-    pub success_fee_minor: Option<i64>,
-    pub price_minor: Option<i64>,
-    pub currency: String,
-    pub auction_result: String,
-    pub notes: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl CatchChannel {
-    /// "DropCatch", or the name given for a .fr catcher or another service.
-    pub fn display_name(&self) -> String {
-        if self.service_name.is_empty() {
-            self.service.label().to_owned()
-        } else {
-            format!("{} ({})", self.service.label(), self.service_name)
-        }
-    }
-}
-
-/// What is owed to the catch services: only what succeeded. Nothing is due before a name is
-/// caught.
-pub fn fees_due(channels: &[CatchChannel]) -> Vec<String> {
-    channels
-        .iter()
-        .filter(|c| c.status == ChannelStatus::Won)
-        .flat_map(|c| {
-            let mut due = Vec::new();
-            if let Some(fee) = c.success_fee_minor {
-                due.push(format!(
-                    "{} success fee to {}",
-                    format_money(fee, &c.currency),
-                    c.display_name()
-                ));
-            }
-            if let Some(price) = c.price_minor {
-                due.push(format!(
-                    "{} auction price to {}",
-                    format_money(price, &c.currency),
-                    c.display_name()
-                ));
-            }
-            due
-        })
-        .collect()
-}
-
-/// Another client's open matter that targets the same name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Conflict {
-    pub matter_id: MatterId,
-    pub reference: String,
-    pub client_id: ClientId,
-    pub client_name: String,
-}
+use crate::model::ids::{BackorderEventId, BackorderId, ChannelId, ClientId, MatterId, UserId};
+use crate::model::matter::{Matter, MatterStatus};
+use crate::model::money::Currency;
+use crate::repo::audit::{self, Change};
+use crate::repo::matters::{self as matter_repo};
 
 /// A checked new backorder.
 #[derive(Debug, Clone)]

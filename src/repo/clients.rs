@@ -8,35 +8,10 @@ use crate::db::schema::{client_contacts, clients};
 use crate::db::sql::lower;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::client::{NewClient, NewContact, ReportCadence};
-use crate::model::ids::ClientId;
-use crate::model::ids::ContactId;
-use crate::repo::audit::{self, Actor, Change};
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = clients)]
-pub struct Client {
-    pub id: ClientId,
-    pub name: String,
-    pub email: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub report_cadence: ReportCadence,
-    pub notes: String,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = client_contacts)]
-pub struct Contact {
-    pub id: ContactId,
-    pub client_id: ClientId,
-    pub name: String,
-    pub email: String,
-    pub phone: String,
-    pub position: String,
-    pub receives_reports: bool,
-    pub created_at: NaiveDateTime,
-}
+use crate::model::audit::Actor;
+use crate::model::client::{Client, Contact, NewClient, NewContact, ReportCadence};
+use crate::model::ids::{ClientId, ContactId};
+use crate::repo::audit::{self, Change};
 
 #[derive(Insertable)]
 #[diesel(table_name = clients)]

@@ -2,14 +2,14 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use serde_json::json;
 
 use crate::db::schema::login_attempts;
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::ids::LoginAttemptId;
-use crate::model::ids::UserId;
-use crate::repo::audit::{self, Actor, Change};
-use serde_json::json;
+use crate::model::audit::Actor;
+use crate::model::ids::{LoginAttemptId, UserId};
+use crate::repo::audit::{self, Change};
 
 #[derive(Insertable)]
 #[diesel(table_name = login_attempts)]

@@ -11,29 +11,11 @@ use crate::db::schema::{
 use crate::db::sql::{contains_pattern, lower};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::ids::ClientId;
-use crate::model::ids::MarkId;
-use crate::model::ids::MatterId;
-use crate::model::ids::UserId;
-use crate::model::matter::{Mark, MatterReference, MatterStatus};
+use crate::model::audit::Actor;
+use crate::model::ids::{ClientId, MarkId, MatterId, UserId};
+use crate::model::matter::{Mark, Matter, MatterReference, MatterStatus, MatterSummary};
 use crate::model::user::Role;
-use crate::repo::audit::{self, Actor, Change};
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = matters)]
-pub struct Matter {
-    pub id: MatterId,
-    pub reference: String,
-    pub client_id: ClientId,
-    pub title: String,
-    pub responsible_lawyer_id: UserId,
-    pub status: MatterStatus,
-    pub notes: String,
-    pub opened_at: NaiveDateTime,
-    pub closed_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+use crate::repo::audit::{self, Change};
 
 /// A checked new matter.
 #[derive(Debug, Clone)]
@@ -338,15 +320,6 @@ pub struct MatterFilter {
     pub status: Option<MatterStatus>,
     /// Part of the reference, title, client name, or a domain name the matter targets.
     pub search: Option<String>,
-}
-
-/// A matter as lists show it.
-#[derive(Debug, Clone)]
-pub struct MatterSummary {
-    pub matter: Matter,
-    pub client_name: String,
-    pub lawyer_name: String,
-    pub backorders: i64,
 }
 
 pub fn list(conn: &mut DbConn, filter: &MatterFilter) -> Result<Vec<MatterSummary>, DbError> {

@@ -18,5 +18,3 @@ pub mod senders;
 pub mod suppressions;
 pub mod tokens;
 pub mod users;
-
-pub use audit::Actor;

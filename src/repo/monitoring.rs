@@ -3,56 +3,23 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
-use crate::auth::tokens::hex;
 use crate::db::schema::{
     backorders, matters, monitored_domains, registry_changes, registry_check_errors,
     registry_snapshots,
 };
-use crate::db::types::{from_db, to_db};
+use crate::db::types::to_db;
 use crate::db::{DbConn, DbError};
 use crate::model::backorder::BackorderStatus;
-use crate::model::changes::{ChangeKind, RecordChange};
+use crate::model::changes::RecordChange;
+use crate::model::digest::sha256_hex;
 use crate::model::domain_name::DomainName;
-use crate::model::ids::ChangeId;
-use crate::model::ids::CheckErrorId;
-use crate::model::ids::SnapshotId;
+use crate::model::ids::{ChangeId, CheckErrorId, SnapshotId};
 use crate::model::lifecycle::{Assessment, Phase};
 use crate::model::matter::MatterStatus;
+use crate::model::monitoring::{MonitoredDomain, Snapshot, SnapshotMeta, Source, StoredChange};
 use crate::model::registry_record::RegistryRecord;
-use crate::registry::{Answer, Source};
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = monitored_domains, primary_key(domain))]
-pub struct MonitoredDomain {
-    pub domain: String,
-    pub unicode: String,
-    pub tld: String,
-    pub phase: Phase,
-    pub drop_earliest: Option<NaiveDateTime>,
-    pub drop_latest: Option<NaiveDateTime>,
-    pub assessment_reason: String,
-    pub last_snapshot_id: Option<SnapshotId>,
-    pub last_checked_at: Option<NaiveDateTime>,
-    pub next_check_at: NaiveDateTime,
-    pub failures: i32,
-    pub last_error: Option<String>,
-    pub lease_holder: Option<String>,
-    pub lease_expires_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-}
-
-impl MonitoredDomain {
-    pub fn assessment(&self) -> Assessment {
-        Assessment {
-            phase: self.phase,
-            drop_earliest: self.drop_earliest.map(from_db),
-            drop_latest: self.drop_latest.map(from_db),
-            reason: self.assessment_reason.clone(),
-        }
-    }
-}
+use crate::registry::Answer;
 
 /// Starts watching a name (nothing happens if it is watched already); the first check is due at
 /// once.
@@ -149,33 +116,6 @@ pub fn release(conn: &mut DbConn, domain: &str, holder: &str) -> Result<(), DbEr
         ))
         .execute(conn)?;
     Ok(())
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = registry_snapshots)]
-pub struct Snapshot {
-    pub id: SnapshotId,
-    pub domain: String,
-    pub source: Source,
-    pub server: String,
-    pub fetched_at: NaiveDateTime,
-    pub http_status: Option<i32>,
-    pub raw: Vec<u8>,
-    pub sha256: String,
-    pub parsed: String,
-    pub registered: bool,
-    pub phase: Phase,
-    pub related_to: Option<SnapshotId>,
-}
-
-impl Snapshot {
-    pub fn record(&self) -> RegistryRecord {
-        serde_json::from_str(&self.parsed).unwrap_or_default()
-    }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// Keeps one answer, byte for byte.
@@ -283,19 +223,6 @@ pub fn all_snapshots(conn: &mut DbConn, domain: &str) -> Result<Vec<Snapshot>, D
         .load(conn)?)
 }
 
-/// A kept answer without its bytes, for lists.
-#[derive(Debug, Clone, Queryable)]
-pub struct SnapshotMeta {
-    pub id: SnapshotId,
-    pub fetched_at: NaiveDateTime,
-    pub source: Source,
-    pub server: String,
-    pub http_status: Option<i32>,
-    pub sha256: String,
-    pub registered: bool,
-    pub phase: Phase,
-}
-
 /// Every answer kept for a name, newest first, without the bytes.
 pub fn snapshot_list(conn: &mut DbConn, domain: &str) -> Result<Vec<SnapshotMeta>, DbError> {
     Ok(registry_snapshots::table
@@ -323,21 +250,6 @@ pub fn find_snapshot(conn: &mut DbConn, id: &SnapshotId) -> Result<Option<Snapsh
         .select(Snapshot::as_select())
         .first(conn)
         .optional()?)
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = registry_changes)]
-pub struct StoredChange {
-    pub id: ChangeId,
-    pub domain: String,
-    pub snapshot_id: SnapshotId,
-    pub previous_snapshot_id: Option<SnapshotId>,
-    pub detected_at: NaiveDateTime,
-    pub kind: ChangeKind,
-    pub before_value: String,
-    pub after_value: String,
-    pub summary: String,
-    pub important: bool,
 }
 
 pub fn insert_changes(

@@ -9,52 +9,11 @@ use diesel::prelude::*;
 use crate::db::schema::{outbox_attempts, outbox_messages};
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::ids::BackorderId;
-use crate::model::ids::MatterId;
-use crate::model::ids::OutboxAttemptId;
-use crate::model::ids::OutboxId;
-
-crate::text_enum! {
-    pub enum MessageKind ("message kind") {
-        Alert => "alert",
-        Reminder => "reminder",
-        Report => "report",
-        Outreach => "outreach",
-    }
-}
-
-crate::text_enum! {
-    pub enum OutboxStatus ("outbox status") {
-        Queued => "queued",
-        Sending => "sending",
-        Sent => "sent",
-        Failed => "failed",
-    }
-}
+use crate::model::ids::{BackorderId, MatterId, OutboxAttemptId, OutboxId};
+use crate::model::outbox::{Attempt, MessageKind, OutboxMessage, OutboxStatus};
 
 /// Attempts before a message that keeps failing temporarily is given up.
 pub const MAX_ATTEMPTS: i32 = 12;
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = outbox_messages)]
-pub struct OutboxMessage {
-    pub id: OutboxId,
-    pub message_id: String,
-    pub kind: MessageKind,
-    pub dedupe_key: Option<String>,
-    pub to_address: String,
-    pub subject: String,
-    pub raw: Vec<u8>,
-    pub status: OutboxStatus,
-    pub attempts: i32,
-    pub next_attempt_at: NaiveDateTime,
-    pub claimed_by: Option<String>,
-    pub claimed_until: Option<NaiveDateTime>,
-    pub last_error: Option<String>,
-    pub matter_id: Option<MatterId>,
-    pub backorder_id: Option<BackorderId>,
-    pub created_at: NaiveDateTime,
-}
 
 /// A message to queue.
 #[derive(Debug, Clone)]
@@ -264,15 +223,6 @@ pub fn list(
         .limit(limit)
         .select(OutboxMessage::as_select())
         .load(conn)?)
-}
-
-/// One delivery attempt, for display.
-#[derive(Debug, Clone, Queryable)]
-pub struct Attempt {
-    pub at: NaiveDateTime,
-    pub outcome: String,
-    pub smtp_code: Option<i32>,
-    pub response: String,
 }
 
 pub fn attempts(conn: &mut DbConn, id: &OutboxId) -> Result<Vec<Attempt>, DbError> {

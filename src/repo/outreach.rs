@@ -2,108 +2,26 @@
 //! the move to the outbox, and the answers. Once queued, a message is part of the record and the
 //! database refuses to change it.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use crate::auth::tokens::hex;
 use crate::db::schema::{
     backorders, matters, outbox_messages, outreach_approvals, outreach_messages, users,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::audit::Actor;
+use crate::model::backorder::Backorder;
 use crate::model::compliance::{AddressSource, normalise_address};
-use crate::model::ids::ApprovalId;
-use crate::model::ids::BackorderId;
-use crate::model::ids::MatterId;
-use crate::model::ids::OutboxId;
-use crate::model::ids::OutreachId;
-use crate::model::ids::SenderProfileId;
-use crate::model::ids::UserId;
+use crate::model::ids::{ApprovalId, BackorderId, MatterId, OutboxId, OutreachId, SenderProfileId};
 use crate::model::matter::MatterStatus;
+use crate::model::outbox::OutboxStatus;
+use crate::model::outreach::{Approval, ApprovalKind, LogEntry, Outreach, OutreachStatus};
 use crate::model::user::EmailAddress;
-use crate::repo::audit::{self, Actor, Change};
-use crate::repo::backorders::Backorder;
+use crate::repo::audit::{self, Change};
 use crate::repo::matters::{self as matter_repo};
-use crate::repo::outbox::OutboxStatus;
 use crate::repo::senders;
-
-crate::text_enum! {
-    pub enum OutreachStatus ("outreach status") {
-        Draft => "draft",
-        Approved => "approved",
-        /// Handed to the outbox; the outbox says whether it was delivered.
-        Queued => "queued",
-        Cancelled => "cancelled",
-    }
-}
-
-crate::text_enum! {
-    pub enum ApprovalKind ("approval kind") {
-        Approval => "approval",
-        ProcedureOverride => "procedure_override",
-    }
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
-#[diesel(table_name = outreach_messages)]
-pub struct Outreach {
-    pub id: OutreachId,
-    pub backorder_id: BackorderId,
-    pub matter_id: MatterId,
-    pub sender_profile_id: SenderProfileId,
-    pub to_address: String,
-    pub address_source: AddressSource,
-    pub subject: String,
-    pub body: String,
-    pub template: String,
-    pub status: OutreachStatus,
-    pub drafted_by: Option<UserId>,
-    pub outbox_id: Option<OutboxId>,
-    pub answered_at: Option<NaiveDateTime>,
-    pub answer_note: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl Outreach {
-    /// What an approval is given on: sender, recipient and source, subject and body.
-    pub fn content_sha256(&self) -> String {
-        let mut h = Sha256::new();
-        for part in [
-            self.sender_profile_id.as_str(),
-            &normalise_address(&self.to_address),
-            self.address_source.as_str(),
-            &self.subject,
-            &self.body,
-        ] {
-            h.update(part.as_bytes());
-            h.update([0]);
-        }
-        hex(&h.finalize())
-    }
-
-    pub fn editable(&self) -> bool {
-        matches!(
-            self.status,
-            OutreachStatus::Draft | OutreachStatus::Approved
-        )
-    }
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = outreach_approvals)]
-pub struct Approval {
-    pub id: ApprovalId,
-    pub outreach_id: OutreachId,
-    pub kind: ApprovalKind,
-    pub user_id: UserId,
-    pub content_sha256: String,
-    pub reason: String,
-    pub at: NaiveDateTime,
-}
 
 /// A checked new draft (or a change to one).
 #[derive(Debug, Clone)]
@@ -455,16 +373,6 @@ pub fn unanswered_since(
         .iter()
         .filter(|a| normalise_address(a) == wanted)
         .count())
-}
-
-/// One line of a backorder's or a matter's outreach log.
-#[derive(Debug, Clone, Serialize)]
-pub struct LogEntry {
-    pub outreach: Outreach,
-    pub domain: String,
-    /// The outbox's word for it once queued: queued, sending, sent, failed.
-    pub delivery: Option<OutboxStatus>,
-    pub last_error: Option<String>,
 }
 
 /// Which messages a log lists.

@@ -3,55 +3,16 @@
 
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use crate::auth::tokens::hex;
 use crate::db::schema::{report_counters, reports};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::ids::ClientId;
-use crate::model::ids::MatterId;
-use crate::model::ids::OutboxId;
-use crate::model::ids::ReportId;
-use crate::model::ids::UserId;
-use crate::repo::audit::{self, Actor, Change};
-
-crate::text_enum! {
-    pub enum ReportKind ("report kind") {
-        /// One matter.
-        Matter => "matter",
-        /// Every open matter of a client.
-        Client => "client",
-    }
-}
-
-/// A kept report, without its bytes.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = reports)]
-pub struct Report {
-    pub id: ReportId,
-    pub reference: String,
-    pub kind: ReportKind,
-    pub client_id: ClientId,
-    pub matter_id: Option<MatterId>,
-    pub generated_at: NaiveDateTime,
-    pub generated_by: Option<UserId>,
-    pub made_for: String,
-    pub sha256: String,
-    pub size_bytes: i32,
-    pub pages: i32,
-    pub sent_to: String,
-    pub sent_at: Option<NaiveDateTime>,
-    pub outbox_id: Option<OutboxId>,
-}
-
-impl Report {
-    pub fn file_name(&self) -> String {
-        format!("{}.pdf", self.reference)
-    }
-}
+use crate::model::audit::Actor;
+use crate::model::digest::sha256_hex;
+use crate::model::ids::{ClientId, MatterId, OutboxId, ReportId};
+use crate::model::report::{Report, ReportKind};
+use crate::repo::audit::{self, Change};
 
 /// The next report reference of the year: `R-2026-0001`.
 pub fn next_reference(conn: &mut DbConn, at: DateTime<Utc>) -> Result<String, DbError> {
@@ -88,7 +49,7 @@ pub struct NewReport<'a> {
 pub fn keep(conn: &mut DbConn, actor: &Actor, new: &NewReport<'_>) -> Result<Report, DbError> {
     write_tx(conn, |conn| {
         let id = ReportId::new();
-        let sha256 = hex(&Sha256::digest(new.pdf));
+        let sha256 = sha256_hex(new.pdf);
         diesel::insert_into(reports::table)
             .values((
                 reports::id.eq(&id),

@@ -2,40 +2,22 @@
 //! complained about, or added by hand), kept only as SHA-256 hashes (CNIL: opposition data kept
 //! minimised; legal-rules.md §4.4 E9). Global: every later send checks it.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use crate::auth::tokens::hex;
 use crate::db::schema::suppressions;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::audit::Actor;
 use crate::model::compliance::normalise_address;
-use crate::repo::audit::{self, Actor, Change};
-
-crate::text_enum! {
-    pub enum SuppressionReason ("suppression reason") {
-        Unsubscribed => "unsubscribed",
-        Bounced => "bounced",
-        Complained => "complained",
-        Manual => "manual",
-    }
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = suppressions)]
-pub struct Suppression {
-    pub address_sha256: String,
-    pub reason: SuppressionReason,
-    pub source: String,
-    pub created_at: NaiveDateTime,
-}
+use crate::model::digest::sha256_hex;
+use crate::model::outreach::{Suppression, SuppressionReason};
+use crate::repo::audit::{self, Change};
 
 /// The hash an address is kept as.
 pub fn address_hash(address: &str) -> String {
-    hex(&Sha256::digest(normalise_address(address).as_bytes()))
+    sha256_hex(normalise_address(address).as_bytes())
 }
 
 pub fn is_suppressed(conn: &mut DbConn, address: &str) -> Result<bool, DbError> {

@@ -9,28 +9,16 @@ use crate::auth::tokens::{new_api_token, new_signed_link_token, token_hash, toke
 use crate::db::schema::{api_tokens, setup_tokens, users};
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::ids::ApiTokenId;
-use crate::model::ids::SetupTokenId;
-use crate::model::ids::UserId;
-use crate::repo::audit::{self, Actor, Change};
-use crate::repo::users::{self as accounts, NewUser, User, UserError};
+use crate::model::audit::Actor;
+use crate::model::ids::{ApiTokenId, SetupTokenId, UserId};
+use crate::model::user::{ApiToken, User};
+use crate::repo::audit::{self, Change};
+use crate::repo::users::{self as accounts, NewUser, UserError};
 
 /// The purpose a setup link is signed for.
 pub const SETUP_PURPOSE: &str = "setup";
 /// How long a setup link printed at start stays valid.
 pub const SETUP_LINK_LIFETIME: Duration = Duration::hours(24);
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = api_tokens)]
-pub struct ApiToken {
-    pub id: ApiTokenId,
-    pub user_id: UserId,
-    pub name: String,
-    pub hint: String,
-    pub created_at: NaiveDateTime,
-    pub last_used_at: Option<NaiveDateTime>,
-    pub revoked_at: Option<NaiveDateTime>,
-}
 
 #[derive(Insertable)]
 #[diesel(table_name = api_tokens)]

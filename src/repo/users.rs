@@ -7,26 +7,10 @@ use serde_json::json;
 use crate::db::schema::{clients, users};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::ids::ClientId;
-use crate::model::ids::UserId;
-use crate::model::user::{EmailAddress, PersonName, Role};
-use crate::repo::audit::{self, Actor, Change};
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = users)]
-pub struct User {
-    pub id: UserId,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub client_id: Option<ClientId>,
-    pub password_hash: String,
-    pub session_version: i32,
-    pub active: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub last_login_at: Option<NaiveDateTime>,
-}
+use crate::model::audit::Actor;
+use crate::model::ids::{ClientId, UserId};
+use crate::model::user::{EmailAddress, PersonName, Role, User};
+use crate::repo::audit::{self, Change};
 
 /// A checked new account; the password is already hashed.
 #[derive(Debug, Clone)]
@@ -355,7 +339,7 @@ pub fn calendar_feed_key(conn: &mut DbConn, id: &UserId) -> Result<String, DbErr
         if let Some(key) = existing {
             return Ok(key);
         }
-        let key = crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<24>());
+        let key = crate::model::digest::hex(&crate::auth::tokens::random_bytes::<24>());
         diesel::update(users::table.find(id))
             .set(users::calendar_feed_key.eq(&key))
             .execute(conn)?;
@@ -370,7 +354,7 @@ pub fn reset_calendar_feed(
     id: &UserId,
 ) -> Result<String, DbError> {
     write_tx(conn, |conn| {
-        let key = crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<24>());
+        let key = crate::model::digest::hex(&crate::auth::tokens::random_bytes::<24>());
         diesel::update(users::table.find(id))
             .set(users::calendar_feed_key.eq(&key))
             .execute(conn)?;

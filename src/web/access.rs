@@ -3,14 +3,12 @@
 
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::model::ids::BackorderId;
-use crate::model::ids::ClientId;
-use crate::model::ids::MatterId;
-use crate::model::ids::{DeadlineId, ProcedureId};
-use crate::repo::backorders::{self, Backorder};
-use crate::repo::clients::{self, Client};
-use crate::repo::matters::{self, Matter};
-use crate::repo::procedures::{self, Deadline, Procedure};
+use crate::model::backorder::Backorder;
+use crate::model::client::Client;
+use crate::model::ids::{BackorderId, ClientId, DeadlineId, MatterId, ProcedureId};
+use crate::model::matter::Matter;
+use crate::model::procedure::{Deadline, Procedure};
+use crate::repo::{backorders, clients, matters, procedures};
 use crate::state::AppState;
 
 pub async fn visible_client(

@@ -19,7 +19,7 @@ use chrono::NaiveDateTime;
 use crate::auth::Principal;
 use crate::auth::session::{CurrentUser, Flash, csrf_token, take_flash};
 use crate::error::AppError;
-use crate::repo::Actor;
+use crate::model::audit::Actor;
 
 /// Routes, in one place.
 pub fn configure(cfg: &mut web::ServiceConfig) {

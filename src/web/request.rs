@@ -21,7 +21,7 @@ pub struct RequestId(pub String);
 
 impl RequestId {
     fn new() -> Self {
-        Self(crate::auth::tokens::hex(
+        Self(crate::model::digest::hex(
             &crate::auth::tokens::random_bytes::<8>(),
         ))
     }

@@ -5,14 +5,13 @@
 
 use std::time::Duration;
 
-use reclaim::demo::registry::{DemoRegistry, start};
-use reclaim::demo::{DemoError, load};
-use reclaim::model::user::Role;
-use reclaim::repo::outbox::OutboxStatus;
-use reclaim::repo::{clients, matters, outreach, reports};
-
 use crate::cli::{reclaim, spawn_with_lines};
 use crate::helpers::{Browser, TestApp, spawn_app_with};
+use reclaim::demo::registry::{DemoRegistry, start};
+use reclaim::demo::{DemoError, load};
+use reclaim::model::outbox::OutboxStatus;
+use reclaim::model::user::Role;
+use reclaim::repo::{clients, matters, outreach, reports};
 
 /// The application with the demo registry in front of every TLD, not yet loaded.
 pub async fn demo_app() -> (TestApp, DemoRegistry) {

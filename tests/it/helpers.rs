@@ -6,24 +6,23 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, TimeZone, Utc};
+use tempfile::TempDir;
+
 use reclaim::auth::password;
 use reclaim::clock::FixedClock;
 use reclaim::config::{PublicUrl, Settings};
+use reclaim::model::audit::Actor;
 use reclaim::model::backorder::Priority;
 use reclaim::model::client::NewClient;
 use reclaim::model::domain_name::DomainName;
-use reclaim::model::ids::BackorderId;
-use reclaim::model::ids::ClientId;
-use reclaim::model::ids::MatterId;
+use reclaim::model::ids::{BackorderId, ClientId, MatterId};
 use reclaim::model::money::Currency;
-use reclaim::model::user::{EmailAddress, PersonName, Role};
+use reclaim::model::user::{EmailAddress, PersonName, Role, User};
 use reclaim::repo::backorders::{self, NewBackorder};
-use reclaim::repo::clients;
 use reclaim::repo::matters::{self, NewMatter};
-use reclaim::repo::users::{self, NewUser, User};
-use reclaim::repo::{Actor, tokens};
+use reclaim::repo::users::{self, NewUser};
+use reclaim::repo::{clients, tokens};
 use reclaim::{AppState, Application};
-use tempfile::TempDir;
 
 /// Every password in the tests (15+ characters, as the policy wants).
 pub const PASSWORD: &str = "correct horse battery staple";

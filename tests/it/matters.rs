@@ -2,15 +2,15 @@
 //! import and export, who may see and change what.
 
 use chrono::Duration;
+
+use crate::helpers::{TestApp, location, spawn_app};
 use reclaim::model::backorder::BackorderStatus;
 use reclaim::model::user::Role;
 use reclaim::repo::backorders;
 
-use crate::helpers::{TestApp, location, spawn_app};
-
 async fn lawyer_with_client(
     app: &TestApp,
-) -> (reclaim::repo::users::User, reclaim::model::ids::ClientId) {
+) -> (reclaim::model::user::User, reclaim::model::ids::ClientId) {
     let lea = app.signed_in("lea@firm.example", Role::Lawyer, None).await;
     let acme = app.create_client("Acme").await;
     (lea, acme)

@@ -4,17 +4,17 @@
 use std::time::Duration;
 
 use chrono::Duration as Days;
-use reclaim::model::backorder::BackorderStatus;
-use reclaim::model::domain_name::DomainName;
-use reclaim::model::lifecycle::Phase;
-use reclaim::model::user::Role;
-use reclaim::repo::{backorders, monitoring, outbox};
 use reqwest::Method;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{TestApp, api, spawn_app_with};
 use crate::registry_servers::{RdapServer, Reply, WhoisReply, WhoisServer, fixture};
+use reclaim::model::backorder::BackorderStatus;
+use reclaim::model::domain_name::DomainName;
+use reclaim::model::lifecycle::Phase;
+use reclaim::model::user::Role;
+use reclaim::repo::{backorders, monitoring, outbox};
 
 /// TLDs answered by the local RDAP server; the others by the local WHOIS server. Nothing
 /// reaches the internet.
@@ -86,7 +86,7 @@ fn rdap_answer(
     .unwrap()
 }
 
-async fn watched(app: &TestApp, domain: &str) -> monitoring::MonitoredDomain {
+async fn watched(app: &TestApp, domain: &str) -> reclaim::model::monitoring::MonitoredDomain {
     let domain = domain.to_owned();
     app.state
         .db
@@ -339,7 +339,7 @@ async fn a_gtld_name_is_followed_from_active_to_redemption_to_pending_delete_to_
     let alerts = app
         .state
         .db
-        .run(|c| outbox::list(c, Some(outbox::MessageKind::Alert), 50))
+        .run(|c| outbox::list(c, Some(reclaim::model::outbox::MessageKind::Alert), 50))
         .await
         .unwrap();
     let mut recipients: Vec<_> = alerts.iter().map(|m| m.to_address.clone()).collect();
@@ -408,7 +408,7 @@ async fn a_gtld_name_is_followed_from_active_to_redemption_to_pending_delete_to_
     let alerts = app
         .state
         .db
-        .run(|c| outbox::list(c, Some(outbox::MessageKind::Alert), 50))
+        .run(|c| outbox::list(c, Some(reclaim::model::outbox::MessageKind::Alert), 50))
         .await
         .unwrap();
     assert!(
@@ -481,7 +481,7 @@ async fn a_renewal_stops_the_backorder() {
     let alerts = app
         .state
         .db
-        .run(|c| outbox::list(c, Some(outbox::MessageKind::Alert), 10))
+        .run(|c| outbox::list(c, Some(reclaim::model::outbox::MessageKind::Alert), 10))
         .await
         .unwrap();
     assert!(
@@ -535,7 +535,7 @@ async fn the_registrars_rdap_gives_the_real_expiry_and_both_answers_are_kept() {
     assert_eq!(kept.len(), 2);
     assert!(
         kept.iter()
-            .any(|s| s.source == reclaim::registry::Source::RdapRegistrar)
+            .any(|s| s.source == reclaim::model::monitoring::Source::RdapRegistrar)
     );
 }
 

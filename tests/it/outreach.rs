@@ -6,14 +6,15 @@
 use base64::Engine;
 use chrono::Duration;
 use ed25519_dalek::{Signature, SigningKey, Verifier};
-use reclaim::model::user::Role;
-use reclaim::repo::{Actor, outbox, suppressions};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{Browser, PASSWORD, TestApp, api, location, spawn_app_with};
 use crate::smtp_sink::{FlakyRelay, Received, SmtpSink};
+use reclaim::model::audit::Actor;
+use reclaim::model::user::Role;
+use reclaim::repo::{outbox, suppressions};
 
 /// The Ed25519 DKIM key of the test firm (RFC 8463: the base64 of a 32-byte seed).
 const SEED: [u8; 32] = [42; 32];
@@ -703,7 +704,7 @@ async fn one_click_unsubscribe_suppresses_and_every_later_path_honours_it() {
                 c,
                 &actor,
                 "late@late-unsub-holder.example",
-                suppressions::SuppressionReason::Manual,
+                reclaim::model::outreach::SuppressionReason::Manual,
                 "by phone",
                 now,
             )

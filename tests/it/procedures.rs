@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use reclaim::model::user::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Browser, PASSWORD, TestApp, api, location, spawn_app, spawn_app_with};
 use crate::registry_servers::{RdapServer, Reply, fixture};
 use crate::smtp_sink::SmtpSink;
+use reclaim::model::user::Role;
 
 fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
@@ -120,9 +120,9 @@ async fn deadline_id(app: &TestApp, token: &str, pid: &str, rule: &str) -> Strin
 
 struct Firm {
     app: TestApp,
-    lawyer: reclaim::repo::users::User,
+    lawyer: reclaim::model::user::User,
     paralegal: Browser,
-    paralegal_user: reclaim::repo::users::User,
+    paralegal_user: reclaim::model::user::User,
     token: String,
 }
 

@@ -8,11 +8,10 @@ use serde_json::{Value, json};
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
 use crate::error::AppError;
-use crate::model::backorder::BackorderStatus;
+use crate::model::backorder::{Backorder, BackorderStatus, CatchChannel, fees_due};
 use crate::model::ids::ChannelId;
 use crate::model::matter::MatterStatus;
-use crate::repo::backorders::{self, Backorder, CatchChannel, fees_due};
-use crate::repo::monitoring;
+use crate::repo::{backorders, monitoring};
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
 use crate::web::api::matters::amount_text;
@@ -107,7 +106,7 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(answer))
 }
 
-fn require_open(matter: &crate::repo::matters::Matter) -> Result<(), AppError> {
+fn require_open(matter: &crate::model::matter::Matter) -> Result<(), AppError> {
     if matter.status == MatterStatus::Closed {
         return Err(AppError::Conflict(format!(
             "Matter {} is closed; reopen it to change its backorders.",

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use crate::auth::api::ApiUser;
 use crate::db::DbError;
 use crate::error::AppError;
+use crate::model::outreach::{ApprovalKind, Outreach};
 use crate::outreach::{self as service, Evaluation, SendError};
-use crate::repo::outreach::{self, ApprovalKind, Outreach};
-use crate::repo::senders;
+use crate::repo::{outreach, senders};
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
 use crate::web::pages::outreach::{

@@ -9,9 +9,11 @@ use crate::auth::api::ApiUser;
 use crate::db::DbError;
 use crate::error::AppError;
 use crate::model::deadlines as rules;
-use crate::model::procedure::ProcedureKind;
+use crate::model::procedure::{
+    Deadline, Procedure, ProcedureDomain, ProcedureEvent, ProcedureKind, registrar_calendar,
+};
 use crate::repo::procedures::{
-    self, Deadline, DocketFilter, Procedure, ProcedureError, check_event_date, parse_country,
+    self, DocketFilter, ProcedureError, check_event_date, parse_country,
 };
 use crate::state::AppState;
 use crate::web::access::{visible_deadline, visible_matter, visible_procedure};
@@ -64,8 +66,8 @@ pub fn computed_json(d: &rules::Deadline) -> Value {
 
 pub fn procedure_json(
     p: &Procedure,
-    domains: &[procedures::ProcedureDomain],
-    events: &[procedures::ProcedureEvent],
+    domains: &[ProcedureDomain],
+    events: &[ProcedureEvent],
     deadlines: &[Deadline],
 ) -> Value {
     let (calendar, known) = p.registrar_calendar();
@@ -280,7 +282,7 @@ pub async fn preview(
         events.push(rules::Event { kind, date });
     }
     let provider = body.provider.unwrap_or_default();
-    let (calendar, known) = procedures::registrar_calendar(country.as_deref());
+    let (calendar, known) = registrar_calendar(country.as_deref());
     let schedule = state
         .db
         .run(move |c| procedures::preview(c, kind, &provider, country.as_deref(), &events))

@@ -8,9 +8,8 @@ use crate::auth::password;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::AppError;
 use crate::model::ids::ApiTokenId;
-use crate::model::user::{EmailAddress, NewPassword, parse_one_line_name};
-use crate::repo::tokens::{self, ApiToken};
-use crate::repo::users;
+use crate::model::user::{ApiToken, EmailAddress, NewPassword, parse_one_line_name};
+use crate::repo::{tokens, users};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::{

@@ -8,17 +8,13 @@ use serde::Deserialize;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
 use crate::error::AppError;
-use crate::model::backorder::{BackorderStatus, CatchService, ChannelStatus};
-use crate::model::ids::ChannelId;
-use crate::model::ids::SnapshotId;
+use crate::model::backorder::{Backorder, BackorderStatus, CatchService, ChannelStatus, fees_due};
+use crate::model::ids::{ChannelId, SnapshotId};
+use crate::model::matter::Matter;
 use crate::model::money::{Currency, format_money, parse_amount};
 use crate::model::tld_policy::TldPolicy;
-use crate::repo::backorders::{
-    self, Backorder, BackorderChange, ChannelChange, NewChannel, fees_due,
-};
-use crate::repo::matters::Matter;
-use crate::repo::monitoring;
-use crate::repo::procedures;
+use crate::repo::backorders::{self, BackorderChange, ChannelChange, NewChannel};
+use crate::repo::{monitoring, procedures};
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
 use crate::web::pages::matters::{backorder_error, backorder_terms, may_edit};
@@ -986,9 +982,8 @@ pub async fn snapshot(
         .filter(|s| s.domain == backorder.domain)
         .ok_or_else(|| AppError::not_found("registry answer"))?;
     let content_type = match found.source {
-        crate::registry::Source::Rdap | crate::registry::Source::RdapRegistrar => {
-            "application/json"
-        }
+        crate::model::monitoring::Source::Rdap
+        | crate::model::monitoring::Source::RdapRegistrar => "application/json",
         _ => "text/plain; charset=utf-8",
     };
     Ok(HttpResponse::Ok()

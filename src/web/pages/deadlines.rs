@@ -12,13 +12,12 @@ use crate::docket;
 use crate::error::AppError;
 use crate::model::calendar::{CALENDARS, holidays};
 use crate::model::deadlines::{self as rules, Urgency};
-use crate::model::ids::ClientId;
-use crate::model::ids::ClosureId;
-use crate::model::ids::UserId;
-use crate::model::procedure::{EventKind, ProcedureKind, provider_calendar};
-use crate::repo::clients;
-use crate::repo::matters;
-use crate::repo::procedures::{self, DocketEntry, DocketFilter, parse_country, registrar_calendar};
+use crate::model::ids::{ClientId, ClosureId, UserId};
+use crate::model::procedure::{
+    Deadline, DocketEntry, EventKind, ProcedureKind, provider_calendar, registrar_calendar,
+};
+use crate::repo::procedures::{self, DocketFilter, parse_country};
+use crate::repo::{clients, matters};
 use crate::state::AppState;
 use crate::web::pages::procedures::{Choice, calendar_label, parse_date, procedure_error};
 use crate::web::request::RequestMeta;
@@ -616,7 +615,7 @@ pub async fn feed(
 
 /// Upcoming deadlines of a matter, for the matter page.
 pub fn upcoming(
-    deadlines: &[procedures::Deadline],
+    deadlines: &[Deadline],
     today: NaiveDate,
 ) -> Vec<(String, String, String, String, String)> {
     deadlines

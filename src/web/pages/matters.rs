@@ -2,8 +2,7 @@
 //! attaching backorders one by one or from a CSV file; exporting them as CSV.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -12,22 +11,21 @@ use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
 use crate::error::AppError;
-use crate::model::backorder::{ImportLine, LineProblem, Priority, check_target, parse_import};
+use crate::model::backorder::{
+    Backorder, CatchChannel, Conflict, ImportLine, LineProblem, Priority, check_target,
+    parse_import,
+};
 use crate::model::csv::write_row;
-use crate::model::ids::ClientId;
-use crate::model::ids::UserId;
-use crate::model::matter::{MatterStatus, marks_text, parse_marks, parse_title};
+use crate::model::ids::{ClientId, UserId};
+use crate::model::matter::{
+    Matter, MatterStatus, MatterSummary, marks_text, parse_marks, parse_title,
+};
 use crate::model::money::{Currency, format_money, parse_amount};
+use crate::model::monitoring::MonitoredDomain;
 use crate::model::user::Role;
-use crate::repo::backorders::{
-    self, Backorder, BackorderError, CatchChannel, Conflict, ImportError, NewBackorder,
-};
-use crate::repo::clients;
-use crate::repo::matters::{
-    self, Matter, MatterChange, MatterError, MatterFilter, MatterSummary, NewMatter,
-};
-use crate::repo::monitoring::{self, MonitoredDomain};
-use crate::repo::procedures;
+use crate::repo::backorders::{self, BackorderError, ImportError, NewBackorder};
+use crate::repo::matters::{self, MatterChange, MatterError, MatterFilter, NewMatter};
+use crate::repo::{clients, monitoring, procedures};
 use crate::state::AppState;
 use crate::web::access::{visible_client, visible_matter};
 use crate::web::pages::backorders::drop_window;

@@ -8,7 +8,8 @@ use crate::auth::session::CurrentUser;
 use crate::db::DbError;
 use crate::error::AppError;
 use crate::model::ids::OutboxId;
-use crate::repo::outbox::{self, MessageKind};
+use crate::model::outbox::{MessageKind, OutboxMessage};
+use crate::repo::outbox;
 use crate::state::AppState;
 use crate::web::{Layout, render, show_time};
 
@@ -47,7 +48,7 @@ pub struct OutboxQuery {
     message: Option<String>,
 }
 
-fn row(m: &outbox::OutboxMessage) -> MessageRow {
+fn row(m: &OutboxMessage) -> MessageRow {
     MessageRow {
         id: m.id.to_string(),
         created: show_time(&m.created_at),

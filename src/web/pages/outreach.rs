@@ -10,16 +10,14 @@ use crate::auth::Principal;
 use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
 use crate::error::AppError;
+use crate::model::backorder::Backorder;
 use crate::model::compliance::AddressSource;
-use crate::model::ids::OutreachId;
-use crate::model::ids::SenderProfileId;
+use crate::model::ids::{OutreachId, SenderProfileId};
+use crate::model::matter::Matter;
+use crate::model::outreach::{ApprovalKind, LogEntry, Outreach, OutreachStatus};
 use crate::model::user::EmailAddress;
 use crate::outreach::{self as service, Context, Evaluation, SendError, TEMPLATES};
-use crate::repo::backorders::Backorder;
-use crate::repo::matters::Matter;
-use crate::repo::outreach::{
-    self, ApprovalKind, Outreach, OutreachError, OutreachInput, OutreachStatus,
-};
+use crate::repo::outreach::{self, OutreachError, OutreachInput};
 use crate::repo::senders;
 use crate::state::AppState;
 use crate::web::access::visible_backorder;
@@ -771,7 +769,7 @@ pub struct LogRow {
 
 /// The messages to holders as the matter and backorder pages list them. A client user sees only
 /// those sent: drafts are the firm's work in progress.
-pub fn log_rows(entries: &[outreach::LogEntry], staff: bool) -> Vec<LogRow> {
+pub fn log_rows(entries: &[LogEntry], staff: bool) -> Vec<LogRow> {
     entries
         .iter()
         .filter(|e| staff || e.outreach.status == OutreachStatus::Queued)

@@ -14,20 +14,18 @@ use crate::error::AppError;
 use crate::model::calendar::calendar_info;
 use crate::model::deadlines::{State, Urgency};
 use crate::model::domain_name::DomainName;
-use crate::model::ids::ProcedureEventId;
-use crate::model::ids::UserId;
-use crate::model::matter::MatterStatus;
+use crate::model::ids::{ProcedureEventId, UserId};
+use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::{Currency, format_money, parse_amount};
 use crate::model::procedure::{
-    EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus, provider_calendar,
-    provider_time_zone,
+    Deadline, EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus,
+    provider_calendar, provider_time_zone,
 };
-use crate::repo::backorders;
-use crate::repo::matters::{self, Matter};
 use crate::repo::procedures::{
-    self, Deadline, NewManualDeadline, NewProcedure, ProcedureChange, ProcedureError,
-    check_event_date, parse_country,
+    self, NewManualDeadline, NewProcedure, ProcedureChange, ProcedureError, check_event_date,
+    parse_country,
 };
+use crate::repo::{backorders, matters};
 use crate::state::AppState;
 use crate::web::access::{visible_deadline, visible_matter, visible_procedure};
 use crate::web::request::RequestMeta;

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use crate::auth::{password, session};
 use crate::error::AppError;
+use crate::model::audit::Actor;
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
-use crate::repo::Actor;
 use crate::repo::tokens::{self, SetupLinkError};
 use crate::repo::users::NewUser;
 use crate::state::AppState;
