@@ -348,7 +348,7 @@ async fn domain_check(
     let day = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map_or_else(
             || "unknown".to_owned(),
-            |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            |t| crate::model::present::instant(&t.naive_utc()),
         )
     };
     println!("{} ({})", name.unicode(), name.ascii());

@@ -1,7 +1,7 @@
 //! Deadlines outside reclaim: the daily digest and overdue alerts (through the outbox), and each
 //! person's calendar feed.
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 use crate::auth::tokens;
 use crate::db::{DbConn, DbError};
@@ -43,9 +43,7 @@ pub fn feed_owner(
     Ok(user.filter(|u| u.role.is_staff()))
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
-}
+use crate::model::present::weekday as day;
 
 fn describe(entry: &DocketEntry) -> String {
     let mut what = format!("{} — {}", entry.matter_reference, entry.deadline.label);

@@ -20,6 +20,7 @@ use crate::model::lifecycle::{
 use crate::model::matter::Matter;
 use crate::model::monitoring::Source;
 use crate::model::outbox::MessageKind;
+use crate::model::present;
 use crate::model::registry_record::RegistryRecord;
 use crate::model::tld_policy::{TldPolicy, UnsupportedTld};
 use crate::registry::{Lookup, LookupError};
@@ -316,8 +317,8 @@ fn queue_alerts(
             let window = match (assessment.drop_earliest, assessment.drop_latest) {
                 (Some(a), Some(b)) => format!(
                     "Predicted drop: between {} and {}.\n",
-                    a.format("%Y-%m-%d %H:%M UTC"),
-                    b.format("%Y-%m-%d %H:%M UTC")
+                    present::instant(&a.naive_utc()),
+                    present::instant(&b.naive_utc())
                 ),
                 _ => String::new(),
             };

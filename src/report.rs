@@ -14,6 +14,7 @@ use crate::model::lifecycle::Phase;
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::monitoring::{MonitoredDomain, StoredChange};
 use crate::model::outreach::{LogEntry, OutreachStatus};
+use crate::model::present;
 use crate::model::procedure::{
     Deadline, Procedure, ProcedureDomain, ProcedureEvent, ProcedureStatus,
 };
@@ -128,12 +129,10 @@ pub fn gather_matter(
 }
 
 fn day(t: &NaiveDateTime) -> String {
-    t.format("%-d %b %Y").to_string()
+    present::day(t.date())
 }
 
-fn date(d: chrono::NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
-}
+use crate::model::present::weekday as date;
 
 fn window(w: Option<&MonitoredDomain>) -> String {
     match w.map(|w| (w.drop_earliest, w.drop_latest)) {
@@ -578,7 +577,7 @@ pub fn render_matter(
             data.matter.reference, data.matter.title
         ),
         reference: reference.to_owned(),
-        date: now.format("%-d %B %Y").to_string(),
+        date: present::long_day(now.date_naive()),
         footer: firm.map_or_else(String::new, |f| f.legal_name.clone()),
     });
     cover(
@@ -592,7 +591,7 @@ pub fn render_matter(
             ),
             ("Responsible lawyer", data.lawyer.clone()),
             ("Report", reference.to_owned()),
-            ("Date", now.format("%-d %B %Y").to_string()),
+            ("Date", present::long_day(now.date_naive())),
         ],
         firm,
     );
@@ -614,7 +613,7 @@ pub fn render_client(
     let mut doc = Document::new(PageSetup {
         title: format!("Status report — {}", client.name),
         reference: reference.to_owned(),
-        date: now.format("%-d %B %Y").to_string(),
+        date: present::long_day(now.date_naive()),
         footer: firm.map_or_else(String::new, |f| f.legal_name.clone()),
     });
     cover(
@@ -624,7 +623,7 @@ pub fn render_client(
             ("Client", client.name.clone()),
             ("Open matters", matters.len().to_string()),
             ("Report", reference.to_owned()),
-            ("Date", now.format("%-d %B %Y").to_string()),
+            ("Date", present::long_day(now.date_naive())),
         ],
         firm,
     );
@@ -814,7 +813,7 @@ pub fn send(
              Kind regards,\n\n-- \n{}\n{}\nTel. {}\n",
             report.reference,
             about,
-            now.format("%-d %B %Y"),
+            present::long_day(now.date_naive()),
             profile.legal_name,
             profile.postal_address,
             profile.phone,

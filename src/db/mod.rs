@@ -8,9 +8,14 @@ pub mod sql;
 pub mod types;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, Instrumentation, InstrumentationEvent, SimpleConnection,
+    TransactionManager,
+};
 use diesel::r2d2::{self, CustomizeConnection, ManageConnection, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::{Connection, SqliteConnection};
@@ -253,15 +258,31 @@ impl ManageConnection for DbConnManager {
 }
 
 /// Settings every SQLite connection needs (they are per connection, not stored in the file):
-/// wait for a writer instead of failing at once, enforce foreign keys.
+/// wait for a writer instead of failing at once, enforce foreign keys. Every connection also
+/// counts the statements it runs, so a test can prove that a page's queries do not grow with
+/// the data (see [`DbPool::queries_run`]).
 #[derive(Debug)]
-struct ConnectionSetup;
+struct ConnectionSetup {
+    queries: Arc<AtomicU64>,
+}
+
+/// Counts the statements a connection starts.
+struct QueryCounter(Arc<AtomicU64>);
+
+impl Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
 
 pub const SQLITE_CONNECTION_PRAGMAS: &str =
     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 impl CustomizeConnection<DbConn, r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.set_instrumentation(QueryCounter(self.queries.clone()));
         if let DbConn::Sqlite(c) = conn {
             c.batch_execute(SQLITE_CONNECTION_PRAGMAS)
                 .map_err(r2d2::Error::QueryError)?;
@@ -287,6 +308,7 @@ pub type PooledConn = r2d2::PooledConnection<DbConnManager>;
 pub struct DbPool {
     pool: r2d2::Pool<DbConnManager>,
     backend: Backend,
+    queries: Arc<AtomicU64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -333,14 +355,26 @@ impl DbPool {
             (Backend::Sqlite, _) => 8,
             (Backend::Postgres, _) => 10,
         };
+        let queries = Arc::new(AtomicU64::new(0));
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .connection_customizer(Box::new(ConnectionSetup))
+            .connection_customizer(Box::new(ConnectionSetup {
+                queries: queries.clone(),
+            }))
             .error_handler(Box::new(TracingErrorHandler))
             .build(DbConnManager { url: url.clone() })?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            queries,
+        })
+    }
+
+    /// How many statements this pool's connections have run since it was opened.
+    pub fn queries_run(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {

@@ -42,7 +42,7 @@ fn list(items: &[String]) -> String {
 fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> String {
     d.map_or_else(
         || "unknown".to_owned(),
-        |d| d.format("%Y-%m-%d").to_string(),
+        |d| crate::model::present::iso_day(d.date_naive()),
     )
 }
 

@@ -381,9 +381,7 @@ fn latest(events: &[Event], kind: EventKind) -> Option<NaiveDate> {
         .max()
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
-}
+use crate::model::present::day;
 
 struct Builder<'a> {
     events: &'a [Event],

@@ -245,7 +245,7 @@ pub fn assess(history: &[Observation<'_>], policy: &TldPolicy) -> Assessment {
 fn day(t: Option<DateTime<Utc>>) -> String {
     t.map_or_else(
         || "an unknown date".to_owned(),
-        |t| t.format("%Y-%m-%d").to_string(),
+        |t| crate::model::present::iso_day(t.date_naive()),
     )
 }
 

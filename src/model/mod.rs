@@ -18,6 +18,7 @@ pub mod money;
 pub mod monitoring;
 pub mod outbox;
 pub mod outreach;
+pub mod present;
 pub mod procedure;
 pub mod registry_record;
 pub mod report;

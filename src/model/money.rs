@@ -94,6 +94,13 @@ pub fn parse_amount(raw: &str) -> Result<i64, MoneyError> {
         .ok_or(MoneyError::TooLarge)
 }
 
+/// `1500.50`: an amount as form fields, CSV files and the API write it (no
+/// currency, no grouping).
+pub fn format_plain(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", (minor / 100).abs(), (minor % 100).abs())
+}
+
 /// `EUR 1,500.00`
 pub fn format_money(minor: i64, currency: &str) -> String {
     let units = minor / 100;
@@ -147,6 +154,9 @@ mod tests {
         assert_eq!(format_money(150_050, "EUR"), "EUR 1,500.50");
         assert_eq!(format_money(99, "USD"), "USD 0.99");
         assert_eq!(format_money(123_456_789, "GBP"), "GBP 1,234,567.89");
+        assert_eq!(format_plain(150_050), "1500.50");
+        assert_eq!(format_plain(7), "0.07");
+        assert_eq!(format_plain(-150), "-1.50");
         assert_eq!(Currency::parse(" usd ").unwrap().as_str(), "USD");
         assert!(Currency::parse("EURO").is_err());
         assert!(Currency::parse("€").is_err());

@@ -264,14 +264,14 @@ pub fn afnic_eligibility(
                 (Some(true), _) => EligibilityCheck {
                     id: "afnic_2011",
                     passed: Some(true),
-                    message: format!("Created on {}, after 1 July 2011.", r.created_at.map(|c| c.format("%-d %b %Y").to_string()).unwrap_or_default()),
+                    message: format!("Created on {}, after 1 July 2011.", r.created_at.map(|c| crate::model::present::day(c.date_naive())).unwrap_or_default()),
                 },
                 (_, Some(true)) => EligibilityCheck {
                     id: "afnic_2011",
                     passed: Some(true),
                     message: format!(
                         "Expires on {}: renewed after 1 July 2011 (a term is at most {LONGEST_TERM_YEARS} years).",
-                        r.expires_at.map(|c| c.format("%-d %b %Y").to_string()).unwrap_or_default()
+                        r.expires_at.map(|c| crate::model::present::day(c.date_naive())).unwrap_or_default()
                     ),
                 },
                 (Some(false), Some(false)) => EligibilityCheck {

@@ -22,6 +22,7 @@ use crate::model::ids::{
 };
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::Currency;
+use crate::model::present;
 use crate::model::procedure::{
     Closure, Deadline, DocketEntry, EligibilityCheck, EventKind, MANUAL_RULE, Outcome, Procedure,
     ProcedureDomain, ProcedureEvent, ProcedureKind, ProcedureStatus, afnic_eligibility,
@@ -160,13 +161,13 @@ pub fn check_event_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, 
     if date > today + Duration::days(1) {
         return Err(ProcedureError::BadDate(format!(
             "{} is in the future: an event records what happened. Enter the date on the notice.",
-            date.format("%-d %b %Y")
+            present::day(date)
         )));
     }
     if date < NaiveDate::from_ymd_opt(1999, 12, 1).unwrap_or(NaiveDate::MIN) {
         return Err(ProcedureError::BadDate(format!(
             "{} is before the UDRP existed (December 1999): check the year.",
-            date.format("%-d %b %Y")
+            present::day(date)
         )));
     }
     Ok(date)
@@ -733,7 +734,7 @@ pub fn record_event(
                     "{}: {} on {}",
                     procedure.title(),
                     kind.label(),
-                    occurred_on.format("%-d %b %Y")
+                    present::day(occurred_on)
                 ),
                 detail: json!({ "event_id": event_id, "kind": kind, "date": occurred_on, "note": note.trim() }),
             },
@@ -772,8 +773,8 @@ pub fn update_event(
                     "{}: {} moved from {} to {}",
                     procedure.title(),
                     before.kind.label(),
-                    before.occurred_on.format("%-d %b %Y"),
-                    occurred_on.format("%-d %b %Y")
+                    present::day(before.occurred_on),
+                    present::day(occurred_on)
                 ),
                 detail: json!({ "event_id": event_id, "before": before.occurred_on, "after": occurred_on }),
             },
@@ -815,7 +816,7 @@ pub fn delete_event(
                     "{}: removed {} of {}",
                     procedure.title(),
                     before.kind.label(),
-                    before.occurred_on.format("%-d %b %Y")
+                    present::day(before.occurred_on)
                 ),
                 detail: json!({ "event_id": event_id, "kind": before.kind, "date": before.occurred_on }),
             },
@@ -976,7 +977,7 @@ pub fn set_official_date(
                         "{} on {}: official date {}",
                         matter.reference,
                         before.label,
-                        d.format("%-d %b %Y")
+                        present::day(d)
                     ),
                     None => format!(
                         "{} on {}: official date cleared",
@@ -1148,7 +1149,7 @@ pub fn add_manual(
                     "{}: added {} on {}",
                     matter.reference,
                     new.label.trim(),
-                    new.due_on.format("%-d %b %Y")
+                    present::day(new.due_on)
                 ),
                 detail: json!({ "matter_id": matter_id, "due_on": new.due_on }),
             },
@@ -1217,9 +1218,7 @@ pub fn add_closure(
             .count()
             .get_result(conn)?;
         if exists > 0 {
-            return Err(ProcedureError::DuplicateClosure(
-                day.format("%-d %b %Y").to_string(),
-            ));
+            return Err(ProcedureError::DuplicateClosure(present::day(day)));
         }
         let id = ClosureId::new();
         diesel::insert_into(calendar_closures::table)
@@ -1239,7 +1238,7 @@ pub fn add_closure(
                 action: "calendar.closure_added",
                 record_type: "calendar",
                 record_id: Some(info.id),
-                summary: format!("{} closed on {}", info.name, day.format("%-d %b %Y")),
+                summary: format!("{} closed on {}", info.name, present::day(day)),
                 detail: json!({ "calendar": info.id, "day": day, "note": note.trim() }),
             },
         )?;
@@ -1276,7 +1275,7 @@ pub fn remove_closure(
                 summary: format!(
                     "{} no longer closed on {}",
                     closure.calendar,
-                    closure.day.format("%-d %b %Y")
+                    present::day(closure.day)
                 ),
                 detail: json!({ "calendar": closure.calendar, "day": closure.day }),
             },

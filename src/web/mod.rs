@@ -14,7 +14,6 @@ use actix_session::Session;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDateTime;
 
 use crate::auth::Principal;
 use crate::auth::session::{CurrentUser, Flash, csrf_token, take_flash};
@@ -188,14 +187,7 @@ pub fn actor(
     }
 }
 
-/// A stored UTC time as people read it.
-pub fn show_time(t: &NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-pub fn show_optional_time(t: &Option<NaiveDateTime>) -> String {
-    t.as_ref().map_or_else(|| "never".to_owned(), show_time)
-}
+pub use crate::model::present::{instant as show_time, optional_instant as show_optional_time};
 
 /// A local link to go to after sign-in; anything else (another site, `//host`) becomes `/`.
 pub fn safe_next(next: Option<&str>) -> String {

@@ -21,9 +21,7 @@ use crate::web::request::RequestMeta;
 use crate::web::{FormErrors, actor};
 
 fn decimal(minor: Option<i64>) -> Value {
-    minor.map_or(Value::Null, |m| {
-        json!(format!("{}.{:02}", m / 100, m % 100))
-    })
+    minor.map_or(Value::Null, |m| json!(crate::model::money::format_plain(m)))
 }
 
 pub fn channel_json(c: &CatchChannel) -> Value {

@@ -85,7 +85,7 @@ pub fn procedure_json(
         "rdnh_finding": p.rdnh_finding,
         "parties": p.parties,
         "panel": p.panel,
-        "fees": p.fees_minor.map(|m| format!("{}.{:02}", m / 100, m % 100)),
+        "fees": p.fees_minor.map(|m| crate::model::money::format_plain(m)),
         "currency": p.currency,
         "domains": domains.iter().map(|d| json!({ "domain": d.domain, "unicode": d.unicode, "backorder_id": d.backorder_id })).collect::<Vec<_>>(),
         "events": events.iter().map(|e| json!({ "id": e.id, "kind": e.kind, "date": e.occurred_on, "note": e.note })).collect::<Vec<_>>(),

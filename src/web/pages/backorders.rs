@@ -328,7 +328,7 @@ async fn backorder_page(
     let terms = forms.terms.unwrap_or_else(|| TermsValues {
         max_bid: backorder
             .max_bid_minor
-            .map(|m| format!("{}.{:02}", m / 100, m % 100))
+            .map(|m| crate::model::money::format_plain(m))
             .unwrap_or_default(),
         currency: backorder.currency.clone(),
         priority: backorder.priority.as_str().to_owned(),
@@ -405,7 +405,7 @@ async fn backorder_page(
                             reference: c.external_reference.clone(),
                             price: c
                                 .price_minor
-                                .map(|m| format!("{}.{:02}", m / 100, m % 100))
+                                .map(|m| crate::model::money::format_plain(m))
                                 .unwrap_or_default(),
                             auction_result: c.auction_result.clone(),
                             sent_back: false,

@@ -192,7 +192,7 @@ pub async fn dashboard(
     render(&DashboardPage {
         layout: Layout::for_user(&user, "Dashboard", "dashboard"),
         first_name,
-        today: now.format("%A %-d %B %Y").to_string(),
+        today: crate::model::present::full_day(now.date_naive()),
         client_count,
         user_count,
         has_api_token,

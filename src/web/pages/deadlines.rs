@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::model::calendar::{CALENDARS, holidays};
 use crate::model::deadlines::{self as rules, Urgency};
 use crate::model::ids::{ClientId, ClosureId, UserId};
+use crate::model::present;
 use crate::model::procedure::{
     Deadline, DocketEntry, EventKind, ProcedureKind, provider_calendar, registrar_calendar,
 };
@@ -48,7 +49,7 @@ pub fn docket_row(e: &DocketEntry) -> Option<(NaiveDate, DocketRow)> {
     let due = d.due_on()?;
     let row = DocketRow {
         id: d.id.to_string(),
-        due_on: due.format("%a %-d %b %Y").to_string(),
+        due_on: present::weekday(due),
         label: d.label.clone(),
         rule: d.rule_label().to_owned(),
         to_verify: d.to_verify(),
@@ -346,7 +347,7 @@ pub async fn calculator(
         rows = deadlines
             .into_iter()
             .map(|d| CalcRow {
-                due_on: d.due_on.format("%a %-d %b %Y").to_string(),
+                due_on: present::weekday(d.due_on),
                 label: d.label.to_owned(),
                 rule: d.rule.to_owned(),
                 party: d.party.to_owned(),
@@ -465,7 +466,7 @@ async fn calendars_page(
                     holidays: holidays(c.id, year)
                         .into_iter()
                         .map(|(d, name)| HolidayRow {
-                            date: d.format("%a %-d %b").to_string(),
+                            date: present::weekday_in_year(d),
                             name: name.to_owned(),
                         })
                         .collect(),
@@ -476,7 +477,7 @@ async fn calendars_page(
                 .map(|c| ClosureRow {
                     id: c.id.to_string(),
                     calendar: c.calendar,
-                    day: c.day.format("%a %-d %b %Y").to_string(),
+                    day: present::weekday(c.day),
                     note: c.note,
                 })
                 .collect(),
@@ -532,7 +533,7 @@ pub async fn add_closure(
                         "success",
                         format!(
                             "{} is now a closure day of {}; running procedures were recomputed.",
-                            closure.day.format("%-d %b %Y"),
+                            present::day(closure.day),
                             closure.calendar
                         ),
                     );
@@ -624,7 +625,7 @@ pub fn upcoming(
         .filter_map(|d| {
             let due = d.due_on()?;
             Some((
-                due.format("%a %-d %b %Y").to_string(),
+                present::weekday(due),
                 d.label.clone(),
                 d.rule_label().to_owned(),
                 Urgency::of(due, today).as_str().to_owned(),

@@ -1135,7 +1135,7 @@ pub async fn export(
         let row = BackorderRow::new(b, &channels, &watched);
         let max_bid = b
             .max_bid_minor
-            .map(|m| format!("{}.{:02}", m / 100, m % 100))
+            .map(|m| crate::model::money::format_plain(m))
             .unwrap_or_default();
         let attached = b.created_at.and_utc().to_rfc3339();
         csv.push_str(&write_row(&[

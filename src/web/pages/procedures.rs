@@ -17,6 +17,7 @@ use crate::model::domain_name::DomainName;
 use crate::model::ids::{ProcedureEventId, UserId};
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::{Currency, format_money, parse_amount};
+use crate::model::present;
 use crate::model::procedure::{
     Deadline, EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus,
     provider_calendar, provider_time_zone,
@@ -51,7 +52,7 @@ pub fn procedure_error(e: ProcedureError) -> AppError {
 
 /// A date as `<input type="date">` sends it.
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+    present::parse_iso_day(raw).ok_or_else(|| {
         AppError::invalid(
             field,
             if raw.trim().is_empty() {
@@ -78,9 +79,7 @@ pub fn parse_event_kind(raw: &str) -> Result<EventKind, AppError> {
         .map_err(|e: crate::model::types::UnknownValue| AppError::invalid("kind", e.to_string()))
 }
 
-fn show_day(d: NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
-}
+use crate::model::present::weekday as show_day;
 
 /// What a new-procedure form or API call gives, before checking.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -773,7 +772,7 @@ async fn procedure_page(
         panel: procedure.panel.clone(),
         fees: procedure
             .fees_minor
-            .map(|f| format!("{}.{:02}", f / 100, f % 100))
+            .map(|f| crate::model::money::format_plain(f))
             .unwrap_or_default(),
         currency: procedure.currency.clone(),
         outcome: procedure
@@ -1479,11 +1478,7 @@ pub async fn add_manual(
                 session::flash(
                     &user.session,
                     "success",
-                    format!(
-                        "Deadline added: {} on {}.",
-                        d.label,
-                        due_on.format("%-d %b %Y")
-                    ),
+                    format!("Deadline added: {} on {}.", d.label, present::day(due_on)),
                 );
                 return Ok(see_other(&match &procedure_id {
                     Some(p) => format!("/procedures/{p}"),
