@@ -3,6 +3,8 @@
 //! is finished by `web::request::request_context`, which knows whether the caller wants an
 //! HTML page or JSON and adds the request id. Internal causes are logged, never shown.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
@@ -31,6 +33,9 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// Several fields of one form or body are wrong.
+    #[error("{}", .0.first().map_or("The request is not valid.", |(_, m)| m))]
+    Fields(FieldErrors),
     #[error("{0}")]
     Conflict(String),
     /// Another client of the firm seeks the same thing; the caller must confirm.
@@ -89,7 +94,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::Csrf(_) => "csrf_failed",
             AppError::Unauthorized | AppError::ApiUnauthorized => "unauthorized",
-            AppError::Invalid { .. } => "invalid",
+            AppError::Invalid { .. } | AppError::Fields(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::ConflictOfInterest { .. } => "conflict_of_interest",
             AppError::BadRequest(_) => "bad_request",
@@ -104,6 +109,7 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Invalid { field, .. } => field.as_deref(),
+            AppError::Fields(fields) => fields.first().map(|(f, _)| f),
             _ => None,
         }
     }
@@ -115,7 +121,9 @@ impl AppError {
             AppError::Forbidden(_) => "Not allowed",
             AppError::Csrf(_) => "Form expired",
             AppError::Unauthorized | AppError::ApiUnauthorized => "Sign-in required",
-            AppError::Invalid { .. } | AppError::BadRequest(_) => "Please check the input",
+            AppError::Invalid { .. } | AppError::Fields(_) | AppError::BadRequest(_) => {
+                "Please check the input"
+            }
             AppError::Conflict(_) => "Conflict",
             AppError::ConflictOfInterest { .. } => "Conflict of interest",
             AppError::TooManyRequests { .. } => "Too many attempts",
@@ -123,6 +131,75 @@ impl AppError {
             AppError::Unavailable(_) => "Temporarily unavailable",
             AppError::Upstream(_) => "The registry did not answer properly",
             AppError::Unexpected(_) => "Something went wrong",
+        }
+    }
+}
+
+/// What is wrong with a form or a JSON body, by field: a page shows each message next to its
+/// field, the API answers with the first (and lists them all).
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl std::fmt::Display) {
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.to_string());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems as an error (`{"error": {"code": "invalid", "field", "message", …}}`).
+    pub fn into_error(self) -> AppError {
+        if self.0.is_empty() {
+            AppError::BadRequest("The request is not valid.".to_owned())
+        } else {
+            AppError::Fields(self)
+        }
+    }
+
+    /// `Ok(())` when nothing is wrong, else the problems as an error.
+    pub fn check(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The first problem: what a single-message answer shows.
+    pub fn first(&self) -> Option<(&str, &str)> {
+        self.0.iter().next().map(|(f, m)| (f.as_str(), m.as_str()))
+    }
+
+    /// Takes the field errors of an `AppError::Invalid` or `AppError::Fields`; other errors
+    /// pass through.
+    pub fn absorb(&mut self, error: AppError) -> Result<(), AppError> {
+        match error {
+            AppError::Invalid {
+                field: Some(field),
+                message,
+            } => {
+                self.add(&field, message);
+                Ok(())
+            }
+            AppError::Fields(fields) => {
+                for (field, message) in fields.0 {
+                    self.add(&field, message);
+                }
+                Ok(())
+            }
+            other => Err(other),
         }
     }
 }
@@ -153,6 +230,12 @@ impl AppError {
         if let AppError::ConflictOfInterest { conflicts, .. } = self {
             error["conflicts"] = conflicts.clone();
         }
+        if let AppError::Fields(fields) = self {
+            error["fields"] = fields
+                .iter()
+                .map(|(field, message)| serde_json::json!({ "field": field, "message": message }))
+                .collect();
+        }
         serde_json::json!({ "error": error })
     }
 }
@@ -163,7 +246,7 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::Unauthorized | AppError::ApiUnauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid { .. } | AppError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::ConflictOfInterest { .. } => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

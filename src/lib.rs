@@ -4,6 +4,7 @@
 //! [`db`]; [`web`] serves pages and the JSON API; [`startup`] wires it together for the binary
 //! ([`cli`]) and the tests.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod clock;

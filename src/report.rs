@@ -4,24 +4,23 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
+use crate::app::dossier::{self, Changes};
 use crate::db::{DbConn, DbError};
 use crate::model::audit::Actor;
-use crate::model::backorder::{Backorder, CatchChannel};
 use crate::model::client::Client;
 use crate::model::deadlines::State;
 use crate::model::ids::{ClientId, MatterId};
 use crate::model::lifecycle::Phase;
-use crate::model::matter::{Matter, MatterStatus};
-use crate::model::monitoring::{MonitoredDomain, StoredChange};
+use crate::model::matter::MatterStatus;
+use crate::model::monitoring::MonitoredDomain;
 use crate::model::outreach::{LogEntry, OutreachStatus};
 use crate::model::present;
-use crate::model::procedure::{
-    Deadline, Procedure, ProcedureDomain, ProcedureEvent, ProcedureStatus,
-};
+use crate::model::procedure::ProcedureStatus;
 use crate::model::report::{Report, ReportKind};
 use crate::pdf::{Align, Column, Document, PageSetup, PdfError};
+use crate::repo::matters::MatterScope;
 use crate::repo::reports::{self, NewReport};
-use crate::repo::{backorders, clients, matters, monitoring, outreach, procedures, senders};
+use crate::repo::{clients, matters, senders};
 
 /// Who the report comes from (the firm's first sender profile in use).
 #[derive(Debug, Clone, Default)]
@@ -32,32 +31,7 @@ pub struct Firm {
     pub email: String,
 }
 
-/// One procedure with what happened and what is due.
-#[derive(Debug, Clone)]
-pub struct ProcedureData {
-    pub procedure: Procedure,
-    pub domains: Vec<ProcedureDomain>,
-    pub events: Vec<ProcedureEvent>,
-    pub deadlines: Vec<Deadline>,
-}
-
-/// Everything a matter report says.
-#[derive(Debug, Clone)]
-pub struct MatterData {
-    pub matter: Matter,
-    pub client: Client,
-    pub lawyer: String,
-    pub backorders: Vec<Backorder>,
-    pub channels: Vec<CatchChannel>,
-    pub watched: Vec<MonitoredDomain>,
-    pub procedures: Vec<ProcedureData>,
-    /// Deadlines entered by hand on the matter itself (not on a procedure).
-    pub tasks: Vec<Deadline>,
-    /// Registry changes since the previous report (or the opening of the matter).
-    pub changes: Vec<StoredChange>,
-    pub since: Option<NaiveDateTime>,
-    pub outreach: Vec<LogEntry>,
-}
+pub use crate::app::dossier::{Dossier as MatterData, ProcedureFile as ProcedureData};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -83,49 +57,19 @@ pub fn firm(conn: &mut DbConn) -> Result<Option<Firm>, DbError> {
         }))
 }
 
+/// What a report on one matter says, read now.
 pub fn gather_matter(
     conn: &mut DbConn,
     id: &MatterId,
     now: DateTime<Utc>,
 ) -> Result<MatterData, ReportError> {
-    let matter = matters::find(conn, id)?.ok_or(ReportError::MatterNotFound)?;
-    let client = clients::find(conn, &matter.client_id)?.ok_or(ReportError::ClientNotFound)?;
-    let lawyer = crate::repo::users::find(conn, &matter.responsible_lawyer_id)?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    let names = backorders::for_matter(conn, id)?;
-    let domains: Vec<String> = names.iter().map(|b| b.domain.clone()).collect();
-    let since = reports::previous_for_matter(conn, id, &matter.client_id, now)?;
-    let floor = since.unwrap_or(matter.opened_at);
-    let changes = monitoring::changes_for(conn, &domains, 500)?
-        .into_iter()
-        .filter(|c| c.detected_at > floor)
-        .collect();
-    let mut procs = Vec::new();
-    for p in procedures::for_matter(conn, id)? {
-        procs.push(ProcedureData {
-            domains: procedures::domains(conn, &p.id)?,
-            events: procedures::events(conn, &p.id)?,
-            deadlines: procedures::deadlines_of(conn, &p.id)?,
-            procedure: p,
-        });
-    }
-    Ok(MatterData {
-        channels: backorders::channels_for_matter(conn, id)?,
-        watched: monitoring::find_many(conn, &domains)?,
-        outreach: outreach::for_matter(conn, id)?,
-        backorders: names,
-        procedures: procs,
-        tasks: procedures::deadlines_of_matter(conn, id)?
-            .into_iter()
-            .filter(|d| d.procedure_id.is_none())
-            .collect(),
-        changes,
-        since,
-        lawyer,
-        client,
-        matter,
-    })
+    dossier::load(
+        conn,
+        &MatterScope::One(id.clone()),
+        Changes::SinceLastReport(now),
+    )?
+    .pop()
+    .ok_or(ReportError::MatterNotFound)
 }
 
 fn day(t: &NaiveDateTime) -> String {
@@ -161,7 +105,7 @@ pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
                     })
                 })
         })
-        .chain(data.tasks.iter().filter(|d| d.is_open()).filter_map(|d| {
+        .chain(data.tasks().filter(|d| d.is_open()).filter_map(|d| {
             d.due_on()
                 .map(|due| (due, format!("{} by {}.", d.label, date(due))))
         }))
@@ -188,7 +132,7 @@ pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
             ));
             continue;
         }
-        let w = data.watched.iter().find(|w| w.domain == b.domain);
+        let w = data.watch(&b.domain);
         // A registration that is still running drops only if the holder does not renew.
         let still_held = w.is_some_and(|w| w.phase == Phase::Active);
         if let Some(w) = w.filter(|w| w.drop_earliest.is_some() && !still_held) {
@@ -305,7 +249,7 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDa
             .backorders
             .iter()
             .map(|b| {
-                let w = data.watched.iter().find(|w| w.domain == b.domain);
+                let w = data.watch(&b.domain);
                 let placed: Vec<String> = data
                     .channels
                     .iter()
@@ -711,15 +655,11 @@ pub fn generate_client(
     made_for: &str,
 ) -> Result<(Report, Vec<u8>), ReportError> {
     let client = clients::find(conn, id)?.ok_or(ReportError::ClientNotFound)?;
-    let mut data = Vec::new();
-    let filter = matters::MatterFilter {
-        client_id: Some(id.clone()),
-        status: Some(MatterStatus::Open),
-        search: None,
-    };
-    for m in matters::list(conn, &filter)? {
-        data.push(gather_matter(conn, &m.matter.id, actor.at)?);
-    }
+    let data = dossier::load(
+        conn,
+        &MatterScope::OpenOfClient(id.clone()),
+        Changes::SinceLastReport(actor.at),
+    )?;
     let firm = firm(conn)?;
     let reference = reports::next_reference(conn, actor.at)?;
     let (pdf, pages) = render_client(&client, &data, firm.as_ref(), &reference, actor.at)?;

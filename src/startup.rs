@@ -15,7 +15,6 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
 use crate::auth::keys::{KeyError, Keys};
-use crate::auth::session::SESSION_COOKIE;
 use crate::auth::throttle::ThrottlePolicy;
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -27,6 +26,7 @@ use crate::model::tld_policy::TldPolicies;
 use crate::registry::{Bootstrap, RegistryClient};
 use crate::repo::tokens;
 use crate::state::AppState;
+use crate::web::session::SESSION_COOKIE;
 use crate::web::{request, security};
 
 #[derive(Debug, thiserror::Error)]

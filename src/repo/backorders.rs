@@ -18,7 +18,7 @@ use crate::model::ids::{BackorderEventId, BackorderId, ChannelId, ClientId, Matt
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::Currency;
 use crate::repo::audit::{self, Change};
-use crate::repo::matters::{self as matter_repo};
+use crate::repo::matters::{self as matter_repo, MatterScope};
 
 /// A checked new backorder.
 #[derive(Debug, Clone)]
@@ -353,6 +353,25 @@ pub fn channels(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchChannel>
 }
 
 /// Catch channels of all the backorders of a matter.
+/// The backorders of a scope's matters, by name.
+pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Backorder>, DbError> {
+    Ok(backorders::table
+        .filter(backorders::matter_id.eq_any(scope.ids()))
+        .order(backorders::unicode)
+        .select(Backorder::as_select())
+        .load(conn)?)
+}
+
+/// The catch channels of a scope's backorders, oldest first.
+pub fn channels_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<CatchChannel>, DbError> {
+    Ok(catch_channels::table
+        .inner_join(backorders::table)
+        .filter(backorders::matter_id.eq_any(scope.ids()))
+        .order(catch_channels::created_at)
+        .select(CatchChannel::as_select())
+        .load(conn)?)
+}
+
 pub fn channels_for_matter(
     conn: &mut DbConn,
     matter_id: &MatterId,

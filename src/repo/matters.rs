@@ -17,6 +17,111 @@ use crate::model::matter::{Mark, Matter, MatterReference, MatterStatus, MatterSu
 use crate::model::user::Role;
 use crate::repo::audit::{self, Change};
 
+/// Which matters a batch read covers: one matter, or every open matter of a client (a client
+/// report). Reads over a scope cost the same number of queries whatever its size.
+#[derive(Debug, Clone)]
+pub enum MatterScope {
+    One(MatterId),
+    OpenOfClient(ClientId),
+}
+
+impl MatterScope {
+    fn parameters(&self) -> (Option<MatterId>, Option<ClientId>) {
+        match self {
+            MatterScope::One(id) => (Some(id.clone()), None),
+            MatterScope::OpenOfClient(client) => (None, Some(client.clone())),
+        }
+    }
+
+    /// The condition on `matters` itself. One query shape for both kinds of scope: the other
+    /// kind's parameter is NULL, which matches nothing.
+    pub fn condition(&self) -> ScopeCondition {
+        let (one, client) = self.parameters();
+        scope_condition(one, client)
+    }
+
+    /// The ids of the scope's matters, as a subquery (`… WHERE matter_id IN (SELECT id FROM
+    /// matters WHERE …)`), so that no list of ids is ever sent to the database.
+    pub fn ids(&self) -> ScopeIds {
+        let (one, client) = self.parameters();
+        scope_ids(one, client)
+    }
+}
+
+#[diesel::dsl::auto_type]
+fn scope_condition(one: Option<MatterId>, client: Option<ClientId>) -> _ {
+    let open: MatterStatus = MatterStatus::Open;
+    matters::id.nullable().eq(one).or(matters::client_id
+        .nullable()
+        .eq(client)
+        .and(matters::status.eq(open)))
+}
+
+#[diesel::dsl::auto_type]
+fn scope_ids(one: Option<MatterId>, client: Option<ClientId>) -> _ {
+    let condition: scope_condition = scope_condition(one, client);
+    matters::table.select(matters::id).filter(condition)
+}
+
+pub type ScopeCondition = scope_condition;
+pub type ScopeIds = scope_ids;
+
+/// The matters of a scope, by reference.
+pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Matter>, DbError> {
+    Ok(matters::table
+        .filter(scope.condition())
+        .order(matters::reference)
+        .select(Matter::as_select())
+        .load(conn)?)
+}
+
+/// The teams of a scope's matters: (matter, member, name), by name.
+pub fn teams_in(
+    conn: &mut DbConn,
+    scope: &MatterScope,
+) -> Result<Vec<(MatterId, UserId, String)>, DbError> {
+    Ok(matter_team::table
+        .inner_join(users::table)
+        .filter(matter_team::matter_id.eq_any(scope.ids()))
+        .order(users::name)
+        .select((matter_team::matter_id, users::id, users::name))
+        .load(conn)?)
+}
+
+/// The marks of a scope's matters, in the order they were given.
+pub fn marks_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<(MatterId, Mark)>, DbError> {
+    let rows: Vec<(MatterId, String, String)> = matter_marks::table
+        .filter(matter_marks::matter_id.eq_any(scope.ids()))
+        .order(matter_marks::position)
+        .select((
+            matter_marks::matter_id,
+            matter_marks::name,
+            matter_marks::registration,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(matter, name, registration)| (matter, Mark { name, registration }))
+        .collect())
+}
+
+/// The clients and responsible lawyers' names of a scope's matters.
+pub fn parties_in(
+    conn: &mut DbConn,
+    scope: &MatterScope,
+) -> Result<Vec<(MatterId, crate::model::client::Client, String)>, DbError> {
+    Ok(matters::table
+        .inner_join(clients::table)
+        .inner_join(users::table.on(users::id.eq(matters::responsible_lawyer_id)))
+        .filter(scope.condition())
+        .select((
+            matters::id,
+            crate::model::client::Client::as_select(),
+            users::name,
+        ))
+        .load(conn)?)
+}
+
 /// A checked new matter.
 #[derive(Debug, Clone)]
 pub struct NewMatter {

@@ -20,6 +20,7 @@ use crate::model::matter::MatterStatus;
 use crate::model::monitoring::{MonitoredDomain, Snapshot, SnapshotMeta, Source, StoredChange};
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::Answer;
+use crate::repo::matters::MatterScope;
 
 /// Starts watching a name (nothing happens if it is watched already); the first check is due at
 /// once.
@@ -394,6 +395,41 @@ pub fn find_many(conn: &mut DbConn, domains: &[String]) -> Result<Vec<MonitoredD
     Ok(monitored_domains::table
         .filter(monitored_domains::domain.eq_any(domains))
         .select(MonitoredDomain::as_select())
+        .load(conn)?)
+}
+
+/// What monitoring knows of the names a scope's backorders seek.
+pub fn watched_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<MonitoredDomain>, DbError> {
+    let sought = backorders::table
+        .filter(backorders::matter_id.eq_any(scope.ids()))
+        .select(backorders::domain);
+    Ok(monitored_domains::table
+        .filter(monitored_domains::domain.eq_any(sought))
+        .select(MonitoredDomain::as_select())
+        .load(conn)?)
+}
+
+/// Changes on the names a scope's backorders seek, newest first: those after `after` if
+/// given, at most `limit`.
+pub fn changes_in(
+    conn: &mut DbConn,
+    scope: &MatterScope,
+    after: Option<NaiveDateTime>,
+    limit: i64,
+) -> Result<Vec<StoredChange>, DbError> {
+    let sought = backorders::table
+        .filter(backorders::matter_id.eq_any(scope.ids()))
+        .select(backorders::domain);
+    let after = after.unwrap_or(NaiveDateTime::MIN);
+    Ok(registry_changes::table
+        .filter(registry_changes::domain.eq_any(sought))
+        .filter(registry_changes::detected_at.gt(after))
+        .order((
+            registry_changes::detected_at.desc(),
+            registry_changes::id.desc(),
+        ))
+        .limit(limit)
+        .select(StoredChange::as_select())
         .load(conn)?)
 }
 

@@ -14,13 +14,13 @@ use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
 use crate::model::backorder::Backorder;
 use crate::model::compliance::{AddressSource, normalise_address};
-use crate::model::ids::{ApprovalId, BackorderId, MatterId, OutboxId, OutreachId, SenderProfileId};
+use crate::model::ids::{ApprovalId, BackorderId, OutboxId, OutreachId, SenderProfileId};
 use crate::model::matter::MatterStatus;
 use crate::model::outbox::OutboxStatus;
 use crate::model::outreach::{Approval, ApprovalKind, LogEntry, Outreach, OutreachStatus};
 use crate::model::user::EmailAddress;
 use crate::repo::audit::{self, Change};
-use crate::repo::matters::{self as matter_repo};
+use crate::repo::matters::{self as matter_repo, MatterScope};
 use crate::repo::senders;
 
 /// A checked new draft (or a change to one).
@@ -379,7 +379,7 @@ pub fn unanswered_since(
 #[derive(Default)]
 struct LogFilter<'a> {
     backorder: Option<&'a BackorderId>,
-    matter: Option<&'a MatterId>,
+    matters: Option<&'a MatterScope>,
     statuses: Option<&'a [OutreachStatus]>,
     open_matters_only: bool,
 }
@@ -387,7 +387,7 @@ struct LogFilter<'a> {
 fn log(conn: &mut DbConn, filter: LogFilter<'_>) -> Result<Vec<LogEntry>, DbError> {
     let LogFilter {
         backorder,
-        matter,
+        matters: scope,
         statuses,
         open_matters_only,
     } = filter;
@@ -407,8 +407,8 @@ fn log(conn: &mut DbConn, filter: LogFilter<'_>) -> Result<Vec<LogEntry>, DbErro
     if let Some(b) = backorder {
         query = query.filter(outreach_messages::backorder_id.eq(b));
     }
-    if let Some(m) = matter {
-        query = query.filter(outreach_messages::matter_id.eq(m));
+    if let Some(scope) = scope {
+        query = query.filter(outreach_messages::matter_id.eq_any(scope.ids()));
     }
     let rows: Vec<(Outreach, String, Option<OutboxStatus>, Option<String>)> = query
         .order(outreach_messages::created_at.desc())
@@ -440,11 +440,12 @@ pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<LogEntry
     )
 }
 
-pub fn for_matter(conn: &mut DbConn, id: &MatterId) -> Result<Vec<LogEntry>, DbError> {
+/// The messages of a scope's matters, newest first.
+pub fn log_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<LogEntry>, DbError> {
     log(
         conn,
         LogFilter {
-            matter: Some(id),
+            matters: Some(scope),
             ..LogFilter::default()
         },
     )

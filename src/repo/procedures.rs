@@ -30,6 +30,7 @@ use crate::model::procedure::{
 };
 use crate::model::tld_policy::TldPolicies;
 use crate::repo::audit::{self, Change};
+use crate::repo::matters::MatterScope;
 use crate::repo::matters::{self as matter_repo};
 use crate::repo::monitoring;
 
@@ -444,6 +445,50 @@ pub fn domains(conn: &mut DbConn, id: &ProcedureId) -> Result<Vec<ProcedureDomai
 }
 
 /// Open procedures covering a backorder's name.
+/// The procedures of a scope's matters, oldest first.
+pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Procedure>, DbError> {
+    Ok(procedures::table
+        .filter(procedures::matter_id.eq_any(scope.ids()))
+        .order(procedures::created_at)
+        .select(Procedure::as_select())
+        .load(conn)?)
+}
+
+/// The names covered by a scope's procedures.
+pub fn domains_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<ProcedureDomain>, DbError> {
+    let of_scope = procedures::table
+        .filter(procedures::matter_id.eq_any(scope.ids()))
+        .select(procedures::id);
+    Ok(procedure_domains::table
+        .filter(procedure_domains::procedure_id.eq_any(of_scope))
+        .order(procedure_domains::domain)
+        .select(ProcedureDomain::as_select())
+        .load(conn)?)
+}
+
+/// The events of a scope's procedures, in the order they happened.
+pub fn events_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<ProcedureEvent>, DbError> {
+    let of_scope = procedures::table
+        .filter(procedures::matter_id.eq_any(scope.ids()))
+        .select(procedures::id);
+    Ok(procedure_events::table
+        .filter(procedure_events::procedure_id.eq_any(of_scope))
+        .order((procedure_events::occurred_on, procedure_events::recorded_at))
+        .select(ProcedureEvent::as_select())
+        .load(conn)?)
+}
+
+/// Every deadline of a scope's matters (their procedures' and those entered by hand), by due
+/// date.
+pub fn deadlines_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Deadline>, DbError> {
+    let mut all: Vec<Deadline> = deadlines::table
+        .filter(deadlines::matter_id.eq_any(scope.ids()))
+        .select(Deadline::as_select())
+        .load(conn)?;
+    all.sort_by_key(|d| (d.due_on(), d.rule.clone()));
+    Ok(all)
+}
+
 pub fn for_backorder(
     conn: &mut DbConn,
     backorder_id: &BackorderId,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::schema::{report_counters, reports};
+use crate::db::schema::{matters, report_counters, reports};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
@@ -13,6 +13,7 @@ use crate::model::digest::sha256_hex;
 use crate::model::ids::{ClientId, MatterId, OutboxId, ReportId};
 use crate::model::report::{Report, ReportKind};
 use crate::repo::audit::{self, Change};
+use crate::repo::matters::MatterScope;
 
 /// The next report reference of the year: `R-2026-0001`.
 pub fn next_reference(conn: &mut DbConn, at: DateTime<Utc>) -> Result<String, DbError> {
@@ -136,6 +137,48 @@ pub fn previous_for_matter(
         .select(reports::generated_at)
         .first(conn)
         .optional()?)
+}
+
+/// The reports kept on a scope's matters, newest first (client reports not included).
+pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Report>, DbError> {
+    Ok(reports::table
+        .filter(reports::matter_id.eq_any(scope.ids().select(matters::id.nullable())))
+        .order(reports::generated_at.desc())
+        .select(Report::as_select())
+        .load(conn)?)
+}
+
+/// When each of a scope's matters was last reported on before `before`, by a matter report or
+/// a report on its whole client: what a new report's "since" is.
+pub fn last_reported_in(
+    conn: &mut DbConn,
+    scope: &MatterScope,
+    before: DateTime<Utc>,
+) -> Result<Vec<(MatterId, NaiveDateTime)>, DbError> {
+    let of_matters: Vec<(Option<MatterId>, Option<NaiveDateTime>)> = reports::table
+        .filter(reports::matter_id.eq_any(scope.ids().select(matters::id.nullable())))
+        .filter(reports::generated_at.lt(to_db(before)))
+        .group_by(reports::matter_id)
+        .select((reports::matter_id, diesel::dsl::max(reports::generated_at)))
+        .load(conn)?;
+    let of_clients: Vec<(MatterId, Option<NaiveDateTime>)> = matters::table
+        .inner_join(reports::table.on(reports::client_id.eq(matters::client_id)))
+        .filter(scope.condition())
+        .filter(reports::kind.eq(ReportKind::Client))
+        .filter(reports::generated_at.lt(to_db(before)))
+        .group_by(matters::id)
+        .select((matters::id, diesel::dsl::max(reports::generated_at)))
+        .load(conn)?;
+    let mut last: std::collections::BTreeMap<MatterId, NaiveDateTime> = Default::default();
+    let rows = of_matters
+        .into_iter()
+        .filter_map(|(m, at)| Some((m?, at?)))
+        .chain(of_clients.into_iter().filter_map(|(m, at)| Some((m, at?))));
+    for (matter, at) in rows {
+        let entry = last.entry(matter).or_insert(at);
+        *entry = (*entry).max(at);
+    }
+    Ok(last.into_iter().collect())
 }
 
 /// When the client last received a scheduled report.

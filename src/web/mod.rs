@@ -1,24 +1,22 @@
 //! HTTP: server-rendered pages for people, a JSON API under `/api/v1` for systems.
 
-pub mod access;
 pub mod api;
 pub mod assets;
 pub mod health;
 pub mod pages;
 pub mod request;
 pub mod security;
-
-use std::collections::BTreeMap;
+pub mod session;
 
 use actix_session::Session;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::auth::Principal;
-use crate::auth::session::{CurrentUser, Flash, csrf_token, take_flash};
+use crate::app::access::Principal;
 use crate::error::AppError;
 use crate::model::audit::Actor;
+use crate::web::session::{CurrentUser, Flash, csrf_token, take_flash};
 
 /// Routes, in one place.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -102,51 +100,6 @@ impl Layout {
             nav: "",
             flash: None,
             version: env!("CARGO_PKG_VERSION"),
-        }
-    }
-}
-
-/// Messages per form field, shown next to the field when a form is sent back.
-#[derive(Debug, Default, Clone)]
-pub struct FormErrors(BTreeMap<String, String>);
-
-impl FormErrors {
-    pub fn add(&mut self, field: &str, message: impl std::fmt::Display) {
-        self.0
-            .entry(field.to_owned())
-            .or_insert_with(|| message.to_string());
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The first problem as an API error (`{"error": {"code": "invalid", "field", …}}`).
-    pub fn into_error(self) -> AppError {
-        match self.0.into_iter().next() {
-            Some((field, message)) => AppError::Invalid {
-                field: Some(field),
-                message,
-            },
-            None => AppError::BadRequest("The request is not valid.".to_owned()),
-        }
-    }
-
-    /// Takes a field error from an `AppError::Invalid`; other errors pass through.
-    pub fn absorb(&mut self, error: AppError) -> Result<(), AppError> {
-        match error {
-            AppError::Invalid {
-                field: Some(field),
-                message,
-            } => {
-                self.add(&field, message);
-                Ok(())
-            }
-            other => Err(other),
         }
     }
 }

@@ -10,10 +10,10 @@ use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
 
-use crate::auth::session::CSRF_KEY;
 use crate::auth::tokens::constant_time_eq;
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::web::session::CSRF_KEY;
 
 /// The form field and header that carry the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";

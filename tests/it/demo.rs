@@ -133,7 +133,7 @@ async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
     let log = app
         .state
         .db
-        .run(move |c| outreach::for_matter(c, &matter_id))
+        .run(move |c| outreach::log_in(c, &reclaim::repo::matters::MatterScope::One(matter_id)))
         .await
         .unwrap();
     assert_eq!(log.len(), 2);

@@ -5,20 +5,20 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::api::ApiUser;
+use crate::app::access::visible_backorder;
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, BackorderStatus, CatchChannel, fees_due};
 use crate::model::ids::ChannelId;
 use crate::model::matter::MatterStatus;
 use crate::repo::{backorders, monitoring};
 use crate::state::AppState;
-use crate::web::access::visible_backorder;
+use crate::web::actor;
+use crate::web::api::auth::ApiUser;
 use crate::web::api::matters::amount_text;
 use crate::web::pages::backorders::{check_channel_change, check_new_channel};
 use crate::web::pages::matters::backorder_error;
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, actor};
 
 fn decimal(minor: Option<i64>) -> Value {
     minor.map_or(Value::Null, |m| json!(crate::model::money::format_plain(m)))
@@ -180,7 +180,7 @@ pub async fn add_channel(
     user.require_staff()?;
     let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
     require_open(&matter)?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let new = check_new_channel(
         &body.service,
         &body.service_name,
@@ -226,7 +226,7 @@ pub async fn update_channel(
     require_open(&matter)?;
     let channel_id =
         ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let change = check_channel_change(
         &body.status,
         &body.external_reference,

@@ -1,14 +1,14 @@
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::api::ApiUser;
+use crate::app::access::visible_client;
 use crate::db::DbError;
 use crate::error::AppError;
 use crate::model::client::{Client, NewClient};
 use crate::repo::clients;
 use crate::state::AppState;
-use crate::web::access::visible_client;
 use crate::web::actor;
+use crate::web::api::auth::ApiUser;
 use crate::web::request::RequestMeta;
 
 #[derive(Serialize)]

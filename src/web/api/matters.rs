@@ -4,66 +4,47 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::Principal;
-use crate::auth::api::ApiUser;
-use crate::db::DbError;
-use crate::error::AppError;
+use crate::app::access::{Principal, visible_matter};
+use crate::app::dossier::{self, Changes, Dossier};
+use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::check_target;
 use crate::model::ids::{ClientId, UserId};
-use crate::model::matter::{Mark, Matter, MatterStatus, parse_marks, parse_title};
+use crate::model::matter::{Mark, MatterStatus, parse_marks, parse_title};
 use crate::repo::backorders::{self, NewBackorder};
 use crate::repo::matters::{self, MatterFilter, NewMatter};
-use crate::repo::{clients, procedures, users};
 use crate::state::AppState;
-use crate::web::access::visible_matter;
+use crate::web::actor;
+use crate::web::api::auth::ApiUser;
 use crate::web::api::backorders::backorder_json;
 use crate::web::api::procedures::{deadline_json, procedure_json};
 use crate::web::pages::matters::{backorder_error, backorder_terms};
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, actor};
 
 /// A matter with everything attached to it.
-pub async fn matter_json(state: &AppState, matter: &Matter) -> Result<Value, AppError> {
-    let m = matter.clone();
-    let (client, lawyer, team, marks, names, channels, (procs, deadlines)) = state
-        .db
-        .run(move |c| {
-            let mut procs = Vec::new();
-            for p in procedures::for_matter(c, &m.id)? {
-                let (domains, events) = (
-                    procedures::domains(c, &p.id)?,
-                    procedures::events(c, &p.id)?,
-                );
-                procs.push(procedure_json(&p, &domains, &events, &[]));
-            }
-            Ok::<_, DbError>((
-                clients::find(c, &m.client_id)?,
-                users::find(c, &m.responsible_lawyer_id)?,
-                matters::team(c, &m.id)?,
-                matters::marks(c, &m.id)?,
-                backorders::for_matter(c, &m.id)?,
-                backorders::channels_for_matter(c, &m.id)?,
-                (procs, procedures::deadlines_of_matter(c, &m.id)?),
-            ))
-        })
-        .await?;
-    Ok(json!({
+pub fn matter_json(d: &Dossier) -> Value {
+    let matter = &d.matter;
+    let procs: Vec<Value> = d
+        .procedures
+        .iter()
+        .map(|f| procedure_json(&f.procedure, &f.domains, &f.events, &[]))
+        .collect();
+    json!({
         "id": matter.id,
         "reference": matter.reference,
         "title": matter.title,
         "status": matter.status,
-        "client": { "id": matter.client_id, "name": client.map(|c| c.name) },
-        "responsible_lawyer": { "id": matter.responsible_lawyer_id, "name": lawyer.map(|l| l.name) },
-        "team": team.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
-        "marks": marks.iter().map(|m| json!({ "name": m.name, "registration": m.registration })).collect::<Vec<_>>(),
+        "client": { "id": matter.client_id, "name": d.client.name },
+        "responsible_lawyer": { "id": matter.responsible_lawyer_id, "name": d.lawyer },
+        "team": d.team.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
+        "marks": d.marks.iter().map(|m| json!({ "name": m.name, "registration": m.registration })).collect::<Vec<_>>(),
         "notes": matter.notes,
         "opened_at": matter.opened_at.and_utc().to_rfc3339(),
         "closed_at": matter.closed_at.map(|t| t.and_utc().to_rfc3339()),
-        "backorders": names.iter().map(|b| backorder_json(b, &channels)).collect::<Vec<_>>(),
+        "backorders": d.backorders.iter().map(|b| backorder_json(b, &d.channels)).collect::<Vec<_>>(),
         // Each procedure without its deadlines: they are listed once, below, for the whole matter.
         "procedures": procs,
-        "deadlines": deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
-    }))
+        "deadlines": d.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+    })
 }
 
 /// Marks as the API accepts them: `["ACME"]` or `[{"name": "ACME", "registration": "…"}]`.
@@ -157,7 +138,8 @@ pub async fn create(
                 other => AppError::Unexpected(other.into()),
             },
         })?;
-    Ok(HttpResponse::Created().json(matter_json(&state, &matter).await?))
+    let dossier = dossier::of_matter(&state, &user, matter.id.as_str(), Changes::None).await?;
+    Ok(HttpResponse::Created().json(matter_json(&dossier)))
 }
 
 #[derive(Deserialize)]
@@ -221,8 +203,8 @@ pub async fn show(
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let matter = visible_matter(&state, &user, &id).await?;
-    Ok(HttpResponse::Ok().json(matter_json(&state, &matter).await?))
+    let dossier = dossier::of_matter(&state, &user, &id, Changes::None).await?;
+    Ok(HttpResponse::Ok().json(matter_json(&dossier)))
 }
 
 async fn set_status(
@@ -239,7 +221,8 @@ async fn set_status(
         .db
         .run(move |c| matters::set_status(c, &actor, &matter.id, status))
         .await?;
-    Ok(HttpResponse::Ok().json(matter_json(state, &updated).await?))
+    let dossier = dossier::of_matter(state, user, updated.id.as_str(), Changes::None).await?;
+    Ok(HttpResponse::Ok().json(matter_json(&dossier)))
 }
 
 #[post("/matters/{id}/close")]
@@ -298,7 +281,7 @@ pub async fn attach(
     let body = body.into_inner();
     let (domain, policy) = check_target(&body.domain, &state.tld_policies)
         .map_err(|e| AppError::invalid("domain", e.to_string()))?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let (max_bid_minor, currency, priority, notes) = backorder_terms(
         &amount_text(&body.max_bid),
         &body.currency,

@@ -1,10 +1,10 @@
 use actix_web::{HttpResponse, get, web};
 use serde_json::json;
 
-use crate::auth::api::ApiUser;
 use crate::error::AppError;
 use crate::repo::users;
 use crate::state::AppState;
+use crate::web::api::auth::ApiUser;
 
 /// The caller, with the link of their deadline feed (staff; client accounts have no docket).
 #[get("/me")]

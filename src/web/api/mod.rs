@@ -1,6 +1,7 @@
 //! The JSON API, `/api/v1`, authenticated by bearer tokens. Every endpoint is described in
 //! `openapi.json` (served at `/api/v1/openapi.json`); a test checks that the two agree.
 
+pub mod auth;
 pub mod backorders;
 pub mod clients;
 pub mod matters;

@@ -5,20 +5,20 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::api::ApiUser;
+use crate::app::access::{visible_backorder, visible_outreach};
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::outreach::{ApprovalKind, Outreach};
 use crate::outreach::{self as service, Evaluation, SendError};
 use crate::repo::{outreach, senders};
 use crate::state::AppState;
-use crate::web::access::visible_backorder;
+use crate::web::actor;
+use crate::web::api::auth::ApiUser;
 use crate::web::pages::outreach::{
-    OutreachForm, check_outreach, context, outreach_error, send_error, visible_outreach,
+    OutreachForm, check_outreach, context, outreach_error, send_error,
 };
 use crate::web::pages::senders::{SenderForm, check_sender, sender_error};
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, actor};
 
 #[post("/sender-profiles")]
 pub async fn create_sender(
@@ -28,7 +28,7 @@ pub async fn create_sender(
     body: web::Json<SenderForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let input = check_sender(&body, true, &mut errors).ok_or_else(|| errors.into_error())?;
     let actor = actor(&user, &meta, state.clock.now());
     let profile = state
@@ -138,7 +138,7 @@ pub async fn create(
         body: body.body,
         template: String::new(),
     };
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let input = check_outreach(&form, &mut errors).ok_or_else(|| errors.into_error())?;
     let actor = actor(&user, &meta, state.clock.now());
     let bid = backorder.id.clone();

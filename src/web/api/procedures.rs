@@ -5,9 +5,9 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::api::ApiUser;
+use crate::app::access::{visible_deadline, visible_matter, visible_procedure};
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::deadlines as rules;
 use crate::model::procedure::{
     Deadline, Procedure, ProcedureDomain, ProcedureEvent, ProcedureKind, registrar_calendar,
@@ -16,13 +16,13 @@ use crate::repo::procedures::{
     self, DocketFilter, ProcedureError, check_event_date, parse_country,
 };
 use crate::state::AppState;
-use crate::web::access::{visible_deadline, visible_matter, visible_procedure};
+use crate::web::actor;
+use crate::web::api::auth::ApiUser;
 use crate::web::pages::procedures::{
     ProcedureInput, check_domains, check_procedure_terms, new_procedure, parse_date,
     parse_event_kind, parse_kind, procedure_error,
 };
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, actor};
 
 /// A stored deadline as the API gives it: `{rule, label, due_on, calendar, basis, status}` and
 /// more.
@@ -154,7 +154,7 @@ pub async fn create(
         currency: body.currency.unwrap_or_default(),
         notes: body.notes.unwrap_or_default(),
     };
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let terms = check_procedure_terms(&input, &mut errors);
     let domains = check_domains(&body.domains, &mut errors);
     let terms = match terms {

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 
-use crate::auth::api::ApiUser;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::api::auth::ApiUser;
 
 /// The rules reclaim applies to a TLD.
 #[get("/tlds/{tld}")]

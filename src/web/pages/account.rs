@@ -5,16 +5,14 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::password;
-use crate::auth::session::{self, CurrentUser};
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::ids::ApiTokenId;
 use crate::model::user::{ApiToken, EmailAddress, NewPassword, parse_one_line_name};
 use crate::repo::{tokens, users};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
-use crate::web::{
-    FormErrors, Layout, actor, render_status, see_other, show_optional_time, show_time,
-};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render_status, see_other, show_optional_time, show_time};
 
 pub struct TokenRow {
     pub id: String,
@@ -48,7 +46,7 @@ struct AccountPage {
     /// A token just created: shown once, never stored in clear.
     new_token: Option<String>,
     token_name: String,
-    errors: FormErrors,
+    errors: FieldErrors,
     /// The person's deadline feed (staff only).
     calendar_url: Option<String>,
 }
@@ -59,7 +57,7 @@ async fn account_page(
     status: StatusCode,
     new_token: Option<String>,
     token_name: String,
-    errors: FormErrors,
+    errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let user_id = user.id.clone();
     let staff = user.is_staff();
@@ -100,7 +98,7 @@ pub async fn account(
         StatusCode::OK,
         None,
         String::new(),
-        FormErrors::default(),
+        FieldErrors::default(),
     )
     .await
 }
@@ -120,7 +118,7 @@ pub async fn change_password(
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let email = EmailAddress::parse(&user.email).map_err(|e| AppError::Unexpected(e.into()))?;
     let new_password =
         NewPassword::parse_confirmed(&form.new_password, &form.new_password_confirm, &email)
@@ -180,7 +178,7 @@ pub async fn create_token(
     let name = match parse_one_line_name(&form.name, 100) {
         Ok(name) => name,
         Err(e) => {
-            let mut errors = FormErrors::default();
+            let mut errors = FieldErrors::default();
             errors.add("token_name", e);
             return account_page(
                 &state,
@@ -205,7 +203,7 @@ pub async fn create_token(
         StatusCode::CREATED,
         Some(token),
         String::new(),
-        FormErrors::default(),
+        FieldErrors::default(),
     )
     .await
 }

@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 
-use crate::auth::session::CurrentUser;
 use crate::error::AppError;
 use crate::repo::audit::{self, AuditFilter};
 use crate::state::AppState;
+use crate::web::session::CurrentUser;
 use crate::web::{Layout, render, show_time};
 
 const PER_PAGE: i64 = 50;

@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::password;
-use crate::auth::session::{self, optional_user};
 use crate::auth::throttle::{Decision, LockedBy};
 use crate::error::AppError;
 use crate::model::audit::Actor;
@@ -14,6 +13,7 @@ use crate::model::user::EmailAddress;
 use crate::repo::{login_attempts, users};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
+use crate::web::session::{self, optional_user};
 use crate::web::{Layout, actor, render, render_status, safe_next, see_other};
 
 #[derive(askama::Template)]

@@ -5,9 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::session::{self, CurrentUser};
+use crate::app::access::visible_backorder;
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, BackorderStatus, CatchService, ChannelStatus, fees_due};
 use crate::model::ids::{ChannelId, SnapshotId};
 use crate::model::matter::Matter;
@@ -16,12 +16,10 @@ use crate::model::tld_policy::TldPolicy;
 use crate::repo::backorders::{self, BackorderChange, ChannelChange, NewChannel};
 use crate::repo::{monitoring, procedures};
 use crate::state::AppState;
-use crate::web::access::visible_backorder;
 use crate::web::pages::matters::{backorder_error, backorder_terms, may_edit};
 use crate::web::request::RequestMeta;
-use crate::web::{
-    FormErrors, Layout, actor, render_status, see_other, show_optional_time, show_time,
-};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render_status, see_other, show_optional_time, show_time};
 
 pub struct EventRow {
     pub at: String,
@@ -229,7 +227,7 @@ struct BackorderPage {
     terms: TermsValues,
     status_form: StatusValues,
     channel: ChannelValues,
-    errors: FormErrors,
+    errors: FieldErrors,
     registry: Option<RegistryView>,
     changes: Vec<ChangeRow>,
     snapshots: Vec<SnapshotRow>,
@@ -254,7 +252,7 @@ async fn backorder_page(
     backorder: Backorder,
     matter: Matter,
     forms: BackorderForms,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (id, domain) = (backorder.id.clone(), backorder.domain.clone());
@@ -500,7 +498,7 @@ pub async fn show(
         backorder,
         matter,
         BackorderForms::default(),
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -512,7 +510,7 @@ async fn answer(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-    outcome: Result<String, FormErrors>,
+    outcome: Result<String, FieldErrors>,
     typed: BackorderForms,
 ) -> Result<HttpResponse, AppError> {
     match outcome {
@@ -558,7 +556,7 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     user.require_lawyer_or_admin()?;
     let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let outcome = match backorder_terms(
         &form.max_bid,
         &form.currency,
@@ -618,7 +616,7 @@ pub async fn change_status(
 ) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
     let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let to: Option<BackorderStatus> = form
         .status
         .parse()
@@ -691,7 +689,7 @@ pub fn check_new_channel(
     reference: &str,
     success_fee: &str,
     currency: &str,
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Option<NewChannel> {
     let service: Option<CatchService> = service.parse().map_err(|e| errors.add("service", e)).ok();
     let status: Option<ChannelStatus> = if status.trim().is_empty() {
@@ -751,7 +749,7 @@ pub async fn add_channel(
 ) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
     let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let outcome = match check_new_channel(
         &form.service,
         &form.service_name,
@@ -814,7 +812,7 @@ pub fn check_channel_change(
     price: &str,
     auction_result: &str,
     notes: &str,
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Option<ChannelChange> {
     let status: Option<ChannelStatus> = status
         .trim()
@@ -854,7 +852,7 @@ pub async fn update_channel(
     let (backorder, _) = visible_backorder(&state, &user, &id).await?;
     let channel_id =
         ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let outcome = match check_channel_change(
         &form.status,
         &form.external_reference,

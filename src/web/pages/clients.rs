@@ -4,17 +4,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::session::{self, CurrentUser};
+use crate::app::access::visible_client;
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::client::{Client, Contact, NewClient, NewContact, ReportCadence};
 use crate::model::ids::ContactId;
 use crate::repo::clients::{self, ClientChange};
 use crate::state::AppState;
-use crate::web::access::visible_client;
 use crate::web::pages::matters::{MatterRow, client_matters};
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render, render_status, see_other, show_time};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render, render_status, see_other, show_time};
 
 pub struct ClientRow {
     pub id: String,
@@ -65,7 +65,7 @@ struct NewClientPage {
     layout: Layout,
     name: String,
     email: String,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 #[get("/clients/new")]
@@ -75,7 +75,7 @@ pub async fn new_form(user: CurrentUser) -> Result<HttpResponse, AppError> {
         layout: Layout::for_user(&user, "New client", "clients"),
         name: String::new(),
         email: String::new(),
-        errors: FormErrors::default(),
+        errors: FieldErrors::default(),
     })
 }
 
@@ -103,7 +103,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     user.require_lawyer_or_admin()?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     match NewClient::parse(&form.name, &form.email) {
         Ok(new) => {
             let actor = actor(&user, &meta, state.clock.now());
@@ -180,7 +180,7 @@ struct ClientPage {
     can_edit: bool,
     can_open_matter: bool,
     contact: ContactValues,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 async fn client_page(
@@ -188,7 +188,7 @@ async fn client_page(
     user: &CurrentUser,
     client: Client,
     contact: ContactValues,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let client_id = client.id.clone();
@@ -231,7 +231,7 @@ pub async fn show(
         &user,
         client,
         ContactValues::default(),
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -247,7 +247,7 @@ struct EditClientPage {
     cadence: String,
     cadences: Vec<(&'static str, &'static str)>,
     notes: String,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 fn cadences() -> Vec<(&'static str, &'static str)> {
@@ -273,7 +273,7 @@ pub async fn edit_form(
         cadence: client.report_cadence.as_str().to_owned(),
         cadences: cadences(),
         notes: client.notes,
-        errors: FormErrors::default(),
+        errors: FieldErrors::default(),
     })
 }
 
@@ -297,7 +297,7 @@ pub async fn update(
     user.require_lawyer_or_admin()?;
     let client = visible_client(&state, &user, &id).await?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let details = NewClient::parse(&form.name, &form.email)
         .map_err(|e| errors.add(e.field(), e))
         .ok();
@@ -395,7 +395,7 @@ pub async fn add_contact(
             Ok(see_other(&format!("/clients/{}", client.id)))
         }
         Err(e) => {
-            let mut errors = FormErrors::default();
+            let mut errors = FieldErrors::default();
             errors.add(e.field(), e);
             let values = ContactValues {
                 name: form.name,

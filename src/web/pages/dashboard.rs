@@ -4,7 +4,6 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::{Duration, NaiveDateTime};
 
-use crate::auth::session::CurrentUser;
 use crate::db::DbError;
 use crate::db::types::to_db;
 use crate::error::AppError;
@@ -16,6 +15,7 @@ use crate::repo::{backorders, clients, monitoring, outreach, tokens, users};
 use crate::state::AppState;
 use crate::web::pages::backorders::drop_window;
 use crate::web::pages::deadlines::{DocketRow, docket_row};
+use crate::web::session::CurrentUser;
 use crate::web::{Layout, render, show_time};
 
 /// Names whose predicted drop starts within this many days are "about to drop".

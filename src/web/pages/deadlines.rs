@@ -6,10 +6,9 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use crate::auth::session::{self, CurrentUser};
 use crate::db::DbError;
 use crate::docket;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::calendar::{CALENDARS, holidays};
 use crate::model::deadlines::{self as rules, Urgency};
 use crate::model::ids::{ClientId, ClosureId, UserId};
@@ -22,7 +21,8 @@ use crate::repo::{clients, matters};
 use crate::state::AppState;
 use crate::web::pages::procedures::{Choice, calendar_label, parse_date, procedure_error};
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render, render_status, see_other};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render, render_status, see_other};
 
 pub struct DocketRow {
     pub id: String,
@@ -273,7 +273,7 @@ struct CalculatorPage {
     events: Vec<CalcEvent>,
     rows: Vec<CalcRow>,
     computed: bool,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 /// The calculator's inputs: the kind, the calendars and one optional date per event kind
@@ -295,7 +295,7 @@ pub async fn calculator(
     let kind_text = get("kind");
     let provider = get("provider");
     let country_text = get("registrar_country");
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let mut events = Vec::new();
     let mut inputs = Vec::new();
     for k in EventKind::ALL {
@@ -419,7 +419,7 @@ struct CalendarsPage {
     calendars: Vec<CalendarView>,
     closures: Vec<ClosureRow>,
     can_edit: bool,
-    errors: FormErrors,
+    errors: FieldErrors,
     values: ClosureForm,
 }
 
@@ -443,7 +443,7 @@ async fn calendars_page(
     user: &CurrentUser,
     year: Option<i32>,
     values: ClosureForm,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
@@ -499,7 +499,7 @@ pub async fn calendars(
         &user,
         query.year,
         ClosureForm::default(),
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -514,7 +514,7 @@ pub async fn add_closure(
 ) -> Result<HttpResponse, AppError> {
     user.require_lawyer_or_admin()?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     match parse_date("day", &form.day) {
         Ok(day) => {
             let actor = actor(&user, &meta, state.clock.now());

@@ -7,13 +7,12 @@ use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::auth::Principal;
-use crate::auth::session::{self, CurrentUser};
+use crate::app::access::{Principal, visible_client, visible_matter};
+use crate::app::dossier::{self, Changes, Dossier};
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{
-    Backorder, CatchChannel, Conflict, ImportLine, LineProblem, Priority, check_target,
-    parse_import,
+    Backorder, Conflict, ImportLine, LineProblem, Priority, check_target, parse_import,
 };
 use crate::model::csv::write_row;
 use crate::model::ids::{ClientId, UserId};
@@ -21,17 +20,17 @@ use crate::model::matter::{
     Matter, MatterStatus, MatterSummary, marks_text, parse_marks, parse_title,
 };
 use crate::model::money::{Currency, format_money, parse_amount};
-use crate::model::monitoring::MonitoredDomain;
 use crate::model::user::Role;
 use crate::repo::backorders::{self, BackorderError, ImportError, NewBackorder};
+use crate::repo::clients;
+use crate::repo::matters::MatterScope;
 use crate::repo::matters::{self, MatterChange, MatterError, MatterFilter, NewMatter};
-use crate::repo::{clients, monitoring, procedures};
 use crate::state::AppState;
-use crate::web::access::{visible_client, visible_matter};
 use crate::web::pages::backorders::drop_window;
 use crate::web::pages::procedures::ManualValues;
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render, render_status, see_other, show_time};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render, render_status, see_other, show_time};
 
 pub struct MatterRow {
     pub id: String,
@@ -130,7 +129,7 @@ struct MatterFormPage {
     lawyers: Vec<Choice>,
     team: Vec<Choice>,
     values: MatterFormValues,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 async fn form_page(
@@ -138,7 +137,7 @@ async fn form_page(
     user: &CurrentUser,
     matter: Option<&Matter>,
     values: MatterFormValues,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (all_clients, people) = state
@@ -215,7 +214,7 @@ pub async fn new_form(
         &user,
         None,
         values,
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -253,7 +252,7 @@ struct CheckedMatter {
     notes: String,
 }
 
-fn check_form(values: &MatterFormValues, errors: &mut FormErrors) -> Option<CheckedMatter> {
+fn check_form(values: &MatterFormValues, errors: &mut FieldErrors) -> Option<CheckedMatter> {
     let title = parse_title(&values.title)
         .map_err(|e| errors.add("title", e))
         .ok();
@@ -285,7 +284,7 @@ fn check_form(values: &MatterFormValues, errors: &mut FormErrors) -> Option<Chec
     }
 }
 
-fn absorb_matter_error(errors: &mut FormErrors, e: MatterError) -> Result<(), AppError> {
+fn absorb_matter_error(errors: &mut FieldErrors, e: MatterError) -> Result<(), AppError> {
     match e.field() {
         Some(field) => {
             errors.add(field, e);
@@ -307,7 +306,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     user.require_lawyer_or_admin()?;
     let values = read_form(&form);
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let client_id = ClientId::parse(values.client_id.trim())
         .map_err(|_| errors.add("client_id", "Choose the client."))
         .ok();
@@ -383,7 +382,7 @@ pub async fn edit_form(
         &user,
         Some(&matter),
         values,
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -401,7 +400,7 @@ pub async fn update(
     let matter = visible_matter(&state, &user, &id).await?;
     let mut values = read_form(&form);
     values.client_id = matter.client_id.to_string();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     if let Some(checked) = check_form(&values, &mut errors) {
         let change = MatterChange {
             title: checked.title,
@@ -498,11 +497,10 @@ pub struct BackorderRow {
 }
 
 impl BackorderRow {
-    pub fn new(b: &Backorder, channels: &[CatchChannel], watched: &[MonitoredDomain]) -> Self {
-        let watch = watched.iter().find(|w| w.domain == b.domain);
-        let placed: Vec<String> = channels
-            .iter()
-            .filter(|c| c.backorder_id == b.id)
+    pub fn new(b: &Backorder, dossier: &Dossier) -> Self {
+        let watch = dossier.watch(&b.domain);
+        let placed: Vec<String> = dossier
+            .channels_of(&b.id)
             .map(|c| format!("{}: {}", c.display_name(), c.status.label()))
             .collect();
         Self {
@@ -579,7 +577,7 @@ struct MatterPage {
     can_edit: bool,
     attach: AttachValues,
     manual: ManualValues,
-    errors: FormErrors,
+    errors: FieldErrors,
     conflicts: Vec<ConflictRow>,
     priorities: Vec<&'static str>,
     timeline: Vec<TimelineRow>,
@@ -617,44 +615,19 @@ pub async fn matter_page(
     matter: Matter,
     attach_values: AttachValues,
     manual: ManualValues,
-    errors: FormErrors,
+    errors: FieldErrors,
     conflicts: Vec<Conflict>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let id = matter.id.clone();
-    let client_id = matter.client_id.clone();
-    let lawyer_id = matter.responsible_lawyer_id.clone();
-    let (
-        client,
-        lawyer,
-        team,
-        marks,
-        (names, channels, watched),
-        timeline,
-        (procs, deadlines, people, messages, kept_reports),
-    ) = state
+    let scope = MatterScope::One(matter.id.clone());
+    let (dossier, people) = state
         .db
         .run(move |c| {
-            let of_matter = names_of_matter(c, &id)?;
-            let timeline = monitoring::changes_for(c, &domains_of(&of_matter.0), 30)?;
-            let docket = (
-                procedures::for_matter(c, &id)?,
-                procedures::deadlines_of_matter(c, &id)?,
-                matters::firm_people(c)?,
-                crate::repo::outreach::for_matter(c, &id)?,
-                crate::repo::reports::for_matter(c, &id)?,
-            );
-            Ok::<_, DbError>((
-                clients::find(c, &client_id)?,
-                crate::repo::users::find(c, &lawyer_id)?,
-                matters::team(c, &id)?,
-                matters::marks(c, &id)?,
-                of_matter,
-                timeline,
-                docket,
-            ))
+            let dossier = dossier::load(c, &scope, Changes::Latest(30))?.pop();
+            Ok::<_, DbError>((dossier, matters::firm_people(c)?))
         })
         .await?;
+    let dossier = dossier.ok_or_else(|| AppError::not_found("matter"))?;
     let today = state.clock.now().date_naive();
     let open = matter.status == MatterStatus::Open;
     render_status(
@@ -669,10 +642,11 @@ pub async fn matter_page(
             reference: matter.reference.clone(),
             title: matter.title.clone(),
             client_id: matter.client_id.to_string(),
-            client: client.map(|c| c.name).unwrap_or_default(),
-            lawyer: lawyer.map(|l| l.name).unwrap_or_default(),
-            team: team.into_iter().map(|(_, name)| name).collect(),
-            marks: marks
+            client: dossier.client.name.clone(),
+            lawyer: dossier.lawyer.clone(),
+            team: dossier.team.iter().map(|(_, name)| name.clone()).collect(),
+            marks: dossier
+                .marks
                 .iter()
                 .map(|m| {
                     if m.registration.is_empty() {
@@ -686,9 +660,10 @@ pub async fn matter_page(
             open,
             opened: show_time(&matter.opened_at),
             closed: matter.closed_at.as_ref().map(show_time).unwrap_or_default(),
-            backorders: names
+            backorders: dossier
+                .backorders
                 .iter()
-                .map(|b| BackorderRow::new(b, &channels, &watched))
+                .map(|b| BackorderRow::new(b, &dossier))
                 .collect(),
             can_edit: may_edit(user, &matter),
             attach: attach_values,
@@ -703,20 +678,20 @@ pub async fn matter_page(
                 })
                 .collect(),
             priorities: Priority::ALL.iter().map(|p| p.as_str()).collect(),
-            timeline: timeline
+            timeline: dossier
+                .changes
                 .iter()
                 .map(|c| TimelineRow {
                     at: show_time(&c.detected_at),
-                    domain: names
-                        .iter()
-                        .find(|b| b.domain == c.domain)
-                        .map_or_else(|| c.domain.clone(), |b| b.unicode.clone()),
+                    domain: dossier.unicode_of(&c.domain).to_owned(),
                     summary: c.summary.clone(),
                     important: c.important,
                 })
                 .collect(),
-            procedures: procs
+            procedures: dossier
+                .procedures
                 .iter()
+                .map(|f| &f.procedure)
                 .map(|p| ProcedureRow {
                     id: p.id.to_string(),
                     title: p.title(),
@@ -725,14 +700,14 @@ pub async fn matter_page(
                     outcome: p.outcome.map(|o| o.label().to_owned()).unwrap_or_default(),
                 })
                 .collect(),
-            deadlines: crate::web::pages::deadlines::upcoming(&deadlines, today),
+            deadlines: crate::web::pages::deadlines::upcoming(&dossier.deadlines, today),
             is_staff: user.is_staff(),
             people: people
                 .into_iter()
                 .map(|(id, name, _)| (id.to_string(), name))
                 .collect(),
-            outreach: crate::web::pages::outreach::log_rows(&messages, user.is_staff()),
-            reports: crate::web::pages::reports::rows(&kept_reports),
+            outreach: crate::web::pages::outreach::log_rows(&dossier.outreach, user.is_staff()),
+            reports: crate::web::pages::reports::rows(&dossier.reports),
         },
     )
 }
@@ -750,7 +725,7 @@ pub async fn show(
         matter,
         AttachValues::blank(),
         ManualValues::default(),
-        FormErrors::default(),
+        FieldErrors::default(),
         Vec::new(),
         StatusCode::OK,
     )
@@ -778,7 +753,7 @@ pub fn backorder_terms(
     currency: &str,
     priority: &str,
     notes: &str,
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Option<(Option<i64>, Currency, Priority, String)> {
     let max_bid = if max_bid.trim().is_empty() {
         Some(None)
@@ -825,7 +800,7 @@ pub async fn attach(
     user.require_lawyer_or_admin()?;
     let matter = visible_matter(&state, &user, &id).await?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let mut conflicts = Vec::new();
     let target = check_target(&form.domain, &state.tld_policies)
         .map_err(|e| errors.add("domain", e))
@@ -1112,12 +1087,8 @@ pub async fn export(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let matter = visible_matter(&state, &user, &id).await?;
-    let matter_id = matter.id.clone();
-    let (names, channels, watched) = state
-        .db
-        .run(move |c| names_of_matter(c, &matter_id))
-        .await?;
+    let dossier = dossier::of_matter(&state, &user, &id, Changes::None).await?;
+    let matter = &dossier.matter;
     let mut csv = write_row(&[
         "matter",
         "domain",
@@ -1131,8 +1102,8 @@ pub async fn export(
         "phase",
         "drop_window",
     ]);
-    for b in &names {
-        let row = BackorderRow::new(b, &channels, &watched);
+    for b in &dossier.backorders {
+        let row = BackorderRow::new(b, &dossier);
         let max_bid = b
             .max_bid_minor
             .map(|m| crate::model::money::format_plain(m))
@@ -1162,21 +1133,6 @@ pub async fn export(
             ),
         ))
         .body(csv))
-}
-
-/// A matter's backorders, their catch channels and what monitoring knows of their names.
-fn names_of_matter(
-    conn: &mut crate::db::DbConn,
-    id: &crate::model::ids::MatterId,
-) -> Result<(Vec<Backorder>, Vec<CatchChannel>, Vec<MonitoredDomain>), DbError> {
-    let names = backorders::for_matter(conn, id)?;
-    let channels = backorders::channels_for_matter(conn, id)?;
-    let watched = monitoring::find_many(conn, &domains_of(&names))?;
-    Ok((names, channels, watched))
-}
-
-fn domains_of(names: &[Backorder]) -> Vec<String> {
-    names.iter().map(|b| b.domain.clone()).collect()
 }
 
 /// Whether `user` may change `matter` (lawyers and admins, open matters).

@@ -4,13 +4,13 @@
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 
-use crate::auth::session::CurrentUser;
 use crate::db::DbError;
 use crate::error::AppError;
 use crate::model::ids::OutboxId;
 use crate::model::outbox::{MessageKind, OutboxMessage};
 use crate::repo::outbox;
 use crate::state::AppState;
+use crate::web::session::CurrentUser;
 use crate::web::{Layout, render, show_time};
 
 pub struct MessageRow {

@@ -6,24 +6,23 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::Principal;
-use crate::auth::session::{self, CurrentUser};
+use crate::app::access::{visible_backorder, visible_outreach};
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::Backorder;
 use crate::model::compliance::AddressSource;
-use crate::model::ids::{OutreachId, SenderProfileId};
+use crate::model::ids::SenderProfileId;
 use crate::model::matter::Matter;
-use crate::model::outreach::{ApprovalKind, LogEntry, Outreach, OutreachStatus};
+use crate::model::outreach::{ApprovalKind, LogEntry, OutreachStatus};
 use crate::model::user::EmailAddress;
 use crate::outreach::{self as service, Context, Evaluation, SendError, TEMPLATES};
 use crate::repo::outreach::{self, OutreachError, OutreachInput};
 use crate::repo::senders;
 use crate::state::AppState;
-use crate::web::access::visible_backorder;
 use crate::web::pages::procedures::Choice;
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render_status, see_other, show_time};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render_status, see_other, show_time};
 
 /// The outreach context of this instance.
 pub fn context(state: &AppState) -> Context {
@@ -82,7 +81,7 @@ pub struct OutreachForm {
 }
 
 /// Checks a draft's fields; problems go to `errors`.
-pub fn check_outreach(form: &OutreachForm, errors: &mut FormErrors) -> Option<OutreachInput> {
+pub fn check_outreach(form: &OutreachForm, errors: &mut FieldErrors) -> Option<OutreachInput> {
     let sender = SenderProfileId::parse(form.sender_profile_id.trim())
         .map_err(|_| {
             errors.add(
@@ -173,7 +172,7 @@ struct NewPage {
     templates: Vec<Choice>,
     form: OutreachForm,
     amount: String,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 #[derive(Deserialize)]
@@ -189,7 +188,7 @@ async fn new_page(
     matter: &Matter,
     form: OutreachForm,
     amount: String,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     render_status(
@@ -267,7 +266,7 @@ pub async fn new_form(
         &matter,
         form,
         amount,
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -284,7 +283,7 @@ pub async fn create(
     user.require_staff()?;
     let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     if let Some(input) = check_outreach(&form, &mut errors) {
         let actor = actor(&user, &meta, state.clock.now());
         let bid = backorder.id.clone();
@@ -315,24 +314,6 @@ pub async fn create(
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
-}
-
-/// An outreach message and its backorder and matter, if the user may see the matter.
-pub async fn visible_outreach(
-    state: &AppState,
-    user: &Principal,
-    id: &str,
-) -> Result<(Outreach, Backorder, Matter), AppError> {
-    let id = OutreachId::parse(id).map_err(|_| AppError::not_found("outreach message"))?;
-    let found = state
-        .db
-        .run(move |c| outreach::find(c, &id))
-        .await?
-        .ok_or_else(|| AppError::not_found("outreach message"))?;
-    let (backorder, matter) = visible_backorder(state, user, found.backorder_id.as_str())
-        .await
-        .map_err(|_| AppError::not_found("outreach message"))?;
-    Ok((found, backorder, matter))
 }
 
 pub struct CheckRow {
@@ -380,7 +361,7 @@ struct ShowPage {
     form: OutreachForm,
     senders: Vec<Choice>,
     sources: Vec<Choice>,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 async fn show_page(
@@ -388,7 +369,7 @@ async fn show_page(
     user: &CurrentUser,
     id: &str,
     form: Option<OutreachForm>,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     user.require_staff()?;
@@ -520,7 +501,7 @@ pub async fn show(
         &user,
         &id,
         None,
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -537,7 +518,7 @@ pub async fn update(
     user.require_staff()?;
     let (message, _, _) = visible_outreach(&state, &user, &id).await?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     if let Some(input) = check_outreach(&form, &mut errors) {
         let actor = actor(&user, &meta, state.clock.now());
         let oid = message.id.clone();
@@ -606,7 +587,7 @@ async fn approve_as(
             Ok(see_other(&format!("/outreach/{}", message.id)))
         }
         Err(e) => {
-            let mut errors = FormErrors::default();
+            let mut errors = FieldErrors::default();
             errors.absorb(outreach_error(e))?;
             show_page(
                 state,
@@ -676,7 +657,7 @@ pub async fn send(
             Ok(see_other(&format!("/outreach/{}", message.id)))
         }
         Err(SendError::Blocked(checks)) => {
-            let mut errors = FormErrors::default();
+            let mut errors = FieldErrors::default();
             errors.add(
                 "send",
                 format!(

@@ -7,10 +7,9 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::auth::Principal;
-use crate::auth::session::{self, CurrentUser};
+use crate::app::access::{Principal, visible_deadline, visible_matter, visible_procedure};
 use crate::db::DbError;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::calendar::calendar_info;
 use crate::model::deadlines::{State, Urgency};
 use crate::model::domain_name::DomainName;
@@ -28,9 +27,9 @@ use crate::repo::procedures::{
 };
 use crate::repo::{backorders, matters};
 use crate::state::AppState;
-use crate::web::access::{visible_deadline, visible_matter, visible_procedure};
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render_status, safe_next, see_other};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render_status, safe_next, see_other};
 
 /// A repository error as the web edge reports it.
 pub fn procedure_error(e: ProcedureError) -> AppError {
@@ -107,7 +106,7 @@ pub struct ProcedureInput {
 /// Checks the parts of a procedure other than its names; problems go to `errors`.
 pub fn check_procedure_terms(
     input: &ProcedureInput,
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Option<(ProcedureKind, Option<String>, Option<i64>, Currency)> {
     let kind = parse_kind(&input.kind)
         .map_err(|e| {
@@ -152,7 +151,7 @@ pub fn check_procedure_terms(
 }
 
 /// Checks the names a procedure covers.
-pub fn check_domains(raw: &[String], errors: &mut FormErrors) -> Vec<DomainName> {
+pub fn check_domains(raw: &[String], errors: &mut FieldErrors) -> Vec<DomainName> {
     let mut names = Vec::new();
     for text in raw.iter().flat_map(|r| r.split([',', '\n', ' '])) {
         if text.trim().is_empty() {
@@ -237,7 +236,7 @@ struct NewProcedurePage {
     other_domains: String,
     values: ProcedureInput,
     checks: Vec<CheckRow>,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 #[derive(Deserialize)]
@@ -270,7 +269,7 @@ async fn new_page(
     chosen: Vec<String>,
     other_domains: String,
     checks: Vec<(String, Vec<EligibilityCheck>)>,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let matter_id = matter.id.clone();
@@ -377,7 +376,7 @@ pub async fn new_form(
         chosen,
         String::new(),
         checks,
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -420,7 +419,7 @@ pub async fn create(
         .map(|(_, v)| v.clone())
         .collect();
     let other = field(&fields, "other_domains");
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let terms = check_procedure_terms(&input, &mut errors);
     let mut all = chosen.clone();
     all.push(other.clone());
@@ -675,7 +674,7 @@ struct ProcedurePage {
     event: EventValues,
     manual: ManualValues,
     details: DetailsValues,
-    errors: FormErrors,
+    errors: FieldErrors,
     back: String,
 }
 
@@ -685,7 +684,7 @@ async fn procedure_page(
     user: &CurrentUser,
     id: &str,
     forms: ProcedureForms,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let ProcedureForms {
@@ -914,7 +913,7 @@ pub async fn show(
         &user,
         &id,
         ProcedureForms::default(),
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -933,7 +932,7 @@ pub struct EventForm {
 fn check_event(
     form: &EventForm,
     today: NaiveDate,
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Option<(EventKind, NaiveDate, String)> {
     let kind = parse_event_kind(&form.kind).map_err(|e| {
         let _ = errors.absorb(e);
@@ -963,7 +962,7 @@ pub async fn record_event(
     user.require_staff()?;
     let (procedure, _) = visible_procedure(&state, &user, &id).await?;
     let now = state.clock.now();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     if let Some((kind, date, note)) = check_event(&form, now.date_naive(), &mut errors) {
         let actor = actor(&user, &meta, now);
         let pid = procedure.id.clone();
@@ -1033,7 +1032,7 @@ pub async fn update_event(
     let (id, event_id) = path.into_inner();
     let event_id = event_of(&state, &user, &id, &event_id).await?;
     let now = state.clock.now();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     // Errors are keyed `correction_…`: the page's other event form has the same fields.
     let date = parse_date("date", &form.date)
         .map_err(|e| {
@@ -1136,7 +1135,7 @@ pub async fn update(
         currency: field(&fields, "currency"),
         notes: field(&fields, "notes"),
     };
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let outcome_text = field(&fields, "outcome");
     let outcome = if outcome_text.trim().is_empty() {
         None
@@ -1449,7 +1448,7 @@ pub async fn add_manual(
         }
         Some(procedure.id)
     };
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let label: String = form.label.trim().chars().take(300).collect();
     if label.is_empty() {
         errors.add("manual_label", ProcedureError::NoLabel);
@@ -1529,7 +1528,7 @@ pub async fn add_manual(
 
 /// A field's problem, keyed `{form}_{field}` for a form whose fields have the same names as
 /// another's on the page; other errors pass through.
-fn prefixed(form: &str, errors: &mut FormErrors, e: AppError) -> Result<(), AppError> {
+fn prefixed(form: &str, errors: &mut FieldErrors, e: AppError) -> Result<(), AppError> {
     match e {
         AppError::Invalid {
             field: Some(field),

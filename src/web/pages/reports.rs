@@ -4,16 +4,14 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::auth::Principal;
-use crate::auth::session::{self, CurrentUser};
+use crate::app::access::{visible_matter, visible_report};
 use crate::error::AppError;
-use crate::model::ids::ReportId;
 use crate::model::report::Report;
-use crate::repo::{clients, reports};
+use crate::repo::clients;
 use crate::report::{self, ReportError, SendReportError};
 use crate::state::AppState;
-use crate::web::access::visible_matter;
 use crate::web::request::RequestMeta;
+use crate::web::session::{self, CurrentUser};
 use crate::web::{actor, see_other, show_time};
 
 pub fn report_error(e: ReportError) -> AppError {
@@ -149,31 +147,6 @@ fn actor_client(
     crate::repo::matters::find(conn, matter)?
         .map(|m| m.client_id)
         .ok_or(ReportError::MatterNotFound)
-}
-
-/// A kept report, if the user may see its client.
-pub async fn visible_report(
-    state: &AppState,
-    user: &Principal,
-    id: &str,
-) -> Result<(Report, Vec<u8>), AppError> {
-    let id = ReportId::parse(id).map_err(|_| AppError::not_found("report"))?;
-    // The bytes are read only for someone who may see the report.
-    let viewer = user.clone();
-    let may_see = move |report: &Report| viewer.may_see_client(&report.client_id);
-    let found = state
-        .db
-        .run(move |c| {
-            let Some(report) = reports::find(c, &id)?.filter(may_see) else {
-                return Ok(None);
-            };
-            Ok::<_, crate::db::DbError>(reports::pdf(c, &id)?.map(|b| (report, b)))
-        })
-        .await?;
-    match found {
-        Some(found) => Ok(found),
-        None => Err(AppError::not_found("report")),
-    }
 }
 
 #[get("/reports/{file}")]

@@ -5,8 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::session::{self, CurrentUser};
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::mail::dkim_key;
 use crate::model::ids::SenderProfileId;
 use crate::model::outreach::SuppressionReason;
@@ -16,7 +15,8 @@ use crate::repo::senders::{self, DkimChange, SenderInput};
 use crate::repo::suppressions;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render, render_status, see_other, show_time};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render, render_status, see_other, show_time};
 
 /// The form (or API body) of a sender profile.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -49,9 +49,9 @@ pub struct SenderForm {
 pub fn check_sender(
     form: &SenderForm,
     creating: bool,
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Option<SenderInput> {
-    let line = |field: &str, text: &str, max: usize, errors: &mut FormErrors| -> String {
+    let line = |field: &str, text: &str, max: usize, errors: &mut FieldErrors| -> String {
         match parse_one_line_name(text, max) {
             Ok(v) => v,
             Err(e) => {
@@ -172,14 +172,14 @@ struct SendersPage {
     layout: Layout,
     profiles: Vec<SenderRow>,
     form: SenderForm,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 async fn senders_page(
     state: &AppState,
     user: &CurrentUser,
     form: SenderForm,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let profiles = state.db.run(senders::list).await?;
@@ -201,7 +201,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
         &state,
         &user,
         SenderForm::default(),
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -216,7 +216,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     if let Some(input) = check_sender(&form, true, &mut errors) {
         let actor = actor(&user, &meta, state.clock.now());
         let profile = state
@@ -261,7 +261,7 @@ struct EditPage {
     dkim_record: String,
     has_dkim: bool,
     form: SenderForm,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 fn form_of(p: &SenderProfile) -> SenderForm {
@@ -307,7 +307,7 @@ pub async fn edit_form(
         dkim_record: SenderRow::from(&p).dkim,
         has_dkim: p.has_dkim(),
         form: form_of(&p),
-        errors: FormErrors::default(),
+        errors: FieldErrors::default(),
     })
 }
 
@@ -322,7 +322,7 @@ pub async fn update(
     user.require_admin()?;
     let p = profile(&state, &id).await?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     if let Some(input) = check_sender(&form, false, &mut errors) {
         let actor = actor(&user, &meta, state.clock.now());
         let pid = p.id.clone();
@@ -366,7 +366,7 @@ struct SuppressionsPage {
     checked: Option<(String, bool)>,
     /// What the suppress form shows when sent back.
     address: String,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 #[derive(Deserialize)]
@@ -380,7 +380,7 @@ async fn suppressions_page(
     user: &CurrentUser,
     checked: Option<(String, bool)>,
     address: String,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (rows, total) = state.db.run(|c| suppressions::list(c, 500)).await?;
@@ -433,7 +433,7 @@ pub async fn suppression_list(
         &user,
         checked,
         String::new(),
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -483,7 +483,7 @@ pub async fn suppress(
             Ok(see_other("/admin/suppressions"))
         }
         Err(e) => {
-            let mut errors = FormErrors::default();
+            let mut errors = FieldErrors::default();
             errors.add("address", e);
             suppressions_page(
                 &state,

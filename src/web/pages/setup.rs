@@ -5,15 +5,15 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::{password, session};
-use crate::error::AppError;
+use crate::auth::password;
+use crate::error::{AppError, FieldErrors};
 use crate::model::audit::Actor;
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
 use crate::repo::tokens::{self, SetupLinkError};
 use crate::repo::users::NewUser;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, render, render_status, see_other};
+use crate::web::{Layout, render, render_status, see_other, session};
 
 #[derive(askama::Template)]
 #[template(path = "setup.html")]
@@ -22,7 +22,7 @@ struct SetupPage {
     token: String,
     name: String,
     email: String,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 #[get("/setup/{token}")]
@@ -45,7 +45,7 @@ pub async fn setup_form(
         token,
         name: String::new(),
         email: String::new(),
-        errors: FormErrors::default(),
+        errors: FieldErrors::default(),
     })
 }
 
@@ -69,7 +69,7 @@ pub async fn setup(
     let form = form.into_inner();
     let (key, now) = (state.keys.link_tokens, state.clock.now());
 
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let name = PersonName::parse(&form.name)
         .map_err(|e| errors.add("name", e))
         .ok();
@@ -81,7 +81,7 @@ pub async fn setup(
             .map_err(|e| errors.add("password", e))
             .ok()
     });
-    let sent_back = |errors: FormErrors| {
+    let sent_back = |errors: FieldErrors| {
         render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SetupPage {

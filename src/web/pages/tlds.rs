@@ -2,10 +2,10 @@
 
 use actix_web::{HttpResponse, get, web};
 
-use crate::auth::session::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::pages::backorders::PolicyView;
+use crate::web::session::CurrentUser;
 use crate::web::{Layout, render};
 
 #[derive(askama::Template)]

@@ -5,8 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::password;
-use crate::auth::session::{self, CurrentUser};
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::client::Client;
 use crate::model::ids::{ClientId, UserId};
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role, User};
@@ -14,7 +13,8 @@ use crate::repo::clients;
 use crate::repo::users::{self, AccountChange, NewUser};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
-use crate::web::{FormErrors, Layout, actor, render, render_status, see_other, show_optional_time};
+use crate::web::session::{self, CurrentUser};
+use crate::web::{Layout, actor, render, render_status, see_other, show_optional_time};
 
 pub struct UserRow {
     pub id: String,
@@ -95,7 +95,7 @@ struct NewUserPage {
     values: UserFormValues,
     roles: Vec<Choice>,
     clients: Vec<Choice>,
-    errors: FormErrors,
+    errors: FieldErrors,
 }
 
 #[get("/admin/users/new")]
@@ -116,7 +116,7 @@ pub async fn new_form(
         },
         roles: role_choices(),
         clients: client_choices(&clients),
-        errors: FormErrors::default(),
+        errors: FieldErrors::default(),
     })
 }
 
@@ -135,7 +135,7 @@ pub struct NewUserForm {
 fn parse_role_and_client(
     role: &str,
     client_id: &str,
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Option<(Role, Option<ClientId>)> {
     let role: Role = role.parse().map_err(|e| errors.add("role", e)).ok()?;
     if role != Role::Client {
@@ -163,7 +163,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let name = PersonName::parse(&form.name)
         .map_err(|e| errors.add("name", e))
         .ok();
@@ -233,7 +233,7 @@ struct EditUserPage {
     values: UserFormValues,
     roles: Vec<Choice>,
     clients: Vec<Choice>,
-    errors: FormErrors,
+    errors: FieldErrors,
     is_self: bool,
 }
 
@@ -259,7 +259,7 @@ async fn edit_page(
     user: &CurrentUser,
     target: &User,
     values: UserFormValues,
-    errors: FormErrors,
+    errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let clients = state.db.run(clients::list).await?;
@@ -300,7 +300,7 @@ pub async fn edit_form(
         &user,
         &target,
         values,
-        FormErrors::default(),
+        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
@@ -327,7 +327,7 @@ pub async fn update(
     user.require_admin()?;
     let target = load_user(&state, &id).await?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let name = PersonName::parse(&form.name)
         .map_err(|e| errors.add("name", e))
         .ok();
@@ -401,7 +401,7 @@ pub async fn reset_password(
         match NewPassword::parse_confirmed(&form.password, &form.password_confirm, &email) {
             Ok(p) => p,
             Err(e) => {
-                let mut errors = FormErrors::default();
+                let mut errors = FieldErrors::default();
                 errors.add("password", e);
                 let values = UserFormValues::of(&target);
                 return edit_page(

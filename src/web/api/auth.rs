@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use crate::auth::Principal;
+use crate::app::access::Principal;
 use crate::auth::tokens::API_TOKEN_PREFIX;
 use crate::error::AppError;
 use crate::repo::tokens;

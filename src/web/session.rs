@@ -12,7 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Principal;
+use crate::app::access::Principal;
 use crate::auth::tokens::random_token;
 use crate::error::AppError;
 use crate::model::ids::UserId;

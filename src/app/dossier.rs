@@ -1,0 +1,266 @@
+//! A matter with everything attached: the one loader behind the matter page, the matter API
+//! and the status reports. It reads a fixed number of queries whatever the matter's size (and,
+//! for a client report, whatever the number of matters): each kind of record is read once for
+//! the whole scope, then grouped here.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::app::access::Principal;
+use crate::db::{DbConn, DbError};
+use crate::error::AppError;
+use crate::model::backorder::{Backorder, CatchChannel};
+use crate::model::client::Client;
+use crate::model::ids::{BackorderId, MatterId, UserId};
+use crate::model::matter::{Mark, Matter};
+use crate::model::monitoring::{MonitoredDomain, StoredChange};
+use crate::model::outreach::LogEntry;
+use crate::model::procedure::{Deadline, Procedure, ProcedureDomain, ProcedureEvent};
+use crate::model::report::Report;
+use crate::repo::matters::MatterScope;
+use crate::repo::{backorders, matters, monitoring, outreach, procedures, reports};
+use crate::state::AppState;
+
+/// One procedure with what happened and what is due.
+#[derive(Debug, Clone)]
+pub struct ProcedureFile {
+    pub procedure: Procedure,
+    pub domains: Vec<ProcedureDomain>,
+    pub events: Vec<ProcedureEvent>,
+    pub deadlines: Vec<Deadline>,
+}
+
+/// A matter with everything attached to it.
+#[derive(Debug, Clone)]
+pub struct Dossier {
+    pub matter: Matter,
+    pub client: Client,
+    /// The responsible lawyer's name.
+    pub lawyer: String,
+    pub team: Vec<(UserId, String)>,
+    pub marks: Vec<Mark>,
+    /// By name.
+    pub backorders: Vec<Backorder>,
+    /// Every catch channel of every backorder, oldest first.
+    pub channels: Vec<CatchChannel>,
+    /// What monitoring knows of each name, by A-label.
+    pub watched: HashMap<String, MonitoredDomain>,
+    pub procedures: Vec<ProcedureFile>,
+    /// Every deadline of the matter (its procedures' and those entered by hand), by due date.
+    pub deadlines: Vec<Deadline>,
+    /// Messages to holders, newest first.
+    pub outreach: Vec<LogEntry>,
+    /// Reports kept on this matter, newest first.
+    pub reports: Vec<Report>,
+    /// Registry changes on the matter's names, newest first, as [`Changes`] asked.
+    pub changes: Vec<StoredChange>,
+    /// With [`Changes::SinceLastReport`]: when the matter was last reported on.
+    pub since: Option<NaiveDateTime>,
+}
+
+impl Dossier {
+    /// What monitoring knows of a name.
+    pub fn watch(&self, domain: &str) -> Option<&MonitoredDomain> {
+        self.watched.get(domain)
+    }
+
+    pub fn channels_of<'a>(
+        &'a self,
+        backorder: &'a BackorderId,
+    ) -> impl Iterator<Item = &'a CatchChannel> + 'a {
+        self.channels
+            .iter()
+            .filter(move |c| &c.backorder_id == backorder)
+    }
+
+    /// Deadlines entered by hand on the matter itself (not on a procedure).
+    pub fn tasks(&self) -> impl Iterator<Item = &Deadline> {
+        self.deadlines.iter().filter(|d| d.procedure_id.is_none())
+    }
+
+    /// A name as people read it (Unicode), for an A-label of one of the matter's names.
+    pub fn unicode_of<'a>(&'a self, domain: &'a str) -> &'a str {
+        self.backorders
+            .iter()
+            .find(|b| b.domain == domain)
+            .map_or(domain, |b| b.unicode.as_str())
+    }
+}
+
+/// Which registry changes a dossier carries.
+#[derive(Debug, Clone, Copy)]
+pub enum Changes {
+    None,
+    /// The latest changes of the matter's names (the matter page's timeline).
+    Latest(i64),
+    /// Those since the matter was last reported on before this instant (or since it was
+    /// opened), at most 500 per matter: what a status report tells.
+    SinceLastReport(DateTime<Utc>),
+}
+
+/// The most changes a report lists per matter.
+const REPORT_CHANGES: i64 = 500;
+
+/// Reads the dossiers of a scope: one for a matter, one per open matter for a client.
+pub fn load(
+    conn: &mut DbConn,
+    scope: &MatterScope,
+    changes: Changes,
+) -> Result<Vec<Dossier>, DbError> {
+    let matters = matters::in_scope(conn, scope)?;
+    if matters.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut parties: HashMap<MatterId, (Client, String)> = matters::parties_in(conn, scope)?
+        .into_iter()
+        .map(|(id, client, lawyer)| (id, (client, lawyer)))
+        .collect();
+    let mut teams = group(matters::teams_in(conn, scope)?, |(m, id, name)| {
+        (m, (id, name))
+    });
+    let mut marks = group(matters::marks_in(conn, scope)?, |pair| pair);
+    let mut names = group(backorders::in_scope(conn, scope)?, |b| {
+        (b.matter_id.clone(), b)
+    });
+    // Channels, names watched, changes and procedures' parts are keyed by backorder, name or
+    // procedure: sort them to their matter through what is already read.
+    let matter_of_backorder: HashMap<BackorderId, MatterId> = names
+        .iter()
+        .flat_map(|(m, list)| list.iter().map(move |b| (b.id.clone(), m.clone())))
+        .collect();
+    let mut channels = group(backorders::channels_in(conn, scope)?, |c| {
+        (matter_of_backorder.get(&c.backorder_id).cloned(), c)
+    });
+    let watched: HashMap<String, MonitoredDomain> = monitoring::watched_in(conn, scope)?
+        .into_iter()
+        .map(|w| (w.domain.clone(), w))
+        .collect();
+    let since: BTreeMap<MatterId, NaiveDateTime> = match changes {
+        Changes::SinceLastReport(now) => reports::last_reported_in(conn, scope, now)?
+            .into_iter()
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let found_changes = match changes {
+        Changes::None => Vec::new(),
+        Changes::Latest(limit) => monitoring::changes_in(conn, scope, None, limit)?,
+        Changes::SinceLastReport(_) => {
+            let floor = matters
+                .iter()
+                .map(|m| since.get(&m.id).copied().unwrap_or(m.opened_at))
+                .min();
+            let cap = REPORT_CHANGES.saturating_mul(matters.len() as i64);
+            monitoring::changes_in(conn, scope, floor, cap)?
+        }
+    };
+    let mut procedures_of = group(procedures::in_scope(conn, scope)?, |p| {
+        (p.matter_id.clone(), p)
+    });
+    let mut domains_of = group(procedures::domains_in(conn, scope)?, |d| {
+        (d.procedure_id.clone(), d)
+    });
+    let mut events_of = group(procedures::events_in(conn, scope)?, |e| {
+        (e.procedure_id.clone(), e)
+    });
+    let mut deadlines = group(procedures::deadlines_in(conn, scope)?, |d| {
+        (d.matter_id.clone(), d)
+    });
+    let mut messages = group(outreach::log_in(conn, scope)?, |e| {
+        (e.outreach.matter_id.clone(), e)
+    });
+    let mut kept = group(reports::in_scope(conn, scope)?, |r| {
+        (r.matter_id.clone(), r)
+    });
+
+    let mut dossiers = Vec::with_capacity(matters.len());
+    for matter in matters {
+        let Some((client, lawyer)) = parties.remove(&matter.id) else {
+            continue;
+        };
+        let id = matter.id.clone();
+        let backorders = names.remove(&id).unwrap_or_default();
+        let domains: std::collections::HashSet<&str> =
+            backorders.iter().map(|b| b.domain.as_str()).collect();
+        let since = since.get(&id).copied();
+        let floor = since.unwrap_or(matter.opened_at);
+        let changes_here: Vec<StoredChange> = found_changes
+            .iter()
+            .filter(|c| domains.contains(c.domain.as_str()))
+            .filter(|c| !matches!(changes, Changes::SinceLastReport(_)) || c.detected_at > floor)
+            .take(match changes {
+                Changes::Latest(limit) => usize::try_from(limit).unwrap_or(usize::MAX),
+                _ => REPORT_CHANGES as usize,
+            })
+            .cloned()
+            .collect();
+        let watched_here = watched
+            .iter()
+            .filter(|(d, _)| domains.contains(d.as_str()))
+            .map(|(d, w)| (d.clone(), w.clone()))
+            .collect();
+        let all_deadlines = deadlines.remove(&id).unwrap_or_default();
+        let procedures = procedures_of
+            .remove(&id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|procedure| ProcedureFile {
+                domains: domains_of.remove(&procedure.id).unwrap_or_default(),
+                events: events_of.remove(&procedure.id).unwrap_or_default(),
+                deadlines: all_deadlines
+                    .iter()
+                    .filter(|d| d.procedure_id.as_ref() == Some(&procedure.id))
+                    .cloned()
+                    .collect(),
+                procedure,
+            })
+            .collect();
+        dossiers.push(Dossier {
+            client,
+            lawyer,
+            team: teams.remove(&id).unwrap_or_default(),
+            marks: marks.remove(&id).unwrap_or_default(),
+            channels: channels.remove(&Some(id.clone())).unwrap_or_default(),
+            watched: watched_here,
+            procedures,
+            deadlines: all_deadlines,
+            outreach: messages.remove(&id).unwrap_or_default(),
+            reports: kept.remove(&Some(id.clone())).unwrap_or_default(),
+            changes: changes_here,
+            since,
+            backorders,
+            matter,
+        });
+    }
+    Ok(dossiers)
+}
+
+/// Groups rows by a key, keeping their order within each group.
+fn group<T, K: std::hash::Hash + Eq, V>(
+    rows: Vec<T>,
+    key: impl Fn(T) -> (K, V),
+) -> HashMap<K, Vec<V>> {
+    let mut groups: HashMap<K, Vec<V>> = HashMap::new();
+    for row in rows {
+        let (k, v) = key(row);
+        groups.entry(k).or_default().push(v);
+    }
+    groups
+}
+
+/// The dossier of one matter the caller may see.
+pub async fn of_matter(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    changes: Changes,
+) -> Result<Dossier, AppError> {
+    let matter = crate::app::access::visible_matter(state, user, id).await?;
+    let scope = MatterScope::One(matter.id);
+    state
+        .db
+        .run(move |c| load(c, &scope, changes))
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("matter"))
+}

@@ -1,0 +1,11 @@
+//! The application layer: one module per capability, called by every edge (the pages, the
+//! JSON API, the command line, the background jobs and the demo).
+//!
+//! A use case takes typed input and the [`access::Caller`], applies the one access rule of
+//! [`access`], validates, calls the repository (and the registry, mail or PDF adapters) and
+//! returns typed views. It knows nothing of HTTP: the edges extract the request, call one use
+//! case and render its answer as HTML or JSON. Errors are [`crate::error::AppError`], whose
+//! one mapping (`error.rs`) gives each feature error its status and, for forms, its field.
+
+pub mod access;
+pub mod dossier;
