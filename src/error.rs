@@ -151,6 +151,17 @@ impl FieldErrors {
         self.0.get(field).map(String::as_str)
     }
 
+    /// The same errors under `prefix` + field: for a page with several forms, whose fields
+    /// are told apart by a prefix.
+    pub fn prefixed(&self, prefix: &str) -> FieldErrors {
+        FieldErrors(
+            self.0
+                .iter()
+                .map(|(f, m)| (format!("{prefix}{f}"), m.clone()))
+                .collect(),
+        )
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
     }

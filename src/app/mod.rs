@@ -8,4 +8,5 @@
 //! one mapping (`error.rs`) gives each feature error its status and, for forms, its field.
 
 pub mod access;
+pub mod clients;
 pub mod dossier;

@@ -119,10 +119,10 @@ pub enum ContactError {
 impl ContactError {
     pub fn field(&self) -> &'static str {
         match self {
-            ContactError::Name(_) => "contact_name",
-            ContactError::Email(_) => "contact_email",
-            ContactError::Phone(_) => "contact_phone",
-            ContactError::Position => "contact_position",
+            ContactError::Name(_) => "name",
+            ContactError::Email(_) => "email",
+            ContactError::Phone(_) => "phone",
+            ContactError::Position => "position",
         }
     }
 }
@@ -176,19 +176,19 @@ mod contact_tests {
             NewContact::parse("C", "c@acme.example", "call me", "", false)
                 .unwrap_err()
                 .field(),
-            "contact_phone"
+            "phone"
         );
         assert_eq!(
             NewContact::parse("", "c@acme.example", "", "", false)
                 .unwrap_err()
                 .field(),
-            "contact_name"
+            "name"
         );
         assert_eq!(
             NewContact::parse("C", "nope", "", "", false)
                 .unwrap_err()
                 .field(),
-            "contact_email"
+            "email"
         );
     }
 }

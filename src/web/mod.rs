@@ -7,13 +7,14 @@ pub mod pages;
 pub mod request;
 pub mod security;
 pub mod session;
+pub mod view;
 
 use actix_session::Session;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::access::Principal;
+use crate::app::access::{Caller, Principal};
 use crate::error::AppError;
 use crate::model::audit::Actor;
 use crate::web::session::{CurrentUser, Flash, csrf_token, take_flash};
@@ -123,6 +124,15 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
+}
+
+/// Who asks, for a use case: the signed-in user (page or API) and where the request came from.
+pub fn caller(user: &Principal, meta: &request::RequestMeta) -> Caller {
+    Caller::new(
+        user.clone(),
+        Some(meta.ip.clone()),
+        Some(meta.request_id.clone()),
+    )
 }
 
 /// The audit actor for a signed-in user's request (page or API).

@@ -1,14 +1,14 @@
 use actix_web::{HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::app;
 use crate::app::access::visible_client;
-use crate::db::DbError;
+use crate::app::clients::{ClientInput, ContactInput};
 use crate::error::AppError;
-use crate::model::client::{Client, NewClient};
-use crate::repo::clients;
+use crate::model::client::Client;
 use crate::state::AppState;
-use crate::web::actor;
 use crate::web::api::auth::ApiUser;
+use crate::web::caller;
 use crate::web::request::RequestMeta;
 
 #[derive(Serialize)]
@@ -30,47 +30,22 @@ impl From<&Client> for ClientJson {
     }
 }
 
-#[derive(Deserialize)]
-pub struct NewClientJson {
-    name: String,
-    email: String,
-}
-
 #[post("/clients")]
 pub async fn create(
     state: web::Data<AppState>,
     user: ApiUser,
     meta: RequestMeta,
-    body: web::Json<NewClientJson>,
+    body: web::Json<ClientInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let new = NewClient::parse(&body.name, &body.email)
-        .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let client = state
-        .db
-        .run(move |c| clients::create(c, &actor, &new))
-        .await
-        .map_err(|e| match e {
-            DbError::Conflict(message) => AppError::Invalid {
-                field: Some("name".to_owned()),
-                message,
-            },
-            other => other.into(),
-        })?;
+    let client = app::clients::create(&state, &caller(&user, &meta), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(ClientJson::from(&client)))
 }
 
 /// Staff get every client; a portal user gets their own.
 #[get("/clients")]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    let all = state.db.run(clients::list).await?;
-    let visible: Vec<ClientJson> = all
-        .iter()
-        .filter(|c| user.may_see_client(&c.id))
-        .map(ClientJson::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(visible))
+    let visible = app::clients::list(&state, &user).await?;
+    Ok(HttpResponse::Ok().json(visible.iter().map(ClientJson::from).collect::<Vec<_>>()))
 }
 
 #[get("/clients/{id}")]
@@ -83,18 +58,6 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(ClientJson::from(&client)))
 }
 
-#[derive(Deserialize)]
-pub struct ContactJson {
-    name: String,
-    email: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    position: String,
-    #[serde(default)]
-    receives_reports: bool,
-}
-
 /// Adds a person at the client (who may receive the scheduled reports).
 #[post("/clients/{id}/contacts")]
 pub async fn add_contact(
@@ -102,23 +65,10 @@ pub async fn add_contact(
     user: ApiUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    body: web::Json<ContactJson>,
+    body: web::Json<ContactInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let client = visible_client(&state, &user, &id).await?;
-    let new = crate::model::client::NewContact::parse(
-        &body.name,
-        &body.email,
-        &body.phone,
-        &body.position,
-        body.receives_reports,
-    )
-    .map_err(|e| AppError::invalid(e.field().trim_start_matches("contact_"), e.to_string()))?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let contact = state
-        .db
-        .run(move |c| clients::add_contact(c, &actor, &client.id, &new))
-        .await?;
+    let contact =
+        app::clients::add_contact(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({
         "id": contact.id,
         "name": contact.name,

@@ -351,5 +351,5 @@ pub async fn report_pdf(
         .run(move |c| crate::report::generate_matter(c, &actor, &mid, "api"))
         .await
         .map_err(crate::web::pages::reports::report_error)?;
-    Ok(crate::web::pages::reports::pdf_response(&report, pdf))
+    Ok(crate::web::view::pdf_response(&report, pdf))
 }

@@ -12,13 +12,14 @@ use crate::model::backorder::{Backorder, BackorderStatus, CatchService, ChannelS
 use crate::model::ids::{ChannelId, SnapshotId};
 use crate::model::matter::Matter;
 use crate::model::money::{Currency, format_money, parse_amount};
-use crate::model::tld_policy::TldPolicy;
+use crate::model::present::drop_window;
 use crate::repo::backorders::{self, BackorderChange, ChannelChange, NewChannel};
 use crate::repo::{monitoring, procedures};
 use crate::state::AppState;
 use crate::web::pages::matters::{backorder_error, backorder_terms, may_edit};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
+use crate::web::view::PolicyView;
 use crate::web::{Layout, actor, render_status, see_other, show_optional_time, show_time};
 
 pub struct EventRow {
@@ -98,66 +99,6 @@ pub struct Labelled {
     pub label: &'static str,
 }
 
-/// What the TLD's rules say, in words.
-pub struct PolicyView {
-    pub tld: String,
-    pub registry: String,
-    pub class: String,
-    pub lifecycle: Vec<String>,
-    pub backorder_note: String,
-    pub instead: String,
-    pub procedures: String,
-    pub note: String,
-    pub to_verify: Vec<String>,
-    pub sources: Vec<String>,
-}
-
-impl From<&TldPolicy> for PolicyView {
-    fn from(p: &TldPolicy) -> Self {
-        let days = |label: &str, d: Option<u32>| {
-            d.filter(|d| *d > 0).map(|d| format!("{label}: {d} days"))
-        };
-        Self {
-            tld: p.tld.clone(),
-            registry: p.registry.clone(),
-            class: p.class.label().to_owned(),
-            lifecycle: [
-                days(
-                    "Grace after expiry (registrar may delete until)",
-                    p.auto_renew_grace_days,
-                ),
-                days("Grace after expiry (still renewable)", p.expiry_grace_days),
-                days(
-                    "Redemption (only the holder can restore)",
-                    p.redemption_days,
-                ),
-                days("Pending delete (no restore)", p.pending_delete_days),
-                days(
-                    "Quarantine (only the holder can reactivate)",
-                    p.quarantine_days,
-                ),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-            backorder_note: p.backorder_note.clone(),
-            instead: p.backorder_instead.clone().unwrap_or_default(),
-            procedures: if p.procedures.is_empty() {
-                "none that reclaim runs".to_owned()
-            } else {
-                p.procedures
-                    .iter()
-                    .map(|k| k.label())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-            note: p.note.clone().unwrap_or_default(),
-            to_verify: p.unconfirmed.clone(),
-            sources: p.sources.clone(),
-        }
-    }
-}
-
 /// What the registry monitoring knows about the name.
 pub struct RegistryView {
     pub phase: String,
@@ -185,18 +126,6 @@ pub struct SnapshotRow {
     pub server: String,
     pub sha256: String,
     pub phase: String,
-}
-
-/// "between 6 Dec 2026 09:00 and 7 Dec 2026 09:00 UTC", or why there is no prediction.
-pub fn drop_window(
-    earliest: Option<chrono::NaiveDateTime>,
-    latest: Option<chrono::NaiveDateTime>,
-) -> String {
-    match (earliest, latest) {
-        (Some(a), Some(b)) if a == b => show_time(&a),
-        (Some(a), Some(b)) => format!("{} – {}", show_time(&a), show_time(&b)),
-        _ => String::new(),
-    }
 }
 
 #[derive(askama::Template)]
@@ -234,7 +163,7 @@ struct BackorderPage {
     hints: Vec<ProcedureHint>,
     /// (id, title, status) of the procedures covering the name.
     procedures: Vec<(String, String, String)>,
-    outreach: Vec<crate::web::pages::outreach::LogRow>,
+    outreach: Vec<crate::web::view::LogRow>,
 }
 
 /// A dispute procedure the name's TLD allows, with what reclaim can already check.
@@ -480,7 +409,7 @@ async fn backorder_page(
                 .iter()
                 .map(|p| (p.id.to_string(), p.title(), p.status.as_str().to_owned()))
                 .collect(),
-            outreach: crate::web::pages::outreach::log_rows(&messages, user.is_staff()),
+            outreach: crate::web::view::log_rows(&messages, user.is_staff()),
         },
     )
 }

@@ -4,17 +4,15 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::app::access::visible_client;
-use crate::db::DbError;
+use crate::app;
+use crate::app::clients::{ClientChangeInput, ClientInput, ContactInput};
 use crate::error::{AppError, FieldErrors};
-use crate::model::client::{Client, Contact, NewClient, NewContact, ReportCadence};
-use crate::model::ids::ContactId;
-use crate::repo::clients::{self, ClientChange};
+use crate::model::client::{Client, Contact, ReportCadence};
 use crate::state::AppState;
-use crate::web::pages::matters::{MatterRow, client_matters};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
-use crate::web::{Layout, actor, render, render_status, see_other, show_time};
+use crate::web::view::MatterRow;
+use crate::web::{Layout, caller, render, render_status, see_other, show_time};
 
 pub struct ClientRow {
     pub id: String,
@@ -51,7 +49,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
     if let Some(own) = &user.client_id {
         return Ok(see_other(&format!("/clients/{own}")));
     }
-    let clients = state.db.run(clients::list).await?;
+    let clients = app::clients::list(&state, &user).await?;
     render(&ClientsPage {
         layout: Layout::for_user(&user, "Clients", "clients"),
         clients: clients.iter().map(ClientRow::from).collect(),
@@ -79,52 +77,25 @@ pub async fn new_form(user: CurrentUser) -> Result<HttpResponse, AppError> {
     })
 }
 
-#[derive(Deserialize)]
-pub struct NewClientForm {
-    name: String,
-    email: String,
-}
-
-/// "a client named 'X' already exists" → a sentence for the form.
-fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
-    }
-}
-
 #[post("/clients")]
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     meta: RequestMeta,
-    form: web::Form<NewClientForm>,
+    form: web::Form<ClientInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    match NewClient::parse(&form.name, &form.email) {
-        Ok(new) => {
-            let actor = actor(&user, &meta, state.clock.now());
-            match state
-                .db
-                .run(move |c| clients::create(c, &actor, &new))
-                .await
-            {
-                Ok(client) => {
-                    session::flash(
-                        &user.session,
-                        "success",
-                        format!("Client {} created.", client.name),
-                    );
-                    return Ok(see_other(&format!("/clients/{}", client.id)));
-                }
-                Err(DbError::Conflict(message)) => errors.add("name", sentence(&message)),
-                Err(e) => return Err(e.into()),
-            }
+    match app::clients::create(&state, &caller(&user, &meta), form.clone()).await {
+        Ok(client) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!("Client {} created.", client.name),
+            );
+            return Ok(see_other(&format!("/clients/{}", client.id)));
         }
-        Err(e) => errors.add(e.field(), e),
+        Err(e) => errors.absorb(e)?,
     }
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -176,7 +147,7 @@ struct ClientPage {
     client: ClientRow,
     contacts: Vec<ContactRow>,
     matters: Vec<MatterRow>,
-    reports: Vec<crate::web::pages::reports::ReportRow>,
+    reports: Vec<crate::web::view::ReportRow>,
     can_edit: bool,
     can_open_matter: bool,
     contact: ContactValues,
@@ -186,35 +157,26 @@ struct ClientPage {
 async fn client_page(
     state: &AppState,
     user: &CurrentUser,
-    client: Client,
+    id: &str,
     contact: ContactValues,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let client_id = client.id.clone();
-    let (contacts, kept_reports) = state
-        .db
-        .run(move |c| {
-            Ok::<_, crate::db::DbError>((
-                clients::contacts(c, &client_id)?,
-                crate::repo::reports::for_client(c, &client_id)?,
-            ))
-        })
-        .await?;
-    let matters = client_matters(state, user, client.id.as_str()).await?;
-    let staff_editor = user.require_lawyer_or_admin().is_ok();
+    let file = app::clients::show(state, user, id).await?;
+    let staff_editor = user.is_lawyer_or_admin();
     render_status(
         status,
         &ClientPage {
-            layout: Layout::for_user(user, client.name.clone(), "clients"),
-            client: ClientRow::from(&client),
-            contacts: contacts.iter().map(ContactRow::from).collect(),
-            matters,
-            reports: crate::web::pages::reports::rows(&kept_reports),
+            layout: Layout::for_user(user, file.client.name.clone(), "clients"),
+            client: ClientRow::from(&file.client),
+            contacts: file.contacts.iter().map(ContactRow::from).collect(),
+            matters: file.matters.into_iter().map(MatterRow::from).collect(),
+            reports: crate::web::view::rows(&file.reports),
             can_edit: staff_editor,
             can_open_matter: staff_editor,
             contact,
-            errors,
+            // The contact form's fields are `contact_…` on this page.
+            errors: errors.prefixed("contact_"),
         },
     )
 }
@@ -225,11 +187,10 @@ pub async fn show(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let client = visible_client(&state, &user, &id).await?;
     client_page(
         &state,
         &user,
-        client,
+        &id,
         ContactValues::default(),
         FieldErrors::default(),
         StatusCode::OK,
@@ -263,8 +224,7 @@ pub async fn edit_form(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let client = visible_client(&state, &user, &id).await?;
+    let client = app::clients::editable(&state, &user, &id).await?;
     render(&EditClientPage {
         layout: Layout::for_user(&user, format!("Edit {}", client.name), "clients"),
         id: client.id.to_string(),
@@ -277,64 +237,27 @@ pub async fn edit_form(
     })
 }
 
-#[derive(Deserialize)]
-pub struct EditClientForm {
-    name: String,
-    email: String,
-    report_cadence: String,
-    #[serde(default)]
-    notes: String,
-}
-
 #[post("/clients/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    form: web::Form<EditClientForm>,
+    form: web::Form<ClientChangeInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let client = visible_client(&state, &user, &id).await?;
+    let client = app::clients::editable(&state, &user, &id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    let details = NewClient::parse(&form.name, &form.email)
-        .map_err(|e| errors.add(e.field(), e))
-        .ok();
-    let cadence: Option<ReportCadence> = form
-        .report_cadence
-        .parse()
-        .map_err(|e| errors.add("report_cadence", e))
-        .ok();
-    if form.notes.chars().count() > 10_000 {
-        errors.add("notes", "Notes can be at most 10,000 characters long.");
-    }
-    if let (Some(details), Some(report_cadence)) = (details, cadence)
-        && errors.is_empty()
-    {
-        let change = ClientChange {
-            details,
-            report_cadence,
-            notes: form.notes.trim().to_owned(),
-        };
-        let actor = actor(&user, &meta, state.clock.now());
-        let client_id = client.id.clone();
-        match state
-            .db
-            .run(move |c| clients::update(c, &actor, &client_id, &change))
-            .await
-        {
-            Ok(updated) => {
-                session::flash(
-                    &user.session,
-                    "success",
-                    format!("Client {} saved.", updated.name),
-                );
-                return Ok(see_other(&format!("/clients/{}", updated.id)));
-            }
-            Err(DbError::Conflict(message)) => errors.add("name", sentence(&message)),
-            Err(e) => return Err(e.into()),
+    match app::clients::update(&state, &caller(&user, &meta), &id, form.clone()).await {
+        Ok(updated) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!("Client {} saved.", updated.name),
+            );
+            return Ok(see_other(&format!("/clients/{}", updated.id)));
         }
+        Err(e) => errors.absorb(e)?,
     }
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -353,7 +276,9 @@ pub async fn update(
 
 #[derive(Deserialize)]
 pub struct ContactForm {
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     email: String,
     #[serde(default)]
     phone: String,
@@ -370,51 +295,42 @@ pub async fn add_contact(
     id: web::Path<String>,
     form: web::Form<ContactForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let client = visible_client(&state, &user, &id).await?;
     let form = form.into_inner();
-    match NewContact::parse(
-        &form.name,
-        &form.email,
-        &form.phone,
-        &form.position,
-        form.receives_reports.is_some(),
-    ) {
-        Ok(new) => {
-            let actor = actor(&user, &meta, state.clock.now());
-            let client_id = client.id.clone();
-            let contact = state
-                .db
-                .run(move |c| clients::add_contact(c, &actor, &client_id, &new))
-                .await?;
+    let input = ContactInput {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        phone: form.phone.clone(),
+        position: form.position.clone(),
+        receives_reports: form.receives_reports.is_some(),
+    };
+    let mut errors = FieldErrors::default();
+    match app::clients::add_contact(&state, &caller(&user, &meta), &id, input).await {
+        Ok(contact) => {
             session::flash(
                 &user.session,
                 "success",
                 format!("{} added to the contacts.", contact.name),
             );
-            Ok(see_other(&format!("/clients/{}", client.id)))
+            return Ok(see_other(&format!("/clients/{id}")));
         }
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add(e.field(), e);
-            let values = ContactValues {
-                name: form.name,
-                email: form.email,
-                phone: form.phone,
-                position: form.position,
-                receives_reports: form.receives_reports.is_some(),
-            };
-            client_page(
-                &state,
-                &user,
-                client,
-                values,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Err(e) => errors.absorb(e)?,
     }
+    let values = ContactValues {
+        name: form.name,
+        email: form.email,
+        phone: form.phone,
+        position: form.position,
+        receives_reports: form.receives_reports.is_some(),
+    };
+    client_page(
+        &state,
+        &user,
+        &id,
+        values,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[post("/clients/{id}/contacts/{contact}/remove")]
@@ -424,20 +340,8 @@ pub async fn remove_contact(
     meta: RequestMeta,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
     let (id, contact) = path.into_inner();
-    let client = visible_client(&state, &user, &id).await?;
-    let contact_id = ContactId::parse(&contact).map_err(|_| AppError::not_found("contact"))?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let client_id = client.id.clone();
-    state
-        .db
-        .run(move |c| clients::remove_contact(c, &actor, &client_id, &contact_id))
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => AppError::not_found("contact"),
-            other => other.into(),
-        })?;
+    let client = app::clients::remove_contact(&state, &caller(&user, &meta), &id, &contact).await?;
     session::flash(&user.session, "success", "The contact was removed.");
     Ok(see_other(&format!("/clients/{}", client.id)))
 }

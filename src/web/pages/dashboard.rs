@@ -10,12 +10,12 @@ use crate::error::AppError;
 use crate::model::client::Client;
 use crate::model::deadlines::Urgency;
 use crate::model::lifecycle::Phase;
+use crate::model::present::drop_window;
 use crate::repo::procedures::{self, DocketFilter};
 use crate::repo::{backorders, clients, monitoring, outreach, tokens, users};
 use crate::state::AppState;
-use crate::web::pages::backorders::drop_window;
-use crate::web::pages::deadlines::{DocketRow, docket_row};
 use crate::web::session::CurrentUser;
+use crate::web::view::{DocketRow, docket_row};
 use crate::web::{Layout, render, show_time};
 
 /// Names whose predicted drop starts within this many days are "about to drop".

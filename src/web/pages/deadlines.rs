@@ -3,7 +3,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use serde::Deserialize;
 
 use crate::db::DbError;
@@ -13,65 +13,15 @@ use crate::model::calendar::{CALENDARS, holidays};
 use crate::model::deadlines::{self as rules, Urgency};
 use crate::model::ids::{ClientId, ClosureId, UserId};
 use crate::model::present;
-use crate::model::procedure::{
-    Deadline, DocketEntry, EventKind, ProcedureKind, provider_calendar, registrar_calendar,
-};
+use crate::model::procedure::{EventKind, ProcedureKind, provider_calendar, registrar_calendar};
 use crate::repo::procedures::{self, DocketFilter, parse_country};
 use crate::repo::{clients, matters};
 use crate::state::AppState;
-use crate::web::pages::procedures::{Choice, calendar_label, parse_date, procedure_error};
+use crate::web::pages::procedures::{parse_date, procedure_error};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
+use crate::web::view::{Choice, DocketRow, calendar_label, docket_row};
 use crate::web::{Layout, actor, render, render_status, see_other};
-
-pub struct DocketRow {
-    pub id: String,
-    pub due_on: String,
-    pub label: String,
-    pub rule: String,
-    pub to_verify: bool,
-    pub official: bool,
-    pub matter_id: String,
-    pub matter_reference: String,
-    pub client: String,
-    pub procedure: String,
-    pub link: String,
-    pub domains: String,
-    pub assignee: String,
-    pub status: String,
-    pub open: bool,
-}
-
-/// A docket entry as the docket tables show it, with its due day (none for a deadline whose
-/// day cannot be computed yet).
-pub fn docket_row(e: &DocketEntry) -> Option<(NaiveDate, DocketRow)> {
-    let d = &e.deadline;
-    let due = d.due_on()?;
-    let row = DocketRow {
-        id: d.id.to_string(),
-        due_on: present::weekday(due),
-        label: d.label.clone(),
-        rule: d.rule_label().to_owned(),
-        to_verify: d.to_verify(),
-        official: d.official_on.is_some() && !d.is_manual(),
-        matter_id: d.matter_id.to_string(),
-        matter_reference: e.matter_reference.clone(),
-        client: e.client_name.clone(),
-        procedure: e.procedure.clone().unwrap_or_default(),
-        link: match &d.procedure_id {
-            Some(p) => format!("/procedures/{p}"),
-            None => format!("/matters/{}", d.matter_id),
-        },
-        domains: e.domains.join(", "),
-        assignee: e
-            .assignee_name
-            .clone()
-            .unwrap_or_else(|| "everyone on the matter".to_owned()),
-        status: d.status().to_owned(),
-        open: d.is_open(),
-    };
-    Some((due, row))
-}
 
 pub struct Group {
     pub key: &'static str,
@@ -229,6 +179,7 @@ pub async fn dashboard(
             .map(|(id, name, role)| Choice {
                 value: id.to_string(),
                 label: format!("{name} ({})", role.label()),
+                selected: false,
             })
             .collect(),
         clients: client_list
@@ -236,6 +187,7 @@ pub async fn dashboard(
             .map(|c| Choice {
                 value: c.id.to_string(),
                 label: c.name,
+                selected: false,
             })
             .collect(),
         back,
@@ -378,6 +330,7 @@ pub async fn calculator(
                         k.providers().first().copied().unwrap_or_default(),
                         provider_calendar(k.providers().first().copied().unwrap_or_default())
                     ),
+                    selected: false,
                 })
                 .collect(),
             kind: kind_text,
@@ -612,28 +565,4 @@ pub async fn feed(
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
         .insert_header(("X-Robots-Tag", "noindex"))
         .body(body))
-}
-
-/// Upcoming deadlines of a matter, for the matter page.
-pub fn upcoming(
-    deadlines: &[Deadline],
-    today: NaiveDate,
-) -> Vec<(String, String, String, String, String)> {
-    deadlines
-        .iter()
-        .filter(|d| d.is_open())
-        .filter_map(|d| {
-            let due = d.due_on()?;
-            Some((
-                present::weekday(due),
-                d.label.clone(),
-                d.rule_label().to_owned(),
-                Urgency::of(due, today).as_str().to_owned(),
-                match &d.procedure_id {
-                    Some(p) => format!("/procedures/{p}"),
-                    None => String::new(),
-                },
-            ))
-        })
-        .collect()
 }

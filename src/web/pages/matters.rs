@@ -16,47 +16,18 @@ use crate::model::backorder::{
 };
 use crate::model::csv::write_row;
 use crate::model::ids::{ClientId, UserId};
-use crate::model::matter::{
-    Matter, MatterStatus, MatterSummary, marks_text, parse_marks, parse_title,
-};
+use crate::model::matter::{Matter, MatterStatus, marks_text, parse_marks, parse_title};
 use crate::model::money::{Currency, format_money, parse_amount};
+use crate::model::present::drop_window;
 use crate::model::user::Role;
 use crate::repo::backorders::{self, BackorderError, ImportError, NewBackorder};
 use crate::repo::clients;
-use crate::repo::matters::MatterScope;
-use crate::repo::matters::{self, MatterChange, MatterError, MatterFilter, NewMatter};
+use crate::repo::matters::{self, MatterChange, MatterError, MatterFilter, MatterScope, NewMatter};
 use crate::state::AppState;
-use crate::web::pages::backorders::drop_window;
-use crate::web::pages::procedures::ManualValues;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
+use crate::web::view::{Choice, ManualValues, MatterRow};
 use crate::web::{Layout, actor, render, render_status, see_other, show_time};
-
-pub struct MatterRow {
-    pub id: String,
-    pub reference: String,
-    pub title: String,
-    pub client: String,
-    pub lawyer: String,
-    pub open: bool,
-    pub backorders: i64,
-    pub opened: String,
-}
-
-impl From<MatterSummary> for MatterRow {
-    fn from(s: MatterSummary) -> Self {
-        Self {
-            id: s.matter.id.to_string(),
-            reference: s.matter.reference,
-            title: s.matter.title,
-            client: s.client_name,
-            lawyer: s.lawyer_name,
-            open: s.matter.status == MatterStatus::Open,
-            backorders: s.backorders,
-            opened: show_time(&s.matter.opened_at),
-        }
-    }
-}
 
 #[derive(askama::Template)]
 #[template(path = "matters/list.html")]
@@ -99,13 +70,6 @@ pub async fn list(
         status: status.map_or("all", MatterStatus::as_str).to_owned(),
         can_create: user.require_lawyer_or_admin().is_ok(),
     })
-}
-
-/// A choice in a select or a checkbox list.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 /// What the matter form shows.
@@ -586,8 +550,8 @@ struct MatterPage {
     deadlines: Vec<(String, String, String, String, String)>,
     is_staff: bool,
     people: Vec<(String, String)>,
-    outreach: Vec<crate::web::pages::outreach::LogRow>,
-    reports: Vec<crate::web::pages::reports::ReportRow>,
+    outreach: Vec<crate::web::view::LogRow>,
+    reports: Vec<crate::web::view::ReportRow>,
 }
 
 /// A procedure on the matter page.
@@ -700,14 +664,14 @@ pub async fn matter_page(
                     outcome: p.outcome.map(|o| o.label().to_owned()).unwrap_or_default(),
                 })
                 .collect(),
-            deadlines: crate::web::pages::deadlines::upcoming(&dossier.deadlines, today),
+            deadlines: crate::web::view::upcoming(&dossier.deadlines, today),
             is_staff: user.is_staff(),
             people: people
                 .into_iter()
                 .map(|(id, name, _)| (id.to_string(), name))
                 .collect(),
-            outreach: crate::web::pages::outreach::log_rows(&dossier.outreach, user.is_staff()),
-            reports: crate::web::pages::reports::rows(&dossier.reports),
+            outreach: crate::web::view::log_rows(&dossier.outreach, user.is_staff()),
+            reports: crate::web::view::rows(&dossier.reports),
         },
     )
 }

@@ -13,15 +13,15 @@ use crate::model::backorder::Backorder;
 use crate::model::compliance::AddressSource;
 use crate::model::ids::SenderProfileId;
 use crate::model::matter::Matter;
-use crate::model::outreach::{ApprovalKind, LogEntry, OutreachStatus};
+use crate::model::outreach::{ApprovalKind, OutreachStatus};
 use crate::model::user::EmailAddress;
 use crate::outreach::{self as service, Context, Evaluation, SendError, TEMPLATES};
 use crate::repo::outreach::{self, OutreachError, OutreachInput};
 use crate::repo::senders;
 use crate::state::AppState;
-use crate::web::pages::procedures::Choice;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
+use crate::web::view::Choice;
 use crate::web::{Layout, actor, render_status, see_other, show_time};
 
 /// The outreach context of this instance.
@@ -141,6 +141,7 @@ fn sources() -> Vec<Choice> {
     .map(|s| Choice {
         value: s.as_str().to_owned(),
         label: s.label().to_owned(),
+        selected: false,
     })
     .collect()
 }
@@ -155,6 +156,7 @@ async fn sender_choices(state: &AppState) -> Result<Vec<Choice>, AppError> {
         .map(|p| Choice {
             value: p.id.to_string(),
             label: format!("{} — {}", p.label, p.from_header()),
+            selected: false,
         })
         .collect())
 }
@@ -210,6 +212,7 @@ async fn new_page(
                 .map(|(v, l)| Choice {
                     value: (*v).to_owned(),
                     label: (*l).to_owned(),
+                    selected: false,
                 })
                 .collect(),
             form,
@@ -735,36 +738,4 @@ pub async fn answer(
         .map_err(outreach_error)?;
     session::flash(&user.session, "success", "Answer recorded.");
     Ok(see_other(&format!("/outreach/{}", message.id)))
-}
-
-/// The outreach log rows of a backorder or matter page.
-pub struct LogRow {
-    pub id: String,
-    pub at: String,
-    pub domain: String,
-    pub to: String,
-    pub subject: String,
-    pub status: String,
-    pub answered: bool,
-}
-
-/// The messages to holders as the matter and backorder pages list them. A client user sees only
-/// those sent: drafts are the firm's work in progress.
-pub fn log_rows(entries: &[LogEntry], staff: bool) -> Vec<LogRow> {
-    entries
-        .iter()
-        .filter(|e| staff || e.outreach.status == OutreachStatus::Queued)
-        .map(|e| LogRow {
-            id: e.outreach.id.to_string(),
-            at: show_time(&e.outreach.updated_at),
-            domain: e.domain.clone(),
-            to: e.outreach.to_address.clone(),
-            subject: e.outreach.subject.clone(),
-            status: match (e.outreach.status, e.delivery) {
-                (OutreachStatus::Queued, Some(d)) => d.as_str().to_owned(),
-                (s, _) => s.as_str().to_owned(),
-            },
-            answered: e.outreach.answered_at.is_some(),
-        })
-        .collect()
 }

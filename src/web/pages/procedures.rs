@@ -10,7 +10,6 @@ use serde::Deserialize;
 use crate::app::access::{Principal, visible_deadline, visible_matter, visible_procedure};
 use crate::db::DbError;
 use crate::error::{AppError, FieldErrors};
-use crate::model::calendar::calendar_info;
 use crate::model::deadlines::{State, Urgency};
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{ProcedureEventId, UserId};
@@ -29,6 +28,7 @@ use crate::repo::{backorders, matters};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
+use crate::web::view::{Choice, ManualValues, calendar_label};
 use crate::web::{Layout, actor, render_status, safe_next, see_other};
 
 /// A repository error as the web edge reports it.
@@ -188,11 +188,6 @@ pub fn new_procedure(
     }
 }
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
 pub struct NameChoice {
     pub domain: String,
     pub unicode: String,
@@ -256,6 +251,7 @@ fn every_provider() -> Vec<Choice> {
         .map(|p| Choice {
             value: p.to_owned(),
             label: format!("{p} (calendar {})", provider_calendar(p)),
+            selected: false,
         })
         .collect()
 }
@@ -294,6 +290,7 @@ async fn new_page(
         .map(|k| Choice {
             value: k.as_str().to_owned(),
             label: format!("{} (applies to this matter's names)", k.label()),
+            selected: false,
         })
         .collect();
     kinds.extend(
@@ -303,6 +300,7 @@ async fn new_page(
             .map(|k| Choice {
                 value: k.as_str().to_owned(),
                 label: k.label().to_owned(),
+                selected: false,
             }),
     );
     render_status(
@@ -603,17 +601,6 @@ pub struct ProcedureForms {
     pub correction: Option<(String, EventValues)>,
 }
 
-/// What the "add a deadline by hand" form (on the matter and procedure pages) shows.
-#[derive(Default)]
-pub struct ManualValues {
-    pub label: String,
-    pub due_on: String,
-    pub assigned_to: String,
-    pub note: String,
-    /// Sent back with errors: the form is shown open.
-    pub sent_back: bool,
-}
-
 /// What the form changing a procedure's details shows.
 pub struct DetailsValues {
     pub provider: String,
@@ -863,6 +850,7 @@ async fn procedure_page(
                 .map(|k| Choice {
                     value: k.as_str().to_owned(),
                     label: k.label().to_owned(),
+                    selected: false,
                 })
                 .collect(),
             outcomes: Outcome::ALL
@@ -870,6 +858,7 @@ async fn procedure_page(
                 .map(|o| Choice {
                     value: o.as_str().to_owned(),
                     label: o.label().to_owned(),
+                    selected: false,
                 })
                 .collect(),
             providers: every_provider(),
@@ -892,14 +881,6 @@ async fn procedure_page(
             back: format!("/procedures/{}", procedure.id),
         },
     )
-}
-
-/// "US-FED — United States, federal holidays (Forum)".
-pub fn calendar_label(id: &str) -> String {
-    match calendar_info(id) {
-        Some(info) => format!("{} — {}", info.id, info.name),
-        None => id.to_owned(),
-    }
 }
 
 #[get("/procedures/{id}")]

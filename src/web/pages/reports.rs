@@ -1,18 +1,17 @@
 //! Status reports on the matter and client pages: generate one, send one to the client now, and
 //! download the kept ones (client users: their own only).
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::app::access::{visible_matter, visible_report};
 use crate::error::AppError;
-use crate::model::report::Report;
 use crate::repo::clients;
 use crate::report::{self, ReportError, SendReportError};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
-use crate::web::{actor, see_other, show_time};
+use crate::web::view::pdf_response;
+use crate::web::{actor, see_other};
 
 pub fn report_error(e: ReportError) -> AppError {
     match e {
@@ -21,45 +20,6 @@ pub fn report_error(e: ReportError) -> AppError {
         ReportError::Db(db) => db.into(),
         ReportError::Pdf(p) => AppError::Unexpected(anyhow::anyhow!("report PDF: {p}")),
     }
-}
-
-/// A kept report as the matter and client pages list it.
-pub struct ReportRow {
-    pub id: String,
-    pub reference: String,
-    pub at: String,
-    pub pages: i32,
-    pub size: String,
-    pub made_for: String,
-    pub sent_to: String,
-    pub kind: String,
-}
-
-pub fn rows(list: &[Report]) -> Vec<ReportRow> {
-    list.iter()
-        .map(|r| ReportRow {
-            id: r.id.to_string(),
-            reference: r.reference.clone(),
-            at: show_time(&r.generated_at),
-            pages: r.pages,
-            size: format!("{:.0} KB", f64::from(r.size_bytes) / 1024.0),
-            made_for: r.made_for.clone(),
-            sent_to: r.sent_to.clone(),
-            kind: r.kind.as_str().to_owned(),
-        })
-        .collect()
-}
-
-pub fn pdf_response(report: &Report, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/pdf"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", report.file_name()),
-        ))
-        .insert_header(("X-Report-Reference", report.reference.clone()))
-        .insert_header(("X-Report-Sha256", report.sha256.clone()))
-        .body(bytes)
 }
 
 #[post("/matters/{id}/reports")]

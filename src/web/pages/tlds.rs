@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, get, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::pages::backorders::PolicyView;
 use crate::web::session::CurrentUser;
+use crate::web::view::PolicyView;
 use crate::web::{Layout, render};
 
 #[derive(askama::Template)]

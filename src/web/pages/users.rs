@@ -14,6 +14,7 @@ use crate::repo::users::{self, AccountChange, NewUser};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
+use crate::web::view::Choice;
 use crate::web::{Layout, actor, render, render_status, see_other, show_optional_time};
 
 pub struct UserRow {
@@ -63,17 +64,13 @@ pub struct UserFormValues {
     pub active: bool,
 }
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
 fn role_choices() -> Vec<Choice> {
     Role::ALL
         .iter()
         .map(|r| Choice {
             value: r.as_str().to_owned(),
             label: r.label().to_owned(),
+            selected: false,
         })
         .collect()
 }
@@ -84,6 +81,7 @@ fn client_choices(clients: &[Client]) -> Vec<Choice> {
         .map(|c| Choice {
             value: c.id.to_string(),
             label: c.name.clone(),
+            selected: false,
         })
         .collect()
 }

@@ -1,0 +1,225 @@
+//! The firm's clients and the people at each of them. Staff see every client; lawyers and
+//! admins add and change them; a client (portal) user sees only their own.
+
+use serde::Deserialize;
+
+use crate::app::access::{Caller, Principal, visible_client};
+use crate::db::DbError;
+use crate::error::{AppError, FieldErrors};
+use crate::model::client::{Client, Contact, NewClient, NewContact, ReportCadence};
+use crate::model::ids::ContactId;
+use crate::model::matter::MatterSummary;
+use crate::model::report::Report;
+use crate::repo::clients::{self, ClientChange};
+use crate::repo::matters::{self, MatterFilter};
+use crate::repo::reports;
+use crate::state::AppState;
+
+/// A new client as typed in the form or sent to the API (both members required: a body
+/// without them is unreadable, 400).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClientInput {
+    pub name: String,
+    pub email: String,
+}
+
+/// A client's details as changed on its edit form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClientChangeInput {
+    pub name: String,
+    pub email: String,
+    pub report_cadence: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A person at the client. `receives_reports` is a checkbox on the page, a boolean in JSON.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ContactInput {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub position: String,
+    #[serde(default)]
+    pub receives_reports: bool,
+}
+
+/// A client's page: the client, its people, its matters and the reports kept for it.
+#[derive(Debug, Clone)]
+pub struct ClientFile {
+    pub client: Client,
+    pub contacts: Vec<Contact>,
+    pub matters: Vec<MatterSummary>,
+    pub reports: Vec<Report>,
+}
+
+const MAX_NOTES: usize = 10_000;
+
+/// The clients the user may see: every client for staff, their own for a portal user.
+pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<Client>, AppError> {
+    let all = state.db.run(clients::list).await?;
+    Ok(all
+        .into_iter()
+        .filter(|c| user.may_see_client(&c.id))
+        .collect())
+}
+
+pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<ClientFile, AppError> {
+    let client = visible_client(state, user, id).await?;
+    let client_id = client.id.clone();
+    let (contacts, matters, reports) = state
+        .db
+        .run(move |c| {
+            let filter = MatterFilter {
+                client_id: Some(client_id.clone()),
+                status: None,
+                search: None,
+            };
+            Ok::<_, DbError>((
+                clients::contacts(c, &client_id)?,
+                matters::list(c, &filter)?,
+                reports::for_client(c, &client_id)?,
+            ))
+        })
+        .await?;
+    Ok(ClientFile {
+        client,
+        contacts,
+        matters,
+        reports,
+    })
+}
+
+/// A client the user may see and, being a lawyer or an admin, change.
+pub async fn editable(state: &AppState, user: &Principal, id: &str) -> Result<Client, AppError> {
+    user.require_lawyer_or_admin()?;
+    visible_client(state, user, id).await
+}
+
+fn check_client(input: &ClientInput, errors: &mut FieldErrors) -> Option<NewClient> {
+    NewClient::parse(&input.name, &input.email)
+        .map_err(|e| errors.add(e.field(), e))
+        .ok()
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    input: ClientInput,
+) -> Result<Client, AppError> {
+    caller.require_lawyer_or_admin()?;
+    let mut errors = FieldErrors::default();
+    let new = check_client(&input, &mut errors);
+    errors.check()?;
+    let Some(new) = new else {
+        return Err(AppError::invalid("name", "The client could not be read."));
+    };
+    let actor = caller.actor(state.clock.now());
+    state
+        .db
+        .run(move |c| clients::create(c, &actor, &new))
+        .await
+        .map_err(name_taken)
+}
+
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: ClientChangeInput,
+) -> Result<Client, AppError> {
+    let client = editable(state, caller, id).await?;
+    let mut errors = FieldErrors::default();
+    let details = check_client(
+        &ClientInput {
+            name: input.name.clone(),
+            email: input.email.clone(),
+        },
+        &mut errors,
+    );
+    let cadence: Option<ReportCadence> = input
+        .report_cadence
+        .parse()
+        .map_err(|e| errors.add("report_cadence", e))
+        .ok();
+    if input.notes.chars().count() > MAX_NOTES {
+        errors.add("notes", "Notes can be at most 10,000 characters long.");
+    }
+    errors.check()?;
+    let (Some(details), Some(report_cadence)) = (details, cadence) else {
+        return Err(AppError::invalid("name", "The client could not be read."));
+    };
+    let change = ClientChange {
+        details,
+        report_cadence,
+        notes: input.notes.trim().to_owned(),
+    };
+    let actor = caller.actor(state.clock.now());
+    state
+        .db
+        .run(move |c| clients::update(c, &actor, &client.id, &change))
+        .await
+        .map_err(name_taken)
+}
+
+/// The database's unique-name refusal, as a sentence on the name field.
+fn name_taken(e: DbError) -> AppError {
+    match e {
+        DbError::Conflict(message) => AppError::invalid("name", sentence(&message)),
+        other => other.into(),
+    }
+}
+
+/// "a client named 'X' already exists" → "A client named 'X' already exists."
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+pub async fn add_contact(
+    state: &AppState,
+    caller: &Caller,
+    client_id: &str,
+    input: ContactInput,
+) -> Result<Contact, AppError> {
+    let client = editable(state, caller, client_id).await?;
+    let new = NewContact::parse(
+        &input.name,
+        &input.email,
+        &input.phone,
+        &input.position,
+        input.receives_reports,
+    )
+    .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
+    let actor = caller.actor(state.clock.now());
+    Ok(state
+        .db
+        .run(move |c| clients::add_contact(c, &actor, &client.id, &new))
+        .await?)
+}
+
+pub async fn remove_contact(
+    state: &AppState,
+    caller: &Caller,
+    client_id: &str,
+    contact_id: &str,
+) -> Result<Client, AppError> {
+    let client = editable(state, caller, client_id).await?;
+    let contact_id = ContactId::parse(contact_id).map_err(|_| AppError::not_found("contact"))?;
+    let actor = caller.actor(state.clock.now());
+    let id = client.id.clone();
+    state
+        .db
+        .run(move |c| clients::remove_contact(c, &actor, &id, &contact_id))
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::not_found("contact"),
+            other => other.into(),
+        })?;
+    Ok(client)
+}
