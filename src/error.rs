@@ -351,3 +351,35 @@ impl From<crate::auth::password::PasswordError> for AppError {
         AppError::Unexpected(e.into())
     }
 }
+
+impl From<crate::repo::procedures::ProcedureError> for AppError {
+    fn from(e: crate::repo::procedures::ProcedureError) -> Self {
+        use crate::repo::procedures::ProcedureError as E;
+        let e = match e {
+            E::Db(db) => return db.into(),
+            other => other,
+        };
+        let field = match &e {
+            E::MatterNotFound => return AppError::not_found("matter"),
+            E::NotFound => return AppError::not_found("procedure"),
+            E::EventNotFound => return AppError::not_found("event"),
+            E::DeadlineNotFound => return AppError::not_found("deadline"),
+            E::MatterClosed(_) | E::ProcedureClosed => return AppError::Conflict(e.to_string()),
+            E::NoDomains
+            | E::DuplicateDomain { .. }
+            | E::NotForTld { .. }
+            | E::UnsupportedTld(_)
+            | E::Ineligible { .. } => Some("domains"),
+            E::BadCountry(_) => Some("registrar_country"),
+            E::BadDate(_) => Some("date"),
+            E::BadCalendar(_) | E::DuplicateClosure(_) => Some("calendar"),
+            E::BadAssignee => Some("assigned_to"),
+            E::NoLabel => Some("label"),
+            _ => None,
+        };
+        AppError::Invalid {
+            field: field.map(str::to_owned),
+            message: e.to_string(),
+        }
+    }
+}

@@ -17,14 +17,17 @@ use crate::state::AppState;
 
 /// A new client as typed in the form or sent to the API (both members required: a body
 /// without them is unreadable, 400).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ClientInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// The client's main contact address.
+    #[schema(format = "email")]
     pub email: String,
 }
 
 /// A client's details as changed on its edit form.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ClientChangeInput {
     pub name: String,
     pub email: String,
@@ -34,14 +37,16 @@ pub struct ClientChangeInput {
 }
 
 /// A person at the client. `receives_reports` is a checkbox on the page, a boolean in JSON.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ContactInput {
     pub name: String,
+    #[schema(format = "email")]
     pub email: String,
     #[serde(default)]
     pub phone: String,
     #[serde(default)]
     pub position: String,
+    /// Receives the client's scheduled status reports.
     #[serde(default)]
     pub receives_reports: bool,
 }

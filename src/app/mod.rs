@@ -10,3 +10,4 @@
 pub mod access;
 pub mod clients;
 pub mod dossier;
+pub mod procedures;

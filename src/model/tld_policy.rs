@@ -30,7 +30,7 @@ impl TldClass {
 }
 
 /// What reclaim knows about one TLD.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TldPolicy {
     /// The TLD this answer is for (A-label, no dot). Filled in at lookup.
@@ -38,6 +38,7 @@ pub struct TldPolicy {
     pub tld: String,
     /// In the file: the TLDs an entry covers. Empty once loaded.
     #[serde(default, skip_serializing)]
+    #[schema(ignore)]
     pub tlds: Vec<String>,
     pub class: TldClass,
     pub registry: String,

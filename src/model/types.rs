@@ -62,6 +62,20 @@ macro_rules! text_id {
             }
         }
 
+        // In the OpenAPI document: a UUID string.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .format(Some(utoipa::openapi::schema::SchemaFormat::Custom(
+                        "uuid".to_owned(),
+                    )))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         $crate::text_column!($name, |text| Ok(Self(text)));
     };
 }
@@ -126,6 +140,18 @@ macro_rules! text_enum {
                 text.parse().map_err(serde::de::Error::custom)
             }
         }
+
+        // In the OpenAPI document: a string, one of the words.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         $crate::text_column!($name, |text: String| {
             text.parse()

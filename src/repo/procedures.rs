@@ -30,8 +30,7 @@ use crate::model::procedure::{
 };
 use crate::model::tld_policy::TldPolicies;
 use crate::repo::audit::{self, Change};
-use crate::repo::matters::MatterScope;
-use crate::repo::matters::{self as matter_repo};
+use crate::repo::matters::{self as matter_repo, MatterScope};
 use crate::repo::monitoring;
 
 /// A checked new procedure.
@@ -110,27 +109,6 @@ fn failed_checks(checks: &[EligibilityCheck]) -> String {
         .map(|c| c.message.as_str())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-impl ProcedureError {
-    /// The form field a message belongs to.
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            ProcedureError::NoDomains
-            | ProcedureError::DuplicateDomain { .. }
-            | ProcedureError::NotForTld { .. }
-            | ProcedureError::UnsupportedTld(_)
-            | ProcedureError::Ineligible { .. } => Some("domains"),
-            ProcedureError::BadCountry(_) => Some("registrar_country"),
-            ProcedureError::BadDate(_) => Some("date"),
-            ProcedureError::BadCalendar(_) | ProcedureError::DuplicateClosure(_) => {
-                Some("calendar")
-            }
-            ProcedureError::BadAssignee => Some("assigned_to"),
-            ProcedureError::NoLabel => Some("label"),
-            _ => None,
-        }
-    }
 }
 
 impl From<diesel::result::Error> for ProcedureError {

@@ -1,35 +1,73 @@
 use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app;
 use crate::app::access::visible_client;
 use crate::app::clients::{ClientInput, ContactInput};
 use crate::error::AppError;
-use crate::model::client::Client;
+use crate::model::client::{Client, Contact};
+use crate::model::ids::{ClientId, ContactId};
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
+use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::caller;
 use crate::web::request::RequestMeta;
 
-#[derive(Serialize)]
+/// A client of the firm.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Client)]
 pub struct ClientJson {
-    id: String,
+    id: ClientId,
     name: String,
+    #[schema(format = "email")]
     email: String,
-    created_at: String,
+    created_at: DateTime<Utc>,
 }
 
 impl From<&Client> for ClientJson {
     fn from(c: &Client) -> Self {
         Self {
-            id: c.id.to_string(),
+            id: c.id.clone(),
             name: c.name.clone(),
             email: c.email.clone(),
-            created_at: c.created_at.and_utc().to_rfc3339(),
+            created_at: c.created_at.and_utc(),
         }
     }
 }
 
+/// A person at a client.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Contact)]
+pub struct ContactJson {
+    id: ContactId,
+    name: String,
+    #[schema(format = "email")]
+    email: String,
+    phone: String,
+    position: String,
+    /// Receives the client's scheduled status reports.
+    receives_reports: bool,
+}
+
+impl From<&Contact> for ContactJson {
+    fn from(c: &Contact) -> Self {
+        Self {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            position: c.position.clone(),
+            receives_reports: c.receives_reports,
+        }
+    }
+}
+
+/// Create a client (lawyers and administrators).
+#[utoipa::path(post, path = "/clients", operation_id = "createClient", request_body = ClientInput,
+    responses((status = 201, description = "The new client", body = ClientJson),
+        BadRequest, Unauthorized, Forbidden, Invalid))]
 #[post("/clients")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -41,13 +79,19 @@ pub async fn create(
     Ok(HttpResponse::Created().json(ClientJson::from(&client)))
 }
 
-/// Staff get every client; a portal user gets their own.
+/// Clients the caller may see (all for staff, their own for a portal user).
+#[utoipa::path(get, path = "/clients", operation_id = "listClients",
+    responses((status = 200, description = "Clients, by name", body = Vec<ClientJson>), Unauthorized))]
 #[get("/clients")]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
     let visible = app::clients::list(&state, &user).await?;
     Ok(HttpResponse::Ok().json(visible.iter().map(ClientJson::from).collect::<Vec<_>>()))
 }
 
+/// One client.
+#[utoipa::path(get, path = "/clients/{id}", operation_id = "getClient",
+    params(("id" = ClientId, Path, description = "The client's id")),
+    responses((status = 200, description = "The client", body = ClientJson), Unauthorized, NotFound))]
 #[get("/clients/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
@@ -58,7 +102,12 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(ClientJson::from(&client)))
 }
 
-/// Adds a person at the client (who may receive the scheduled reports).
+/// Add a person at the client, who may receive the scheduled reports (lawyers and
+/// administrators).
+#[utoipa::path(post, path = "/clients/{id}/contacts", operation_id = "addClientContact",
+    params(("id" = ClientId, Path, description = "The client's id")), request_body = ContactInput,
+    responses((status = 201, description = "The new contact", body = ContactJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Invalid))]
 #[post("/clients/{id}/contacts")]
 pub async fn add_contact(
     state: web::Data<AppState>,
@@ -69,12 +118,5 @@ pub async fn add_contact(
 ) -> Result<HttpResponse, AppError> {
     let contact =
         app::clients::add_contact(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({
-        "id": contact.id,
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "position": contact.position,
-        "receives_reports": contact.receives_reports,
-    })))
+    Ok(HttpResponse::Created().json(ContactJson::from(&contact)))
 }

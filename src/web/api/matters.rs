@@ -334,22 +334,3 @@ pub async fn attach(
     answer["conflicts"] = json!(conflicts);
     Ok(HttpResponse::Created().json(answer))
 }
-
-/// The matter's status report, generated now and kept (DESIGN.md).
-#[get("/matters/{id}/report.pdf")]
-pub async fn report_pdf(
-    state: web::Data<AppState>,
-    user: ApiUser,
-    meta: RequestMeta,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let matter = visible_matter(&state, &user, &id).await?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let mid = matter.id.clone();
-    let (report, pdf) = state
-        .db
-        .run(move |c| crate::report::generate_matter(c, &actor, &mid, "api"))
-        .await
-        .map_err(crate::web::pages::reports::report_error)?;
-    Ok(crate::web::view::pdf_response(&report, pdf))
-}

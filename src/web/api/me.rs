@@ -1,12 +1,34 @@
 use actix_web::{HttpResponse, get, web};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::error::AppError;
+use crate::model::ids::{ClientId, UserId};
+use crate::model::user::Role;
 use crate::repo::users;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
+use crate::web::api::openapi::Unauthorized;
 
-/// The caller, with the link of their deadline feed (staff; client accounts have no docket).
+/// The user an API token belongs to.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Me)]
+pub struct MeJson {
+    id: UserId,
+    #[schema(format = "email")]
+    email: String,
+    name: String,
+    role: Role,
+    /// For client (portal) users: the client they belong to.
+    client_id: Option<ClientId>,
+    /// The caller's iCalendar feed of deadlines (staff); null for client accounts.
+    calendar_url: Option<String>,
+}
+
+/// The user the token belongs to, with the link of their deadline feed (staff; client
+/// accounts have no docket).
+#[utoipa::path(get, path = "/me", operation_id = "me",
+    responses((status = 200, description = "The caller", body = MeJson), Unauthorized))]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
     let calendar_url = if user.is_staff() {
@@ -19,12 +41,12 @@ pub async fn me(state: web::Data<AppState>, user: ApiUser) -> Result<HttpRespons
     } else {
         None
     };
-    Ok(HttpResponse::Ok().json(json!({
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "client_id": user.client_id,
-        "calendar_url": calendar_url,
-    })))
+    Ok(HttpResponse::Ok().json(MeJson {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        client_id: user.client_id.clone(),
+        calendar_url,
+    }))
 }

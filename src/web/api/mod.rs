@@ -6,8 +6,10 @@ pub mod backorders;
 pub mod clients;
 pub mod matters;
 pub mod me;
+pub mod openapi;
 pub mod outreach;
 pub mod procedures;
+pub mod reports;
 pub mod tlds;
 
 use actix_web::http::header;
@@ -18,7 +20,7 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
-            .service(openapi)
+            .service(openapi_document)
             .service(me::me)
             .service(clients::create)
             .service(clients::list)
@@ -30,7 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(matters::close)
             .service(matters::reopen)
             .service(matters::attach)
-            .service(matters::report_pdf)
+            .service(reports::report_pdf)
             .service(backorders::show)
             .service(backorders::change_status)
             .service(backorders::add_channel)
@@ -57,7 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[get("/openapi.json")]
-pub async fn openapi() -> HttpResponse {
+pub async fn openapi_document() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/json"))
         .body(OPENAPI)

@@ -676,6 +676,28 @@ pub async fn matter_page(
     )
 }
 
+/// The matter's page with its form of a deadline by hand sent back with `errors`.
+pub async fn render_with_manual(
+    state: &AppState,
+    user: &CurrentUser,
+    matter_id: &str,
+    values: ManualValues,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let matter = visible_matter(state, user, matter_id).await?;
+    matter_page(
+        state,
+        user,
+        matter,
+        AttachValues::blank(),
+        values,
+        errors,
+        Vec::new(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
 #[get("/matters/{id}")]
 pub async fn show(
     state: web::Data<AppState>,

@@ -18,7 +18,16 @@ pub mod tlds;
 pub mod unsubscribe;
 pub mod users;
 
-use actix_web::web;
+use actix_web::{HttpResponse, post, web};
+
+use crate::app::procedures::ManualInput;
+use crate::error::{AppError, FieldErrors};
+use crate::model::present;
+use crate::state::AppState;
+use crate::web::request::RequestMeta;
+use crate::web::session::{self, CurrentUser};
+use crate::web::view::ManualValues;
+use crate::web::{caller, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(dashboard::dashboard)
@@ -78,7 +87,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(procedures::delete_event)
         .service(procedures::close)
         .service(procedures::reopen)
-        .service(procedures::add_manual)
+        .service(add_manual_deadline)
         // Fixed paths before /deadlines/{id}/…
         .service(deadlines::dashboard)
         .service(deadlines::calculator)
@@ -113,4 +122,55 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(unsubscribe::page)
         .service(unsubscribe::one_click)
         .service(tlds::tlds);
+}
+
+/// A deadline entered by hand, from a matter's page or (with `procedure_id`) from one of its
+/// procedures' pages: the form goes back to the page it came from when something is wrong.
+/// This is routing between two pages, so it lives here rather than in either of them.
+#[post("/matters/{id}/deadlines")]
+pub async fn add_manual_deadline(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<ManualInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = form.into_inner();
+    let procedure = input.procedure().map(str::to_owned);
+    match crate::app::procedures::add_manual(&state, &caller(&user, &meta), &id, input.clone())
+        .await
+    {
+        Ok(d) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!(
+                    "Deadline added: {} on {}.",
+                    d.label,
+                    d.due_on().map(present::day).unwrap_or_default()
+                ),
+            );
+            Ok(see_other(&match &procedure {
+                Some(p) => format!("/procedures/{p}"),
+                None => format!("/matters/{id}"),
+            }))
+        }
+        Err(e) => {
+            let mut sent = FieldErrors::default();
+            sent.absorb(e)?;
+            // Both pages name this form's fields `manual_…`.
+            let errors = sent.prefixed("manual_");
+            let values = ManualValues {
+                label: input.label,
+                due_on: input.due_on,
+                assigned_to: input.assigned_to,
+                note: input.note,
+                sent_back: true,
+            };
+            match procedure {
+                Some(p) => procedures::render_with_manual(&state, &user, &p, values, errors).await,
+                None => matters::render_with_manual(&state, &user, &id, values, errors).await,
+            }
+        }
+    }
 }

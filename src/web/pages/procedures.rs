@@ -15,14 +15,12 @@ use crate::model::domain_name::DomainName;
 use crate::model::ids::{ProcedureEventId, UserId};
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::{Currency, format_money, parse_amount};
-use crate::model::present;
 use crate::model::procedure::{
     Deadline, EligibilityCheck, EventKind, Outcome, ProcedureKind, ProcedureStatus,
     provider_calendar, provider_time_zone,
 };
 use crate::repo::procedures::{
-    self, NewManualDeadline, NewProcedure, ProcedureChange, ProcedureError, check_event_date,
-    parse_country,
+    self, NewProcedure, ProcedureChange, ProcedureError, check_event_date, parse_country,
 };
 use crate::repo::{backorders, matters};
 use crate::state::AppState;
@@ -33,38 +31,10 @@ use crate::web::{Layout, actor, render_status, safe_next, see_other};
 
 /// A repository error as the web edge reports it.
 pub fn procedure_error(e: ProcedureError) -> AppError {
-    match e {
-        ProcedureError::MatterNotFound => AppError::not_found("matter"),
-        ProcedureError::NotFound => AppError::not_found("procedure"),
-        ProcedureError::EventNotFound => AppError::not_found("event"),
-        ProcedureError::DeadlineNotFound => AppError::not_found("deadline"),
-        ProcedureError::MatterClosed(_) | ProcedureError::ProcedureClosed => {
-            AppError::Conflict(e.to_string())
-        }
-        ProcedureError::Db(db) => db.into(),
-        other => AppError::Invalid {
-            field: other.field().map(str::to_owned),
-            message: other.to_string(),
-        },
-    }
+    e.into()
 }
 
-/// A date as `<input type="date">` sends it.
-pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
-    present::parse_iso_day(raw).ok_or_else(|| {
-        AppError::invalid(
-            field,
-            if raw.trim().is_empty() {
-                "Give a date (YYYY-MM-DD).".to_owned()
-            } else {
-                format!(
-                    "'{}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23.",
-                    raw.trim().chars().take(30).collect::<String>()
-                )
-            },
-        )
-    })
-}
+pub use crate::app::procedures::parse_date;
 
 pub fn parse_kind(raw: &str) -> Result<ProcedureKind, AppError> {
     raw.trim()
@@ -1394,132 +1364,27 @@ pub async fn assign(
     Ok(see_other(&back_to(&form, deadline_home(&deadline))))
 }
 
-#[derive(Deserialize)]
-pub struct ManualForm {
-    #[serde(default)]
-    label: String,
-    #[serde(default)]
-    due_on: String,
-    #[serde(default)]
-    procedure_id: String,
-    #[serde(default)]
-    assigned_to: String,
-    #[serde(default)]
-    note: String,
-}
-
-#[post("/matters/{id}/deadlines")]
-pub async fn add_manual(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
-    id: web::Path<String>,
-    form: web::Form<ManualForm>,
+/// The procedure's page with its form of a deadline by hand sent back with `errors`.
+pub async fn render_with_manual(
+    state: &AppState,
+    user: &CurrentUser,
+    procedure_id: &str,
+    values: ManualValues,
+    errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let matter = visible_matter(&state, &user, &id).await?;
-    let form = form.into_inner();
-    // The form is on the procedure's page when it names one, on the matter's otherwise.
-    let procedure_id = if form.procedure_id.trim().is_empty() {
-        None
-    } else {
-        let (procedure, _) = visible_procedure(&state, &user, form.procedure_id.trim()).await?;
-        if procedure.matter_id != matter.id {
-            return Err(AppError::not_found("procedure"));
-        }
-        Some(procedure.id)
+    let forms = ProcedureForms {
+        manual: values,
+        ..ProcedureForms::default()
     };
-    let mut errors = FieldErrors::default();
-    let label: String = form.label.trim().chars().take(300).collect();
-    if label.is_empty() {
-        errors.add("manual_label", ProcedureError::NoLabel);
-    }
-    let due_on = parse_date("due_on", &form.due_on)
-        .map_err(|e| {
-            let _ = prefixed("manual", &mut errors, e);
-        })
-        .ok();
-    if let (Some(due_on), true) = (due_on, errors.is_empty()) {
-        let new = NewManualDeadline {
-            procedure_id: procedure_id.clone(),
-            label,
-            due_on,
-            assigned_to: UserId::parse(form.assigned_to.trim()).ok(),
-            note: form.note.trim().chars().take(2_000).collect(),
-        };
-        let actor = actor(&user, &meta, state.clock.now());
-        let mid = matter.id.clone();
-        match state
-            .db
-            .run(move |c| procedures::add_manual(c, &actor, &mid, &new))
-            .await
-        {
-            Ok(d) => {
-                session::flash(
-                    &user.session,
-                    "success",
-                    format!("Deadline added: {} on {}.", d.label, present::day(due_on)),
-                );
-                return Ok(see_other(&match &procedure_id {
-                    Some(p) => format!("/procedures/{p}"),
-                    None => format!("/matters/{}", matter.id),
-                }));
-            }
-            Err(e) => prefixed("manual", &mut errors, procedure_error(e))?,
-        }
-    }
-    let values = ManualValues {
-        label: form.label,
-        due_on: form.due_on,
-        assigned_to: form.assigned_to,
-        note: form.note,
-        sent_back: true,
-    };
-    match procedure_id {
-        Some(p) => {
-            let forms = ProcedureForms {
-                manual: values,
-                ..ProcedureForms::default()
-            };
-            procedure_page(
-                &state,
-                &user,
-                p.as_str(),
-                forms,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        None => {
-            crate::web::pages::matters::matter_page(
-                &state,
-                &user,
-                matter,
-                crate::web::pages::matters::AttachValues::blank(),
-                values,
-                errors,
-                Vec::new(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
-}
-
-/// A field's problem, keyed `{form}_{field}` for a form whose fields have the same names as
-/// another's on the page; other errors pass through.
-fn prefixed(form: &str, errors: &mut FieldErrors, e: AppError) -> Result<(), AppError> {
-    match e {
-        AppError::Invalid {
-            field: Some(field),
-            message,
-        } => {
-            errors.add(&format!("{form}_{field}"), message);
-            Ok(())
-        }
-        other => Err(other),
-    }
+    procedure_page(
+        state,
+        user,
+        procedure_id,
+        forms,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[post("/deadlines/{id}/delete")]
@@ -1545,4 +1410,19 @@ pub async fn remove_manual(
         format!("Removed {}.", deadline.label),
     );
     Ok(see_other(&back_to(&form, deadline_home(&deadline))))
+}
+
+/// A field's problem, keyed `{form}_{field}` for a form whose fields have the same names as
+/// another's on the page; other errors pass through.
+fn prefixed(form: &str, errors: &mut FieldErrors, e: AppError) -> Result<(), AppError> {
+    match e {
+        AppError::Invalid {
+            field: Some(field),
+            message,
+        } => {
+            errors.add(&format!("{form}_{field}"), message);
+            Ok(())
+        }
+        other => Err(other),
+    }
 }
