@@ -18,6 +18,7 @@ mod migrations;
 mod monitoring;
 mod outreach;
 mod procedures;
+mod queries;
 mod registry_servers;
 mod reports;
 mod security;

@@ -1,0 +1,220 @@
+//! The number of statements behind the matter page, the matter API, a client report and the
+//! daily digest does not grow with the data. Two firms are built the same way, one small and one
+//! large (300 names, 20 procedures, 20 people), and the statements each answer costs are
+//! counted by the connection pool (`DbPool::queries_run`). Reading a matter must cost the same in
+//! both; the digest may only add the statements that queue each extra person's message.
+
+use reclaim::model::backorder::{CatchService, ChannelStatus};
+use reclaim::model::client::ReportCadence;
+use reclaim::model::ids::{ClientId, MatterId};
+use reclaim::model::money::Currency;
+use reclaim::model::user::Role;
+use reclaim::repo::backorders::{self, NewChannel};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{TestApp, api, spawn_app};
+
+struct Firm {
+    app: TestApp,
+    matter: MatterId,
+    token: String,
+    people: usize,
+}
+
+/// A firm whose one client has one matter with `names` names (a third of them placed with a
+/// catch service), `procedures` UDRPs with their deadlines, and `people` lawyers who each have a
+/// deadline due this week (so each gets a digest).
+async fn firm(names: usize, procedures: usize, people: usize) -> Firm {
+    let app = spawn_app().await;
+    let admin = app
+        .create_user("ada@cabinet-martin.example", Role::Admin, None)
+        .await;
+    let lawyer = app
+        .signed_in("lina@cabinet-martin.example", Role::Lawyer, None)
+        .await;
+    let admin_token = app.api_token(&admin).await;
+    let token = app.api_token(&lawyer).await;
+    let (status, body) = api(
+        &app,
+        Method::POST,
+        "/api/v1/sender-profiles",
+        Some(&admin_token),
+        Some(json!({
+            "legal_name": "Cabinet Martin Avocats SELARL",
+            "postal_address": "12 rue de la Paix, 75002 Paris, France",
+            "phone": "+33 1 23 45 67 89",
+            "from_email": "reports@cabinet-martin.example",
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let client = app.create_client("Northwind").await;
+    weekly_reports(&app, &client).await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Recovery").await;
+    for i in 0..names {
+        let backorder = app.attach(&matter, &format!("northwind-{i}.com")).await;
+        if i % 3 == 0 {
+            let actor = app.actor();
+            app.state
+                .db
+                .run(move |c| {
+                    let channel = NewChannel {
+                        service: CatchService::DropCatch,
+                        service_name: String::new(),
+                        status: ChannelStatus::Placed,
+                        external_reference: String::new(),
+                        success_fee_minor: Some(6_900),
+                        currency: Currency::default(),
+                    };
+                    backorders::add_channel(c, &actor, &backorder, &channel)
+                })
+                .await
+                .expect("channel placed");
+        }
+    }
+    for i in 0..procedures {
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/matters/{matter}/procedures"),
+            Some(&token),
+            Some(json!({"kind": "udrp", "domains": [format!("northwind-{i}.com")]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let id = body["id"].as_str().unwrap().to_owned();
+        for (kind, date) in [("complaint_filed", "2026-11-12"), ("commenced", "2026-11-16")] {
+            let (status, body) = api(
+                &app,
+                Method::POST,
+                &format!("/api/v1/procedures/{id}/events"),
+                Some(&token),
+                Some(json!({"kind": kind, "date": date})),
+            )
+            .await;
+            assert!(status < 300, "{body}");
+        }
+    }
+    for i in 0..people {
+        let person = app
+            .create_user(&format!("lawyer{i}@cabinet-martin.example"), Role::Lawyer, None)
+            .await;
+        let response = app
+            .browser
+            .post_form(
+                &format!("/matters/{matter}/deadlines"),
+                &[
+                    ("label", &format!("Call the registrar ({i})")),
+                    ("due_on", "2026-11-26"),
+                    ("assigned_to", &person.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "deadline for person {i}");
+    }
+    Firm {
+        app,
+        matter,
+        token,
+        people,
+    }
+}
+
+async fn weekly_reports(app: &TestApp, client: &ClientId) {
+    let id = client.clone();
+    app.state
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use reclaim::db::schema::clients;
+            diesel::update(clients::table.find(&id))
+                .set(clients::report_cadence.eq(ReportCadence::Weekly))
+                .execute(c)?;
+            Ok::<_, reclaim::db::DbError>(())
+        })
+        .await
+        .unwrap();
+}
+
+/// What each answer costs, in statements.
+#[derive(Debug, Clone, Copy)]
+struct Costs {
+    matter_page: u64,
+    matter_api: u64,
+    client_report: u64,
+    digest: u64,
+}
+
+async fn costs(firm: &Firm) -> Costs {
+    let app = &firm.app;
+    let db = &app.state.db;
+
+    let before = db.queries_run();
+    let page = app.browser.get(&format!("/matters/{}", firm.matter)).await;
+    assert_eq!(page.status().as_u16(), 200);
+    let matter_page = db.queries_run() - before;
+
+    let before = db.queries_run();
+    let (status, body) = api(
+        app,
+        Method::GET,
+        &format!("/api/v1/matters/{}", firm.matter),
+        Some(&firm.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let matter_api = db.queries_run() - before;
+
+    let before = db.queries_run();
+    let ran = reclaim::jobs::run(&app.state, "reports").await.unwrap();
+    assert_eq!(ran, "1 scheduled report(s) queued");
+    let client_report = db.queries_run() - before;
+
+    let before = db.queries_run();
+    let ran = reclaim::jobs::run(&app.state, "reminders").await.unwrap();
+    assert!(ran.contains("digest"), "{ran}");
+    let digest = db.queries_run() - before;
+
+    Costs {
+        matter_page,
+        matter_api,
+        client_report,
+        digest,
+    }
+}
+
+#[tokio::test]
+async fn reading_a_matter_a_report_or_the_digest_costs_the_same_whatever_the_size() {
+    let small = firm(6, 2, 2).await;
+    let large = firm(300, 20, 20).await;
+    // The fixtures say what they claim: the large matter has every name and procedure.
+    let (_, body) = api(
+        &large.app,
+        Method::GET,
+        &format!("/api/v1/matters/{}", large.matter),
+        Some(&large.token),
+        None,
+    )
+    .await;
+    assert_eq!(body["backorders"].as_array().unwrap().len(), 300);
+    assert_eq!(body["procedures"].as_array().unwrap().len(), 20);
+    let (s, l) = (costs(&small).await, costs(&large).await);
+    eprintln!("statements, small firm: {s:?}; large firm: {l:?}");
+
+    assert_eq!(s.matter_page, l.matter_page, "the matter page");
+    assert_eq!(s.matter_api, l.matter_api, "GET /api/v1/matters/{{id}}");
+    assert_eq!(s.client_report, l.client_report, "the client report");
+    // Queuing a message is a check of its dedupe key and an insert: nothing else may grow with
+    // the number of people.
+    let extra_people = (large.people - small.people) as u64;
+    assert!(
+        l.digest <= s.digest + 2 * extra_people,
+        "the digest: {} statements for {} people, {} for {}",
+        l.digest,
+        large.people,
+        s.digest,
+        small.people
+    );
+}
