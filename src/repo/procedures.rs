@@ -513,19 +513,6 @@ pub fn deadlines_of(conn: &mut DbConn, id: &ProcedureId) -> Result<Vec<Deadline>
     Ok(all)
 }
 
-/// A matter's deadlines (its procedures' and those entered by hand), by date.
-pub fn deadlines_of_matter(
-    conn: &mut DbConn,
-    matter_id: &MatterId,
-) -> Result<Vec<Deadline>, DbError> {
-    let mut all: Vec<Deadline> = deadlines::table
-        .filter(deadlines::matter_id.eq(matter_id))
-        .select(Deadline::as_select())
-        .load(conn)?;
-    all.sort_by_key(|d| (d.due_on(), d.rule.clone()));
-    Ok(all)
-}
-
 pub fn find_deadline(conn: &mut DbConn, id: &DeadlineId) -> Result<Option<Deadline>, DbError> {
     Ok(deadlines::table
         .find(id)
@@ -535,7 +522,7 @@ pub fn find_deadline(conn: &mut DbConn, id: &DeadlineId) -> Result<Option<Deadli
 }
 
 /// Closure days the firm entered, as (calendar, day) pairs for the rules.
-pub fn closure_days(conn: &mut DbConn) -> Result<Vec<(String, NaiveDate)>, DbError> {
+fn closure_days(conn: &mut DbConn) -> Result<Vec<(String, NaiveDate)>, DbError> {
     Ok(calendar_closures::table
         .select((calendar_closures::calendar, calendar_closures::day))
         .load(conn)?)
