@@ -364,6 +364,7 @@ impl From<crate::repo::procedures::ProcedureError> for AppError {
             E::NotFound => return AppError::not_found("procedure"),
             E::EventNotFound => return AppError::not_found("event"),
             E::DeadlineNotFound => return AppError::not_found("deadline"),
+            E::ClosureNotFound => return AppError::not_found("closure day"),
             E::MatterClosed(_) | E::ProcedureClosed => return AppError::Conflict(e.to_string()),
             E::NoDomains
             | E::DuplicateDomain { .. }

@@ -126,7 +126,7 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
                     }
                 })
         }
-        "reminders" => crate::docket::send_reminders(state)
+        "reminders" => crate::app::docket::send_reminders(state)
             .await
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),

@@ -11,7 +11,6 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod docket;
 pub mod error;
 pub mod evidence;
 pub mod ics;

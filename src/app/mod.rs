@@ -9,5 +9,6 @@
 
 pub mod access;
 pub mod clients;
+pub mod docket;
 pub mod dossier;
 pub mod procedures;

@@ -1,6 +1,6 @@
 //! The deadline rules: from a procedure's events, every deadline it sets, with its rule id, the
 //! calendar used and its basis in words. Pure. The rules and their sources are in
-//! `../shared/reference/legal-rules.md` §1, §2 and §6; a rule whose source the reference marks
+//! `docs/legal.md` §1, §2 and §6; a rule whose source the reference marks
 //! UNCONFIRMED carries `to_verify`.
 
 use chrono::{Duration, NaiveDate};
@@ -76,7 +76,7 @@ pub struct Deadline {
     pub due_on: NaiveDate,
     /// What the rule gives.
     pub computed_on: NaiveDate,
-    /// The date in the provider's notice, entered by the firm (legal-rules.md §6.1 `official`).
+    /// The date in the provider's notice, entered by the firm (docs/legal.md §6.1 `official`).
     pub official_on: Option<NaiveDate>,
     /// "calendar days", "business days (US-FED)", "months (CPC art. 641)"…
     pub calendar: String,
@@ -104,6 +104,19 @@ pub struct Rule {
     pub to_verify: bool,
     /// The event that answers it.
     pub answered_by: Option<EventKind>,
+    /// Whose clock runs the period.
+    pub clock: Clock,
+}
+
+/// Whose clock runs a period, and so in which time zone its days end: the provider's seat for
+/// the periods the provider counts (docs/legal.md §3.2), or the registrar's principal office
+/// for those counted on the registrar's business days (UDRP Policy 4(k); docs/legal.md §6.2),
+/// whose zone reclaim does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    Provider,
+    Registrar,
 }
 
 /// Every rule reclaim computes, with who must act, its source and whether the reference marks
@@ -116,6 +129,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 19(b)-(c)",
         to_verify: true,
         answered_by: Some(E::FeePaid),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R4b",
@@ -124,6 +138,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 4(b)",
         to_verify: false,
         answered_by: Some(E::LockConfirmed),
+        clock: Clock::Registrar,
     },
     Rule {
         id: "UDRP.R4c",
@@ -132,6 +147,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 4(c)",
         to_verify: true,
         answered_by: Some(E::Commenced),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R4d",
@@ -140,6 +156,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 4(d)",
         to_verify: true,
         answered_by: Some(E::DeficiencyCured),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R5a",
@@ -148,6 +165,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 5(a)",
         to_verify: false,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R5b",
@@ -156,6 +174,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 5(b)",
         to_verify: false,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R6b",
@@ -164,6 +183,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 6(b)",
         to_verify: false,
         answered_by: Some(E::PanelAppointed),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R15b",
@@ -172,6 +192,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 15(b)",
         to_verify: false,
         answered_by: Some(E::DecisionReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R16a",
@@ -180,6 +201,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 16(a)",
         to_verify: false,
         answered_by: Some(E::DecisionNotified),
+        clock: Clock::Provider,
     },
     Rule {
         id: "UDRP.R16a-registrar",
@@ -188,6 +210,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 16(a), as amended 2015",
         to_verify: false,
         answered_by: Some(E::Implemented),
+        clock: Clock::Registrar,
     },
     Rule {
         id: "UDRP.P4k",
@@ -196,6 +219,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Policy 4(k)",
         to_verify: false,
         answered_by: Some(E::Implemented),
+        clock: Clock::Registrar,
     },
     Rule {
         id: "UDRP.R4e",
@@ -204,6 +228,7 @@ pub const RULES: &[Rule] = &[
         source: "UDRP Rules 4(e)",
         to_verify: false,
         answered_by: None,
+        clock: Clock::Registrar,
     },
     Rule {
         id: "URS.3.1",
@@ -212,6 +237,7 @@ pub const RULES: &[Rule] = &[
         source: "URS Procedure 3 (review in 2 business days)",
         to_verify: false,
         answered_by: Some(E::Commenced),
+        clock: Clock::Provider,
     },
     Rule {
         id: "URS.4.1",
@@ -220,6 +246,7 @@ pub const RULES: &[Rule] = &[
         source: "URS Procedure 4.1",
         to_verify: false,
         answered_by: Some(E::LockConfirmed),
+        clock: Clock::Provider,
     },
     Rule {
         id: "URS.5.3",
@@ -228,6 +255,7 @@ pub const RULES: &[Rule] = &[
         source: "URS Procedure 5.3",
         to_verify: true,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "URS.5.1",
@@ -236,6 +264,7 @@ pub const RULES: &[Rule] = &[
         source: "URS Procedure 5.1",
         to_verify: false,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "URS.9.6",
@@ -244,6 +273,7 @@ pub const RULES: &[Rule] = &[
         source: "URS Procedure 9.6",
         to_verify: true,
         answered_by: Some(E::DecisionReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "URS.12.4",
@@ -252,6 +282,7 @@ pub const RULES: &[Rule] = &[
         source: "URS Procedure 12.4",
         to_verify: false,
         answered_by: None,
+        clock: Clock::Provider,
     },
     Rule {
         id: "NOMINET.DRS5",
@@ -260,6 +291,7 @@ pub const RULES: &[Rule] = &[
         source: "Nominet DRS Policy (15 working days)",
         to_verify: true,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "NOMINET.DRS6",
@@ -268,6 +300,7 @@ pub const RULES: &[Rule] = &[
         source: "Nominet DRS Policy (5 working days)",
         to_verify: false,
         answered_by: None,
+        clock: Clock::Provider,
     },
     Rule {
         id: "NOMINET.DRS20",
@@ -276,6 +309,7 @@ pub const RULES: &[Rule] = &[
         source: "Nominet DRS Policy, appeals (10 working days)",
         to_verify: false,
         answered_by: None,
+        clock: Clock::Provider,
     },
     Rule {
         id: "CIRA.R5.1",
@@ -284,6 +318,7 @@ pub const RULES: &[Rule] = &[
         source: "CIRA Domain Name Dispute Resolution Rules 5.1 (20 days)",
         to_verify: false,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "CIRA.P4.3",
@@ -292,6 +327,7 @@ pub const RULES: &[Rule] = &[
         source: "CIRA CDRP Policy (30 days since 2011)",
         to_verify: false,
         answered_by: Some(E::Implemented),
+        clock: Clock::Provider,
     },
     Rule {
         id: "EUADR.B3",
@@ -300,6 +336,7 @@ pub const RULES: &[Rule] = &[
         source: ".eu ADR Rules B3 (30 working days)",
         to_verify: true,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "EUADR.B14",
@@ -308,6 +345,7 @@ pub const RULES: &[Rule] = &[
         source: ".eu ADR Rules B14 (30 days)",
         to_verify: true,
         answered_by: Some(E::Implemented),
+        clock: Clock::Provider,
     },
     Rule {
         id: "SYRELI.response",
@@ -316,6 +354,7 @@ pub const RULES: &[Rule] = &[
         source: "AFNIC Règlement intérieur, SYRELI (21 days)",
         to_verify: true,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "PARL_EXPERT.response",
@@ -324,6 +363,7 @@ pub const RULES: &[Rule] = &[
         source: "AFNIC/WIPO PARL EXPERT rules",
         to_verify: true,
         answered_by: Some(E::ResponseReceived),
+        clock: Clock::Provider,
     },
     Rule {
         id: "SYRELI.L45-6",
@@ -332,6 +372,7 @@ pub const RULES: &[Rule] = &[
         source: "CPCE art. L.45-6",
         to_verify: false,
         answered_by: Some(E::DecisionNotified),
+        clock: Clock::Provider,
     },
     Rule {
         id: "PARL_EXPERT.L45-6",
@@ -340,6 +381,7 @@ pub const RULES: &[Rule] = &[
         source: "CPCE art. L.45-6",
         to_verify: true,
         answered_by: Some(E::DecisionNotified),
+        clock: Clock::Provider,
     },
     Rule {
         id: "SYRELI.execution",
@@ -348,6 +390,7 @@ pub const RULES: &[Rule] = &[
         source: "AFNIC Règlement intérieur (15 days)",
         to_verify: true,
         answered_by: Some(E::Implemented),
+        clock: Clock::Provider,
     },
     Rule {
         id: "PARL_EXPERT.execution",
@@ -356,6 +399,7 @@ pub const RULES: &[Rule] = &[
         source: "AFNIC Règlement intérieur (15 days)",
         to_verify: true,
         answered_by: Some(E::Implemented),
+        clock: Clock::Provider,
     },
 ];
 
@@ -486,7 +530,7 @@ impl Builder<'_> {
     }
 
     /// The date that counts for `rule` once pushed: later rules count from it, so an official
-    /// date replaces the computed one everywhere downstream (legal-rules.md §6.1).
+    /// date replaces the computed one everywhere downstream (docs/legal.md §6.1).
     fn due_of(&self, rule: &str) -> Option<NaiveDate> {
         self.out.iter().find(|d| d.rule == rule).map(|d| d.due_on)
     }
@@ -585,7 +629,7 @@ pub fn compute(
 
 type At<'a> = dyn Fn(EventKind) -> Option<(EventKind, NaiveDate)> + 'a;
 
-/// UDRP (legal-rules.md §1.2 and §6.2; Rules for UDRP, 2015 numbering).
+/// UDRP (docs/legal.md §1.2 and §6.2; Rules for UDRP, 2015 numbering).
 fn udrp(b: &mut Builder<'_>, at: &At<'_>) {
     let registrar = b.calendars.registrar.to_owned();
     if let Some(filed) = at(E::ComplaintFiled) {
@@ -687,7 +731,7 @@ fn udrp(b: &mut Builder<'_>, at: &At<'_>) {
     }
 }
 
-/// URS (legal-rules.md §1.4 and §6.3).
+/// URS (docs/legal.md §1.4 and §6.3).
 fn urs(b: &mut Builder<'_>, at: &At<'_>) {
     let provider = b.calendars.provider.to_owned();
     if let Some(filed) = at(E::ComplaintFiled) {
@@ -715,7 +759,7 @@ fn urs(b: &mut Builder<'_>, at: &At<'_>) {
     b.cancel_pending_after(E::Withdrawn, &[]);
 }
 
-/// SYRELI and PARL EXPERT at AFNIC (legal-rules.md §2.1 and §6.4).
+/// SYRELI and PARL EXPERT at AFNIC (docs/legal.md §2.1 and §6.4).
 fn afnic(b: &mut Builder<'_>, at: &At<'_>, kind: ProcedureKind) {
     let syreli = kind == ProcedureKind::Syreli;
     if let Some(opened) = at(E::Commenced) {
@@ -756,7 +800,7 @@ fn afnic(b: &mut Builder<'_>, at: &At<'_>, kind: ProcedureKind) {
     b.cancel_pending_after(E::Withdrawn, &[]);
 }
 
-/// Nominet DRS (legal-rules.md §2.2 and §6.5).
+/// Nominet DRS (docs/legal.md §2.2 and §6.5).
 fn nominet(b: &mut Builder<'_>, at: &At<'_>) {
     if let Some(commenced) = at(E::Commenced) {
         b.business_days(rule("NOMINET.DRS5"), commenced, 15, "GB-EAW", "Nominet's");
@@ -770,7 +814,7 @@ fn nominet(b: &mut Builder<'_>, at: &At<'_>) {
     b.cancel_pending_after(E::Withdrawn, &[]);
 }
 
-/// CIRA CDRP (legal-rules.md §2.2 and §6.5).
+/// CIRA CDRP (docs/legal.md §2.2 and §6.5).
 fn cira(b: &mut Builder<'_>, at: &At<'_>) {
     if let Some(commenced) = at(E::Commenced) {
         b.calendar_days(rule("CIRA.R5.1"), commenced, 20);
@@ -781,7 +825,7 @@ fn cira(b: &mut Builder<'_>, at: &At<'_>) {
     b.cancel_pending_after(E::Withdrawn, &[]);
 }
 
-/// .eu ADR at the Czech Arbitration Court (legal-rules.md §2.2 and §6.5).
+/// .eu ADR at the Czech Arbitration Court (docs/legal.md §2.2 and §6.5).
 fn eu_adr(b: &mut Builder<'_>, at: &At<'_>) {
     if let Some(commenced) = at(E::Commenced) {
         b.business_days(rule("EUADR.B3"), commenced, 30, "CZ", "the Court's");
@@ -840,7 +884,7 @@ mod tests {
 
     #[test]
     fn udrp_rules_table() {
-        // (rule, events, registrar calendar, expected due date, why) — legal-rules.md §6.2
+        // (rule, events, registrar calendar, expected due date, why) — docs/legal.md §6.2
         let cases: &[(&str, &[(EventKind, &str)], &str, &str)] = &[
             // Rules 19(c): fee 10 calendar days after filing, across a month end
             (
@@ -1031,14 +1075,14 @@ mod tests {
         );
         assert!(
             unconfirmed[0].to_verify,
-            "legal-rules.md §1.2 U1: numbering UNCONFIRMED"
+            "docs/legal.md §1.2 U1: numbering UNCONFIRMED"
         );
         assert!(!run(ProcedureKind::Udrp, &[(E::Commenced, "2026-11-02")], "FR")[0].to_verify);
     }
 
     #[test]
     fn afnic_rules_table() {
-        // legal-rules.md §6.4, with CPC art. 641/642 for French periods.
+        // docs/legal.md §6.4, with CPC art. 641/642 for French periods.
         let cases: &[(&str, ProcedureKind, &[(EventKind, &str)], &str)] = &[
             // 21 days from the opening: 26 Aug 2021 → 16 Sep 2021, a Thursday (worked example F13)
             (
@@ -1105,7 +1149,7 @@ mod tests {
         );
         assert!(
             s[0].to_verify,
-            "legal-rules.md §2.1 F7: the unit is UNCONFIRMED"
+            "docs/legal.md §2.1 F7: the unit is UNCONFIRMED"
         );
     }
 
@@ -1268,7 +1312,7 @@ mod tests {
 
     #[test]
     fn an_official_date_replaces_the_computed_one_downstream() {
-        // legal-rules.md §6.1 `official(x)` and §6.2: the panel is due 5 days after the response
+        // docs/legal.md §6.1 `official(x)` and §6.2: the panel is due 5 days after the response
         // period ends, counted from the official response date when the provider gave one.
         let events = [Event {
             kind: E::Commenced,
@@ -1319,6 +1363,42 @@ mod tests {
             for deadline in run(*kind, &everything, "FR") {
                 assert!(rule_info(deadline.rule).is_some());
             }
+        }
+    }
+
+    /// Whose clock runs each rule, as a table: the registrar's for the periods counted on its
+    /// business days (UDRP Policy 4(k)), the provider's for every other.
+    #[test]
+    fn whose_clock_runs_each_rule() {
+        let on_registrar = ["UDRP.R4b", "UDRP.R16a-registrar", "UDRP.P4k", "UDRP.R4e"];
+        for rule in RULES {
+            let expected = if on_registrar.contains(&rule.id) {
+                Clock::Registrar
+            } else {
+                Clock::Provider
+            };
+            assert_eq!(rule.clock, expected, "{}", rule.id);
+        }
+        // The field agrees with how the rules count: a basis "counted on the registrar's …
+        // calendar" comes from a rule on the registrar's clock, and only from such a rule.
+        let everything: Vec<(EventKind, &str)> =
+            EventKind::ALL.iter().map(|k| (*k, "2026-11-02")).collect();
+        let mut seen = Vec::new();
+        for kind in ProcedureKind::ALL {
+            for deadline in run(*kind, &everything, "FR") {
+                let counted = deadline.basis.contains("counted on the registrar's");
+                assert_eq!(
+                    rule(deadline.rule).clock == Clock::Registrar,
+                    counted,
+                    "{}: {}",
+                    deadline.rule,
+                    deadline.basis
+                );
+                seen.push(deadline.rule);
+            }
+        }
+        for id in on_registrar {
+            assert!(seen.contains(&id), "{id} is computed and checked");
         }
     }
 

@@ -1,4 +1,4 @@
-//! Dispute procedures a firm can run to recover a name (DESIGN.md, "Procedure").
+//! Dispute procedures a firm can run to recover a name (docs/legal.md §1 and §2).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -45,7 +45,7 @@ impl ProcedureKind {
 }
 
 crate::text_enum! {
-    /// What happened in a procedure (DESIGN.md, "Procedure event kinds").
+    /// What happened in a procedure: what the rules of docs/legal.md §6 count from.
     pub enum EventKind ("procedure event") {
         ComplaintFiled => "complaint_filed",
         FeePaid => "fee_paid",
@@ -140,7 +140,7 @@ impl Outcome {
 }
 
 impl ProcedureKind {
-    /// The dispute-resolution providers that run this kind (legal-rules.md §1.1, §1.4, §2).
+    /// The dispute-resolution providers that run this kind (docs/legal.md §1.1, §1.4, §2).
     pub fn providers(self) -> &'static [&'static str] {
         match self {
             ProcedureKind::Udrp => &["WIPO", "Forum", "CAC", "ADNDRC", "CIIDRC"],
@@ -154,7 +154,7 @@ impl ProcedureKind {
     }
 }
 
-/// The calendar of a provider's seat (legal-rules.md §6.1).
+/// The calendar of a provider's seat (docs/legal.md §6.1).
 pub fn provider_calendar(provider: &str) -> &'static str {
     match provider.trim().to_ascii_uppercase().as_str() {
         "WIPO" => "CH-GE",
@@ -169,7 +169,7 @@ pub fn provider_calendar(provider: &str) -> &'static str {
 }
 
 /// The time zone of a provider's seat and the seat's city: the provider's clock runs the
-/// procedure's calendar-day periods, so a due date is a day in that zone (legal-rules.md §3.2:
+/// procedure's calendar-day periods, so a due date is a day in that zone (docs/legal.md §3.2:
 /// "Store the time zone of the actor whose clock runs … compute dates in that zone; display
 /// deadlines in the user's zone with the source zone shown"). The zones follow the seat calendars
 /// of §6.1; `None` when the provider has several offices (ADNDRC) or is not known: the lawyer
@@ -202,10 +202,10 @@ impl EligibilityCheck {
     }
 }
 
-/// The TLDs AFNIC runs SYRELI and PARL EXPERT for (legal-rules.md §2.1 F1).
+/// The TLDs AFNIC runs SYRELI and PARL EXPERT for (docs/legal.md §2.1 F1).
 pub const AFNIC_TLDS: &[&str] = &["fr", "re", "pm", "tf", "wf", "yt"];
 
-/// The day from which SYRELI applies (legal-rules.md §2.1 F2).
+/// The day from which SYRELI applies (docs/legal.md §2.1 F2).
 fn syreli_start() -> chrono::DateTime<chrono::Utc> {
     chrono::NaiveDate::from_ymd_opt(2011, 7, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -217,7 +217,7 @@ fn syreli_start() -> chrono::DateTime<chrono::Utc> {
 /// creation or renewal after it.
 const LONGEST_TERM_YEARS: i32 = 10;
 
-/// Whether SYRELI or PARL EXPERT can be opened on a name (legal-rules.md §6.4: AFNIC TLD, created
+/// Whether SYRELI or PARL EXPERT can be opened on a name (docs/legal.md §6.4: AFNIC TLD, created
 /// or renewed after 1 July 2011, the name active, no other proceeding pending). `record` is the
 /// latest registry answer reclaim holds, if any; `pending` the references of other open
 /// procedures on the name.
@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn afnic_eligibility_table() {
-        // legal-rules.md §6.4: eligible = AFNIC TLD ∧ (created ∨ renewed after 2011-07-01)
+        // docs/legal.md §6.4: eligible = AFNIC TLD ∧ (created ∨ renewed after 2011-07-01)
         // ∧ active ∧ no other proceeding pending.
         let recent = record(Some((2015, 3, 2)), Some((2027, 3, 2)), &[]);
         assert_eq!(
@@ -427,7 +427,7 @@ mod tests {
 
     #[test]
     fn every_provider_has_a_calendar() {
-        // legal-rules.md §6.1: PROVIDER(WIPO=CH-GE, FORUM=US-FED, CAC=CZ, AFNIC=FR, NOMINET=GB-EAW, CIIDRC=CA-BC)
+        // docs/legal.md §6.1: PROVIDER(WIPO=CH-GE, FORUM=US-FED, CAC=CZ, AFNIC=FR, NOMINET=GB-EAW, CIIDRC=CA-BC)
         let cases = [
             ("WIPO", "CH-GE"),
             ("Forum", "US-FED"),
@@ -444,7 +444,7 @@ mod tests {
 
     #[test]
     fn provider_time_zones() {
-        // legal-rules.md §6.1: PROVIDER(WIPO=CH-GE, FORUM=US-FED, CAC=CZ, AFNIC=FR, NOMINET=GB-EAW,
+        // docs/legal.md §6.1: PROVIDER(WIPO=CH-GE, FORUM=US-FED, CAC=CZ, AFNIC=FR, NOMINET=GB-EAW,
         // CIIDRC=CA-BC): the seat's calendar gives its zone.
         let cases = [
             // §6.1 WIPO=CH-GE (Geneva); §1.2 "WIPO Geneva office hours 09:00–18:00 CET"
@@ -616,6 +616,17 @@ impl Deadline {
     /// The reference marks the rule UNCONFIRMED: shown as "to verify".
     pub fn to_verify(&self) -> bool {
         self.rule_info().is_some_and(|r| r.to_verify)
+    }
+
+    /// Whether the provider's clock runs the period, so that its due day is a day in the
+    /// provider's time zone. Not for a period counted on the registrar's business days (UDRP
+    /// Policy 4(k)), nor for a task the firm entered by hand: the provider's zone does not say
+    /// when those days end.
+    pub fn on_provider_clock(&self) -> bool {
+        !self.is_manual()
+            && self
+                .rule_info()
+                .is_none_or(|r| r.clock == rules::Clock::Provider)
     }
 
     /// The rule id as shown: a hand-entered deadline has no rule.

@@ -3,13 +3,15 @@
 //! recomputes the procedure's deadlines in the same transaction, keeping per rule what people
 //! entered (official date, assignee, done).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::schema::{
-    backorders, calendar_closures, clients, deadlines, matters, procedure_domains,
-    procedure_events, procedures, users,
+    backorders, calendar_closures, clients, deadlines, matter_team, matters, outbox_messages,
+    procedure_domains, procedure_events, procedures, users,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
@@ -29,6 +31,7 @@ use crate::model::procedure::{
     provider_calendar, registrar_calendar,
 };
 use crate::model::tld_policy::TldPolicies;
+use crate::model::user::Role;
 use crate::repo::audit::{self, Change};
 use crate::repo::matters::{self as matter_repo, MatterScope};
 use crate::repo::monitoring;
@@ -90,6 +93,8 @@ pub enum ProcedureError {
     BadDate(String),
     #[error("{0}")]
     BadCalendar(String),
+    #[error("That closure day does not exist.")]
+    ClosureNotFound,
     #[error("{0} is already a closure day of that calendar.")]
     DuplicateClosure(String),
     #[error("Deadlines are assigned to people of the firm; that person is not an active member.")]
@@ -210,7 +215,7 @@ fn latest_record(
 }
 
 /// What must hold before a procedure of `kind` is opened on each name: the TLD's procedures
-/// (legal-rules.md §2.3) and, for AFNIC's, the SYRELI conditions (§6.4).
+/// (docs/legal.md §2.3) and, for AFNIC's, the SYRELI conditions (§6.4).
 pub fn eligibility(
     conn: &mut DbConn,
     policies: &TldPolicies,
@@ -508,19 +513,6 @@ pub fn deadlines_of(conn: &mut DbConn, id: &ProcedureId) -> Result<Vec<Deadline>
     Ok(all)
 }
 
-/// A matter's deadlines (its procedures' and those entered by hand), by date.
-pub fn deadlines_of_matter(
-    conn: &mut DbConn,
-    matter_id: &MatterId,
-) -> Result<Vec<Deadline>, DbError> {
-    let mut all: Vec<Deadline> = deadlines::table
-        .filter(deadlines::matter_id.eq(matter_id))
-        .select(Deadline::as_select())
-        .load(conn)?;
-    all.sort_by_key(|d| (d.due_on(), d.rule.clone()));
-    Ok(all)
-}
-
 pub fn find_deadline(conn: &mut DbConn, id: &DeadlineId) -> Result<Option<Deadline>, DbError> {
     Ok(deadlines::table
         .find(id)
@@ -530,7 +522,7 @@ pub fn find_deadline(conn: &mut DbConn, id: &DeadlineId) -> Result<Option<Deadli
 }
 
 /// Closure days the firm entered, as (calendar, day) pairs for the rules.
-pub fn closure_days(conn: &mut DbConn) -> Result<Vec<(String, NaiveDate)>, DbError> {
+fn closure_days(conn: &mut DbConn) -> Result<Vec<(String, NaiveDate)>, DbError> {
     Ok(calendar_closures::table
         .select((calendar_closures::calendar, calendar_closures::day))
         .load(conn)?)
@@ -1283,9 +1275,7 @@ pub fn remove_closure(
             .select(Closure::as_select())
             .first(conn)
             .optional()?
-            .ok_or_else(|| {
-                ProcedureError::BadCalendar("That closure day does not exist.".to_owned())
-            })?;
+            .ok_or(ProcedureError::ClosureNotFound)?;
         diesel::delete(calendar_closures::table.find(id)).execute(conn)?;
         recompute_running(conn, actor.at)?;
         audit::record(
@@ -1312,17 +1302,27 @@ pub struct DocketFilter {
     pub assigned_to: Option<UserId>,
     pub matter_id: Option<MatterId>,
     pub client_id: Option<ClientId>,
+    /// Only a person's own deadlines: those assigned to them, and the unassigned ones of the
+    /// matters they work on (as responsible lawyer or on the team). What their digest, overdue
+    /// alerts and calendar feed carry.
+    pub mine: Option<UserId>,
     /// Include deadlines marked done, met or no longer applying.
     pub include_closed: bool,
     /// Only those due on or before this day.
     pub due_by: Option<NaiveDate>,
 }
 
-/// The docket: deadlines of open matters and running procedures, by date.
+/// The docket: deadlines of open matters and running procedures, by date, with their matter,
+/// client, procedure, names and assignee. One query whatever the number of deadlines: the
+/// procedure's names are joined (one row per name) and folded here.
 pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntry>, DbError> {
     let mut query = deadlines::table
         .inner_join(matters::table.inner_join(clients::table))
         .left_join(procedures::table.on(deadlines::procedure_id.eq(procedures::id.nullable())))
+        .left_join(
+            procedure_domains::table
+                .on(deadlines::procedure_id.eq(procedure_domains::procedure_id.nullable())),
+        )
         .left_join(users::table.on(deadlines::assigned_to.eq(users::id.nullable())))
         .filter(matters::status.ne(MatterStatus::Closed))
         .into_boxed();
@@ -1337,13 +1337,39 @@ pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntr
             );
     }
     if let Some(user) = &filter.assigned_to {
-        query = query.filter(deadlines::assigned_to.eq(user));
+        query = query.filter(deadlines::assigned_to.eq(user.clone()));
+    }
+    if let Some(me) = &filter.mine {
+        let team = matter_team::table
+            .filter(matter_team::user_id.eq(me.clone()))
+            .select(matter_team::matter_id);
+        query = query.filter(
+            deadlines::assigned_to
+                .eq(me.clone())
+                .or(deadlines::assigned_to.is_null().and(
+                    matters::responsible_lawyer_id
+                        .eq(me.clone())
+                        .or(matters::id.eq_any(team)),
+                )),
+        );
     }
     if let Some(matter) = &filter.matter_id {
-        query = query.filter(deadlines::matter_id.eq(matter));
+        query = query.filter(deadlines::matter_id.eq(matter.clone()));
     }
     if let Some(client) = &filter.client_id {
-        query = query.filter(matters::client_id.eq(client));
+        query = query.filter(matters::client_id.eq(client.clone()));
+    }
+    if let Some(by) = filter.due_by {
+        // The date that counts is the official one when entered (`Deadline::due_on`).
+        query = query.filter(
+            deadlines::official_on
+                .le(by)
+                .or(deadlines::official_on.is_null().and(
+                    deadlines::computed_on
+                        .le(by)
+                        .or(deadlines::computed_on.is_null()),
+                )),
+        );
     }
     type Row = (
         Deadline,
@@ -1352,6 +1378,8 @@ pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntr
         ClientId,
         String,
         Option<Procedure>,
+        Option<String>,
+        Option<String>,
         Option<String>,
     );
     let rows: Vec<Row> = query
@@ -1363,58 +1391,59 @@ pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntr
             clients::name,
             Option::<Procedure>::as_select(),
             users::name.nullable(),
+            procedure_domains::domain.nullable(),
+            procedure_domains::unicode.nullable(),
         ))
         .load(conn)?;
-    let procedure_ids: Vec<ProcedureId> = rows
-        .iter()
-        .filter_map(|r| r.5.as_ref().map(|p| p.id.clone()))
-        .collect();
-    let covered: Vec<(ProcedureId, String)> = procedure_domains::table
-        .filter(procedure_domains::procedure_id.eq_any(&procedure_ids))
-        .select((procedure_domains::procedure_id, procedure_domains::unicode))
-        .load(conn)?;
-    let mut entries: Vec<DocketEntry> = rows
+    let mut entries: Vec<(DocketEntry, Vec<(String, String)>)> = Vec::new();
+    let mut position: HashMap<DeadlineId, usize> = HashMap::new();
+    for (
+        deadline,
+        reference,
+        title,
+        client_id,
+        client_name,
+        procedure,
+        assignee,
+        domain,
+        unicode,
+    ) in rows
+    {
+        let at = match position.get(&deadline.id) {
+            Some(at) => *at,
+            None => {
+                position.insert(deadline.id.clone(), entries.len());
+                entries.push((
+                    DocketEntry {
+                        deadline,
+                        matter_reference: reference,
+                        matter_title: title,
+                        client_id,
+                        client_name,
+                        procedure: procedure.map(|p| p.title()),
+                        domains: Vec::new(),
+                        assignee_name: assignee,
+                    },
+                    Vec::new(),
+                ));
+                entries.len() - 1
+            }
+        };
+        if let (Some(domain), Some(unicode)) = (domain, unicode) {
+            entries[at].1.push((domain, unicode));
+        }
+    }
+    let mut entries: Vec<DocketEntry> = entries
         .into_iter()
-        .filter(|r| match (filter.due_by, r.0.due_on()) {
-            (Some(by), Some(due)) => due <= by,
-            _ => true,
+        .map(|(mut entry, mut names)| {
+            // By A-label, as a procedure lists its names.
+            names.sort();
+            entry.domains = names.into_iter().map(|(_, unicode)| unicode).collect();
+            entry
         })
-        .map(
-            |(deadline, reference, title, client_id, client_name, procedure, assignee)| {
-                let domains = procedure
-                    .as_ref()
-                    .map(|p| {
-                        covered
-                            .iter()
-                            .filter(|(id, _)| *id == p.id)
-                            .map(|(_, d)| d.clone())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                DocketEntry {
-                    deadline,
-                    matter_reference: reference,
-                    matter_title: title,
-                    client_id,
-                    client_name,
-                    procedure: procedure.map(|p| p.title()),
-                    domains,
-                    assignee_name: assignee,
-                }
-            },
-        )
         .collect();
     entries.sort_by_key(|e| (e.deadline.due_on(), e.matter_reference.clone()));
     Ok(entries)
-}
-
-/// Deadlines overdue on `today` that nobody was alerted about yet.
-pub fn overdue_unalerted(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DocketEntry>, DbError> {
-    Ok(docket(conn, &DocketFilter::default())?
-        .into_iter()
-        .filter(|e| e.deadline.overdue_alerted_at.is_none())
-        .filter(|e| e.deadline.due_on().is_some_and(|d| d < today))
-        .collect())
 }
 
 pub fn mark_overdue_alerted(
@@ -1428,54 +1457,43 @@ pub fn mark_overdue_alerted(
     Ok(())
 }
 
-/// The matters a person works on: as responsible lawyer or on the team.
-pub fn matters_of(conn: &mut DbConn, user: &UserId) -> Result<Vec<MatterId>, DbError> {
-    use crate::db::schema::matter_team;
-    let mut ids: Vec<MatterId> = matters::table
-        .filter(matters::responsible_lawyer_id.eq(user))
-        .select(matters::id)
+/// An active user who may hear about deadlines: id, name, e-mail and role.
+pub type Person = (UserId, String, String, Role);
+
+/// Every active user, by name: who reminders go to (staff) and who answers for a deadline.
+pub fn active_people(conn: &mut DbConn) -> Result<Vec<Person>, DbError> {
+    Ok(users::table
+        .filter(users::active.eq(true))
+        .order(users::name)
+        .select((users::id, users::name, users::email, users::role))
+        .load(conn)?)
+}
+
+/// Who works on which matter: each matter's responsible lawyer first, then its team, in two
+/// queries whatever the number of matters and people.
+pub fn matter_people(conn: &mut DbConn) -> Result<Vec<(MatterId, UserId)>, DbError> {
+    let mut pairs: Vec<(MatterId, UserId)> = matters::table
+        .filter(matters::status.ne(MatterStatus::Closed))
+        .select((matters::id, matters::responsible_lawyer_id))
         .load(conn)?;
-    ids.extend(
+    pairs.extend(
         matter_team::table
-            .filter(matter_team::user_id.eq(user))
-            .select(matter_team::matter_id)
-            .load::<MatterId>(conn)?,
+            .inner_join(matters::table)
+            .filter(matters::status.ne(MatterStatus::Closed))
+            .select((matter_team::matter_id, matter_team::user_id))
+            .load::<(MatterId, UserId)>(conn)?,
     );
-    Ok(ids)
+    Ok(pairs)
 }
 
-/// A person's own deadlines: those assigned to them, and the unassigned ones of the matters
-/// they work on. What their digest, overdue alerts and calendar feed carry.
-pub fn mine(
-    conn: &mut DbConn,
-    user: &UserId,
-    filter: &DocketFilter,
-) -> Result<Vec<DocketEntry>, DbError> {
-    let matters = matters_of(conn, user)?;
-    Ok(docket(conn, filter)?
-        .into_iter()
-        .filter(|e| match &e.deadline.assigned_to {
-            Some(assignee) => assignee == user,
-            None => matters.contains(&e.deadline.matter_id),
-        })
-        .collect())
-}
-
-/// Who answers for a deadline: its assignee when active, else the matter's lawyer and team.
-pub fn responsible_people(
-    conn: &mut DbConn,
-    deadline: &Deadline,
-) -> Result<Vec<(UserId, String, String)>, DbError> {
-    if let Some(assignee) = &deadline.assigned_to {
-        let person: Option<(UserId, String, String)> = users::table
-            .find(assignee)
-            .filter(users::active.eq(true))
-            .select((users::id, users::name, users::email))
-            .first(conn)
-            .optional()?;
-        if let Some(person) = person {
-            return Ok(vec![person]);
-        }
+/// Which of these reminder keys (the outbox's `dedupe_key`s of digests and overdue alerts)
+/// are already queued: one query, so a second run on the same day reads nothing per person.
+pub fn queued_reminders(conn: &mut DbConn, keys: &[String]) -> Result<Vec<String>, DbError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
     }
-    matter_repo::people_to_alert(conn, &deadline.matter_id)
+    Ok(outbox_messages::table
+        .filter(outbox_messages::dedupe_key.eq_any(keys))
+        .select(outbox_messages::dedupe_key.assume_not_null())
+        .load(conn)?)
 }

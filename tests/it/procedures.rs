@@ -1574,3 +1574,186 @@ async fn reminders_reach_a_real_smtp_server_once() {
     let ran = reclaim::jobs::run(&app.state, "reminders").await.unwrap();
     assert!(ran.starts_with("0 digest(s)"), "{ran}");
 }
+
+/// The statements a request runs, counted by the pool.
+async fn queries_of<F: std::future::Future>(app: &TestApp, request: F) -> (u64, F::Output) {
+    let before = app.state.db.queries_run();
+    let output = request.await;
+    (app.state.db.queries_run() - before, output)
+}
+
+/// The procedure page, the procedure's JSON and the docket read a fixed number of queries:
+/// nothing per event, deadline, procedure or matter.
+#[tokio::test]
+async fn the_procedure_page_and_the_docket_do_not_read_per_record() {
+    let Firm {
+        app,
+        lawyer,
+        paralegal,
+        token,
+        ..
+    } = firm(spawn_app().await).await;
+    let client = app.create_client("Counted").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "counted").await;
+    let start = |domain: &'static str| {
+        let (app, token, matter) = (&app, &token, matter.clone());
+        async move {
+            let (status, body) = api(
+                app,
+                Method::POST,
+                &format!("/api/v1/matters/{matter}/procedures"),
+                Some(token),
+                Some(json!({"kind": "udrp", "domains": [domain, format!("www.{domain}")]})),
+            )
+            .await;
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let pid = start("counted-one.com").await;
+    record(&paralegal, &pid, "complaint_filed", "2026-11-02").await;
+
+    let measure = || async {
+        let (page, html) =
+            queries_of(&app, paralegal.get_html(&format!("/procedures/{pid}"))).await;
+        assert!(html.contains("UDRP"));
+        let (json, (status, _)) = queries_of(
+            &app,
+            api(
+                &app,
+                Method::GET,
+                &format!("/api/v1/procedures/{pid}"),
+                Some(&token),
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (docket, (status, body)) = queries_of(
+            &app,
+            api(&app, Method::GET, "/api/v1/deadlines", Some(&token), None),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let (mine, (status, _)) = queries_of(
+            &app,
+            api(
+                &app,
+                Method::GET,
+                "/api/v1/deadlines?who=me",
+                Some(&token),
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(status, 200);
+        (page, json, docket, mine, body.as_array().unwrap().len())
+    };
+    let (page, json, docket, mine, few) = measure().await;
+
+    // More events, so more deadlines; more procedures, each on two names.
+    for (kind, date) in [
+        ("fee_paid", "2026-11-03"),
+        ("verification_requested", "2026-11-03"),
+        ("commenced", "2026-11-06"),
+        ("response_received", "2026-11-16"),
+    ] {
+        record(&paralegal, &pid, kind, date).await;
+    }
+    for domain in ["counted-two.com", "counted-three.com"] {
+        let other = start(domain).await;
+        record(&paralegal, &other, "commenced", "2026-11-06").await;
+    }
+    let (page_after, json_after, docket_after, mine_after, many) = measure().await;
+    assert!(many > few, "{few} then {many} deadlines");
+    assert_eq!(page_after, page, "the procedure page");
+    assert_eq!(json_after, json, "GET /api/v1/procedures/{{id}}");
+    assert_eq!(docket_after, docket, "GET /api/v1/deadlines");
+    assert_eq!(mine_after, mine, "GET /api/v1/deadlines?who=me");
+    // The token's check (what a call that reads nothing else costs), then the docket: the
+    // pool's check of the connection it hands out, and one query.
+    let (token_check, (status, _)) = queries_of(
+        &app,
+        api(&app, Method::GET, "/api/v1/tlds/com", Some(&token), None),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(docket, token_check + 2, "GET /api/v1/deadlines: one query");
+    assert_eq!(
+        mine,
+        token_check + 2,
+        "GET /api/v1/deadlines?who=me: one query"
+    );
+}
+
+/// A deadline entered by hand on `matter`, due in `days`.
+async fn task(
+    app: &TestApp,
+    matter: &reclaim::model::ids::MatterId,
+    label: String,
+    assignee: Option<reclaim::model::ids::UserId>,
+    days: i64,
+) {
+    let new = reclaim::repo::procedures::NewManualDeadline {
+        procedure_id: None,
+        label,
+        due_on: (app.clock_now() + chrono::Duration::days(days)).date_naive(),
+        assigned_to: assignee,
+        note: String::new(),
+    };
+    let (actor, matter) = (app.actor(), matter.clone());
+    app.state
+        .db
+        .run(move |c| reclaim::repo::procedures::add_manual(c, &actor, &matter, &new))
+        .await
+        .expect("deadline added");
+}
+
+/// The reminders job reads the docket, the people and who works on what once, whatever the
+/// number of people: a second run the same day (nothing new to queue) runs as many queries
+/// with one person as with many.
+#[tokio::test]
+async fn reminders_read_the_same_whatever_the_number_of_people() {
+    let app = spawn_app_with(|s| {
+        s.reminder_days = 7;
+        s.reminder_hour = 6;
+    })
+    .await;
+    let Firm { app, lawyer, .. } = firm(app).await;
+    let client = app.create_client("Many People").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "many people").await;
+    task(&app, &matter, "Call the client".to_owned(), None, 2).await;
+    task(&app, &matter, "Chase the registrar".to_owned(), None, -1).await;
+
+    let twice = || async {
+        let first = reclaim::app::docket::send_reminders(&app.state)
+            .await
+            .expect("reminders");
+        let (reads, second) =
+            queries_of(&app, reclaim::app::docket::send_reminders(&app.state)).await;
+        let second = second.expect("reminders");
+        assert_eq!(second.digests + second.overdue_alerts, 0, "nothing twice");
+        (first, reads)
+    };
+    let (first, reads) = twice().await;
+    assert_eq!(first.digests, 1, "{first}");
+
+    for i in 0..6 {
+        let person = app
+            .create_user(&format!("person{i}@firm.example"), Role::Paralegal, None)
+            .await;
+        task(
+            &app,
+            &matter,
+            format!("Task {i}"),
+            Some(person.id.clone()),
+            3,
+        )
+        .await;
+        task(&app, &matter, format!("Late task {i}"), Some(person.id), -2).await;
+    }
+    let (more, reads_after) = twice().await;
+    assert_eq!(more.digests, 6, "{more}");
+    assert_eq!(more.overdue_alerts, 6, "{more}");
+    assert_eq!(reads_after, reads, "the same reads for 1 and 7 people");
+}

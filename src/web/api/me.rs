@@ -37,7 +37,7 @@ pub async fn me(state: web::Data<AppState>, user: ApiUser) -> Result<HttpRespons
             .db
             .run(move |c| users::calendar_feed_key(c, &id))
             .await?;
-        Some(crate::docket::feed_url(&state, &key))
+        Some(crate::app::docket::feed_url(&state, &key))
     } else {
         None
     };

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod backorders;
 pub mod clients;
+pub mod deadlines;
 pub mod matters;
 pub mod me;
 pub mod openapi;
@@ -39,15 +40,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(backorders::update_channel)
             .service(backorders::check)
             .service(backorders::history)
-            .service(procedures::create)
+            .service(procedures::start)
             .service(procedures::show)
             .service(procedures::record_event)
             .service(procedures::procedure_deadlines)
             // Fixed paths before /deadlines/{id}/…
-            .service(procedures::preview)
-            .service(procedures::docket)
-            .service(procedures::set_official)
-            .service(procedures::set_done)
+            .service(deadlines::preview)
+            .service(deadlines::list)
+            .service(deadlines::set_official)
+            .service(deadlines::set_done)
             .service(outreach::create_sender)
             .service(outreach::list_senders)
             .service(outreach::create)

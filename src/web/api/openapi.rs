@@ -119,6 +119,15 @@ impl Modify for BearerToken {
         api::clients::show,
         api::clients::add_contact,
         api::tlds::show,
+        // procedures and the docket
+        api::procedures::start,
+        api::procedures::show,
+        api::procedures::record_event,
+        api::procedures::procedure_deadlines,
+        api::deadlines::preview,
+        api::deadlines::list,
+        api::deadlines::set_official,
+        api::deadlines::set_done,
     ),
     components(schemas(ErrorBody))
 )]

@@ -82,7 +82,7 @@ async fn account_page(
             new_token,
             token_name,
             errors,
-            calendar_url: feed_key.map(|k| crate::docket::feed_url(state, &k)),
+            calendar_url: feed_key.map(|k| crate::app::docket::feed_url(state, &k)),
         },
     )
 }

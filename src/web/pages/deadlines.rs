@@ -1,27 +1,23 @@
-//! The deadlines dashboard (overdue, today, the next seven days, later), the deadline calculator
-//! (nothing stored), the calendars with the firm's closure days, and each person's calendar feed.
+//! The deadlines dashboard (overdue, today, the next seven days, later), what is done on a
+//! deadline (official date, done, assignee, removal of one entered by hand), the deadline
+//! calculator (nothing stored), the calendars with the firm's closure days, and each person's
+//! calendar feed.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Datelike;
 use serde::Deserialize;
 
-use crate::db::DbError;
-use crate::docket;
+use crate::app;
+use crate::app::docket::{ClosureInput, DashboardQuery, PreviewEvent, PreviewInput};
+use crate::app::procedures::{AssignInput, DoneInput, OfficialInput};
 use crate::error::{AppError, FieldErrors};
-use crate::model::calendar::{CALENDARS, holidays};
-use crate::model::deadlines::{self as rules, Urgency};
-use crate::model::ids::{ClientId, ClosureId, UserId};
 use crate::model::present;
-use crate::model::procedure::{EventKind, ProcedureKind, provider_calendar, registrar_calendar};
-use crate::repo::procedures::{self, DocketFilter, parse_country};
-use crate::repo::{clients, matters};
+use crate::model::procedure::{Deadline, EventKind, ProcedureKind, provider_calendar};
 use crate::state::AppState;
-use crate::web::pages::procedures::{parse_date, procedure_error};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, DocketRow, calendar_label, docket_row};
-use crate::web::{Layout, actor, render, render_status, see_other};
+use crate::web::{Layout, caller, render, render_status, safe_next, see_other};
 
 pub struct Group {
     pub key: &'static str,
@@ -45,18 +41,6 @@ struct DashboardPage {
     problem: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct DashboardQuery {
-    #[serde(default)]
-    who: String,
-    #[serde(default)]
-    matter: String,
-    #[serde(default)]
-    client: String,
-    #[serde(default)]
-    closed: String,
-}
-
 #[get("/deadlines")]
 pub async fn dashboard(
     state: web::Data<AppState>,
@@ -64,104 +48,20 @@ pub async fn dashboard(
     query: web::Query<DashboardQuery>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let today = state.clock.now().date_naive();
-    let mut problem = String::new();
-    let who = query.who.trim().to_owned();
-    let mine = who == "me";
-    let assigned = if who.is_empty() || mine {
-        None
-    } else {
-        match UserId::parse(&who) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                problem =
-                    "That person is not in the list; showing everyone's deadlines.".to_owned();
-                None
-            }
-        }
-    };
-    let client = if query.client.trim().is_empty() {
-        None
-    } else {
-        match ClientId::parse(query.client.trim()) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                problem = "That client is not in the list; showing every client.".to_owned();
-                None
-            }
-        }
-    };
-    let reference = query.matter.trim().to_uppercase();
-    let show_closed = query.closed == "yes";
-    let me = user.id.clone();
-    let (entries, people, client_list, matter_missing) = state
-        .db
-        .run(move |c| {
-            let matter = match crate::model::matter::MatterReference::parse(&reference) {
-                Ok(r) if !reference.is_empty() => matters::find_by_reference(c, &r)?,
-                _ => None,
-            };
-            let matter_missing = !reference.is_empty() && matter.is_none();
-            let filter = DocketFilter {
-                assigned_to: assigned,
-                matter_id: matter.map(|m| m.id),
-                client_id: client,
-                include_closed: show_closed,
-                due_by: None,
-            };
-            let entries = if matter_missing {
-                Vec::new()
-            } else if mine {
-                procedures::mine(c, &me, &filter)?
-            } else {
-                procedures::docket(c, &filter)?
-            };
-            Ok::<_, DbError>((
-                entries,
-                matters::firm_people(c)?,
-                clients::list(c)?,
-                matter_missing,
-            ))
-        })
-        .await?;
-    if matter_missing {
-        problem = format!(
-            "There is no matter {}; check the reference (e.g. M-2026-0001).",
-            query.matter.trim()
-        );
-    }
-    let mut groups: Vec<Group> = Urgency::ALL
-        .iter()
-        .map(|u| Group {
-            key: u.as_str(),
-            label: u.label(),
-            rows: Vec::new(),
+    let query = query.into_inner();
+    let docket = app::docket::dashboard(&state, &user, query.clone()).await?;
+    let groups = docket
+        .groups()
+        .into_iter()
+        .map(|(urgency, entries)| Group {
+            key: urgency.map_or("closed", |u| u.as_str()),
+            label: urgency.map_or("Done, met or no longer applying", |u| u.label()),
+            rows: entries
+                .into_iter()
+                .filter_map(|e| docket_row(e).map(|(_, row)| row))
+                .collect(),
         })
         .collect();
-    let mut finished = Group {
-        key: "closed",
-        label: "Done, met or no longer applying",
-        rows: Vec::new(),
-    };
-    let total = entries.len();
-    for e in entries {
-        let d = &e.deadline;
-        let Some((due, row)) = docket_row(&e) else {
-            continue;
-        };
-        if d.is_open() {
-            let bucket = Urgency::of(due, today);
-            if let Some(g) = groups.iter_mut().find(|g| g.key == bucket.as_str()) {
-                g.rows.push(row);
-            }
-        } else {
-            finished.rows.push(row);
-        }
-    }
-    if show_closed {
-        groups.push(finished);
-    }
     let back = match req.uri().path_and_query() {
         Some(pq) => pq.as_str().to_owned(),
         None => "/deadlines".to_owned(),
@@ -169,12 +69,13 @@ pub async fn dashboard(
     render(&DashboardPage {
         layout: Layout::for_user(&user, "Deadlines", "deadlines"),
         groups,
-        total,
-        who,
+        total: docket.entries.len(),
+        who: query.who.trim().to_owned(),
         matter: query.matter.trim().to_owned(),
         client: query.client.trim().to_owned(),
-        show_closed,
-        people: people
+        show_closed: docket.show_closed,
+        people: docket
+            .people
             .into_iter()
             .map(|(id, name, role)| Choice {
                 value: id.to_string(),
@@ -182,7 +83,8 @@ pub async fn dashboard(
                 selected: false,
             })
             .collect(),
-        clients: client_list
+        clients: docket
+            .clients
             .into_iter()
             .map(|c| Choice {
                 value: c.id.to_string(),
@@ -191,8 +93,147 @@ pub async fn dashboard(
             })
             .collect(),
         back,
-        problem,
+        problem: docket.problem.unwrap_or_default(),
     })
+}
+
+/// Where to go back to after a deadline action: the page the form was on.
+#[derive(Deserialize)]
+pub struct DeadlineForm {
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    official_on: String,
+    #[serde(default)]
+    assigned_to: String,
+}
+
+/// The page the form came from, or else the deadline's own: its procedure's or its matter's.
+fn back_to(form: &DeadlineForm, d: &Deadline) -> String {
+    if form.back.trim().is_empty() {
+        match &d.procedure_id {
+            Some(p) => format!("/procedures/{p}"),
+            None => format!("/matters/{}", d.matter_id),
+        }
+    } else {
+        safe_next(Some(form.back.trim()))
+    }
+}
+
+#[post("/deadlines/{id}/official")]
+pub async fn set_official(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<DeadlineForm>,
+) -> Result<HttpResponse, AppError> {
+    let input = OfficialInput {
+        date: Some(form.official_on.clone()).filter(|t| !t.trim().is_empty()),
+    };
+    let after = app::procedures::set_official(&state, &caller(&user, &meta), &id, input)
+        .await
+        // The inline form has no room for a message: the error page says what is wrong.
+        .map_err(|e| match e {
+            AppError::Invalid { message, .. } => {
+                AppError::BadRequest(format!("Official date: {message}"))
+            }
+            other => other,
+        })?;
+    session::flash(
+        &user.session,
+        "success",
+        match after.official_on {
+            Some(d) => format!(
+                "{}: official date {} entered; later deadlines were recomputed from it.",
+                after.label,
+                present::weekday(d)
+            ),
+            None => format!("{}: back to the computed date.", after.label),
+        },
+    );
+    Ok(see_other(&back_to(&form, &after)))
+}
+
+async fn done(
+    state: &AppState,
+    user: &CurrentUser,
+    meta: &RequestMeta,
+    id: &str,
+    form: &DeadlineForm,
+    done: bool,
+) -> Result<HttpResponse, AppError> {
+    let after =
+        app::procedures::set_done(state, &caller(user, meta), id, DoneInput { done }).await?;
+    session::flash(
+        &user.session,
+        "success",
+        format!(
+            "{} marked {}.",
+            after.label,
+            if done { "done" } else { "not done" }
+        ),
+    );
+    Ok(see_other(&back_to(form, &after)))
+}
+
+#[post("/deadlines/{id}/done")]
+pub async fn set_done(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<DeadlineForm>,
+) -> Result<HttpResponse, AppError> {
+    done(&state, &user, &meta, &id, &form, true).await
+}
+
+#[post("/deadlines/{id}/undone")]
+pub async fn set_undone(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<DeadlineForm>,
+) -> Result<HttpResponse, AppError> {
+    done(&state, &user, &meta, &id, &form, false).await
+}
+
+#[post("/deadlines/{id}/assign")]
+pub async fn assign(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<DeadlineForm>,
+) -> Result<HttpResponse, AppError> {
+    let input = AssignInput {
+        assigned_to: form.assigned_to.clone(),
+    };
+    let after = app::procedures::assign(&state, &caller(&user, &meta), &id, input).await?;
+    session::flash(
+        &user.session,
+        "success",
+        format!("{} reassigned.", after.label),
+    );
+    Ok(see_other(&back_to(&form, &after)))
+}
+
+#[post("/deadlines/{id}/delete")]
+pub async fn remove_manual(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<DeadlineForm>,
+) -> Result<HttpResponse, AppError> {
+    let removed = app::procedures::remove_manual(&state, &caller(&user, &meta), &id).await?;
+    session::flash(
+        &user.session,
+        "success",
+        format!("Removed {}.", removed.label),
+    );
+    Ok(see_other(&back_to(&form, &removed)))
 }
 
 pub struct CalcRow {
@@ -236,7 +277,6 @@ pub async fn calculator(
     user: CurrentUser,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let get = |name: &str| {
         query
             .iter()
@@ -244,73 +284,64 @@ pub async fn calculator(
             .map(|(_, v)| v.trim().to_owned())
             .unwrap_or_default()
     };
-    let kind_text = get("kind");
-    let provider = get("provider");
-    let country_text = get("registrar_country");
-    let mut errors = FieldErrors::default();
-    let mut events = Vec::new();
-    let mut inputs = Vec::new();
-    for k in EventKind::ALL {
-        let value = get(&format!("ev_{}", k.as_str()));
-        if !value.is_empty() {
-            match parse_date(&format!("ev_{}", k.as_str()), &value) {
-                Ok(date) => inputs.push(rules::Event { kind: *k, date }),
-                Err(e) => {
-                    let _ = errors.absorb(e);
-                }
-            }
-        }
-        events.push(CalcEvent {
+    let events: Vec<CalcEvent> = EventKind::ALL
+        .iter()
+        .map(|k| CalcEvent {
             kind: k.as_str().to_owned(),
             label: k.label().to_owned(),
-            value,
-        });
-    }
-    let kind = if kind_text.is_empty() {
-        None
-    } else {
-        match kind_text.parse::<ProcedureKind>() {
-            Ok(k) => Some(k),
-            Err(e) => {
-                errors.add("kind", e);
-                None
-            }
-        }
+            value: get(&format!("ev_{}", k.as_str())),
+        })
+        .collect();
+    // The dates given, in order; the field of the i-th is `ev_{its kind}` on this page.
+    let given: Vec<&CalcEvent> = events.iter().filter(|e| !e.value.is_empty()).collect();
+    let input = PreviewInput {
+        kind: get("kind"),
+        events: given
+            .iter()
+            .map(|e| PreviewEvent {
+                kind: e.kind.clone(),
+                date: e.value.clone(),
+            })
+            .collect(),
+        registrar_country: get("registrar_country"),
+        provider: get("provider"),
     };
-    let country = parse_country(&country_text)
-        .map_err(|e| errors.add("registrar_country", e))
-        .ok()
-        .flatten();
-    let (calendar, known) = registrar_calendar(country.as_deref());
-    let registrar_note = if known {
-        format!("Registrar's business days: {}", calendar_label(calendar))
+    let calculation = app::docket::calculator(&state, &user, input.clone()).await?;
+    let mut errors = FieldErrors::default();
+    for (field, message) in calculation.errors.iter() {
+        let on_page = given
+            .iter()
+            .enumerate()
+            .find(|(i, _)| field.starts_with(&format!("events[{i}].")))
+            .map_or(field.to_owned(), |(_, e)| format!("ev_{}", e.kind));
+        errors.add(&on_page, message);
+    }
+    let registrar_note = if calculation.registrar_calendar_known {
+        format!(
+            "Registrar's business days: {}",
+            calendar_label(calculation.registrar_calendar)
+        )
     } else {
         "Registrar's country not given or without a calendar: its business days skip weekends only."
             .to_owned()
     };
-    let mut rows = Vec::new();
-    let computed = kind.is_some() && errors.is_empty() && !inputs.is_empty();
-    if let (Some(kind), true) = (kind, computed) {
-        let provider_text = provider.clone();
-        let deadlines = state
-            .db
-            .run(move |c| procedures::preview(c, kind, &provider_text, country.as_deref(), &inputs))
-            .await?;
-        rows = deadlines
-            .into_iter()
-            .map(|d| CalcRow {
-                due_on: present::weekday(d.due_on),
-                label: d.label.to_owned(),
-                rule: d.rule.to_owned(),
-                party: d.party.to_owned(),
-                basis: d.basis,
-                calendar: d.calendar,
-                source: d.source.to_owned(),
-                to_verify: d.to_verify,
-                state: d.state.label().to_owned(),
-            })
-            .collect();
-    }
+    let computed = calculation.deadlines.is_some();
+    let rows = calculation
+        .deadlines
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| CalcRow {
+            due_on: present::weekday(d.due_on),
+            label: d.label.to_owned(),
+            rule: d.rule.to_owned(),
+            party: d.party.to_owned(),
+            basis: d.basis,
+            calendar: d.calendar,
+            source: d.source.to_owned(),
+            to_verify: d.to_verify,
+            state: d.state.label().to_owned(),
+        })
+        .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -322,20 +353,22 @@ pub async fn calculator(
             layout: Layout::for_user(&user, "Deadline calculator", "deadlines"),
             kinds: ProcedureKind::ALL
                 .iter()
-                .map(|k| Choice {
-                    value: k.as_str().to_owned(),
-                    label: format!(
-                        "{} (provider {}, calendar {})",
-                        k.label(),
-                        k.providers().first().copied().unwrap_or_default(),
-                        provider_calendar(k.providers().first().copied().unwrap_or_default())
-                    ),
-                    selected: false,
+                .map(|k| {
+                    let provider = k.providers().first().copied().unwrap_or_default();
+                    Choice {
+                        value: k.as_str().to_owned(),
+                        label: format!(
+                            "{} (provider {provider}, calendar {})",
+                            k.label(),
+                            provider_calendar(provider)
+                        ),
+                        selected: false,
+                    }
                 })
                 .collect(),
-            kind: kind_text,
-            provider,
-            registrar_country: country_text,
+            kind: input.kind,
+            provider: input.provider,
+            registrar_country: input.registrar_country,
             registrar_note,
             events,
             rows,
@@ -373,17 +406,7 @@ struct CalendarsPage {
     closures: Vec<ClosureRow>,
     can_edit: bool,
     errors: FieldErrors,
-    values: ClosureForm,
-}
-
-#[derive(Deserialize, Default)]
-pub struct ClosureForm {
-    #[serde(default)]
-    calendar: String,
-    #[serde(default)]
-    day: String,
-    #[serde(default)]
-    note: String,
+    values: ClosureInput,
 }
 
 #[derive(Deserialize)]
@@ -395,28 +418,24 @@ async fn calendars_page(
     state: &AppState,
     user: &CurrentUser,
     year: Option<i32>,
-    values: ClosureForm,
+    values: ClosureInput,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let this_year = state.clock.now().year();
-    let year = year
-        .filter(|y| (1990..=2100).contains(y))
-        .unwrap_or(this_year);
-    let closures = state.db.run(procedures::closures).await?;
+    let view = app::docket::calendars(state, user, year).await?;
     render_status(
         status,
         &CalendarsPage {
             layout: Layout::for_user(user, "Calendars", "deadlines"),
-            year,
-            calendars: CALENDARS
-                .iter()
-                .map(|c| CalendarView {
+            year: view.year,
+            calendars: view
+                .calendars
+                .into_iter()
+                .map(|(c, holidays)| CalendarView {
                     id: c.id.to_owned(),
                     name: c.name.to_owned(),
                     source: c.source.to_owned(),
-                    holidays: holidays(c.id, year)
+                    holidays: holidays
                         .into_iter()
                         .map(|(d, name)| HolidayRow {
                             date: present::weekday_in_year(d),
@@ -425,7 +444,8 @@ async fn calendars_page(
                         .collect(),
                 })
                 .collect(),
-            closures: closures
+            closures: view
+                .closures
                 .into_iter()
                 .map(|c| ClosureRow {
                     id: c.id.to_string(),
@@ -434,7 +454,7 @@ async fn calendars_page(
                     note: c.note,
                 })
                 .collect(),
-            can_edit: user.require_lawyer_or_admin().is_ok(),
+            can_edit: view.can_edit,
             errors,
             values,
         },
@@ -451,7 +471,7 @@ pub async fn calendars(
         &state,
         &user,
         query.year,
-        ClosureForm::default(),
+        ClosureInput::default(),
         FieldErrors::default(),
         StatusCode::OK,
     )
@@ -463,37 +483,22 @@ pub async fn add_closure(
     state: web::Data<AppState>,
     user: CurrentUser,
     meta: RequestMeta,
-    form: web::Form<ClosureForm>,
+    form: web::Form<ClosureInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    match parse_date("day", &form.day) {
-        Ok(day) => {
-            let actor = actor(&user, &meta, state.clock.now());
-            let (calendar, note) = (
-                form.calendar.clone(),
-                form.note.trim().chars().take(200).collect::<String>(),
+    match app::docket::add_closure(&state, &caller(&user, &meta), form.clone()).await {
+        Ok(closure) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!(
+                    "{} is now a closure day of {}; running procedures were recomputed.",
+                    present::day(closure.day),
+                    closure.calendar
+                ),
             );
-            match state
-                .db
-                .run(move |c| procedures::add_closure(c, &actor, &calendar, day, &note))
-                .await
-            {
-                Ok(closure) => {
-                    session::flash(
-                        &user.session,
-                        "success",
-                        format!(
-                            "{} is now a closure day of {}; running procedures were recomputed.",
-                            present::day(closure.day),
-                            closure.calendar
-                        ),
-                    );
-                    return Ok(see_other("/calendars"));
-                }
-                Err(e) => errors.absorb(procedure_error(e))?,
-            }
+            return Ok(see_other("/calendars"));
         }
         Err(e) => errors.absorb(e)?,
     }
@@ -515,17 +520,7 @@ pub async fn remove_closure(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let id = ClosureId::parse(&id).map_err(|_| AppError::not_found("closure day"))?;
-    let actor = actor(&user, &meta, state.clock.now());
-    state
-        .db
-        .run(move |c| procedures::remove_closure(c, &actor, &id))
-        .await
-        .map_err(|e| match e {
-            procedures::ProcedureError::BadCalendar(_) => AppError::not_found("closure day"),
-            other => procedure_error(other),
-        })?;
+    app::docket::remove_closure(&state, &caller(&user, &meta), &id).await?;
     session::flash(
         &user.session,
         "success",
@@ -541,25 +536,7 @@ pub async fn feed(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let link_key = state.keys.link_tokens;
-    let public_url = state.settings.public_url.clone();
-    let now = state.clock.now();
-    let body = state
-        .db
-        .run(move |c| {
-            let Some(user) = docket::feed_owner(c, &link_key, &token)? else {
-                return Ok(None);
-            };
-            docket::feed(c, &public_url, &user, now).map(Some)
-        })
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(
-                "This calendar link is not valid any more. Copy the current one from your account page in reclaim."
-                    .to_owned(),
-            )
-        })?;
+    let body = app::docket::feed(&state, &token).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
