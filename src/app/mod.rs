@@ -10,4 +10,6 @@
 pub mod access;
 pub mod clients;
 pub mod dossier;
+pub mod outreach;
 pub mod procedures;
+pub mod senders;

@@ -735,11 +735,11 @@ async fn forged_or_altered_unsubscribe_tokens_are_refused_and_change_nothing() {
         "Offer to buy forged.com",
     )
     .await;
-    let real = reclaim::outreach::unsubscribe_token(
+    let real = reclaim::app::outreach::unsubscribe_token(
         &o.app.state.keys.link_tokens,
         &reclaim::model::ids::OutreachId::parse(&id).unwrap(),
     );
-    let other_key = reclaim::outreach::unsubscribe_token(
+    let other_key = reclaim::app::outreach::unsubscribe_token(
         &[1u8; 32],
         &reclaim::model::ids::OutreachId::parse(&id).unwrap(),
     );

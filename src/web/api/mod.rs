@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod outreach;
 pub mod procedures;
 pub mod reports;
+pub mod senders;
 pub mod tlds;
 
 use actix_web::http::header;
@@ -48,8 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(procedures::docket)
             .service(procedures::set_official)
             .service(procedures::set_done)
-            .service(outreach::create_sender)
-            .service(outreach::list_senders)
+            .service(senders::create)
+            .service(senders::list)
             .service(outreach::create)
             .service(outreach::show)
             .service(outreach::approve)

@@ -119,6 +119,13 @@ impl Modify for BearerToken {
         api::clients::show,
         api::clients::add_contact,
         api::tlds::show,
+        // outreach
+        api::senders::create,
+        api::senders::list,
+        api::outreach::create,
+        api::outreach::show,
+        api::outreach::approve,
+        api::outreach::send,
     ),
     components(schemas(ErrorBody))
 )]
