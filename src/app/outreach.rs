@@ -590,11 +590,15 @@ fn check_draft(input: &DraftInput) -> Result<OutreachInput, AppError> {
 
 // ---- Views ----
 
-/// What the new-draft form offers for a name: the senders in use (the first is the default).
+/// What the new-draft form offers for a name: the senders in use (the first is the default),
+/// the templates and where the address may come from.
 pub struct DraftForm {
     pub backorder: Backorder,
     pub matter: Matter,
     pub senders: Vec<SenderProfile>,
+    /// (name, label) of each template.
+    pub templates: &'static [(&'static str, &'static str)],
+    pub sources: &'static [AddressSource],
 }
 
 /// A new draft as it starts, from a template.
@@ -731,6 +735,8 @@ pub async fn draft_form(
         backorder,
         matter,
         senders,
+        templates: TEMPLATES,
+        sources: ADDRESS_SOURCES,
     })
 }
 

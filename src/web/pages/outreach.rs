@@ -8,9 +8,10 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::app;
 use crate::app::outreach::{
     ADDRESS_SOURCES, AnswerInput, ApproveInput, DraftForm, DraftInput, MessagePage, OverrideInput,
-    TEMPLATES, TemplateChoice,
+    TemplateChoice,
 };
 use crate::error::{AppError, FieldErrors};
+use crate::model::compliance::AddressSource;
 use crate::model::outreach::ApprovalKind;
 use crate::model::sender::SenderProfile;
 use crate::state::AppState;
@@ -19,8 +20,8 @@ use crate::web::session::{self, CurrentUser};
 use crate::web::view::Choice;
 use crate::web::{Layout, caller, render_status, see_other, show_time};
 
-fn sources() -> Vec<Choice> {
-    ADDRESS_SOURCES
+fn sources(sources: &[AddressSource]) -> Vec<Choice> {
+    sources
         .iter()
         .map(|s| Choice {
             value: s.as_str().to_owned(),
@@ -78,8 +79,9 @@ fn new_page(
             matter_reference: page.matter.reference.clone(),
             domain: page.backorder.unicode.clone(),
             senders: sender_choices(&page.senders),
-            sources: sources(),
-            templates: TEMPLATES
+            sources: sources(page.sources),
+            templates: page
+                .templates
                 .iter()
                 .map(|(v, l)| Choice {
                     value: (*v).to_owned(),
@@ -284,7 +286,7 @@ async fn show_page(
             answer_note: message.answer_note.clone(),
             form,
             senders: sender_choices(&senders),
-            sources: sources(),
+            sources: sources(ADDRESS_SOURCES),
             errors,
         },
     )
