@@ -384,3 +384,44 @@ impl From<crate::repo::procedures::ProcedureError> for AppError {
         }
     }
 }
+
+// ---- outreach ----
+
+impl From<crate::repo::outreach::OutreachError> for AppError {
+    fn from(e: crate::repo::outreach::OutreachError) -> Self {
+        use crate::repo::outreach::OutreachError as E;
+        match e {
+            E::BackorderNotFound => AppError::not_found("backorder"),
+            E::NotFound => AppError::not_found("outreach message"),
+            E::MatterClosed(_) | E::NotEditable | E::NotSent => AppError::Conflict(e.to_string()),
+            E::NoSender => AppError::invalid("sender_profile_id", e.to_string()),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
+impl From<crate::app::outreach::SendError> for AppError {
+    fn from(e: crate::app::outreach::SendError) -> Self {
+        use crate::app::outreach::SendError as E;
+        match e {
+            // The first failing check names the field; the message lists them all.
+            E::Blocked(ref checks) => AppError::Invalid {
+                field: Some(checks.first().map_or("checks", |c| c.id).to_owned()),
+                message: e.to_string(),
+            },
+            E::Outreach(o) => o.into(),
+            E::Mail(m) => AppError::invalid("to", m.to_string()),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
+impl From<crate::repo::senders::SenderError> for AppError {
+    fn from(e: crate::repo::senders::SenderError) -> Self {
+        use crate::repo::senders::SenderError as E;
+        match e {
+            E::NotFound => AppError::not_found("sender profile"),
+            E::Db(db) => db.into(),
+        }
+    }
+}

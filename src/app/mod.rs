@@ -11,4 +11,6 @@ pub mod access;
 pub mod clients;
 pub mod docket;
 pub mod dossier;
+pub mod outreach;
 pub mod procedures;
+pub mod senders;

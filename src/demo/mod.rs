@@ -15,6 +15,7 @@ use base64::Engine;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use registry::{DemoRegistry, Lifecycle, REGISTRARS};
 
+use crate::app::access::Principal;
 use crate::auth::password;
 use crate::auth::tokens::random_bytes;
 use crate::clock::FixedClock;
@@ -262,7 +263,7 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
 
     // One message sent to a holder three weeks ago, still unanswered.
     let sent_at = t0 - days(21);
-    let ctx = crate::web::pages::outreach::context(state);
+    let ctx = crate::app::outreach::context(state);
     let firm_for_outreach = firm.clone();
     state
         .db
@@ -553,7 +554,7 @@ fn draft_offer(
     at: DateTime<Utc>,
 ) -> Result<Outreach, DemoError> {
     let backorder = backorder_of(c, &firm.northwind_matter, name)?;
-    let (subject, body) = crate::outreach::from_template(
+    let (subject, body) = crate::app::outreach::from_template(
         "purchase_offer",
         name,
         "Duval & Berg Avocats",
@@ -586,7 +587,7 @@ fn draft_offer(
 /// drafted by Inès, approved by Thomas, handed to the outbox.
 fn send_first_outreach(
     c: &mut DbConn,
-    ctx: &crate::outreach::Context,
+    ctx: &crate::app::outreach::Context,
     firm: &Firm,
     at: DateTime<Utc>,
 ) -> Result<(), DemoError> {
@@ -600,18 +601,18 @@ fn send_first_outreach(
     )?;
     step(
         "outreach approval",
-        outreach::approve(
+        crate::app::outreach::decide(
             c,
+            &Principal::from(&firm.thomas),
             &person_actor(&firm.thomas, at - Duration::hours(1)),
-            true,
-            &draft.id,
+            &draft,
             ApprovalKind::Approval,
             "",
         ),
     )?;
     step(
         "outreach",
-        crate::outreach::send(
+        crate::app::outreach::queue(
             c,
             ctx,
             &person_actor(&firm.ines, at),

@@ -16,6 +16,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
+use crate::model::sender::SenderProfile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -227,6 +228,21 @@ pub struct Dkim<'a> {
     pub private_key: &'a str,
 }
 
+impl<'a> Dkim<'a> {
+    /// The signer of a sender profile: its selector, the domain of its from-address and its
+    /// key; `None` when the profile has no key (the relay signs, or nobody does).
+    pub fn of_sender(profile: &'a SenderProfile) -> Option<Self> {
+        match (&profile.dkim_selector, &profile.dkim_private_key) {
+            (Some(selector), Some(private_key)) => Some(Dkim {
+                selector,
+                domain: profile.domain(),
+                private_key,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Reads a DKIM private key: RSA (PKCS#1 PEM, "BEGIN RSA PRIVATE KEY") or Ed25519 (base64 of the
 /// 32-byte seed, RFC 8463).
 pub fn dkim_key(text: &str) -> Result<DkimSigningKey, MailError> {
@@ -329,7 +345,7 @@ pub fn build(draft: &Draft<'_>) -> Result<Vec<u8>, MailError> {
                 .map(|h| HeaderName::new_from_ascii_str(h))
                 .collect(),
             // Relaxed headers: a relay that refolds List-Unsubscribe does not break the signature
-            // (legal-rules.md §4.2 H6).
+            // (docs/legal.md §4.2 H6).
             DkimCanonicalization {
                 header: DkimCanonicalizationType::Relaxed,
                 body: DkimCanonicalizationType::Relaxed,

@@ -1,12 +1,12 @@
 //! The compliance gate for outreach to domain holders: every check a message must pass before it
 //! can be sent, each with an id and a message in words. Pure: the caller gathers the facts
-//! (suppression, earlier messages, procedures on the name). Sources: legal-rules.md §4 (CAN-SPAM,
+//! (suppression, earlier messages, procedures on the name). Sources: docs/legal.md §4 (CAN-SPAM,
 //! RFC 2369/8058, LCEN, GDPR, the ICANN WHOIS marketing restriction) and §6.6 (the send-time gate).
 
 use serde::Serialize;
 
 crate::text_enum! {
-    /// Where the recipient's address comes from (legal-rules.md §4.5).
+    /// Where the recipient's address comes from (docs/legal.md §4.5).
     pub enum AddressSource ("address source") {
         Unspecified => "unspecified",
         /// The registrar's privacy or contact relay for the name.
@@ -73,7 +73,7 @@ pub struct Facts<'a> {
     pub sender: Sender<'a>,
     pub to: &'a str,
     pub address_source: AddressSource,
-    /// The address appears in a registry answer reclaim kept for the name.
+    /// The address appears in the latest registry answers reclaim kept for the name.
     pub address_in_registry_data: bool,
     pub subject: &'a str,
     /// The body as it will be sent, footer included.
@@ -339,7 +339,7 @@ pub fn gate(f: &Facts<'_>) -> Vec<Check> {
         check("not_suppressed", true, true, "The recipient has not unsubscribed.")
     });
 
-    // ICANN WHOIS Marketing Restriction Policy (legal-rules.md §4.5 W1).
+    // ICANN WHOIS Marketing Restriction Policy (docs/legal.md §4.5 W1).
     out.push(match f.address_source {
         AddressSource::RegistryData => check("address_source", false, true, "Registrant addresses from WHOIS or RDAP data may not be used for marketing (ICANN WHOIS Marketing Restriction Policy): write through the registrar's contact relay or web form, or to an address the holder published."),
         AddressSource::Unspecified => check("address_source", false, true, "Say where the address comes from: the registrar's relay, published by the holder, or the holder wrote to us."),
@@ -500,7 +500,7 @@ mod tests {
                 "sender_identity",
                 false,
                 true,
-                "DESIGN.md sender profile",
+                "docs/legal.md §6.6 item 2",
             ),
             // CAN-SPAM 7704(a)(1): from the firm's own domain
             (
@@ -637,7 +637,7 @@ mod tests {
                 "procedure_conflict",
                 false,
                 true,
-                "legal-rules.md §1",
+                "docs/legal.md §1",
             ),
             (
                 |f| {
@@ -670,7 +670,7 @@ mod tests {
                 "approved",
                 false,
                 true,
-                "DESIGN.md outreach",
+                "four-eyes approval (app::outreach::may_decide)",
             ),
         ];
         for (edit, id, passes, blocking, source) in cases {

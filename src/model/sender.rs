@@ -32,6 +32,15 @@ impl SenderProfile {
         self.dkim_selector.is_some() && self.dkim_private_key.is_some()
     }
 
+    /// Where the DKIM public key is published (`selector._domainkey.domain`, RFC 6376 §3.6.2.1),
+    /// when the profile signs.
+    pub fn dkim_record(&self) -> Option<String> {
+        match &self.dkim_selector {
+            Some(s) if self.has_dkim() => Some(format!("{s}._domainkey.{}", self.domain())),
+            _ => None,
+        }
+    }
+
     /// "Cabinet Martin <domains@cabinet-martin.example>".
     pub fn from_header(&self) -> String {
         let name = if self.from_name.trim().is_empty() {

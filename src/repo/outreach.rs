@@ -7,15 +7,17 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::schema::{
-    backorders, matters, outbox_messages, outreach_approvals, outreach_messages, users,
+    backorders, matters, outbox_messages, outreach_approvals, outreach_messages,
+    registry_snapshots, users,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
 use crate::model::backorder::Backorder;
 use crate::model::compliance::{AddressSource, normalise_address};
-use crate::model::ids::{ApprovalId, BackorderId, OutboxId, OutreachId, SenderProfileId};
+use crate::model::ids::{ApprovalId, BackorderId, OutboxId, OutreachId, SenderProfileId, UserId};
 use crate::model::matter::MatterStatus;
+use crate::model::monitoring::Source;
 use crate::model::outbox::OutboxStatus;
 use crate::model::outreach::{Approval, ApprovalKind, LogEntry, Outreach, OutreachStatus};
 use crate::model::user::EmailAddress;
@@ -48,10 +50,6 @@ pub enum OutreachError {
     NoSender,
     #[error("This message was already handed to the outbox; it can no longer be changed.")]
     NotEditable,
-    #[error("Only a lawyer or an administrator other than the drafter can approve a message.")]
-    NotAnApprover,
-    #[error("Give the reason for overriding the procedure warning (it is kept with the message).")]
-    NoReason,
     #[error("The message has not been sent yet; record an answer once it is.")]
     NotSent,
     #[error(transparent)]
@@ -183,32 +181,13 @@ pub fn approvals(conn: &mut DbConn, id: &OutreachId) -> Result<Vec<(Approval, St
         .load(conn)?)
 }
 
-/// Who approved, and who overrode the procedure warning, for the message's current content.
-pub fn current_approvals(
-    conn: &mut DbConn,
-    outreach: &Outreach,
-) -> Result<(Option<String>, Option<String>), DbError> {
-    let hash = outreach.content_sha256();
-    let mut approved = None;
-    let mut overridden = None;
-    for (a, name) in approvals(conn, &outreach.id)? {
-        if a.content_sha256 != hash {
-            continue;
-        }
-        match a.kind {
-            ApprovalKind::Approval => approved = Some(name),
-            ApprovalKind::ProcedureOverride => overridden = Some(format!("{name} ({})", a.reason)),
-        }
-    }
-    Ok((approved, overridden))
-}
-
 /// Records an approval, or a lawyer's override of the procedure warning, on the current
-/// content. The approver must be a lawyer or an administrator and not the drafter.
+/// content. Who may approve is the application's decision (`app::outreach::decide`); this only
+/// refuses a message that left the draft states meanwhile.
 pub fn approve(
     conn: &mut DbConn,
     actor: &Actor,
-    approver_may: bool,
+    approver: &UserId,
     id: &OutreachId,
     kind: ApprovalKind,
     reason: &str,
@@ -218,23 +197,12 @@ pub fn approve(
         if !outreach.editable() {
             return Err(OutreachError::NotEditable);
         }
-        let Some(user) = actor.user_id.clone() else {
-            return Err(OutreachError::NotAnApprover);
-        };
-        if !approver_may
-            || (kind == ApprovalKind::Approval && outreach.drafted_by.as_ref() == Some(&user))
-        {
-            return Err(OutreachError::NotAnApprover);
-        }
-        if kind == ApprovalKind::ProcedureOverride && reason.trim().is_empty() {
-            return Err(OutreachError::NoReason);
-        }
         diesel::insert_into(outreach_approvals::table)
             .values((
                 outreach_approvals::id.eq(ApprovalId::new()),
                 outreach_approvals::outreach_id.eq(id),
                 outreach_approvals::kind.eq(kind),
-                outreach_approvals::user_id.eq(&user),
+                outreach_approvals::user_id.eq(approver),
                 outreach_approvals::content_sha256.eq(outreach.content_sha256()),
                 outreach_approvals::reason.eq(reason.trim()),
                 outreach_approvals::at.eq(to_db(actor.at)),
@@ -373,6 +341,60 @@ pub fn unanswered_since(
         .iter()
         .filter(|a| normalise_address(a) == wanted)
         .count())
+}
+
+/// What the outbox says of a queued message: its delivery state and last error (both `None`
+/// before it is queued).
+pub fn delivery(
+    conn: &mut DbConn,
+    id: &OutreachId,
+) -> Result<(Option<OutboxStatus>, Option<String>), DbError> {
+    Ok(outreach_messages::table
+        .left_join(outbox_messages::table)
+        .filter(outreach_messages::id.eq(id))
+        .select((
+            outbox_messages::status.nullable(),
+            outbox_messages::last_error.nullable(),
+        ))
+        .first(conn)
+        .optional()?
+        .unwrap_or((None, None)))
+}
+
+/// Whether `address` appears in the registration data reclaim holds for `domain`: the latest
+/// answer of each kind (registry and registrar, RDAP and WHOIS). Two queries, whatever the
+/// number of answers kept: the latest time of each kind, then only those answers' bytes.
+pub fn in_registry_data(conn: &mut DbConn, domain: &str, address: &str) -> Result<bool, DbError> {
+    let latest: Vec<(Source, Option<chrono::NaiveDateTime>)> = registry_snapshots::table
+        .filter(registry_snapshots::domain.eq(domain))
+        .group_by(registry_snapshots::source)
+        .select((
+            registry_snapshots::source,
+            diesel::dsl::max(registry_snapshots::fetched_at),
+        ))
+        .load(conn)?;
+    let times: Vec<chrono::NaiveDateTime> = latest.iter().filter_map(|(_, at)| *at).collect();
+    if times.is_empty() {
+        return Ok(false);
+    }
+    let answers: Vec<(Source, chrono::NaiveDateTime, Vec<u8>)> = registry_snapshots::table
+        .filter(registry_snapshots::domain.eq(domain))
+        .filter(registry_snapshots::fetched_at.eq_any(times))
+        .select((
+            registry_snapshots::source,
+            registry_snapshots::fetched_at,
+            registry_snapshots::raw,
+        ))
+        .load(conn)?;
+    let wanted = normalise_address(address);
+    Ok(answers
+        .iter()
+        .filter(|(source, at, _)| latest.contains(&(*source, Some(*at))))
+        .any(|(_, _, raw)| {
+            String::from_utf8_lossy(raw)
+                .to_lowercase()
+                .contains(&wanted)
+        }))
 }
 
 /// Which messages a log lists.

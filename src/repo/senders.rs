@@ -68,6 +68,17 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<SenderProfile>, DbError> {
         .load(conn)?)
 }
 
+/// The first profile in use (by label): the firm's identity on reports, and the sender a new
+/// draft starts with.
+pub fn first_active(conn: &mut DbConn) -> Result<Option<SenderProfile>, DbError> {
+    Ok(sender_profiles::table
+        .filter(sender_profiles::active.eq(true))
+        .order(sender_profiles::label)
+        .select(SenderProfile::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 fn summary(input: &SenderInput) -> serde_json::Value {
     json!({
         "label": input.label,

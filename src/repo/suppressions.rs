@@ -1,6 +1,6 @@
 //! The suppression list: addresses that must never be written to again (unsubscribed, bounced,
 //! complained about, or added by hand), kept only as SHA-256 hashes (CNIL: opposition data kept
-//! minimised; legal-rules.md §4.4 E9). Global: every later send checks it.
+//! minimised; docs/legal.md §4.4 E9). Global: every later send checks it.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

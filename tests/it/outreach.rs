@@ -735,11 +735,11 @@ async fn forged_or_altered_unsubscribe_tokens_are_refused_and_change_nothing() {
         "Offer to buy forged.com",
     )
     .await;
-    let real = reclaim::outreach::unsubscribe_token(
+    let real = reclaim::app::outreach::unsubscribe_token(
         &o.app.state.keys.link_tokens,
         &reclaim::model::ids::OutreachId::parse(&id).unwrap(),
     );
-    let other_key = reclaim::outreach::unsubscribe_token(
+    let other_key = reclaim::app::outreach::unsubscribe_token(
         &[1u8; 32],
         &reclaim::model::ids::OutreachId::parse(&id).unwrap(),
     );
@@ -1196,4 +1196,101 @@ async fn sender_profiles_are_for_administrators_and_explain_what_is_wrong() {
     let (status, answer) = api(&o.app, Method::POST, "/api/v1/outreach", Some(&o.lina_token), Some(json!({"backorder_id": "not-an-id", "sender_profile_id": o.sender, "to": "a@b.example", "subject": "x", "body": "y"}))).await;
     assert_eq!(status, 422);
     assert_eq!(answer["error"]["field"], "backorder_id");
+}
+
+/// The message page and the message API read a fixed number of statements, whatever the
+/// number of registry answers kept for the name and of approvals given on the message; and a
+/// published address that the latest registry answer also shows is flagged.
+#[tokio::test]
+async fn a_message_reads_a_fixed_number_of_statements() {
+    use reclaim::model::lifecycle::Phase;
+    use reclaim::model::monitoring::Source;
+    use reclaim::model::registry_record::RegistryRecord;
+    use reclaim::registry::Answer;
+
+    let sink = SmtpSink::start();
+    let o = office(sink.url()).await;
+    let backorder = name_to_recover(&o, "counted.com").await;
+    let id = draft(
+        &o.lina,
+        &o,
+        &backorder,
+        "holder@counted-holder.example",
+        "holder_published",
+        "Offer to buy counted.com",
+    )
+    .await;
+    let keep = |n: i64, raw: &'static str| {
+        let at = o.app.state.clock.now() - Duration::hours(100 - n);
+        o.app.state.db.run(move |c| {
+            reclaim::repo::monitoring::insert_snapshot(
+                c,
+                "counted.com",
+                &Answer {
+                    source: Source::Whois,
+                    server: "whois.example:43".to_owned(),
+                    fetched_at: at,
+                    http_status: None,
+                    raw: raw.as_bytes().to_vec(),
+                },
+                &RegistryRecord::default(),
+                Phase::Active,
+                None,
+            )
+        })
+    };
+    let cost = |path: String| {
+        let o = &o;
+        async move {
+            let before = o.app.state.db.queries_run();
+            if path.starts_with("/api/") {
+                let (status, body) =
+                    api(&o.app, Method::GET, &path, Some(&o.marc_token), None).await;
+                assert_eq!(status, 200, "{body}");
+            } else {
+                let page = o.lina.get_html(&path).await;
+                assert!(page.contains("Compliance checks"));
+            }
+            o.app.state.db.queries_run() - before
+        }
+    };
+    keep(1, "Domain Name: counted.com\nRegistrant Email: REDACTED\n")
+        .await
+        .unwrap();
+    // Once first: a new pooled connection, or a token's first use, costs statements of its own.
+    cost(format!("/api/v1/outreach/{id}")).await;
+    cost(format!("/outreach/{id}")).await;
+    let (api_few, page_few) = (
+        cost(format!("/api/v1/outreach/{id}")).await,
+        cost(format!("/outreach/{id}")).await,
+    );
+    for n in 2..12 {
+        keep(
+            n,
+            "Domain Name: counted.com\nRegistrant Email: Holder@Counted-Holder.example\n",
+        )
+        .await
+        .unwrap();
+    }
+    for _ in 0..3 {
+        o.marc
+            .post_form(&format!("/outreach/{id}/approve"), &[])
+            .await;
+        o.lina
+            .post_form(
+                &format!("/outreach/{id}"),
+                &[
+                    ("sender_profile_id", o.sender.as_str()),
+                    ("to", "holder@counted-holder.example"),
+                    ("address_source", "holder_published"),
+                    ("subject", "Offer to buy counted.com"),
+                    ("body", &format!("Would you sell counted.com? {}", id.len())),
+                ],
+            )
+            .await;
+    }
+    assert_eq!(cost(format!("/api/v1/outreach/{id}")).await, api_few);
+    assert_eq!(cost(format!("/outreach/{id}")).await, page_few);
+    let (passed, message) = check(&outreach_json(&o, &id).await, "address_source");
+    assert!(!passed && message.contains("also appears"), "{message}");
 }

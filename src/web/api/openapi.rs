@@ -128,6 +128,13 @@ impl Modify for BearerToken {
         api::deadlines::list,
         api::deadlines::set_official,
         api::deadlines::set_done,
+        // outreach
+        api::senders::create,
+        api::senders::list,
+        api::outreach::create,
+        api::outreach::show,
+        api::outreach::approve,
+        api::outreach::send,
     ),
     components(schemas(ErrorBody))
 )]

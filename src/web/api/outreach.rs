@@ -1,174 +1,176 @@
-//! `/api/v1` outreach: sender profiles (administrators), drafts with their compliance checks,
-//! approval by a second lawyer, and sending through the outbox.
+//! `/api/v1` outreach: drafts with their compliance checks, approval by a second lawyer, and
+//! sending through the outbox.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use crate::app::access::{visible_backorder, visible_outreach};
-use crate::db::DbError;
-use crate::error::{AppError, FieldErrors};
-use crate::model::outreach::{ApprovalKind, Outreach};
-use crate::outreach::{self as service, Evaluation, SendError};
-use crate::repo::{outreach, senders};
+use crate::app;
+use crate::app::outreach::{ApproveInput, NewOutreachInput, OutreachView};
+use crate::error::AppError;
+use crate::model::compliance::AddressSource;
+use crate::model::ids::{BackorderId, MatterId, OutreachId, SenderProfileId};
+use crate::model::outbox::OutboxStatus;
+use crate::model::outreach::OutreachStatus;
 use crate::state::AppState;
-use crate::web::actor;
 use crate::web::api::auth::ApiUser;
-use crate::web::pages::outreach::{
-    OutreachForm, check_outreach, context, outreach_error, send_error,
-};
-use crate::web::pages::senders::{SenderForm, check_sender, sender_error};
+use crate::web::api::openapi::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use crate::web::caller;
 use crate::web::request::RequestMeta;
 
-#[post("/sender-profiles")]
-pub async fn create_sender(
-    state: web::Data<AppState>,
-    user: ApiUser,
-    meta: RequestMeta,
-    body: web::Json<SenderForm>,
-) -> Result<HttpResponse, AppError> {
-    user.require_admin()?;
-    let mut errors = FieldErrors::default();
-    let input = check_sender(&body, true, &mut errors).ok_or_else(|| errors.into_error())?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let profile = state
-        .db
-        .run(move |c| senders::create(c, &actor, &input))
-        .await
-        .map_err(sender_error)?;
-    Ok(HttpResponse::Created().json(
-        json!({ "id": profile.id, "from": profile.from_header(), "dkim": profile.has_dkim() }),
-    ))
+/// One compliance check and its outcome.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Check)]
+pub struct CheckJson {
+    /// `sender_identity`, `sender_domain`, `postal_address_in_body`,
+    /// `identified_as_solicitation`, `subject_not_deceptive`, `unsubscribe_link`, `gdpr_notice`,
+    /// `not_suppressed`, `address_source`, `frequency`, `procedure_conflict`, `one_click_https`,
+    /// `dkim`, `approved`.
+    id: &'static str,
+    passed: bool,
+    /// A failed blocking check stops the send; a failed non-blocking one is a warning.
+    blocking: bool,
+    message: String,
 }
 
-#[get("/sender-profiles")]
-pub async fn list_senders(
-    state: web::Data<AppState>,
-    user: ApiUser,
-) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let all = state.db.run(senders::list).await?;
-    Ok(HttpResponse::Ok().json(
-        all.iter()
-            .map(|p| json!({
-                "id": p.id, "label": p.label, "legal_name": p.legal_name, "postal_address": p.postal_address,
-                "phone": p.phone, "from_email": p.from_email, "reply_to": p.reply_to, "dkim": p.has_dkim(), "active": p.active,
-            }))
-            .collect::<Vec<_>>(),
-    ))
+/// A header of the message as it will be sent.
+#[derive(Serialize, ToSchema)]
+#[schema(as = OutreachHeader)]
+pub struct HeaderJson {
+    name: &'static str,
+    value: String,
 }
 
-fn outreach_json(o: &Outreach, evaluation: &Evaluation, delivery: Option<String>) -> Value {
-    json!({
-        "id": o.id,
-        "backorder_id": o.backorder_id,
-        "matter_id": o.matter_id,
-        "sender_profile_id": o.sender_profile_id,
-        "to": o.to_address,
-        "address_source": o.address_source,
-        "subject": o.subject,
-        "body": o.body,
-        "status": o.status,
-        "delivery": delivery,
-        "answered_at": o.answered_at.map(|t| t.and_utc().to_rfc3339()),
-        "checks": evaluation.checks.iter().map(|c| json!({ "id": c.id, "passed": c.passed, "blocking": c.blocking, "message": c.message })).collect::<Vec<_>>(),
-        "sendable": evaluation.blockers().is_empty(),
-        "message": {
-            "from": evaluation.from,
-            "reply_to": evaluation.reply_to,
-            "subject": evaluation.subject,
-            "headers": evaluation.headers.iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>(),
-            "body": evaluation.body,
-        },
-    })
-}
-
-async fn full(state: &AppState, o: Outreach) -> Result<Value, AppError> {
-    let ctx = context(state);
-    let now = state.clock.now();
-    let m = o.clone();
-    let (evaluation, delivery) = state
-        .db
-        .run(move |c| {
-            let evaluation = service::evaluate(c, &ctx, &m, now)?;
-            let delivery = outreach::for_backorder(c, &m.backorder_id)?
-                .into_iter()
-                .find(|e| e.outreach.id == m.id)
-                .and_then(|e| e.delivery)
-                .map(|d| d.as_str().to_owned());
-            Ok::<_, DbError>((evaluation, delivery))
-        })
-        .await?;
-    Ok(outreach_json(&o, &evaluation, delivery))
-}
-
-#[derive(Deserialize)]
-pub struct NewOutreachJson {
-    backorder_id: String,
-    sender_profile_id: String,
-    to: String,
+/// The message as it will be sent: From, Reply-To, List-Unsubscribe headers, body with the
+/// compliance footer.
+#[derive(Serialize, ToSchema)]
+#[schema(as = OutreachMessage)]
+pub struct MessageJson {
+    from: String,
+    reply_to: Option<String>,
     subject: String,
+    headers: Vec<HeaderJson>,
     body: String,
-    #[serde(default)]
-    address_source: String,
 }
 
+/// A message to a name's holder, with every compliance check.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Outreach)]
+pub struct OutreachJson {
+    id: OutreachId,
+    backorder_id: BackorderId,
+    matter_id: MatterId,
+    sender_profile_id: SenderProfileId,
+    #[schema(format = "email")]
+    to: String,
+    address_source: AddressSource,
+    subject: String,
+    /// The text as drafted, without the footer.
+    body: String,
+    status: OutreachStatus,
+    /// The outbox's word once queued.
+    delivery: Option<OutboxStatus>,
+    #[schema(format = DateTime)]
+    answered_at: Option<String>,
+    checks: Vec<CheckJson>,
+    /// Every blocking check passes.
+    sendable: bool,
+    message: MessageJson,
+}
+
+impl From<&OutreachView> for OutreachJson {
+    fn from(v: &OutreachView) -> Self {
+        let (o, e) = (&v.outreach, &v.evaluation);
+        Self {
+            id: o.id.clone(),
+            backorder_id: o.backorder_id.clone(),
+            matter_id: o.matter_id.clone(),
+            sender_profile_id: o.sender_profile_id.clone(),
+            to: o.to_address.clone(),
+            address_source: o.address_source,
+            subject: o.subject.clone(),
+            body: o.body.clone(),
+            status: o.status,
+            delivery: v.delivery,
+            answered_at: o.answered_at.map(|t| t.and_utc().to_rfc3339()),
+            checks: e
+                .checks
+                .iter()
+                .map(|c| CheckJson {
+                    id: c.id,
+                    passed: c.passed,
+                    blocking: c.blocking,
+                    message: c.message.clone(),
+                })
+                .collect(),
+            sendable: v.sendable(),
+            message: MessageJson {
+                from: e.from.clone(),
+                reply_to: e.reply_to.clone(),
+                subject: e.subject.clone(),
+                headers: e
+                    .headers
+                    .iter()
+                    .map(|(name, value)| HeaderJson {
+                        name,
+                        value: value.clone(),
+                    })
+                    .collect(),
+                body: e.body.clone(),
+            },
+        }
+    }
+}
+
+/// Draft a message to a name's holder; the answer carries every compliance check.
+#[utoipa::path(post, path = "/outreach", operation_id = "draftOutreach",
+    request_body = NewOutreachInput,
+    responses((status = 201, description = "The draft", body = OutreachJson),
+        BadRequest, Unauthorized, Forbidden, Conflict, Invalid))]
 #[post("/outreach")]
 pub async fn create(
     state: web::Data<AppState>,
     user: ApiUser,
     meta: RequestMeta,
-    body: web::Json<NewOutreachJson>,
+    body: web::Json<NewOutreachInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let body = body.into_inner();
-    let (backorder, _) = visible_backorder(&state, &user, &body.backorder_id)
+    let (backorder_id, draft) = body.into_inner().split();
+    let view = app::outreach::create(&state, &caller(&user, &meta), &backorder_id, draft)
         .await
-        .map_err(|_| {
-            AppError::invalid(
+        // The backorder is a member of the body here, not the path.
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::invalid(
                 "backorder_id",
                 "No such backorder, or you do not have access to it.",
-            )
+            ),
+            other => other,
         })?;
-    let form = OutreachForm {
-        sender_profile_id: body.sender_profile_id,
-        to: body.to,
-        address_source: body.address_source,
-        subject: body.subject,
-        body: body.body,
-        template: String::new(),
-    };
-    let mut errors = FieldErrors::default();
-    let input = check_outreach(&form, &mut errors).ok_or_else(|| errors.into_error())?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let bid = backorder.id.clone();
-    let created = state
-        .db
-        .run(move |c| outreach::create(c, &actor, &bid, &input))
-        .await
-        .map_err(outreach_error)?;
-    Ok(HttpResponse::Created().json(full(&state, created).await?))
+    Ok(HttpResponse::Created().json(OutreachJson::from(&view)))
 }
 
+/// A message with its checks and delivery.
+#[utoipa::path(get, path = "/outreach/{id}", operation_id = "getOutreach",
+    params(("id" = OutreachId, Path, description = "The message's id")),
+    responses((status = 200, description = "The message", body = OutreachJson),
+        Unauthorized, Forbidden, NotFound))]
 #[get("/outreach/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (o, _, _) = visible_outreach(&state, &user, &id).await?;
-    Ok(HttpResponse::Ok().json(full(&state, o).await?))
+    let view = app::outreach::show(&state, &user, &id).await?;
+    Ok(HttpResponse::Ok().json(OutreachJson::from(&view)))
 }
 
-#[derive(Deserialize, Default)]
-pub struct ApproveJson {
-    /// With a reason: also overrides the warning about a planned or pending procedure.
-    #[serde(default)]
-    override_procedure_warning: Option<String>,
-}
-
-/// Approval by a lawyer or administrator other than the drafter, for the current content.
+/// Approval by a lawyer or admin other than the drafter, for the current text;
+/// `override_procedure_warning` (a reason) also overrides the warning about a planned or pending
+/// procedure.
+#[utoipa::path(post, path = "/outreach/{id}/approve", operation_id = "approveOutreach",
+    params(("id" = OutreachId, Path, description = "The message's id")),
+    request_body(content = Option<ApproveInput>, description = "Optional"),
+    responses((status = 200, description = "The message", body = OutreachJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 #[post("/outreach/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,
@@ -177,10 +179,9 @@ pub async fn approve(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     // The body is optional; when given it must be valid.
-    let body: ApproveJson = if body.iter().all(u8::is_ascii_whitespace) {
-        ApproveJson::default()
+    let input: ApproveInput = if body.iter().all(u8::is_ascii_whitespace) {
+        ApproveInput::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
             AppError::BadRequest(format!(
@@ -188,33 +189,15 @@ pub async fn approve(
             ))
         })?
     };
-    let (o, _, _) = visible_outreach(&state, &user, &id).await?;
-    let may = user.require_lawyer_or_admin().is_ok();
-    let reason = body.override_procedure_warning;
-    let actor = actor(&user, &meta, state.clock.now());
-    let oid = o.id.clone();
-    let after = state
-        .db
-        .run(move |c| {
-            if let Some(reason) = &reason {
-                outreach::approve(
-                    c,
-                    &actor,
-                    may,
-                    &oid,
-                    ApprovalKind::ProcedureOverride,
-                    reason,
-                )?;
-            }
-            outreach::approve(c, &actor, may, &oid, ApprovalKind::Approval, "")
-        })
-        .await
-        .map_err(outreach_error)?;
-    Ok(HttpResponse::Ok().json(full(&state, after).await?))
+    let view = app::outreach::approve(&state, &caller(&user, &meta), &id, input).await?;
+    Ok(HttpResponse::Ok().json(OutreachJson::from(&view)))
 }
 
-/// Queues the message in the outbox: refused (422, with the failing checks) unless approved and
-/// every blocking check passes.
+/// Queue in the outbox; refused (422) unless approved and every blocking check passes.
+#[utoipa::path(post, path = "/outreach/{id}/send", operation_id = "sendOutreach",
+    params(("id" = OutreachId, Path, description = "The message's id")),
+    responses((status = 202, description = "Queued", body = OutreachJson),
+        Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 #[post("/outreach/{id}/send")]
 pub async fn send(
     state: web::Data<AppState>,
@@ -222,28 +205,6 @@ pub async fn send(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (o, _, _) = visible_outreach(&state, &user, &id).await?;
-    let ctx = context(&state);
-    let actor = actor(&user, &meta, state.clock.now());
-    let (oid, relay) = (o.id.clone(), state.mailer.describe());
-    match state
-        .db
-        .run(move |c| service::send(c, &ctx, &actor, &oid, &relay))
-        .await
-    {
-        Ok(queued) => Ok(HttpResponse::Accepted().json(full(&state, queued).await?)),
-        Err(SendError::Blocked(checks)) => Err(AppError::Invalid {
-            field: Some(checks.first().map_or("checks", |c| c.id).to_owned()),
-            message: format!(
-                "Not sent: {}",
-                checks
-                    .iter()
-                    .map(|c| c.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        }),
-        Err(e) => Err(send_error(e)),
-    }
+    let view = app::outreach::send(&state, &caller(&user, &meta), &id).await?;
+    Ok(HttpResponse::Accepted().json(OutreachJson::from(&view)))
 }
