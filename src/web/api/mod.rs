@@ -46,21 +46,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(procedures::record_event)
             .service(procedures::procedure_deadlines)
             // Fixed paths before /deadlines/{id}/…
-<<<<<<< HEAD
             .service(deadlines::preview)
             .service(deadlines::list)
             .service(deadlines::set_official)
             .service(deadlines::set_done)
-            .service(outreach::create_sender)
-            .service(outreach::list_senders)
-=======
-            .service(procedures::preview)
-            .service(procedures::docket)
-            .service(procedures::set_official)
-            .service(procedures::set_done)
             .service(senders::create)
             .service(senders::list)
->>>>>>> refactor-c
             .service(outreach::create)
             .service(outreach::show)
             .service(outreach::approve)
