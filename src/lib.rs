@@ -18,7 +18,6 @@ pub mod ics;
 pub mod jobs;
 pub mod mail;
 pub mod model;
-pub mod monitor;
 pub mod outreach;
 pub mod pdf;
 pub mod registry;

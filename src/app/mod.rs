@@ -8,6 +8,9 @@
 //! one mapping (`error.rs`) gives each feature error its status and, for forms, its field.
 
 pub mod access;
+pub mod backorders;
 pub mod clients;
 pub mod dossier;
+pub mod matters;
+pub mod monitoring;
 pub mod procedures;

@@ -681,7 +681,7 @@ pub fn fees_due(channels: &[CatchChannel]) -> Vec<String> {
 }
 
 /// Another client's open matter that targets the same name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Conflict {
     pub matter_id: MatterId,
     pub reference: String,

@@ -119,6 +119,19 @@ impl Modify for BearerToken {
         api::clients::show,
         api::clients::add_contact,
         api::tlds::show,
+        // matters, backorders, registry monitoring
+        api::matters::create,
+        api::matters::list,
+        api::matters::show,
+        api::matters::close,
+        api::matters::reopen,
+        api::matters::attach,
+        api::backorders::show,
+        api::backorders::change_status,
+        api::backorders::add_channel,
+        api::backorders::update_channel,
+        api::backorders::check,
+        api::backorders::history,
     ),
     components(schemas(ErrorBody))
 )]
