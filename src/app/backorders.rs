@@ -145,6 +145,7 @@ pub(crate) fn check_terms(input: &TermsInput, errors: &mut FieldErrors) -> Optio
 /// A move along the backorder's lifecycle, and why.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct StatusInput {
+    #[schema(value_type = BackorderStatus)]
     pub status: String,
     /// What the registry or the catch service reported.
     #[serde(default)]

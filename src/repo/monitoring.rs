@@ -414,10 +414,14 @@ pub fn changes_in(
     let sought = backorders::table
         .filter(backorders::matter_id.eq_any(scope.ids()))
         .select(backorders::domain);
-    let after = after.unwrap_or(NaiveDateTime::MIN);
-    Ok(registry_changes::table
+    let mut query = registry_changes::table
         .filter(registry_changes::domain.eq_any(sought))
-        .filter(registry_changes::detected_at.gt(after))
+        .into_boxed();
+    // No floor at all rather than a far past one: PostgreSQL refuses instants before 4713 BC.
+    if let Some(after) = after {
+        query = query.filter(registry_changes::detected_at.gt(after));
+    }
+    Ok(query
         .order((
             registry_changes::detected_at.desc(),
             registry_changes::id.desc(),
