@@ -24,7 +24,7 @@ use reclaim::repo::clients;
 use reclaim::repo::matters::{self, NewMatter};
 use reclaim::repo::users::{self, NewUser};
 
-const CONCURRENCY: usize = reclaim::monitor::SWEEP_CONCURRENCY;
+const CONCURRENCY: usize = reclaim::app::monitoring::SWEEP_CONCURRENCY;
 
 fn cpu_seconds() -> f64 {
     // getrusage(2): user and system time of this process (server, client and database alike).
@@ -212,7 +212,7 @@ async fn main() {
 
     // 2. The sweep: fetch, keep the answer, compare, assess, update, for every name.
     let (cpu, started) = (cpu_seconds(), Instant::now());
-    let report = reclaim::monitor::sweep_batch(&state, CONCURRENCY, n as i64)
+    let report = reclaim::app::monitoring::sweep_batch(&state, CONCURRENCY, n as i64)
         .await
         .unwrap();
     let sweep = Measure {

@@ -339,9 +339,12 @@ async fn domain_check(
 ) -> anyhow::Result<()> {
     let name = crate::model::domain_name::DomainName::parse(raw)?;
     let (state, _) = startup::prepare(settings, clock)?;
-    let outcome = crate::monitor::check(&state, &name).await?;
+    let outcome = crate::app::monitoring::check(&state, &name).await?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&outcome.to_json())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&crate::app::monitoring::CheckReport::from(&outcome))?
+        );
         return Ok(());
     }
     let record = &outcome.record;

@@ -42,7 +42,7 @@ pub enum AppError {
     #[error("{message}")]
     ConflictOfInterest {
         message: String,
-        conflicts: serde_json::Value,
+        conflicts: Vec<crate::model::backorder::Conflict>,
     },
     #[error("{0}")]
     BadRequest(String),
@@ -239,7 +239,7 @@ impl AppError {
             error["request_id"] = id.into();
         }
         if let AppError::ConflictOfInterest { conflicts, .. } = self {
-            error["conflicts"] = conflicts.clone();
+            error["conflicts"] = serde_json::to_value(conflicts).unwrap_or_default();
         }
         if let AppError::Fields(fields) = self {
             error["fields"] = fields
@@ -326,26 +326,6 @@ impl From<SetupLinkError> for AppError {
     }
 }
 
-impl From<crate::monitor::CheckError> for AppError {
-    fn from(e: crate::monitor::CheckError) -> Self {
-        use crate::monitor::CheckError;
-        use crate::registry::LookupError;
-        match e {
-            CheckError::Unsupported(u) => AppError::invalid("domain", u.to_string()),
-            CheckError::Lookup(LookupError::RateLimited { retry_after, .. }) => {
-                AppError::TooManyRequests {
-                    message: format!("{e}. The check will be tried again later; nothing was lost."),
-                    retry_after_secs: retry_after.map_or(60, |d| d.as_secs().max(1)),
-                }
-            }
-            CheckError::Lookup(_) => AppError::Upstream(format!(
-                "{e}. The error is recorded and the check will be retried."
-            )),
-            CheckError::Db(db) => db.into(),
-        }
-    }
-}
-
 impl From<crate::auth::password::PasswordError> for AppError {
     fn from(e: crate::auth::password::PasswordError) -> Self {
         AppError::Unexpected(e.into())
@@ -381,6 +361,80 @@ impl From<crate::repo::procedures::ProcedureError> for AppError {
         AppError::Invalid {
             field: field.map(str::to_owned),
             message: e.to_string(),
+        }
+    }
+}
+
+// ---- matters, backorders, registry monitoring ----
+
+impl From<crate::repo::matters::MatterError> for AppError {
+    fn from(e: crate::repo::matters::MatterError) -> Self {
+        use crate::repo::matters::MatterError as E;
+        match e {
+            e @ E::UnknownClient => AppError::invalid("client_id", e.to_string()),
+            e @ E::NotALawyer => AppError::invalid("responsible_lawyer_id", e.to_string()),
+            e @ E::BadTeamMember => AppError::invalid("team", e.to_string()),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
+impl From<crate::repo::backorders::BackorderError> for AppError {
+    fn from(e: crate::repo::backorders::BackorderError) -> Self {
+        use crate::repo::backorders::BackorderError as E;
+        match e {
+            E::Duplicate(_) => AppError::invalid("domain", e.to_string()),
+            E::MatterClosed(_) => AppError::Conflict(e.to_string()),
+            E::ConflictNeedsConfirmation { ref conflicts, .. } => AppError::ConflictOfInterest {
+                conflicts: conflicts.clone(),
+                message: e.to_string(),
+            },
+            E::Transition(t) => AppError::invalid("status", t.to_string()),
+            E::MatterNotFound => AppError::not_found("matter"),
+            E::NotFound => AppError::not_found("backorder"),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
+/// An import refused as a whole: the page lists the lines and the conflicts itself
+/// (`app::matters::import`); an edge without that list gets the first reason.
+impl From<crate::repo::backorders::ImportError> for AppError {
+    fn from(e: crate::repo::backorders::ImportError) -> Self {
+        use crate::repo::backorders::ImportError as E;
+        match e {
+            E::Lines(ref problems) => AppError::invalid(
+                "text",
+                match problems.first() {
+                    Some(p) => format!("{e} Line {}: {}", p.line, p.message),
+                    None => e.to_string(),
+                },
+            ),
+            E::Conflicts(ref found) => AppError::ConflictOfInterest {
+                message: e.to_string(),
+                conflicts: found.iter().flat_map(|(_, c)| c.iter().cloned()).collect(),
+            },
+            E::Backorder(b) => b.into(),
+        }
+    }
+}
+
+impl From<crate::app::monitoring::CheckError> for AppError {
+    fn from(e: crate::app::monitoring::CheckError) -> Self {
+        use crate::app::monitoring::CheckError;
+        use crate::registry::LookupError;
+        match e {
+            CheckError::Unsupported(u) => AppError::invalid("domain", u.to_string()),
+            CheckError::Lookup(LookupError::RateLimited { retry_after, .. }) => {
+                AppError::TooManyRequests {
+                    message: format!("{e}. The check will be tried again later; nothing was lost."),
+                    retry_after_secs: retry_after.map_or(60, |d| d.as_secs().max(1)),
+                }
+            }
+            CheckError::Lookup(_) => AppError::Upstream(format!(
+                "{e}. The error is recorded and the check will be retried."
+            )),
+            CheckError::Db(db) => db.into(),
         }
     }
 }

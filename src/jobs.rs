@@ -6,10 +6,10 @@
 use chrono::Duration;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
+use crate::app::monitoring;
 use crate::mail::Delivery;
 use crate::model::digest::sha256_hex;
 use crate::model::outbox::MessageKind;
-use crate::monitor;
 use crate::registry::Bootstrap;
 use crate::repo::outbox::{self, Outcome};
 use crate::repo::{bootstrap, jobs, suppressions};
@@ -103,7 +103,7 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
         .ok_or_else(|| JobError::Busy(name.to_owned()))?;
 
     let result = match name {
-        "monitor" => monitor::sweep(state, monitor::SWEEP_CONCURRENCY)
+        "monitor" => monitoring::sweep(state, monitoring::SWEEP_CONCURRENCY)
             .await
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),

@@ -1,6 +1,6 @@
 //! reclaim: case management for law firms that recover domain names for their clients.
 //!
-//! Pure domain logic lives in [`domain`] (no I/O); [`repo`] reads and writes records through
+//! Pure business rules live in [`model`] (no I/O); the use cases in [`app`]; [`repo`] reads and writes records through
 //! [`db`]; [`web`] serves pages and the JSON API; [`startup`] wires it together for the binary
 //! ([`cli`]) and the tests.
 
@@ -17,7 +17,6 @@ pub mod ics;
 pub mod jobs;
 pub mod mail;
 pub mod model;
-pub mod monitor;
 pub mod pdf;
 pub mod registry;
 pub mod repo;

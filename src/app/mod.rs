@@ -8,9 +8,12 @@
 //! one mapping (`error.rs`) gives each feature error its status and, for forms, its field.
 
 pub mod access;
+pub mod backorders;
 pub mod clients;
 pub mod docket;
 pub mod dossier;
+pub mod matters;
+pub mod monitoring;
 pub mod outreach;
 pub mod procedures;
 pub mod senders;

@@ -249,7 +249,7 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
         let domain = step("domain name", DomainName::parse(name))?;
         step(
             "registry history",
-            crate::monitor::check(&state_at(state, at), &domain).await,
+            crate::app::monitoring::check(&state_at(state, at), &domain).await,
         )?;
     }
     registry.follow(state.clock.clone());
@@ -257,7 +257,7 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
         let domain = step("domain name", DomainName::parse(name))?;
         step(
             "registry lookup",
-            crate::monitor::check(state, &domain).await,
+            crate::app::monitoring::check(state, &domain).await,
         )?;
     }
 

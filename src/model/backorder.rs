@@ -1,5 +1,5 @@
 //! Backorders: the wish to obtain one domain name for a matter. Its status follows the life of
-//! the name (DESIGN.md: `watching → expiring → redemption → pending_delete → dropped →
+//! the name (`docs/registries.md` §1, §2.5: `watching → expiring → redemption → pending_delete → dropped →
 //! caught | lost | auction → won | lost`, or `renewed` / `cancelled`); where the backorder is
 //! placed (catch channels) feeds the outcome. Fees are only ever due on success.
 
@@ -254,8 +254,8 @@ mod tests {
     use BackorderStatus::*;
 
     #[test]
-    fn the_lifecycle_of_design_md() {
-        // DESIGN.md "Backorder": watching → expiring → redemption → pending_delete → dropped →
+    fn the_lifecycle_of_a_name() {
+        // The name's life (`docs/registries.md` §1, §2.5): watching → expiring → redemption → pending_delete → dropped →
         // caught | lost | auction → won | lost, or renewed / cancelled.
         let path = [
             Watching,
@@ -681,7 +681,7 @@ pub fn fees_due(channels: &[CatchChannel]) -> Vec<String> {
 }
 
 /// Another client's open matter that targets the same name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Conflict {
     pub matter_id: MatterId,
     pub reference: String,

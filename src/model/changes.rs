@@ -6,7 +6,7 @@ use super::lifecycle::Phase;
 use super::registry_record::RegistryRecord;
 
 crate::text_enum! {
-    /// The kinds of change DESIGN.md names.
+    /// The kinds of change monitoring reports (`docs/registries.md` §2).
     pub enum ChangeKind ("change kind") {
         Status => "status",
         Expiry => "expiry",
@@ -20,7 +20,7 @@ crate::text_enum! {
 }
 
 /// One difference, in words, with whether it warrants an alert.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RecordChange {
     pub kind: ChangeKind,
     pub before: String,
@@ -152,7 +152,7 @@ pub fn diff(
                     date(after.effective_expiry())
                 )
             },
-            // A registry auto-renew moves the date too (domain-data.md §1.2); only a renewal
+            // A registry auto-renew moves the date too (`docs/registries.md` §1.2); only a renewal
             // out of grace or deletion matters to the backorder.
             renewal && (phase_before.is_expired() || phase_before.is_deleted()),
         );
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn an_auto_renew_while_active_is_not_an_alert() {
-        // domain-data.md §1.2 step 1: the registry moves the expiry a year on its own.
+        // `docs/registries.md` §1.2 step 1: the registry moves the expiry a year on its own.
         let before = base();
         let mut after = base();
         after.expires_at = t("2027-11-01T00:00:00Z");

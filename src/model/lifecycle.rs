@@ -1,6 +1,6 @@
 //! Lifecycle assessment: from what registries said over time and the TLD's rules, the phase a
 //! name is in and when it will drop. Pure, and tested by tables of cases citing
-//! `../shared/reference/domain-data.md`.
+//! `docs/registries.md`.
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 use serde::Serialize;
@@ -10,7 +10,7 @@ use super::registry_record::RegistryRecord;
 use super::tld_policy::{TldClass, TldPolicy};
 
 crate::text_enum! {
-    /// Where a name is in its life (DESIGN.md, "Lifecycle assessment").
+    /// Where a name is in its life (`docs/registries.md` §1, §2.5).
     pub enum Phase ("lifecycle phase") {
         Active => "active",
         AutoRenewGrace => "auto_renew_grace",
@@ -89,7 +89,7 @@ pub fn classify(record: &RegistryRecord, policy: &TldPolicy, at: DateTime<Utc>) 
         return Phase::Redemption;
     }
     if record.has_status("pendingDelete") {
-        // domain-data.md §1.3: Nominet shows RFC 5731 pendingDelete for both windows; from
+        // `docs/registries.md` §1.3: Nominet shows RFC 5731 pendingDelete for both windows; from
         // expiry + 90 days it is the final pending delete.
         if policy.tld == "uk" {
             return match record.expires_at {
@@ -164,7 +164,7 @@ pub fn assess(history: &[Observation<'_>], policy: &TldPolicy) -> Assessment {
             reason: "The registry has suspended the name; it decides when the name is deleted.".to_owned(),
         },
         Phase::Redemption | Phase::Quarantine | Phase::PendingDelete if policy.tld == "uk" && record.expires_at.is_some() => {
-            // domain-data.md §1.1 (.uk): drops at the end of pending delete, expiry + 95 days,
+            // `docs/registries.md` §1.1 (.uk): drops at the end of pending delete, expiry + 95 days,
             // at the time Nominet's drop list publishes.
             let drop = record.expires_at.map_or(at, |e| e + days(95));
             window(drop, drop + Duration::days(1), format!(
@@ -175,7 +175,7 @@ pub fn assess(history: &[Observation<'_>], policy: &TldPolicy) -> Assessment {
         Phase::Redemption | Phase::Quarantine => {
             let (lo, hi, basis) = deletion_time(history, policy);
             if let Some(release) = record.release_at {
-                // domain-data.md §1.3 (.nl): a one-hour random window from the quarantine end;
+                // `docs/registries.md` §1.3 (.nl): a one-hour random window from the quarantine end;
                 // (.be) hourly batches on the release day.
                 let until = if release.hour() == 0 && release.minute() == 0 { release + Duration::days(1) } else { release + Duration::hours(1) };
                 return window(release, until, format!("The registry gives the release date: {}.", day(Some(release))));
@@ -217,7 +217,7 @@ pub fn assess(history: &[Observation<'_>], policy: &TldPolicy) -> Assessment {
             let grace = policy.auto_renew_grace_days.or(policy.expiry_grace_days).unwrap_or(0);
             let after_deletion = redemption + pending + quarantine;
             // The registrar deletes at the earliest on expiry (and not before now), at the latest
-            // when the grace period ends (domain-data.md §1.2: 35 to 80 days for gTLDs).
+            // when the grace period ends (`docs/registries.md` §1.2: 35 to 80 days for gTLDs).
             let earliest_deletion = if phase == Phase::Active { expiry } else { expiry.max(at) };
             let latest_deletion = expiry + days(grace);
             let condition = if phase == Phase::Active {
@@ -250,7 +250,7 @@ fn day(t: Option<DateTime<Utc>>) -> String {
 }
 
 /// The expiry before any auto-renewal: the registrar's date if known; after a registry
-/// auto-renew the registry's date has moved one year ahead (domain-data.md §1.2, step 1).
+/// auto-renew the registry's date has moved one year ahead (`docs/registries.md` §1.2, step 1).
 fn original_expiry(
     record: &RegistryRecord,
     at: DateTime<Utc>,
@@ -528,7 +528,7 @@ mod tests {
 
     #[test]
     fn a_gtld_deletion_seen_at_t_drops_at_t_plus_35_days() {
-        // domain-data.md §1.2: "Once deletion is observed (RGP entered at time T), the drop is
+        // `docs/registries.md` §1.2: "Once deletion is observed (RGP entered at time T), the drop is
         // T + 35 days (30 + 5)".
         let before = rec(&["clientHold"], Some("2026-10-01T00:00:00Z"));
         let deleted = rec(
@@ -566,7 +566,7 @@ mod tests {
     #[test]
     fn deletion_first_seen_in_redemption_uses_last_changed_or_the_whole_window() {
         let mut r = rec(&["pendingDelete", "redemptionPeriod"], None);
-        // Registries set "last changed" at the deletion (domain-data.md §2.5).
+        // Registries set "last changed" at the deletion (`docs/registries.md` §2.5).
         r.updated_at = Some(t("2026-11-10T15:00:00Z"));
         let a = assess_at("org", &[("2026-11-23T09:00:00Z", r.clone())]);
         assert_eq!(a.drop_earliest, Some(t("2026-12-15T15:00:00Z")));
@@ -596,7 +596,7 @@ mod tests {
 
     #[test]
     fn fr_has_thirty_days_of_redemption_and_no_pending_delete() {
-        // domain-data.md §1.1 (.fr): 30 days of rédemption, then available.
+        // `docs/registries.md` §1.1 (.fr): 30 days of rédemption, then available.
         let mut r = rec(&["redemptionPeriod", "pendingDelete"], None);
         r.deleted_at = Some(t("2026-11-09T00:00:00Z"));
         let a = assess_at("fr", &[("2026-11-23T09:00:00Z", r)]);
@@ -607,7 +607,7 @@ mod tests {
 
     #[test]
     fn uk_is_date_arithmetic_on_the_expiry() {
-        // domain-data.md §1.3: RGP +30..+90, pending delete +90..+95, drop at +95.
+        // `docs/registries.md` §1.3: RGP +30..+90, pending delete +90..+95, drop at +95.
         let r = rec(&["pendingDelete"], Some("2026-09-01T00:00:00Z"));
         let a = assess_at("uk", &[("2026-11-23T09:00:00Z", r)]);
         assert_eq!(a.phase, Phase::Redemption);
@@ -618,7 +618,7 @@ mod tests {
 
     #[test]
     fn quarantine_at_eu_nl_be_is_forty_days() {
-        // domain-data.md §1.1: .eu/.nl/.be 40-day quarantine.
+        // `docs/registries.md` §1.1: .eu/.nl/.be 40-day quarantine.
         let active = rec(&["ok"], Some("2027-01-01T00:00:00Z"));
         let q = rec(&["quarantine"], None);
         for tld in ["eu", "nl", "be"] {
@@ -643,7 +643,7 @@ mod tests {
 
     #[test]
     fn de_is_thirty_days_after_deletion_and_unpredictable_before() {
-        // domain-data.md §1.3 (.de): no expiry to predict from; RGP 30 days after deletion.
+        // `docs/registries.md` §1.3 (.de): no expiry to predict from; RGP 30 days after deletion.
         let connect = rec(&["ok"], None);
         let a = assess_at("de", &[("2026-11-23T09:00:00Z", connect.clone())]);
         assert_eq!(a.phase, Phase::Active);

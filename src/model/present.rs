@@ -51,6 +51,12 @@ pub fn parse_iso_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), ISO_DAY).ok()
 }
 
+/// `2026-12-06T09:00:00+00:00`: a stored UTC instant as the API and `--json` output write it
+/// (RFC 3339).
+pub fn rfc3339(t: &NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339()
+}
+
 /// A stored UTC instant as people read it.
 pub fn instant(t: &NaiveDateTime) -> String {
     t.format(INSTANT).to_string()

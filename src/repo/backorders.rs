@@ -91,30 +91,57 @@ pub fn conflicts(
     domain: &str,
     client_id: &ClientId,
 ) -> Result<Vec<Conflict>, DbError> {
+    Ok(conflicts_in(conn, &[domain.to_owned()], client_id)?
+        .into_iter()
+        .map(|(_, conflict)| conflict)
+        .collect())
+}
+
+/// For each of these names (A-labels), the open matters of other clients with an active
+/// backorder on it: (name, conflict), by name then reference. One query per 500 names.
+pub fn conflicts_in(
+    conn: &mut DbConn,
+    domains: &[String],
+    client_id: &ClientId,
+) -> Result<Vec<(String, Conflict)>, DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
         .iter()
         .copied()
         .filter(|s| s.is_active())
         .collect();
-    let rows: Vec<(MatterId, String, ClientId, String)> = backorders::table
-        .inner_join(matters::table.inner_join(clients::table))
-        .filter(backorders::domain.eq(domain))
-        .filter(backorders::status.eq_any(active))
-        .filter(matters::status.eq(MatterStatus::Open))
-        .filter(matters::client_id.ne(client_id))
-        .order(matters::reference)
-        .select((matters::id, matters::reference, clients::id, clients::name))
-        .load(conn)?;
-    let mut found: Vec<Conflict> = rows
-        .into_iter()
-        .map(|(matter_id, reference, client_id, client_name)| Conflict {
-            matter_id,
-            reference,
-            client_id,
-            client_name,
-        })
-        .collect();
-    found.dedup_by(|a, b| a.matter_id == b.matter_id);
+    let mut found: Vec<(String, Conflict)> = Vec::new();
+    // Bounded IN lists: SQLite and PostgreSQL both take 500 parameters at ease.
+    for chunk in domains.chunks(500) {
+        let rows: Vec<(String, MatterId, String, ClientId, String)> = backorders::table
+            .inner_join(matters::table.inner_join(clients::table))
+            .filter(backorders::domain.eq_any(chunk))
+            .filter(backorders::status.eq_any(&active))
+            .filter(matters::status.eq(MatterStatus::Open))
+            .filter(matters::client_id.ne(client_id))
+            .order((backorders::domain, matters::reference))
+            .select((
+                backorders::domain,
+                matters::id,
+                matters::reference,
+                clients::id,
+                clients::name,
+            ))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(
+            |(domain, matter_id, reference, client_id, client_name)| {
+                (
+                    domain,
+                    Conflict {
+                        matter_id,
+                        reference,
+                        client_id,
+                        client_name,
+                    },
+                )
+            },
+        ));
+    }
+    found.dedup_by(|a, b| a.0 == b.0 && a.1.matter_id == b.1.matter_id);
     Ok(found)
 }
 
@@ -148,6 +175,19 @@ fn insert(
             conflicts: found,
         });
     }
+    let id = insert_checked(conn, actor, matter, new, &found)?;
+    find(conn, &id)?.ok_or(BackorderError::NotFound)
+}
+
+/// Writes a backorder whose name is not yet in the matter; `found` are the conflicts its
+/// attachment confirms.
+fn insert_checked(
+    conn: &mut DbConn,
+    actor: &Actor,
+    matter: &Matter,
+    new: &NewBackorder,
+    found: &[Conflict],
+) -> Result<BackorderId, BackorderError> {
     let id = BackorderId::new();
     let now = to_db(actor.at);
     let confirmed = !found.is_empty();
@@ -215,13 +255,13 @@ fn insert(
                 summary: format!(
                     "Confirmed a conflict check: {} is also sought for {}",
                     new.domain.unicode(),
-                    describe(&found)
+                    describe(found)
                 ),
                 detail: json!({ "conflicts": found }),
             },
         )?;
     }
-    find(conn, &id)?.ok_or(BackorderError::NotFound)
+    Ok(id)
 }
 
 /// Attaches a backorder to an open matter. When another client's open matter already seeks the
@@ -272,7 +312,6 @@ pub fn import(
             .load(conn)
             .map_err(DbError::from)?;
         let mut problems = Vec::new();
-        let mut all_conflicts = Vec::new();
         for (line, text, new) in lines {
             if existing.iter().any(|d| d == new.domain.ascii()) {
                 problems.push(LineProblem {
@@ -283,23 +322,53 @@ pub fn import(
                         new.domain.unicode()
                     ),
                 });
-                continue;
-            }
-            let found = conflicts(conn, new.domain.ascii(), &matter.client_id)?;
-            if !found.is_empty() {
-                all_conflicts.push((new.domain.unicode().to_owned(), found));
             }
         }
         if !problems.is_empty() {
             return Err(ImportError::Lines(problems));
         }
+        let domains: Vec<String> = lines
+            .iter()
+            .map(|(_, _, new)| new.domain.ascii().to_owned())
+            .collect();
+        let found = conflicts_in(conn, &domains, &matter.client_id)?;
+        let conflicts_of = |domain: &str| -> Vec<Conflict> {
+            found
+                .iter()
+                .filter(|(d, _)| d == domain)
+                .map(|(_, c)| c.clone())
+                .collect()
+        };
+        let all_conflicts: Vec<(String, Vec<Conflict>)> = lines
+            .iter()
+            .map(|(_, _, new)| {
+                (
+                    new.domain.unicode().to_owned(),
+                    conflicts_of(new.domain.ascii()),
+                )
+            })
+            .filter(|(_, list)| !list.is_empty())
+            .collect();
         if !all_conflicts.is_empty() && !confirm_conflicts {
             return Err(ImportError::Conflicts(all_conflicts));
         }
-        let mut created = Vec::new();
+        let mut ids = Vec::with_capacity(lines.len());
         for (_, _, new) in lines {
-            created.push(insert(conn, actor, &matter, new, confirm_conflicts)?);
+            ids.push(insert_checked(
+                conn,
+                actor,
+                &matter,
+                new,
+                &conflicts_of(new.domain.ascii()),
+            )?);
         }
+        // Read back in one query, in the order of the lines.
+        let mut written: std::collections::HashMap<BackorderId, Backorder> =
+            for_matter(conn, &matter.id)?
+                .into_iter()
+                .map(|b| (b.id.clone(), b))
+                .collect();
+        let created: Vec<Backorder> = ids.iter().filter_map(|id| written.remove(id)).collect();
         audit::record(
             conn,
             actor,
@@ -352,7 +421,6 @@ pub fn channels(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchChannel>
         .load(conn)?)
 }
 
-/// Catch channels of all the backorders of a matter.
 /// The backorders of a scope's matters, by name.
 pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Backorder>, DbError> {
     Ok(backorders::table
@@ -367,18 +435,6 @@ pub fn channels_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<CatchCh
     Ok(catch_channels::table
         .inner_join(backorders::table)
         .filter(backorders::matter_id.eq_any(scope.ids()))
-        .order(catch_channels::created_at)
-        .select(CatchChannel::as_select())
-        .load(conn)?)
-}
-
-pub fn channels_for_matter(
-    conn: &mut DbConn,
-    matter_id: &MatterId,
-) -> Result<Vec<CatchChannel>, DbError> {
-    Ok(catch_channels::table
-        .inner_join(backorders::table)
-        .filter(backorders::matter_id.eq(matter_id))
         .order(catch_channels::created_at)
         .select(CatchChannel::as_select())
         .load(conn)?)

@@ -151,18 +151,6 @@ impl From<diesel::result::Error> for MatterError {
     }
 }
 
-impl MatterError {
-    /// The form field the error is about.
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            MatterError::UnknownClient => Some("client_id"),
-            MatterError::NotALawyer => Some("responsible_lawyer_id"),
-            MatterError::BadTeamMember => Some("team"),
-            MatterError::Db(_) => None,
-        }
-    }
-}
-
 #[derive(Insertable)]
 #[diesel(table_name = matters)]
 struct MatterRow<'a> {
@@ -526,21 +514,36 @@ pub fn people_to_alert(
     conn: &mut DbConn,
     id: &MatterId,
 ) -> Result<Vec<(UserId, String, String)>, DbError> {
-    let lawyer: Vec<(UserId, String, String)> = matters::table
+    Ok(people_to_alert_in(conn, std::slice::from_ref(id))?
+        .into_iter()
+        .map(|(_, user, name, email)| (user, name, email))
+        .collect())
+}
+
+/// Who hears about the registry news of these matters: for each, its responsible lawyer and
+/// its team, if active (a person once per matter). Two queries whatever the number of matters.
+pub fn people_to_alert_in(
+    conn: &mut DbConn,
+    ids: &[MatterId],
+) -> Result<Vec<(MatterId, UserId, String, String)>, DbError> {
+    let lawyers: Vec<(MatterId, UserId, String, String)> = matters::table
         .inner_join(users::table)
-        .filter(matters::id.eq(id))
+        .filter(matters::id.eq_any(ids))
         .filter(users::active.eq(true))
-        .select((users::id, users::name, users::email))
+        .select((matters::id, users::id, users::name, users::email))
         .load(conn)?;
-    let team: Vec<(UserId, String, String)> = matter_team::table
+    let team: Vec<(MatterId, UserId, String, String)> = matter_team::table
         .inner_join(users::table)
-        .filter(matter_team::matter_id.eq(id))
+        .filter(matter_team::matter_id.eq_any(ids))
         .filter(users::active.eq(true))
-        .select((users::id, users::name, users::email))
+        .select((matter_team::matter_id, users::id, users::name, users::email))
         .load(conn)?;
-    let mut people = lawyer;
+    let mut people = lawyers;
     for member in team {
-        if !people.iter().any(|(u, _, _)| *u == member.0) {
+        if !people
+            .iter()
+            .any(|(m, u, _, _)| *m == member.0 && *u == member.1)
+        {
             people.push(member);
         }
     }

@@ -9,7 +9,7 @@ use crate::db::schema::{
     registry_snapshots,
 };
 use crate::db::types::to_db;
-use crate::db::{DbConn, DbError};
+use crate::db::{DbConn, DbError, write_tx};
 use crate::model::backorder::BackorderStatus;
 use crate::model::changes::RecordChange;
 use crate::model::digest::sha256_hex;
@@ -54,7 +54,13 @@ pub fn find(conn: &mut DbConn, domain: &str) -> Result<Option<MonitoredDomain>, 
 
 /// Claims up to `limit` names due for a check for `holder`, for `lease`: names whose time has
 /// come, that an active backorder in an open matter seeks, and that no other instance is
-/// checking.
+/// checking. `holder` names this claim: the sweep makes it unique (its instance and a claim
+/// id), so that the claimed names are read back by it alone.
+///
+/// Two statements whatever the batch: one UPDATE takes the names (its condition on the lease
+/// is evaluated again on each row it takes, so of two instances claiming at once each name
+/// goes to one: SQLite runs one writer at a time, PostgreSQL re-checks a row another
+/// transaction changed before updating it), one SELECT reads them back.
 pub fn claim_due(
     conn: &mut DbConn,
     holder: &str,
@@ -73,43 +79,39 @@ pub fn claim_due(
         .filter(matters::status.eq(MatterStatus::Open))
         .filter(backorders::status.eq_any(active))
         .select(backorders::domain);
-    let due: Vec<String> = monitored_domains::table
-        .filter(monitored_domains::next_check_at.le(now_db))
-        .filter(
-            monitored_domains::lease_expires_at
-                .is_null()
-                .or(monitored_domains::lease_expires_at.lt(now_db)),
-        )
-        .filter(monitored_domains::domain.eq_any(sought))
-        .order(monitored_domains::next_check_at)
+    // The names to take, read from the table under another name: the UPDATE below changes it.
+    let due_names = diesel::alias!(monitored_domains as due_names);
+    let lease_ends = due_names.field(monitored_domains::lease_expires_at);
+    let due = due_names
+        .filter(due_names.field(monitored_domains::next_check_at).le(now_db))
+        .filter(lease_ends.is_null().or(lease_ends.lt(now_db)))
+        .filter(due_names.field(monitored_domains::domain).eq_any(sought))
+        .order(due_names.field(monitored_domains::next_check_at))
         .limit(limit)
-        .select(monitored_domains::domain)
-        .load(conn)?;
-    let mut claimed = Vec::new();
-    for domain in due {
-        let taken = diesel::update(monitored_domains::table.find(&domain))
-            .filter(
-                monitored_domains::lease_expires_at
-                    .is_null()
-                    .or(monitored_domains::lease_expires_at.lt(now_db)),
-            )
+        .select(due_names.field(monitored_domains::domain));
+    let free = monitored_domains::lease_expires_at
+        .is_null()
+        .or(monitored_domains::lease_expires_at.lt(now_db));
+    write_tx(conn, |conn| {
+        diesel::update(monitored_domains::table)
+            .filter(monitored_domains::domain.eq_any(due))
+            .filter(free)
             .set((
                 monitored_domains::lease_holder.eq(holder),
                 monitored_domains::lease_expires_at.eq(to_db(now + lease)),
             ))
             .execute(conn)?;
-        if taken == 1
-            && let Some(row) = find(conn, &domain)?
-        {
-            claimed.push(row);
-        }
-    }
-    Ok(claimed)
+        Ok(monitored_domains::table
+            .filter(monitored_domains::lease_holder.eq(holder))
+            .order(monitored_domains::next_check_at)
+            .select(MonitoredDomain::as_select())
+            .load(conn)?)
+    })
 }
 
-/// Gives a claimed name back.
-pub fn release(conn: &mut DbConn, domain: &str, holder: &str) -> Result<(), DbError> {
-    diesel::update(monitored_domains::table.find(domain))
+/// Gives back every name of a claim, in one statement.
+pub fn release(conn: &mut DbConn, holder: &str) -> Result<(), DbError> {
+    diesel::update(monitored_domains::table)
         .filter(monitored_domains::lease_holder.eq(holder))
         .set((
             monitored_domains::lease_holder.eq(None::<String>),
@@ -374,7 +376,6 @@ pub fn check_errors(
         .load(conn)?)
 }
 
-/// The monitoring state of several names at once (for the matter page).
 /// Names about to leave their holder: in pending delete, already free at the registry, or
 /// predicted to drop by `until`.
 pub fn about_to_drop(
@@ -387,13 +388,6 @@ pub fn about_to_drop(
                 .eq_any([Phase::PendingDelete, Phase::Available])
                 .or(monitored_domains::drop_earliest.le(until)),
         )
-        .select(MonitoredDomain::as_select())
-        .load(conn)?)
-}
-
-pub fn find_many(conn: &mut DbConn, domains: &[String]) -> Result<Vec<MonitoredDomain>, DbError> {
-    Ok(monitored_domains::table
-        .filter(monitored_domains::domain.eq_any(domains))
         .select(MonitoredDomain::as_select())
         .load(conn)?)
 }
@@ -420,27 +414,14 @@ pub fn changes_in(
     let sought = backorders::table
         .filter(backorders::matter_id.eq_any(scope.ids()))
         .select(backorders::domain);
-    let after = after.unwrap_or(NaiveDateTime::MIN);
-    Ok(registry_changes::table
+    let mut query = registry_changes::table
         .filter(registry_changes::domain.eq_any(sought))
-        .filter(registry_changes::detected_at.gt(after))
-        .order((
-            registry_changes::detected_at.desc(),
-            registry_changes::id.desc(),
-        ))
-        .limit(limit)
-        .select(StoredChange::as_select())
-        .load(conn)?)
-}
-
-/// The latest changes found for any of these names, newest first (the matter page's timeline).
-pub fn changes_for(
-    conn: &mut DbConn,
-    domains: &[String],
-    limit: i64,
-) -> Result<Vec<StoredChange>, DbError> {
-    Ok(registry_changes::table
-        .filter(registry_changes::domain.eq_any(domains))
+        .into_boxed();
+    // No floor at all rather than a far past one: PostgreSQL refuses instants before 4713 BC.
+    if let Some(after) = after {
+        query = query.filter(registry_changes::detected_at.gt(after));
+    }
+    Ok(query
         .order((
             registry_changes::detected_at.desc(),
             registry_changes::id.desc(),

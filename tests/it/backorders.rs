@@ -1063,3 +1063,135 @@ async fn a_closed_matters_backorders_and_catch_services_cannot_change_by_any_pat
     );
     assert_eq!(outcome.2[0].status, ChannelStatus::Placed, "unchanged");
 }
+
+/// Gives a backorder history: registry answers kept, changes found, catch channels and
+/// status steps, written straight to the database.
+async fn with_history(app: &TestApp, backorder: &reclaim::model::ids::BackorderId, n: usize) {
+    use reclaim::model::backorder::{CatchService, ChannelStatus};
+    use reclaim::model::changes::{ChangeKind, RecordChange};
+    use reclaim::model::lifecycle::Phase;
+    use reclaim::model::monitoring::Source;
+    use reclaim::model::registry_record::RegistryRecord;
+    use reclaim::registry::Answer;
+    use reclaim::repo::backorders::NewChannel;
+    use reclaim::repo::monitoring;
+
+    let (actor, bo, at) = (app.actor(), backorder.clone(), app.clock_now());
+    app.state
+        .db
+        .run(move |c| {
+            let domain = backorders::find(c, &bo)?.unwrap().domain;
+            let mut previous = None;
+            for i in 0..n {
+                let answer = Answer {
+                    source: Source::Rdap,
+                    server: "https://rdap.example/".to_owned(),
+                    fetched_at: at,
+                    http_status: Some(200),
+                    raw: format!("{{\"answer\": {i}}}").into_bytes(),
+                };
+                let id = monitoring::insert_snapshot(
+                    c,
+                    &domain,
+                    &answer,
+                    &RegistryRecord::default(),
+                    Phase::Active,
+                    None,
+                )?;
+                let change = RecordChange {
+                    kind: ChangeKind::Status,
+                    before: format!("{i}"),
+                    after: format!("{}", i + 1),
+                    summary: format!("Change {i}"),
+                    important: false,
+                };
+                monitoring::insert_changes(c, &domain, &id, previous.as_ref(), &[change], at)?;
+                previous = Some(id);
+                backorders::add_channel(
+                    c,
+                    &actor,
+                    &bo,
+                    &NewChannel {
+                        service: CatchService::DropCatch,
+                        service_name: String::new(),
+                        status: ChannelStatus::Planned,
+                        external_reference: format!("DC-{i}"),
+                        success_fee_minor: Some(5900),
+                        currency: Default::default(),
+                    },
+                )
+                .unwrap();
+            }
+            backorders::change_status(c, &actor, &bo, BackorderStatus::Redemption, "seen").unwrap();
+            Ok::<_, reclaim::db::DbError>(())
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_backorder_page_and_api_read_as_many_queries_whatever_the_history() {
+    let app = spawn_app().await;
+    let lea = app.signed_in("lea@firm.example", Role::Lawyer, None).await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Recovery").await;
+    let short = app.attach(&matter, "short-history.com").await;
+    let long = app.attach(&matter, "long-history.com").await;
+    with_history(&app, &short, 1).await;
+    with_history(&app, &long, 12).await;
+    let token = app.api_token(&lea).await;
+    // The token's first use is recorded once: not part of what is compared.
+    api(&app, Method::GET, "/api/v1/me", Some(&token), None).await;
+
+    let mut counts = Vec::new();
+    for bo in [&short, &long] {
+        let before = app.state.db.queries_run();
+        let page = app.browser.get_html(&format!("/backorders/{bo}")).await;
+        assert!(page.contains("DC-0"), "the history is shown");
+        let page_queries = app.state.db.queries_run() - before;
+        let before = app.state.db.queries_run();
+        for path in [
+            format!("/api/v1/backorders/{bo}"),
+            format!("/api/v1/backorders/{bo}/history"),
+        ] {
+            let (status, _) = api(&app, Method::GET, &path, Some(&token), None).await;
+            assert_eq!(status, 200);
+        }
+        counts.push((page_queries, app.state.db.queries_run() - before));
+    }
+    assert_eq!(counts[0], counts[1], "(page, API) queries: {counts:?}");
+}
+
+#[tokio::test]
+async fn the_monitor_claims_a_batch_of_names_in_a_fixed_number_of_statements() {
+    use chrono::Duration;
+    use reclaim::repo::monitoring;
+
+    let app = spawn_app().await;
+    let (matter, _) = matter_with_name(&app, "first-due.com").await;
+    let now = app.clock_now();
+    let mut counts = Vec::new();
+    for (round, names) in [(1, 0), (2, 7)] {
+        for i in 0..names {
+            app.attach(&matter, &format!("due-{round}-{i}.com")).await;
+        }
+        let holder = format!("instance-{round}");
+        let before = app.state.db.queries_run();
+        let claimed = app
+            .state
+            .db
+            .run(move |c| {
+                let claimed = monitoring::claim_due(c, &holder, now, Duration::minutes(10), 100)?;
+                monitoring::release(c, &holder)?;
+                Ok::<_, reclaim::db::DbError>(claimed)
+            })
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1 + names);
+        counts.push(app.state.db.queries_run() - before);
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements for 1 and 8 names: {counts:?}"
+    );
+}

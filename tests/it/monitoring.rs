@@ -132,9 +132,10 @@ async fn every_rdap_fixture_is_read_through_a_real_http_server_and_kept_byte_for
         let bytes = fixture(&format!("rdap/{file}"));
         let name = format!("fixture-{checked}.com");
         w.rdap.set(&name, Reply::json(bytes.clone()));
-        let outcome = reclaim::monitor::check(&w.app.state, &DomainName::parse(&name).unwrap())
-            .await
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let outcome =
+            reclaim::app::monitoring::check(&w.app.state, &DomainName::parse(&name).unwrap())
+                .await
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(outcome.record.registered, "{file}");
         assert_eq!(
             outcome.sha256,
@@ -164,9 +165,10 @@ async fn every_rdap_fixture_is_read_through_a_real_http_server_and_kept_byte_for
             ..Reply::json(fixture("rdap/error_501_ripe.json"))
         },
     );
-    let err = reclaim::monitor::check(&w.app.state, &DomainName::parse("errors.com").unwrap())
-        .await
-        .unwrap_err();
+    let err =
+        reclaim::app::monitoring::check(&w.app.state, &DomainName::parse("errors.com").unwrap())
+            .await
+            .unwrap_err();
     assert!(err.to_string().contains("answered HTTP 501"), "{err}");
 }
 
@@ -214,9 +216,10 @@ async fn every_whois_fixture_is_read_through_a_real_tcp_server() {
         let name = format!("whois-fixture-{i}.{tld}");
         let bytes = fixture(&format!("whois/{file}"));
         whois.set(&name, WhoisReply::Text(bytes.clone()));
-        let outcome = reclaim::monitor::check(&app.state, &DomainName::parse(&name).unwrap())
-            .await
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let outcome =
+            reclaim::app::monitoring::check(&app.state, &DomainName::parse(&name).unwrap())
+                .await
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(outcome.sha256, sha(&bytes), "{file}");
         let expect_registered = !["available", "notfound", "free"]
             .iter()
@@ -515,7 +518,7 @@ async fn the_registrars_rdap_gives_the_real_expiry_and_both_answers_are_kept() {
         "/registrar/domain/follow.com",
         Reply::json(r#"{"objectClassName":"domain","ldhName":"follow.com","events":[{"eventAction":"registrar expiration","eventDate":"2026-11-05T00:00:00Z"}]}"#),
     );
-    let outcome = reclaim::monitor::check(&w.app.state, &DomainName::parse(name).unwrap())
+    let outcome = reclaim::app::monitoring::check(&w.app.state, &DomainName::parse(name).unwrap())
         .await
         .unwrap();
     let json = outcome.to_json();

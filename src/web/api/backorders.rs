@@ -1,328 +1,410 @@
 //! `/api/v1/backorders`: a backorder with its channels and history; status changes; catch
-//! channels.
+//! channels; registry checks and what the registry said.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use crate::app::access::visible_backorder;
-use crate::db::DbError;
-use crate::error::{AppError, FieldErrors};
-use crate::model::backorder::{Backorder, BackorderStatus, CatchChannel, fees_due};
-use crate::model::ids::ChannelId;
-use crate::model::matter::MatterStatus;
-use crate::repo::{backorders, monitoring};
+use crate::app;
+use crate::app::backorders::{ChannelInput, ChannelNewsInput, History, StatusInput};
+use crate::app::monitoring::CheckReport;
+use crate::error::AppError;
+use crate::model::backorder::{
+    Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus,
+    Priority, fees_due,
+};
+use crate::model::changes::ChangeKind;
+use crate::model::ids::{BackorderId, ChannelId, MatterId, SnapshotId};
+use crate::model::lifecycle::Phase;
+use crate::model::money::format_plain;
+use crate::model::monitoring::Source;
+use crate::model::present::rfc3339;
+use crate::model::tld_policy::TldPolicy;
 use crate::state::AppState;
-use crate::web::actor;
 use crate::web::api::auth::ApiUser;
-use crate::web::api::matters::amount_text;
-use crate::web::pages::backorders::{check_channel_change, check_new_channel};
-use crate::web::pages::matters::backorder_error;
+use crate::web::api::openapi::{
+    BadRequest, Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized, Upstream,
+};
+use crate::web::caller;
 use crate::web::request::RequestMeta;
 
-fn decimal(minor: Option<i64>) -> Value {
-    minor.map_or(Value::Null, |m| json!(crate::model::money::format_plain(m)))
+/// Where a backorder is placed: a catch service. Fees are due only on success.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CatchChannel)]
+pub struct ChannelJson {
+    id: ChannelId,
+    service: CatchService,
+    service_name: String,
+    status: ChannelStatus,
+    external_reference: String,
+    /// An amount in the currency's units (`"90.00"`).
+    success_fee: Option<String>,
+    /// The auction price.
+    price: Option<String>,
+    currency: String,
+    auction_result: String,
+    notes: String,
+    #[schema(format = DateTime)]
+    updated_at: String,
 }
 
-pub fn channel_json(c: &CatchChannel) -> Value {
-    json!({
-        "id": c.id,
-        "service": c.service,
-        "service_name": c.service_name,
-        "status": c.status,
-        "external_reference": c.external_reference,
-        "success_fee": decimal(c.success_fee_minor),
-        "price": decimal(c.price_minor),
-        "currency": c.currency,
-        "auction_result": c.auction_result,
-        "notes": c.notes,
-        "updated_at": c.updated_at.and_utc().to_rfc3339(),
-    })
+impl From<&CatchChannel> for ChannelJson {
+    fn from(c: &CatchChannel) -> Self {
+        Self {
+            id: c.id.clone(),
+            service: c.service,
+            service_name: c.service_name.clone(),
+            status: c.status,
+            external_reference: c.external_reference.clone(),
+            success_fee: c.success_fee_minor.map(format_plain),
+            price: c.price_minor.map(format_plain),
+            currency: c.currency.clone(),
+            auction_result: c.auction_result.clone(),
+            notes: c.notes.clone(),
+            updated_at: rfc3339(&c.updated_at),
+        }
+    }
 }
 
-/// A backorder with the catch channels among `channels` that belong to it.
-pub fn backorder_json(b: &Backorder, channels: &[CatchChannel]) -> Value {
-    let own: Vec<CatchChannel> = channels
-        .iter()
-        .filter(|c| c.backorder_id == b.id)
-        .cloned()
-        .collect();
-    json!({
-        "id": b.id,
-        "matter_id": b.matter_id,
-        "domain": b.domain,
-        "unicode": b.unicode,
-        "tld": b.tld,
-        "status": b.status,
-        "priority": b.priority,
-        "max_bid": decimal(b.max_bid_minor),
-        "currency": b.currency,
-        "notes": b.notes,
-        "conflict_confirmed_at": b.conflict_confirmed_at.map(|t| t.and_utc().to_rfc3339()),
-        "created_at": b.created_at.and_utc().to_rfc3339(),
-        "channels": own.iter().map(channel_json).collect::<Vec<_>>(),
-        "fees_due": fees_due(&own),
-    })
+/// A backorder: a name sought for a client, with the catch services it is placed with.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Backorder)]
+pub struct BackorderJson {
+    id: BackorderId,
+    matter_id: MatterId,
+    /// A-label (ASCII).
+    domain: String,
+    /// As people read it.
+    unicode: String,
+    tld: String,
+    status: BackorderStatus,
+    priority: Priority,
+    /// An amount in the currency's units (`"1500.50"`).
+    max_bid: Option<String>,
+    currency: String,
+    notes: String,
+    #[schema(format = DateTime)]
+    conflict_confirmed_at: Option<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    channels: Vec<ChannelJson>,
+    /// Only what is owed after a success.
+    fees_due: Vec<String>,
 }
 
+impl BackorderJson {
+    /// The backorder with the catch channels among `channels` that belong to it.
+    pub fn new(b: &Backorder, channels: &[CatchChannel]) -> Self {
+        let own: Vec<CatchChannel> = channels
+            .iter()
+            .filter(|c| c.backorder_id == b.id)
+            .cloned()
+            .collect();
+        Self {
+            id: b.id.clone(),
+            matter_id: b.matter_id.clone(),
+            domain: b.domain.clone(),
+            unicode: b.unicode.clone(),
+            tld: b.tld.clone(),
+            status: b.status,
+            priority: b.priority,
+            max_bid: b.max_bid_minor.map(format_plain),
+            currency: b.currency.clone(),
+            notes: b.notes.clone(),
+            conflict_confirmed_at: b.conflict_confirmed_at.as_ref().map(rfc3339),
+            created_at: rfc3339(&b.created_at),
+            fees_due: fees_due(&own),
+            channels: own.iter().map(ChannelJson::from).collect(),
+        }
+    }
+}
+
+/// One step of a backorder's status history.
+#[derive(Serialize, ToSchema)]
+#[schema(as = BackorderStep)]
+pub struct StepJson {
+    #[schema(format = DateTime)]
+    at: String,
+    from: Option<BackorderStatus>,
+    to: BackorderStatus,
+    /// Who or what moved it: a person's e-mail, or the registry monitor.
+    by: String,
+    reason: String,
+}
+
+impl From<&BackorderEvent> for StepJson {
+    fn from(e: &BackorderEvent) -> Self {
+        Self {
+            at: rfc3339(&e.at),
+            from: e.from_status,
+            to: e.to_status,
+            by: e.actor.clone(),
+            reason: e.reason.clone(),
+        }
+    }
+}
+
+/// A backorder with its matter's reference, its status history and its TLD's rules.
+#[derive(Serialize, ToSchema)]
+#[schema(as = BackorderDetail)]
+pub struct BackorderDetailJson {
+    #[serde(flatten)]
+    backorder: BackorderJson,
+    matter_reference: String,
+    /// Oldest first.
+    history: Vec<StepJson>,
+    /// Null for a TLD reclaim no longer has rules for.
+    policy: Option<TldPolicy>,
+}
+
+/// A backorder with its catch channels, status history and its TLD's rules.
+#[utoipa::path(get, path = "/backorders/{id}", operation_id = "getBackorder",
+    params(("id" = BackorderId, Path, description = "The backorder's id")),
+    responses((status = 200, description = "The backorder", body = BackorderDetailJson),
+        Unauthorized, NotFound))]
 #[get("/backorders/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    let backorder_id = backorder.id.clone();
-    let (channels, events) = state
-        .db
-        .run(move |c| {
-            Ok::<_, DbError>((
-                backorders::channels(c, &backorder_id)?,
-                backorders::events(c, &backorder_id)?,
-            ))
-        })
-        .await?;
-    let mut answer = backorder_json(&backorder, &channels);
-    answer["matter_reference"] = json!(matter.reference);
-    answer["history"] = json!(
-        events
-            .iter()
-            .map(|e| json!({
-                "at": e.at.and_utc().to_rfc3339(),
-                "from": e.from_status,
-                "to": e.to_status,
-                "by": e.actor,
-                "reason": e.reason,
-            }))
-            .collect::<Vec<_>>()
-    );
-    answer["policy"] = state
-        .tld_policies
-        .lookup(&backorder.tld)
-        .map(|p| json!(p))
-        .unwrap_or(Value::Null);
-    Ok(HttpResponse::Ok().json(answer))
+    let file = app::backorders::show(&state, &user, &id).await?;
+    Ok(HttpResponse::Ok().json(BackorderDetailJson {
+        backorder: BackorderJson::new(&file.backorder, &file.channels),
+        matter_reference: file.matter.reference,
+        history: file.events.iter().map(StepJson::from).collect(),
+        policy: file.policy,
+    }))
 }
 
-fn require_open(matter: &crate::model::matter::Matter) -> Result<(), AppError> {
-    if matter.status == MatterStatus::Closed {
-        return Err(AppError::Conflict(format!(
-            "Matter {} is closed; reopen it to change its backorders.",
-            matter.reference
-        )));
-    }
-    Ok(())
-}
-
-#[derive(Deserialize)]
-pub struct StatusJson {
-    status: String,
-    #[serde(default)]
-    reason: String,
-}
-
+/// Move a backorder along its lifecycle, with the reason (staff).
+#[utoipa::path(post, path = "/backorders/{id}/status", operation_id = "changeBackorderStatus",
+    params(("id" = BackorderId, Path, description = "The backorder's id")),
+    request_body = StatusInput,
+    responses((status = 200, description = "The backorder", body = BackorderJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 #[post("/backorders/{id}/status")]
 pub async fn change_status(
     state: web::Data<AppState>,
     user: ApiUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    body: web::Json<StatusJson>,
+    body: web::Json<StatusInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    require_open(&matter)?;
-    let to: BackorderStatus =
-        body.status
-            .parse()
-            .map_err(|e: crate::model::types::UnknownValue| {
-                AppError::invalid("status", e.to_string())
-            })?;
-    let reason = body.reason.trim().to_owned();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "Say why the status changes."));
-    }
-    let actor = actor(&user, &meta, state.clock.now());
-    let (updated, channels) = state
-        .db
-        .run(move |c| {
-            let updated = backorders::change_status(c, &actor, &backorder.id, to, &reason)?;
-            let channels = backorders::channels(c, &updated.id)?;
-            Ok::<_, backorders::BackorderError>((updated, channels))
-        })
-        .await
-        .map_err(backorder_error)?;
-    Ok(HttpResponse::Ok().json(backorder_json(&updated, &channels)))
+    let now = app::backorders::change_status(&state, &caller(&user, &meta), &id, body.into_inner())
+        .await?;
+    Ok(HttpResponse::Ok().json(BackorderJson::new(&now.backorder, &now.channels)))
 }
 
-#[derive(Deserialize)]
-pub struct NewChannelJson {
-    service: String,
-    #[serde(default)]
-    service_name: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    external_reference: String,
-    success_fee: Option<Value>,
-    #[serde(default)]
-    currency: String,
-}
-
+/// Record where the backorder is placed (staff). Fees are due only on success.
+#[utoipa::path(post, path = "/backorders/{id}/channels", operation_id = "addCatchChannel",
+    params(("id" = BackorderId, Path, description = "The backorder's id")),
+    request_body = ChannelInput,
+    responses((status = 201, description = "The catch channel", body = ChannelJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 #[post("/backorders/{id}/channels")]
 pub async fn add_channel(
     state: web::Data<AppState>,
     user: ApiUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    body: web::Json<NewChannelJson>,
+    body: web::Json<ChannelInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    require_open(&matter)?;
-    let mut errors = FieldErrors::default();
-    let new = check_new_channel(
-        &body.service,
-        &body.service_name,
-        &body.status,
-        &body.external_reference,
-        &amount_text(&body.success_fee),
-        &body.currency,
-        &mut errors,
-    )
-    .ok_or_else(|| errors.into_error())?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let channel = state
-        .db
-        .run(move |c| backorders::add_channel(c, &actor, &backorder.id, &new))
-        .await
-        .map_err(backorder_error)?;
-    Ok(HttpResponse::Created().json(channel_json(&channel)))
+    let channel =
+        app::backorders::add_channel(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(ChannelJson::from(&channel)))
 }
 
-#[derive(Deserialize)]
-pub struct ChannelJson {
-    status: String,
-    #[serde(default)]
-    external_reference: String,
-    price: Option<Value>,
-    #[serde(default)]
-    auction_result: String,
-    #[serde(default)]
-    notes: String,
-}
-
+/// Record a catch service's news; the backorder moves to caught, auction, won or lost
+/// accordingly (staff).
+#[utoipa::path(post, path = "/backorders/{id}/channels/{channel}",
+    operation_id = "updateCatchChannel",
+    params(("id" = BackorderId, Path, description = "The backorder's id"),
+        ("channel" = ChannelId, Path, description = "The catch channel's id")),
+    request_body = ChannelNewsInput,
+    responses((status = 200, description = "The backorder", body = BackorderJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 #[post("/backorders/{id}/channels/{channel}")]
 pub async fn update_channel(
     state: web::Data<AppState>,
     user: ApiUser,
     meta: RequestMeta,
     path: web::Path<(String, String)>,
-    body: web::Json<ChannelJson>,
+    body: web::Json<ChannelNewsInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let (id, channel) = path.into_inner();
-    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    require_open(&matter)?;
-    let channel_id =
-        ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
-    let mut errors = FieldErrors::default();
-    let change = check_channel_change(
-        &body.status,
-        &body.external_reference,
-        &amount_text(&body.price),
-        &body.auction_result,
-        &body.notes,
-        &mut errors,
+    let news = app::backorders::update_channel(
+        &state,
+        &caller(&user, &meta),
+        &id,
+        &channel,
+        body.into_inner(),
     )
-    .ok_or_else(|| errors.into_error())?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let (updated, channels) = state
-        .db
-        .run(move |c| {
-            backorders::update_channel(c, &actor, &backorder.id, &channel_id, &change)?;
-            let updated =
-                backorders::find(c, &backorder.id)?.ok_or(backorders::BackorderError::NotFound)?;
-            let channels = backorders::channels(c, &backorder.id)?;
-            Ok::<_, backorders::BackorderError>((updated, channels))
-        })
-        .await
-        .map_err(backorder_error)?;
-    Ok(HttpResponse::Ok().json(backorder_json(&updated, &channels)))
+    .await?;
+    Ok(HttpResponse::Ok().json(BackorderJson::new(&news.now.backorder, &news.now.channels)))
 }
 
-/// Looks the name up now (RDAP, else WHOIS): the assessment object of DESIGN.md.
+/// Look the name up at its registry now (RDAP, else WHOIS) and return the lifecycle
+/// assessment; the answer is kept as evidence (staff).
+#[utoipa::path(post, path = "/backorders/{id}/check", operation_id = "checkBackorder",
+    params(("id" = BackorderId, Path, description = "The backorder's id")),
+    responses((status = 200, description = "The assessment", body = CheckReport),
+        Unauthorized, Forbidden, NotFound, Conflict, Invalid, RateLimited, Upstream))]
 #[post("/backorders/{id}/check")]
 pub async fn check(
     state: web::Data<AppState>,
     user: ApiUser,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let name = crate::model::domain_name::DomainName::parse(&backorder.domain)
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    let outcome = crate::monitor::check(&state, &name).await?;
-    Ok(HttpResponse::Ok().json(outcome.to_json()))
+    let report = app::backorders::check(&state, &caller(&user, &meta), &id).await?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
-/// The registry answers kept for the name (time, source, SHA-256) and the changes found.
+/// What monitoring knows of the name now.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Watch)]
+pub struct WatchJson {
+    phase: Phase,
+    #[schema(format = DateTime)]
+    drop_earliest: Option<String>,
+    #[schema(format = DateTime)]
+    drop_latest: Option<String>,
+    /// What the prediction rests on.
+    reason: String,
+    #[schema(format = DateTime)]
+    last_checked_at: Option<String>,
+    #[schema(format = DateTime)]
+    next_check_at: String,
+    /// Failed checks in a row.
+    failures: i32,
+    last_error: Option<String>,
+}
+
+/// A registry answer kept as evidence (its bytes at `/backorders/{id}/snapshots/{snapshot}`
+/// on the pages).
+#[derive(Serialize, ToSchema)]
+#[schema(as = Snapshot)]
+pub struct SnapshotJson {
+    id: SnapshotId,
+    #[schema(format = DateTime)]
+    fetched_at: String,
+    source: Source,
+    server: String,
+    http_status: Option<i32>,
+    sha256: String,
+    registered: bool,
+    phase: Phase,
+}
+
+/// A change found between two registry answers.
+#[derive(Serialize, ToSchema)]
+#[schema(as = RegistryChange)]
+pub struct ChangeJson {
+    #[schema(format = DateTime)]
+    detected_at: String,
+    kind: ChangeKind,
+    before: String,
+    after: String,
+    summary: String,
+    important: bool,
+}
+
+/// A check that failed.
+#[derive(Serialize, ToSchema)]
+#[schema(as = FailedCheck)]
+pub struct FailedCheckJson {
+    #[schema(format = DateTime)]
+    at: String,
+    server: String,
+    kind: String,
+    message: String,
+}
+
+/// The registry answers kept for a name, the changes found between them and the failed
+/// checks.
+#[derive(Serialize, ToSchema)]
+#[schema(as = BackorderHistory)]
+pub struct HistoryJson {
+    domain: String,
+    unicode: String,
+    /// Null while the name is not watched.
+    assessment: Option<WatchJson>,
+    /// Newest first.
+    snapshots: Vec<SnapshotJson>,
+    /// Newest first.
+    changes: Vec<ChangeJson>,
+    /// The latest failed checks, newest first.
+    errors: Vec<FailedCheckJson>,
+}
+
+impl From<History> for HistoryJson {
+    fn from(h: History) -> Self {
+        Self {
+            domain: h.backorder.domain,
+            unicode: h.backorder.unicode,
+            assessment: h.watched.map(|w| WatchJson {
+                phase: w.phase,
+                drop_earliest: w.drop_earliest.as_ref().map(rfc3339),
+                drop_latest: w.drop_latest.as_ref().map(rfc3339),
+                reason: w.assessment_reason,
+                last_checked_at: w.last_checked_at.as_ref().map(rfc3339),
+                next_check_at: rfc3339(&w.next_check_at),
+                failures: w.failures,
+                last_error: w.last_error,
+            }),
+            snapshots: h
+                .snapshots
+                .into_iter()
+                .map(|s| SnapshotJson {
+                    id: s.id,
+                    fetched_at: rfc3339(&s.fetched_at),
+                    source: s.source,
+                    server: s.server,
+                    http_status: s.http_status,
+                    sha256: s.sha256,
+                    registered: s.registered,
+                    phase: s.phase,
+                })
+                .collect(),
+            changes: h
+                .changes
+                .into_iter()
+                .map(|c| ChangeJson {
+                    detected_at: rfc3339(&c.detected_at),
+                    kind: c.kind,
+                    before: c.before_value,
+                    after: c.after_value,
+                    summary: c.summary,
+                    important: c.important,
+                })
+                .collect(),
+            errors: h
+                .errors
+                .into_iter()
+                .map(|e| FailedCheckJson {
+                    at: rfc3339(&e.at),
+                    server: e.server,
+                    kind: e.kind,
+                    message: e.message,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The registry answers kept for the name (time, source, server, SHA-256), the changes found
+/// between them and the failed checks.
+#[utoipa::path(get, path = "/backorders/{id}/history", operation_id = "backorderHistory",
+    params(("id" = BackorderId, Path, description = "The backorder's id")),
+    responses((status = 200, description = "The history", body = HistoryJson),
+        Unauthorized, NotFound))]
 #[get("/backorders/{id}/history")]
 pub async fn history(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let domain = backorder.domain.clone();
-    let (watched, snapshots, changes, errors) = state
-        .db
-        .run(move |c| {
-            Ok::<_, DbError>((
-                monitoring::find(c, &domain)?,
-                monitoring::snapshot_list(c, &domain)?,
-                monitoring::changes(c, &domain)?,
-                monitoring::check_errors(c, &domain, 50)?,
-            ))
-        })
-        .await?;
-    let time = |t: &chrono::NaiveDateTime| t.and_utc().to_rfc3339();
-    Ok(HttpResponse::Ok().json(json!({
-        "domain": backorder.domain,
-        "unicode": backorder.unicode,
-        "assessment": watched.as_ref().map(|w| json!({
-            "phase": w.phase,
-            "drop_earliest": w.drop_earliest.as_ref().map(time),
-            "drop_latest": w.drop_latest.as_ref().map(time),
-            "reason": w.assessment_reason,
-            "last_checked_at": w.last_checked_at.as_ref().map(time),
-            "next_check_at": time(&w.next_check_at),
-            "failures": w.failures,
-            "last_error": w.last_error,
-        })),
-        "snapshots": snapshots.iter().map(|s| json!({
-            "id": s.id,
-            "fetched_at": time(&s.fetched_at),
-            "source": s.source,
-            "server": s.server,
-            "http_status": s.http_status,
-            "sha256": s.sha256,
-            "registered": s.registered,
-            "phase": s.phase,
-        })).collect::<Vec<_>>(),
-        "changes": changes.iter().map(|c| json!({
-            "detected_at": time(&c.detected_at),
-            "kind": c.kind,
-            "before": c.before_value,
-            "after": c.after_value,
-            "summary": c.summary,
-            "important": c.important,
-        })).collect::<Vec<_>>(),
-        "errors": errors.iter().map(|e| json!({
-            "at": time(&e.at),
-            "server": e.server,
-            "kind": e.kind,
-            "message": e.message,
-        })).collect::<Vec<_>>(),
-    })))
+    let history = app::backorders::history(&state, &user, &id).await?;
+    Ok(HttpResponse::Ok().json(HistoryJson::from(history)))
 }

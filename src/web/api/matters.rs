@@ -1,202 +1,207 @@
 //! `/api/v1/matters`: open, list, read, close and reopen matters; attach backorders.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
-use crate::app::access::{Principal, visible_matter};
+use crate::app;
 use crate::app::dossier::{self, Changes, Dossier};
-use crate::error::{AppError, FieldErrors};
-use crate::model::backorder::check_target;
-use crate::model::ids::{ClientId, UserId};
-use crate::model::matter::{Mark, MatterStatus, parse_marks, parse_title};
-use crate::repo::backorders::{self, NewBackorder};
-use crate::repo::matters::{self, MatterFilter, NewMatter};
+use crate::app::matters::{AttachInput, MatterInput, MatterQuery};
+use crate::error::AppError;
+use crate::model::backorder::Conflict as SoughtElsewhere;
+use crate::model::ids::{ClientId, MatterId, UserId};
+use crate::model::matter::{MatterStatus, MatterSummary};
+use crate::model::present::rfc3339;
 use crate::state::AppState;
-use crate::web::actor;
 use crate::web::api::auth::ApiUser;
-use crate::web::api::backorders::backorder_json;
+use crate::web::api::backorders::BackorderJson;
+use crate::web::api::openapi::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::api::procedures::{deadline_json, procedure_json};
-use crate::web::pages::matters::{backorder_error, backorder_terms};
+use crate::web::caller;
 use crate::web::request::RequestMeta;
 
+/// A matter's client.
+#[derive(Serialize, ToSchema)]
+#[schema(as = MatterClient)]
+pub struct ClientRef {
+    id: ClientId,
+    name: String,
+}
+
+/// A person of the firm on a matter.
+#[derive(Serialize, ToSchema)]
+#[schema(as = MatterPerson)]
+pub struct PersonRef {
+    id: UserId,
+    name: String,
+}
+
+/// A brand or trademark the matter concerns.
+#[derive(Serialize, ToSchema)]
+#[schema(as = MatterMark)]
+pub struct MarkJson {
+    name: String,
+    registration: String,
+}
+
 /// A matter with everything attached to it.
-pub fn matter_json(d: &Dossier) -> Value {
-    let matter = &d.matter;
-    let procs: Vec<Value> = d
-        .procedures
-        .iter()
-        .map(|f| procedure_json(&f.procedure, &f.domains, &f.events, &[]))
-        .collect();
-    json!({
-        "id": matter.id,
-        "reference": matter.reference,
-        "title": matter.title,
-        "status": matter.status,
-        "client": { "id": matter.client_id, "name": d.client.name },
-        "responsible_lawyer": { "id": matter.responsible_lawyer_id, "name": d.lawyer },
-        "team": d.team.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
-        "marks": d.marks.iter().map(|m| json!({ "name": m.name, "registration": m.registration })).collect::<Vec<_>>(),
-        "notes": matter.notes,
-        "opened_at": matter.opened_at.and_utc().to_rfc3339(),
-        "closed_at": matter.closed_at.map(|t| t.and_utc().to_rfc3339()),
-        "backorders": d.backorders.iter().map(|b| backorder_json(b, &d.channels)).collect::<Vec<_>>(),
-        // Each procedure without its deadlines: they are listed once, below, for the whole matter.
-        "procedures": procs,
-        "deadlines": d.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
-    })
-}
-
-/// Marks as the API accepts them: `["ACME"]` or `[{"name": "ACME", "registration": "…"}]`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub enum MarkJson {
-    Name(String),
-    Full {
-        name: String,
-        #[serde(default)]
-        registration: String,
-    },
-}
-
-fn marks_from(json: &[MarkJson]) -> Result<Vec<Mark>, AppError> {
-    let text = json
-        .iter()
-        .map(|m| match m {
-            MarkJson::Name(n) => n.replace(['|', '—', '\n'], " "),
-            MarkJson::Full { name, registration } => {
-                format!(
-                    "{} | {}",
-                    name.replace(['|', '—', '\n'], " "),
-                    registration.replace('\n', " ")
-                )
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    parse_marks(&text).map_err(|e| AppError::invalid("marks", e.to_string()))
-}
-
-fn parse_id<T>(
-    raw: &str,
-    field: &str,
-    parse: fn(&str) -> Result<T, crate::model::types::InvalidId>,
-) -> Result<T, AppError> {
-    parse(raw.trim()).map_err(|_| AppError::invalid(field, format!("'{raw}' is not a valid id.")))
-}
-
-#[derive(Deserialize)]
-pub struct NewMatterJson {
-    client_id: String,
+#[derive(Serialize, ToSchema)]
+#[schema(as = Matter)]
+pub struct MatterJson {
+    id: MatterId,
+    /// `M-YYYY-NNNN`.
+    #[schema(examples("M-2026-0042"))]
+    reference: String,
     title: String,
-    responsible_lawyer_id: Option<String>,
-    #[serde(default)]
-    team: Vec<String>,
-    #[serde(default)]
+    status: MatterStatus,
+    client: ClientRef,
+    responsible_lawyer: PersonRef,
+    team: Vec<PersonRef>,
     marks: Vec<MarkJson>,
-    #[serde(default)]
     notes: String,
+    #[schema(format = DateTime)]
+    opened_at: String,
+    #[schema(format = DateTime)]
+    closed_at: Option<String>,
+    backorders: Vec<BackorderJson>,
+    /// Each procedure without its deadlines: they are listed once, in `deadlines`, for the
+    /// whole matter.
+    #[schema(value_type = Vec<Object>)]
+    procedures: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    deadlines: Vec<Value>,
 }
 
+impl From<&Dossier> for MatterJson {
+    fn from(d: &Dossier) -> Self {
+        let matter = &d.matter;
+        Self {
+            id: matter.id.clone(),
+            reference: matter.reference.clone(),
+            title: matter.title.clone(),
+            status: matter.status,
+            client: ClientRef {
+                id: matter.client_id.clone(),
+                name: d.client.name.clone(),
+            },
+            responsible_lawyer: PersonRef {
+                id: matter.responsible_lawyer_id.clone(),
+                name: d.lawyer.clone(),
+            },
+            team: d
+                .team
+                .iter()
+                .map(|(id, name)| PersonRef {
+                    id: id.clone(),
+                    name: name.clone(),
+                })
+                .collect(),
+            marks: d
+                .marks
+                .iter()
+                .map(|m| MarkJson {
+                    name: m.name.clone(),
+                    registration: m.registration.clone(),
+                })
+                .collect(),
+            notes: matter.notes.clone(),
+            opened_at: rfc3339(&matter.opened_at),
+            closed_at: matter.closed_at.as_ref().map(rfc3339),
+            backorders: d
+                .backorders
+                .iter()
+                .map(|b| BackorderJson::new(b, &d.channels))
+                .collect(),
+            procedures: d
+                .procedures
+                .iter()
+                .map(|f| procedure_json(&f.procedure, &f.domains, &f.events, &[]))
+                .collect(),
+            deadlines: d.deadlines.iter().map(deadline_json).collect(),
+        }
+    }
+}
+
+/// A matter in a list.
+#[derive(Serialize, ToSchema)]
+#[schema(as = MatterSummary)]
+pub struct MatterSummaryJson {
+    id: MatterId,
+    #[schema(examples("M-2026-0042"))]
+    reference: String,
+    title: String,
+    status: MatterStatus,
+    client: ClientRef,
+    responsible_lawyer: PersonRef,
+    /// How many names the matter seeks.
+    backorders: i64,
+    #[schema(format = DateTime)]
+    opened_at: String,
+}
+
+impl From<&MatterSummary> for MatterSummaryJson {
+    fn from(s: &MatterSummary) -> Self {
+        Self {
+            id: s.matter.id.clone(),
+            reference: s.matter.reference.clone(),
+            title: s.matter.title.clone(),
+            status: s.matter.status,
+            client: ClientRef {
+                id: s.matter.client_id.clone(),
+                name: s.client_name.clone(),
+            },
+            responsible_lawyer: PersonRef {
+                id: s.matter.responsible_lawyer_id.clone(),
+                name: s.lawyer_name.clone(),
+            },
+            backorders: s.backorders,
+            opened_at: rfc3339(&s.matter.opened_at),
+        }
+    }
+}
+
+/// Open a matter for a client (lawyers and administrators); the reference (M-YYYY-NNNN) is
+/// given automatically.
+#[utoipa::path(post, path = "/matters", operation_id = "createMatter", request_body = MatterInput,
+    responses((status = 201, description = "The new matter", body = MatterJson),
+        BadRequest, Unauthorized, Forbidden, Invalid))]
 #[post("/matters")]
 pub async fn create(
     state: web::Data<AppState>,
     user: ApiUser,
     meta: RequestMeta,
-    body: web::Json<NewMatterJson>,
+    body: web::Json<MatterInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let body = body.into_inner();
-    let client_id = parse_id(&body.client_id, "client_id", ClientId::parse)?;
-    let title = parse_title(&body.title).map_err(|e| AppError::invalid("title", e.to_string()))?;
-    let responsible_lawyer_id = match &body.responsible_lawyer_id {
-        Some(id) => parse_id(id, "responsible_lawyer_id", UserId::parse)?,
-        None => user.id.clone(),
-    };
-    let team = body
-        .team
-        .iter()
-        .map(|t| parse_id(t, "team", UserId::parse))
-        .collect::<Result<Vec<_>, _>>()?;
-    let new = NewMatter {
-        client_id,
-        title,
-        responsible_lawyer_id,
-        team,
-        marks: marks_from(&body.marks)?,
-        notes: body.notes.trim().chars().take(10_000).collect(),
-    };
-    let actor = actor(&user, &meta, state.clock.now());
-    let matter = state
-        .db
-        .run(move |c| matters::create(c, &actor, &new))
-        .await
-        .map_err(|e| match e.field() {
-            Some(field) => AppError::invalid(field, e.to_string()),
-            None => match e {
-                matters::MatterError::Db(db) => db.into(),
-                other => AppError::Unexpected(other.into()),
-            },
-        })?;
-    let dossier = dossier::of_matter(&state, &user, matter.id.as_str(), Changes::None).await?;
-    Ok(HttpResponse::Created().json(matter_json(&dossier)))
+    let dossier = app::matters::create(&state, &caller(&user, &meta), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(MatterJson::from(&dossier)))
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    status: Option<String>,
-    client_id: Option<String>,
-}
-
-/// Open matters by default; `status=closed` or `status=all` for the others.
+/// Matters the caller may see (a portal user: their client's).
+#[utoipa::path(get, path = "/matters", operation_id = "listMatters", params(MatterQuery),
+    responses((status = 200, description = "Matters, open first and newest first",
+        body = Vec<MatterSummaryJson>), Unauthorized, Invalid))]
 #[get("/matters")]
 pub async fn list(
     state: web::Data<AppState>,
     user: ApiUser,
-    query: web::Query<ListQuery>,
+    query: web::Query<MatterQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
-    let status = match query.status.as_deref() {
-        None | Some("open") => Some(MatterStatus::Open),
-        Some("closed") => Some(MatterStatus::Closed),
-        Some("all") => None,
-        Some(other) => {
-            return Err(AppError::invalid(
-                "status",
-                format!("'{other}' is not a filter; use open, closed or all."),
-            ));
-        }
-    };
-    let client_id = match (&user.client_id, query.client_id.as_deref()) {
-        (Some(own), _) => Some(own.clone()),
-        (None, Some(id)) => Some(parse_id(id, "client_id", ClientId::parse)?),
-        (None, None) => None,
-    };
-    let filter = MatterFilter {
-        client_id,
-        status,
-        search: query.q,
-    };
-    let rows = state.db.run(move |c| matters::list(c, &filter)).await?;
+    let found = app::matters::list(&state, &user, query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(
-        rows.iter()
-            .map(|s| {
-                json!({
-                    "id": s.matter.id,
-                    "reference": s.matter.reference,
-                    "title": s.matter.title,
-                    "status": s.matter.status,
-                    "client": { "id": s.matter.client_id, "name": s.client_name },
-                    "responsible_lawyer": { "id": s.matter.responsible_lawyer_id, "name": s.lawyer_name },
-                    "backorders": s.backorders,
-                    "opened_at": s.matter.opened_at.and_utc().to_rfc3339(),
-                })
-            })
+        found
+            .matters
+            .iter()
+            .map(MatterSummaryJson::from)
             .collect::<Vec<_>>(),
     ))
 }
 
+/// The matter with its backorders, procedures and deadlines.
+#[utoipa::path(get, path = "/matters/{id}", operation_id = "getMatter",
+    params(("id" = MatterId, Path, description = "The matter's id")),
+    responses((status = 200, description = "The matter", body = MatterJson),
+        Unauthorized, NotFound))]
 #[get("/matters/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
@@ -204,27 +209,14 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let dossier = dossier::of_matter(&state, &user, &id, Changes::None).await?;
-    Ok(HttpResponse::Ok().json(matter_json(&dossier)))
+    Ok(HttpResponse::Ok().json(MatterJson::from(&dossier)))
 }
 
-async fn set_status(
-    state: &AppState,
-    user: &Principal,
-    meta: &RequestMeta,
-    id: &str,
-    status: MatterStatus,
-) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(state, user, id).await?;
-    let actor = actor(user, meta, state.clock.now());
-    let updated = state
-        .db
-        .run(move |c| matters::set_status(c, &actor, &matter.id, status))
-        .await?;
-    let dossier = dossier::of_matter(state, user, updated.id.as_str(), Changes::None).await?;
-    Ok(HttpResponse::Ok().json(matter_json(&dossier)))
-}
-
+/// Close a matter (lawyers and administrators).
+#[utoipa::path(post, path = "/matters/{id}/close", operation_id = "closeMatter",
+    params(("id" = MatterId, Path, description = "The matter's id")),
+    responses((status = 200, description = "The matter", body = MatterJson),
+        Unauthorized, Forbidden, NotFound, Conflict))]
 #[post("/matters/{id}/close")]
 pub async fn close(
     state: web::Data<AppState>,
@@ -232,9 +224,15 @@ pub async fn close(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    set_status(&state, &user, &meta, &id, MatterStatus::Closed).await
+    let dossier = app::matters::close(&state, &caller(&user, &meta), &id).await?;
+    Ok(HttpResponse::Ok().json(MatterJson::from(&dossier)))
 }
 
+/// Reopen a closed matter (lawyers and administrators).
+#[utoipa::path(post, path = "/matters/{id}/reopen", operation_id = "reopenMatter",
+    params(("id" = MatterId, Path, description = "The matter's id")),
+    responses((status = 200, description = "The matter", body = MatterJson),
+        Unauthorized, Forbidden, NotFound))]
 #[post("/matters/{id}/reopen")]
 pub async fn reopen(
     state: web::Data<AppState>,
@@ -242,95 +240,47 @@ pub async fn reopen(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    set_status(&state, &user, &meta, &id, MatterStatus::Open).await
+    let dossier = app::matters::reopen(&state, &caller(&user, &meta), &id).await?;
+    Ok(HttpResponse::Ok().json(MatterJson::from(&dossier)))
 }
 
-/// An amount as JSON gives it: `1500`, `1500.5` or `"1500.50"`.
-pub fn amount_text(value: &Option<Value>) -> String {
-    match value {
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    }
+/// A backorder just attached, with what to tell the lawyer.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AttachedBackorder)]
+pub struct AttachedJson {
+    #[serde(flatten)]
+    backorder: BackorderJson,
+    /// Conflicts confirmed, facts to verify for the TLD.
+    warnings: Vec<String>,
+    /// The other clients' open matters that also seek the name.
+    conflicts: Vec<SoughtElsewhere>,
 }
 
-#[derive(Deserialize)]
-pub struct AttachJson {
-    domain: String,
-    max_bid: Option<Value>,
-    #[serde(default)]
-    currency: String,
-    #[serde(default)]
-    priority: String,
-    #[serde(default)]
-    notes: String,
-    #[serde(default)]
-    confirm_conflict: bool,
-}
-
+/// Attach a backorder on a domain name to an open matter (lawyers and administrators).
+///
+/// The name is parsed (Unicode or A-label, IDNA 2008 / UTS #46) and must be a registrable name
+/// on a TLD reclaim has rules for, where a backorder can work (not .dk). When another client's
+/// open matter seeks the same name, the answer is 409 `conflict_of_interest` listing the
+/// matters; send again with `confirm_conflict: true` to go ahead (the confirmation is audited).
+#[utoipa::path(post, path = "/matters/{id}/backorders", operation_id = "attachBackorder",
+    params(("id" = MatterId, Path, description = "The matter's id")),
+    request_body = AttachInput,
+    responses((status = 201, description = "The backorder, with `warnings` (conflicts confirmed, facts to verify for the TLD)", body = AttachedJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 #[post("/matters/{id}/backorders")]
 pub async fn attach(
     state: web::Data<AppState>,
     user: ApiUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    body: web::Json<AttachJson>,
+    body: web::Json<AttachInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(&state, &user, &id).await?;
-    let body = body.into_inner();
-    let (domain, policy) = check_target(&body.domain, &state.tld_policies)
-        .map_err(|e| AppError::invalid("domain", e.to_string()))?;
-    let mut errors = FieldErrors::default();
-    let (max_bid_minor, currency, priority, notes) = backorder_terms(
-        &amount_text(&body.max_bid),
-        &body.currency,
-        &body.priority,
-        &body.notes,
-        &mut errors,
-    )
-    .ok_or_else(|| errors.into_error())?;
-    let new = NewBackorder {
-        domain,
-        priority,
-        max_bid_minor,
-        currency,
-        notes,
-    };
-    let actor = actor(&user, &meta, state.clock.now());
-    let (matter_id, client_id, confirm) = (
-        matter.id.clone(),
-        matter.client_id.clone(),
-        body.confirm_conflict,
-    );
-    let (created, conflicts, channels) = state
-        .db
-        .run(move |c| {
-            let created = backorders::attach(c, &actor, &matter_id, &new, confirm)?;
-            let conflicts = backorders::conflicts(c, &created.domain, &client_id)?;
-            let channels = backorders::channels(c, &created.id)?;
-            Ok::<_, backorders::BackorderError>((created, conflicts, channels))
-        })
-        .await
-        .map_err(backorder_error)?;
-    let mut answer = backorder_json(&created, &channels);
-    let mut warnings: Vec<String> = conflicts
-        .iter()
-        .map(|c| {
-            format!(
-                "Also sought for {} in matter {}; the conflict check was confirmed.",
-                c.client_name, c.reference
-            )
-        })
-        .collect();
-    if !policy.unconfirmed.is_empty() {
-        warnings.push(format!(
-            "For .{}, to verify: {}.",
-            policy.tld,
-            policy.unconfirmed.join("; ")
-        ));
-    }
-    answer["warnings"] = json!(warnings);
-    answer["conflicts"] = json!(conflicts);
-    Ok(HttpResponse::Created().json(answer))
+    let attached =
+        app::matters::attach(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
+    // A backorder just attached has no catch channel yet.
+    Ok(HttpResponse::Created().json(AttachedJson {
+        backorder: BackorderJson::new(&attached.backorder, &[]),
+        warnings: attached.warnings,
+        conflicts: attached.conflicts,
+    }))
 }

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, web};
 
+use crate::app;
 use crate::error::AppError;
 use crate::model::tld_policy::TldPolicy;
 use crate::state::AppState;
@@ -17,9 +18,6 @@ pub async fn show(
     _user: ApiUser,
     tld: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let policy = state
-        .tld_policies
-        .lookup(&tld)
-        .map_err(|e| AppError::NotFound(e.to_string()))?;
+    let policy = app::backorders::tld_rule(&state, &tld)?;
     Ok(HttpResponse::Ok().json(policy))
 }

@@ -1,26 +1,25 @@
 //! The backorder page: the name, what its TLD's rules say, where it is placed (catch
 //! channels), its status history; changing its terms, its status and its channels.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::app::access::visible_backorder;
-use crate::db::DbError;
+use crate::app;
+use crate::app::access::MatterRights;
+use crate::app::backorders::{
+    BackorderFile, ChannelInput, ChannelNewsInput, StatusInput, TermsInput,
+};
 use crate::error::{AppError, FieldErrors};
-use crate::model::backorder::{Backorder, BackorderStatus, CatchService, ChannelStatus, fees_due};
-use crate::model::ids::{ChannelId, SnapshotId};
-use crate::model::matter::Matter;
-use crate::model::money::{Currency, format_money, parse_amount};
+use crate::model::backorder::{CatchService, ChannelStatus, Priority, fees_due};
+use crate::model::money::{format_money, format_plain};
+use crate::model::monitoring::Source;
 use crate::model::present::drop_window;
-use crate::repo::backorders::{self, BackorderChange, ChannelChange, NewChannel};
-use crate::repo::{monitoring, procedures};
 use crate::state::AppState;
-use crate::web::pages::matters::{backorder_error, backorder_terms, may_edit};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
-use crate::web::view::PolicyView;
-use crate::web::{Layout, actor, render_status, see_other, show_optional_time, show_time};
+use crate::web::view::{LogRow, PolicyView, log_rows};
+use crate::web::{Layout, caller, render_status, see_other, show_optional_time, show_time};
 
 pub struct EventRow {
     pub at: String,
@@ -128,6 +127,15 @@ pub struct SnapshotRow {
     pub phase: String,
 }
 
+/// A dispute procedure the name's TLD allows, with what reclaim can already check.
+pub struct ProcedureHint {
+    pub kind: &'static str,
+    pub label: &'static str,
+    /// (passed: yes/no/verify, message)
+    pub checks: Vec<(String, String)>,
+    pub eligible: bool,
+}
+
 #[derive(askama::Template)]
 #[template(path = "backorders/show.html")]
 struct BackorderPage {
@@ -151,8 +159,7 @@ struct BackorderPage {
     services: Vec<Labelled>,
     channel_statuses: Vec<Labelled>,
     priorities: Vec<&'static str>,
-    can_edit: bool,
-    can_work: bool,
+    rights: MatterRights,
     terms: TermsValues,
     status_form: StatusValues,
     channel: ChannelValues,
@@ -163,99 +170,35 @@ struct BackorderPage {
     hints: Vec<ProcedureHint>,
     /// (id, title, status) of the procedures covering the name.
     procedures: Vec<(String, String, String)>,
-    outreach: Vec<crate::web::view::LogRow>,
-}
-
-/// A dispute procedure the name's TLD allows, with what reclaim can already check.
-pub struct ProcedureHint {
-    pub kind: &'static str,
-    pub label: &'static str,
-    /// (passed: yes/no/verify, message)
-    pub checks: Vec<(String, String)>,
-    pub eligible: bool,
+    outreach: Vec<LogRow>,
 }
 
 async fn backorder_page(
     state: &AppState,
     user: &CurrentUser,
-    backorder: Backorder,
-    matter: Matter,
+    id: &str,
     forms: BackorderForms,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (id, domain) = (backorder.id.clone(), backorder.domain.clone());
-    let policy = state.tld_policies.lookup(&backorder.tld).ok();
-    let kinds = policy
-        .as_ref()
-        .map(|p| p.procedures.clone())
-        .unwrap_or_default();
-    let policies = state.tld_policies.clone();
-    let (events, channels, watched, changes, snapshots, (hints, (procs, messages))) = state
-        .db
-        .run(move |c| {
-            // Which procedures the TLD allows, and whether AFNIC's conditions hold (legal-rules.md §2.3, §6.4).
-            let mut hints = Vec::new();
-            if let Ok(name) = crate::model::domain_name::DomainName::parse(&domain) {
-                for kind in &kinds {
-                    let found = match procedures::eligibility(
-                        c,
-                        &policies,
-                        *kind,
-                        std::slice::from_ref(&name),
-                    ) {
-                        Ok(found) => found,
-                        Err(procedures::ProcedureError::Db(db)) => return Err(db),
-                        // The TLD is known (its policy named the kind): nothing else can fail.
-                        Err(_) => continue,
-                    };
-                    let checks = found
-                        .into_iter()
-                        .flat_map(|(_, list)| list)
-                        .filter(|check| check.id != "tld_procedure")
-                        .collect::<Vec<_>>();
-                    hints.push(ProcedureHint {
-                        kind: kind.as_str(),
-                        label: kind.label(),
-                        eligible: !checks.iter().any(|x| x.failed()),
-                        checks: checks
-                            .iter()
-                            .map(|x| {
-                                (
-                                    match x.passed {
-                                        Some(true) => "yes",
-                                        Some(false) => "no",
-                                        None => "verify",
-                                    }
-                                    .to_owned(),
-                                    x.message.clone(),
-                                )
-                            })
-                            .collect(),
-                    });
-                }
-            }
-            let procs = (
-                procedures::for_backorder(c, &id)?,
-                crate::repo::outreach::for_backorder(c, &id)?,
-            );
-            Ok::<_, DbError>((
-                backorders::events(c, &id)?,
-                backorders::channels(c, &id)?,
-                monitoring::find(c, &domain)?,
-                monitoring::changes(c, &domain)?,
-                monitoring::snapshot_list(c, &domain)?,
-                (hints, procs),
-            ))
-        })
-        .await?;
-    let can_edit = may_edit(user, &matter);
-    let can_work =
-        can_edit || (user.is_staff() && matter.status == crate::model::matter::MatterStatus::Open);
+    let BackorderFile {
+        backorder,
+        matter,
+        rights,
+        policy,
+        events,
+        channels,
+        watched,
+        changes,
+        snapshots,
+        hints,
+        procedures,
+        outreach,
+    } = app::backorders::show(state, user, id).await?;
     let terms = forms.terms.unwrap_or_else(|| TermsValues {
         max_bid: backorder
             .max_bid_minor
-            .map(|m| crate::model::money::format_plain(m))
+            .map(format_plain)
             .unwrap_or_default(),
         currency: backorder.currency.clone(),
         priority: backorder.priority.as_str().to_owned(),
@@ -330,10 +273,7 @@ async fn backorder_page(
                         None => NewsValues {
                             status: c.status.as_str().to_owned(),
                             reference: c.external_reference.clone(),
-                            price: c
-                                .price_minor
-                                .map(|m| crate::model::money::format_plain(m))
-                                .unwrap_or_default(),
+                            price: c.price_minor.map(format_plain).unwrap_or_default(),
                             auction_result: c.auction_result.clone(),
                             sent_back: false,
                         },
@@ -363,12 +303,8 @@ async fn backorder_page(
                     label: s.label(),
                 })
                 .collect(),
-            priorities: crate::model::backorder::Priority::ALL
-                .iter()
-                .map(|p| p.as_str())
-                .collect(),
-            can_edit,
-            can_work,
+            priorities: Priority::ALL.iter().map(|p| p.as_str()).collect(),
+            rights,
             terms,
             status_form: forms.status,
             channel,
@@ -404,12 +340,31 @@ async fn backorder_page(
                     phase: s.phase.label().to_owned(),
                 })
                 .collect(),
-            hints,
-            procedures: procs
+            hints: hints
+                .iter()
+                .map(|h| ProcedureHint {
+                    kind: h.kind.as_str(),
+                    label: h.kind.label(),
+                    eligible: h.eligible,
+                    checks: h
+                        .checks
+                        .iter()
+                        .map(|x| {
+                            let passed = match x.passed {
+                                Some(true) => "yes",
+                                Some(false) => "no",
+                                None => "verify",
+                            };
+                            (passed.to_owned(), x.message.clone())
+                        })
+                        .collect(),
+                })
+                .collect(),
+            procedures: procedures
                 .iter()
                 .map(|p| (p.id.to_string(), p.title(), p.status.as_str().to_owned()))
                 .collect(),
-            outreach: crate::web::view::log_rows(&messages, user.is_staff()),
+            outreach: log_rows(&outreach, rights.staff),
         },
     )
 }
@@ -420,12 +375,10 @@ pub async fn show(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
     backorder_page(
         &state,
         &user,
-        backorder,
-        matter,
+        &id,
         BackorderForms::default(),
         FieldErrors::default(),
         StatusCode::OK,
@@ -433,13 +386,14 @@ pub async fn show(
     .await
 }
 
-/// Re-shows the page with the errors of a form and what was typed in it, or goes back to it
-/// with a message.
+/// Goes back to the page with a message, or shows it again with the errors of a form (named
+/// as the page names that form's fields) and what was typed in it.
 async fn answer(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-    outcome: Result<String, FieldErrors>,
+    outcome: Result<String, AppError>,
+    prefix: &str,
     typed: BackorderForms,
 ) -> Result<HttpResponse, AppError> {
     match outcome {
@@ -447,15 +401,15 @@ async fn answer(
             session::flash(&user.session, "success", message);
             Ok(see_other(&format!("/backorders/{id}")))
         }
-        Err(errors) => {
-            let (backorder, matter) = visible_backorder(state, user, id).await?;
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.absorb(e)?;
             backorder_page(
                 state,
                 user,
-                backorder,
-                matter,
+                id,
                 typed,
-                errors,
+                errors.prefixed(prefix),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -483,39 +437,16 @@ pub async fn update(
     id: web::Path<String>,
     form: web::Form<TermsForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let mut errors = FieldErrors::default();
-    let outcome = match backorder_terms(
-        &form.max_bid,
-        &form.currency,
-        &form.priority,
-        &form.notes,
-        &mut errors,
-    ) {
-        Some((max_bid_minor, currency, priority, notes)) => {
-            let change = BackorderChange {
-                priority,
-                max_bid_minor,
-                currency,
-                notes,
-            };
-            let actor = actor(&user, &meta, state.clock.now());
-            match state
-                .db
-                .run(move |c| backorders::update(c, &actor, &backorder.id, &change))
-                .await
-            {
-                Ok(b) => Ok(format!("Saved the backorder on {}.", b.unicode)),
-                Err(e) => {
-                    errors.absorb(backorder_error(e))?;
-                    Err(errors)
-                }
-            }
-        }
-        None => Err(errors),
-    };
     let form = form.into_inner();
+    let input = TermsInput {
+        max_bid: form.max_bid.as_str().into(),
+        currency: form.currency.clone(),
+        priority: form.priority.clone(),
+        notes: form.notes.clone(),
+    };
+    let outcome = app::backorders::update(&state, &caller(&user, &meta), &id, input)
+        .await
+        .map(|b| format!("Saved the backorder on {}.", b.unicode));
     let typed = BackorderForms {
         terms: Some(TermsValues {
             max_bid: form.max_bid,
@@ -525,14 +456,7 @@ pub async fn update(
         }),
         ..BackorderForms::default()
     };
-    answer(&state, &user, &id, outcome, typed).await
-}
-
-#[derive(Deserialize)]
-pub struct StatusForm {
-    status: String,
-    #[serde(default)]
-    reason: String,
+    answer(&state, &user, &id, outcome, "", typed).await
 }
 
 #[post("/backorders/{id}/status")]
@@ -541,50 +465,18 @@ pub async fn change_status(
     user: CurrentUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    form: web::Form<StatusForm>,
+    form: web::Form<StatusInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    let mut errors = FieldErrors::default();
-    let to: Option<BackorderStatus> = form
-        .status
-        .parse()
-        .map_err(|e| errors.add("status", e))
-        .ok();
-    let reason = form.reason.trim().to_owned();
-    if reason.is_empty() {
-        errors.add(
-            "reason",
-            "Say why the status changes (what the registry or the catch service reported).",
-        );
-    }
-    if matter.status == crate::model::matter::MatterStatus::Closed {
-        errors.add(
-            "status",
-            format!(
-                "Matter {} is closed; reopen it to change its backorders.",
-                matter.reference
-            ),
-        );
-    }
-    let outcome = match to {
-        Some(to) if errors.is_empty() => {
-            let actor = actor(&user, &meta, state.clock.now());
-            match state
-                .db
-                .run(move |c| backorders::change_status(c, &actor, &backorder.id, to, &reason))
-                .await
-            {
-                Ok(b) => Ok(format!("{} is now: {}.", b.unicode, b.status.label())),
-                Err(e) => {
-                    errors.absorb(backorder_error(e))?;
-                    Err(errors)
-                }
-            }
-        }
-        _ => Err(errors),
-    };
     let form = form.into_inner();
+    let outcome = app::backorders::change_status(&state, &caller(&user, &meta), &id, form.clone())
+        .await
+        .map(|now| {
+            format!(
+                "{} is now: {}.",
+                now.backorder.unicode,
+                now.backorder.status.label()
+            )
+        });
     let typed = BackorderForms {
         status: StatusValues {
             to: form.status,
@@ -592,11 +484,12 @@ pub async fn change_status(
         },
         ..BackorderForms::default()
     };
-    answer(&state, &user, &id, outcome, typed).await
+    answer(&state, &user, &id, outcome, "", typed).await
 }
 
 #[derive(Deserialize)]
-pub struct NewChannelForm {
+pub struct ChannelForm {
+    #[serde(default)]
     service: String,
     #[serde(default)]
     service_name: String,
@@ -610,102 +503,26 @@ pub struct NewChannelForm {
     currency: String,
 }
 
-/// A new channel, checked; errors are keyed by the form's field names.
-pub fn check_new_channel(
-    service: &str,
-    service_name: &str,
-    status: &str,
-    reference: &str,
-    success_fee: &str,
-    currency: &str,
-    errors: &mut FieldErrors,
-) -> Option<NewChannel> {
-    let service: Option<CatchService> = service.parse().map_err(|e| errors.add("service", e)).ok();
-    let status: Option<ChannelStatus> = if status.trim().is_empty() {
-        Some(ChannelStatus::Placed)
-    } else {
-        status
-            .trim()
-            .parse()
-            .map_err(|e| errors.add("channel_status", e))
-            .ok()
-    };
-    let service_name = service_name.trim().to_owned();
-    if matches!(service, Some(CatchService::FrCatcher | CatchService::Other))
-        && service_name.is_empty()
-    {
-        errors.add("service_name", "Name the service.");
-    }
-    let fee = if success_fee.trim().is_empty() {
-        Some(None)
-    } else {
-        parse_amount(success_fee)
-            .map(Some)
-            .map_err(|e| errors.add("success_fee", e))
-            .ok()
-    };
-    let currency = if currency.trim().is_empty() {
-        Some(Currency::default())
-    } else {
-        Currency::parse(currency)
-            .map_err(|e| errors.add("channel_currency", e))
-            .ok()
-    };
-    match (service, status, fee, currency) {
-        (Some(service), Some(status), Some(success_fee_minor), Some(currency))
-            if errors.is_empty() =>
-        {
-            Some(NewChannel {
-                service,
-                service_name: service_name.chars().take(100).collect(),
-                status,
-                external_reference: reference.trim().chars().take(200).collect(),
-                success_fee_minor,
-                currency,
-            })
-        }
-        _ => None,
-    }
-}
-
 #[post("/backorders/{id}/channels")]
 pub async fn add_channel(
     state: web::Data<AppState>,
     user: CurrentUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    form: web::Form<NewChannelForm>,
+    form: web::Form<ChannelForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let mut errors = FieldErrors::default();
-    let outcome = match check_new_channel(
-        &form.service,
-        &form.service_name,
-        &form.status,
-        &form.external_reference,
-        &form.success_fee,
-        &form.currency,
-        &mut errors,
-    ) {
-        Some(new) => {
-            let actor = actor(&user, &meta, state.clock.now());
-            let label = new.service.label();
-            match state
-                .db
-                .run(move |c| backorders::add_channel(c, &actor, &backorder.id, &new))
-                .await
-            {
-                Ok(_) => Ok(format!("Recorded the backorder with {label}.")),
-                Err(e) => {
-                    errors.absorb(backorder_error(e).with_field("service"))?;
-                    Err(errors)
-                }
-            }
-        }
-        None => Err(errors),
-    };
     let form = form.into_inner();
+    let input = ChannelInput {
+        service: form.service.clone(),
+        service_name: form.service_name.clone(),
+        status: form.status.clone(),
+        external_reference: form.external_reference.clone(),
+        success_fee: form.success_fee.as_str().into(),
+        currency: form.currency.clone(),
+    };
+    let outcome = app::backorders::add_channel(&state, &caller(&user, &meta), &id, input)
+        .await
+        .map(|c| format!("Recorded the backorder with {}.", c.service.label()));
     let typed = BackorderForms {
         channel: Some(ChannelValues {
             service: form.service,
@@ -718,11 +535,13 @@ pub async fn add_channel(
         }),
         ..BackorderForms::default()
     };
-    answer(&state, &user, &id, outcome, typed).await
+    // This form's fields are `channel_…` on the page.
+    answer(&state, &user, &id, outcome, "channel_", typed).await
 }
 
 #[derive(Deserialize)]
-pub struct ChannelForm {
+pub struct NewsForm {
+    #[serde(default)]
     status: String,
     #[serde(default)]
     external_reference: String,
@@ -734,85 +553,33 @@ pub struct ChannelForm {
     notes: String,
 }
 
-/// A channel's news, checked.
-pub fn check_channel_change(
-    status: &str,
-    reference: &str,
-    price: &str,
-    auction_result: &str,
-    notes: &str,
-    errors: &mut FieldErrors,
-) -> Option<ChannelChange> {
-    let status: Option<ChannelStatus> = status
-        .trim()
-        .parse()
-        .map_err(|e| errors.add("channel_status", e))
-        .ok();
-    let price = if price.trim().is_empty() {
-        Some(None)
-    } else {
-        parse_amount(price)
-            .map(Some)
-            .map_err(|e| errors.add("price", e))
-            .ok()
-    };
-    match (status, price) {
-        (Some(status), Some(price_minor)) => Some(ChannelChange {
-            status,
-            external_reference: reference.trim().chars().take(200).collect(),
-            price_minor,
-            auction_result: auction_result.trim().chars().take(1000).collect(),
-            notes: notes.trim().chars().take(5000).collect(),
-        }),
-        _ => None,
-    }
-}
-
 #[post("/backorders/{id}/channels/{channel}")]
 pub async fn update_channel(
     state: web::Data<AppState>,
     user: CurrentUser,
     meta: RequestMeta,
     path: web::Path<(String, String)>,
-    form: web::Form<ChannelForm>,
+    form: web::Form<NewsForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let (id, channel) = path.into_inner();
-    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let channel_id =
-        ChannelId::parse(&channel).map_err(|_| AppError::not_found("catch channel"))?;
-    let mut errors = FieldErrors::default();
-    let outcome = match check_channel_change(
-        &form.status,
-        &form.external_reference,
-        &form.price,
-        &form.auction_result,
-        &form.notes,
-        &mut errors,
-    ) {
-        Some(change) => {
-            let actor = actor(&user, &meta, state.clock.now());
-            match state
-                .db
-                .run(move |c| {
-                    backorders::update_channel(c, &actor, &backorder.id, &channel_id, &change)
-                })
-                .await
-            {
-                Ok(c) => Ok(format!(
-                    "{} is now: {}.",
-                    c.display_name(),
-                    c.status.label()
-                )),
-                Err(e) => {
-                    errors.absorb(backorder_error(e).with_field("channel_status"))?;
-                    Err(errors)
-                }
-            }
-        }
-        None => Err(errors),
-    };
     let form = form.into_inner();
+    let input = ChannelNewsInput {
+        status: form.status.clone(),
+        external_reference: form.external_reference.clone(),
+        price: form.price.as_str().into(),
+        auction_result: form.auction_result.clone(),
+        notes: form.notes.clone(),
+    };
+    let outcome =
+        app::backorders::update_channel(&state, &caller(&user, &meta), &id, &channel, input)
+            .await
+            .map(|news| {
+                format!(
+                    "{} is now: {}.",
+                    news.channel.display_name(),
+                    news.channel.status.label()
+                )
+            });
     let typed = BackorderForms {
         news: Some((
             channel,
@@ -826,41 +593,47 @@ pub async fn update_channel(
         )),
         ..BackorderForms::default()
     };
-    answer(&state, &user, &id, outcome, typed).await
+    // A channel's news form names its fields `news_…` on the page.
+    answer(&state, &user, &id, outcome, "news_", typed).await
 }
 
 /// Asks the registry now (staff), then shows the page with what it said.
 #[post("/backorders/{id}/check")]
-pub async fn check_now(
+pub async fn check(
     state: web::Data<AppState>,
     user: CurrentUser,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let name = crate::model::domain_name::DomainName::parse(&backorder.domain)
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    let message = match crate::monitor::check(&state, &name).await {
-        Ok(outcome) => {
-            let changed = outcome.changes.len();
-            format!(
-                "The registry was asked just now: {}.{}",
-                outcome.assessment.phase.label(),
-                if changed > 0 {
-                    format!(" {changed} change(s) found.")
-                } else {
-                    " Nothing changed.".to_owned()
-                }
-            )
+    match app::backorders::check(&state, &caller(&user, &meta), &id).await {
+        Ok(report) => {
+            let changed = report.changes.len();
+            session::flash(
+                &user.session,
+                "success",
+                format!(
+                    "The registry was asked just now: {}.{}",
+                    report.phase.label(),
+                    if changed > 0 {
+                        format!(" {changed} change(s) found.")
+                    } else {
+                        " Nothing changed.".to_owned()
+                    }
+                ),
+            );
         }
-        Err(e) => {
-            let error: AppError = e.into();
-            session::flash(&user.session, "error", error.to_string());
-            return Ok(see_other(&format!("/backorders/{}", backorder.id)));
-        }
-    };
-    session::flash(&user.session, "success", message);
-    Ok(see_other(&format!("/backorders/{}", backorder.id)))
+        // What the registry did is said on the page; the failure is recorded for the name.
+        Err(
+            e @ (AppError::TooManyRequests { .. }
+            | AppError::Upstream(_)
+            | AppError::Invalid { .. }
+            | AppError::Conflict(_)
+            | AppError::Unavailable(_)
+            | AppError::Unexpected(_)),
+        ) => session::flash(&user.session, "error", e.to_string()),
+        Err(e) => return Err(e),
+    }
+    Ok(see_other(&format!("/backorders/{id}")))
 }
 
 /// Every registry answer kept for the name, with a manifest: an annex for a complaint.
@@ -870,25 +643,14 @@ pub async fn evidence(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let (backorder, matter) = visible_backorder(&state, &user, &id).await?;
-    let domain = backorder.domain.clone();
-    let snapshots = state
-        .db
-        .run(move |c| monitoring::all_snapshots(c, &domain))
-        .await?;
-    let zip = crate::evidence::evidence_zip(&backorder.unicode, &backorder.domain, &snapshots)
-        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let zip = app::backorders::evidence(&state, &user, &id).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}-{}-registry-evidence.zip\"",
-                matter.reference, backorder.domain
-            ),
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", zip.file_name),
         ))
-        .body(zip))
+        .body(zip.bytes))
 }
 
 /// One registry answer, exactly as received.
@@ -899,19 +661,10 @@ pub async fn snapshot(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, snapshot) = path.into_inner();
-    let (backorder, _) = visible_backorder(&state, &user, &id).await?;
-    let snapshot_id =
-        SnapshotId::parse(&snapshot).map_err(|_| AppError::not_found("registry answer"))?;
-    let found = state
-        .db
-        .run(move |c| monitoring::find_snapshot(c, &snapshot_id))
-        .await?
-        .filter(|s| s.domain == backorder.domain)
-        .ok_or_else(|| AppError::not_found("registry answer"))?;
+    let found = app::backorders::snapshot(&state, &user, &id, &snapshot).await?;
     let content_type = match found.source {
-        crate::model::monitoring::Source::Rdap
-        | crate::model::monitoring::Source::RdapRegistrar => "application/json",
-        _ => "text/plain; charset=utf-8",
+        Source::Rdap | Source::RdapRegistrar => "application/json",
+        Source::Whois | Source::WhoisRegistrar => "text/plain; charset=utf-8",
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)

@@ -7,27 +7,24 @@ use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::app::access::{Principal, visible_client, visible_matter};
-use crate::app::dossier::{self, Changes, Dossier};
-use crate::db::DbError;
-use crate::error::{AppError, FieldErrors};
-use crate::model::backorder::{
-    Backorder, Conflict, ImportLine, LineProblem, Priority, check_target, parse_import,
+use crate::app;
+use crate::app::access::MatterRights;
+use crate::app::dossier::Dossier;
+use crate::app::matters::{
+    AttachInput, ImportInput, ImportOutcome, ImportRefusal, MarksInput, MatterForm, MatterInput,
+    MatterQuery,
 };
-use crate::model::csv::write_row;
-use crate::model::ids::{ClientId, UserId};
-use crate::model::matter::{Matter, MatterStatus, marks_text, parse_marks, parse_title};
-use crate::model::money::{Currency, format_money, parse_amount};
+use crate::error::{AppError, FieldErrors};
+use crate::model::backorder::{Backorder, Conflict, LineProblem, Priority};
+use crate::model::matter::{Matter, MatterStatus};
+use crate::model::money::format_money;
 use crate::model::present::drop_window;
 use crate::model::user::Role;
-use crate::repo::backorders::{self, BackorderError, ImportError, NewBackorder};
-use crate::repo::clients;
-use crate::repo::matters::{self, MatterChange, MatterError, MatterFilter, MatterScope, NewMatter};
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, ManualValues, MatterRow};
-use crate::web::{Layout, actor, render, render_status, see_other, show_time};
+use crate::web::{Layout, caller, render, render_status, see_other, show_time};
 
 #[derive(askama::Template)]
 #[template(path = "matters/list.html")]
@@ -39,45 +36,27 @@ struct MattersPage {
     can_create: bool,
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    status: Option<String>,
-}
-
 #[get("/matters")]
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<ListQuery>,
+    query: web::Query<MatterQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let status = match query.status.as_deref() {
-        Some("closed") => Some(MatterStatus::Closed),
-        Some("all") => None,
-        _ => Some(MatterStatus::Open),
-    };
-    let filter = MatterFilter {
-        client_id: user.client_id.clone(),
-        status,
-        search: query.q.clone(),
-    };
-    let summaries = state.db.run(move |c| matters::list(c, &filter)).await?;
+    let q = query.q.clone().unwrap_or_default();
+    let found = app::matters::list(&state, &user, query).await?;
     render(&MattersPage {
         layout: Layout::for_user(&user, "Matters", "matters"),
-        rows: summaries.into_iter().map(MatterRow::from).collect(),
-        q: query.q.unwrap_or_default(),
-        status: status.map_or("all", MatterStatus::as_str).to_owned(),
-        can_create: user.require_lawyer_or_admin().is_ok(),
+        rows: found.matters.into_iter().map(MatterRow::from).collect(),
+        q,
+        status: found.status.map_or("all", MatterStatus::as_str).to_owned(),
+        can_create: user.is_lawyer_or_admin(),
     })
 }
 
 /// What the matter form shows.
 pub struct MatterFormValues {
-    pub client_id: String,
     pub title: String,
-    pub responsible_lawyer_id: String,
-    pub team: Vec<String>,
     pub marks: String,
     pub notes: String,
 }
@@ -96,19 +75,15 @@ struct MatterFormPage {
     errors: FieldErrors,
 }
 
-async fn form_page(
-    state: &AppState,
+fn form_page(
     user: &CurrentUser,
-    matter: Option<&Matter>,
-    values: MatterFormValues,
+    form: MatterForm,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (all_clients, people) = state
-        .db
-        .run(|c| Ok::<_, DbError>((clients::list(c)?, matters::firm_people(c)?)))
-        .await?;
-    let title = match matter {
+    let values = form.values;
+    let lawyer = values.responsible_lawyer_id.clone().unwrap_or_default();
+    let title = match &form.matter {
         Some(m) => format!("Edit {}", m.reference),
         None => "Open a matter".to_owned(),
     };
@@ -116,9 +91,14 @@ async fn form_page(
         status,
         &MatterFormPage {
             layout: Layout::for_user(user, title, "matters"),
-            matter_id: matter.map(|m| m.id.to_string()),
-            reference: matter.map(|m| m.reference.clone()).unwrap_or_default(),
-            clients: all_clients
+            matter_id: form.matter.as_ref().map(|m| m.id.to_string()),
+            reference: form
+                .matter
+                .as_ref()
+                .map(|m| m.reference.clone())
+                .unwrap_or_default(),
+            clients: form
+                .clients
                 .iter()
                 .map(|c| Choice {
                     value: c.id.to_string(),
@@ -126,16 +106,18 @@ async fn form_page(
                     selected: c.id.as_str() == values.client_id,
                 })
                 .collect(),
-            lawyers: people
+            lawyers: form
+                .people
                 .iter()
                 .filter(|(_, _, role)| matches!(role, Role::Lawyer | Role::Admin))
                 .map(|(id, name, _)| Choice {
                     value: id.to_string(),
                     label: name.clone(),
-                    selected: id.as_str() == values.responsible_lawyer_id,
+                    selected: id.as_str() == lawyer,
                 })
                 .collect(),
-            team: people
+            team: form
+                .people
                 .iter()
                 .map(|(id, name, role)| Choice {
                     value: id.to_string(),
@@ -143,7 +125,11 @@ async fn form_page(
                     selected: values.team.iter().any(|t| t == id.as_str()),
                 })
                 .collect(),
-            values,
+            values: MatterFormValues {
+                title: values.title,
+                marks: values.marks.text(),
+                notes: values.notes,
+            },
             errors,
         },
     )
@@ -160,32 +146,12 @@ pub async fn new_form(
     user: CurrentUser,
     query: web::Query<NewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let values = MatterFormValues {
-        client_id: query.client.clone().unwrap_or_default(),
-        title: String::new(),
-        responsible_lawyer_id: if user.role == Role::Lawyer {
-            user.id.to_string()
-        } else {
-            String::new()
-        },
-        team: Vec::new(),
-        marks: String::new(),
-        notes: String::new(),
-    };
-    form_page(
-        &state,
-        &user,
-        None,
-        values,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let form = app::matters::new_form(&state, &user, query.into_inner().client).await?;
+    form_page(&user, form, FieldErrors::default(), StatusCode::OK)
 }
 
-/// The matter form, read from its fields (`team` may repeat).
-fn read_form(fields: &[(String, String)]) -> MatterFormValues {
+/// The matter form as sent (`team` may repeat; the marks are one text).
+fn read_form(fields: &[(String, String)]) -> MatterInput {
     let get = |name: &str| {
         fields
             .iter()
@@ -193,71 +159,17 @@ fn read_form(fields: &[(String, String)]) -> MatterFormValues {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    MatterFormValues {
+    MatterInput {
         client_id: get("client_id"),
         title: get("title"),
-        responsible_lawyer_id: get("responsible_lawyer_id"),
+        responsible_lawyer_id: Some(get("responsible_lawyer_id")),
         team: fields
             .iter()
             .filter(|(k, _)| k == "team")
             .map(|(_, v)| v.clone())
             .collect(),
-        marks: get("marks"),
+        marks: MarksInput::Lines(get("marks")),
         notes: get("notes"),
-    }
-}
-
-/// The checked parts of the form common to opening and editing.
-struct CheckedMatter {
-    title: String,
-    lawyer: UserId,
-    team: Vec<UserId>,
-    marks: Vec<crate::model::matter::Mark>,
-    notes: String,
-}
-
-fn check_form(values: &MatterFormValues, errors: &mut FieldErrors) -> Option<CheckedMatter> {
-    let title = parse_title(&values.title)
-        .map_err(|e| errors.add("title", e))
-        .ok();
-    let lawyer = UserId::parse(values.responsible_lawyer_id.trim())
-        .map_err(|_| errors.add("responsible_lawyer_id", "Choose the responsible lawyer."))
-        .ok();
-    let team: Result<Vec<UserId>, _> = values.team.iter().map(|t| UserId::parse(t)).collect();
-    let team = team
-        .map_err(|_| errors.add("team", "The team can only include people of the firm."))
-        .ok();
-    let marks = parse_marks(&values.marks)
-        .map_err(|e| errors.add("marks", format!("Marks, one per line: {e}")))
-        .ok();
-    let notes = values.notes.trim();
-    if notes.chars().count() > 10_000 {
-        errors.add("notes", "Notes can be at most 10,000 characters long.");
-    }
-    match (title, lawyer, team, marks) {
-        (Some(title), Some(lawyer), Some(team), Some(marks)) if errors.is_empty() => {
-            Some(CheckedMatter {
-                title,
-                lawyer,
-                team,
-                marks,
-                notes: notes.to_owned(),
-            })
-        }
-        _ => None,
-    }
-}
-
-fn absorb_matter_error(errors: &mut FieldErrors, e: MatterError) -> Result<(), AppError> {
-    match e.field() {
-        Some(field) => {
-            errors.add(field, e);
-            Ok(())
-        }
-        None => match e {
-            MatterError::Db(db) => Err(db.into()),
-            other => Err(AppError::Unexpected(other.into())),
-        },
     }
 }
 
@@ -268,51 +180,24 @@ pub async fn create(
     meta: RequestMeta,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let values = read_form(&form);
+    let input = read_form(&form);
     let mut errors = FieldErrors::default();
-    let client_id = ClientId::parse(values.client_id.trim())
-        .map_err(|_| errors.add("client_id", "Choose the client."))
-        .ok();
-    let checked = check_form(&values, &mut errors);
-    if let (Some(client_id), Some(checked)) = (client_id, checked) {
-        let new = NewMatter {
-            client_id,
-            title: checked.title,
-            responsible_lawyer_id: checked.lawyer,
-            team: checked.team,
-            marks: checked.marks,
-            notes: checked.notes,
-        };
-        let actor = actor(&user, &meta, state.clock.now());
-        match state
-            .db
-            .run(move |c| matters::create(c, &actor, &new))
-            .await
-        {
-            Ok(matter) => {
-                session::flash(
-                    &user.session,
-                    "success",
-                    format!(
-                        "Matter {} is open. Attach the domain names to recover.",
-                        matter.reference
-                    ),
-                );
-                return Ok(see_other(&format!("/matters/{}", matter.id)));
-            }
-            Err(e) => absorb_matter_error(&mut errors, e)?,
+    match app::matters::create(&state, &caller(&user, &meta), input.clone()).await {
+        Ok(dossier) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!(
+                    "Matter {} is open. Attach the domain names to recover.",
+                    dossier.matter.reference
+                ),
+            );
+            return Ok(see_other(&format!("/matters/{}", dossier.matter.id)));
         }
+        Err(e) => errors.absorb(e)?,
     }
-    form_page(
-        &state,
-        &user,
-        None,
-        values,
-        errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    let form = app::matters::form_with(&state, &user, None, input).await?;
+    form_page(&user, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 #[get("/matters/{id}/edit")]
@@ -321,35 +206,8 @@ pub async fn edit_form(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(&state, &user, &id).await?;
-    let matter_id = matter.id.clone();
-    let (team, marks) = state
-        .db
-        .run(move |c| {
-            Ok::<_, DbError>((
-                matters::team(c, &matter_id)?,
-                matters::marks(c, &matter_id)?,
-            ))
-        })
-        .await?;
-    let values = MatterFormValues {
-        client_id: matter.client_id.to_string(),
-        title: matter.title.clone(),
-        responsible_lawyer_id: matter.responsible_lawyer_id.to_string(),
-        team: team.iter().map(|(id, _)| id.to_string()).collect(),
-        marks: marks_text(&marks),
-        notes: matter.notes.clone(),
-    };
-    form_page(
-        &state,
-        &user,
-        Some(&matter),
-        values,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let form = app::matters::edit_form(&state, &user, &id).await?;
+    form_page(&user, form, FieldErrors::default(), StatusCode::OK)
 }
 
 #[post("/matters/{id}")]
@@ -360,68 +218,21 @@ pub async fn update(
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(&state, &user, &id).await?;
-    let mut values = read_form(&form);
-    values.client_id = matter.client_id.to_string();
+    let input = read_form(&form);
     let mut errors = FieldErrors::default();
-    if let Some(checked) = check_form(&values, &mut errors) {
-        let change = MatterChange {
-            title: checked.title,
-            responsible_lawyer_id: checked.lawyer,
-            team: checked.team,
-            marks: checked.marks,
-            notes: checked.notes,
-        };
-        let actor = actor(&user, &meta, state.clock.now());
-        let matter_id = matter.id.clone();
-        match state
-            .db
-            .run(move |c| matters::update(c, &actor, &matter_id, &change))
-            .await
-        {
-            Ok(updated) => {
-                session::flash(
-                    &user.session,
-                    "success",
-                    format!("Matter {} saved.", updated.reference),
-                );
-                return Ok(see_other(&format!("/matters/{}", updated.id)));
-            }
-            Err(e) => absorb_matter_error(&mut errors, e)?,
+    match app::matters::update(&state, &caller(&user, &meta), &id, input.clone()).await {
+        Ok(updated) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!("Matter {} saved.", updated.reference),
+            );
+            return Ok(see_other(&format!("/matters/{}", updated.id)));
         }
+        Err(e) => errors.absorb(e)?,
     }
-    form_page(
-        &state,
-        &user,
-        Some(&matter),
-        values,
-        errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
-}
-
-async fn set_matter_status(
-    state: &AppState,
-    user: &CurrentUser,
-    meta: &RequestMeta,
-    id: &str,
-    status: MatterStatus,
-) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(state, user, id).await?;
-    let actor = actor(user, meta, state.clock.now());
-    let updated = state
-        .db
-        .run(move |c| matters::set_status(c, &actor, &matter.id, status))
-        .await?;
-    let message = match status {
-        MatterStatus::Closed => format!("Matter {} is closed.", updated.reference),
-        MatterStatus::Open => format!("Matter {} is open again.", updated.reference),
-    };
-    session::flash(&user.session, "success", message);
-    Ok(see_other(&format!("/matters/{}", updated.id)))
+    let form = app::matters::form_with(&state, &user, Some(&id), input).await?;
+    form_page(&user, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 #[post("/matters/{id}/close")]
@@ -431,7 +242,14 @@ pub async fn close(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    set_matter_status(&state, &user, &meta, &id, MatterStatus::Closed).await
+    let closed = app::matters::close(&state, &caller(&user, &meta), &id).await?;
+    let matter = &closed.matter;
+    session::flash(
+        &user.session,
+        "success",
+        format!("Matter {} is closed.", matter.reference),
+    );
+    Ok(see_other(&format!("/matters/{}", matter.id)))
 }
 
 #[post("/matters/{id}/reopen")]
@@ -441,7 +259,14 @@ pub async fn reopen(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    set_matter_status(&state, &user, &meta, &id, MatterStatus::Open).await
+    let reopened = app::matters::reopen(&state, &caller(&user, &meta), &id).await?;
+    let matter = &reopened.matter;
+    session::flash(
+        &user.session,
+        "success",
+        format!("Matter {} is open again.", matter.reference),
+    );
+    Ok(see_other(&format!("/matters/{}", matter.id)))
 }
 
 pub struct BackorderRow {
@@ -538,7 +363,7 @@ struct MatterPage {
     opened: String,
     closed: String,
     backorders: Vec<BackorderRow>,
-    can_edit: bool,
+    rights: MatterRights,
     attach: AttachValues,
     manual: ManualValues,
     errors: FieldErrors,
@@ -548,7 +373,6 @@ struct MatterPage {
     procedures: Vec<ProcedureRow>,
     /// (due, label, rule, urgency, link)
     deadlines: Vec<(String, String, String, String, String)>,
-    is_staff: bool,
     people: Vec<(String, String)>,
     outreach: Vec<crate::web::view::LogRow>,
     reports: Vec<crate::web::view::ReportRow>,
@@ -573,27 +397,20 @@ pub struct TimelineRow {
 
 /// The matter page; `attach_values` and `manual` are what its two forms show.
 #[allow(clippy::too_many_arguments)]
-pub async fn matter_page(
+async fn matter_page(
     state: &AppState,
     user: &CurrentUser,
-    matter: Matter,
+    id: &str,
     attach_values: AttachValues,
     manual: ManualValues,
     errors: FieldErrors,
     conflicts: Vec<Conflict>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let scope = MatterScope::One(matter.id.clone());
-    let (dossier, people) = state
-        .db
-        .run(move |c| {
-            let dossier = dossier::load(c, &scope, Changes::Latest(30))?.pop();
-            Ok::<_, DbError>((dossier, matters::firm_people(c)?))
-        })
-        .await?;
-    let dossier = dossier.ok_or_else(|| AppError::not_found("matter"))?;
+    let file = app::matters::show(state, user, id).await?;
+    let (dossier, rights) = (file.dossier, file.rights);
+    let matter: &Matter = &dossier.matter;
     let today = state.clock.now().date_naive();
-    let open = matter.status == MatterStatus::Open;
     render_status(
         status,
         &MatterPage {
@@ -621,7 +438,7 @@ pub async fn matter_page(
                 })
                 .collect(),
             notes: matter.notes.clone(),
-            open,
+            open: matter.status == MatterStatus::Open,
             opened: show_time(&matter.opened_at),
             closed: matter.closed_at.as_ref().map(show_time).unwrap_or_default(),
             backorders: dossier
@@ -629,7 +446,7 @@ pub async fn matter_page(
                 .iter()
                 .map(|b| BackorderRow::new(b, &dossier))
                 .collect(),
-            can_edit: may_edit(user, &matter),
+            rights,
             attach: attach_values,
             manual,
             errors,
@@ -665,12 +482,12 @@ pub async fn matter_page(
                 })
                 .collect(),
             deadlines: crate::web::view::upcoming(&dossier.deadlines, today),
-            is_staff: user.is_staff(),
-            people: people
+            people: file
+                .people
                 .into_iter()
                 .map(|(id, name, _)| (id.to_string(), name))
                 .collect(),
-            outreach: crate::web::view::log_rows(&dossier.outreach, user.is_staff()),
+            outreach: crate::web::view::log_rows(&dossier.outreach, rights.staff),
             reports: crate::web::view::rows(&dossier.reports),
         },
     )
@@ -684,11 +501,10 @@ pub async fn render_with_manual(
     values: ManualValues,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let matter = visible_matter(state, user, matter_id).await?;
     matter_page(
         state,
         user,
-        matter,
+        matter_id,
         AttachValues::blank(),
         values,
         errors,
@@ -704,11 +520,10 @@ pub async fn show(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let matter = visible_matter(&state, &user, &id).await?;
     matter_page(
         &state,
         &user,
-        matter,
+        &id,
         AttachValues::blank(),
         ManualValues::default(),
         FieldErrors::default(),
@@ -733,48 +548,6 @@ pub struct AttachForm {
     confirm_conflict: Option<String>,
 }
 
-/// The parts of a new backorder other than its name, as a form or the API gives them.
-pub fn backorder_terms(
-    max_bid: &str,
-    currency: &str,
-    priority: &str,
-    notes: &str,
-    errors: &mut FieldErrors,
-) -> Option<(Option<i64>, Currency, Priority, String)> {
-    let max_bid = if max_bid.trim().is_empty() {
-        Some(None)
-    } else {
-        parse_amount(max_bid)
-            .map(Some)
-            .map_err(|e| errors.add("max_bid", e))
-            .ok()
-    };
-    let currency = if currency.trim().is_empty() {
-        Some(Currency::default())
-    } else {
-        Currency::parse(currency)
-            .map_err(|e| errors.add("currency", e))
-            .ok()
-    };
-    let priority = if priority.trim().is_empty() {
-        Some(Priority::Normal)
-    } else {
-        priority
-            .trim()
-            .parse()
-            .map_err(|e| errors.add("priority", e))
-            .ok()
-    };
-    let notes = notes.trim();
-    if notes.chars().count() > 5_000 {
-        errors.add("notes", "Notes can be at most 5,000 characters long.");
-    }
-    match (max_bid, currency, priority) {
-        (Some(m), Some(c), Some(p)) if errors.is_empty() => Some((m, c, p, notes.to_owned())),
-        _ => None,
-    }
-}
-
 #[post("/matters/{id}/backorders")]
 pub async fn attach(
     state: web::Data<AppState>,
@@ -783,58 +556,39 @@ pub async fn attach(
     id: web::Path<String>,
     form: web::Form<AttachForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(&state, &user, &id).await?;
     let form = form.into_inner();
+    let input = AttachInput {
+        domain: form.domain.clone(),
+        max_bid: form.max_bid.as_str().into(),
+        currency: form.currency.clone(),
+        priority: form.priority.clone(),
+        notes: form.notes.clone(),
+        confirm_conflict: form.confirm_conflict.is_some(),
+    };
     let mut errors = FieldErrors::default();
     let mut conflicts = Vec::new();
-    let target = check_target(&form.domain, &state.tld_policies)
-        .map_err(|e| errors.add("domain", e))
-        .ok();
-    let terms = backorder_terms(
-        &form.max_bid,
-        &form.currency,
-        &form.priority,
-        &form.notes,
-        &mut errors,
-    );
-    if let (Some((domain, _)), Some((max_bid_minor, currency, priority, notes))) = (target, terms) {
-        let new = NewBackorder {
-            domain,
-            priority,
-            max_bid_minor,
-            currency,
-            notes,
-        };
-        let actor = actor(&user, &meta, state.clock.now());
-        let (matter_id, confirm) = (matter.id.clone(), form.confirm_conflict.is_some());
-        match state
-            .db
-            .run(move |c| backorders::attach(c, &actor, &matter_id, &new, confirm))
-            .await
-        {
-            Ok(created) => {
-                session::flash(
-                    &user.session,
-                    "success",
-                    format!(
-                        "{} is now watched for matter {}.",
-                        created.unicode, matter.reference
-                    ),
-                );
-                return Ok(see_other(&format!("/matters/{}", matter.id)));
-            }
-            Err(BackorderError::ConflictNeedsConfirmation {
-                conflicts: found, ..
-            }) => {
-                errors.add(
-                    "confirm_conflict",
-                    "Another client of the firm seeks this name. Check the conflict of interest; to go ahead, tick the confirmation and attach again.",
-                );
-                conflicts = found;
-            }
-            Err(e) => errors.absorb(backorder_error(e))?,
+    match app::matters::attach(&state, &caller(&user, &meta), &id, input).await {
+        Ok(attached) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!(
+                    "{} is now watched for matter {}.",
+                    attached.backorder.unicode, attached.matter.reference
+                ),
+            );
+            return Ok(see_other(&format!("/matters/{}", attached.matter.id)));
         }
+        Err(AppError::ConflictOfInterest {
+            conflicts: found, ..
+        }) => {
+            errors.add(
+                "confirm_conflict",
+                "Another client of the firm seeks this name. Check the conflict of interest; to go ahead, tick the confirmation and attach again.",
+            );
+            conflicts = found;
+        }
+        Err(e) => errors.absorb(e)?,
     }
     let values = AttachValues {
         domain: form.domain,
@@ -846,7 +600,7 @@ pub async fn attach(
     matter_page(
         &state,
         &user,
-        matter,
+        &id,
         values,
         ManualValues::default(),
         errors,
@@ -854,25 +608,6 @@ pub async fn attach(
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
-}
-
-/// A backorder error in the words (and the field) a form or the API shows.
-pub fn backorder_error(e: BackorderError) -> AppError {
-    match e {
-        BackorderError::Duplicate(_) | BackorderError::MatterClosed(_) => {
-            AppError::invalid("domain", e.to_string())
-        }
-        BackorderError::ConflictNeedsConfirmation { ref conflicts, .. } => {
-            AppError::ConflictOfInterest {
-                conflicts: serde_json::to_value(conflicts).unwrap_or_default(),
-                message: e.to_string(),
-            }
-        }
-        BackorderError::Transition(t) => AppError::invalid("status", t.to_string()),
-        BackorderError::MatterNotFound => AppError::not_found("matter"),
-        BackorderError::NotFound => AppError::not_found("backorder"),
-        BackorderError::Db(db) => db.into(),
-    }
 }
 
 #[derive(askama::Template)]
@@ -883,8 +618,34 @@ struct ImportPage {
     reference: String,
     text: String,
     problems: Vec<LineProblem>,
+    /// (name, the matters of other clients that seek it)
     conflicts: Vec<(String, String)>,
     error: Option<String>,
+}
+
+impl ImportPage {
+    fn new(user: &CurrentUser, matter: &Matter, refusal: ImportRefusal) -> Self {
+        Self {
+            layout: Layout::for_user(user, format!("Import into {}", matter.reference), "matters"),
+            id: matter.id.to_string(),
+            reference: matter.reference.clone(),
+            text: refusal.text,
+            problems: refusal.problems,
+            conflicts: refusal
+                .conflicts
+                .into_iter()
+                .map(|(domain, conflicts)| {
+                    let with = conflicts
+                        .iter()
+                        .map(|c| format!("{} ({})", c.reference, c.client_name))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (domain, with)
+                })
+                .collect(),
+            error: refusal.error,
+        }
+    }
 }
 
 #[get("/matters/{id}/import")]
@@ -893,31 +654,17 @@ pub async fn import_form(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(&state, &user, &id).await?;
-    render(&ImportPage {
-        layout: Layout::for_user(
-            &user,
-            format!("Import into {}", matter.reference),
-            "matters",
-        ),
-        id: matter.id.to_string(),
-        reference: matter.reference,
-        text: String::new(),
-        problems: Vec::new(),
-        conflicts: Vec::new(),
-        error: None,
-    })
+    let matter = app::matters::import_form(&state, &user, &id).await?;
+    render(&ImportPage::new(&user, &matter, ImportRefusal::default()))
 }
 
 /// The largest CSV file an import takes.
 const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 /// The fields of the import form: the pasted text, the uploaded file, the confirmation box.
-async fn read_import_form(
-    mut form: Multipart,
-) -> Result<(String, Option<Vec<u8>>, bool), AppError> {
-    let (mut text, mut file, mut confirm) = (String::new(), None, false);
+/// `Err` with a message when the upload is too large to read.
+async fn read_import_form(mut form: Multipart) -> Result<Result<ImportInput, String>, AppError> {
+    let mut input = ImportInput::default();
     while let Some(field) = form.next().await {
         let mut field = field
             .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
@@ -927,21 +674,20 @@ async fn read_import_form(
             let chunk = chunk
                 .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
             if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-                return Err(AppError::invalid(
-                    "file",
-                    "The file is larger than 2 MB; split it into several imports.",
+                return Ok(Err(
+                    "The file is larger than 2 MB; split it into several imports.".to_owned(),
                 ));
             }
             bytes.extend_from_slice(&chunk);
         }
         match name.as_str() {
-            "text" => text = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" if !bytes.is_empty() => file = Some(bytes),
-            "confirm_conflicts" => confirm = true,
+            "text" => input.text = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if !bytes.is_empty() => input.file = Some(bytes),
+            "confirm_conflicts" => input.confirm_conflicts = true,
             _ => {}
         }
     }
-    Ok((text, file, confirm))
+    Ok(Ok(input))
 }
 
 #[post("/matters/{id}/import")]
@@ -952,84 +698,23 @@ pub async fn import(
     id: web::Path<String>,
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    user.require_lawyer_or_admin()?;
-    let matter = visible_matter(&state, &user, &id).await?;
-    let page = |text: String,
-                problems: Vec<LineProblem>,
-                conflicts: Vec<(String, String)>,
-                error: Option<String>| ImportPage {
-        layout: Layout::for_user(
-            &user,
-            format!("Import into {}", matter.reference),
-            "matters",
-        ),
-        id: matter.id.to_string(),
-        reference: matter.reference.clone(),
-        text,
-        problems,
-        conflicts,
-        error,
-    };
-    let (text, file, confirm) = match read_import_form(form).await {
-        Ok(read) => read,
-        Err(AppError::Invalid { message, .. }) => {
+    let input = match read_import_form(form).await? {
+        Ok(input) => input,
+        Err(too_large) => {
+            let matter = app::matters::import_form(&state, &user, &id).await?;
+            let refusal = ImportRefusal {
+                error: Some(too_large),
+                ..ImportRefusal::default()
+            };
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &page(String::new(), Vec::new(), Vec::new(), Some(message)),
-            );
-        }
-        Err(e) => return Err(e),
-    };
-    let text = match file {
-        Some(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                return render_status(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &page(
-                        text,
-                        Vec::new(),
-                        Vec::new(),
-                        Some("The file is not UTF-8 text. In your spreadsheet, save it as \"CSV UTF-8\" and upload it again.".to_owned()),
-                    ),
-                );
-            }
-        },
-        None => text,
-    };
-    let lines: Vec<ImportLine> = match parse_import(&text, &state.tld_policies) {
-        Ok(lines) => lines,
-        Err(problems) => {
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(text, problems, Vec::new(), None),
+                &ImportPage::new(&user, &matter, refusal),
             );
         }
     };
-    let new: Vec<(usize, String, NewBackorder)> = lines
-        .into_iter()
-        .map(|l| {
-            (
-                l.line,
-                l.text,
-                NewBackorder {
-                    domain: l.domain,
-                    priority: l.priority,
-                    max_bid_minor: l.max_bid_minor,
-                    currency: Currency::default(),
-                    notes: String::new(),
-                },
-            )
-        })
-        .collect();
-    let actor = actor(&user, &meta, state.clock.now());
-    let matter_id = matter.id.clone();
-    match state
-        .db
-        .run(move |c| backorders::import(c, &actor, &matter_id, &new, confirm))
-        .await
-    {
-        Ok(created) => {
+    let (matter, outcome) = app::matters::import(&state, &caller(&user, &meta), &id, input).await?;
+    match outcome {
+        ImportOutcome::Imported(created) => {
             session::flash(
                 &user.session,
                 "success",
@@ -1041,28 +726,10 @@ pub async fn import(
             );
             Ok(see_other(&format!("/matters/{}", matter.id)))
         }
-        Err(ImportError::Lines(problems)) => render_status(
+        ImportOutcome::Refused(refusal) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &page(text, problems, Vec::new(), None),
+            &ImportPage::new(&user, &matter, refusal),
         ),
-        Err(ImportError::Conflicts(found)) => {
-            let rows = found
-                .into_iter()
-                .map(|(domain, conflicts)| {
-                    let with = conflicts
-                        .iter()
-                        .map(|c| format!("{} ({})", c.reference, c.client_name))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    (domain, with)
-                })
-                .collect();
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(text, Vec::new(), rows, None),
-            )
-        }
-        Err(ImportError::Backorder(e)) => Err(backorder_error(e)),
     }
 }
 
@@ -1073,71 +740,12 @@ pub async fn export(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let dossier = dossier::of_matter(&state, &user, &id, Changes::None).await?;
-    let matter = &dossier.matter;
-    let mut csv = write_row(&[
-        "matter",
-        "domain",
-        "unicode",
-        "status",
-        "priority",
-        "max_bid",
-        "currency",
-        "channels",
-        "attached_at",
-        "phase",
-        "drop_window",
-    ]);
-    for b in &dossier.backorders {
-        let row = BackorderRow::new(b, &dossier);
-        let max_bid = b
-            .max_bid_minor
-            .map(|m| crate::model::money::format_plain(m))
-            .unwrap_or_default();
-        let attached = b.created_at.and_utc().to_rfc3339();
-        csv.push_str(&write_row(&[
-            &matter.reference,
-            &b.domain,
-            &b.unicode,
-            b.status.as_str(),
-            b.priority.as_str(),
-            &max_bid,
-            &b.currency,
-            &row.channels,
-            &attached,
-            &row.phase,
-            &row.drop_window,
-        ]));
-    }
+    let csv = app::matters::export(&state, &user, &id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}-backorders.csv\"",
-                matter.reference
-            ),
+            format!("attachment; filename=\"{}\"", csv.file_name),
         ))
-        .body(csv))
-}
-
-/// Whether `user` may change `matter` (lawyers and admins, open matters).
-pub fn may_edit(user: &Principal, matter: &Matter) -> bool {
-    matter.status == MatterStatus::Open && user.require_lawyer_or_admin().is_ok()
-}
-
-/// The matters of a client, for the client page.
-pub async fn client_matters(
-    state: &AppState,
-    user: &Principal,
-    client_id: &str,
-) -> Result<Vec<MatterRow>, AppError> {
-    let client = visible_client(state, user, client_id).await?;
-    let filter = MatterFilter {
-        client_id: Some(client.id),
-        status: None,
-        search: None,
-    };
-    let summaries = state.db.run(move |c| matters::list(c, &filter)).await?;
-    Ok(summaries.into_iter().map(MatterRow::from).collect())
+        .body(csv.body))
 }

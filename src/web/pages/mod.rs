@@ -75,7 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(backorders::change_status)
         .service(backorders::add_channel)
         .service(backorders::update_channel)
-        .service(backorders::check_now)
+        .service(backorders::check)
         .service(backorders::evidence)
         .service(backorders::snapshot)
         .service(procedures::new_form)

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, get, web};
 
+use crate::app;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::session::CurrentUser;
@@ -17,23 +18,12 @@ struct TldsPage {
 
 #[get("/tlds")]
 pub async fn tlds(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    let mut policies: Vec<(String, PolicyView)> = Vec::new();
-    for policy in state.tld_policies.all() {
-        // Entries that share their rules (.fr and its overseas TLDs) show once.
-        if let Some((names, _)) = policies.iter_mut().find(|(_, v)| {
-            v.registry == policy.registry && v.backorder_note == policy.backorder_note
-        }) {
-            names.push_str(&format!(", .{}", policy.tld));
-            continue;
-        }
-        policies.push((format!(".{}", policy.tld), PolicyView::from(policy)));
-    }
-    policies.push((
-        "other generic TLDs".to_owned(),
-        PolicyView::from(state.tld_policies.new_gtld_default()),
-    ));
+    let rules = app::backorders::tld_rules(&state);
     render(&TldsPage {
         layout: Layout::for_user(&user, "TLD rules", "tlds"),
-        policies,
+        policies: rules
+            .iter()
+            .map(|(names, policy)| (names.clone(), PolicyView::from(policy)))
+            .collect(),
     })
 }

@@ -1,10 +1,12 @@
 //! Registry monitoring: ask the registry about a name, keep the answer as evidence, find what
 //! changed, assess the phase and the drop window, move the backorders along, and alert the
 //! people of the matters seeking the name. The sweep does this for every name that is due.
+//! The backorder page, the API and the command line ask for one name through [`check`]; the
+//! lifecycle rules it applies are those of `docs/registries.md` §1 and §2.5.
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::db::{DbConn, DbError, write_tx};
 use crate::mail::{self, Draft};
@@ -13,9 +15,9 @@ use crate::model::backorder::{Backorder, path_to};
 use crate::model::changes::{RecordChange, diff};
 use crate::model::digest::sha256_hex;
 use crate::model::domain_name::DomainName;
-use crate::model::ids::SnapshotId;
+use crate::model::ids::{MatterId, SnapshotId};
 use crate::model::lifecycle::{
-    Assessment, Observation, assess, backorder_status_for, next_check, retry_after_failure,
+    Assessment, Observation, Phase, assess, backorder_status_for, next_check, retry_after_failure,
 };
 use crate::model::matter::Matter;
 use crate::model::monitoring::Source;
@@ -31,7 +33,6 @@ use crate::state::AppState;
 
 /// Who moves backorders on registry news, in their history.
 pub const MONITOR_ACTOR: &str = "registry monitor";
-/// How many past answers the assessment looks at.
 /// The latest answers the assessment reads besides the first of each phase.
 const RECENT_ANSWERS: usize = 3;
 
@@ -70,38 +71,88 @@ pub struct CheckOutcome {
     pub alerts_queued: usize,
 }
 
-fn rfc3339(t: Option<DateTime<Utc>>) -> Value {
-    t.map_or(Value::Null, |t| json!(t.to_rfc3339()))
+/// The assessment object: what one check found, as `reclaim domain check --json` prints it
+/// and the check API answers it. Instants are RFC 3339.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Assessment)]
+pub struct CheckReport {
+    /// A-label.
+    pub domain: String,
+    pub unicode: String,
+    pub tld: String,
+    /// `rdap` or `whois`.
+    pub source: &'static str,
+    pub server: String,
+    pub registered: bool,
+    /// EPP status names, camelCase (pendingDelete, redemptionPeriod…).
+    pub statuses: Vec<String>,
+    pub registrar: Option<String>,
+    pub registrar_iana_id: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: Option<String>,
+    /// The holder's expiry: the registrar's when known.
+    #[schema(format = DateTime)]
+    pub expires_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub registry_expires_at: Option<String>,
+    pub nameservers: Vec<String>,
+    pub dnssec: Option<bool>,
+    pub phase: Phase,
+    #[schema(format = DateTime)]
+    pub drop_earliest: Option<String>,
+    #[schema(format = DateTime)]
+    pub drop_latest: Option<String>,
+    pub reason: String,
+    pub backorder_allowed: bool,
+    pub backorder_note: String,
+    /// Of the registry's raw answer.
+    pub sha256: String,
+    #[schema(format = DateTime)]
+    pub checked_at: String,
+    pub changes: Vec<RecordChange>,
 }
 
 impl CheckOutcome {
-    /// The assessment object of DESIGN.md (`reclaim domain check --json`, the check API).
-    pub fn to_json(&self) -> Value {
-        json!({
-            "domain": self.name.ascii(),
-            "unicode": self.name.unicode(),
-            "tld": self.name.tld(),
-            "source": match self.source { Source::Whois | Source::WhoisRegistrar => "whois", _ => "rdap" },
-            "server": self.server,
-            "registered": self.record.registered,
-            "statuses": self.record.statuses,
-            "registrar": self.record.registrar,
-            "registrar_iana_id": self.record.registrar_iana_id,
-            "created_at": rfc3339(self.record.created_at),
-            "expires_at": rfc3339(self.record.effective_expiry()),
-            "registry_expires_at": rfc3339(self.record.expires_at),
-            "nameservers": self.record.nameservers,
-            "dnssec": self.record.dnssec,
-            "phase": self.assessment.phase,
-            "drop_earliest": rfc3339(self.assessment.drop_earliest),
-            "drop_latest": rfc3339(self.assessment.drop_latest),
-            "reason": self.assessment.reason,
-            "backorder_allowed": self.policy.backorder,
-            "backorder_note": self.policy.backorder_note,
-            "sha256": self.sha256,
-            "checked_at": self.checked_at.to_rfc3339(),
-            "changes": self.changes,
-        })
+    /// The assessment object as JSON ([`CheckReport`]).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(CheckReport::from(self)).unwrap_or_default()
+    }
+}
+
+fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| present::rfc3339(&t.naive_utc()))
+}
+
+impl From<&CheckOutcome> for CheckReport {
+    fn from(o: &CheckOutcome) -> Self {
+        Self {
+            domain: o.name.ascii().to_owned(),
+            unicode: o.name.unicode().to_owned(),
+            tld: o.name.tld().to_owned(),
+            source: match o.source {
+                Source::Whois | Source::WhoisRegistrar => "whois",
+                _ => "rdap",
+            },
+            server: o.server.clone(),
+            registered: o.record.registered,
+            statuses: o.record.statuses.clone(),
+            registrar: o.record.registrar.clone(),
+            registrar_iana_id: o.record.registrar_iana_id.clone(),
+            created_at: rfc3339(o.record.created_at),
+            expires_at: rfc3339(o.record.effective_expiry()),
+            registry_expires_at: rfc3339(o.record.expires_at),
+            nameservers: o.record.nameservers.clone(),
+            dnssec: o.record.dnssec,
+            phase: o.assessment.phase,
+            drop_earliest: rfc3339(o.assessment.drop_earliest),
+            drop_latest: rfc3339(o.assessment.drop_latest),
+            reason: o.assessment.reason.clone(),
+            backorder_allowed: o.policy.backorder,
+            backorder_note: o.policy.backorder_note.clone(),
+            sha256: o.sha256.clone(),
+            checked_at: present::rfc3339(&o.checked_at.naive_utc()),
+            changes: o.changes.clone(),
+        }
     }
 }
 
@@ -302,9 +353,12 @@ fn queue_alerts(
         .iter()
         .find(|c| c.important)
         .map_or("registry change", |c| c.summary.as_str());
+    let matter_ids: Vec<MatterId> = seeking.iter().map(|(_, m)| m.id.clone()).collect();
+    let people = matters::people_to_alert_in(conn, &matter_ids)?;
     let mut queued = 0;
     for (backorder, matter) in seeking {
-        for (user_id, person, email) in matters::people_to_alert(conn, &matter.id)? {
+        for (_, user_id, person, email) in people.iter().filter(|(m, ..)| *m == matter.id) {
+            let (user_id, person, email) = (user_id.clone(), person.clone(), email.clone());
             let first_name = person
                 .split_whitespace()
                 .next()
@@ -422,7 +476,8 @@ pub async fn sweep_batch(
     batch: i64,
 ) -> Result<SweepReport, DbError> {
     let now = state.clock.now();
-    let holder = state.instance.clone();
+    // This instance, and this claim: the names claimed are read back by this sweep alone.
+    let holder = format!("{}/{}", state.instance, uuid::Uuid::now_v7().simple());
     let due = {
         let holder = holder.clone();
         state
@@ -442,7 +497,6 @@ pub async fn sweep_batch(
         .collect()
         .await;
     let mut report = SweepReport::default();
-    let mut names = Vec::new();
     for (domain, outcome) in results {
         match outcome {
             Ok(o) => {
@@ -457,16 +511,10 @@ pub async fn sweep_batch(
                 report.failed += 1;
             }
         }
-        names.push(domain);
     }
     state
         .db
-        .run(move |c| {
-            for domain in &names {
-                monitoring::release(c, domain, &holder)?;
-            }
-            Ok::<_, DbError>(())
-        })
+        .run(move |c| monitoring::release(c, &holder))
         .await?;
     Ok(report)
 }
