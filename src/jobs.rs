@@ -112,9 +112,9 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             let (host, now) = (state.mailer.host().to_owned(), state.clock.now());
             state
                 .db
-                .run(move |c| crate::report::run_schedule(c, &host, now))
+                .run(move |c| crate::app::reports::run_schedule(c, &host, now))
                 .await
-                .map_err(|e: crate::report::SendReportError| e.to_string())
+                .map_err(|e: crate::app::reports::SendReportError| e.to_string())
                 .and_then(|(sent, problems)| {
                     if problems.is_empty() {
                         Ok(format!("{sent} scheduled report(s) queued"))

@@ -23,7 +23,6 @@ pub mod outreach;
 pub mod pdf;
 pub mod registry;
 pub mod repo;
-pub mod report;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -11,3 +11,4 @@ pub mod access;
 pub mod clients;
 pub mod dossier;
 pub mod procedures;
+pub mod reports;

@@ -119,6 +119,8 @@ impl Modify for BearerToken {
         api::clients::show,
         api::clients::add_contact,
         api::tlds::show,
+        // status reports
+        api::reports::report_pdf,
     ),
     components(schemas(ErrorBody))
 )]
