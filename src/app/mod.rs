@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod clients;
+pub mod dashboard;
 pub mod dossier;
 pub mod procedures;
 pub mod reports;
