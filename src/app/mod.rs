@@ -8,8 +8,11 @@
 //! one mapping (`error.rs`) gives each feature error its status and, for forms, its field.
 
 pub mod access;
+pub mod account;
 pub mod clients;
 pub mod dashboard;
 pub mod dossier;
 pub mod procedures;
 pub mod reports;
+pub mod sign_in;
+pub mod users;
