@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod account;
+pub mod admin;
 pub mod clients;
 pub mod dashboard;
 pub mod dossier;
