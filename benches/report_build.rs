@@ -151,12 +151,12 @@ fn main() {
     for _ in 0..runs {
         let mut conn = state.db.get().unwrap();
         let started = Instant::now();
-        let data = reclaim::report::gather_matter(&mut conn, &matter.id, Utc::now()).unwrap();
-        let firm = reclaim::report::firm(&mut conn).unwrap();
+        let data = reclaim::app::reports::gather_matter(&mut conn, &matter.id, Utc::now()).unwrap();
+        let firm = reclaim::app::reports::firm(&mut conn).unwrap();
         gather.push(started.elapsed().as_secs_f64());
         let started = Instant::now();
         let (pdf, count) =
-            reclaim::report::render_matter(&data, firm.as_ref(), "R-2026-0001", Utc::now())
+            reclaim::app::reports::render_matter(&data, firm.as_ref(), "R-2026-0001", Utc::now())
                 .unwrap();
         render.push(started.elapsed().as_secs_f64());
         pages = count;

@@ -85,7 +85,7 @@ enum DomainCommand {
 
 #[derive(Subcommand)]
 enum JobsCommand {
-    /// Run one job once: monitor, outbox, reminders, reports or bootstrap.
+    /// Run one job once: monitor, outbox, reminders, reports, bootstrap or prune.
     Run { name: String },
 }
 
@@ -421,7 +421,7 @@ fn report_matter(
     let matter = crate::repo::matters::find_by_reference(&mut conn, &parsed)?
         .ok_or_else(|| anyhow!("there is no matter {parsed}; check the reference"))?;
     let actor = Actor::process(&cli_actor(), state.clock.now());
-    let (report, pdf) = crate::report::generate_matter(&mut conn, &actor, &matter.id, "cli")?;
+    let (report, pdf) = crate::app::reports::generate_matter(&mut conn, &actor, &matter.id, "cli")?;
     std::fs::write(out, &pdf).with_context(|| format!("cannot write {}", out.display()))?;
     println!(
         "{} ({} pages, {} bytes, SHA-256 {}) written to {}",

@@ -479,3 +479,34 @@ impl From<crate::repo::senders::SenderError> for AppError {
         }
     }
 }
+
+// ---- status reports, dashboard, users and accounts ----
+
+impl From<crate::app::reports::ReportError> for AppError {
+    fn from(e: crate::app::reports::ReportError) -> Self {
+        use crate::app::reports::ReportError as E;
+        match e {
+            E::MatterNotFound => AppError::not_found("matter"),
+            E::ClientNotFound => AppError::not_found("client"),
+            E::Db(db) => db.into(),
+            E::Pdf(p) => AppError::Unexpected(anyhow::anyhow!("report PDF: {p}")),
+        }
+    }
+}
+
+impl From<crate::app::reports::SendReportError> for AppError {
+    fn from(e: crate::app::reports::SendReportError) -> Self {
+        use crate::app::reports::SendReportError as E;
+        match e {
+            E::NoSender => AppError::Conflict(e.to_string()),
+            E::Mail(m) => AppError::Invalid {
+                field: None,
+                message: format!(
+                    "The report could not be addressed: {m}. Check the client's contacts."
+                ),
+            },
+            E::Report(r) => r.into(),
+            E::Db(db) => db.into(),
+        }
+    }
+}

@@ -38,11 +38,24 @@ pub const JOBS: &[(&str, &str, &str)] = &[
         "0 17 3 * * Mon",
         "refresh the IANA RDAP bootstrap",
     ),
+    (
+        "prune",
+        "0 41 2 * * *",
+        "forget the sign-in attempts older than the throttle's window",
+    ),
 ];
+
+/// The names of the jobs, for messages: `monitor, outbox, …`.
+fn job_names() -> String {
+    JOBS.iter()
+        .map(|(name, _, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    #[error("there is no job '{0}'; the jobs are: monitor, outbox, reminders, reports, bootstrap")]
+    #[error("there is no job '{0}'; the jobs are: {names}", names = job_names())]
     Unknown(String),
     #[error("the job '{0}' is already running (here or on another instance)")]
     Busy(String),
@@ -112,9 +125,9 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             let (host, now) = (state.mailer.host().to_owned(), state.clock.now());
             state
                 .db
-                .run(move |c| crate::report::run_schedule(c, &host, now))
+                .run(move |c| crate::app::reports::run_schedule(c, &host, now))
                 .await
-                .map_err(|e: crate::report::SendReportError| e.to_string())
+                .map_err(|e: crate::app::reports::SendReportError| e.to_string())
                 .and_then(|(sent, problems)| {
                     if problems.is_empty() {
                         Ok(format!("{sent} scheduled report(s) queued"))
@@ -131,6 +144,10 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),
         "bootstrap" => refresh_bootstrap(state).await,
+        "prune" => crate::app::sign_in::forget_old_attempts(state)
+            .await
+            .map(|n| format!("{n} sign-in attempt(s) forgotten"))
+            .map_err(|e| e.to_string()),
         _ => Err(format!("no job {name}")),
     };
 
@@ -301,6 +318,21 @@ pub async fn start_scheduler(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_job_is_named_in_the_refusal_of_an_unknown_one() {
+        let refusal = JobError::Unknown("coffee".to_owned()).to_string();
+        assert_eq!(
+            refusal,
+            "there is no job 'coffee'; the jobs are: monitor, outbox, reminders, reports, bootstrap, prune"
+        );
+        for (name, schedule, _) in JOBS {
+            assert!(
+                Job::new_async(*schedule, |_, _| Box::pin(async {})).is_ok(),
+                "{name}: {schedule}"
+            );
+        }
+    }
 
     #[test]
     fn a_job_runs_once_at_a_time_per_instance() {

@@ -20,7 +20,6 @@ pub mod model;
 pub mod pdf;
 pub mod registry;
 pub mod repo;
-pub mod report;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -8,12 +8,18 @@
 //! one mapping (`error.rs`) gives each feature error its status and, for forms, its field.
 
 pub mod access;
+pub mod account;
+pub mod admin;
 pub mod backorders;
 pub mod clients;
+pub mod dashboard;
 pub mod docket;
 pub mod dossier;
 pub mod matters;
 pub mod monitoring;
 pub mod outreach;
 pub mod procedures;
+pub mod reports;
 pub mod senders;
+pub mod sign_in;
+pub mod users;

@@ -784,13 +784,13 @@ fn today(
     for matter in [&firm.northwind_matter, &firm.helios_matter] {
         step(
             "report",
-            crate::report::generate_matter(c, &admin, matter, "demo"),
+            crate::app::reports::generate_matter(c, &admin, matter, "demo"),
         )?;
     }
     for client in [&firm.northwind, &firm.helios] {
         step(
             "report",
-            crate::report::generate_client(c, &admin, client, "demo"),
+            crate::app::reports::generate_client(c, &admin, client, "demo"),
         )?;
     }
     Ok(())

@@ -91,30 +91,6 @@ pub fn finish_run(
     Ok(())
 }
 
-/// The last runs of each job, newest first.
-#[derive(Debug, Clone, Queryable)]
-pub struct JobRun {
-    pub job: String,
-    pub started_at: NaiveDateTime,
-    pub finished_at: Option<NaiveDateTime>,
-    pub status: String,
-    pub detail: String,
-}
-
-pub fn recent_runs(conn: &mut DbConn, limit: i64) -> Result<Vec<JobRun>, DbError> {
-    Ok(job_runs::table
-        .order(job_runs::started_at.desc())
-        .limit(limit)
-        .select((
-            job_runs::job,
-            job_runs::started_at,
-            job_runs::finished_at,
-            job_runs::status,
-            job_runs::detail,
-        ))
-        .load(conn)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

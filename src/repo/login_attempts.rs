@@ -112,7 +112,8 @@ pub fn recent_failures(
     })
 }
 
-/// Attempts older than a day serve no throttling purpose.
+/// Deletes the attempts made before `before`; returns how many. The throttle only counts those
+/// within its window, so older ones serve no purpose.
 pub fn prune(conn: &mut DbConn, before: DateTime<Utc>) -> Result<usize, DbError> {
     Ok(
         diesel::delete(login_attempts::table.filter(login_attempts::at.lt(to_db(before))))

@@ -10,13 +10,13 @@ use crate::db::schema::{
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
-use crate::model::backorder::BackorderStatus;
+use crate::model::backorder::{Backorder, BackorderStatus};
 use crate::model::changes::RecordChange;
 use crate::model::digest::sha256_hex;
 use crate::model::domain_name::DomainName;
-use crate::model::ids::{ChangeId, CheckErrorId, SnapshotId};
+use crate::model::ids::{ChangeId, CheckErrorId, ClientId, SnapshotId};
 use crate::model::lifecycle::{Assessment, Phase};
-use crate::model::matter::MatterStatus;
+use crate::model::matter::{Matter, MatterStatus};
 use crate::model::monitoring::{MonitoredDomain, Snapshot, SnapshotMeta, Source, StoredChange};
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::Answer;
@@ -376,18 +376,46 @@ pub fn check_errors(
         .load(conn)?)
 }
 
-/// Names about to leave their holder: in pending delete, already free at the registry, or
-/// predicted to drop by `until`.
+/// The names about to drop that active backorders of open matters (of one client, if given)
+/// seek: in pending delete, already free, or predicted to drop by `until`; each with the
+/// backorder and its matter. One query.
 pub fn about_to_drop(
     conn: &mut DbConn,
     until: NaiveDateTime,
-) -> Result<Vec<MonitoredDomain>, DbError> {
-    Ok(monitored_domains::table
+    client: Option<&ClientId>,
+) -> Result<Vec<(Backorder, Matter, MonitoredDomain)>, DbError> {
+    let active: Vec<BackorderStatus> = BackorderStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_active())
+        .collect();
+    let mut query = backorders::table
+        .inner_join(matters::table)
+        .inner_join(monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)))
+        .filter(backorders::status.eq_any(active))
+        .filter(matters::status.eq(MatterStatus::Open))
         .filter(
             monitored_domains::phase
                 .eq_any([Phase::PendingDelete, Phase::Available])
                 .or(monitored_domains::drop_earliest.le(until)),
         )
+        .into_boxed();
+    if let Some(client) = client {
+        query = query.filter(matters::client_id.eq(client));
+    }
+    Ok(query
+        .select((
+            Backorder::as_select(),
+            Matter::as_select(),
+            MonitoredDomain::as_select(),
+        ))
+        .load(conn)?)
+}
+
+/// The monitoring state of several names at once (for the matter page).
+pub fn find_many(conn: &mut DbConn, domains: &[String]) -> Result<Vec<MonitoredDomain>, DbError> {
+    Ok(monitored_domains::table
+        .filter(monitored_domains::domain.eq_any(domains))
         .select(MonitoredDomain::as_select())
         .load(conn)?)
 }

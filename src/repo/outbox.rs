@@ -66,7 +66,10 @@ pub fn enqueue(
 }
 
 /// Claims up to `limit` messages due now for `holder`: queued ones whose time has come, and
-/// ones whose earlier claim ran out (a process that stopped mid-send).
+/// ones whose earlier claim ran out (a process that stopped mid-send). Three statements
+/// whatever the batch's size: pick the candidates, claim those still claimable in one update
+/// (whose condition the database checks again on each row, so that of two instances claiming
+/// at once each message goes to one), and read back those this call claimed.
 pub fn claim_due(
     conn: &mut DbConn,
     holder: &str,
@@ -75,44 +78,43 @@ pub fn claim_due(
     limit: i64,
 ) -> Result<Vec<OutboxMessage>, DbError> {
     let now_db = to_db(now);
-    let candidates: Vec<OutboxId> = outbox_messages::table
-        .filter(
-            outbox_messages::status
-                .eq(OutboxStatus::Queued)
-                .and(outbox_messages::next_attempt_at.le(now_db))
-                .or(outbox_messages::status
-                    .eq(OutboxStatus::Sending)
-                    .and(outbox_messages::claimed_until.lt(now_db))),
-        )
-        .order(outbox_messages::next_attempt_at)
-        .limit(limit)
-        .select(outbox_messages::id)
-        .load(conn)?;
-    let mut claimed = Vec::new();
-    for id in candidates {
-        let taken = diesel::update(outbox_messages::table.find(&id))
-            .filter(
-                outbox_messages::status
-                    .eq(OutboxStatus::Queued)
-                    .or(outbox_messages::claimed_until.lt(now_db)),
-            )
-            .filter(outbox_messages::status.ne(OutboxStatus::Sent))
+    let until = to_db(now + lease);
+    let claimable = || {
+        outbox_messages::status
+            .eq(OutboxStatus::Queued)
+            .and(outbox_messages::next_attempt_at.le(now_db))
+            .or(outbox_messages::status
+                .eq(OutboxStatus::Sending)
+                .and(outbox_messages::claimed_until.lt(now_db)))
+    };
+    write_tx(conn, |conn| {
+        let candidates: Vec<OutboxId> = outbox_messages::table
+            .filter(claimable())
+            .order(outbox_messages::next_attempt_at)
+            .limit(limit)
+            .select(outbox_messages::id)
+            .load(conn)?;
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(outbox_messages::table)
+            .filter(outbox_messages::id.eq_any(&candidates))
+            .filter(claimable())
             .set((
                 outbox_messages::status.eq(OutboxStatus::Sending),
                 outbox_messages::claimed_by.eq(holder),
-                outbox_messages::claimed_until.eq(to_db(now + lease)),
+                outbox_messages::claimed_until.eq(until),
             ))
             .execute(conn)?;
-        if taken == 1 {
-            claimed.push(
-                outbox_messages::table
-                    .find(&id)
-                    .select(OutboxMessage::as_select())
-                    .first(conn)?,
-            );
-        }
-    }
-    Ok(claimed)
+        Ok(outbox_messages::table
+            .filter(outbox_messages::id.eq_any(&candidates))
+            .filter(outbox_messages::status.eq(OutboxStatus::Sending))
+            .filter(outbox_messages::claimed_by.eq(holder))
+            .filter(outbox_messages::claimed_until.eq(until))
+            .order(outbox_messages::next_attempt_at)
+            .select(OutboxMessage::as_select())
+            .load(conn)?)
+    })
 }
 
 /// What an attempt came to.
@@ -336,6 +338,56 @@ mod tests {
             )
             .unwrap()
             .is_empty()
+        );
+    }
+
+    /// The statements `claim_due` runs for a batch of `n` messages due now.
+    fn statements_to_claim(n: usize) -> u64 {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU64, Ordering};
+
+        use diesel::connection::InstrumentationEvent;
+
+        let mut c = conn();
+        let now = Utc::now();
+        for _ in 0..n {
+            enqueue(&mut c, &message(None), now).unwrap();
+        }
+        let count = Arc::new(AtomicU64::new(0));
+        let counter = count.clone();
+        c.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        let claimed = claim_due(&mut c, "a", now, Duration::minutes(5), 100).unwrap();
+        assert_eq!(claimed.len(), n);
+        count.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn a_batch_is_claimed_in_the_same_statements_whatever_its_size() {
+        assert_eq!(statements_to_claim(2), statements_to_claim(40));
+    }
+
+    #[test]
+    fn instances_claiming_in_turn_share_the_due_messages_without_overlap() {
+        let mut c = conn();
+        let now = Utc::now();
+        for _ in 0..5 {
+            enqueue(&mut c, &message(None), now).unwrap();
+        }
+        let a = claim_due(&mut c, "a", now, Duration::minutes(5), 3).unwrap();
+        let b = claim_due(&mut c, "b", now, Duration::minutes(5), 3).unwrap();
+        assert_eq!((a.len(), b.len()), (3, 2));
+        assert!(a.iter().all(|m| m.claimed_by.as_deref() == Some("a")));
+        assert!(b.iter().all(|m| m.claimed_by.as_deref() == Some("b")));
+        assert!(a.iter().all(|m| b.iter().all(|n| n.id != m.id)));
+        assert!(
+            claim_due(&mut c, "a", now, Duration::minutes(5), 10)
+                .unwrap()
+                .is_empty(),
+            "its own claims are not claimed again"
         );
     }
 

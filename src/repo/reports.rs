@@ -1,16 +1,21 @@
 //! Kept status reports: each generated PDF with its reference, SHA-256, who or what made it and
 //! to whom it was sent. The database refuses to change a kept report's bytes.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::schema::{matters, report_counters, reports};
+use crate::db::schema::{clients, matters, report_counters, reports};
+use crate::db::sql::lower;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
+use crate::model::client::{Client, ReportCadence};
 use crate::model::digest::sha256_hex;
 use crate::model::ids::{ClientId, MatterId, OutboxId, ReportId};
+use crate::model::matter::MatterStatus;
 use crate::model::report::{Report, ReportKind};
 use crate::repo::audit::{self, Change};
 use crate::repo::matters::MatterScope;
@@ -118,27 +123,6 @@ pub fn for_client(conn: &mut DbConn, client: &ClientId) -> Result<Vec<Report>, D
         .load(conn)?)
 }
 
-/// When the previous report covering this matter was made (a matter report, or a client
-/// report of its client), before `before`.
-pub fn previous_for_matter(
-    conn: &mut DbConn,
-    matter: &MatterId,
-    client: &ClientId,
-    before: DateTime<Utc>,
-) -> Result<Option<NaiveDateTime>, DbError> {
-    Ok(reports::table
-        .filter(
-            reports::matter_id.eq(matter).or(reports::kind
-                .eq(ReportKind::Client)
-                .and(reports::client_id.eq(client))),
-        )
-        .filter(reports::generated_at.lt(to_db(before)))
-        .order(reports::generated_at.desc())
-        .select(reports::generated_at)
-        .first(conn)
-        .optional()?)
-}
-
 /// The reports kept on a scope's matters, newest first (client reports not included).
 pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Report>, DbError> {
     Ok(reports::table
@@ -181,18 +165,36 @@ pub fn last_reported_in(
     Ok(last.into_iter().collect())
 }
 
-/// When the client last received a scheduled report.
-pub fn last_scheduled(
+/// The clients a scheduled report may be due for (a cadence, and at least one open matter), by
+/// name, each with when it last received a scheduled report: two queries, whatever the number
+/// of clients.
+pub fn schedule_candidates(
     conn: &mut DbConn,
-    client: &ClientId,
-) -> Result<Option<NaiveDateTime>, DbError> {
-    Ok(reports::table
-        .filter(reports::client_id.eq(client))
+) -> Result<Vec<(Client, Option<NaiveDateTime>)>, DbError> {
+    let with_open_matters = matters::table
+        .filter(matters::status.eq(MatterStatus::Open))
+        .select(matters::client_id);
+    let candidates: Vec<Client> = clients::table
+        .filter(clients::report_cadence.ne(ReportCadence::None))
+        .filter(clients::id.eq_any(with_open_matters))
+        .order(lower(clients::name))
+        .select(Client::as_select())
+        .load(conn)?;
+    let last: HashMap<ClientId, NaiveDateTime> = reports::table
         .filter(reports::made_for.eq("schedule"))
-        .order(reports::generated_at.desc())
-        .select(reports::generated_at)
-        .first(conn)
-        .optional()?)
+        .group_by(reports::client_id)
+        .select((reports::client_id, diesel::dsl::max(reports::generated_at)))
+        .load::<(ClientId, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .filter_map(|(client, at)| Some((client, at?)))
+        .collect();
+    Ok(candidates
+        .into_iter()
+        .map(|client| {
+            let at = last.get(&client.id).copied();
+            (client, at)
+        })
+        .collect())
 }
 
 /// Records to whom a report went and the outbox message carrying it.

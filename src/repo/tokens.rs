@@ -82,6 +82,16 @@ pub fn list_api_tokens(conn: &mut DbConn, user_id: &UserId) -> Result<Vec<ApiTok
         .load(conn)?)
 }
 
+/// Whether the user has an API token that is not revoked.
+pub fn has_active_api_token(conn: &mut DbConn, user_id: &UserId) -> Result<bool, DbError> {
+    let active: i64 = api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(active > 0)
+}
+
 /// Revokes a token of `owner`. A token of someone else is "not found".
 pub fn revoke_api_token(
     conn: &mut DbConn,

@@ -392,3 +392,51 @@ async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() 
         303
     );
 }
+
+#[tokio::test]
+async fn the_prune_job_forgets_sign_in_attempts_the_throttle_no_longer_counts() {
+    let app = spawn_app().await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let attempts = || async {
+        app.state
+            .db
+            .run(|c| {
+                use diesel::prelude::*;
+                use reclaim::db::schema::login_attempts;
+                login_attempts::table
+                    .count()
+                    .get_result::<i64>(c)
+                    .map_err(reclaim::db::DbError::from)
+            })
+            .await
+            .unwrap()
+    };
+    for _ in 0..3 {
+        app.browser
+            .login("lea.lawyer@firm.example", "guess guess guess")
+            .await;
+    }
+    app.clock.advance(Duration::minutes(10));
+    app.browser.login("lea.lawyer@firm.example", PASSWORD).await;
+    assert_eq!(attempts().await, 4);
+
+    // Within the window everything still counts.
+    assert_eq!(
+        reclaim::jobs::run(&app.state, "prune").await.unwrap(),
+        "0 sign-in attempt(s) forgotten"
+    );
+    // The three failures leave the window; the success does not yet.
+    app.clock.advance(Duration::minutes(6));
+    assert_eq!(
+        reclaim::jobs::run(&app.state, "prune").await.unwrap(),
+        "3 sign-in attempt(s) forgotten"
+    );
+    assert_eq!(attempts().await, 1);
+    // The audit log keeps the failures.
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "user.login_failed").count(),
+        3
+    );
+}

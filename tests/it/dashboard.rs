@@ -119,3 +119,54 @@ async fn the_dashboard_lists_what_is_due_and_marking_done_returns_to_it() {
     assert!(!html.contains("Globex"));
     assert!(!html.contains("Mark done"));
 }
+
+/// A client with a matter, a deadline overdue, one due this week and a name in pending delete
+/// whose drop is predicted in three days.
+async fn busy_client(app: &TestApp, lawyer: &reclaim::model::user::User, n: usize) {
+    let client = app.create_client(&format!("Client {n}")).await;
+    let (matter, _) = app.open_matter(&client, lawyer, "Names").await;
+    task(app, &matter, &format!("Overdue task {n}"), -2).await;
+    task(app, &matter, &format!("Weekly task {n}"), 3).await;
+    let domain = format!("dropping-name-{n}.com");
+    app.attach(&matter, &domain).await;
+    let drop = (app.clock_now() + Duration::days(3)).naive_utc();
+    app.state
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use reclaim::db::schema::monitored_domains;
+            diesel::update(monitored_domains::table.find(&domain))
+                .set((
+                    monitored_domains::phase.eq("pending_delete"),
+                    monitored_domains::drop_earliest.eq(Some(drop)),
+                    monitored_domains::drop_latest.eq(Some(drop)),
+                ))
+                .execute(c)
+                .map_err(reclaim::db::DbError::from)
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_dashboard_makes_the_same_queries_however_much_is_due() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let dashboard = || async {
+        let before = app.state.db.queries_run();
+        let html = app.browser.get_html("/").await;
+        (app.state.db.queries_run() - before, html)
+    };
+    busy_client(&app, &lawyer, 0).await;
+    let (few, html) = dashboard().await;
+    assert!(html.contains("dropping-name-0.com"), "{html}");
+    assert!(html.contains("Overdue task 0"));
+    for n in 1..6 {
+        busy_client(&app, &lawyer, n).await;
+    }
+    let (many, html) = dashboard().await;
+    assert!(html.contains("dropping-name-5.com") && html.contains("Weekly task 5"));
+    assert_eq!(few, many, "queries for 1 client, then 6");
+}

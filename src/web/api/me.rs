@@ -2,10 +2,11 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app;
+use crate::app::account::Me;
 use crate::error::AppError;
 use crate::model::ids::{ClientId, UserId};
 use crate::model::user::Role;
-use crate::repo::users;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
 use crate::web::api::openapi::Unauthorized;
@@ -25,28 +26,26 @@ pub struct MeJson {
     calendar_url: Option<String>,
 }
 
+impl From<Me> for MeJson {
+    fn from(caller: Me) -> Self {
+        let user = caller.user;
+        Self {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            client_id: user.client_id,
+            calendar_url: caller.calendar_url,
+        }
+    }
+}
+
 /// The user the token belongs to, with the link of their deadline feed (staff; client
 /// accounts have no docket).
 #[utoipa::path(get, path = "/me", operation_id = "me",
     responses((status = 200, description = "The caller", body = MeJson), Unauthorized))]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    let calendar_url = if user.is_staff() {
-        let id = user.id.clone();
-        let key = state
-            .db
-            .run(move |c| users::calendar_feed_key(c, &id))
-            .await?;
-        Some(crate::app::docket::feed_url(&state, &key))
-    } else {
-        None
-    };
-    Ok(HttpResponse::Ok().json(MeJson {
-        id: user.id.clone(),
-        email: user.email.clone(),
-        name: user.name.clone(),
-        role: user.role,
-        client_id: user.client_id.clone(),
-        calendar_url,
-    }))
+    let caller = app::account::me(&state, &user).await?;
+    Ok(HttpResponse::Ok().json(MeJson::from(caller)))
 }

@@ -148,6 +148,8 @@ impl Modify for BearerToken {
         api::outreach::show,
         api::outreach::approve,
         api::outreach::send,
+        // status reports
+        api::reports::report_pdf,
     ),
     components(schemas(ErrorBody))
 )]

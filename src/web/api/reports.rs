@@ -1,15 +1,34 @@
 //! Status reports through the API.
 
 use actix_web::{HttpResponse, get, web};
+use utoipa::ToSchema;
 
-use crate::app::access::visible_matter;
+use crate::app;
 use crate::error::AppError;
+use crate::model::ids::MatterId;
 use crate::state::AppState;
-use crate::web::actor;
 use crate::web::api::auth::ApiUser;
+use crate::web::api::openapi::{NotFound, Unauthorized};
+use crate::web::caller;
 use crate::web::request::RequestMeta;
+use crate::web::view::pdf_response;
 
-/// The matter's status report, generated now and kept.
+/// A PDF file.
+// Describes the answer for the document; never built.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+struct Pdf(Vec<u8>);
+
+/// The matter's status report as a PDF, generated now and kept (reference in
+/// X-Report-Reference, SHA-256 in X-Report-Sha256)
+#[utoipa::path(get, path = "/matters/{id}/report.pdf", operation_id = "getMatterReport",
+    params(("id" = MatterId, Path, description = "The matter's id")),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf",
+            body = inline(Pdf),
+            headers(("X-Report-Reference" = String, description = "The kept report's reference, e.g. R-2026-0001"),
+                ("X-Report-Sha256" = String, description = "The SHA-256 of the PDF, hex"))),
+        Unauthorized, NotFound))]
 #[get("/matters/{id}/report.pdf")]
 pub async fn report_pdf(
     state: web::Data<AppState>,
@@ -17,13 +36,6 @@ pub async fn report_pdf(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let matter = visible_matter(&state, &user, &id).await?;
-    let actor = actor(&user, &meta, state.clock.now());
-    let mid = matter.id.clone();
-    let (report, pdf) = state
-        .db
-        .run(move |c| crate::report::generate_matter(c, &actor, &mid, "api"))
-        .await
-        .map_err(crate::web::pages::reports::report_error)?;
-    Ok(crate::web::view::pdf_response(&report, pdf))
+    let (report, pdf) = app::reports::report_pdf(&state, &caller(&user, &meta), &id).await?;
+    Ok(pdf_response(&report, pdf))
 }

@@ -3,14 +3,10 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
 
-use crate::auth::password;
+use crate::app;
+use crate::app::sign_in::{SetupInput, Visitor};
 use crate::error::{AppError, FieldErrors};
-use crate::model::audit::Actor;
-use crate::model::user::{EmailAddress, NewPassword, PersonName, Role};
-use crate::repo::tokens::{self, SetupLinkError};
-use crate::repo::users::NewUser;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::{Layout, render, render_status, see_other, session};
@@ -32,14 +28,7 @@ pub async fn setup_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let (key, now) = (state.keys.link_tokens, state.clock.now());
-    {
-        let token = token.clone();
-        state
-            .db
-            .run(move |c| tokens::check_setup_token(c, &key, &token, now))
-            .await?;
-    }
+    app::sign_in::check_setup_link(&state, &token).await?;
     render(&SetupPage {
         layout: Layout::anonymous(&session, "Set up reclaim"),
         token,
@@ -49,91 +38,49 @@ pub async fn setup_form(
     })
 }
 
-#[derive(Deserialize)]
-pub struct SetupForm {
-    name: String,
-    email: String,
-    password: String,
-    password_confirm: String,
-}
-
 #[post("/setup/{token}")]
 pub async fn setup(
     state: web::Data<AppState>,
     session: Session,
     meta: RequestMeta,
     token: web::Path<String>,
-    form: web::Form<SetupForm>,
+    form: web::Form<SetupInput>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let form = form.into_inner();
-    let (key, now) = (state.keys.link_tokens, state.clock.now());
-
+    let visitor = Visitor {
+        ip: meta.ip.clone(),
+        request_id: meta.request_id.clone(),
+    };
     let mut errors = FieldErrors::default();
-    let name = PersonName::parse(&form.name)
-        .map_err(|e| errors.add("name", e))
-        .ok();
-    let email = EmailAddress::parse(&form.email)
-        .map_err(|e| errors.add("email", e))
-        .ok();
-    let password = email.as_ref().and_then(|email| {
-        NewPassword::parse_confirmed(&form.password, &form.password_confirm, email)
-            .map_err(|e| errors.add("password", e))
-            .ok()
-    });
-    let sent_back = |errors: FieldErrors| {
-        render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &SetupPage {
-                layout: Layout::anonymous(&session, "Set up reclaim"),
-                token: token.clone(),
-                name: form.name.clone(),
-                email: form.email.clone(),
-                errors,
-            },
-        )
-    };
-    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return sent_back(errors);
-    };
-    let password_hash = password::hash_in_background(password).await?;
-    let admin = NewUser {
-        email: email.clone(),
-        name,
-        role: Role::Admin,
-        client_id: None,
-        password_hash,
-    };
-    let actor = Actor {
-        user_id: None,
-        label: "setup link".to_owned(),
-        ip: Some(meta.ip.clone()),
-        request_id: Some(meta.request_id.clone()),
-        at: now,
-    };
-    let created = {
-        let token = token.clone();
-        state
-            .db
-            .run(move |c| tokens::redeem_setup_token(c, &key, &token, &actor, &admin))
-            .await
-    };
-    let user = match created {
-        Ok(user) => user,
-        Err(SetupLinkError::User(e)) => {
-            errors.absorb(e.into())?;
-            return sent_back(errors);
+    match app::sign_in::set_up(&state, &visitor, &token, form.clone()).await {
+        Ok((user, signed_in)) => {
+            session::start(
+                &session,
+                &signed_in.user_id,
+                signed_in.session_version,
+                signed_in.at,
+            )?;
+            session::flash(
+                &session,
+                "success",
+                format!(
+                    "Welcome, {}. reclaim is set up and you are its administrator. Next, add the people of your firm under Users.",
+                    user.name
+                ),
+            );
+            return Ok(see_other("/"));
         }
-        Err(other) => return Err(other.into()),
-    };
-    session::start(&session, &user.id, user.session_version, now)?;
-    session::flash(
-        &session,
-        "success",
-        format!(
-            "Welcome, {}. reclaim is set up and you are its administrator. Next, add the people of your firm under Users.",
-            user.name
-        ),
-    );
-    Ok(see_other("/"))
+        Err(e) => errors.absorb(e)?,
+    }
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &SetupPage {
+            layout: Layout::anonymous(&session, "Set up reclaim"),
+            token,
+            name: form.name,
+            email: form.email,
+            errors,
+        },
+    )
 }

@@ -1,95 +1,35 @@
-//! Status reports for clients: what we are recovering and where each effort stands, as a PDF
-//! the client can forward internally. `gather_*` reads everything a report says from the
-//! database; `render_*` lays it out (no I/O); `generate_*` does both and keeps the result.
+//! A status report laid out as a PDF, from what [`super::gather_matter`] (or a client's
+//! dossiers) says: the summary and next steps first, then the names, the procedures with their
+//! deadlines, the registry changes and the messages to holders. No I/O.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use crate::app::dossier::{self, Changes};
-use crate::db::{DbConn, DbError};
-use crate::model::audit::Actor;
+use super::{Firm, MatterData, ReportError};
 use crate::model::client::Client;
 use crate::model::deadlines::State;
-use crate::model::ids::{ClientId, MatterId};
 use crate::model::lifecycle::Phase;
-use crate::model::matter::MatterStatus;
 use crate::model::monitoring::MonitoredDomain;
 use crate::model::outreach::{LogEntry, OutreachStatus};
 use crate::model::present;
+use crate::model::present::weekday as date;
 use crate::model::procedure::ProcedureStatus;
-use crate::model::report::{Report, ReportKind};
-use crate::pdf::{Align, Column, Document, PageSetup, PdfError};
-use crate::repo::matters::MatterScope;
-use crate::repo::reports::{self, NewReport};
-use crate::repo::{clients, matters, senders};
-
-/// Who the report comes from (the firm's first sender profile in use).
-#[derive(Debug, Clone, Default)]
-pub struct Firm {
-    pub legal_name: String,
-    pub postal_address: String,
-    pub phone: String,
-    pub email: String,
-}
-
-pub use crate::app::dossier::{Dossier as MatterData, ProcedureFile as ProcedureData};
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    #[error("No such matter.")]
-    MatterNotFound,
-    #[error("No such client.")]
-    ClientNotFound,
-    #[error("the PDF could not be made: {0}")]
-    Pdf(#[from] PdfError),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-pub fn firm(conn: &mut DbConn) -> Result<Option<Firm>, DbError> {
-    Ok(senders::list(conn)?
-        .into_iter()
-        .find(|p| p.active)
-        .map(|p| Firm {
-            legal_name: p.legal_name,
-            postal_address: p.postal_address,
-            phone: p.phone,
-            email: p.reply_to.unwrap_or(p.from_email),
-        }))
-}
-
-/// What a report on one matter says, read now.
-pub fn gather_matter(
-    conn: &mut DbConn,
-    id: &MatterId,
-    now: DateTime<Utc>,
-) -> Result<MatterData, ReportError> {
-    dossier::load(
-        conn,
-        &MatterScope::One(id.clone()),
-        Changes::SinceLastReport(now),
-    )?
-    .pop()
-    .ok_or(ReportError::MatterNotFound)
-}
+use crate::pdf::{Align, Column, Document, PageSetup};
 
 fn day(t: &NaiveDateTime) -> String {
     present::day(t.date())
 }
 
-use crate::model::present::weekday as date;
-
 fn window(w: Option<&MonitoredDomain>) -> String {
-    match w.map(|w| (w.drop_earliest, w.drop_latest)) {
-        Some((Some(a), Some(b))) if a.date() == b.date() => day(&a),
-        Some((Some(a), Some(b))) => format!("{} – {}", day(&a), day(&b)),
-        _ => "—".to_owned(),
+    match w {
+        Some(w) => present::drop_days(w.drop_earliest, w.drop_latest),
+        None => "—".to_owned(),
     }
 }
 
 /// What comes next, in a lawyer's words, from the state of the matter.
-pub fn next_steps(data: &MatterData, today: chrono::NaiveDate) -> Vec<String> {
+pub fn next_steps(data: &MatterData, today: NaiveDate) -> Vec<String> {
     let mut steps = Vec::new();
-    let mut upcoming: Vec<(chrono::NaiveDate, String)> = data
+    let mut upcoming: Vec<(NaiveDate, String)> = data
         .procedures
         .iter()
         .flat_map(|p| {
@@ -205,7 +145,7 @@ fn summary(data: &MatterData) -> String {
     let running: Vec<String> = data
         .procedures
         .iter()
-        .filter(|p| p.procedure.status != crate::model::procedure::ProcedureStatus::Closed)
+        .filter(|p| p.procedure.status != ProcedureStatus::Closed)
         .map(|p| p.procedure.title())
         .collect();
     if !running.is_empty() {
@@ -230,7 +170,7 @@ fn summary(data: &MatterData) -> String {
 }
 
 /// The summary and what comes next: the first thing a client reads.
-fn at_a_glance(doc: &mut Document, data: &MatterData, today: chrono::NaiveDate) {
+fn at_a_glance(doc: &mut Document, data: &MatterData, today: NaiveDate) {
     doc.heading("Summary");
     doc.paragraph(&summary(data));
     doc.subheading("Next steps");
@@ -240,7 +180,7 @@ fn at_a_glance(doc: &mut Document, data: &MatterData, today: chrono::NaiveDate) 
 }
 
 /// Lays out one matter's details into `doc`.
-fn matter_sections(doc: &mut Document, data: &MatterData, today: chrono::NaiveDate) {
+fn matter_sections(doc: &mut Document, data: &MatterData, today: NaiveDate) {
     doc.heading("Names to recover");
     if data.backorders.is_empty() {
         doc.muted("None yet.");
@@ -618,273 +558,4 @@ pub fn render_client(
     }
     let pages = doc.page_count_so_far();
     Ok((doc.finish()?, pages))
-}
-
-/// Generates a matter report and keeps it.
-pub fn generate_matter(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: &MatterId,
-    made_for: &str,
-) -> Result<(Report, Vec<u8>), ReportError> {
-    let data = gather_matter(conn, id, actor.at)?;
-    let firm = firm(conn)?;
-    let reference = reports::next_reference(conn, actor.at)?;
-    let (pdf, pages) = render_matter(&data, firm.as_ref(), &reference, actor.at)?;
-    let report = reports::keep(
-        conn,
-        actor,
-        &NewReport {
-            reference: &reference,
-            kind: ReportKind::Matter,
-            client_id: &data.client.id,
-            matter_id: Some(id),
-            made_for,
-            pdf: &pdf,
-            pages,
-        },
-    )?;
-    Ok((report, pdf))
-}
-
-/// Generates a client report (every open matter) and keeps it.
-pub fn generate_client(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: &ClientId,
-    made_for: &str,
-) -> Result<(Report, Vec<u8>), ReportError> {
-    let client = clients::find(conn, id)?.ok_or(ReportError::ClientNotFound)?;
-    let data = dossier::load(
-        conn,
-        &MatterScope::OpenOfClient(id.clone()),
-        Changes::SinceLastReport(actor.at),
-    )?;
-    let firm = firm(conn)?;
-    let reference = reports::next_reference(conn, actor.at)?;
-    let (pdf, pages) = render_client(&client, &data, firm.as_ref(), &reference, actor.at)?;
-    let report = reports::keep(
-        conn,
-        actor,
-        &NewReport {
-            reference: &reference,
-            kind: ReportKind::Client,
-            client_id: id,
-            matter_id: None,
-            made_for,
-            pdf: &pdf,
-            pages,
-        },
-    )?;
-    Ok((report, pdf))
-}
-
-/// Where a report goes: the client's contacts who receive reports, else the client's address.
-pub fn recipients(conn: &mut DbConn, client: &Client) -> Result<Vec<(String, String)>, DbError> {
-    let contacts: Vec<(String, String)> = clients::contacts(conn, &client.id)?
-        .into_iter()
-        .filter(|c| c.receives_reports)
-        .map(|c| (c.name, c.email))
-        .collect();
-    Ok(if contacts.is_empty() {
-        vec![(client.name.clone(), client.email.clone())]
-    } else {
-        contacts
-    })
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SendReportError {
-    #[error(
-        "No sender profile is in use: an administrator must set up the firm's identity (Senders) before reports can be e-mailed."
-    )]
-    NoSender,
-    #[error("{0}")]
-    Mail(#[from] crate::mail::MailError),
-    #[error(transparent)]
-    Report(#[from] ReportError),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-/// Queues the report, attached, to each recipient through the outbox (one message each, so no
-/// one sees the others' addresses). Relationship mail to a client, not a solicitation, but it
-/// carries the firm's identity all the same. Returns the recipients.
-pub fn send(
-    conn: &mut DbConn,
-    report: &Report,
-    pdf: &[u8],
-    client: &Client,
-    about: &str,
-    host: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<String>, SendReportError> {
-    let profile = senders::list(conn)?
-        .into_iter()
-        .find(|p| p.active)
-        .ok_or(SendReportError::NoSender)?;
-    let from = crate::mail::parse_mailbox(&profile.from_header())?;
-    let reply_to = match &profile.reply_to {
-        Some(r) => Some(crate::mail::parse_mailbox(r)?),
-        None => None,
-    };
-    let dkim = match (&profile.dkim_selector, &profile.dkim_private_key) {
-        (Some(selector), Some(key)) => Some(crate::mail::Dkim {
-            selector,
-            domain: profile.domain(),
-            private_key: key,
-        }),
-        _ => None,
-    };
-    let subject = format!("Status report {} — {}", report.reference, about);
-    let mut sent = Vec::new();
-    let mut first = None;
-    for (i, (name, address)) in recipients(conn, client)?.into_iter().enumerate() {
-        let greeting = name
-            .split_whitespace()
-            .next()
-            .filter(|n| !n.is_empty())
-            .unwrap_or("Sir or Madam")
-            .to_owned();
-        let text = format!(
-            "Dear {greeting},\n\nPlease find attached our status report {} on {}, dated {}.\n\n\
-             It covers the names we are recovering for you, their state at the registries, any dispute \
-             procedure with its deadlines, and the next steps. Reply to this message with any question.\n\n\
-             Kind regards,\n\n-- \n{}\n{}\nTel. {}\n",
-            report.reference,
-            about,
-            present::long_day(now.date_naive()),
-            profile.legal_name,
-            profile.postal_address,
-            profile.phone,
-        );
-        let message_id = format!("<report-{}-{i}@{host}>", report.id);
-        let raw = crate::mail::build(&crate::mail::Draft {
-            from: &from,
-            reply_to: reply_to.as_ref(),
-            to: &address,
-            subject: &subject,
-            text: &text,
-            html: None,
-            message_id: &message_id,
-            date: now,
-            headers: vec![("X-Reclaim-Kind", "report".to_owned())],
-            attachments: vec![crate::mail::AttachmentFile {
-                filename: report.file_name(),
-                content_type: "application/pdf".to_owned(),
-                bytes: pdf.to_vec(),
-            }],
-            dkim,
-        })?;
-        let queued = crate::repo::outbox::enqueue(
-            conn,
-            &crate::repo::outbox::NewMessage {
-                kind: crate::model::outbox::MessageKind::Report,
-                dedupe_key: Some(format!("report:{}:{}", report.id, address.to_lowercase())),
-                message_id,
-                to_address: address.clone(),
-                subject: subject.clone(),
-                raw,
-                matter_id: report.matter_id.clone(),
-                backorder_id: None,
-            },
-            now,
-        )?;
-        if let Some(id) = queued {
-            first.get_or_insert(id);
-            sent.push(address);
-        }
-    }
-    if let Some(outbox) = first {
-        reports::mark_sent(conn, &report.id, &sent, &outbox, now)?;
-    }
-    Ok(sent)
-}
-
-/// The scheduled run: a client report to every client whose cadence says one is due and who
-/// has open matters. Returns (sent, skipped with a reason).
-pub fn run_schedule(
-    conn: &mut DbConn,
-    host: &str,
-    now: DateTime<Utc>,
-) -> Result<(usize, Vec<String>), SendReportError> {
-    let mut sent = 0;
-    let mut problems = Vec::new();
-    for client in clients::list(conn)? {
-        if !schedule_due(
-            client.report_cadence,
-            reports::last_scheduled(conn, &client.id)?,
-            now,
-        ) {
-            continue;
-        }
-        let open = matters::list(
-            conn,
-            &matters::MatterFilter {
-                client_id: Some(client.id.clone()),
-                status: Some(MatterStatus::Open),
-                search: None,
-            },
-        )?;
-        if open.is_empty() {
-            continue;
-        }
-        let actor = Actor::process("report schedule", now);
-        let outcome = crate::db::write_tx(conn, |conn| {
-            let (report, pdf) = generate_client(conn, &actor, &client.id, "schedule")?;
-            send(conn, &report, &pdf, &client, &client.name, host, now)
-        });
-        match outcome {
-            Ok(_) => sent += 1,
-            Err(SendReportError::NoSender) => {
-                problems.push(SendReportError::NoSender.to_string());
-                break;
-            }
-            Err(e) => problems.push(format!("{}: {e}", client.name)),
-        }
-    }
-    Ok((sent, problems))
-}
-
-/// Whether a client's scheduled report is due: weekly after 7 days, monthly after 30.
-pub fn schedule_due(
-    cadence: crate::model::client::ReportCadence,
-    last: Option<NaiveDateTime>,
-    now: DateTime<Utc>,
-) -> bool {
-    use crate::model::client::ReportCadence;
-    let every = match cadence {
-        ReportCadence::None => return false,
-        ReportCadence::Weekly => Duration::days(7),
-        ReportCadence::Monthly => Duration::days(30),
-    };
-    last.is_none_or(|l| now.naive_utc() - l >= every - Duration::hours(1))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::client::ReportCadence;
-    use chrono::TimeZone;
-
-    #[test]
-    fn schedules_fall_due_after_their_period() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap();
-        let ago = |days: i64| Some((now - Duration::days(days)).naive_utc());
-        let cases = [
-            (ReportCadence::None, None, false),
-            (ReportCadence::Weekly, None, true),
-            (ReportCadence::Weekly, ago(6), false),
-            (ReportCadence::Weekly, ago(7), true),
-            (ReportCadence::Monthly, ago(29), false),
-            (ReportCadence::Monthly, ago(30), true),
-        ];
-        for (cadence, last, due) in cases {
-            assert_eq!(
-                schedule_due(cadence, last, now),
-                due,
-                "{cadence:?} {last:?}"
-            );
-        }
-    }
 }

@@ -1,0 +1,140 @@
+//! The home page after sign-in: what needs attention today (deadlines overdue, due today or
+//! within the week; names about to drop; messages awaiting a lawyer's decision), and the counts
+//! that guide a new firm through its first steps. Read in a fixed number of queries, whatever
+//! the size of the docket.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::app::access::Principal;
+use crate::db::DbError;
+use crate::db::types::to_db;
+use crate::error::AppError;
+use crate::model::backorder::Backorder;
+use crate::model::client::Client;
+use crate::model::deadlines::Urgency;
+use crate::model::lifecycle::Phase;
+use crate::model::matter::Matter;
+use crate::model::monitoring::MonitoredDomain;
+use crate::model::outreach::LogEntry;
+use crate::model::procedure::DocketEntry;
+use crate::repo::procedures::{self, DocketFilter};
+use crate::repo::{clients, monitoring, outreach, tokens, users};
+use crate::state::AppState;
+
+/// Names whose predicted drop starts within this many days are "about to drop".
+pub const DROP_HORIZON_DAYS: i64 = 7;
+
+/// A sought name about to drop, with its backorder and matter.
+#[derive(Debug, Clone)]
+pub struct AboutToDrop {
+    pub backorder: Backorder,
+    pub matter: Matter,
+    pub watch: MonitoredDomain,
+}
+
+impl AboutToDrop {
+    /// Already free at the last check.
+    pub fn is_free(&self) -> bool {
+        self.watch.phase == Phase::Available
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub today: NaiveDate,
+    /// A client (portal) user's own client; `None` for staff.
+    pub own_client: Option<Client>,
+    pub client_count: i64,
+    pub user_count: i64,
+    /// The user has an API token that is not revoked.
+    pub has_api_token: bool,
+    /// Open deadlines overdue, due today and due within 7 days, most urgent first; only the
+    /// urgencies that have deadlines, each by due date.
+    pub deadlines: Vec<(Urgency, Vec<DocketEntry>)>,
+    /// Names free first, then by predicted drop, then by name.
+    pub dropping: Vec<AboutToDrop>,
+    /// Messages to holders awaiting a decision (staff only).
+    pub drafts: Vec<LogEntry>,
+}
+
+/// What `user` sees on the dashboard: a client user only their own client's records, staff the
+/// firm's.
+pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppError> {
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let horizon = to_db(now + Duration::days(DROP_HORIZON_DAYS));
+    let (user_id, own_client_id) = (user.id.clone(), user.client_id.clone());
+    let staff = own_client_id.is_none();
+    let (own_client, counts, docket, sought, drafts) = state
+        .db
+        .run(move |c| {
+            let own_client = match &own_client_id {
+                Some(id) => clients::find(c, id)?,
+                None => None,
+            };
+            let counts = (
+                clients::count(c)?,
+                users::count(c)?,
+                tokens::has_active_api_token(c, &user_id)?,
+            );
+            let docket = procedures::docket(
+                c,
+                &DocketFilter {
+                    client_id: own_client_id.clone(),
+                    due_by: Some(today + Duration::days(7)),
+                    ..DocketFilter::default()
+                },
+            )?;
+            let dropping = monitoring::about_to_drop(c, horizon, own_client_id.as_ref())?;
+            let drafts = if staff {
+                outreach::awaiting_decision(c)?
+            } else {
+                Vec::new()
+            };
+            Ok::<_, DbError>((own_client, counts, docket, dropping, drafts))
+        })
+        .await?;
+    let (client_count, user_count, has_api_token) = counts;
+
+    let mut deadlines: Vec<(Urgency, Vec<DocketEntry>)> =
+        [Urgency::Overdue, Urgency::Today, Urgency::ThisWeek]
+            .into_iter()
+            .map(|u| (u, Vec::new()))
+            .collect();
+    for entry in docket.into_iter().filter(|e| e.deadline.is_open()) {
+        let Some(due) = entry.deadline.due_on() else {
+            continue;
+        };
+        let urgency = Urgency::of(due, today);
+        if let Some((_, group)) = deadlines.iter_mut().find(|(u, _)| *u == urgency) {
+            group.push(entry);
+        }
+    }
+    deadlines.retain(|(_, group)| !group.is_empty());
+
+    let mut dropping: Vec<AboutToDrop> = sought
+        .into_iter()
+        .map(|(backorder, matter, watch)| AboutToDrop {
+            backorder,
+            matter,
+            watch,
+        })
+        .collect();
+    dropping.sort_by(|a, b| {
+        let key = |d: &AboutToDrop| (!d.is_free()).then_some(d.watch.drop_earliest).flatten();
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.backorder.unicode.cmp(&b.backorder.unicode))
+    });
+
+    Ok(Dashboard {
+        today,
+        own_client,
+        client_count,
+        user_count,
+        has_api_token,
+        deadlines,
+        dropping,
+        drafts,
+    })
+}
