@@ -16,6 +16,7 @@ mod helpers;
 mod matters;
 mod migrations;
 mod monitoring;
+mod openapi;
 mod outreach;
 mod procedures;
 mod queries;

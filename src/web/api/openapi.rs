@@ -113,6 +113,7 @@ impl Modify for BearerToken {
     security(("bearer" = [])),
     modifiers(&BearerToken),
     paths(
+        api::openapi_document,
         api::me::me,
         api::clients::create,
         api::clients::list,
@@ -178,5 +179,11 @@ mod tests {
         );
         assert_eq!(schemas["TldClass"]["enum"][0], "legacy_gtld");
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        // A refusal documents its error body.
+        let refusal = &doc["paths"]["/clients"]["post"]["responses"]["422"];
+        assert!(
+            refusal["content"]["application/json"]["schema"].is_object(),
+            "{refusal}"
+        );
     }
 }
