@@ -774,6 +774,7 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
             };
 
             let mut report = ReminderReport::default();
+            let mut alerted = Vec::new();
             for (deadline, reminders) in &alerts {
                 // Marked alerted only once every alert is in the outbox: a message that could
                 // not be built is tried again at the next run.
@@ -786,9 +787,10 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                     }
                 }
                 if all_queued {
-                    procedures::mark_overdue_alerted(conn, deadline, now)?;
+                    alerted.push(deadline.clone());
                 }
             }
+            procedures::mark_overdue_alerted(conn, &alerted, now)?;
             for reminder in &digests {
                 if queue(conn, reminder)? == Some(true) {
                     report.digests += 1;

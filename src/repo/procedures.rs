@@ -1448,10 +1448,13 @@ pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntr
 
 pub fn mark_overdue_alerted(
     conn: &mut DbConn,
-    id: &DeadlineId,
+    ids: &[DeadlineId],
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    diesel::update(deadlines::table.find(id))
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(deadlines::table.filter(deadlines::id.eq_any(ids)))
         .set(deadlines::overdue_alerted_at.eq(Some(to_db(at))))
         .execute(conn)?;
     Ok(())

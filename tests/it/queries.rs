@@ -84,7 +84,10 @@ async fn firm(names: usize, procedures: usize, people: usize) -> Firm {
         .await;
         assert_eq!(status, 201, "{body}");
         let id = body["id"].as_str().unwrap().to_owned();
-        for (kind, date) in [("complaint_filed", "2026-11-12"), ("commenced", "2026-11-16")] {
+        for (kind, date) in [
+            ("complaint_filed", "2026-11-12"),
+            ("commenced", "2026-11-16"),
+        ] {
             let (status, body) = api(
                 &app,
                 Method::POST,
@@ -98,7 +101,11 @@ async fn firm(names: usize, procedures: usize, people: usize) -> Firm {
     }
     for i in 0..people {
         let person = app
-            .create_user(&format!("lawyer{i}@cabinet-martin.example"), Role::Lawyer, None)
+            .create_user(
+                &format!("lawyer{i}@cabinet-martin.example"),
+                Role::Lawyer,
+                None,
+            )
             .await;
         let response = app
             .browser
@@ -144,6 +151,8 @@ struct Costs {
     matter_api: u64,
     client_report: u64,
     digest: u64,
+    /// Messages the reminders queued (digests and overdue alerts).
+    messages: u64,
 }
 
 async fn costs(firm: &Firm) -> Costs {
@@ -174,14 +183,22 @@ async fn costs(firm: &Firm) -> Costs {
 
     let before = db.queries_run();
     let ran = reclaim::jobs::run(&app.state, "reminders").await.unwrap();
-    assert!(ran.contains("digest"), "{ran}");
     let digest = db.queries_run() - before;
+    // "N digest(s) and M overdue alert(s) queued"
+    let counts: Vec<u64> = ran
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(counts.len(), 2, "{ran}");
+    assert!(counts[0] > 0, "a digest is sent: {ran}");
+    let messages = counts[0] + counts[1];
 
     Costs {
         matter_page,
         matter_api,
         client_report,
         digest,
+        messages,
     }
 }
 
@@ -206,15 +223,17 @@ async fn reading_a_matter_a_report_or_the_digest_costs_the_same_whatever_the_siz
     assert_eq!(s.matter_page, l.matter_page, "the matter page");
     assert_eq!(s.matter_api, l.matter_api, "GET /api/v1/matters/{{id}}");
     assert_eq!(s.client_report, l.client_report, "the client report");
-    // Queuing a message is a check of its dedupe key and an insert: nothing else may grow with
-    // the number of people.
-    let extra_people = (large.people - small.people) as u64;
-    assert!(
-        l.digest <= s.digest + 2 * extra_people,
-        "the digest: {} statements for {} people, {} for {}",
+    // Queuing a message is a check of its dedupe key and an insert; the rest (reading the
+    // docket and the people, marking the alerted deadlines) may not grow with the firm.
+    assert_eq!(
+        s.digest - 2 * s.messages,
+        l.digest - 2 * l.messages,
+        "the reminders: {} statements for {} messages to {} people, {} for {} to {}",
         l.digest,
+        l.messages,
         large.people,
         s.digest,
+        s.messages,
         small.people
     );
 }
