@@ -51,15 +51,12 @@ pub enum ReportError {
 }
 
 pub fn firm(conn: &mut DbConn) -> Result<Option<Firm>, DbError> {
-    Ok(senders::list(conn)?
-        .into_iter()
-        .find(|p| p.active)
-        .map(|p| Firm {
-            legal_name: p.legal_name,
-            postal_address: p.postal_address,
-            phone: p.phone,
-            email: p.reply_to.unwrap_or(p.from_email),
-        }))
+    Ok(senders::first_active(conn)?.map(|p| Firm {
+        legal_name: p.legal_name,
+        postal_address: p.postal_address,
+        phone: p.phone,
+        email: p.reply_to.unwrap_or(p.from_email),
+    }))
 }
 
 /// What a report on one matter says, read now.
@@ -176,23 +173,13 @@ pub fn send(
     host: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, SendReportError> {
-    let profile = senders::list(conn)?
-        .into_iter()
-        .find(|p| p.active)
-        .ok_or(SendReportError::NoSender)?;
+    let profile = senders::first_active(conn)?.ok_or(SendReportError::NoSender)?;
     let from = crate::mail::parse_mailbox(&profile.from_header())?;
     let reply_to = match &profile.reply_to {
         Some(r) => Some(crate::mail::parse_mailbox(r)?),
         None => None,
     };
-    let dkim = match (&profile.dkim_selector, &profile.dkim_private_key) {
-        (Some(selector), Some(key)) => Some(crate::mail::Dkim {
-            selector,
-            domain: profile.domain(),
-            private_key: key,
-        }),
-        _ => None,
-    };
+    let dkim = crate::mail::Dkim::of_sender(&profile);
     let subject = format!("Status report {} — {}", report.reference, about);
     let mut sent = Vec::new();
     let mut first = None;

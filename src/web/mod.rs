@@ -16,7 +16,6 @@ use askama::Template;
 
 use crate::app::access::{Caller, Principal};
 use crate::error::AppError;
-use crate::model::audit::Actor;
 use crate::web::session::{CurrentUser, Flash, csrf_token, take_flash};
 
 /// Routes, in one place.
@@ -133,21 +132,6 @@ pub fn caller(user: &Principal, meta: &request::RequestMeta) -> Caller {
         Some(meta.ip.clone()),
         Some(meta.request_id.clone()),
     )
-}
-
-/// The audit actor for a signed-in user's request (page or API).
-pub fn actor(
-    user: &Principal,
-    meta: &request::RequestMeta,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Actor {
-    Actor {
-        user_id: Some(user.id.clone()),
-        label: user.email.clone(),
-        ip: Some(meta.ip.clone()),
-        request_id: Some(meta.request_id.clone()),
-        at,
-    }
 }
 
 pub use crate::model::present::{instant as show_time, optional_instant as show_optional_time};
