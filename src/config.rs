@@ -1,5 +1,5 @@
 //! Configuration: built-in defaults, then an optional `reclaim.toml`, then `RECLAIM_*` environment
-//! variables (DESIGN.md, "Contracts"). Every value is checked here so that a mistake stops the
+//! variables (README.md, "Configuration"). Every value is checked here so that a mistake stops the
 //! start with a message naming the setting, rather than failing later in some request.
 
 use std::collections::BTreeMap;

@@ -150,7 +150,7 @@ fn script_names(registry: &DemoRegistry, t0: DateTime<Utc>) {
         Lifecycle::active(REGISTRARS[1], at(-700), at(150)),
     );
     // Not renewed: auto-renew grace at expiry (the registry moves its expiry a year on), deleted
-    // 17 days later, 30 days of redemption, then 5 of pending delete (domain-data.md §1.1).
+    // 17 days later, 30 days of redemption, then 5 of pending delete (docs/registries.md §1.1).
     registry.script(
         "northwind-roasters.com",
         Lifecycle::active(REGISTRARS[1], at(-2000), at(-50))
@@ -168,7 +168,7 @@ fn script_names(registry: &DemoRegistry, t0: DateTime<Utc>) {
             .then(at(-6), &["pending delete"])
             .purged(at(-1)),
     );
-    // .fr: at expiry AFNIC keeps the name 30 days in redemption (domain-data.md §1.1).
+    // .fr: at expiry AFNIC keeps the name 30 days in redemption (docs/registries.md §1.1).
     registry.script(
         "northwindcoffee.fr",
         Lifecycle::active(REGISTRARS[0], at(-900), at(-12))

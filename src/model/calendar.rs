@@ -1,5 +1,5 @@
 //! Holiday calendars and the date primitives procedure deadlines are built from
-//! (`../shared/reference/legal-rules.md` §3 and §6.1).
+//! (`docs/legal.md` §3 and §6.1).
 //!
 //! Business-day periods in dispute procedures run on somebody else's calendar: the registrar's
 //! (UDRP Policy 4(k), Rules 4(b), 4(e), 16(a)), the provider's (WIPO in Geneva, Forum under US
@@ -241,7 +241,7 @@ pub fn is_business_day(id: &str, date: NaiveDate, closures: &[NaiveDate]) -> boo
 }
 
 /// The `n`-th business day strictly after `from` in calendar `id` (`from` itself is not counted,
-/// CPC art. 641 and legal-rules.md §6.1 `bus(d, n, C)`). `n = 0` returns `from` unchanged, even
+/// CPC art. 641 and docs/legal.md §6.1 `bus(d, n, C)`). `n = 0` returns `from` unchanged, even
 /// when it is not a business day (use [`roll_forward`] for that). An unknown id is treated as
 /// `WEEKENDS`.
 pub fn add_business_days(id: &str, from: NaiveDate, n: u32, closures: &[NaiveDate]) -> NaiveDate {
@@ -1290,7 +1290,7 @@ mod tests {
         assert_eq!(calendar_info("XX"), None);
         assert_eq!(calendar_info(""), None);
 
-        // legal-rules.md §6.1: provider seats WIPO = CH-GE, Forum = US-FED, CAC = CZ,
+        // docs/legal.md §6.1: provider seats WIPO = CH-GE, Forum = US-FED, CAC = CZ,
         // Afnic = FR, Nominet = GB-EAW.
         let countries = [
             ("us", Some("US-FED")),
@@ -1335,7 +1335,7 @@ mod tests {
     #[test]
     fn add_business_days_cases() {
         // Each expected date counted by hand on a printed 2021-2028 calendar; `from` is not
-        // counted (legal-rules.md §6.1, bus(d, n, C)).
+        // counted (docs/legal.md §6.1, bus(d, n, C)).
         let cases = [
             // FR (L3133-1): Fri 10 Jul 2026; Sat, Sun off, Mon 13 = 1, Tue 14 holiday, Wed 15 = 2.
             ("FR", d(2026, 7, 10), 2, d(2026, 7, 15)),

@@ -434,7 +434,7 @@ mod tests {
             ),
             ("PENDINGDELETE", "pendingDelete"),
             ("auto renew period", "autoRenewPeriod"),
-            // domain-data.md §2.4: AFNIC's unregistered status is kept in camelCase
+            // docs/registries.md §2.4: AFNIC's unregistered status is kept in camelCase
             ("server recover prohibited", "serverRecoverProhibited"),
             ("QUARANTINE", "quarantine"),
         ];
@@ -459,7 +459,7 @@ mod tests {
             ("09/02/2011", Some("2011-02-09T00:00:00Z")),
             ("Mon Dec 22 2003", Some("2003-12-22T00:00:00Z")),
             ("Wed Feb  1 2012", Some("2012-02-01T00:00:00Z")),
-            // domain-data.md §3.2: Nomulus END_OF_TIME is beyond chrono's range: unknown
+            // docs/registries.md §3.2: Nomulus END_OF_TIME is beyond chrono's range: unknown
             ("294247-01-10T04:00:54.775Z", None),
             ("", None),
             ("soon", None),
@@ -522,7 +522,7 @@ mod tests {
             ]
         );
         assert_eq!(r.dnssec, Some(true));
-        // domain-data.md §3.2: the registry links to the registrar's RDAP
+        // docs/registries.md §3.2: the registry links to the registrar's RDAP
         assert_eq!(
             r.registrar_rdap_url.as_deref(),
             Some("https://rdap.markmonitor.com/rdap/domain/GOOGLE.COM")
@@ -531,7 +531,7 @@ mod tests {
 
     #[test]
     fn nomulus_redemption_and_auto_renew() {
-        // domain-data.md §2.2: RGP is `pending delete` + `redemption period` in RDAP
+        // docs/registries.md §2.2: RGP is `pending delete` + `redemption period` in RDAP
         let r = parse_rdap(&fixture(
             "lol_redemption.lol_pending-delete_redemption-period.json",
         ))
@@ -547,7 +547,7 @@ mod tests {
         let r = parse_rdap(&fixture("fr_afnic.fr_active.json")).unwrap();
         assert_eq!(r.statuses, vec!["ok"]);
         assert_eq!(r.updated_at, date("2022-09-28T11:21:02Z"));
-        // `secureDns`, not `secureDNS` (domain-data.md §3.2)
+        // `secureDns`, not `secureDNS` (docs/registries.md §3.2)
         assert_eq!(
             r.ds_records,
             vec!["53080 13 2 EF2DC0C8CF1FDF2994E8C771E0F871949B83AF41A1BF594B484677F5A85A657B"]

@@ -230,7 +230,7 @@ mod tests {
         let p = policies();
         // (tld, redemption, pending delete, quarantine, days from deletion to drop, source)
         let cases = [
-            // domain-data.md §1.2: gTLD drop = deletion + 30 + 5 (Verisign [S1] [S4])
+            // docs/registries.md §1.2: gTLD drop = deletion + 30 + 5 (Verisign [S1] [S4])
             ("com", Some(30), Some(5), None, Some(35)),
             ("org", Some(30), Some(5), None, Some(35)),
             // §1.1 new gTLDs: ERRP §3.1 30-day RGP, typically 5 days pending delete
@@ -268,7 +268,7 @@ mod tests {
     #[test]
     fn backorders_are_refused_where_they_cannot_work() {
         let p = policies();
-        // domain-data.md §1.1 and §1.3 (.dk): the registry's waiting list pre-empts catching [S25]
+        // docs/registries.md §1.1 and §1.3 (.dk): the registry's waiting list pre-empts catching [S25]
         let dk = p.lookup("dk").unwrap();
         assert!(!dk.backorder);
         assert!(dk.backorder_note.contains("waiting list"));
@@ -286,7 +286,7 @@ mod tests {
     #[test]
     fn dispute_procedures_follow_the_routing_table() {
         let p = policies();
-        // legal-rules.md §2.3
+        // docs/legal.md §2.3
         let cases: &[(&str, &[ProcedureKind])] = &[
             ("com", &[ProcedureKind::Udrp]),
             ("shop", &[ProcedureKind::Udrp, ProcedureKind::Urs]),

@@ -7,7 +7,7 @@ use validator::ValidateEmail;
 use crate::model::ids::{ApiTokenId, ClientId, UserId};
 
 crate::text_enum! {
-    /// What a user may do (DESIGN.md, "Users and what they do").
+    /// What a user may do; what each role may see and change is decided in `app::access`.
     pub enum Role ("role") {
         /// Manages users, firm identity and settings.
         Admin => "admin",

@@ -4,7 +4,7 @@
 //! line; each ccTLD registry has its own layout: `key: value` blocks (AFNIC, DENIC, Punktum) or
 //! headed sections (Nominet, EURid, SIDN, CIRA…). The TLD picks the reader; every reader works on
 //! the same [`Answer`] (the answer cut into blocks of lines) and the same small helpers, and
-//! turns registry words into the EPP names of `epp_status` (domain-data.md §2). Pure and total:
+//! turns registry words into the EPP names of `epp_status` (docs/registries.md §2). Pure and total:
 //! any text gives a record or `ParseError::Unrecognised`, never a panic.
 
 use chrono::{DateTime, Utc};
@@ -22,7 +22,7 @@ pub fn parse_whois(tld: &str, text: &str) -> Result<RegistryRecord, ParseError> 
         icann(&answer)
     } else {
         match tld {
-            // AFNIC also runs the overseas TLDs (domain-data.md §1.1).
+            // AFNIC also runs the overseas TLDs (docs/registries.md §1.1).
             "fr" | "re" | "pm" | "tf" | "wf" | "yt" => afnic(&answer),
             "de" => denic(&answer),
             "dk" => punktum(&answer),
@@ -131,7 +131,7 @@ fn afnic_holder(answer: &Answer, handle: &str) -> Option<String> {
     value(block, &["contact"]).and_then(holder)
 }
 
-/// DENIC (.de): `Status: connect|free|redemptionPeriod`, no expiry (DENIC has none, domain-data.md
+/// DENIC (.de): `Status: connect|free|redemptionPeriod`, no expiry (DENIC has none, docs/registries.md
 /// §1.3), no registrar and no holder on port 43.
 fn denic(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
@@ -207,7 +207,7 @@ fn nominet(answer: &Answer) -> Option<RegistryRecord> {
 
 /// Nominet writes its status as sentences: "Registered until expiry date." is the normal state,
 /// the old "*** This registration has been SUSPENDED. ***" line is `suspended`, and other
-/// sentences ("Renewal required.") keep their words in camelCase (domain-data.md §1.3).
+/// sentences ("Renewal required.") keep their words in camelCase (docs/registries.md §1.3).
 fn nominet_status(line: &str) -> Option<String> {
     let sentence = line.trim().trim_matches(['*', '.', ' ']).to_lowercase();
     if sentence.is_empty() {
@@ -222,7 +222,7 @@ fn nominet_status(line: &str) -> Option<String> {
 }
 
 /// Registro.it (.it): `Status: ok`, or the EPP status and the RGP status joined by a slash
-/// (`pendingDelete / redemptionPeriod`, domain-data.md §1.1 and §2.2); `Registrar`, `Registrant`
+/// (`pendingDelete / redemptionPeriod`, docs/registries.md §1.1 and §2.2); `Registrar`, `Registrant`
 /// and `Nameservers` sections.
 fn registro_it(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
@@ -609,7 +609,7 @@ mod tests {
     fn every_fixture_reads_as_expected() {
         #[rustfmt::skip]
         let rows: &[Row] = &[
-            // domain-data.md §1.1 (.be): quarantine, with the release date in `Available:`
+            // docs/registries.md §1.1 (.be): quarantine, with the release date in `Available:`
             ("be_dnsbe_quarantine.txt", true, &["quarantine"], None, None, 0),
             // §1.1 bonus: CIRA `redemption`; servers followed by their addresses
             ("ca_cira_redemption.txt", true, &["redemptionPeriod"], Some("2010-10-29T00:00:00Z"), Some("Webnames.ca Inc."), 3),
@@ -711,7 +711,7 @@ mod tests {
         #[rustfmt::skip]
         let rows: &[(&str, &str, Option<&str>)] = &[
             ("be_dnsbe_quarantine.txt", "created", Some("2003-12-22T00:00:00Z")),
-            // domain-data.md §1.1 (.be): `Available:` is when the quarantine ends
+            // docs/registries.md §1.1 (.be): `Available:` is when the quarantine ends
             ("be_dnsbe_quarantine.txt", "release", Some("2012-02-01T00:00:00Z")),
             ("ca_cira_redemption.txt", "created", Some("2004-10-30T00:00:00Z")),
             ("ca_cira_redemption.txt", "updated", Some("2010-12-04T00:00:00Z")),

@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn the_built_in_copy_knows_the_registries_domain_data_md_lists() {
-        // domain-data.md §3.4: base URLs in the 2026-03-23 bootstrap.
+        // docs/registries.md §3.4: base URLs in the 2026-03-23 bootstrap.
         let b = Bootstrap::built_in();
         assert_eq!(b.publication, "2026-03-23T19:00:02Z");
         assert!(b.len() > 1000, "{} TLDs", b.len());

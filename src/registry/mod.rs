@@ -230,7 +230,7 @@ impl RegistryClient {
         let registry = self.fetch_http(&url, Source::Rdap).await?;
         let status = registry.http_status.unwrap_or(0);
         if status == 404 {
-            // RFC 7480 §5.3: not in the registry's database, possibly available (domain-data.md §3.3).
+            // RFC 7480 §5.3: not in the registry's database, possibly available (docs/registries.md §3.3).
             return Ok(Lookup {
                 registry,
                 registrar: None,
@@ -241,7 +241,7 @@ impl RegistryClient {
             server: url.clone(),
             error,
         })?;
-        // The registrar's RDAP has the holder's real expiry (domain-data.md §1.2, §3.5); a
+        // The registrar's RDAP has the holder's real expiry (docs/registries.md §1.2, §3.5); a
         // failure there does not spoil the registry's answer.
         let (record, registrar) = match record.registrar_rdap_url.clone() {
             Some(link) if link != url => {

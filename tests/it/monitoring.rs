@@ -311,7 +311,7 @@ async fn a_gtld_name_is_followed_from_active_to_redemption_to_pending_delete_to_
     sweep_when_due(app, name).await;
     let state = watched(app, name).await;
     assert_eq!(state.phase, Phase::Redemption);
-    // domain-data.md §1.2: deletion seen between day 0 and day 1 → drop 35 days later.
+    // docs/registries.md §1.2: deletion seen between day 0 and day 1 → drop 35 days later.
     assert_eq!(
         state.drop_earliest.unwrap().and_utc(),
         deleted_seen - Days::days(1) + Days::days(35)
@@ -592,7 +592,7 @@ async fn the_check_api_gives_the_assessment_object_and_the_history() {
         ("registrar", json!("Registrar A")),
         ("expires_at", json!("2027-01-01T00:00:00+00:00")),
         ("phase", json!("redemption")),
-        // .fr: 30 days of rédemption after the registry's deletion date (domain-data.md §1.1)
+        // .fr: 30 days of rédemption after the registry's deletion date (docs/registries.md §1.1)
         ("drop_earliest", json!("2026-12-20T10:00:00+00:00")),
         ("drop_latest", json!("2026-12-20T10:00:00+00:00")),
         ("backorder_allowed", json!(true)),
@@ -948,7 +948,7 @@ async fn the_bootstrap_refresh_job_replaces_the_copy_in_use() {
 
 #[tokio::test]
 async fn weeks_of_hourly_checks_in_redemption_keep_the_first_sighting_of_the_deletion() {
-    // domain-data.md §1.2: the drop is 35 days after the deletion; a name in redemption is
+    // docs/registries.md §1.2: the drop is 35 days after the deletion; a name in redemption is
     // checked hourly, so after 300 answers (12 days) the first sighting must still count.
     let w = world().await;
     let app = &w.app;
