@@ -299,6 +299,9 @@ impl Browser {
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
+                // The server closes a connection idle for 5 s (actix's keep-alive); a pooled
+                // connection reused just then fails with IncompleteMessage. Drop them sooner.
+                .pool_idle_timeout(std::time::Duration::from_secs(1))
                 .build()
                 .unwrap(),
             address: address.to_owned(),
