@@ -16,7 +16,7 @@ use crate::model::backorder::{
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChannelId, SnapshotId};
 use crate::model::matter::Matter;
-use crate::model::money::{Currency, MoneyError, parse_amount};
+use crate::model::money::{Currency, MoneyError, amount_of_number, parse_amount};
 use crate::model::monitoring::{MonitoredDomain, Snapshot, SnapshotMeta, StoredChange};
 use crate::model::outreach::LogEntry;
 use crate::model::procedure::{EligibilityCheck, Procedure, ProcedureKind};
@@ -29,32 +29,44 @@ use crate::state::AppState;
 /// An amount as a form types it or JSON sends it: `"1500.50"`, `"1 500,50"`, `1500.5`.
 /// Absent, `null`, empty (or any other JSON value): no amount.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AmountInput(pub String);
+pub struct AmountInput {
+    text: String,
+    /// Sent as a JSON number: an exact decimal, never grouped thousands.
+    number: bool,
+}
 
 impl AmountInput {
     /// The amount in minor units, `None` when none is given.
     pub fn parse(&self) -> Result<Option<i64>, MoneyError> {
-        if self.0.trim().is_empty() {
+        if self.text.trim().is_empty() {
             Ok(None)
+        } else if self.number {
+            amount_of_number(&self.text).map(Some)
         } else {
-            parse_amount(&self.0).map(Some)
+            parse_amount(&self.text).map(Some)
         }
     }
 }
 
 impl From<&str> for AmountInput {
     fn from(text: &str) -> Self {
-        Self(text.to_owned())
+        Self {
+            text: text.to_owned(),
+            number: false,
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for AmountInput {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self(match Option::<Value>::deserialize(d)? {
-            Some(Value::Number(n)) => n.to_string(),
-            Some(Value::String(s)) => s,
-            _ => String::new(),
-        }))
+        Ok(match Option::<Value>::deserialize(d)? {
+            Some(Value::Number(n)) => Self {
+                text: n.to_string(),
+                number: true,
+            },
+            Some(Value::String(s)) => Self::from(s.as_str()),
+            _ => Self::default(),
+        })
     }
 }
 
@@ -651,6 +663,15 @@ mod tests {
         assert_eq!(amount(r#"{}"#).parse(), Ok(None));
         assert_eq!(amount(r#"{"max_bid": true}"#).parse(), Ok(None));
         assert!(amount(r#"{"max_bid": "lots"}"#).parse().is_err());
+        // A number is an exact decimal: a third decimal is refused, not read as thousands.
+        assert_eq!(
+            amount(r#"{"max_bid": 1.234}"#).parse(),
+            Err(MoneyError::TooPrecise("1.234".into()))
+        );
+        assert_eq!(
+            amount(r#"{"max_bid": 0.001}"#).parse(),
+            Err(MoneyError::TooPrecise("0.001".into()))
+        );
         let form: TermsInput = serde_urlencoded::from_str("max_bid=1500&currency=usd").unwrap();
         assert_eq!(form.max_bid.parse(), Ok(Some(150_000)));
     }

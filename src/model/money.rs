@@ -16,6 +16,11 @@ pub enum MoneyError {
     Negative,
     #[error("The amount is too large.")]
     TooLarge,
+    #[error(
+        "'{0}' has more than two decimals; amounts are kept in cents. Write it with at most two \
+         decimals (1.23), or without a separator for thousands (1234)."
+    )]
+    TooPrecise(String),
 }
 
 impl Currency {
@@ -46,9 +51,16 @@ pub struct Money {
     pub currency: Currency,
 }
 
-/// Parses an amount as people type it: `1500`, `1500.5`, `1 500,50`, `1,500.50`.
+/// Parses an amount as people type it: `1500`, `1500.5`, `1 500,50`, `1,500.50`, `1.500`.
+///
+/// The last `.` or `,` followed by one or two digits is the decimal separator. Other separators
+/// group thousands, and only as thousands are written: three digits after each, one to three
+/// before the first, not starting with 0 (`1,500`, `12.345.678`). Anything else after a separator
+/// (`1.2345`, `0.001`, `1,50,000`) would be a third decimal or a misplaced group: refused rather
+/// than read as thousands.
 pub fn parse_amount(raw: &str) -> Result<i64, MoneyError> {
-    let invalid = || MoneyError::Amount(raw.chars().take(30).collect());
+    let shown = || raw.chars().take(30).collect::<String>();
+    let invalid = || MoneyError::Amount(shown());
     let text: String = raw
         .trim()
         .chars()
@@ -60,21 +72,34 @@ pub fn parse_amount(raw: &str) -> Result<i64, MoneyError> {
     if text.is_empty() {
         return Err(invalid());
     }
-    // The last '.' or ',' followed by one or two digits is the decimal separator; others group
-    // thousands.
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err(invalid());
+    }
     let (whole, fraction) = match text.rfind(['.', ',']) {
         Some(i) if text.len() - i - 1 <= 2 => (&text[..i], &text[i + 1..]),
         _ => (text.as_str(), ""),
     };
-    let whole: String = whole.chars().filter(|c| *c != ',' && *c != '.').collect();
-    if whole.is_empty() && fraction.is_empty() {
-        return Err(invalid());
-    }
-    if !whole
-        .chars()
-        .chain(fraction.chars())
-        .all(|c| c.is_ascii_digit())
+    let groups: Vec<&str> = whole.split(['.', ',']).collect();
+    if let [first, rest @ ..] = groups.as_slice()
+        && !rest.is_empty()
     {
+        let grouped = (1..=3).contains(&first.len())
+            && !first.starts_with('0')
+            && rest.iter().all(|g| g.len() == 3);
+        if !grouped {
+            let third_decimal = rest.len() == 1 && rest[0].len() > 3 || first.starts_with('0');
+            return Err(if third_decimal && fraction.is_empty() {
+                MoneyError::TooPrecise(shown())
+            } else {
+                invalid()
+            });
+        }
+    }
+    let whole: String = groups.concat();
+    if whole.is_empty() && fraction.is_empty() {
         return Err(invalid());
     }
     let units: i64 = if whole.is_empty() {
@@ -92,6 +117,34 @@ pub fn parse_amount(raw: &str) -> Result<i64, MoneyError> {
         .and_then(|u| u.checked_add(cents))
         .filter(|v| *v <= 1_000_000_000_000)
         .ok_or(MoneyError::TooLarge)
+}
+
+/// Reads an amount sent as a number (JSON): an exact decimal, so `1.234` is a third decimal,
+/// never thousands.
+pub fn amount_of_number(number: &str) -> Result<i64, MoneyError> {
+    let shown = || number.chars().take(30).collect::<String>();
+    if number.starts_with('-') {
+        return Err(MoneyError::Negative);
+    }
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty()
+        || !whole
+            .chars()
+            .chain(fraction.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        // An exponent (1e21) or anything else a JSON writer may produce: far beyond any bid.
+        return Err(if number.contains(['e', 'E']) {
+            MoneyError::TooLarge
+        } else {
+            MoneyError::Amount(shown())
+        });
+    }
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.len() > 2 {
+        return Err(MoneyError::TooPrecise(shown()));
+    }
+    parse_amount(&format!("{whole}.{fraction}"))
 }
 
 /// `1500.50`: an amount as form fields, CSV files and the API write it (no
@@ -143,9 +196,35 @@ mod tests {
             ("abc", Err(MoneyError::Amount("abc".into()))),
             ("-5", Err(MoneyError::Negative)),
             ("99999999999999", Err(MoneyError::TooLarge)),
+            // Thousands only as they are written; a third decimal is refused, not multiplied.
+            ("12.345.678", Ok(1_234_567_800)),
+            ("1,234,567.89", Ok(123_456_789)),
+            ("0.001", Err(MoneyError::TooPrecise("0.001".into()))),
+            ("1.2345", Err(MoneyError::TooPrecise("1.2345".into()))),
+            ("1,50,000", Err(MoneyError::Amount("1,50,000".into()))),
+            ("1.5.0", Err(MoneyError::Amount("1.5.0".into()))),
+            ("1500€", Err(MoneyError::Amount("1500€".into()))),
         ];
         for (input, expected) in cases {
             assert_eq!(&parse_amount(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_exact_decimals() {
+        let cases: &[(&str, Result<i64, MoneyError>)] = &[
+            ("1500", Ok(150_000)),
+            ("1500.5", Ok(150_050)),
+            ("1500.50", Ok(150_050)),
+            ("0.99", Ok(99)),
+            ("1.230", Ok(123)),
+            ("1.234", Err(MoneyError::TooPrecise("1.234".into()))),
+            ("0.001", Err(MoneyError::TooPrecise("0.001".into()))),
+            ("-1", Err(MoneyError::Negative)),
+            ("1e21", Err(MoneyError::TooLarge)),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(&amount_of_number(input), expected, "{input:?}");
         }
     }
 

@@ -585,6 +585,19 @@ async fn the_api_opens_matters_and_attaches_names() {
             "max_bid",
             "not an amount",
         ),
+        // Issue 14 (9): a third decimal was read as thousands (1.234 → 1234.00).
+        (
+            json!({"domain": "ok.com", "max_bid": 1.234}),
+            422,
+            "max_bid",
+            "more than two decimals",
+        ),
+        (
+            json!({"domain": "ok.com", "max_bid": "0.001"}),
+            422,
+            "max_bid",
+            "more than two decimals",
+        ),
         (
             json!({"domain": "ok.com", "priority": "urgent"}),
             422,
