@@ -184,6 +184,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Every command runs inside the runtime: the SMTP pool (and anything else that spawns tasks)
+    // is built while preparing the state, also for commands that are not async themselves.
+    let _inside = runtime.enter();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => runtime.block_on(serve(settings, clock, demo)),

@@ -200,6 +200,52 @@ fn migrate_applies_once_then_reports_up_to_date_and_the_secret_is_kept() {
     assert_eq!(key.trim().len(), 128);
 }
 
+/// Issue 14 (6): with an SMTP server configured the mailer's pool was built outside a runtime and
+/// `migrate`, `user add` and `token create` aborted (exit 134).
+#[test]
+fn every_command_works_with_smtp_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = test_database_url(dir.path());
+    // Nothing needs to listen: no command here sends mail.
+    let env = [
+        ("RECLAIM_DATABASE_URL", url.as_str()),
+        ("RECLAIM_SMTP_URL", "smtp://127.0.0.1:2587"),
+        ("RECLAIM_PASSWORD", PASSWORD),
+    ];
+    let commands: &[&[&str]] = &[
+        &["migrate"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "ann@firm.example",
+            "--name",
+            "Ann Admin",
+            "--role",
+            "admin",
+        ],
+        &[
+            "token",
+            "create",
+            "--user",
+            "ann@firm.example",
+            "--name",
+            "scripts",
+        ],
+        &["jobs", "run", "outbox"],
+    ];
+    for args in commands {
+        let output = run(dir.path(), &env, args);
+        assert!(
+            output.status.success(),
+            "reclaim {}: {:?}\n{}",
+            args.join(" "),
+            output.status,
+            stderr(&output)
+        );
+    }
+}
+
 #[tokio::test]
 async fn user_add_and_token_create_give_a_working_api_token() {
     let dir = tempfile::tempdir().unwrap();
