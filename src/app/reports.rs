@@ -353,12 +353,53 @@ pub async fn download(
     visible_report(state, user, file.trim_end_matches(".pdf")).await
 }
 
-/// The matter's report generated now and kept, with its bytes: the API's PDF.
-pub async fn report_pdf(
+/// What `GET /api/v1/matters/{id}/report.pdf` answers. Reading never keeps anything: staff get
+/// a preview of the report as it would be made now; a client user gets the latest report the
+/// firm kept on the matter (what was actually sent to them).
+pub enum MatterPdf {
+    Preview(Vec<u8>),
+    Kept(Report, Vec<u8>),
+}
+
+/// The reference printed on a preview, which is kept nowhere and so has no number.
+pub const PREVIEW: &str = "Preview (not kept)";
+
+pub async fn matter_pdf(
+    state: &AppState,
+    user: &Principal,
+    matter_id: &str,
+) -> Result<MatterPdf, AppError> {
+    let matter = visible_matter(state, user, matter_id).await?;
+    let (staff, now) = (user.is_staff(), state.clock.now());
+    state
+        .db
+        .run(move |c| {
+            if staff {
+                let data = gather_matter(c, &matter.id, now)?;
+                let firm = firm(c)?;
+                let (pdf, _) = render_matter(&data, firm.as_ref(), PREVIEW, now)?;
+                return Ok(Ok(MatterPdf::Preview(pdf)));
+            }
+            let Some(latest) = reports::for_matter(c, &matter.id)?.into_iter().next() else {
+                return Ok(Err(AppError::NotFound(
+                    "No report on this matter has been sent yet. Your lawyer's firm sends one \
+                     when there is news; ask them for one."
+                        .to_owned(),
+                )));
+            };
+            let bytes = reports::pdf(c, &latest.id)?.unwrap_or_default();
+            Ok::<_, ReportError>(Ok(MatterPdf::Kept(latest, bytes)))
+        })
+        .await?
+}
+
+/// Generates the matter's report now and keeps it (staff): `POST /api/v1/matters/{id}/reports`.
+pub async fn keep_matter_report(
     state: &AppState,
     caller: &Caller,
     matter_id: &str,
 ) -> Result<(Report, Vec<u8>), AppError> {
+    caller.require_staff()?;
     let matter = visible_matter(state, caller, matter_id).await?;
     let actor = caller.actor(state.clock.now());
     Ok(state

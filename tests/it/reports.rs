@@ -40,13 +40,44 @@ pub fn pdf_pages(pdf: &[u8]) -> Option<Vec<String>> {
     Some(pages)
 }
 
+/// `GET …/report.pdf`: a preview for staff, the latest kept report for a client user.
 async fn fetch_report(
     app: &TestApp,
     token: &str,
     matter: &str,
 ) -> (u16, Vec<u8>, reqwest::header::HeaderMap) {
+    report_call(
+        app,
+        Method::GET,
+        token,
+        &format!("/api/v1/matters/{matter}/report.pdf"),
+    )
+    .await
+}
+
+/// `POST …/reports`: generate the report now and keep it (staff).
+async fn keep_report(
+    app: &TestApp,
+    token: &str,
+    matter: &str,
+) -> (u16, Vec<u8>, reqwest::header::HeaderMap) {
+    report_call(
+        app,
+        Method::POST,
+        token,
+        &format!("/api/v1/matters/{matter}/reports"),
+    )
+    .await
+}
+
+async fn report_call(
+    app: &TestApp,
+    method: Method,
+    token: &str,
+    path: &str,
+) -> (u16, Vec<u8>, reqwest::header::HeaderMap) {
     let response = reqwest::Client::new()
-        .get(app.url(&format!("/api/v1/matters/{matter}/report.pdf")))
+        .request(method, app.url(path))
         .bearer_auth(token)
         .send()
         .await
@@ -126,8 +157,8 @@ async fn a_matter_report_says_what_we_recover_where_it_stands_and_what_is_due() 
         .await
         .unwrap();
 
-    let (status, pdf, headers) = fetch_report(&app, &token, &matter.to_string()).await;
-    assert_eq!(status, 200);
+    let (status, pdf, headers) = keep_report(&app, &token, &matter.to_string()).await;
+    assert_eq!(status, 201);
     assert_eq!(headers["content-type"], "application/pdf");
     let report_ref = headers["x-report-reference"].to_str().unwrap().to_owned();
     assert_eq!(report_ref, "R-2026-0001");
@@ -415,8 +446,8 @@ async fn client_users_download_their_own_reports_and_nobody_elses() {
     let (our_matter, _) = app.open_matter(&ours, &lawyer, "ours").await;
     let (their_matter, _) = app.open_matter(&theirs, &lawyer, "theirs").await;
     for m in [&our_matter, &their_matter] {
-        let (status, _, _) = fetch_report(&app, &token, &m.to_string()).await;
-        assert_eq!(status, 200);
+        let (status, _, _) = keep_report(&app, &token, &m.to_string()).await;
+        assert_eq!(status, 201);
     }
     let (our_reports, their_reports) = {
         let (a, b) = (our_matter.clone(), their_matter.clone());
@@ -513,4 +544,56 @@ async fn send_now_without_a_sender_profile_says_what_to_do() {
         .await
         .unwrap();
     assert!(kept.is_empty());
+}
+
+/// Issue 14 (4): `GET …/report.pdf` generated and kept a report on every call, client tokens
+/// included, and moved the "changes since the last report" point of the next real report.
+#[tokio::test]
+async fn reading_the_report_keeps_nothing_and_only_staff_generate_one() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .create_user("lina@cabinet-martin.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    let client = app.create_client("Ours").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "ours").await;
+    let portal = app
+        .create_user("olga@ours.example", Role::Client, Some(&client))
+        .await;
+    let portal_token = app.api_token(&portal).await;
+    let kept = |m: reclaim::model::ids::MatterId| async {
+        app.state
+            .db
+            .run(move |c| reclaim::repo::reports::for_matter(c, &m))
+            .await
+            .unwrap()
+    };
+
+    // Nothing kept yet: the client is told so; staff read a preview, kept nowhere.
+    let (status, _, _) = fetch_report(&app, &portal_token, &matter.to_string()).await;
+    assert_eq!(status, 404);
+    for _ in 0..3 {
+        let (status, pdf, headers) = fetch_report(&app, &token, &matter.to_string()).await;
+        assert_eq!(status, 200);
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(headers["x-report-reference"], "preview");
+    }
+    assert!(kept(matter.clone()).await.is_empty(), "a GET keeps nothing");
+
+    // A client user may not generate one.
+    let (status, _, _) = keep_report(&app, &portal_token, &matter.to_string()).await;
+    assert_eq!(status, 403);
+    assert!(kept(matter.clone()).await.is_empty());
+
+    // Staff keep one; the client then reads that one, as many times as they like.
+    let (status, _, headers) = keep_report(&app, &token, &matter.to_string()).await;
+    assert_eq!(status, 201);
+    let reference = headers["x-report-reference"].to_str().unwrap().to_owned();
+    for _ in 0..3 {
+        let (status, pdf, headers) = fetch_report(&app, &portal_token, &matter.to_string()).await;
+        assert_eq!(status, 200);
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(headers["x-report-reference"], reference.as_str());
+    }
+    assert_eq!(kept(matter.clone()).await.len(), 1, "still one report");
 }

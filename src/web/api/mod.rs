@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(matters::reopen)
             .service(matters::attach)
             .service(reports::report_pdf)
+            .service(reports::keep_report)
             .service(backorders::show)
             .service(backorders::change_status)
             .service(backorders::add_channel)

@@ -151,6 +151,7 @@ impl Modify for BearerToken {
         api::outreach::send,
         // status reports
         api::reports::report_pdf,
+        api::reports::keep_report,
     ),
     components(schemas(ErrorBody))
 )]
