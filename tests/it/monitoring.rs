@@ -33,6 +33,8 @@ async fn world() -> World {
     let rdap = RdapServer::start().await;
     let whois = WhoisServer::start().await;
     let (base, addr) = (rdap.base.clone(), whois.addr.to_string());
+    // Generous: the local servers answer at once, but a loaded CI machine may be slow to
+    // schedule them, and no test here waits for a timeout.
     let app = spawn_app_with(move |s| {
         for tld in RDAP_TLDS {
             s.rdap_overrides.insert((*tld).to_owned(), base.clone());
@@ -40,7 +42,7 @@ async fn world() -> World {
         for tld in WHOIS_TLDS {
             s.whois_overrides.insert((*tld).to_owned(), addr.clone());
         }
-        s.registry_timeout = Duration::from_secs(1);
+        s.registry_timeout = Duration::from_secs(10);
         s.rdap_rate_limit = 60_000;
     })
     .await;
@@ -199,7 +201,7 @@ async fn every_whois_fixture_is_read_through_a_real_tcp_server() {
         ] {
             s.whois_overrides.insert(host.into(), addr.clone());
         }
-        s.registry_timeout = Duration::from_secs(1);
+        s.registry_timeout = Duration::from_secs(10);
         s.rdap_rate_limit = 60_000;
     })
     .await;
@@ -913,7 +915,7 @@ async fn the_bootstrap_refresh_job_replaces_the_copy_in_use() {
     let url = w.rdap.url("/bootstrap/dns.json");
     let app = spawn_app_with(move |s| {
         s.rdap_bootstrap_url = url;
-        s.registry_timeout = Duration::from_secs(1);
+        s.registry_timeout = Duration::from_secs(10);
     })
     .await;
     let detail = reclaim::jobs::run(&app.state, "bootstrap").await.unwrap();
