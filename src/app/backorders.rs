@@ -318,6 +318,8 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
         .unwrap_or_default();
     let policies = state.tld_policies.clone();
     let (bo, domain) = (backorder.id.clone(), backorder.domain.clone());
+    // A client user's hints read only their own client's procedures.
+    let portal_client = (!user.is_staff()).then(|| matter.client_id.clone());
     let file = state
         .db
         .run(move |c| {
@@ -325,11 +327,16 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
             let mut hints = Vec::new();
             if let Ok(name) = DomainName::parse(&domain) {
                 for kind in kinds {
+                    let seen = match &portal_client {
+                        Some(client) => procedures::Seen::Client(client),
+                        None => procedures::Seen::Firm,
+                    };
                     let found = match procedures::eligibility(
                         c,
                         &policies,
                         kind,
                         std::slice::from_ref(&name),
+                        seen,
                     ) {
                         Ok(found) => found,
                         Err(procedures::ProcedureError::Db(db)) => return Err(db),

@@ -203,7 +203,7 @@ fn gate(
     let approvals = outreach::approvals(conn, &message.id)?;
     let in_registry_data =
         outreach::in_registry_data(conn, &backorder.domain, &message.to_address)?;
-    let pending = procedures::pending_on(conn, &backorder.domain, None)?;
+    let pending = procedures::pending_on(conn, &backorder.domain, None, procedures::Seen::Firm)?;
     let unanswered = outreach::unanswered_since(
         conn,
         &message.to_address,

@@ -361,7 +361,7 @@ pub async fn new_form(
             let names = backorders::for_matter(c, &id)?;
             let checks = match kind {
                 Some(k) if !checked.is_empty() => {
-                    procedures::eligibility(c, &policies, k, &checked)?
+                    procedures::eligibility(c, &policies, k, &checked, procedures::Seen::Firm)?
                 }
                 _ => Vec::new(),
             };

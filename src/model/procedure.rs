@@ -306,7 +306,7 @@ pub fn afnic_eligibility(
         id: "afnic_no_pending",
         passed: Some(pending.is_empty()),
         message: if pending.is_empty() {
-            "No other procedure on the name is open in reclaim; confirm no court action is pending either.".to_owned()
+            "No other procedure on the name is open in the matters you can see; confirm no court action is pending either.".to_owned()
         } else {
             format!(
                 "Another proceeding on the name is pending ({}): AFNIC refuses a claim while one is.",

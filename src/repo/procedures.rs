@@ -165,16 +165,32 @@ fn open_matter(conn: &mut DbConn, matter_id: &MatterId) -> Result<Matter, Proced
     Ok(matter)
 }
 
-/// References of open procedures, anywhere in the firm, covering `domain` (A-label).
+/// Whose records an answer may mention: a client user is told about their own client's
+/// matters only, never that another client disputes the same name.
+#[derive(Debug, Clone, Copy)]
+pub enum Seen<'a> {
+    /// Staff: the whole firm.
+    Firm,
+    /// A client (portal) user: that client's matters.
+    Client(&'a ClientId),
+}
+
+/// References of open procedures covering `domain` (A-label), in the matters `seen` allows.
 pub fn pending_on(
     conn: &mut DbConn,
     domain: &str,
     except: Option<&ProcedureId>,
+    seen: Seen<'_>,
 ) -> Result<Vec<String>, DbError> {
-    let rows: Vec<(ProcedureId, ProcedureKind, String, String)> = procedure_domains::table
+    let mut query = procedure_domains::table
         .inner_join(procedures::table.inner_join(matters::table))
         .filter(procedure_domains::domain.eq(domain))
         .filter(procedures::status.ne(ProcedureStatus::Closed))
+        .into_boxed();
+    if let Seen::Client(client) = seen {
+        query = query.filter(matters::client_id.eq(client));
+    }
+    let rows: Vec<(ProcedureId, ProcedureKind, String, String)> = query
         .select((
             procedures::id,
             procedures::kind,
@@ -215,12 +231,14 @@ fn latest_record(
 }
 
 /// What must hold before a procedure of `kind` is opened on each name: the TLD's procedures
-/// (docs/legal.md §2.3) and, for AFNIC's, the SYRELI conditions (§6.4).
+/// (docs/legal.md §2.3) and, for AFNIC's, the SYRELI conditions (§6.4), reading the
+/// procedures `seen` allows.
 pub fn eligibility(
     conn: &mut DbConn,
     policies: &TldPolicies,
     kind: ProcedureKind,
     domains: &[DomainName],
+    seen: Seen<'_>,
 ) -> Result<Vec<(String, Vec<EligibilityCheck>)>, ProcedureError> {
     let mut out = Vec::new();
     for domain in domains {
@@ -243,7 +261,7 @@ pub fn eligibility(
         }];
         if matches!(kind, ProcedureKind::Syreli | ProcedureKind::ParlExpert) {
             let record = latest_record(conn, domain.ascii())?;
-            let pending = pending_on(conn, domain.ascii(), None)?;
+            let pending = pending_on(conn, domain.ascii(), None, seen)?;
             checks.extend(afnic_eligibility(domain, record.as_ref(), &pending));
         }
         out.push((domain.unicode().to_owned(), checks));
@@ -303,7 +321,7 @@ pub fn create(
     }
     write_tx(conn, |conn| {
         let matter = open_matter(conn, matter_id)?;
-        for (domain, checks) in eligibility(conn, policies, new.kind, &new.domains)? {
+        for (domain, checks) in eligibility(conn, policies, new.kind, &new.domains, Seen::Firm)? {
             if let Some(tld) = checks
                 .iter()
                 .find(|c| c.id == "tld_procedure" && c.failed())

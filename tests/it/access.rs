@@ -150,3 +150,68 @@ async fn staff_see_every_client_and_lawyers_add_them() {
     let actions = app.audit_actions().await;
     assert_eq!(actions.iter().filter(|a| *a == "client.created").count(), 2);
 }
+
+/// Issue 14 (3): when two clients' matters seek the same name, one client's backorder page named
+/// the other client's procedure ("Another proceeding on the name is pending (M-…, SYRELI
+/// FR-2026-…)"). A client user's hints read only their own matters.
+#[tokio::test]
+async fn a_client_user_never_learns_of_another_clients_procedure_on_the_same_name() {
+    let app = spawn_app().await;
+    let lina = app
+        .create_user("lina@cabinet-martin.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lina).await;
+    let acme = app.create_client("Acme").await;
+    let beta = app.create_client("Beta Industries").await;
+    let (ours, _) = app.open_matter(&acme, &lina, "Acme's name").await;
+    let (theirs, their_reference) = app.open_matter(&beta, &lina, "Beta's name").await;
+    let our_backorder = app.attach(&ours, "partage.fr").await;
+    app.attach(&theirs, "partage.fr").await;
+    let (status, body) = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/matters/{theirs}/procedures"),
+        Some(&token),
+        Some(serde_json::json!({
+            "kind": "syreli",
+            "domains": ["partage.fr"],
+            "case_number": "FR-2026-0077",
+            "registrar_country": "FR",
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+
+    // Staff see the whole firm: the pending procedure is named.
+    let staff = app.new_browser();
+    staff
+        .login("lina@cabinet-martin.example", crate::helpers::PASSWORD)
+        .await;
+    let page = staff
+        .get_html(&format!("/backorders/{our_backorder}"))
+        .await;
+    assert!(
+        page.contains("Another proceeding on the name is pending"),
+        "{page}"
+    );
+    assert!(page.contains("FR-2026-0077"));
+
+    // Acme's portal user reads the same page without a word of Beta's matter.
+    app.signed_in("carl@acme.example", Role::Client, Some(&acme))
+        .await;
+    let page = app
+        .browser
+        .get_html(&format!("/backorders/{our_backorder}"))
+        .await;
+    for secret in [
+        their_reference.as_str(),
+        "FR-2026-0077",
+        "Beta Industries",
+        "Another proceeding",
+    ] {
+        assert!(
+            !page.contains(secret),
+            "{secret} shown to another client:\n{page}"
+        );
+    }
+}
