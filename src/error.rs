@@ -46,6 +46,9 @@ pub enum AppError {
     },
     #[error("{0}")]
     BadRequest(String),
+    /// A body larger than the request may send (refused before it is read).
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("{message}")]
     TooManyRequests {
         message: String,
@@ -98,6 +101,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::ConflictOfInterest { .. } => "conflict_of_interest",
             AppError::BadRequest(_) => "bad_request",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Gone(_) => "gone",
             AppError::Unavailable(_) => "unavailable",
@@ -124,6 +128,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::Fields(_) | AppError::BadRequest(_) => {
                 "Please check the input"
             }
+            AppError::PayloadTooLarge(_) => "Too large",
             AppError::Conflict(_) => "Conflict",
             AppError::ConflictOfInterest { .. } => "Conflict of interest",
             AppError::TooManyRequests { .. } => "Too many attempts",
@@ -260,6 +265,7 @@ impl ResponseError for AppError {
             AppError::Invalid { .. } | AppError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::ConflictOfInterest { .. } => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

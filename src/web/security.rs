@@ -13,13 +13,16 @@ use futures_util::StreamExt;
 use crate::auth::tokens::constant_time_eq;
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::web::session::CSRF_KEY;
+use crate::web::session::{CSRF_KEY, USER_KEY};
 
 /// The form field and header that carry the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// The largest form body the CSRF check reads (CSV imports stay well below).
+/// The largest form body the CSRF check reads for a signed-in user (CSV imports stay well below).
 const MAX_FORM_BYTES: usize = 8 * 1024 * 1024;
+/// The largest form body of someone not signed in (sign-in, setup, password link, unsubscribe):
+/// those forms are a few hundred bytes, and nobody unauthenticated may make the server hold more.
+const VISITOR_FORM_BYTES: usize = 16 * 1024;
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -65,13 +68,41 @@ fn refuse(req: ServiceRequest, message: &str) -> ServiceResponse<BoxBody> {
     req.error_response(AppError::Csrf(message.to_owned()))
 }
 
+const SESSION_EXPIRED: &str = "Your session has expired, so this form could not be checked. Reload the page and send it again.";
+
 const CROSS_SITE: &str = "This form was sent from another web site and was refused. Open reclaim directly and try again.";
 
 pub async fn csrf_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if !changes_state(req.method()) || exempt(req.path()) {
+    if !changes_state(req.method()) || req.path().starts_with("/api/") {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    }
+    // Decided before reading a byte of the body: how much a body may be, from who is asking.
+    let session = req.get_session();
+    let limit = match session.get::<String>(USER_KEY) {
+        Ok(Some(_)) => MAX_FORM_BYTES,
+        _ => VISITOR_FORM_BYTES,
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Ok(too_large(req, limit));
+    }
+    if exempt(req.path()) {
+        // Authenticated by its own signed token; its body is still read within the limit.
+        let body = match read_body(&mut req, limit).await {
+            Ok(body) => body,
+            Err(e) => return Ok(req.error_response(e)),
+        };
+        req.set_payload(body.into());
         return next
             .call(req)
             .await
@@ -93,7 +124,11 @@ pub async fn csrf_guard(
     {
         return Ok(refuse(req, CROSS_SITE));
     }
-    let expected: Option<String> = req.get_session().get(CSRF_KEY).unwrap_or(None);
+    let expected: Option<String> = session.get(CSRF_KEY).unwrap_or(None);
+    if expected.is_none() {
+        // No session, so no token to compare with: refused without reading the body.
+        return Ok(refuse(req, SESSION_EXPIRED));
+    }
     let given = match req
         .headers()
         .get(CSRF_HEADER)
@@ -102,7 +137,7 @@ pub async fn csrf_guard(
     {
         Some(token) => Some(token),
         None => {
-            let body = match read_body(&mut req).await {
+            let body = match read_body(&mut req, limit).await {
                 Ok(body) => body,
                 Err(e) => return Ok(req.error_response(e)),
             };
@@ -119,10 +154,7 @@ pub async fn csrf_guard(
                 .await
                 .map(ServiceResponse::map_into_boxed_body)
         }
-        (None, _) => Ok(refuse(
-            req,
-            "Your session has expired, so this form could not be checked. Reload the page and send it again.",
-        )),
+        (None, _) => Ok(refuse(req, SESSION_EXPIRED)),
         (Some(_), None) => Ok(refuse(
             req,
             "This form is missing its security token. Reload the page and send it again.",
@@ -145,21 +177,33 @@ fn origin_allowed(req: &ServiceRequest, origin: &str) -> bool {
     origin == format!("{}://{}", info.scheme(), info.host())
 }
 
-async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
+async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, AppError> {
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
-        if body.len() + chunk.len() > MAX_FORM_BYTES {
-            return Err(AppError::BadRequest(format!(
-                "The form is larger than {} MB.",
-                MAX_FORM_BYTES / 1024 / 1024
-            )));
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge(too_large_message(limit)));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+fn too_large_message(limit: usize) -> String {
+    let size = if limit >= 1024 * 1024 {
+        format!("{} MB", limit / 1024 / 1024)
+    } else {
+        format!("{} KB", limit / 1024)
+    };
+    format!(
+        "The form is larger than {size}, which is more than this page accepts. Send a smaller one."
+    )
+}
+
+fn too_large(req: ServiceRequest, limit: usize) -> ServiceResponse<BoxBody> {
+    req.error_response(AppError::PayloadTooLarge(too_large_message(limit)))
 }
 
 /// The token in an urlencoded or multipart form body.
