@@ -41,7 +41,7 @@ pub const JOBS: &[(&str, &str, &str)] = &[
     (
         "prune",
         "0 41 2 * * *",
-        "forget the sign-in attempts older than the throttle's window",
+        "forget the sign-in attempts older than the throttle's window and the sessions ended longer ago than a session lasts",
     ),
 ];
 
@@ -144,10 +144,15 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),
         "bootstrap" => refresh_bootstrap(state).await,
-        "prune" => crate::app::sign_in::forget_old_attempts(state)
-            .await
-            .map(|n| format!("{n} sign-in attempt(s) forgotten"))
-            .map_err(|e| e.to_string()),
+        "prune" => async {
+            let attempts = crate::app::sign_in::forget_old_attempts(state).await?;
+            let sessions = crate::app::sign_in::forget_ended_sessions(state).await?;
+            Ok::<_, crate::error::AppError>(format!(
+                "{attempts} sign-in attempt(s) and {sessions} ended session(s) forgotten"
+            ))
+        }
+        .await
+        .map_err(|e| e.to_string()),
         _ => Err(format!("no job {name}")),
     };
 

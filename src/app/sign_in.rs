@@ -1,21 +1,22 @@
 //! Signing in (the password check, with the throttle of [`crate::auth::throttle`]), signing
 //! out, and the first-run setup link that creates the first administrator.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::access::Caller;
 use crate::auth::password;
 use crate::auth::throttle::{Decision, LockedBy};
+use crate::db::write_tx;
 use crate::error::{AppError, FieldErrors};
 use crate::model::audit::Actor;
 use crate::model::ids::UserId;
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role, User};
 use crate::repo::audit::{self, Change};
-use crate::repo::login_attempts;
 use crate::repo::tokens;
 use crate::repo::users::{self, NewUser};
+use crate::repo::{login_attempts, sessions};
 use crate::state::AppState;
 
 /// Someone who is not signed in (yet), and where the request comes from.
@@ -193,23 +194,46 @@ pub async fn forget_old_attempts(state: &AppState) -> Result<usize, AppError> {
         .await?)
 }
 
-/// Records that the caller signed out (the edge ends the session).
-pub async fn sign_out(state: &AppState, caller: &Caller) -> Result<(), AppError> {
+/// A sign-in lasts a working day at most; then the user signs in again.
+pub const SESSION_MAX_AGE: Duration = Duration::hours(12);
+
+/// Forgets the sessions ended longer ago than a session lasts: their cookies have expired.
+pub async fn forget_ended_sessions(state: &AppState) -> Result<usize, AppError> {
+    let before = state.clock.now() - SESSION_MAX_AGE;
+    Ok(state
+        .db
+        .run(move |c| sessions::forget_before(c, before))
+        .await?)
+}
+
+/// Records that the caller signed out and that their session `session_id` has ended, so that
+/// no copy of its cookie works any more (the edge also clears the cookie).
+pub async fn sign_out(
+    state: &AppState,
+    caller: &Caller,
+    session_id: Option<String>,
+) -> Result<(), AppError> {
     let actor = caller.actor(state.clock.now());
+    let user = caller.id.clone();
     Ok(state
         .db
         .run(move |c| {
-            audit::record(
-                c,
-                &actor,
-                Change {
-                    action: "user.logout",
-                    record_type: "user",
-                    record_id: actor.user_id.as_ref().map(UserId::as_str),
-                    summary: format!("{} signed out", actor.label),
-                    detail: json!({}),
-                },
-            )
+            write_tx(c, |c| {
+                if let Some(session_id) = &session_id {
+                    sessions::end(c, session_id, &user, actor.at)?;
+                }
+                audit::record(
+                    c,
+                    &actor,
+                    Change {
+                        action: "user.logout",
+                        record_type: "user",
+                        record_id: actor.user_id.as_ref().map(UserId::as_str),
+                        summary: format!("{} signed out", actor.label),
+                        detail: json!({}),
+                    },
+                )
+            })
         })
         .await?)
 }

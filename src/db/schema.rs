@@ -197,9 +197,18 @@ diesel::joinable!(backorders -> matters (matter_id));
 diesel::joinable!(backorder_events -> backorders (backorder_id));
 diesel::joinable!(catch_channels -> backorders (backorder_id));
 
+diesel::table! {
+    ended_sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        ended_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     clients,
     users,
+    ended_sessions,
     api_tokens,
     setup_tokens,
     login_attempts,

@@ -15,6 +15,7 @@ pub mod outreach;
 pub mod procedures;
 pub mod reports;
 pub mod senders;
+pub mod sessions;
 pub mod suppressions;
 pub mod tokens;
 pub mod users;

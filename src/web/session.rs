@@ -1,6 +1,8 @@
 //! Browser sessions. The session lives in an encrypted, signed cookie and holds only the user
-//! id, the user's session version, the time of sign-in and the CSRF token. Bumping a user's
-//! session version in the database ends all of their sessions at once ("sign out everywhere").
+//! id, the user's session version, the time of sign-in, the session's own random id and the CSRF
+//! token. Bumping a user's session version in the database ends all of their sessions at once
+//! ("sign out everywhere"); signing out records the session's id as ended
+//! (`repo::sessions`), so that a copy of the cookie stops working too.
 
 use std::future::Future;
 use std::ops::Deref;
@@ -9,7 +11,7 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::app::access::Principal;
@@ -17,7 +19,7 @@ use crate::auth::tokens::random_token;
 use crate::error::AppError;
 use crate::model::ids::UserId;
 use crate::model::user::User;
-use crate::repo::users;
+use crate::repo::{sessions, users};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "reclaim_session";
@@ -25,10 +27,10 @@ pub const USER_KEY: &str = "uid";
 pub const VERSION_KEY: &str = "ver";
 pub const AUTH_AT_KEY: &str = "auth_at";
 pub const CSRF_KEY: &str = "csrf";
+pub const SESSION_ID_KEY: &str = "sid";
 pub const FLASH_KEY: &str = "flash";
 
-/// A sign-in lasts a working day at most; then the user signs in again.
-pub const SESSION_MAX_AGE: Duration = Duration::hours(12);
+pub use crate::app::sign_in::SESSION_MAX_AGE;
 
 /// The CSRF token of this session, created on first use.
 pub fn csrf_token(session: &Session) -> String {
@@ -57,6 +59,7 @@ pub fn start(
     insert(USER_KEY, serde_json::json!(user_id.as_str()))?;
     insert(VERSION_KEY, serde_json::json!(session_version))?;
     insert(AUTH_AT_KEY, serde_json::json!(now.timestamp()))?;
+    insert(SESSION_ID_KEY, serde_json::json!(random_token()))?;
     insert(CSRF_KEY, serde_json::json!(random_token()))?;
     Ok(())
 }
@@ -82,6 +85,11 @@ pub fn flash(session: &Session, kind: &str, message: impl Into<String>) {
             message: message.into(),
         },
     );
+}
+
+/// The random id of this signed-in session, which signing out records as ended.
+pub fn session_id(session: &Session) -> Option<String> {
+    session.get(SESSION_ID_KEY).unwrap_or(None)
 }
 
 pub fn take_flash(session: &Session) -> Option<Flash> {
@@ -142,7 +150,10 @@ async fn load(session: &Session, state: &AppState) -> Result<Option<User>, AppEr
     let user_id: Option<String> = session.get(USER_KEY).unwrap_or(None);
     let version: Option<i32> = session.get(VERSION_KEY).unwrap_or(None);
     let auth_at: Option<i64> = session.get(AUTH_AT_KEY).unwrap_or(None);
-    let (Some(user_id), Some(version), Some(auth_at)) = (user_id, version, auth_at) else {
+    let session_id: Option<String> = session.get(SESSION_ID_KEY).unwrap_or(None);
+    let (Some(user_id), Some(version), Some(auth_at), Some(session_id)) =
+        (user_id, version, auth_at, session_id)
+    else {
         return Ok(None);
     };
     let Ok(user_id) = UserId::parse(&user_id) else {
@@ -155,12 +166,17 @@ async fn load(session: &Session, state: &AppState) -> Result<Option<User>, AppEr
         session.purge();
         return Ok(None);
     }
-    let user = state
+    let (user, ended) = state
         .db
-        .run(move |conn| users::find(conn, &user_id))
+        .run(move |conn| {
+            Ok::<_, crate::db::DbError>((
+                users::find(conn, &user_id)?,
+                sessions::has_ended(conn, &session_id)?,
+            ))
+        })
         .await?;
     match user {
-        Some(user) if user.active && user.session_version == version => Ok(Some(user)),
+        Some(user) if user.active && user.session_version == version && !ended => Ok(Some(user)),
         _ => {
             session.purge();
             Ok(None)

@@ -192,6 +192,58 @@ async fn signing_out_ends_the_session() {
     );
 }
 
+/// Issue 14 (8): a copy of the session cookie kept working after Sign out, up to 12 hours.
+#[tokio::test]
+async fn a_copied_session_cookie_stops_working_at_sign_out() {
+    let app = spawn_app().await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let signed_in = app.browser.login("lea.lawyer@firm.example", PASSWORD).await;
+    assert_eq!(signed_in.status().as_u16(), 303);
+    let copied = session_cookie(&signed_in).expect("the signed-in session's cookie");
+    let with_copy = |path: &'static str| {
+        let (copied, url) = (copied.clone(), app.url(path));
+        async move {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+                .get(url)
+                .header("cookie", copied)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        with_copy("/account").await,
+        200,
+        "the copy works while signed in"
+    );
+
+    let response = app.browser.post_form("/logout", &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        with_copy("/account").await,
+        303,
+        "the copy is signed out too"
+    );
+
+    // Signing in again starts a new session, which works.
+    let again = app.browser.login("lea.lawyer@firm.example", PASSWORD).await;
+    assert_eq!(again.status().as_u16(), 303);
+    assert_eq!(app.browser.get("/account").await.status().as_u16(), 200);
+
+    // Ended sessions are forgotten once they would have expired anyway.
+    app.clock.advance(Duration::hours(13));
+    assert_eq!(
+        reclaim::jobs::run(&app.state, "prune").await.unwrap(),
+        "2 sign-in attempt(s) and 1 ended session(s) forgotten"
+    );
+}
+
 #[tokio::test]
 async fn sign_out_everywhere_ends_sessions_on_every_device() {
     let app = spawn_app().await;
@@ -424,13 +476,13 @@ async fn the_prune_job_forgets_sign_in_attempts_the_throttle_no_longer_counts() 
     // Within the window everything still counts.
     assert_eq!(
         reclaim::jobs::run(&app.state, "prune").await.unwrap(),
-        "0 sign-in attempt(s) forgotten"
+        "0 sign-in attempt(s) and 0 ended session(s) forgotten"
     );
     // The three failures leave the window; the success does not yet.
     app.clock.advance(Duration::minutes(6));
     assert_eq!(
         reclaim::jobs::run(&app.state, "prune").await.unwrap(),
-        "3 sign-in attempt(s) forgotten"
+        "3 sign-in attempt(s) and 0 ended session(s) forgotten"
     );
     assert_eq!(attempts().await, 1);
     // The audit log keeps the failures.

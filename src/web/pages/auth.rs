@@ -115,7 +115,8 @@ pub async fn logout(
     meta: RequestMeta,
 ) -> Result<HttpResponse, AppError> {
     if let Some(user) = optional_user(&req).await {
-        app::sign_in::sign_out(&state, &caller(&user, &meta)).await?;
+        let ended = crate::web::session::session_id(&session);
+        app::sign_in::sign_out(&state, &caller(&user, &meta), ended).await?;
     }
     session.purge();
     Ok(see_other("/login"))
