@@ -431,12 +431,12 @@ impl From<crate::app::monitoring::CheckError> for AppError {
         use crate::registry::LookupError;
         match e {
             CheckError::Unsupported(u) => AppError::invalid("domain", u.to_string()),
-            CheckError::Lookup(LookupError::RateLimited { retry_after, .. }) => {
-                AppError::TooManyRequests {
-                    message: format!("{e}. The check will be tried again later; nothing was lost."),
-                    retry_after_secs: retry_after.map_or(60, |d| d.as_secs().max(1)),
-                }
-            }
+            CheckError::Lookup(
+                ref lookup @ (LookupError::RateLimited { .. } | LookupError::Deferred { .. }),
+            ) => AppError::TooManyRequests {
+                message: format!("{e}. The check will be tried again later; nothing was lost."),
+                retry_after_secs: lookup.retry_after().map_or(60, |d| d.as_secs().max(1)),
+            },
             CheckError::Lookup(_) => AppError::Upstream(format!(
                 "{e}. The error is recorded and the check will be retried."
             )),

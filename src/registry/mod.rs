@@ -58,6 +58,10 @@ pub enum LookupError {
         server: String,
         retry_after: Option<Duration>,
     },
+    /// Not asked: the server's turn is further away than reclaim waits (its rate limit, or
+    /// a Retry-After it sent earlier), so the name is checked later instead.
+    #[error("{server} is not asked now: its turn under the rate limit is in {} seconds", wait.as_secs())]
+    Deferred { server: String, wait: Duration },
     #[error("{server} answered HTTP {status}")]
     Http { server: String, status: u16 },
     #[error("{server} sent more than {limit} bytes; the answer was refused")]
@@ -75,6 +79,7 @@ impl LookupError {
             LookupError::NoServer { .. } => "no_server",
             LookupError::Timeout { .. } => "timeout",
             LookupError::RateLimited { .. } => "rate_limited",
+            LookupError::Deferred { .. } => "deferred",
             LookupError::Http { .. } => "http",
             LookupError::TooLarge { .. } => "too_large",
             LookupError::Connect { .. } => "connect",
@@ -87,6 +92,7 @@ impl LookupError {
             LookupError::NoServer { .. } => "",
             LookupError::Timeout { server, .. }
             | LookupError::RateLimited { server, .. }
+            | LookupError::Deferred { server, .. }
             | LookupError::Http { server, .. }
             | LookupError::TooLarge { server, .. }
             | LookupError::Connect { server, .. }
@@ -94,14 +100,23 @@ impl LookupError {
         }
     }
 
-    /// How long the server asked to wait, if it did.
+    /// How long to wait before asking again, if the server said so (or its turn is known).
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             LookupError::RateLimited { retry_after, .. } => *retry_after,
+            LookupError::Deferred { wait, .. } => Some(*wait),
             _ => None,
         }
     }
 }
+
+/// The longest a query waits for its server's turn; beyond it the query is refused as rate
+/// limited (and the name checked later), so that a paused server or a long queue on one host
+/// never stalls a sweep past the leases of the names it holds.
+pub const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// The longest wait a server's `Retry-After` is taken at (seconds or a date alike).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
 /// Spaces out queries to each server: at most `per_minute` per host, and none while a host has
 /// asked us to wait (HTTP 429 Retry-After).
@@ -119,16 +134,22 @@ impl HostLimiter {
         }
     }
 
-    /// Waits for this host's next free slot.
-    pub async fn acquire(&self, host: &str) {
+    /// Waits for this host's next free slot, if it comes within [`MAX_WAIT`]; otherwise takes
+    /// no slot and says how long the host is busy, so that the caller records "rate limited
+    /// until …" and moves on instead of holding its leases while it sleeps.
+    pub async fn acquire(&self, host: &str) -> Result<(), Duration> {
         let slot = {
             let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
             let slot = next.get(host).copied().filter(|t| *t > now).unwrap_or(now);
+            if slot - now > MAX_WAIT {
+                return Err(slot - now);
+            }
             next.insert(host.to_owned(), slot + self.interval);
             slot
         };
         tokio::time::sleep_until(slot).await;
+        Ok(())
     }
 
     /// No query to `host` before `wait` has passed.
@@ -281,7 +302,13 @@ impl RegistryClient {
             .ok()
             .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
             .unwrap_or_else(|| url.to_owned());
-        self.limiter.acquire(&host).await;
+        self.limiter
+            .acquire(&host)
+            .await
+            .map_err(|wait| LookupError::Deferred {
+                server: url.to_owned(),
+                wait,
+            })?;
         let fetched_at = Utc::now();
         let response = self
             .http
@@ -403,7 +430,13 @@ impl RegistryClient {
         server: &str,
         source: Source,
     ) -> Result<Answer, LookupError> {
-        self.limiter.acquire(server).await;
+        self.limiter
+            .acquire(server)
+            .await
+            .map_err(|wait| LookupError::Deferred {
+                server: server.to_owned(),
+                wait,
+            })?;
         let fetched_at = Utc::now();
         let timeout = |_| LookupError::Timeout {
             server: server.to_owned(),
@@ -482,12 +515,15 @@ async fn read_limited(mut response: reqwest::Response, _url: &str) -> Result<Vec
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds.min(24 * 3600)));
+        return Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER));
     }
     let when = DateTime::parse_from_rfc2822(value)
         .ok()?
         .with_timezone(&Utc);
-    (when - Utc::now()).to_std().ok()
+    (when - Utc::now())
+        .to_std()
+        .ok()
+        .map(|wait| wait.min(MAX_RETRY_AFTER))
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -521,23 +557,52 @@ mod tests {
             "a past date: no wait"
         );
         assert_eq!(parse_retry_after("soon"), None);
+        // Issue 14 (10): seconds were capped at 24 h, dates not.
+        assert_eq!(parse_retry_after("99999999"), Some(MAX_RETRY_AFTER));
+        let next_year = (Utc::now() + chrono::Duration::days(365)).to_rfc2822();
+        assert_eq!(parse_retry_after(&next_year), Some(MAX_RETRY_AFTER));
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_limiter_spaces_queries_per_host() {
         let limiter = HostLimiter::new(60);
         let start = Instant::now();
-        limiter.acquire("a.example").await;
-        limiter.acquire("b.example").await;
+        assert_eq!(limiter.acquire("a.example").await, Ok(()));
+        assert_eq!(limiter.acquire("b.example").await, Ok(()));
         assert_eq!(
             start.elapsed(),
             Duration::ZERO,
             "different hosts do not wait for each other"
         );
-        limiter.acquire("a.example").await;
+        assert_eq!(limiter.acquire("a.example").await, Ok(()));
         assert_eq!(start.elapsed(), Duration::from_secs(1));
         limiter.pause("a.example", Duration::from_secs(30));
-        limiter.acquire("a.example").await;
+        assert_eq!(limiter.acquire("a.example").await, Ok(()));
         assert_eq!(start.elapsed(), Duration::from_secs(31));
+    }
+
+    /// Issue 14 (10): a server's Retry-After paused the whole sweep inside its leases.
+    #[tokio::test(start_paused = true)]
+    async fn a_long_pause_is_reported_at_once_not_slept_through() {
+        let limiter = HostLimiter::new(60);
+        let start = Instant::now();
+        limiter.pause("slow.example", Duration::from_secs(3600));
+        let refused = limiter.acquire("slow.example").await;
+        assert_eq!(start.elapsed(), Duration::ZERO, "no sleep");
+        assert_eq!(refused, Err(Duration::from_secs(3600)));
+        // Other hosts are not held up, and the paused one takes queries again afterwards.
+        assert_eq!(limiter.acquire("other.example").await, Ok(()));
+        tokio::time::advance(Duration::from_secs(3600)).await;
+        assert_eq!(limiter.acquire("slow.example").await, Ok(()));
+        // A queue longer than the longest wait is refused too, from the query that would
+        // wait past it (three at once on a server allowing one a minute: 0, 60, 120 s).
+        let busy = HostLimiter::new(1);
+        let (first, second, third) = tokio::join!(
+            busy.acquire("queue.example"),
+            busy.acquire("queue.example"),
+            busy.acquire("queue.example"),
+        );
+        assert_eq!((first, second), (Ok(()), Ok(())));
+        assert_eq!(third, Err(Duration::from_secs(120)));
     }
 }

@@ -30,11 +30,16 @@ struct World {
 }
 
 async fn world() -> World {
+    // Generous: the local servers answer at once, but a loaded CI machine may be slow to
+    // schedule them.
+    world_waiting(Duration::from_secs(10)).await
+}
+
+/// A world whose registry queries give up after `timeout` (for the tests of timeouts).
+async fn world_waiting(timeout: Duration) -> World {
     let rdap = RdapServer::start().await;
     let whois = WhoisServer::start().await;
     let (base, addr) = (rdap.base.clone(), whois.addr.to_string());
-    // Generous: the local servers answer at once, but a loaded CI machine may be slow to
-    // schedule them, and no test here waits for a timeout.
     let app = spawn_app_with(move |s| {
         for tld in RDAP_TLDS {
             s.rdap_overrides.insert((*tld).to_owned(), base.clone());
@@ -42,7 +47,7 @@ async fn world() -> World {
         for tld in WHOIS_TLDS {
             s.whois_overrides.insert((*tld).to_owned(), addr.clone());
         }
-        s.registry_timeout = Duration::from_secs(10);
+        s.registry_timeout = timeout;
         s.rdap_rate_limit = 60_000;
     })
     .await;
@@ -620,7 +625,7 @@ async fn the_check_api_gives_the_assessment_object_and_the_history() {
 
 #[tokio::test]
 async fn registry_failures_are_recorded_retried_later_and_never_crash() {
-    let w = world().await;
+    let w = world_waiting(Duration::from_secs(2)).await;
     let app = &w.app;
     let lea = app
         .create_user("lea@firm.example", Role::Lawyer, None)
@@ -658,9 +663,9 @@ async fn registry_failures_are_recorded_retried_later_and_never_crash() {
                 None,
                 "R",
             ))
-            .delayed(Duration::from_secs(3)),
+            .delayed(Duration::from_secs(6)),
             502,
-            "did not answer within 1 seconds",
+            "did not answer within 2 seconds",
         ),
         (
             "truncated.com",
@@ -738,7 +743,7 @@ async fn registry_failures_are_recorded_retried_later_and_never_crash() {
     w.whois.set("hanging.de", WhoisReply::Hang);
     for (name, message) in [
         ("garbage.de", "cannot be read"),
-        ("hanging.de", "did not answer within 1 seconds"),
+        ("hanging.de", "did not answer within 2 seconds"),
     ] {
         let bo = app.attach(&matter, name).await;
         let (status, body) = api(
@@ -1002,4 +1007,49 @@ async fn weeks_of_hourly_checks_in_redemption_keep_the_first_sighting_of_the_del
         .await
         .unwrap();
     assert_eq!(kept.len(), 302, "every answer is still kept as evidence");
+}
+
+/// Issue 14 (10): a registry's Retry-After paused the whole sweep inside the host's lease (and
+/// the names' 10-minute leases), sleeping up to a day. Now the names the server cannot take are
+/// recorded as "not asked now" with the time they will be, and the sweep moves on.
+#[tokio::test]
+async fn a_server_asking_to_wait_an_hour_defers_its_names_without_stalling_the_sweep() {
+    let w = world().await;
+    let app = &w.app;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Patient").await;
+    let (matter, _) = app.open_matter(&client, &lea, "one busy registry").await;
+    let names: Vec<String> = (0..4).map(|i| format!("busy-{i}.com")).collect();
+    for name in &names {
+        w.rdap
+            .set(name, Reply::status(429).header("Retry-After", "3600"));
+        app.attach(&matter, name).await;
+    }
+    let before = app.clock_now();
+    // One at a time: the first answer pauses the server before the others are asked.
+    let report = tokio::time::timeout(
+        Duration::from_secs(60),
+        reclaim::app::monitoring::sweep(&app.state, 1),
+    )
+    .await
+    .expect("the sweep does not sleep through the server's pause")
+    .unwrap();
+    assert_eq!(report.failed, names.len(), "{report:?}");
+
+    let asked: usize = names.iter().map(|n| w.rdap.hits(n)).sum();
+    assert_eq!(asked, 1, "only the first name reached the paused server");
+    for name in &names {
+        let state = watched(app, name).await;
+        assert!(
+            state.next_check_at.and_utc() >= before + Days::seconds(3600) - Days::seconds(5),
+            "{name}: checked again once the server's hour is over, not before"
+        );
+        let error = state.last_error.unwrap_or_default();
+        assert!(
+            error.contains("asks to slow down") || error.contains("is not asked now"),
+            "{name}: {error}"
+        );
+    }
 }
