@@ -79,6 +79,18 @@ pub fn diff(
                 ),
                 true,
             );
+        } else if let Some(why) = after.cannot_register {
+            // docs/registries.md §6: not a drop; the name is not free.
+            push(
+                ChangeKind::Availability,
+                "registered".into(),
+                "cannot be registered".into(),
+                format!(
+                    "The registry now says the name cannot be registered ({}).",
+                    why.label()
+                ),
+                true,
+            );
         } else {
             push(
                 ChangeKind::Availability,
@@ -91,6 +103,19 @@ pub fn diff(
         return changes;
     }
     if !after.registered {
+        if before.cannot_register != after.cannot_register {
+            let state = |r: &RegistryRecord| match r.cannot_register {
+                Some(why) => format!("cannot be registered ({})", why.label()),
+                None => "not registered".to_owned(),
+            };
+            push(
+                ChangeKind::Availability,
+                state(before),
+                state(after),
+                format!("The registry now says the name is {}.", state(after)),
+                true,
+            );
+        }
         return changes;
     }
     if phase_before != phase_after && phase_after.is_deleted() && !phase_before.is_deleted() {

@@ -20,6 +20,7 @@ crate::text_enum! {
         Quarantine => "quarantine",
         Suspended => "suspended",
         Available => "available",
+        CannotRegister => "cannot_register",
         Unknown => "unknown",
     }
 }
@@ -35,6 +36,7 @@ impl Phase {
             Phase::Quarantine => "Deleted, in quarantine",
             Phase::Suspended => "Suspended by the registry",
             Phase::Available => "Not registered",
+            Phase::CannotRegister => "Cannot be registered",
             Phase::Unknown => "Unknown",
         }
     }
@@ -79,6 +81,10 @@ fn days(n: u32) -> Duration {
 
 /// The phase one answer shows, given the TLD's rules.
 pub fn classify(record: &RegistryRecord, policy: &TldPolicy, at: DateTime<Utc>) -> Phase {
+    // docs/registries.md §6: not registered, and not free either.
+    if record.cannot_register.is_some() {
+        return Phase::CannotRegister;
+    }
     if !record.registered {
         return Phase::Available;
     }
@@ -156,6 +162,15 @@ pub fn assess(history: &[Observation<'_>], policy: &TldPolicy) -> Assessment {
             drop_earliest: None,
             drop_latest: None,
             reason: "The registry's answer shows no status or dates.".to_owned(),
+        },
+        Phase::CannotRegister => Assessment {
+            phase,
+            drop_earliest: None,
+            drop_latest: None,
+            reason: format!(
+                "The registry says the name cannot be registered ({}): no backorder can catch it, and it will not drop.",
+                record.cannot_register.map_or("its own rules", |why| why.label())
+            ),
         },
         Phase::Suspended => Assessment {
             phase,
@@ -365,7 +380,7 @@ pub fn backorder_status_for(
         Phase::Redemption | Phase::Quarantine => Some(BackorderStatus::Redemption),
         Phase::PendingDelete => Some(BackorderStatus::PendingDelete),
         Phase::Available => Some(BackorderStatus::Dropped),
-        Phase::Active | Phase::Unknown => None,
+        Phase::Active | Phase::CannotRegister | Phase::Unknown => None,
     }
 }
 
@@ -389,10 +404,12 @@ pub fn next_check(assessment: &Assessment, now: DateTime<Utc>) -> DateTime<Utc> 
             Phase::AutoRenewGrace | Phase::ExpiredGrace | Phase::Suspended | Phase::Available => {
                 Duration::hours(6)
             }
-            Phase::Active | Phase::Unknown => match assessment.drop_earliest {
-                Some(drop) if drop - now < Duration::days(45) => Duration::hours(6),
-                _ => Duration::days(1),
-            },
+            Phase::Active | Phase::CannotRegister | Phase::Unknown => {
+                match assessment.drop_earliest {
+                    Some(drop) if drop - now < Duration::days(45) => Duration::hours(6),
+                    _ => Duration::days(1),
+                }
+            }
         }
     };
     now + interval

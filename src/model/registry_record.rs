@@ -45,6 +45,36 @@ pub struct RegistryRecord {
     pub registrar_rdap_url: Option<String>,
     /// The registrar's WHOIS server, given by a thin registry (`Registrar WHOIS Server:`).
     pub whois_referral: Option<String>,
+    /// Set when the registry says the name cannot be registered at all (reserved, unassignable,
+    /// invalid, not allowed): not registered, and not free either (docs/registries.md §6).
+    pub cannot_register: Option<CannotRegister>,
+}
+
+/// Why a registry says a name cannot be registered (Registro.it `UNASSIGNABLE`, `RESERVED`…;
+/// docs/registries.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CannotRegister {
+    /// Kept back by the registry or by law (geographic names, the registry's own names).
+    Reserved,
+    /// The registry will never assign it (Registro.it `UNASSIGNABLE`: one-letter, two-letter
+    /// names and the like).
+    Unassignable,
+    /// Not a valid name under the registry's rules.
+    Invalid,
+    /// Refused by the registry's naming rules (banned words, not open to registration).
+    NotAllowed,
+}
+
+impl CannotRegister {
+    pub fn label(self) -> &'static str {
+        match self {
+            CannotRegister::Reserved => "reserved by the registry",
+            CannotRegister::Unassignable => "not assignable under the registry's rules",
+            CannotRegister::Invalid => "not a valid name at this registry",
+            CannotRegister::NotAllowed => "not allowed by the registry's naming rules",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,6 +87,14 @@ pub enum ParseError {
     RdapError { code: i64, title: String },
     #[error("the WHOIS answer has no recognisable record: {0}")]
     Unrecognised(String),
+    /// The registry refused to answer because of the query rate ("Too many requests", "daily
+    /// whois-limit exceeded"): nothing is known about the name, least of all that it is free.
+    #[error("the registry asks to slow down: {0}")]
+    Throttled(String),
+    /// The registry answered with an error page instead of a record ("Service temporarily
+    /// unavailable", "Requests of this client are not permitted").
+    #[error("the registry did not answer the query: {0}")]
+    Unavailable(String),
 }
 
 /// RFC 8056 §2 (EPP → RDAP status mapping), read backwards: the RDAP words to EPP names.
@@ -156,15 +194,21 @@ impl RegistryRecord {
     }
 }
 
-/// Reads a date the way registries write them: RFC 3339 with any fraction or offset, ISO dates,
-/// `26-may-2013`, `11-Jun-2014`, `11/01/2010` (day first), `Mon Dec 22 2003`, `2010-02-08
-/// 22:30:04`. Anything else, or a date outside chrono's range, is unknown.
+/// Reads a date the way registries write them: RFC 3339 with any fraction or offset, the offset
+/// without a colon (`2028-09-13T07:00:00.000+0000`, `2019-09-09T08:39:04-0700`), ISO dates,
+/// `26-may-2013`, `11-Jun-2014`, `11/01/2010` (day first), `16/09/14` (day first, two-digit year,
+/// see [`two_digit_year`]), `Mon Dec 22 2003`, `2010-02-08 22:30:04`. Anything else, or a date
+/// outside chrono's range, is unknown.
 pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
     let text = raw.trim().trim_end_matches('.').trim();
     if text.is_empty() {
         return None;
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    // RFC 3339 wants `+00:00`; registrars' RDAP and WHOIS also write `+0000` (ISO 8601 basic).
+    if let Ok(dt) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
         return Some(dt.with_timezone(&Utc));
     }
     // "2019-06-11T04:00:00Z" variants with a space, or without a zone.
@@ -183,8 +227,11 @@ pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
         }
     }
     let first = text.split_whitespace().collect::<Vec<_>>();
+    if let Some(date) = first.first().and_then(|token| day_first_short(token)) {
+        return date.and_hms_opt(0, 0, 0).map(|n| Utc.from_utc_datetime(&n));
+    }
     let date_formats = [
-        "%Y-%m-%d", "%d-%b-%Y", "%d/%m/%Y", "%Y.%m.%d", "%d.%m.%Y", "%Y/%m/%d",
+        "%Y-%m-%d", "%d-%b-%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%d.%m.%Y", "%Y/%m/%d",
     ];
     if let Some(token) = first.first() {
         for format in date_formats {
@@ -201,6 +248,26 @@ pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
         }
     }
     None
+}
+
+/// `dd/mm/yy`, as Red.es writes its dates (`Expiration Date: 16/09/14`); a four-digit year is
+/// left to the other formats.
+fn day_first_short(token: &str) -> Option<NaiveDate> {
+    let mut parts = token.split('/');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 2 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = two_digit_year(year.parse().ok()?);
+    NaiveDate::from_ymd_opt(year, month.parse().ok()?, day.parse().ok()?)
+}
+
+/// The pivot for two-digit years: `00`–`69` are 2000–2069, `70`–`99` are 1970–1999 (the rule of
+/// chrono's `%y` and of most date libraries). Registry dates never precede 1985, when the first
+/// names were registered, so no real date is misread until 2070.
+pub fn two_digit_year(yy: u8) -> i32 {
+    let yy = i32::from(yy % 100);
+    if yy < 70 { 2000 + yy } else { 1900 + yy }
 }
 
 /// Reads an RDAP domain answer (RFC 9083 §5.3). Tolerates what registries really send:
@@ -457,8 +524,18 @@ mod tests {
             ("26-may-2013", Some("2013-05-26T00:00:00Z")),
             ("11-Jun-2020", Some("2020-06-11T00:00:00Z")),
             ("09/02/2011", Some("2011-02-09T00:00:00Z")),
+            // the older SIDN layout
+            ("20-02-1998", Some("1998-02-20T00:00:00Z")),
             ("Mon Dec 22 2003", Some("2003-12-22T00:00:00Z")),
             ("Wed Feb  1 2012", Some("2012-02-01T00:00:00Z")),
+            // Registrar RDAP and WHOIS: the offset without a colon (ISO 8601 basic)
+            ("2028-09-13T07:00:00.000+0000", Some("2028-09-13T07:00:00Z")),
+            ("2019-09-09T08:39:04-0700", Some("2019-09-09T15:39:04Z")),
+            // Red.es: day first, two-digit year, pivot at 70 (`two_digit_year`)
+            ("16/09/14", Some("2014-09-16T00:00:00Z")),
+            ("16/09/03", Some("2003-09-16T00:00:00Z")),
+            ("01/02/96", Some("1996-02-01T00:00:00Z")),
+            ("31/02/99", None),
             // docs/registries.md §3.2: Nomulus END_OF_TIME is beyond chrono's range: unknown
             ("294247-01-10T04:00:54.775Z", None),
             ("", None),
@@ -577,6 +654,23 @@ mod tests {
         ));
         assert!(matches!(parse_rdap(b"<html>"), Err(ParseError::NotJson(_))));
         assert!(matches!(parse_rdap(b"[]"), Err(ParseError::NotADomain(_))));
+    }
+
+    #[test]
+    fn two_digit_years_pivot_at_seventy() {
+        assert_eq!(two_digit_year(0), 2000);
+        assert_eq!(two_digit_year(14), 2014);
+        assert_eq!(two_digit_year(69), 2069);
+        assert_eq!(two_digit_year(70), 1970);
+        assert_eq!(two_digit_year(99), 1999);
+    }
+
+    /// The registrar expiry a registrar's RDAP writes with `+0000` is read, not lost (issue 13).
+    #[test]
+    fn registrar_expiry_with_an_offset_without_colon() {
+        let answer = br#"{"objectClassName":"domain","ldhName":"google.com","events":[{"eventAction":"registrar expiration","eventDate":"2028-09-13T07:00:00.000+0000"}]}"#;
+        let record = parse_rdap(answer).unwrap();
+        assert_eq!(record.registrar_expires_at, date("2028-09-13T07:00:00Z"));
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub struct TldPolicy {
     pub tlds: Vec<String>,
     pub class: TldClass,
     pub registry: String,
-    /// Whether the registry has an RDAP service listed with IANA.
+    /// How reclaim asks this registry: over RDAP (at the server the IANA bootstrap lists for the
+    /// TLD) when true, over port-43 WHOIS at `whois_server` when false. The only place the
+    /// route is decided (`registry::RegistryClient::route`, docs/registries.md §6).
     pub rdap: bool,
     #[serde(default)]
     pub whois_server: Option<String>,

@@ -1,20 +1,31 @@
 //! Port-43 WHOIS answers, read into a `RegistryRecord`.
 //!
 //! WHOIS has no common format. ICANN gTLD registries and registrars write one `Key: Value` per
-//! line; each ccTLD registry has its own layout: `key: value` blocks (AFNIC, DENIC, Punktum) or
-//! headed sections (Nominet, EURid, SIDN, CIRA…). The TLD picks the reader; every reader works on
-//! the same [`Answer`] (the answer cut into blocks of lines) and the same small helpers, and
-//! turns registry words into the EPP names of `epp_status` (docs/registries.md §2). Pure and total:
-//! any text gives a record or `ParseError::Unrecognised`, never a panic.
+//! line; each ccTLD registry has its own layout: `key: value` blocks (AFNIC, DENIC, Punktum),
+//! headed sections (Nominet, EURid, SIDN, CIRA…) or a label on one line and its value on the next
+//! (SWITCH, the older SIDN layout). The TLD picks the reader; every reader works on the same
+//! [`Answer`] (the answer cut into blocks of lines) and the same small helpers, and turns registry
+//! words into the EPP names of `epp_status` (docs/registries.md §2, §6). Pure and total: any text
+//! gives a record or an error, never a panic.
+//!
+//! One rule before all others: an answer that says the registry refused the query (a throttle or
+//! an error page) is an error, [`ParseError::Throttled`] or [`ParseError::Unavailable`], even when
+//! it goes on with a "not found" line (AFNIC writes "Too many requests" and then "No entries
+//! found"). Nothing but a registry's own words for a free name reads as free.
 
 use chrono::{DateTime, Utc};
 
-use super::registry_record::{ParseError, RegistryRecord, epp_status, looks_redacted, parse_date};
+use super::registry_record::{
+    CannotRegister, ParseError, RegistryRecord, epp_status, looks_redacted, parse_date,
+};
 
 /// Reads a WHOIS answer from the registry of `tld` (lower-case A-label, no dot). TLDs without a
 /// reader of their own use the ICANN layout, and so does any answer written in it (a ccTLD that
 /// moved to the ICANN layout keeps answering for its TLD).
 pub fn parse_whois(tld: &str, text: &str) -> Result<RegistryRecord, ParseError> {
+    if let Some(refusal) = refusal(text) {
+        return Err(refusal);
+    }
     let answer = Answer::new(text);
     let record = if says_not_found(text) {
         Some(RegistryRecord::default())
@@ -32,6 +43,8 @@ pub fn parse_whois(tld: &str, text: &str) -> Result<RegistryRecord, ParseError> 
             "nl" => sidn(&answer),
             "be" => dns_belgium(&answer),
             "ca" => cira(&answer),
+            "ch" | "li" => switch(&answer),
+            "es" => red_es(&answer),
             _ => icann(&answer),
         }
     };
@@ -45,48 +58,127 @@ pub fn parse_whois(tld: &str, text: &str) -> Result<RegistryRecord, ParseError> 
     }
 }
 
+/// The TLDs with a reader of their own (the others are read in the ICANN layout), for the
+/// documentation and the corpus test.
+pub const READERS: &[(&str, &[&str])] = &[
+    ("AFNIC", &["fr", "re", "pm", "tf", "wf", "yt"]),
+    ("DENIC", &["de"]),
+    ("Punktum dk", &["dk"]),
+    ("EURid", &["eu"]),
+    ("Nominet", &["uk"]),
+    ("Registro.it", &["it"]),
+    ("SIDN", &["nl"]),
+    ("DNS Belgium", &["be"]),
+    ("CIRA", &["ca"]),
+    ("SWITCH", &["ch", "li"]),
+    ("Red.es", &["es"]),
+];
+
+/// Phrases with which registries refuse a query for its rate (compared in lower case, anywhere
+/// in a line): AFNIC "Too many requests", SIDN "daily whois-limit exceeded" and "only 1 request
+/// per second allowed", EURid "Excessive querying", DENIC "access control limit", Verisign-style
+/// "exceeded the maximum" and the generic ones (docs/registries.md §6).
+const THROTTLED: &[&str] = &[
+    "too many requests",
+    "too many queries",
+    "limit exceeded",
+    "limit reached",
+    "exceeded the maximum",
+    "exceeded this limit",
+    "exceeded your",
+    "maximum number of queries",
+    "excessive querying",
+    "excessive query",
+    "request per second",
+    "requests per second",
+    "rate limit",
+    "quota exceeded",
+    "try again later",
+    "please wait",
+];
+
+/// Phrases of error pages that are not about the rate: Registro.it "Service temporarily
+/// unavailable", SIDN "Server too busy", SWITCH "Requests of this client are not permitted".
+const UNAVAILABLE: &[&str] = &[
+    "temporarily unavailable",
+    "service unavailable",
+    "server too busy",
+    "client are not permitted",
+    "access denied",
+    "connection refused",
+    "internal error",
+    "internal server error",
+    "database is unavailable",
+    "<html",
+];
+
+/// Whether the answer is a refusal rather than an answer about the name.
+fn refusal(text: &str) -> Option<ParseError> {
+    let lines = text.lines().map(|line| line.to_lowercase());
+    let mut unavailable = false;
+    for line in lines {
+        if THROTTLED.iter().any(|phrase| line.contains(phrase)) {
+            return Some(ParseError::Throttled(excerpt(text)));
+        }
+        unavailable |= UNAVAILABLE.iter().any(|phrase| line.contains(phrase));
+    }
+    unavailable.then(|| ParseError::Unavailable(excerpt(text)))
+}
+
 /// The ICANN layout (gTLD registries such as Verisign and PIR, registrars, and ccTLDs that copied
-/// it): one `Key: Value` per line, with the keys of the 2013 and 2017+ formats.
+/// it): one `Key: Value` per line, with the keys of the 2013 and 2017+ formats. Only the domain's
+/// own record is read (see [`own_record`]).
 fn icann(answer: &Answer) -> Option<RegistryRecord> {
+    let lines = own_record(&answer.lines);
+    let value = |keys: &[&str]| value(&lines, keys);
     Some(RegistryRecord {
         registered: true,
-        statuses: answer
-            .values(&["domain status", "status"])
+        statuses: values(&lines, &["domain status", "status"])
             .map(epp_status)
             .collect(),
-        registrar: answer
-            .value(&["registrar", "sponsoring registrar"])
-            .and_then(registrar_name),
-        registrar_iana_id: answer
-            .value(&["registrar iana id", "sponsoring registrar iana id"])
+        registrar: value(&["registrar", "sponsoring registrar"]).and_then(registrar_name),
+        registrar_iana_id: value(&["registrar iana id", "sponsoring registrar iana id"])
             .map(str::to_owned),
-        created_at: answer
-            .value(&["creation date", "created on"])
-            .and_then(date),
-        expires_at: answer
-            .value(&[
-                "registry expiry date",
-                "expiration date",
-                "registry expiration date",
-            ])
-            .and_then(date),
-        registrar_expires_at: answer
-            .value(&["registrar registration expiration date"])
-            .and_then(date),
-        updated_at: answer
-            .value(&["updated date", "last updated on"])
-            .and_then(date),
-        nameservers: answer.values(&["name server"]).filter_map(host).collect(),
-        dnssec: answer.value(&["dnssec"]).and_then(dnssec),
-        registrant: answer
-            .value(&["registrant organization"])
-            .or_else(|| answer.value(&["registrant name"]))
+        created_at: value(&["creation date", "created on"]).and_then(date),
+        expires_at: value(&[
+            "registry expiry date",
+            "expiration date",
+            "registry expiration date",
+        ])
+        .and_then(date),
+        registrar_expires_at: value(&["registrar registration expiration date"]).and_then(date),
+        updated_at: value(&["updated date", "last updated on"]).and_then(date),
+        nameservers: values(&lines, &["name server"]).filter_map(host).collect(),
+        dnssec: value(&["dnssec"]).and_then(dnssec),
+        registrant: value(&["registrant organization"])
+            .or_else(|| value(&["registrant name"]))
             .and_then(holder),
-        whois_referral: answer
-            .value(&["registrar whois server", "whois server"])
-            .and_then(referral),
+        whois_referral: value(&["registrar whois server", "whois server"]).and_then(referral),
         ..RegistryRecord::default()
     })
+}
+
+/// The lines of the domain's own record. The old thin Verisign answer lists, before the domain,
+/// every host whose name starts with it (`Server Name: GOOGLE.COM.ZZZZZ…`), each with a
+/// `Registrar:` and `Whois Server:` of its own; the domain's record is the run of lines from its
+/// `Domain Name:` line to the next `Server Name:` or `Domain Name:` line. An answer without host
+/// records is read whole.
+fn own_record<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    let key_is =
+        |line: &str, key: &str| field(line).is_some_and(|(k, _)| k.eq_ignore_ascii_case(key));
+    if !lines.iter().any(|line| key_is(line, "server name")) {
+        return lines.to_vec();
+    }
+    let Some(start) = lines.iter().position(|line| key_is(line, "domain name")) else {
+        // Only host records: nothing about a domain.
+        return Vec::new();
+    };
+    let rest = &lines[start + 1..];
+    let end = rest
+        .iter()
+        .position(|line| key_is(line, "server name") || key_is(line, "domain name"))
+        .unwrap_or(rest.len());
+    lines[start..start + 1 + end].to_vec()
 }
 
 /// AFNIC (.fr): `status: ACTIVE|REDEMPTION`, plus `pending: DELETE` while the deletion runs and
@@ -94,9 +186,13 @@ fn icann(answer: &Answer) -> Option<RegistryRecord> {
 /// `holder-c`.
 fn afnic(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
-    let Some(mut statuses) = statuses(values(domain, &["status"])) else {
-        return Some(RegistryRecord::default());
+    let mut statuses = match statuses(values(domain, &["status"])) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
     };
+    // Since 2019 AFNIC adds the EPP statuses in RDAP words (`eppstatus: redemption period`);
+    // the contact blocks have `eppstatus:` lines of their own (`associated`), not read here.
+    statuses.extend(values(domain, &["eppstatus"]).map(epp_status));
     statuses
         .extend(values(domain, &["pending"]).map(|what| epp_status(&format!("pending {what}"))));
     // AFNIC shows only that the name is held, not who asked; in the redemption fixture it is the
@@ -135,8 +231,9 @@ fn afnic_holder(answer: &Answer, handle: &str) -> Option<String> {
 /// §1.3), no registrar and no holder on port 43.
 fn denic(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
-    let Some(statuses) = statuses(values(domain, &["status"])) else {
-        return Some(RegistryRecord::default());
+    let statuses = match statuses(values(domain, &["status"])) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
     };
     Some(RegistryRecord {
         registered: true,
@@ -151,8 +248,9 @@ fn denic(answer: &Answer) -> Option<RegistryRecord> {
 /// `Registrant` section and `Hostname:` lines under `Nameservers`.
 fn punktum(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
-    let Some(statuses) = statuses(values(domain, &["status"])) else {
-        return Some(RegistryRecord::default());
+    let statuses = match statuses(values(domain, &["status"])) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
     };
     Some(RegistryRecord {
         registered: true,
@@ -171,8 +269,9 @@ fn punktum(answer: &Answer) -> Option<RegistryRecord> {
 /// or in quarantine; `Registrar:` and `Name servers:` sections.
 fn eurid(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
-    let Some(statuses) = statuses(values(domain, &["status"])) else {
-        return Some(RegistryRecord::default());
+    let statuses = match statuses(values(domain, &["status"])) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
     };
     Some(RegistryRecord {
         registered: true,
@@ -227,8 +326,9 @@ fn nominet_status(line: &str) -> Option<String> {
 fn registro_it(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
     let words = values(domain, &["status"]).flat_map(|status| status.split('/'));
-    let Some(statuses) = statuses(words) else {
-        return Some(RegistryRecord::default());
+    let statuses = match statuses(words) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
     };
     Some(RegistryRecord {
         registered: true,
@@ -244,24 +344,45 @@ fn registro_it(answer: &Answer) -> Option<RegistryRecord> {
 }
 
 /// SIDN (.nl): `Status: active|in quarantine|free`, the registrar under `Registrar:` (or `Last
-/// registrar:` during quarantine), and when the quarantine ends.
+/// registrar:` during quarantine), and when the quarantine ends. The older layout writes every
+/// label alone on its line with the value on the next (`Domain name:` / `example.nl`, `Status:` /
+/// `active`, `Date registered:` / `01-01-2000`); both are read.
 fn sidn(answer: &Answer) -> Option<RegistryRecord> {
-    let domain = answer.block_with(&["domain name"])?;
-    let Some(statuses) = statuses(values(domain, &["status"])) else {
-        return Some(RegistryRecord::default());
+    let first = |labels: &[&str]| {
+        answer
+            .labelled(labels)
+            .and_then(|lines| lines.first().copied())
+    };
+    let (inline, status_words): (bool, Vec<&str>) = match answer.block_with(&["domain name"]) {
+        Some(domain) => (true, values(domain, &["status"]).collect()),
+        None => {
+            first(&["domain name"])?;
+            (false, first(&["status"]).into_iter().collect())
+        }
+    };
+    let statuses = match statuses(status_words) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
+    };
+    let dated = |keys: &[&str]| {
+        answer
+            .value(keys)
+            .or_else(|| if inline { None } else { first(keys) })
+            .and_then(date)
     };
     Some(RegistryRecord {
         registered: true,
         statuses,
         registrar: answer.registrar_in(&["registrar", "last registrar"]),
-        created_at: answer
-            .value(&["creation date", "date registered"])
-            .and_then(date),
-        updated_at: answer
-            .value(&["updated date", "record last updated"])
-            .and_then(date),
-        release_at: answer.value(&["date out of quarantine"]).and_then(date),
+        created_at: dated(&["creation date", "date registered"]),
+        updated_at: dated(&["updated date", "record last updated"]),
+        release_at: dated(&["date out of quarantine"]),
         nameservers: answer.hosts_in(&["domain nameservers"]),
+        registrant: if inline {
+            None
+        } else {
+            answer.holder_in(&["registrant"])
+        },
         ..RegistryRecord::default()
     })
 }
@@ -270,8 +391,9 @@ fn sidn(answer: &Answer) -> Option<RegistryRecord> {
 /// `Available:` (when a name in quarantine is released).
 fn dns_belgium(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain"])?;
-    let Some(statuses) = statuses(values(domain, &["status"])) else {
-        return Some(RegistryRecord::default());
+    let statuses = match statuses(values(domain, &["status"])) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
     };
     Some(RegistryRecord {
         registered: true,
@@ -288,8 +410,9 @@ fn dns_belgium(answer: &Answer) -> Option<RegistryRecord> {
 /// pending delete|available…`, `Registrar:` and `Registrant:` sections with `Name:`.
 fn cira(answer: &Answer) -> Option<RegistryRecord> {
     let domain = answer.block_with(&["domain name"])?;
-    let Some(statuses) = statuses(values(domain, &["domain status"])) else {
-        return Some(RegistryRecord::default());
+    let statuses = match statuses(values(domain, &["domain status"])) {
+        Ok(statuses) => statuses,
+        Err(outcome) => return Some(outcome),
     };
     Some(RegistryRecord {
         registered: true,
@@ -304,36 +427,118 @@ fn cira(answer: &Answer) -> Option<RegistryRecord> {
     })
 }
 
-/// ccTLD status words that have another EPP name than `epp_status` would give them, and the words
-/// that mean the name is free (`None`).
-const REGISTRY_WORDS: &[(&str, Option<&str>)] = &[
-    ("available", None),                      // EURid, DNS Belgium, Registro.it, CIRA
-    ("free", None),                           // DENIC, SIDN
-    ("connect", Some("ok")),                  // DENIC: registered and delegated
-    ("not available", Some("ok")),            // DNS Belgium: registered
-    ("registered", Some("ok")),               // CIRA
-    ("redemption", Some("redemptionPeriod")), // AFNIC, CIRA
-    ("in quarantine", Some("quarantine")),    // SIDN
-    ("auto-renew grace", Some("autoRenewPeriod")), // CIRA
+/// SWITCH (.ch, .li): each label stands alone on its line and its value follows on the next
+/// lines (`Domain name:` / `google.ch`; `Holder of domain name:` and the holder's address); a
+/// copy without colons separates label and value by a tab (`Registrar\tMarkMonitor Inc.`).
+/// SWITCH shows no status and no expiry on port 43: a record means the name is registered.
+fn switch(answer: &Answer) -> Option<RegistryRecord> {
+    let name = answer.labelled(&["domain name"])?;
+    name.first()?;
+    let first = |labels: &[&str]| {
+        answer
+            .labelled(labels)
+            .and_then(|lines| lines.first().copied())
+    };
+    Some(RegistryRecord {
+        registered: true,
+        registrar: first(&["registrar"]).and_then(registrar_name),
+        created_at: first(&["first registration date"]).and_then(date),
+        nameservers: answer
+            .labelled(&["name servers"])
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|line| host(line))
+            .collect(),
+        dnssec: first(&["dnssec"])
+            .or_else(|| answer.value(&["dnssec"]))
+            .and_then(dnssec),
+        registrant: first(&["holder of domain name", "holder"]).and_then(holder),
+        ..RegistryRecord::default()
+    })
+}
+
+/// Red.es (.es): `Domain Name:`, `Creation Date:` and `Expiration Date:` under a `Domain:`
+/// heading, dates day first with a two-digit year (`16/09/14`, docs/registries.md §6), the
+/// holder under `Registrant Name:` and up to four `Name Server N:` lines. Red.es shows no status.
+fn red_es(answer: &Answer) -> Option<RegistryRecord> {
+    answer.value(&["domain name"])?;
+    Some(RegistryRecord {
+        registered: true,
+        created_at: answer.value(&["creation date"]).and_then(date),
+        expires_at: answer.value(&["expiration date"]).and_then(date),
+        nameservers: answer
+            .lines
+            .iter()
+            .filter_map(|line| field(line))
+            .filter(|(key, _)| key.to_lowercase().starts_with("name server"))
+            .filter_map(|(_, value)| host(value))
+            .collect(),
+        registrant: answer.value(&["registrant name"]).and_then(holder),
+        ..RegistryRecord::default()
+    })
+}
+
+/// What a registry's status word says.
+#[derive(Debug, Clone, Copy)]
+enum Word {
+    /// The name is free.
+    Free,
+    /// The name cannot be registered at all.
+    Cannot(CannotRegister),
+    /// An EPP status (or a registry state with no EPP name, in camelCase).
+    Status(&'static str),
+}
+
+/// ccTLD status words that have another EPP name than `epp_status` would give them, the words
+/// that mean the name is free, and those that mean it cannot be registered (docs/registries.md
+/// §6). Compared in lower case, with `-`, `_` and spaces ignored.
+const REGISTRY_WORDS: &[(&str, Word)] = &[
+    ("available", Word::Free),       // EURid, DNS Belgium, Registro.it, CIRA
+    ("free", Word::Free),            // DENIC, SIDN
+    ("connect", Word::Status("ok")), // DENIC: registered and delegated
+    ("notavailable", Word::Status("ok")), // DNS Belgium: registered
+    ("registered", Word::Status("ok")), // CIRA
+    ("redemption", Word::Status("redemptionPeriod")), // AFNIC, CIRA
+    ("inquarantine", Word::Status("quarantine")), // SIDN
+    ("autorenewgrace", Word::Status("autoRenewPeriod")), // CIRA
+    // Registro.it: deleted because the registrar lost its accreditation; the holder can still
+    // recover it for 30 days through another registrar, as in redemption.
+    ("redemptionnoprovider", Word::Status("redemptionPeriod")),
+    ("unassignable", Word::Cannot(CannotRegister::Unassignable)), // Registro.it
+    ("reserved", Word::Cannot(CannotRegister::Reserved)),         // Registro.it, others
+    ("invalid", Word::Cannot(CannotRegister::Invalid)),
+    ("invaliddomain", Word::Cannot(CannotRegister::Invalid)),
+    ("notallowed", Word::Cannot(CannotRegister::NotAllowed)),
+    ("forbidden", Word::Cannot(CannotRegister::NotAllowed)),
+    ("notopen", Word::Cannot(CannotRegister::NotAllowed)), // AFNIC `NOT_OPEN`
 ];
 
-/// The EPP names of a registry's status words, or `None` when one of them says the name is free.
-fn statuses<'a>(words: impl IntoIterator<Item = &'a str>) -> Option<Vec<String>> {
-    words
-        .into_iter()
-        .map(str::trim)
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            let lower = word.to_lowercase();
-            match REGISTRY_WORDS
-                .iter()
-                .find(|(registry, _)| *registry == lower)
-            {
-                Some((_, epp)) => epp.map(str::to_owned),
-                None => Some(epp_status(word)),
-            }
-        })
-        .collect()
+/// The EPP names of a registry's status words; or, as `Err`, the whole outcome when a word says
+/// the name is free or cannot be registered.
+fn statuses<'a>(words: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, RegistryRecord> {
+    let mut out = Vec::new();
+    for word in words.into_iter().map(str::trim).filter(|w| !w.is_empty()) {
+        let key: String = word
+            .to_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .collect();
+        match REGISTRY_WORDS.iter().find(|(registry, _)| *registry == key) {
+            Some((_, Word::Free)) => return Err(RegistryRecord::default()),
+            Some((_, Word::Cannot(why))) => return Err(cannot_register(*why)),
+            Some((_, Word::Status(epp))) => out.push((*epp).to_owned()),
+            None => out.push(epp_status(word)),
+        }
+    }
+    Ok(out)
+}
+
+/// The record of a name the registry says cannot be registered: not registered, not free.
+fn cannot_register(why: CannotRegister) -> RegistryRecord {
+    RegistryRecord {
+        cannot_register: Some(why),
+        ..RegistryRecord::default()
+    }
 }
 
 /// Line openings with which registries say they hold no such name (Verisign, PIR, AFNIC,
@@ -346,6 +551,11 @@ const NOT_FOUND: &[&str] = &[
     "domain not found",
     "the queried object does not exist",
     "this domain name has not been registered",
+    // SWITCH (.ch, .li), in its two wordings
+    "we do not have an entry in our database matching your query",
+    "the domain name is not registered",
+    // Red.es (.es)
+    "there is no information available on the domain",
 ];
 
 /// Whether the answer says the name is not registered, by a line of its own.
@@ -425,6 +635,31 @@ impl<'a> Answer<'a> {
                 .iter()
                 .any(|heading| title.eq_ignore_ascii_case(heading))
                 .then_some(rest)
+        })
+    }
+
+    /// The value of a label that stands alone on the first line of a block (`Domain name:`), the
+    /// value being the block's other lines; or, in the tab-separated copy, the text after the
+    /// tab (`Holder\tGoogle LLC`) followed by the block's other lines. Lines are trimmed.
+    fn labelled(&self, labels: &[&str]) -> Option<Vec<&'a str>> {
+        self.blocks.iter().find_map(|block| {
+            let (first, rest) = block.split_first()?;
+            let first = first.trim();
+            let (label, inline) = match first.split_once('\t') {
+                Some((label, value)) => (label.trim(), Some(value.trim())),
+                None => (first.strip_suffix(':').unwrap_or(first).trim(), None),
+            };
+            let label = label.strip_suffix(':').unwrap_or(label).trim();
+            labels
+                .iter()
+                .any(|wanted| label.eq_ignore_ascii_case(wanted))
+                .then(|| {
+                    inline
+                        .into_iter()
+                        .chain(rest.iter().map(|line| line.trim()))
+                        .filter(|line| !line.is_empty())
+                        .collect()
+                })
         })
     }
 
@@ -522,22 +757,18 @@ fn referral(raw: &str) -> Option<String> {
 /// `signedDelegation`/`Signed…`/`yes` and `unsigned`/`Unsigned delegation…`/`no`.
 fn dnssec(raw: &str) -> Option<bool> {
     let word = raw.trim().to_lowercase();
-    if word.starts_with("unsigned") || word == "no" {
+    if word.starts_with("unsigned") || word == "no" || word == "n" {
         Some(false)
-    } else if word.starts_with("signed") || word == "yes" {
+    } else if word.starts_with("signed") || word == "yes" || word == "y" {
         Some(true)
     } else {
         None
     }
 }
 
-/// `parse_date`, plus the zone without a colon that registrar WHOIS writes
-/// (`2019-09-09T08:39:04-0700`, MarkMonitor) and RFC 3339 does not allow.
+/// A date as registries write it (`parse_date`, one reading for RDAP and WHOIS).
 fn date(raw: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S%.f%z")
-        .map(|date| date.with_timezone(&Utc))
-        .ok()
-        .or_else(|| parse_date(raw))
+    parse_date(raw)
 }
 
 /// The start of an unreadable answer, on one line, for the error.
@@ -819,16 +1050,9 @@ mod tests {
             })
             .collect();
         let noise = String::from_utf8_lossy(&noise).into_owned();
-        let garbage = [
-            "",
-            "\n\n",
-            "<html><body>Service unavailable</body></html>",
-            "Rate limit exceeded. Try again later.",
-            &noise,
-        ];
-        for text in garbage {
+        for text in ["", "\n\n", &noise] {
             for tld in [
-                "com", "fr", "de", "dk", "eu", "uk", "it", "nl", "be", "ca", "xyz",
+                "com", "fr", "de", "dk", "eu", "uk", "it", "nl", "be", "ca", "ch", "es", "xyz",
             ] {
                 let parsed = parse_whois(tld, text);
                 assert!(
@@ -841,6 +1065,26 @@ mod tests {
             parse_whois("com", ""),
             Err(ParseError::Unrecognised("(empty answer)".into()))
         );
+        // Error pages are errors of their own, for every reader (docs/registries.md §6).
+        for (text, throttled) in [
+            ("<html><body>Service unavailable</body></html>", false),
+            // SWITCH's refusal of a client (phpWhois' blaueskreuz.ch fixture, not copied: GPL)
+            (
+                "Requests of this client are not permitted. Please use https://www.nic.ch/whois/ for queries.",
+                false,
+            ),
+            ("Rate limit exceeded. Try again later.", true),
+        ] {
+            for tld in ["com", "fr", "de", "it", "nl", "ch", "es", "xyz"] {
+                let parsed = parse_whois(tld, text);
+                let expected = if throttled {
+                    matches!(parsed, Err(ParseError::Throttled(_)))
+                } else {
+                    matches!(parsed, Err(ParseError::Unavailable(_)))
+                };
+                assert!(expected, "{tld}: {text:?} gave {parsed:?}");
+            }
+        }
     }
 
     #[test]
@@ -861,7 +1105,7 @@ mod tests {
                 let parsed = parse_whois(tld_of(&name), &text[..cut]);
                 assert!(
                     matches!(parsed, Ok(_) | Err(ParseError::Unrecognised(_))),
-                    "{name} cut at {cut}"
+                    "{name} cut at {cut}: {parsed:?}"
                 );
             }
         }
@@ -872,5 +1116,402 @@ mod tests {
         // The .io answer (a ccTLD registry writing ICANN keys) under a ccTLD with its own reader.
         let text = fixture("io_nic_registered_2019.txt");
         assert_eq!(parse_whois("ca", &text), parse_whois("io", &text));
+    }
+
+    // ---- the findings of issue 13 (docs/registries.md §6) ----
+
+    /// The old thin Verisign layout with look-alike host records before the domain's own record,
+    /// as in the answers quoted in public write-ups of the "GOOGLE.COM.ZZZZZ…" host records; the
+    /// hosts' registrars must not be taken for the domain's.
+    #[test]
+    fn thin_com_reads_the_domains_own_record_not_the_hosts_before_it() {
+        let text = "Whois Server Version 2.0\n\n\
+            \x20  Server Name: EXAMPLE.COM.LOOKALIKE.NET\n\
+            \x20  IP Address: 192.0.2.1\n\
+            \x20  Registrar: HOST REGISTRAR, INC.\n\
+            \x20  Whois Server: whois.host-registrar.example\n\
+            \x20  Referral URL: http://www.host-registrar.example\n\n\
+            \x20  Domain Name: EXAMPLE.COM\n\
+            \x20  Registrar: DOMAIN REGISTRAR LLC\n\
+            \x20  Whois Server: whois.domain-registrar.example\n\
+            \x20  Name Server: NS1.EXAMPLE.COM\n\
+            \x20  Status: clientTransferProhibited\n\
+            \x20  Expiration Date: 24-nov-2030\n\n\
+            >>> Last update of whois database: Wed, 26 Feb 2014 12:47:56 UTC <<<\n";
+        let record = parse_whois("com", text).unwrap();
+        assert_eq!(record.registrar.as_deref(), Some("DOMAIN REGISTRAR LLC"));
+        assert_eq!(
+            record.whois_referral.as_deref(),
+            Some("whois.domain-registrar.example")
+        );
+        assert_eq!(record.nameservers, ["ns1.example.com"]);
+        assert_eq!(record.expires_at, Some(at("2030-11-24T00:00:00Z")));
+        // Host records alone say nothing about a domain: unreadable, never free.
+        let hosts_only = text.split("   Domain Name").next().unwrap();
+        assert!(matches!(
+            parse_whois("com", hosts_only),
+            Err(ParseError::Unrecognised(_))
+        ));
+    }
+
+    /// AFNIC since 2019 (layout of whois.nic.fr answers, FRNIC-2.5): `eppstatus:` in the domain
+    /// block; the contact blocks' own `eppstatus: associated` is not the domain's.
+    #[test]
+    fn afnic_reads_eppstatus_lines_of_the_domain_block_only() {
+        let text = "%%\n%% This is the AFNIC Whois server.\n%%\n\n\
+            domain:      example.fr\n\
+            status:      REDEMPTION\n\
+            eppstatus:   redemption period\n\
+            eppstatus:   server hold\n\
+            hold:        NO\n\
+            holder-c:    ANO00-FRNIC\n\
+            registrar:   OVH\n\
+            Expiry Date: 2025-03-22T16:16:43Z\n\
+            source:      FRNIC\n\n\
+            nic-hdl:     ANO00-FRNIC\n\
+            type:        PERSON\n\
+            contact:     Ano Nymous\n\
+            anonymous:   YES\n\
+            eppstatus:   associated\n\
+            eppstatus:   active\n\
+            source:      FRNIC\n";
+        let record = parse_whois("fr", text).unwrap();
+        assert_eq!(record.statuses, ["redemptionPeriod", "serverHold"]);
+        assert_eq!(record.registrant, None, "anonymous holder");
+    }
+
+    #[test]
+    fn a_throttle_followed_by_not_found_is_a_throttle_never_free() {
+        for name in ["fr", "pm", "re", "tf", "wf", "yt"] {
+            let text = corpus_text(&format!("afnic/throttled/{name}_response_throttled.txt"));
+            assert!(
+                matches!(parse_whois(name, &text), Err(ParseError::Throttled(_))),
+                "{name}"
+            );
+        }
+    }
+
+    /// Red.es writes `dd/mm/yy`: `16/09/14` is 16 September 2014 (pivot: 00–69 → 20xx).
+    #[test]
+    fn red_es_two_digit_years_and_its_free_answer() {
+        let record =
+            parse_whois("es", &corpus_text("red_es/registered/es_google_2013.txt")).unwrap();
+        assert!(record.registered);
+        assert_eq!(record.created_at, Some(at("2003-09-16T00:00:00Z")));
+        assert_eq!(record.expires_at, Some(at("2014-09-16T00:00:00Z")));
+        assert_eq!(record.registrant.as_deref(), Some("GOOGLE INC."));
+        assert_eq!(record.nameservers, ["ns1.google.com", "ns2.google.com"]);
+        assert_eq!(
+            parse_whois("es", &corpus_text("red_es/free/es_available_2013.txt")),
+            Ok(RegistryRecord::default())
+        );
+    }
+
+    #[test]
+    fn switch_reads_the_value_on_the_line_after_its_label() {
+        let record =
+            parse_whois("ch", &corpus_text("switch/registered/ch_google_2013.txt")).unwrap();
+        assert!(record.registered);
+        assert_eq!(record.registrant.as_deref(), Some("Google Inc."));
+        assert_eq!(record.dnssec, Some(false));
+        assert_eq!(record.nameservers.len(), 4);
+        let record =
+            parse_whois("ch", &corpus_text("switch/registered/ch_google_tabs.txt")).unwrap();
+        assert_eq!(record.registrar.as_deref(), Some("MarkMonitor Inc."));
+        assert_eq!(record.created_at, Some(at("1999-05-31T00:00:00Z")));
+        assert_eq!(record.registrant.as_deref(), Some("Google LLC"));
+        let record =
+            parse_whois("ch", &corpus_text("switch/registered/ch_switch_tabs.txt")).unwrap();
+        assert_eq!(
+            record.nameservers,
+            ["ns2.switch.ch", "ns3.switch.ch", "scsnms.switch.ch"]
+        );
+        assert_eq!(record.dnssec, Some(true));
+        let li = parse_whois("li", &corpus_text("switch/registered/li_google_2013.txt")).unwrap();
+        assert!(li.registered);
+        for free in [
+            "ch_available_2013.txt",
+            "ch_notfound_2022.txt",
+            "ch_notfound_2021.txt",
+        ] {
+            assert_eq!(
+                parse_whois("ch", &corpus_text(&format!("switch/free/{free}"))),
+                Ok(RegistryRecord::default()),
+                "{free}"
+            );
+        }
+    }
+
+    #[test]
+    fn registro_it_redemption_without_provider_and_names_that_cannot_be_registered() {
+        let record = parse_whois(
+            "it",
+            &corpus_text("registro_it/redemption/it_redemption_no_provider.txt"),
+        )
+        .unwrap();
+        assert_eq!(record.statuses, ["redemptionPeriod"]);
+        // The EPP spelling Registro.it uses today.
+        let record = parse_whois(
+            "it",
+            "Domain: example.it\nStatus: pendingDelete / redemptionNoProvider\n",
+        )
+        .unwrap();
+        assert_eq!(record.statuses, ["pendingDelete", "redemptionPeriod"]);
+        for (file, why) in [
+            ("it_reserved.txt", CannotRegister::Reserved),
+            ("it_unassignable.txt", CannotRegister::Unassignable),
+        ] {
+            let record =
+                parse_whois("it", &corpus_text(&format!("registro_it/invalid/{file}"))).unwrap();
+            assert!(!record.registered, "{file}");
+            assert_eq!(record.cannot_register, Some(why), "{file}");
+        }
+        for (word, why) in [
+            ("INVALID", CannotRegister::Invalid),
+            ("NOT ALLOWED", CannotRegister::NotAllowed),
+            ("not-allowed", CannotRegister::NotAllowed),
+        ] {
+            let record = parse_whois("it", &format!("Domain: x.it\nStatus: {word}\n")).unwrap();
+            assert_eq!(record.cannot_register, Some(why), "{word}");
+        }
+    }
+
+    /// SIDN's older layout, each label alone on its line and the value on the next (the layout
+    /// phpWhois' `nl` handler reads with `get_blocks`: `Domain name:`, `Status:`, `Registrar:`,
+    /// `Date registered:`, `Record last updated:`, `Domain nameservers:`).
+    #[test]
+    fn sidn_older_layout_with_the_value_on_the_next_line() {
+        let text = "Domain name:\n    example.nl\n\n\
+            Status:\n    active\n\n\
+            Registrant:\n    Example B.V.\n    Straat 1\n\n\
+            Registrar:\n    Registrar B.V.\n    Straat 2\n\n\
+            Date registered:\n    20-02-1998\n\n\
+            Record last updated:\n    12-09-2005\n\n\
+            Domain nameservers:\n    ns1.example.nl\n    ns2.example.nl\n\n\
+            Record maintained by: NL Domain Registry\n";
+        let record = parse_whois("nl", text).unwrap();
+        assert!(record.registered);
+        assert_eq!(record.statuses, ["ok"]);
+        assert_eq!(record.registrar.as_deref(), Some("Registrar B.V."));
+        assert_eq!(record.registrant.as_deref(), Some("Example B.V."));
+        assert_eq!(record.created_at, Some(at("1998-02-20T00:00:00Z")));
+        assert_eq!(record.updated_at, Some(at("2005-09-12T00:00:00Z")));
+        assert_eq!(record.nameservers, ["ns1.example.nl", "ns2.example.nl"]);
+        let free = "Domain name:\n    example.nl\n\nStatus:\n    free\n";
+        assert_eq!(parse_whois("nl", free), Ok(RegistryRecord::default()));
+    }
+
+    // ---- the corpus of real registry answers (tests/fixtures/registry-corpus) ----
+
+    fn corpus_root() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry-corpus")
+    }
+
+    fn corpus_text(path: &str) -> String {
+        let full = corpus_root().join(path);
+        let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Every corpus file: (registry, state, file name, text).
+    fn corpus() -> Vec<(String, String, String, String)> {
+        let mut files = Vec::new();
+        for registry in std::fs::read_dir(corpus_root()).unwrap() {
+            let registry = registry.unwrap();
+            if !registry.file_type().unwrap().is_dir() {
+                continue;
+            }
+            for state in std::fs::read_dir(registry.path()).unwrap() {
+                let state = state.unwrap();
+                for file in std::fs::read_dir(state.path()).unwrap() {
+                    let file = file.unwrap();
+                    let name = |e: &std::fs::DirEntry| e.file_name().to_string_lossy().into_owned();
+                    let bytes = std::fs::read(file.path()).unwrap();
+                    files.push((
+                        name(&registry),
+                        name(&state),
+                        name(&file),
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    ));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// The expected outcome of each state directory (docs/registries.md §6), checked on every
+    /// file: a registered record, a free one, a deleted one, one that cannot be registered, or
+    /// an error (throttle, error page), which is never a reading of the name.
+    #[test]
+    fn every_corpus_answer_reads_as_its_state() {
+        let files = corpus();
+        assert!(files.len() >= 30, "{} corpus files", files.len());
+        for (registry, state, file, text) in &files {
+            let tld = file.split('_').next().unwrap();
+            let parsed = parse_whois(tld, text);
+            let ok = match (state.as_str(), &parsed) {
+                ("registered", Ok(r)) => r.registered && r.cannot_register.is_none(),
+                ("free", Ok(r)) => *r == RegistryRecord::default(),
+                ("redemption", Ok(r)) => r.registered && r.has_status("redemptionPeriod"),
+                ("pending-delete", Ok(r)) => {
+                    r.has_status("pendingDelete") && !r.has_status("redemptionPeriod")
+                }
+                ("quarantine", Ok(r)) => r.has_status("quarantine"),
+                ("invalid", Ok(r)) => !r.registered && r.cannot_register.is_some(),
+                ("throttled", Err(ParseError::Throttled(_))) => true,
+                ("unavailable", Err(ParseError::Throttled(_) | ParseError::Unavailable(_))) => true,
+                _ => false,
+            };
+            assert!(ok, "{registry}/{state}/{file}: {parsed:?}");
+        }
+    }
+
+    /// The corpus manifest (from which SOURCES.md is written) lists every file with its origin
+    /// and the sha256 of the copy, so a file cannot be edited or added without saying where it
+    /// comes from.
+    #[test]
+    fn every_corpus_file_has_its_origin_in_the_manifest() {
+        use sha2::{Digest, Sha256};
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(corpus_root().join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let entries = manifest.as_array().unwrap();
+        let files = corpus();
+        assert_eq!(entries.len(), files.len(), "one manifest entry per file");
+        let sources = std::fs::read_to_string(corpus_root().join("SOURCES.md")).unwrap();
+        for (registry, state, file, _) in files {
+            let entry = entries
+                .iter()
+                .find(|e| {
+                    e["registry"] == registry.as_str()
+                        && e["state"] == state.as_str()
+                        && e["file"] == file.as_str()
+                })
+                .unwrap_or_else(|| panic!("{registry}/{state}/{file} is not in manifest.json"));
+            for key in ["repo", "path", "commit", "licence"] {
+                assert!(
+                    entry[key].as_str().is_some_and(|v| !v.is_empty()),
+                    "{file}: {key}"
+                );
+            }
+            let bytes =
+                std::fs::read(corpus_root().join(&registry).join(&state).join(&file)).unwrap();
+            let sha: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(entry["sha256"].as_str(), Some(sha.as_str()), "{file}");
+            assert!(sources.contains(&file), "{file} is not in SOURCES.md");
+        }
+    }
+
+    // ---- properties (proptest) ----
+
+    use proptest::prelude::*;
+
+    /// Every TLD with a reader of its own, and one read in the ICANN layout.
+    fn reader_tlds() -> Vec<&'static str> {
+        let mut tlds: Vec<&str> = READERS
+            .iter()
+            .flat_map(|(_, tlds)| tlds.iter().copied())
+            .collect();
+        tlds.push("com");
+        tlds
+    }
+
+    fn is_free(parsed: &Result<RegistryRecord, ParseError>) -> bool {
+        matches!(parsed, Ok(r) if !r.registered && r.cannot_register.is_none())
+    }
+
+    /// The throttle and error answers of the corpus.
+    fn refusals() -> Vec<String> {
+        corpus()
+            .into_iter()
+            .filter(|(_, state, _, _)| state == "throttled" || state == "unavailable")
+            .map(|(_, _, _, text)| text)
+            .collect()
+    }
+
+    /// The free answers of the corpus and of the older fixtures.
+    fn free_answers() -> Vec<String> {
+        let mut free: Vec<String> = corpus()
+            .into_iter()
+            .filter(|(_, state, _, _)| state == "free")
+            .map(|(_, _, _, text)| text)
+            .collect();
+        free.push(fixture("fr_afnic_notfound_2022.txt"));
+        free.push(fixture("com_verisign_available.txt"));
+        free.push(fixture("de_denic_free_2022.txt"));
+        free
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// No input makes a reader panic: random bytes, read as the client reads them.
+        #[test]
+        fn no_bytes_make_a_reader_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048), which in 0usize..64) {
+            let tlds = reader_tlds();
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = parse_whois(tlds[which % tlds.len()], &text);
+            let _ = super::super::registry_record::parse_rdap(&bytes);
+        }
+
+        /// Lines put together from the words readers look for, in any order: no panic.
+        #[test]
+        fn no_mix_of_registry_lines_makes_a_reader_panic(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("Domain name:".to_owned()), Just("Status: AVAILABLE".to_owned()),
+                    Just("Status:".to_owned()), Just("\tx".to_owned()), Just(":".to_owned()),
+                    Just("Server Name: A.COM".to_owned()), Just("Domain Name: A.COM".to_owned()),
+                    Just("eppstatus: pending delete".to_owned()), Just("Expiration Date: 31/02/99".to_owned()),
+                    Just("Name servers".to_owned()), Just("%% No entries found".to_owned()),
+                    Just(String::new()), "[ -~]{0,40}",
+                ],
+                0..40,
+            ),
+            which in 0usize..64,
+        ) {
+            let tlds = reader_tlds();
+            let _ = parse_whois(tlds[which % tlds.len()], &lines.join("\n"));
+        }
+
+        /// No throttle or error answer reads as free, whatever is added around it (a free
+        /// answer before or after, random lines), however its case is changed, wherever it is
+        /// cut, for every reader.
+        #[test]
+        fn no_throttle_or_error_page_reads_as_free(
+            which in 0usize..1024,
+            free_which in 0usize..1024,
+            tld_which in 0usize..64,
+            noise in "[ -~\n]{0,200}",
+            upper in any::<bool>(),
+            before in any::<bool>(),
+            cut in 0usize..4096,
+        ) {
+            let refusals = refusals();
+            let free = free_answers();
+            let tlds = reader_tlds();
+            let refusal = &refusals[which % refusals.len()];
+            let refusal = if upper { refusal.to_uppercase() } else { refusal.clone() };
+            let free = &free[free_which % free.len()];
+            let tld = tlds[tld_which % tlds.len()];
+            let joined = if before {
+                format!("{free}\n{noise}\n{refusal}")
+            } else {
+                format!("{refusal}\n{noise}\n{free}")
+            };
+            prop_assert!(!is_free(&parse_whois(tld, &joined)), "{}: {:?}", tld, joined);
+            let after_noise = format!("{noise}\n{refusal}");
+            prop_assert!(!is_free(&parse_whois(tld, &after_noise)), "{}: {:?}", tld, after_noise);
+            // Any start of a refusal: the part cut off cannot turn it into a free answer.
+            let end = (cut % (refusal.len() + 1)..=refusal.len())
+                .find(|&i| refusal.is_char_boundary(i))
+                .unwrap_or(refusal.len());
+            prop_assert!(!is_free(&parse_whois(tld, &refusal[..end])), "{}: cut {}", tld, end);
+        }
     }
 }

@@ -53,9 +53,11 @@ pub enum LookupError {
     NoServer { tld: String },
     #[error("{server} did not answer within {seconds} seconds")]
     Timeout { server: String, seconds: u64 },
-    #[error("{server} asks to slow down (HTTP 429){}", retry_after.map(|d| format!("; retry after {} seconds", d.as_secs())).unwrap_or_default())]
+    #[error("{server} asks to slow down ({said}){}", retry_after.map(|d| format!("; retry after {} seconds", d.as_secs())).unwrap_or_default())]
     RateLimited {
         server: String,
+        /// How: `HTTP 429`, or the start of a WHOIS throttle answer.
+        said: String,
         retry_after: Option<Duration>,
     },
     /// Not asked: the server's turn is further away than reclaim waits (its rate limit, or
@@ -163,6 +165,15 @@ impl HostLimiter {
     }
 }
 
+/// Where and how a name is looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// RDAP at this base URL.
+    Rdap(String),
+    /// Port-43 WHOIS at this `host:port`.
+    Whois(String),
+}
+
 /// The registry client shared by the monitor, the API and the command line.
 pub struct RegistryClient {
     http: reqwest::Client,
@@ -221,6 +232,31 @@ impl RegistryClient {
             .or_else(|| self.bootstrap().base_url(name.ascii()).map(str::to_owned))
     }
 
+    /// How reclaim asks about `name`. The TLD policy decides the protocol (`rdap` in
+    /// `data/tld_policy.toml`, the one source of truth, docs/registries.md §6): RDAP at the
+    /// bootstrap's (or an override's) server when the policy says so, else port-43 WHOIS at the
+    /// policy's server. An operator's override for the TLD (`RECLAIM_RDAP_OVERRIDE`,
+    /// `RECLAIM_WHOIS_OVERRIDE`) and the demo's registry win over the policy; a policy saying
+    /// RDAP for a TLD the bootstrap does not list falls back to its WHOIS server.
+    pub fn route(&self, name: &DomainName, policy: &TldPolicy) -> Option<Route> {
+        let tld = name.tld();
+        if let Some(base) = &self.rdap_every_tld {
+            return Some(Route::Rdap(base.clone()));
+        }
+        if let Some(base) = self.rdap_overrides.get(tld) {
+            return Some(Route::Rdap(base.clone()));
+        }
+        if let Some(server) = self.whois_overrides.get(tld) {
+            return Some(Route::Whois(server.clone()));
+        }
+        let rdap = policy
+            .rdap
+            .then(|| self.bootstrap().base_url(name.ascii()).map(str::to_owned))
+            .flatten();
+        rdap.map(Route::Rdap)
+            .or_else(|| self.whois_server(name, policy).map(Route::Whois))
+    }
+
     /// The WHOIS server for the name, if any: an override first, then the TLD policy.
     pub fn whois_server(&self, name: &DomainName, policy: &TldPolicy) -> Option<String> {
         self.whois_overrides
@@ -235,15 +271,13 @@ impl RegistryClient {
         name: &DomainName,
         policy: &TldPolicy,
     ) -> Result<Lookup, LookupError> {
-        if let Some(base) = self.rdap_base(name) {
-            return self.lookup_rdap(name, &base).await;
+        match self.route(name, policy) {
+            Some(Route::Rdap(base)) => self.lookup_rdap(name, &base).await,
+            Some(Route::Whois(server)) => self.lookup_whois(name, &server).await,
+            None => Err(LookupError::NoServer {
+                tld: name.tld().to_owned(),
+            }),
         }
-        if let Some(server) = self.whois_server(name, policy) {
-            return self.lookup_whois(name, &server).await;
-        }
-        Err(LookupError::NoServer {
-            tld: name.tld().to_owned(),
-        })
     }
 
     async fn lookup_rdap(&self, name: &DomainName, base: &str) -> Result<Lookup, LookupError> {
@@ -332,6 +366,7 @@ impl RegistryClient {
                 .pause(&host, retry_after.unwrap_or(Duration::from_secs(60)));
             return Err(LookupError::RateLimited {
                 server: url.to_owned(),
+                said: "HTTP 429".to_owned(),
                 retry_after,
             });
         }
@@ -374,11 +409,25 @@ impl RegistryClient {
     async fn lookup_whois(&self, name: &DomainName, server: &str) -> Result<Lookup, LookupError> {
         let registry = self.fetch_whois(name, server, Source::Whois).await?;
         let text = String::from_utf8_lossy(&registry.raw).into_owned();
-        let mut record =
-            parse_whois(name.tld(), &text).map_err(|error| LookupError::Malformed {
-                server: server.to_owned(),
-                error,
-            })?;
+        let mut record = match parse_whois(name.tld(), &text) {
+            Ok(record) => record,
+            // A throttle answer is the registry asking to slow down (docs/registries.md §6): the
+            // same as an HTTP 429 without Retry-After, never a reading of the name.
+            Err(ParseError::Throttled(said)) => {
+                self.limiter.pause(server, Duration::from_secs(60));
+                return Err(LookupError::RateLimited {
+                    server: server.to_owned(),
+                    said,
+                    retry_after: None,
+                });
+            }
+            Err(error) => {
+                return Err(LookupError::Malformed {
+                    server: server.to_owned(),
+                    error,
+                });
+            }
+        };
         // Thin registries (.com, .net) refer to the registrar's WHOIS for the holder's expiry.
         let mut registrar = None;
         if let Some(referral) = record.whois_referral.clone() {
@@ -561,6 +610,89 @@ mod tests {
         assert_eq!(parse_retry_after("99999999"), Some(MAX_RETRY_AFTER));
         let next_year = (Utc::now() + chrono::Duration::days(365)).to_rfc2822();
         assert_eq!(parse_retry_after(&next_year), Some(MAX_RETRY_AFTER));
+    }
+
+    fn client(configure: impl FnOnce(&mut Settings)) -> RegistryClient {
+        let mut settings = Settings::default();
+        configure(&mut settings);
+        RegistryClient::new(&settings, Bootstrap::built_in()).unwrap()
+    }
+
+    fn name(text: &str) -> DomainName {
+        DomainName::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_tld_policy_decides_the_route() {
+        let policies = crate::model::tld_policy::TldPolicies::built_in().unwrap();
+        let plain = client(|_| {});
+        let route = |domain: &str| {
+            let name = name(domain);
+            plain.route(&name, &policies.lookup(name.tld()).unwrap())
+        };
+        // docs/registries.md §3.4: .ca has RDAP in the bootstrap and its policy says RDAP.
+        assert_eq!(
+            route("example.ca"),
+            Some(Route::Rdap("https://rdap.ca.fury.ca/rdap/".into()))
+        );
+        assert_eq!(
+            route("example.de"),
+            Some(Route::Whois("whois.denic.de:43".into()))
+        );
+        assert_eq!(
+            route("example.ch"),
+            Some(Route::Whois("whois.nic.ch:43".into()))
+        );
+        // A policy saying WHOIS is obeyed even where the bootstrap lists an RDAP server.
+        let name = name("example.ca");
+        let whois_policy = TldPolicy {
+            rdap: false,
+            ..policies.lookup("ca").unwrap()
+        };
+        assert_eq!(
+            plain.route(&name, &whois_policy),
+            Some(Route::Whois("whois.cira.ca:43".into()))
+        );
+        // An operator's override wins over the policy.
+        let overridden = client(|s: &mut Settings| {
+            s.whois_overrides
+                .insert("ca".into(), "127.0.0.1:4343".into());
+        });
+        assert_eq!(
+            overridden.route(&name, &policies.lookup("ca").unwrap()),
+            Some(Route::Whois("127.0.0.1:4343".into()))
+        );
+    }
+
+    /// docs/registries.md §6: every listed TLD has a route, and `rdap = true` is only said of a
+    /// TLD the built-in bootstrap lists (so the policy never silently falls back).
+    #[test]
+    fn every_policy_names_a_route_the_bootstrap_agrees_with() {
+        let policies = crate::model::tld_policy::TldPolicies::built_in().unwrap();
+        let bootstrap = Bootstrap::built_in();
+        for policy in policies.all() {
+            let listed = bootstrap
+                .base_url(&format!("example.{}", policy.tld))
+                .is_some();
+            if policy.rdap {
+                assert!(
+                    listed,
+                    ".{}: rdap = true but IANA lists no RDAP server",
+                    policy.tld
+                );
+            } else {
+                assert!(
+                    policy.whois_server.is_some(),
+                    ".{}: rdap = false needs a whois_server",
+                    policy.tld
+                );
+                assert!(
+                    !listed,
+                    ".{}: IANA lists an RDAP server; say rdap = true",
+                    policy.tld
+                );
+            }
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -433,6 +433,9 @@ async fn a_gtld_name_is_followed_from_active_to_redemption_to_pending_delete_to_
     app.browser
         .login("lea@firm.example", crate::helpers::PASSWORD)
         .await;
+    app.browser
+        .login("lea@firm.example", crate::helpers::PASSWORD)
+        .await;
     let page = app.browser.get_html(&format!("/backorders/{bo}")).await;
     for expected in [
         "Not registered",
@@ -735,15 +738,30 @@ async fn registry_failures_are_recorded_retried_later_and_never_crash() {
         };
         assert_eq!(errors.len(), 1, "{name}: the failure is on record");
     }
-    // WHOIS: garbage and a server that never answers.
+    // WHOIS: garbage, a throttle answer, an error page and a server that never answers. A
+    // throttle is the server asking to slow down (429), never a reading of the name
+    // (docs/registries.md §6).
     w.whois.set(
         "garbage.de",
+        WhoisReply::Text(b"<html><body>nothing here</body></html>".to_vec()),
+    );
+    w.whois.set(
+        "throttled.de",
         WhoisReply::Text(b"<html>rate limit exceeded</html>".to_vec()),
     );
+    w.whois.set(
+        "throttled-then-free.it",
+        WhoisReply::Text(
+            b"%% Too many requests...\n%%\n\nDomain: throttled-then-free.it\nStatus: AVAILABLE\n"
+                .to_vec(),
+        ),
+    );
     w.whois.set("hanging.de", WhoisReply::Hang);
-    for (name, message) in [
-        ("garbage.de", "cannot be read"),
-        ("hanging.de", "did not answer within 2 seconds"),
+    for (name, expected_status, message) in [
+        ("garbage.de", 502, "cannot be read"),
+        ("throttled.de", 429, "asks to slow down"),
+        ("throttled-then-free.it", 429, "Too many requests"),
+        ("hanging.de", 502, "did not answer within 2 seconds"),
     ] {
         let bo = app.attach(&matter, name).await;
         let (status, body) = api(
@@ -754,7 +772,7 @@ async fn registry_failures_are_recorded_retried_later_and_never_crash() {
             None,
         )
         .await;
-        assert_eq!(status, 502, "{name}");
+        assert_eq!(status, expected_status, "{name}: {body}");
         assert!(
             body["error"]["message"].as_str().unwrap().contains(message),
             "{name}: {body}"
@@ -782,6 +800,38 @@ async fn registry_failures_are_recorded_retried_later_and_never_crash() {
             .unwrap()
             .contains("publishes no expiry date")
     );
+
+    // docs/registries.md §6: Registro.it says the name can never be assigned: a phase of its
+    // own, not "dropped", on the API and on the backorder page.
+    w.whois.set(
+        "unassignable-name.it",
+        WhoisReply::Text(fixture(
+            "registry-corpus/registro_it/invalid/it_unassignable.txt",
+        )),
+    );
+    let bo = app.attach(&matter, "unassignable-name.it").await;
+    let (status, body) = api(
+        app,
+        Method::POST,
+        &format!("/api/v1/backorders/{bo}/check"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["phase"], "cannot_register", "{body}");
+    assert!(
+        body["reason"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be registered"),
+        "{body}"
+    );
+    app.browser
+        .login("lea@firm.example", crate::helpers::PASSWORD)
+        .await;
+    let page = app.browser.get_html(&format!("/backorders/{bo}")).await;
+    assert!(page.contains("Cannot be registered"), "{page}");
 
     assert_eq!(
         app.browser.get("/healthz").await.status().as_u16(),
