@@ -607,6 +607,8 @@ pub async fn snapshot(
     id: &str,
     snapshot: &str,
 ) -> Result<Snapshot, AppError> {
+    // Raw answers are evidence for the firm; a client user sees the summary on the page.
+    user.require_staff()?;
     let (backorder, _) = visible_backorder(state, user, id).await?;
     let snapshot_id =
         SnapshotId::parse(snapshot).map_err(|_| AppError::not_found("registry answer"))?;

@@ -73,6 +73,11 @@ impl Bootstrap {
             .map(String::as_str)
     }
 
+    /// Every server URL the bootstrap names.
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        self.services.values().flatten().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.services.len()
     }

@@ -4,8 +4,10 @@
 //! and retries; nothing here panics on what a server sends.
 
 pub mod bootstrap;
+pub mod links;
 
 use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -66,6 +68,12 @@ pub enum LookupError {
     Deferred { server: String, wait: Duration },
     #[error("{server} answered HTTP {status}")]
     Http { server: String, status: u16 },
+    /// A link inside an answer that reclaim does not follow (docs/registries.md §3.5).
+    #[error("the link {server} in the registry's answer is not followed: {reason}")]
+    LinkRefused {
+        server: String,
+        reason: links::LinkRefused,
+    },
     #[error("{server} sent more than {limit} bytes; the answer was refused")]
     TooLarge { server: String, limit: usize },
     #[error("cannot reach {server}: {message}")]
@@ -82,6 +90,7 @@ impl LookupError {
             LookupError::Timeout { .. } => "timeout",
             LookupError::RateLimited { .. } => "rate_limited",
             LookupError::Deferred { .. } => "deferred",
+            LookupError::LinkRefused { .. } => "link_refused",
             LookupError::Http { .. } => "http",
             LookupError::TooLarge { .. } => "too_large",
             LookupError::Connect { .. } => "connect",
@@ -95,6 +104,7 @@ impl LookupError {
             LookupError::Timeout { server, .. }
             | LookupError::RateLimited { server, .. }
             | LookupError::Deferred { server, .. }
+            | LookupError::LinkRefused { server, .. }
             | LookupError::Http { server, .. }
             | LookupError::TooLarge { server, .. }
             | LookupError::Connect { server, .. }
@@ -183,6 +193,8 @@ pub struct RegistryClient {
     whois_overrides: BTreeMap<String, String>,
     limiter: HostLimiter,
     timeout: Duration,
+    /// For links found inside answers: public addresses only, redirects on the same host.
+    linked: reqwest::Client,
 }
 
 impl RegistryClient {
@@ -197,7 +209,32 @@ impl RegistryClient {
             .timeout(settings.registry_timeout)
             .redirect(reqwest::redirect::Policy::limited(3))
             .build()?;
+        let linked = reqwest::Client::builder()
+            .user_agent(concat!(
+                "reclaim/",
+                env!("CARGO_PKG_VERSION"),
+                " (registry monitoring for a law firm)"
+            ))
+            .connect_timeout(settings.registry_timeout.min(Duration::from_secs(10)))
+            .timeout(settings.registry_timeout)
+            .https_only(true)
+            .dns_resolver(std::sync::Arc::new(links::PublicOnly))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let allowed = attempt.previous().len() <= 3
+                    && attempt
+                        .previous()
+                        .last()
+                        .is_some_and(|from| links::redirect_allowed(from, attempt.url()))
+                    && links::check_rdap_link(attempt.url().as_str()).is_ok();
+                if allowed {
+                    attempt.follow()
+                } else {
+                    attempt.error("a redirect away from the registrar's host is not followed")
+                }
+            }))
+            .build()?;
         Ok(Self {
+            linked,
             http,
             bootstrap: RwLock::new(Arc::new(bootstrap)),
             rdap_overrides: settings.rdap_overrides.clone(),
@@ -265,6 +302,30 @@ impl RegistryClient {
             .or_else(|| policy.whois_server.as_ref().map(|h| format!("{h}:43")))
     }
 
+    /// Whether `url` is on a server the configuration names (an override, the demo's registry,
+    /// the IANA bootstrap): those are trusted as the operator set them.
+    fn configured_rdap(&self, url: &str) -> bool {
+        let origin = |u: &str| {
+            reqwest::Url::parse(u).ok().map(|u| {
+                (
+                    u.scheme().to_owned(),
+                    u.host_str().map(str::to_owned),
+                    u.port_or_known_default(),
+                )
+            })
+        };
+        let Some(wanted) = origin(url) else {
+            return false;
+        };
+        let bootstrap = self.bootstrap();
+        self.rdap_every_tld
+            .iter()
+            .map(String::as_str)
+            .chain(self.rdap_overrides.values().map(String::as_str))
+            .chain(bootstrap.urls())
+            .any(|server| origin(server).as_ref() == Some(&wanted))
+    }
+
     /// Asks the registry about `name` now.
     pub async fn lookup(
         &self,
@@ -299,26 +360,22 @@ impl RegistryClient {
         // The registrar's RDAP has the holder's real expiry (docs/registries.md §1.2, §3.5); a
         // failure there does not spoil the registry's answer.
         let (record, registrar) = match record.registrar_rdap_url.clone() {
-            Some(link) if link != url => {
-                match self.fetch_http(&link, Source::RdapRegistrar).await {
-                    Ok(answer) if answer.http_status == Some(200) => {
-                        match parse_rdap(&answer.raw) {
-                            Ok(from_registrar) => {
-                                (merge_registrar_rdap(record, &from_registrar), Some(answer))
-                            }
-                            Err(e) => {
-                                tracing::info!(%link, error = %e, "registrar RDAP answer unreadable");
-                                (record, Some(answer))
-                            }
-                        }
+            Some(link) if link != url => match self.fetch_link(&link).await {
+                Ok(answer) if answer.http_status == Some(200) => match parse_rdap(&answer.raw) {
+                    Ok(from_registrar) => {
+                        (merge_registrar_rdap(record, &from_registrar), Some(answer))
                     }
-                    Ok(answer) => (record, Some(answer)),
                     Err(e) => {
-                        tracing::info!(%link, error = %e, "registrar RDAP not reached");
-                        (record, None)
+                        tracing::info!(%link, error = %e, "registrar RDAP answer unreadable");
+                        (record, Some(answer))
                     }
+                },
+                Ok(answer) => (record, Some(answer)),
+                Err(e) => {
+                    tracing::info!(%link, error = %e, "registrar RDAP not reached");
+                    (record, None)
                 }
-            }
+            },
             _ => (record, None),
         };
         Ok(Lookup {
@@ -328,9 +385,33 @@ impl RegistryClient {
         })
     }
 
+    /// The registrar's RDAP, from the link in the registry's answer: followed as it is when it
+    /// points at a configured server, else only under the rules of [`links`].
+    async fn fetch_link(&self, link: &str) -> Result<Answer, LookupError> {
+        if self.configured_rdap(link) {
+            return self.fetch_http(link, Source::RdapRegistrar).await;
+        }
+        let refused = |reason| LookupError::LinkRefused {
+            server: link.to_owned(),
+            reason,
+        };
+        let url = links::check_rdap_link(link).map_err(refused)?;
+        self.fetch_with(&self.linked, url.as_str(), Source::RdapRegistrar)
+            .await
+    }
+
     /// One HTTP GET: 200 and 404 are answers; 429, other statuses, timeouts and oversized bodies
     /// are errors.
     async fn fetch_http(&self, url: &str, source: Source) -> Result<Answer, LookupError> {
+        self.fetch_with(&self.http, url, source).await
+    }
+
+    async fn fetch_with(
+        &self,
+        client: &reqwest::Client,
+        url: &str,
+        source: Source,
+    ) -> Result<Answer, LookupError> {
         // One server is a host and port: the same limiter key as WHOIS's `host:port`.
         let host = reqwest::Url::parse(url)
             .ok()
@@ -344,8 +425,7 @@ impl RegistryClient {
                 wait,
             })?;
         let fetched_at = Utc::now();
-        let response = self
-            .http
+        let response = client
             .get(url)
             .header(
                 reqwest::header::ACCEPT,
@@ -407,7 +487,7 @@ impl RegistryClient {
     }
 
     async fn lookup_whois(&self, name: &DomainName, server: &str) -> Result<Lookup, LookupError> {
-        let registry = self.fetch_whois(name, server, Source::Whois).await?;
+        let registry = self.fetch_whois(name, server, Source::Whois, None).await?;
         let text = String::from_utf8_lossy(&registry.raw).into_owned();
         let mut record = match parse_whois(name.tld(), &text) {
             Ok(record) => record,
@@ -431,22 +511,9 @@ impl RegistryClient {
         // Thin registries (.com, .net) refer to the registrar's WHOIS for the holder's expiry.
         let mut registrar = None;
         if let Some(referral) = record.whois_referral.clone() {
-            let referral = self
-                .whois_overrides
-                .get(&referral.to_ascii_lowercase())
-                .cloned()
-                .unwrap_or_else(|| {
-                    if referral.contains(':') {
-                        referral
-                    } else {
-                        format!("{referral}:43")
-                    }
-                });
-            if referral != server {
-                match self
-                    .fetch_whois(name, &referral, Source::WhoisRegistrar)
-                    .await
-                {
+            let fetched = self.fetch_referral(name, &referral, server).await;
+            if let Some(fetched) = fetched {
+                match fetched {
                     Ok(answer) => {
                         let text = String::from_utf8_lossy(&answer.raw).into_owned();
                         if let Ok(from_registrar) = parse_whois("", &text) {
@@ -472,12 +539,55 @@ impl RegistryClient {
         })
     }
 
+    /// The registrar's WHOIS named in a thin registry's answer (`None` when it is the registry's
+    /// own server). A referral the configuration maps (`RECLAIM_WHOIS_OVERRIDE`) is asked as
+    /// configured; any other is asked on port 43 at a public address it resolves to, connecting
+    /// to the address that was checked (docs/registries.md §3.5).
+    async fn fetch_referral(
+        &self,
+        name: &DomainName,
+        referral: &str,
+        registry_server: &str,
+    ) -> Option<Result<Answer, LookupError>> {
+        if let Some(configured) = self.whois_overrides.get(&referral.to_ascii_lowercase()) {
+            if configured == registry_server {
+                return None;
+            }
+            return Some(
+                self.fetch_whois(name, configured, Source::WhoisRegistrar, None)
+                    .await,
+            );
+        }
+        let refused = |reason| LookupError::LinkRefused {
+            server: referral.to_owned(),
+            reason,
+        };
+        let host = match links::check_whois_referral(referral) {
+            Ok(host) => host,
+            Err(reason) => return Some(Err(refused(reason))),
+        };
+        let server = format!("{host}:43");
+        if server == registry_server {
+            return None;
+        }
+        let address = match links::public_addresses(&host, 43).await {
+            Ok(addresses) => addresses[0],
+            Err(reason) => return Some(Err(refused(reason))),
+        };
+        Some(
+            self.fetch_whois(name, &server, Source::WhoisRegistrar, Some(address))
+                .await,
+        )
+    }
+
     /// One port-43 query (RFC 3912): the name and CRLF, then everything until the server closes.
+    /// `address`, when given, is where to connect (already checked), `server` naming it.
     async fn fetch_whois(
         &self,
         name: &DomainName,
         server: &str,
         source: Source,
+        address: Option<SocketAddr>,
     ) -> Result<Answer, LookupError> {
         self.limiter
             .acquire(server)
@@ -495,7 +605,13 @@ impl RegistryClient {
             server: server.to_owned(),
             message: e.to_string(),
         };
-        let mut stream = tokio::time::timeout(self.timeout, tokio::net::TcpStream::connect(server))
+        let connect = async {
+            match address {
+                Some(address) => tokio::net::TcpStream::connect(address).await,
+                None => tokio::net::TcpStream::connect(server).await,
+            }
+        };
+        let mut stream = tokio::time::timeout(self.timeout, connect)
             .await
             .map_err(timeout)?
             .map_err(connect_error)?;

@@ -1208,3 +1208,42 @@ async fn the_monitor_claims_a_batch_of_names_in_a_fixed_number_of_statements() {
         "statements for 1 and 8 names: {counts:?}"
     );
 }
+
+/// Issue 14 (1): the raw registry answers (what a registrar link or referral brought back
+/// included) are evidence for the firm: a client user sees the summary, not the bytes.
+#[tokio::test]
+async fn raw_registry_answers_are_for_staff_only() {
+    let app = spawn_app().await;
+    let lea = app
+        .create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Recovery").await;
+    let bo = app.attach(&matter, "raw-answers.com").await;
+    with_history(&app, &bo, 1).await;
+    let snapshot = app
+        .state
+        .db
+        .run(|c| reclaim::repo::monitoring::snapshot_list(c, "raw-answers.com"))
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let path = format!("/backorders/{bo}/snapshots/{snapshot}");
+
+    let staff = app.new_browser();
+    staff
+        .login("lea@firm.example", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(staff.get(&path).await.status().as_u16(), 200);
+
+    app.signed_in("carl@acme.example", Role::Client, Some(&acme))
+        .await;
+    let page = app.browser.get_html(&format!("/backorders/{bo}")).await;
+    assert!(
+        page.contains("Registry answers kept"),
+        "the summary is shown"
+    );
+    assert!(!page.contains(&path), "no link to the raw answer");
+    assert_eq!(app.browser.get(&path).await.status().as_u16(), 403);
+}

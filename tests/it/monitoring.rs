@@ -1103,3 +1103,159 @@ async fn a_server_asking_to_wait_an_hour_defers_its_names_without_stalling_the_s
         );
     }
 }
+
+/// A listener that counts the connections it receives: a server reclaim must never reach.
+struct Trap {
+    port: u16,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Trap {
+    async fn on(address: &str) -> Option<Self> {
+        let listener = tokio::net::TcpListener::bind(address).await.ok()?;
+        let port = listener.local_addr().ok()?.port();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        tokio::spawn(async move {
+            while let Ok((_socket, _)) = listener.accept().await {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+        Some(Self { port, hits })
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Issue 14 (1): the registrar link inside an RDAP answer was fetched whatever its address
+/// (loopback, private ranges, credentials, decimal IPs), and a WHOIS referral to 127.0.0.1 made
+/// reclaim connect there. Links found in answers are followed only over https on the default
+/// port to public addresses; servers the configuration names stay trusted.
+#[tokio::test]
+async fn links_inside_registry_answers_never_lead_inside_the_network() {
+    let w = world().await;
+    let trap = Trap::on("127.0.0.1:0").await.expect("a loopback listener");
+    let trap6 = Trap::on("[::1]:0").await;
+    let p = trap.port;
+    let mut links = vec![
+        format!("http://127.0.0.1:{p}/domain/x"),
+        format!("https://127.0.0.1:{p}/domain/x"),
+        format!("https://user:secret@127.0.0.1:{p}/domain/x"),
+        format!("https://2130706433:{p}/domain/x"),
+        format!("https://0x7f000001:{p}/domain/x"),
+        format!("https://127.1:{p}/domain/x"),
+        format!("https://localhost:{p}/domain/x"),
+        format!("http://localhost:{p}/domain/x"),
+        format!("https://[::ffff:127.0.0.1]:{p}/domain/x"),
+        "https://127.0.0.1/domain/x".to_owned(),
+        "https://10.0.0.1/domain/x".to_owned(),
+        "https://169.254.169.254/latest/meta-data/".to_owned(),
+        "https://localhost/domain/x".to_owned(),
+        "file:///etc/passwd".to_owned(),
+    ];
+    if let Some(trap6) = &trap6 {
+        links.push(format!("https://[::1]:{}/domain/x", trap6.port));
+    }
+    for (i, link) in links.iter().enumerate() {
+        let name = format!("ssrf-{i}.com");
+        let mut answer: serde_json::Value = serde_json::from_slice(&rdap_answer(
+            &name,
+            &["active"],
+            "2027-11-01T00:00:00Z",
+            None,
+            "Registrar A",
+        ))
+        .unwrap();
+        answer["links"] =
+            json!([{"rel": "related", "type": "application/rdap+json", "href": link}]);
+        w.rdap
+            .set(&name, Reply::json(serde_json::to_vec(&answer).unwrap()));
+        let outcome =
+            reclaim::app::monitoring::check(&w.app.state, &DomainName::parse(&name).unwrap())
+                .await
+                .unwrap_or_else(|e| panic!("{link}: the registry's own answer still counts: {e}"));
+        assert_eq!(
+            outcome.to_json()["registry_expires_at"],
+            "2027-11-01T00:00:00+00:00",
+            "{link}"
+        );
+        let kept = {
+            let name = name.clone();
+            w.app
+                .state
+                .db
+                .run(move |c| monitoring::snapshot_list(c, &name))
+                .await
+                .unwrap()
+        };
+        assert_eq!(kept.len(), 1, "{link}: only the registry's answer is kept");
+    }
+    assert_eq!(trap.hits(), 0, "nothing reached the loopback listener");
+    if let Some(trap6) = &trap6 {
+        assert_eq!(
+            trap6.hits(),
+            0,
+            "nothing reached the IPv6 loopback listener"
+        );
+    }
+
+    // The configured registry's own server stays trusted (the registrar's RDAP on the same
+    // server as the override is followed, as in the_registrars_rdap_gives_the_real_expiry…).
+}
+
+/// Issue 14 (1), WHOIS: a thin registry's `Registrar WHOIS Server:` naming an inner address.
+#[tokio::test]
+async fn a_whois_referral_to_an_inner_address_is_not_followed() {
+    let whois = WhoisServer::start().await;
+    let trap = Trap::on("127.0.0.1:0").await.expect("a loopback listener");
+    // Port 43 itself, where a referral without a port would lead (needs the right to bind it).
+    let trap43 = Trap::on("127.0.0.1:43").await;
+    let addr = whois.addr.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let bootstrap = dir.path().join("dns.json");
+    std::fs::write(
+        &bootstrap,
+        r#"{"publication":"test","services":[[["invalid"],["http://127.0.0.1:1/"]]]}"#,
+    )
+    .unwrap();
+    let app = spawn_app_with(move |s| {
+        s.rdap_bootstrap = Some(bootstrap);
+        s.whois_overrides.insert("com".into(), addr.clone());
+        s.registry_timeout = Duration::from_secs(10);
+    })
+    .await;
+    let referrals = [
+        "127.0.0.1".to_owned(),
+        format!("127.0.0.1:{}", trap.port),
+        format!("localhost:{}", trap.port),
+        "localhost".to_owned(),
+        "2130706433".to_owned(),
+        "[::1]".to_owned(),
+        "10.0.0.1".to_owned(),
+    ];
+    for (i, referral) in referrals.iter().enumerate() {
+        let name = format!("referral-{i}.com");
+        let upper = name.to_uppercase();
+        let text = format!(
+            "   Domain Name: {upper}\r\n   Registry Domain ID: 1_DOMAIN_COM-VRSN\r\n   \
+             Registrar WHOIS Server: {referral}\r\n   Registrar URL: http://www.example.com\r\n   \
+             Updated Date: 2025-09-09T15:39:04Z\r\n   Creation Date: 1997-09-15T04:00:00Z\r\n   \
+             Registry Expiry Date: 2028-09-14T04:00:00Z\r\n   Registrar: Example Registrar\r\n   \
+             Registrar IANA ID: 292\r\n   Domain Status: clientTransferProhibited \
+             https://icann.org/epp#clientTransferProhibited\r\n   Name Server: NS1.EXAMPLE.COM\r\n\
+             >>> Last update of whois database: 2025-11-23T09:00:00Z <<<\r\n"
+        );
+        whois.set(&name, WhoisReply::Text(text.into_bytes()));
+        let outcome =
+            reclaim::app::monitoring::check(&app.state, &DomainName::parse(&name).unwrap())
+                .await
+                .unwrap_or_else(|e| panic!("{referral}: the registry's answer still counts: {e}"));
+        assert_eq!(outcome.to_json()["registered"], true, "{referral}");
+    }
+    assert_eq!(trap.hits(), 0, "nothing reached the loopback listener");
+    if let Some(trap43) = &trap43 {
+        assert_eq!(trap43.hits(), 0, "nothing reached port 43 on loopback");
+    }
+}
