@@ -248,7 +248,7 @@ pub struct Preview {
     pub registrar_calendar: &'static str,
     pub registrar_calendar_known: bool,
     /// Every calendar the registrar's days may be counted on: several when its region is
-    /// unknown (docs/legal.md §3.1).
+    /// unknown (docs/legal.md §3.3).
     pub registrar_calendars: Vec<&'static str>,
     pub deadlines: Vec<rules::Deadline>,
 }

@@ -54,7 +54,7 @@ pub struct ProcedureInput {
     pub case_number: String,
     /// ISO 3166-1 country (`US`) or ISO 3166-2 subdivision (`CA-ON`, `US-AZ`, `GB-SCT`, `DE-BY`) code
     /// of the registrar's principal office; picks the business-day calendar. Blank with
-    /// `registrar_iana_id` given: the registrar directory fills it (docs/legal.md §3.1).
+    /// `registrar_iana_id` given: the registrar directory fills it (docs/legal.md §3.3).
     #[serde(default, deserialize_with = "text")]
     pub registrar_country: String,
     /// The registrar's IANA ID (as the registry record gives it): with `registrar_country`
@@ -231,7 +231,7 @@ struct CheckedTerms {
 }
 
 /// The registrar's location as typed, or, when blank, the one the registrar directory gives for
-/// its IANA ID (docs/legal.md §3.1). `None` when it cannot be read, the problem added to
+/// its IANA ID (docs/legal.md §3.3). `None` when it cannot be read, the problem added to
 /// `errors`: a bad code on `registrar_country`, an IANA ID the directory does not hold on
 /// `registrar_iana_id`, saying what to type instead.
 pub(crate) fn registrar_location(

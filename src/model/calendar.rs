@@ -507,7 +507,7 @@ pub fn calendars_of_country(country: &str) -> Vec<&'static str> {
     ids
 }
 
-/// Which calendars count a party's business days, from its location (docs/legal.md §3.1).
+/// Which calendars count a party's business days, from its location (docs/legal.md §3.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarChoice {
     /// The location decides one calendar.
@@ -2039,7 +2039,7 @@ mod tests {
             );
         }
         // UDRP Policy 4(k), ten business days from Tue 10 Nov 2026: Ontario counts 11 Nov, the
-        // federal calendar does not (docs/legal.md §3.1).
+        // federal calendar does not (docs/legal.md §3.3).
         assert_eq!(
             add_business_days("CA-ON", d(2026, 11, 10), 10, &[]),
             d(2026, 11, 24)
@@ -2128,7 +2128,7 @@ mod tests {
 
     #[test]
     fn locations_and_their_calendars() {
-        // ISO 3166-1 and 3166-2 codes (docs/legal.md §3.1).
+        // ISO 3166-1 and 3166-2 codes (docs/legal.md §3.3).
         let ok = [
             ("ca-on", "CA", Some("ON")),
             (" US-AZ ", "US", Some("AZ")),
@@ -2705,7 +2705,7 @@ mod tests {
     }
 
     /// Every difference between reclaim and the library, 2025-2035, that reclaim keeps on
-    /// purpose (docs/legal.md §3.1). Days the library does not list and reclaim does not count
+    /// purpose (docs/legal.md §3.3). Days the library does not list and reclaim does not count
     /// either do not appear; a deviation that no longer matches any difference fails the test,
     /// so the list stays exact.
     const DEVIATIONS: &[Deviation] = &[

@@ -23,7 +23,7 @@ pub struct Calendars<'a> {
     pub registrar: &'a str,
     /// When the registrar's region is unknown in a country with several calendars: every
     /// calendar that may apply (`model::calendar::CalendarChoice::Range`). Each deadline is then
-    /// the earliest date they give, with the latest in `latest_on` (docs/legal.md §3.1). Empty
+    /// the earliest date they give, with the latest in `latest_on` (docs/legal.md §3.3). Empty
     /// when `registrar` alone applies.
     pub registrar_range: &'a [&'a str],
     pub provider: &'a str,
@@ -533,7 +533,7 @@ impl Builder<'_> {
     /// period ending on a Saturday, Sunday or holiday runs to the next working day (CPC art.
     /// 642: "tout délai", months as well as days). AFNIC's rules fix no other way of counting
     /// the two months of CPCE L.45-6, and reclaim counts the SYRELI days periods on art. 641
-    /// and 642 already, so the months follow the same rule (docs/legal.md §3.1).
+    /// and 642 already, so the months follow the same rule (docs/legal.md §3.3).
     fn months(&mut self, rule: &'static Rule, from: (EventKind, NaiveDate), n: u32) {
         let plain = add_months(from.1, n);
         let due = self.calendars.roll_forward("FR", plain);
@@ -1395,7 +1395,7 @@ mod tests {
         // UDRP Policy 4(k): 10 business days of the registrar's principal office after the
         // decision is notified, Tue 10 Nov 2026. Ontario and Quebec do not keep Remembrance Day
         // (11 Nov): Tue 24 Nov; the federal calendar, Alberta and British Columbia do: Wed 25
-        // Nov (docs/legal.md §3.1).
+        // Nov (docs/legal.md §3.3).
         let events = [Event {
             kind: E::DecisionNotified,
             date: d("2026-11-10"),

@@ -547,7 +547,7 @@ impl Procedure {
         registrar_calendar(self.registrar_country.as_deref())
     }
 
-    /// Every calendar the registrar's business days may be counted on (docs/legal.md §3.1).
+    /// Every calendar the registrar's business days may be counted on (docs/legal.md §3.3).
     pub fn registrar_calendars(&self) -> CalendarChoice {
         registrar_calendars(self.registrar_country.as_deref())
     }

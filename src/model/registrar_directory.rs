@@ -1,7 +1,7 @@
 //! The registrar directory: IANA registrar ID → the country and region of the registrar's
 //! principal office (`data/registrars.toml`, with its sources), so that a registrar known by its
 //! IANA ID — the registry record carries it (`RegistryRecord::registrar_iana_id`) — counts its
-//! business days on the right calendar (docs/legal.md §3.1). Pure: the data is built in.
+//! business days on the right calendar (docs/legal.md §3.3). Pure: the data is built in.
 
 use std::sync::OnceLock;
 
@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn big_registrars_and_their_calendars() {
-        // (IANA ID, location, calendars) — data/registrars.toml and docs/legal.md §3.1.
+        // (IANA ID, location, calendars) — data/registrars.toml and docs/legal.md §3.3.
         let cases = [
             ("146", "US-AZ", CalendarChoice::One("US-AZ")), // GoDaddy, Tempe
             ("1068", "US-AZ", CalendarChoice::One("US-AZ")), // Namecheap, Phoenix
