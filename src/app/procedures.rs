@@ -487,6 +487,13 @@ pub async fn start(
     Ok(state
         .db
         .run(move |c| {
+            let mut new = new;
+            // Not typed: the registrar the names' registry answers give, located by the
+            // registrar directory (docs/legal.md §3.3).
+            if new.registrar_country.is_none() {
+                let ids = procedures::registrar_iana_ids(c, &new.domains)?;
+                new.registrar_country = crate::model::registrar_directory::location_from_ids(&ids);
+            }
             let procedure = procedures::create(c, &actor, &policies, &matter.id, &new)?;
             Ok::<_, procedures::ProcedureError>(file_of(c, procedure)?)
         })

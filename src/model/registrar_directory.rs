@@ -66,6 +66,23 @@ pub fn location_code(iana_id: &str) -> Option<String> {
         .map(|l| l.code())
 }
 
+/// The location code of the registrar of a procedure's names, from the IANA IDs their latest
+/// registry answers give: when they all name one registrar the directory holds. Names held at
+/// different registrars, or a registrar the directory does not hold, give `None` (the location
+/// stays to be typed, and the page says the registrar's calendar is not known).
+pub fn location_from_ids(iana_ids: &[String]) -> Option<String> {
+    let mut ids: Vec<u32> = iana_ids
+        .iter()
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    match ids.as_slice() {
+        [one] => location_code(&one.to_string()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +131,24 @@ mod tests {
         assert_eq!(by_iana_id("abc"), None);
         assert_eq!(by_iana_id("999999"), None);
         assert_eq!(by_iana_id(""), None);
+    }
+
+    #[test]
+    fn the_names_registrar_from_their_registry_answers() {
+        let ids = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        // One registrar for every name: its location.
+        assert_eq!(
+            location_from_ids(&ids(&["146", " 146"])).as_deref(),
+            Some("US-AZ")
+        );
+        // Two registrars, none, or one the directory does not hold: not decided.
+        assert_eq!(location_from_ids(&ids(&["146", "69"])), None);
+        assert_eq!(location_from_ids(&[]), None);
+        assert_eq!(location_from_ids(&ids(&["999999"])), None);
+        // Unreadable ids are ignored.
+        assert_eq!(
+            location_from_ids(&ids(&["n/a", "69"])).as_deref(),
+            Some("CA-ON")
+        );
     }
 }

@@ -208,6 +208,21 @@ fn latest_record(
     Ok(monitoring::find_snapshot(conn, &snapshot_id)?.map(|s| s.record()))
 }
 
+/// The registrar IANA IDs the latest registry answers of these names give (one per name that
+/// has an answer naming its registrar's id).
+pub fn registrar_iana_ids(
+    conn: &mut DbConn,
+    domains: &[DomainName],
+) -> Result<Vec<String>, DbError> {
+    let mut ids = Vec::new();
+    for domain in domains {
+        if let Some(id) = latest_record(conn, domain.ascii())?.and_then(|r| r.registrar_iana_id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
 /// What must hold before a procedure of `kind` is opened on each name: the TLD's procedures
 /// (docs/legal.md §2.3) and, for AFNIC's, the SYRELI conditions (§6.4).
 pub fn eligibility(
