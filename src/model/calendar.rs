@@ -580,11 +580,13 @@ pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
 /// The public holidays of calendar `id` that fall in `year`: (date, English name), sorted by
 /// date. Empty for an unknown id and for `WEEKENDS`.
 ///
-/// For `US-FED` and `GB-EAW` the list holds the days off: a fixed-date holiday that falls on a
-/// weekend appears as its observed or substitute day, not on the weekend date (as OPM and gov.uk
-/// publish them). That day can fall in the year before: New Year's Day 2022, a Saturday, was
-/// observed on Friday 31 December 2021, so it is in the list for 2021, not 2022. Other calendars
-/// do not move holidays that fall on a weekend. Two holidays on the same day are both listed.
+/// Where the law or practice moves a holiday that falls on a weekend (the US federal and state
+/// calendars, the UK nations, the Canadian calendars, Hong Kong, Madrid's 2 May, Quebec's 24
+/// June) the list holds the days off: the holiday appears as its observed or substitute day, not
+/// on the weekend date (as OPM and gov.uk publish them). That day can fall in the year before:
+/// New Year's Day 2022, a Saturday, was observed on Friday 31 December 2021, so it is in the US
+/// lists for 2021, not 2022. The other calendars do not move holidays that fall on a weekend. Two
+/// holidays on the same day are both listed.
 pub fn holidays(id: &str, year: i32) -> Vec<(NaiveDate, &'static str)> {
     let Some(info) = calendar_info(id) else {
         return Vec::new();
