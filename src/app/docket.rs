@@ -23,10 +23,12 @@ use crate::model::ids::{ClientId, ClosureId, DeadlineId, MatterId, UserId};
 use crate::model::matter::MatterReference;
 use crate::model::outbox::MessageKind;
 use crate::model::present::weekday as day;
-use crate::model::procedure::{Closure, Deadline, DocketEntry, ProcedureKind, registrar_calendar};
+use crate::model::procedure::{
+    Closure, Deadline, DocketEntry, ProcedureKind, registrar_calendar, registrar_calendars,
+};
 use crate::model::user::{Role, User};
 use crate::repo::outbox::{self, NewMessage};
-use crate::repo::procedures::{self, DocketFilter, Person, parse_country};
+use crate::repo::procedures::{self, DocketFilter, Person};
 use crate::repo::{clients, matters, users};
 use crate::state::AppState;
 
@@ -214,9 +216,16 @@ pub struct PreviewInput {
     pub kind: String,
     #[serde(default)]
     pub events: Vec<PreviewEvent>,
-    /// ISO 3166 code of the registrar's principal office.
+    /// ISO 3166-1 country code (`US`) or ISO 3166-2 subdivision code (`CA-ON`, `US-AZ`,
+    /// `GB-SCT`, `DE-BY`) of the registrar's principal office. A country whose regions have
+    /// different calendars, without its region, gives each deadline's earliest date and the
+    /// range (`latest_on`).
     #[serde(default, deserialize_with = "crate::app::procedures::text")]
     pub registrar_country: String,
+    /// The registrar's IANA ID: with `registrar_country` blank, its location comes from the
+    /// registrar directory (`data/registrars.toml`).
+    #[serde(default, deserialize_with = "crate::app::procedures::text")]
+    pub registrar_iana_id: String,
     /// Default: the kind's usual provider.
     #[serde(default, deserialize_with = "crate::app::procedures::text")]
     pub provider: String,
@@ -238,6 +247,9 @@ pub struct Preview {
     /// known country (else weekends only).
     pub registrar_calendar: &'static str,
     pub registrar_calendar_known: bool,
+    /// Every calendar the registrar's days may be counted on: several when its region is
+    /// unknown (docs/legal.md §3.3).
+    pub registrar_calendars: Vec<&'static str>,
     pub deadlines: Vec<rules::Deadline>,
 }
 
@@ -246,6 +258,8 @@ pub struct Preview {
 pub struct Calculation {
     pub registrar_calendar: &'static str,
     pub registrar_calendar_known: bool,
+    /// Every calendar the registrar's days may be counted on (several: region unknown).
+    pub registrar_calendars: Vec<&'static str>,
     /// `None` until a kind and at least one event are given, all readable.
     pub deadlines: Option<Vec<rules::Deadline>>,
     /// By field: `kind`, `registrar_country`, `events[i].kind`, `events[i].date`.
@@ -260,10 +274,12 @@ fn check_preview(
     let kind = parse_kind(&input.kind)
         .map_err(|e| errors.add("kind", e))
         .ok();
-    let country = parse_country(&input.registrar_country)
-        .map_err(|e| errors.add("registrar_country", e))
-        .ok()
-        .flatten();
+    let country = crate::app::procedures::registrar_location(
+        &input.registrar_country,
+        &input.registrar_iana_id,
+        errors,
+    )
+    .flatten();
     let mut events = Vec::new();
     for (i, e) in input.events.iter().enumerate() {
         let kind = parse_event_kind(&e.kind)
@@ -309,11 +325,13 @@ pub async fn preview(
         return Err(AppError::invalid("kind", "Give the procedure's kind."));
     };
     let (calendar, known) = registrar_calendar(country.as_deref());
+    let calendars = registrar_calendars(country.as_deref()).ids();
     let deadlines = schedule(state, kind, input.provider, country, events).await?;
     Ok(Preview {
         kind,
         registrar_calendar: calendar,
         registrar_calendar_known: known,
+        registrar_calendars: calendars,
         deadlines,
     })
 }
@@ -334,6 +352,7 @@ pub async fn calculator(
         errors = without(errors, "kind");
     }
     let (calendar, known) = registrar_calendar(country.as_deref());
+    let calendars = registrar_calendars(country.as_deref()).ids();
     let deadlines = match kind {
         Some(kind) if errors.is_empty() && !events.is_empty() => {
             Some(schedule(state, kind, input.provider, country, events).await?)
@@ -343,6 +362,7 @@ pub async fn calculator(
     Ok(Calculation {
         registrar_calendar: calendar,
         registrar_calendar_known: known,
+        registrar_calendars: calendars,
         deadlines,
         errors,
     })

@@ -52,9 +52,15 @@ pub struct ProcedureInput {
     pub provider: String,
     #[serde(default, deserialize_with = "text")]
     pub case_number: String,
-    /// ISO 3166 code of the registrar's principal office; picks the business-day calendar.
+    /// ISO 3166-1 country (`US`) or ISO 3166-2 subdivision (`CA-ON`, `US-AZ`, `GB-SCT`, `DE-BY`) code
+    /// of the registrar's principal office; picks the business-day calendar. Blank with
+    /// `registrar_iana_id` given: the registrar directory fills it (docs/legal.md §3.3).
     #[serde(default, deserialize_with = "text")]
     pub registrar_country: String,
+    /// The registrar's IANA ID (as the registry record gives it): with `registrar_country`
+    /// blank, its location comes from the registrar directory (`data/registrars.toml`).
+    #[serde(default, deserialize_with = "text")]
+    pub registrar_iana_id: String,
     #[serde(default, deserialize_with = "text")]
     pub parties: String,
     #[serde(default, deserialize_with = "text")]
@@ -209,6 +215,7 @@ struct Terms<'a> {
     provider: &'a str,
     case_number: &'a str,
     registrar_country: &'a str,
+    registrar_iana_id: &'a str,
     parties: &'a str,
     panel: &'a str,
     fees: &'a str,
@@ -223,10 +230,37 @@ struct CheckedTerms {
     currency: Currency,
 }
 
+/// The registrar's location as typed, or, when blank, the one the registrar directory gives for
+/// its IANA ID (docs/legal.md §3.3). `None` when it cannot be read, the problem added to
+/// `errors`: a bad code on `registrar_country`, an IANA ID the directory does not hold on
+/// `registrar_iana_id`, saying what to type instead.
+pub(crate) fn registrar_location(
+    country: &str,
+    iana_id: &str,
+    errors: &mut FieldErrors,
+) -> Option<Option<String>> {
+    if !country.trim().is_empty() || iana_id.trim().is_empty() {
+        return parse_country(country)
+            .map_err(|e| errors.add("registrar_country", e))
+            .ok();
+    }
+    match crate::model::registrar_directory::location_code(iana_id) {
+        Some(code) => Some(Some(code)),
+        None => {
+            errors.add(
+                "registrar_iana_id",
+                format!(
+                    "reclaim's registrar directory has no registrar with IANA ID '{}': give the registrar's country or subdivision code (US, CA-ON…) instead.",
+                    iana_id.trim().chars().take(20).collect::<String>()
+                ),
+            );
+            None
+        }
+    }
+}
+
 fn check_terms(t: &Terms<'_>, errors: &mut FieldErrors) -> Option<CheckedTerms> {
-    let country = parse_country(t.registrar_country)
-        .map_err(|e| errors.add("registrar_country", e))
-        .ok();
+    let country = registrar_location(t.registrar_country, t.registrar_iana_id, errors);
     let fees = if t.fees.trim().is_empty() {
         Some(None)
     } else {
@@ -420,6 +454,7 @@ pub async fn start(
             provider: &input.provider,
             case_number: &input.case_number,
             registrar_country: &input.registrar_country,
+            registrar_iana_id: &input.registrar_iana_id,
             parties: &input.parties,
             panel: &input.panel,
             fees: &input.fees,
@@ -452,6 +487,13 @@ pub async fn start(
     Ok(state
         .db
         .run(move |c| {
+            let mut new = new;
+            // Not typed: the registrar the names' registry answers give, located by the
+            // registrar directory (docs/legal.md §3.3).
+            if new.registrar_country.is_none() {
+                let ids = procedures::registrar_iana_ids(c, &new.domains)?;
+                new.registrar_country = crate::model::registrar_directory::location_from_ids(&ids);
+            }
             let procedure = procedures::create(c, &actor, &policies, &matter.id, &new)?;
             Ok::<_, procedures::ProcedureError>(file_of(c, procedure)?)
         })
@@ -619,6 +661,7 @@ pub async fn update(
             provider: &input.provider,
             case_number: &input.case_number,
             registrar_country: &input.registrar_country,
+            registrar_iana_id: "",
             parties: &input.parties,
             panel: &input.panel,
             fees: &input.fees,

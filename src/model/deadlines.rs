@@ -16,11 +16,16 @@ pub struct Event {
     pub date: NaiveDate,
 }
 
-/// The calendars a procedure's counts use: the registrar's (its principal office's country,
+/// The calendars a procedure's counts use: the registrar's (its principal office's location,
 /// UDRP Policy 4(k)), the provider's seat, and closure days the firm entered per calendar.
 #[derive(Debug, Clone, Copy)]
 pub struct Calendars<'a> {
     pub registrar: &'a str,
+    /// When the registrar's region is unknown in a country with several calendars: every
+    /// calendar that may apply (`model::calendar::CalendarChoice::Range`). Each deadline is then
+    /// the earliest date they give, with the latest in `latest_on` (docs/legal.md §3.3). Empty
+    /// when `registrar` alone applies.
+    pub registrar_range: &'a [&'a str],
     pub provider: &'a str,
     /// (calendar id, day) pairs.
     pub closures: &'a [(String, NaiveDate)],
@@ -74,8 +79,13 @@ pub struct Deadline {
     pub label: &'static str,
     /// The date that counts: the official date when one was entered, else the computed one.
     pub due_on: NaiveDate,
-    /// What the rule gives.
+    /// What the rule gives: when the registrar's region is unknown, the earliest date the
+    /// calendars that may apply give.
     pub computed_on: NaiveDate,
+    /// When the registrar's region is unknown and the calendars that may apply give different
+    /// dates: the latest of them (the range is `computed_on` to `latest_on`). `None` otherwise,
+    /// and when an official date was entered.
+    pub latest_on: Option<NaiveDate>,
     /// The date in the provider's notice, entered by the firm (docs/legal.md §6.1 `official`).
     pub official_on: Option<NaiveDate>,
     /// "calendar days", "business days (US-FED)", "months (CPC art. 641)"…
@@ -454,6 +464,7 @@ impl Builder<'_> {
             label: rule.label,
             due_on: official_on.unwrap_or(due_on),
             computed_on: due_on,
+            latest_on: None,
             official_on,
             calendar,
             basis,
@@ -518,15 +529,30 @@ impl Builder<'_> {
         );
     }
 
-    /// Months in French law: the same day-number, or the month's last day (CPC art. 641).
+    /// Months in French law: the same day-number, or the month's last day (CPC art. 641); a
+    /// period ending on a Saturday, Sunday or holiday runs to the next working day (CPC art.
+    /// 642: "tout délai", months as well as days). AFNIC's rules fix no other way of counting
+    /// the two months of CPCE L.45-6, and reclaim counts the SYRELI days periods on art. 641
+    /// and 642 already, so the months follow the same rule (docs/legal.md §3.3).
     fn months(&mut self, rule: &'static Rule, from: (EventKind, NaiveDate), n: u32) {
-        let due = add_months(from.1, n);
+        let plain = add_months(from.1, n);
+        let due = self.calendars.roll_forward("FR", plain);
+        let rolled = if due == plain {
+            String::new()
+        } else {
+            format!(", moved from {} to the next working day", day(plain))
+        };
         let basis = format!(
-            "{n} months after {} ({}) (CPC art. 641)",
+            "{n} months after {} ({}){rolled} (CPC art. 641 and 642)",
             from.0.label().to_lowercase(),
             day(from.1)
         );
-        self.push(rule, due, "months (CPC art. 641)".to_owned(), basis);
+        self.push(
+            rule,
+            due,
+            "months, rolled to a working day (CPC art. 641-642)".to_owned(),
+            basis,
+        );
     }
 
     /// The date that counts for `rule` once pushed: later rules count from it, so an official
@@ -602,7 +628,80 @@ impl Urgency {
 /// Every deadline the events of a procedure of `kind` set. `official` holds (rule id, date)
 /// pairs entered from the provider's notices; each replaces the computed date of its rule and
 /// of every count that starts from it.
+///
+/// When `calendars.registrar_range` holds several calendars (the registrar's region is unknown),
+/// the schedule is computed on each; every deadline is the one with the earliest date, with the
+/// latest in `latest_on` and the range stated in its basis, never one silently chosen date.
 pub fn compute(
+    kind: ProcedureKind,
+    events: &[Event],
+    calendars: Calendars<'_>,
+    official: &[(String, NaiveDate)],
+) -> Vec<Deadline> {
+    if calendars.registrar_range.len() < 2 {
+        return compute_on(kind, events, calendars, official);
+    }
+    let runs: Vec<(&str, Vec<Deadline>)> = calendars
+        .registrar_range
+        .iter()
+        .map(|id| {
+            let one = Calendars {
+                registrar: id,
+                registrar_range: &[],
+                ..calendars
+            };
+            (*id, compute_on(kind, events, one, official))
+        })
+        .collect();
+    let Some((_, first)) = runs.first() else {
+        return Vec::new();
+    };
+    let names = calendars.registrar_range.join(", ");
+    let mut out = Vec::with_capacity(first.len());
+    for deadline in first {
+        let versions: Vec<(&str, &Deadline)> = runs
+            .iter()
+            .filter_map(|(id, run)| {
+                run.iter()
+                    .find(|d| d.rule == deadline.rule)
+                    .map(|d| (*id, d))
+            })
+            .collect();
+        let Some(&(_, earliest)) = versions.iter().min_by_key(|(_, d)| d.computed_on) else {
+            continue;
+        };
+        let Some(&(latest_id, latest)) = versions.iter().max_by_key(|(_, d)| d.computed_on) else {
+            continue;
+        };
+        let mut merged = earliest.clone();
+        let on_registrar = rule_info(merged.rule).is_some_and(|r| r.clock == Clock::Registrar);
+        if latest.computed_on > earliest.computed_on {
+            if merged.official_on.is_none() {
+                merged.latest_on = Some(latest.computed_on);
+            }
+            merged.basis = format!(
+                "{} The registrar's region is not known: on the calendars that may apply ({names}) this date falls between {} and {} ({latest_id}); the earliest is shown.",
+                merged.basis,
+                day(earliest.computed_on),
+                day(latest.computed_on),
+            );
+        } else if on_registrar {
+            merged.basis = format!(
+                "{} The registrar's region is not known: every calendar that may apply ({names}) gives this date.",
+                merged.basis
+            );
+        }
+        if on_registrar {
+            merged.calendar = format!("business days (region unknown: {names})");
+        }
+        out.push(merged);
+    }
+    out.sort_by_key(|d| d.due_on);
+    out
+}
+
+/// The schedule on one registrar calendar.
+fn compute_on(
     kind: ProcedureKind,
     events: &[Event],
     calendars: Calendars<'_>,
@@ -859,6 +958,7 @@ mod tests {
             &events,
             Calendars {
                 registrar,
+                registrar_range: &[],
                 provider,
                 closures: &[],
             },
@@ -1105,12 +1205,27 @@ mod tests {
                 &[(E::Commenced, "2026-10-21")],
                 "2026-11-12",
             ),
-            // CPCE L.45-6: two months from the complete claim; 31 Dec → 28 Feb (CPC 641)
+            // CPCE L.45-6: two months from the complete claim; 31 Dec → 28 Feb (CPC 641), a
+            // Sunday → Mon 1 Mar 2027 (CPC 642, "tout délai")
             (
                 "SYRELI.L45-6",
                 ProcedureKind::Syreli,
                 &[(E::ComplaintFiled, "2026-12-31")],
-                "2027-02-28",
+                "2027-03-01",
+            ),
+            // 6 Mar 2027 + 2 months = Thu 6 May 2027, Ascension → Fri 7 May (CPC 641 and 642)
+            (
+                "SYRELI.L45-6",
+                ProcedureKind::Syreli,
+                &[(E::ComplaintFiled, "2027-03-06")],
+                "2027-05-07",
+            ),
+            // 2 Mar 2027 + 2 months = Sun 2 May 2027 → Mon 3 May
+            (
+                "SYRELI.L45-6",
+                ProcedureKind::Syreli,
+                &[(E::ComplaintFiled, "2027-03-02")],
+                "2027-05-03",
             ),
             // the claim completed when the deficiency was cured
             (
@@ -1253,12 +1368,13 @@ mod tests {
                 &[(E::DecisionNotified, "2027-02-10")],
                 "2027-03-12",
             ),
-            // PARL EXPERT: decision two months from the complete claim (CPCE L.45-6)
+            // PARL EXPERT: decision two months from the complete claim (CPCE L.45-6): Sat 31 Oct
+            // 2026, then Sun 1 Nov (All Saints) → Mon 2 Nov (CPC 641 and 642)
             (
                 "PARL_EXPERT.L45-6",
                 ProcedureKind::ParlExpert,
                 &[(E::ComplaintFiled, "2026-08-31")],
-                "2026-10-31",
+                "2026-11-02",
             ),
             // PARL EXPERT: 15 days after the decision, rolled from Sun 15 Nov 2026 to Mon 16
             (
@@ -1275,6 +1391,78 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_region_gives_the_earliest_date_and_the_range() {
+        // UDRP Policy 4(k): 10 business days of the registrar's principal office after the
+        // decision is notified, Tue 10 Nov 2026. Ontario and Quebec do not keep Remembrance Day
+        // (11 Nov): Tue 24 Nov; the federal calendar, Alberta and British Columbia do: Wed 25
+        // Nov (docs/legal.md §3.3).
+        let events = [Event {
+            kind: E::DecisionNotified,
+            date: d("2026-11-10"),
+        }];
+        let range = ["CA", "CA-AB", "CA-BC", "CA-ON", "CA-QC"];
+        let compute_with = |registrar: &str, registrar_range: &[&str]| {
+            compute(
+                ProcedureKind::Udrp,
+                &events,
+                Calendars {
+                    registrar,
+                    registrar_range,
+                    provider: "CH-GE",
+                    closures: &[],
+                },
+                &[],
+            )
+        };
+        let unknown = compute_with("CA", &range);
+        let p4k = unknown
+            .iter()
+            .find(|x| x.rule == "UDRP.P4k")
+            .expect("4(k) computed");
+        assert_eq!(p4k.due_on, d("2026-11-24"), "the earliest date is shown");
+        assert_eq!(p4k.computed_on, d("2026-11-24"));
+        assert_eq!(p4k.latest_on, Some(d("2026-11-25")));
+        assert!(p4k.basis.contains("region is not known"), "{}", p4k.basis);
+        assert!(p4k.calendar.contains("region unknown"), "{}", p4k.calendar);
+        // Each calendar alone: no range.
+        for (id, expected) in [
+            ("CA-ON", "2026-11-24"),
+            ("CA-QC", "2026-11-24"),
+            ("CA-BC", "2026-11-25"),
+            ("CA", "2026-11-25"),
+        ] {
+            let one = compute_with(id, &[id]);
+            let p4k = one.iter().find(|x| x.rule == "UDRP.P4k").expect("4(k)");
+            assert_eq!(p4k.due_on, d(expected), "{id}");
+            assert_eq!(p4k.latest_on, None, "{id}");
+        }
+        // A provider-clock deadline is the same on every registrar calendar: no range, no note.
+        let fee = compute_with("CA", &range);
+        assert!(fee.iter().all(|x| x.rule == "UDRP.P4k"
+            || x.rule == "UDRP.R16a-registrar"
+            || x.latest_on.is_none()));
+        // An official date entered replaces the range.
+        let official = [("UDRP.P4k".to_owned(), d("2026-11-26"))];
+        let with_official = compute(
+            ProcedureKind::Udrp,
+            &events,
+            Calendars {
+                registrar: "CA",
+                registrar_range: &range,
+                provider: "CH-GE",
+                closures: &[],
+            },
+            &official,
+        );
+        let p4k = with_official
+            .iter()
+            .find(|x| x.rule == "UDRP.P4k")
+            .expect("4(k)");
+        assert_eq!(p4k.due_on, d("2026-11-26"));
+        assert_eq!(p4k.latest_on, None);
+    }
+
+    #[test]
     fn firm_entered_closure_days_count() {
         let events = [Event {
             kind: E::VerificationRequested,
@@ -1285,6 +1473,7 @@ mod tests {
             &events,
             Calendars {
                 registrar: "FR",
+                registrar_range: &[],
                 provider: "CH-GE",
                 closures: &[],
             },
@@ -1297,6 +1486,7 @@ mod tests {
             &events,
             Calendars {
                 registrar: "FR",
+                registrar_range: &[],
                 provider: "CH-GE",
                 closures: &closures,
             },
@@ -1324,6 +1514,7 @@ mod tests {
             &events,
             Calendars {
                 registrar: "FR",
+                registrar_range: &[],
                 provider: "CH-GE",
                 closures: &[],
             },

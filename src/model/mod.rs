@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod outreach;
 pub mod present;
 pub mod procedure;
+pub mod registrar_directory;
 pub mod registry_record;
 pub mod report;
 pub mod sender;

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::model::calendar::calendar_for_country;
+use crate::model::calendar::{CalendarChoice, calendars_for, parse_location};
 use crate::model::deadlines::{self as rules, State};
 use crate::model::ids::{
     BackorderId, ClientId, ClosureId, DeadlineId, MatterId, ProcedureEventId, ProcedureId, UserId,
@@ -154,7 +154,11 @@ impl ProcedureKind {
     }
 }
 
-/// The calendar of a provider's seat (docs/legal.md §6.1).
+/// The calendar of a provider's seat (docs/legal.md §6.1): WIPO in Geneva, Forum under US
+/// federal holidays, CAC in Prague, AFNIC in France, Nominet in England, CIIDRC in Vancouver,
+/// Resolution Canada in Toronto, MFSD in Milan, ADNDRC's Hong Kong office (its URS and UDRP
+/// secretariat). Every provider of `ProcedureKind::providers` has one; `WEEKENDS` only for a
+/// name reclaim does not know.
 pub fn provider_calendar(provider: &str) -> &'static str {
     match provider.trim().to_ascii_uppercase().as_str() {
         "WIPO" => "CH-GE",
@@ -163,7 +167,9 @@ pub fn provider_calendar(provider: &str) -> &'static str {
         "AFNIC" => "FR",
         "NOMINET" => "GB-EAW",
         "CIIDRC" => "CA-BC",
-        "RESOLUTION CANADA" => "CA",
+        "RESOLUTION CANADA" => "CA-ON",
+        "MFSD" => "IT",
+        "ADNDRC" => "HK",
         _ => "WEEKENDS",
     }
 }
@@ -435,11 +441,29 @@ mod tests {
             ("AFNIC", "FR"),
             ("Nominet", "GB-EAW"),
             ("CIIDRC", "CA-BC"),
+            // MFSD sits in Milan: Italian calendar (L. 260/1949), not weekends only.
+            ("MFSD", "IT"),
+            // ADNDRC: the Hong Kong office (General Holidays Ordinance, Cap. 149).
+            ("ADNDRC", "HK"),
+            // Resolution Canada: Toronto, Ontario (ESA 2000).
+            ("Resolution Canada", "CA-ON"),
         ];
         for (provider, calendar) in cases {
             assert_eq!(provider_calendar(provider), calendar, "{provider}");
         }
-        assert_eq!(provider_calendar("ADNDRC"), "WEEKENDS");
+        assert_eq!(provider_calendar("Unknown Provider"), "WEEKENDS");
+        // No provider of any procedure kind falls back to weekends only, and each calendar
+        // exists.
+        for kind in ProcedureKind::ALL {
+            for provider in kind.providers() {
+                let calendar = provider_calendar(provider);
+                assert_ne!(calendar, "WEEKENDS", "{provider} ({kind:?})");
+                assert!(
+                    crate::model::calendar::calendar_info(calendar).is_some(),
+                    "{provider}: {calendar}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -486,8 +510,9 @@ pub struct Procedure {
     pub kind: ProcedureKind,
     pub provider: String,
     pub case_number: String,
-    /// ISO 3166 code of the registrar's principal office: its business days count for the
-    /// lock and implementation periods (UDRP Policy 4(k)).
+    /// ISO 3166-1 country or ISO 3166-2 subdivision code (`US`, `CA-ON`) of the registrar's
+    /// principal office: its business days count for the lock and implementation periods (UDRP
+    /// Policy 4(k)).
     pub registrar_country: Option<String>,
     pub status: ProcedureStatus,
     pub outcome: Option<Outcome>,
@@ -515,20 +540,35 @@ impl Procedure {
         title
     }
 
-    /// The calendar the registrar's business days are counted on, and whether it was chosen
-    /// from a known country (otherwise only weekends are skipped and the page says so).
+    /// The calendar the registrar's business days are counted on, and whether the location
+    /// decides it (otherwise only weekends are skipped, or the region is unknown and the
+    /// deadlines give a range; the page says so).
     pub fn registrar_calendar(&self) -> (&'static str, bool) {
         registrar_calendar(self.registrar_country.as_deref())
     }
+
+    /// Every calendar the registrar's business days may be counted on (docs/legal.md §3.3).
+    pub fn registrar_calendars(&self) -> CalendarChoice {
+        registrar_calendars(self.registrar_country.as_deref())
+    }
 }
 
-/// The registrar's calendar for an ISO 3166 code: `WEEKENDS` (and `false`) when the country is
-/// unknown or reclaim has no calendar for it.
-pub fn registrar_calendar(country: Option<&str>) -> (&'static str, bool) {
-    match country.and_then(calendar_for_country) {
-        Some(id) => (id, true),
-        None => ("WEEKENDS", false),
+/// The registrar's calendar for an ISO 3166-1 or 3166-2 code: the first of
+/// [`registrar_calendars`], and `true` only when the location decides one calendar.
+pub fn registrar_calendar(location: Option<&str>) -> (&'static str, bool) {
+    match registrar_calendars(location) {
+        CalendarChoice::One(id) => (id, true),
+        CalendarChoice::Range(ids) => (ids.first().copied().unwrap_or("WEEKENDS"), false),
+        CalendarChoice::Weekends => ("WEEKENDS", false),
     }
+}
+
+/// The calendars for a registrar at this ISO 3166-1 or 3166-2 code (`FR`, `CA-ON`): one when
+/// the location decides, the range of the country's calendars when its region is unknown,
+/// weekends only when the code is missing, unreadable or reclaim has no calendar for it.
+pub fn registrar_calendars(location: Option<&str>) -> CalendarChoice {
+    let location = location.and_then(|code| parse_location(code).ok().flatten());
+    calendars_for(location.as_ref())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

@@ -28,7 +28,7 @@ use crate::model::present;
 use crate::model::procedure::{
     Closure, Deadline, DocketEntry, EligibilityCheck, EventKind, MANUAL_RULE, Outcome, Procedure,
     ProcedureDomain, ProcedureEvent, ProcedureKind, ProcedureStatus, afnic_eligibility,
-    provider_calendar, registrar_calendar,
+    provider_calendar, registrar_calendars,
 };
 use crate::model::tld_policy::TldPolicies;
 use crate::model::user::Role;
@@ -122,21 +122,15 @@ impl From<diesel::result::Error> for ProcedureError {
     }
 }
 
-/// Checks an ISO 3166-1 alpha-2 code: two letters. A country reclaim has no calendar for is
-/// accepted (weekends are skipped, and the procedure page says so).
+/// Checks the registrar's location: an ISO 3166-1 alpha-2 country code (`US`) or an ISO 3166-2
+/// subdivision code (`CA-ON`, `US-AZ`, `GB-SCT`, `DE-BY`), returned normalised (upper case, `UK`
+/// read as `GB`). A country reclaim has no calendar for is accepted (weekends are skipped, and
+/// the procedure page says so); a country whose regions have different calendars without its
+/// region gives a range of dates (`model::calendar::calendars_for`).
 pub fn parse_country(raw: &str) -> Result<Option<String>, ProcedureError> {
-    let code = raw.trim().to_ascii_uppercase();
-    if code.is_empty() {
-        return Ok(None);
-    }
-    if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(Some(code))
-    } else {
-        Err(ProcedureError::BadCountry(format!(
-            "'{}' is not a country code: give the two letters of ISO 3166 (US, FR, DE, GB…) of the registrar's principal office.",
-            raw.trim().chars().take(20).collect::<String>()
-        )))
-    }
+    crate::model::calendar::parse_location(raw)
+        .map(|location| location.map(|l| l.code()))
+        .map_err(ProcedureError::BadCountry)
 }
 
 /// An event date: not in the future (events record what happened) and not absurdly old.
@@ -228,6 +222,21 @@ fn latest_record(
         return Ok(None);
     };
     Ok(monitoring::find_snapshot(conn, &snapshot_id)?.map(|s| s.record()))
+}
+
+/// The registrar IANA IDs the latest registry answers of these names give (one per name that
+/// has an answer naming its registrar's id).
+pub fn registrar_iana_ids(
+    conn: &mut DbConn,
+    domains: &[DomainName],
+) -> Result<Vec<String>, DbError> {
+    let mut ids = Vec::new();
+    for domain in domains {
+        if let Some(id) = latest_record(conn, domain.ascii())?.and_then(|r| r.registrar_iana_id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 /// What must hold before a procedure of `kind` is opened on each name: the TLD's procedures
@@ -568,11 +577,13 @@ pub fn preview(
     } else {
         provider
     };
+    let registrar = registrar_calendars(registrar_country).ids();
     Ok(rules::compute(
         kind,
         events,
         Calendars {
-            registrar: registrar_calendar(registrar_country).0,
+            registrar: registrar.first().copied().unwrap_or("WEEKENDS"),
+            registrar_range: &registrar,
             provider: provider_calendar(provider),
             closures: &closures,
         },
@@ -635,12 +646,13 @@ pub fn recompute(
             date: e.occurred_on,
         })
         .collect();
-    let (registrar, _) = procedure.registrar_calendar();
+    let registrar = procedure.registrar_calendars().ids();
     let computed = rules::compute(
         procedure.kind,
         &inputs,
         Calendars {
-            registrar,
+            registrar: registrar.first().copied().unwrap_or("WEEKENDS"),
+            registrar_range: &registrar,
             provider: provider_calendar(&procedure.provider),
             closures: &closures,
         },

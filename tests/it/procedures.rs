@@ -185,7 +185,7 @@ async fn a_paralegal_runs_a_udrp_case_end_to_end_with_every_deadline_right() {
                 ("domains", "acme-brands.com"),
                 ("provider", "Forum"),
                 ("case_number", "FA2611001"),
-                ("registrar_country", "us"),
+                ("registrar_country", "us-az"),
                 ("parties", "Acme Brands v. J. Doe"),
             ],
         )
@@ -207,7 +207,7 @@ async fn a_paralegal_runs_a_udrp_case_end_to_end_with_every_deadline_right() {
     // Rules 19(c): 10 calendar days after filing.
     assert_eq!(due(&s, "UDRP.R19c"), "2026-11-12");
     assert_eq!(state(&s, "UDRP.R19c"), "met", "the fee was paid");
-    // Rules 4(b): 2 business days at the US registrar: Wed 4, Thu 5 Nov.
+    // Rules 4(b): 2 business days at the Arizona registrar: Wed 4, Thu 5 Nov.
     assert_eq!(due(&s, "UDRP.R4b"), "2026-11-05");
     assert_eq!(state(&s, "UDRP.R4b"), "met");
     // Rules 4(c): 3 calendar days after the fee.
@@ -225,8 +225,8 @@ async fn a_paralegal_runs_a_udrp_case_end_to_end_with_every_deadline_right() {
         "the response due date is on the page"
     );
     assert!(
-        page.contains("US-FED — United States"),
-        "the registrar's calendar is shown"
+        page.contains("US-AZ — United States, Arizona"),
+        "the registrar's calendar is shown (A.R.S. 1-301)"
     );
     assert!(
         page.contains("20 calendar days after commenced"),
@@ -1153,9 +1153,15 @@ async fn the_calculator_and_the_preview_agree_and_store_nothing() {
         .find(|d| d["rule"] == "UDRP.P4k")
         .unwrap()
         .clone();
-    // Policy 4(k): 10 US business days after Thu 24 Dec 2026 (25 Dec and 1 Jan skipped).
+    // Policy 4(k): 10 US business days after Thu 24 Dec 2026 (25 Dec and 1 Jan skipped). The
+    // state is not given: every US calendar reclaim has is counted (docs/legal.md §3.3); all
+    // give Mon 11 Jan, so there is no range, but the answer says the region is unknown.
     assert_eq!(p4k["due_on"], "2027-01-11");
-    assert_eq!(p4k["calendar"], "business days (US-FED)");
+    assert_eq!(p4k["latest_on"], serde_json::Value::Null);
+    assert!(
+        p4k["calendar"].as_str().unwrap().contains("region unknown"),
+        "{p4k}"
+    );
     assert!(
         p4k["basis"]
             .as_str()
@@ -1163,6 +1169,44 @@ async fn the_calculator_and_the_preview_agree_and_store_nothing() {
             .contains("10 business days after")
     );
     assert_eq!(answer["registrar_calendar"], "US-FED");
+    assert_eq!(answer["registrar_calendar_known"], false);
+    assert!(
+        answer["registrar_calendars"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("US-AZ"))
+    );
+
+    // Canada without its province: Ontario and Quebec do not keep Remembrance Day, the other
+    // calendars do, so 4(k) from Tue 10 Nov 2026 is Tue 24 Nov at the earliest, Wed 25 at the
+    // latest.
+    let (status, answer) = api(&app, Method::POST, "/api/v1/deadlines/preview", Some(&token), Some(json!({"kind": "udrp", "registrar_country": "CA", "events": [{"kind": "decision_notified", "date": "2026-11-10"}]}))).await;
+    assert_eq!(status, 200, "{answer}");
+    let p4k = answer["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "UDRP.P4k")
+        .unwrap()
+        .clone();
+    assert_eq!(p4k["due_on"], "2026-11-24");
+    assert_eq!(p4k["latest_on"], "2026-11-25");
+    // With the province: one date.
+    let (_, answer) = api(&app, Method::POST, "/api/v1/deadlines/preview", Some(&token), Some(json!({"kind": "udrp", "registrar_country": "ca-on", "events": [{"kind": "decision_notified", "date": "2026-11-10"}]}))).await;
+    assert_eq!(answer["registrar_calendar"], "CA-ON");
+    // By IANA ID (Tucows, Toronto) from the registrar directory.
+    let (_, answer) = api(&app, Method::POST, "/api/v1/deadlines/preview", Some(&token), Some(json!({"kind": "udrp", "registrar_iana_id": "69", "events": [{"kind": "decision_notified", "date": "2026-11-10"}]}))).await;
+    assert_eq!(answer["registrar_calendar"], "CA-ON", "{answer}");
+    // A subdivision that does not exist is refused, naming the valid ones.
+    let (status, answer) = api(&app, Method::POST, "/api/v1/deadlines/preview", Some(&token), Some(json!({"kind": "udrp", "registrar_country": "CA-XX", "events": [{"kind": "decision_notified", "date": "2026-11-10"}]}))).await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["error"]["field"], "registrar_country");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CA-ON")
+    );
 
     let html = paralegal
         .get_html(
@@ -1177,13 +1221,13 @@ async fn the_calculator_and_the_preview_agree_and_store_nothing() {
         .post_form(
             "/calendars/closures",
             &[
-                ("calendar", "US-FED"),
+                ("calendar", "US-AZ"),
                 ("day", "2026-12-28"),
                 ("note", "registrar closed"),
             ],
         )
         .await;
-    let (_, answer) = api(&app, Method::POST, "/api/v1/deadlines/preview", Some(&token), Some(json!({"kind": "udrp", "registrar_country": "US", "events": [{"kind": "decision_notified", "date": "2026-12-24"}]}))).await;
+    let (_, answer) = api(&app, Method::POST, "/api/v1/deadlines/preview", Some(&token), Some(json!({"kind": "udrp", "registrar_country": "US-AZ", "events": [{"kind": "decision_notified", "date": "2026-12-24"}]}))).await;
     let p4k = answer["deadlines"]
         .as_array()
         .unwrap()

@@ -29,7 +29,12 @@ pub struct ComputedJson {
     label: &'static str,
     /// The official date when given, else the computed one.
     due_on: NaiveDate,
+    /// What the rule gives; when the registrar's region is unknown, the earliest date its
+    /// possible calendars give.
     computed_on: NaiveDate,
+    /// When the registrar's region is unknown and its possible calendars disagree: the latest
+    /// date they give (the range is computed_on to latest_on).
+    latest_on: Option<NaiveDate>,
     official_on: Option<NaiveDate>,
     calendar: String,
     /// The computation in words, with its inputs.
@@ -49,6 +54,7 @@ impl From<&rules::Deadline> for ComputedJson {
             label: d.label,
             due_on: d.due_on,
             computed_on: d.computed_on,
+            latest_on: d.latest_on,
             official_on: d.official_on,
             calendar: d.calendar.clone(),
             basis: d.basis.clone(),
@@ -67,8 +73,12 @@ pub struct PreviewJson {
     kind: ProcedureKind,
     /// The calendar the registrar's business days are counted on.
     registrar_calendar: &'static str,
-    /// Whether that calendar comes from a known country (else weekends only).
+    /// Whether the registrar's location decides that calendar (else weekends only, or the
+    /// region is unknown and `registrar_calendars` lists the calendars that may apply).
     registrar_calendar_known: bool,
+    /// Every calendar the registrar's days may be counted on: several when its region is
+    /// unknown, each deadline then being the earliest date they give.
+    registrar_calendars: Vec<&'static str>,
     deadlines: Vec<ComputedJson>,
 }
 
@@ -88,6 +98,7 @@ pub async fn preview(
         kind: preview.kind,
         registrar_calendar: preview.registrar_calendar,
         registrar_calendar_known: preview.registrar_calendar_known,
+        registrar_calendars: preview.registrar_calendars,
         deadlines: preview.deadlines.iter().map(ComputedJson::from).collect(),
     }))
 }

@@ -133,12 +133,17 @@ pub struct ProcedureJson {
     pub kind: ProcedureKind,
     pub provider: String,
     pub case_number: String,
-    /// ISO 3166 code of the registrar's principal office.
+    /// ISO 3166-1 country or ISO 3166-2 subdivision code (`US`, `CA-ON`) of the registrar's
+    /// principal office.
     pub registrar_country: Option<String>,
     /// The calendar the registrar's business days are counted on.
     pub registrar_calendar: String,
-    /// Whether that calendar comes from a known country (else weekends only).
+    /// Whether the registrar's location decides that calendar (else weekends only, or the
+    /// region is unknown and `registrar_calendars` lists the calendars that may apply).
     pub registrar_calendar_known: bool,
+    /// Every calendar the registrar's days may be counted on: several when its region is
+    /// unknown; each deadline is then the earliest date they give, its basis stating the range.
+    pub registrar_calendars: Vec<String>,
     pub status: ProcedureStatus,
     pub outcome: Option<Outcome>,
     /// The panel found reverse domain name hijacking.
@@ -172,6 +177,12 @@ impl ProcedureJson {
             registrar_country: p.registrar_country.clone(),
             registrar_calendar: calendar.to_owned(),
             registrar_calendar_known: known,
+            registrar_calendars: p
+                .registrar_calendars()
+                .ids()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             status: p.status,
             outcome: p.outcome,
             rdnh_finding: p.rdnh_finding,

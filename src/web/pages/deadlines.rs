@@ -304,6 +304,7 @@ pub async fn calculator(
             })
             .collect(),
         registrar_country: get("registrar_country"),
+        registrar_iana_id: get("registrar_iana_id"),
         provider: get("provider"),
     };
     let calculation = app::docket::calculator(&state, &user, input.clone()).await?;
@@ -320,6 +321,11 @@ pub async fn calculator(
         format!(
             "Registrar's business days: {}",
             calendar_label(calculation.registrar_calendar)
+        )
+    } else if calculation.registrar_calendars.len() > 1 {
+        format!(
+            "The registrar's region is not known: its business days may be counted on {}. Each date is the earliest they give; the basis states the range. Give the region (e.g. CA-ON) for one date.",
+            calculation.registrar_calendars.join(", ")
         )
     } else {
         "Registrar's country not given or without a calendar: its business days skip weekends only."

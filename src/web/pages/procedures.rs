@@ -12,6 +12,7 @@ use crate::app::procedures::{
     ProcedureView, ShowChecks,
 };
 use crate::error::{AppError, FieldErrors};
+use crate::model::calendar::CalendarChoice;
 use crate::model::money::{format_money, format_plain};
 use crate::model::present::weekday as show_day;
 use crate::model::procedure::{
@@ -205,6 +206,7 @@ pub async fn start(
         provider: field(&fields, "provider"),
         case_number: field(&fields, "case_number"),
         registrar_country: field(&fields, "registrar_country"),
+        registrar_iana_id: field(&fields, "registrar_iana_id"),
         parties: field(&fields, "parties"),
         panel: field(&fields, "panel"),
         fees: field(&fields, "fees"),
@@ -419,6 +421,8 @@ struct ProcedurePage {
     registrar_country: String,
     registrar_calendar: String,
     registrar_calendar_known: bool,
+    /// The calendars that may apply when the registrar's region is unknown, else empty.
+    registrar_range: String,
     status: String,
     status_label: String,
     outcome_label: String,
@@ -509,6 +513,10 @@ async fn procedure_page(
             registrar_country: procedure.registrar_country.clone().unwrap_or_default(),
             registrar_calendar: calendar_label(registrar_calendar),
             registrar_calendar_known: known,
+            registrar_range: match procedure.registrar_calendars() {
+                CalendarChoice::Range(ids) => ids.join(", "),
+                _ => String::new(),
+            },
             status: procedure.status.as_str().to_owned(),
             status_label: procedure.status.label().to_owned(),
             outcome_label: procedure
