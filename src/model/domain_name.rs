@@ -348,4 +348,32 @@ mod tests {
             assert!(err.contains(expected), "{input:?}: {err}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+            #[test]
+            fn no_text_makes_the_parser_panic(text in any::<String>()) {
+                let _ = DomainName::parse(&text);
+            }
+
+            /// parse → print → parse is stable, from the A-label and from the Unicode form.
+            #[test]
+            fn a_parsed_name_parses_back_to_itself(
+                text in "(https?://)?[a-zA-Z0-9äöüéçßñ-]{1,20}(\\.[a-zA-Z0-9äöüé-]{1,12}){0,2}\\.(com|fr|de|co\\.uk|org|xn--p1ai)\\.?(/[a-z]{0,5})?"
+            ) {
+                if let Ok(name) = DomainName::parse(&text) {
+                    let again = DomainName::parse(name.ascii()).expect("the A-label parses");
+                    prop_assert_eq!(again.ascii(), name.ascii());
+                    prop_assert_eq!(again.unicode(), name.unicode());
+                    let from_unicode = DomainName::parse(name.unicode()).expect("the Unicode form parses");
+                    prop_assert_eq!(from_unicode.ascii(), name.ascii());
+                }
+            }
+        }
+    }
 }

@@ -240,4 +240,36 @@ mod tests {
         assert!(Currency::parse("EURO").is_err());
         assert!(Currency::parse("€").is_err());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+            #[test]
+            fn no_text_makes_the_parsers_panic(text in any::<String>()) {
+                let _ = parse_amount(&text);
+                let _ = amount_of_number(&text);
+                let _ = Currency::parse(&text);
+            }
+
+            /// parse → print → parse is stable: what reclaim writes, it reads back to the cent.
+            #[test]
+            fn printed_amounts_read_back(minor in 0i64..=1_000_000_000_000) {
+                prop_assert_eq!(parse_amount(&format_plain(minor)), Ok(minor));
+                prop_assert_eq!(amount_of_number(&format_plain(minor)), Ok(minor));
+                let shown = format_money(minor, "EUR");
+                prop_assert_eq!(parse_amount(shown.trim_start_matches("EUR ")), Ok(minor));
+            }
+
+            #[test]
+            fn a_parsed_amount_prints_and_parses_the_same(text in "[0-9 .,']{1,16}") {
+                if let Ok(minor) = parse_amount(&text) {
+                    prop_assert_eq!(parse_amount(&format_plain(minor)), Ok(minor));
+                }
+            }
+        }
+    }
 }

@@ -682,4 +682,36 @@ mod tests {
         assert_eq!(merged.registrar_expires_at, date("2028-09-13T07:00:00Z"));
         assert_eq!(merged.effective_expiry(), date("2028-09-13T07:00:00Z"));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+            #[test]
+            fn no_bytes_make_the_rdap_reader_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+                let _ = parse_rdap(&bytes);
+            }
+
+            /// JSON of the right shape with any values: read or refused, never a panic.
+            #[test]
+            fn no_rdap_values_make_the_reader_panic(
+                name in any::<String>(),
+                status in proptest::collection::vec(any::<String>(), 0..4),
+                date in any::<String>(),
+                action in "(registration|expiration|last changed|deletion|registrar expiration|[a-z ]{0,12})",
+            ) {
+                let answer = serde_json::json!({
+                    "objectClassName": "domain",
+                    "ldhName": name,
+                    "status": status,
+                    "events": [{"eventAction": action, "eventDate": date}],
+                    "links": [{"rel": "related", "href": date}],
+                });
+                let _ = parse_rdap(&serde_json::to_vec(&answer).unwrap());
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@
 //!   and on every connection a redirect makes, and connected to the address that was checked.
 //!
 //! Servers named in the configuration (overrides, the IANA bootstrap) are trusted as they are:
-//! the operator chose them.
+//! the operator chose them. The rules and their sources: docs/registries.md §6.6.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 

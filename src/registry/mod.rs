@@ -68,7 +68,7 @@ pub enum LookupError {
     Deferred { server: String, wait: Duration },
     #[error("{server} answered HTTP {status}")]
     Http { server: String, status: u16 },
-    /// A link inside an answer that reclaim does not follow (docs/registries.md §3.5).
+    /// A link inside an answer that reclaim does not follow (docs/registries.md §6.6).
     #[error("the link {server} in the registry's answer is not followed: {reason}")]
     LinkRefused {
         server: String,
@@ -542,7 +542,7 @@ impl RegistryClient {
     /// The registrar's WHOIS named in a thin registry's answer (`None` when it is the registry's
     /// own server). A referral the configuration maps (`RECLAIM_WHOIS_OVERRIDE`) is asked as
     /// configured; any other is asked on port 43 at a public address it resolves to, connecting
-    /// to the address that was checked (docs/registries.md §3.5).
+    /// to the address that was checked (docs/registries.md §6.6).
     async fn fetch_referral(
         &self,
         name: &DomainName,
