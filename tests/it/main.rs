@@ -5,6 +5,7 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod authorization;
 mod backorders;
 mod browser;
 mod cli;
