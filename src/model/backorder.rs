@@ -688,3 +688,47 @@ pub struct Conflict {
     pub client_id: ClientId,
     pub client_name: String,
 }
+
+#[cfg(test)]
+mod import_properties {
+    use super::*;
+    use crate::model::csv::write_row;
+    use crate::model::money::format_plain;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_file_makes_the_import_panic(text in any::<String>()) {
+            let policies = TldPolicies::built_in().unwrap();
+            let _ = parse_import(&text, &policies);
+        }
+
+        /// Lines that import, written back as CSV (as the export writes them), import the same
+        /// names and bids: parse → print → parse is stable.
+        #[test]
+        fn imported_lines_written_back_import_the_same(
+            lines in proptest::collection::vec(
+                "(acme|bücher|example-[0-9]{1,3})\\.(com|fr|de)(, ?[0-9]{1,5}([.,][0-9]{2})?)?",
+                1..8,
+            )
+        ) {
+            let policies = TldPolicies::built_in().unwrap();
+            if let Ok(first) = parse_import(&lines.join("\n"), &policies) {
+                let written: String = first
+                    .iter()
+                    .map(|l| {
+                        let bid = l.max_bid_minor.map(format_plain).unwrap_or_default();
+                        write_row(&[l.domain.unicode(), &bid])
+                    })
+                    .collect();
+                let again = parse_import(&written, &policies).expect("what was read reads again");
+                let key = |ls: &[ImportLine]| -> Vec<(String, Option<i64>)> {
+                    ls.iter().map(|l| (l.domain.ascii().to_owned(), l.max_bid_minor)).collect()
+                };
+                prop_assert_eq!(key(&again), key(&first));
+            }
+        }
+    }
+}
