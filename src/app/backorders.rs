@@ -120,13 +120,9 @@ pub(crate) fn check_terms(input: &TermsInput, errors: &mut FieldErrors) -> Optio
         .parse()
         .map_err(|e| errors.add("max_bid", e))
         .ok();
-    let currency = if input.currency.trim().is_empty() {
-        Some(Currency::default())
-    } else {
-        Currency::parse(&input.currency)
-            .map_err(|e| errors.add("currency", e))
-            .ok()
-    };
+    let currency = Currency::parse_or_default(&input.currency)
+        .map_err(|e| errors.add("currency", e))
+        .ok();
     let priority = if input.priority.trim().is_empty() {
         Some(Priority::Normal)
     } else {
@@ -231,13 +227,9 @@ fn check_channel(input: &ChannelInput, errors: &mut FieldErrors) -> Option<NewCh
         .parse()
         .map_err(|e| errors.add("success_fee", e))
         .ok();
-    let currency = if input.currency.trim().is_empty() {
-        Some(Currency::default())
-    } else {
-        Currency::parse(&input.currency)
-            .map_err(|e| errors.add("currency", e))
-            .ok()
-    };
+    let currency = Currency::parse_or_default(&input.currency)
+        .map_err(|e| errors.add("currency", e))
+        .ok();
     match (service, status, fee, currency) {
         (Some(service), Some(status), Some(success_fee_minor), Some(currency))
             if errors.is_empty() =>

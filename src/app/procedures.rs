@@ -269,13 +269,9 @@ fn check_terms(t: &Terms<'_>, errors: &mut FieldErrors) -> Option<CheckedTerms> 
             .map_err(|e| errors.add("fees", e))
             .ok()
     };
-    let currency = if t.currency.trim().is_empty() {
-        Some(Currency::default())
-    } else {
-        Currency::parse(t.currency)
-            .map_err(|e| errors.add("currency", e))
-            .ok()
-    };
+    let currency = Currency::parse_or_default(t.currency)
+        .map_err(|e| errors.add("currency", e))
+        .ok();
     if t.case_number.trim().chars().count() > 60 {
         errors.add("case_number", "A case number is at most 60 characters.");
     }

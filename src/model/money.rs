@@ -33,6 +33,15 @@ impl Currency {
         }
     }
 
+    /// A currency as a form or the API gives it: blank means the firm's default (EUR).
+    pub fn parse_or_default(raw: &str) -> Result<Self, MoneyError> {
+        if raw.trim().is_empty() {
+            Ok(Self::default())
+        } else {
+            Self::parse(raw)
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
