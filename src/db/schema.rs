@@ -55,12 +55,21 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_attempts (id) {
-        id -> Text,
+    sign_in_throttles (scope, subject) {
+        scope -> Text,
+        subject -> Text,
+        failures -> Integer,
+        lockouts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        last_failure_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    known_sign_ins (email, ip) {
         email -> Text,
         ip -> Text,
-        succeeded -> Bool,
-        at -> Timestamp,
+        last_at -> Timestamp,
     }
 }
 
@@ -211,7 +220,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ended_sessions,
     api_tokens,
     setup_tokens,
-    login_attempts,
+    sign_in_throttles,
+    known_sign_ins,
     audit_events,
     client_contacts,
     matters,
