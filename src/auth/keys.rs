@@ -18,6 +18,8 @@ pub struct Keys {
     pub cookie: actix_web::cookie::Key,
     /// Signs tokens in links (setup, unsubscribe, calendar feeds).
     pub link_tokens: [u8; 32],
+    /// Seals the credentials of the firm's catch service accounts (`auth::sealed`).
+    pub catch_credentials: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -65,6 +67,7 @@ impl Keys {
         Self {
             cookie: actix_web::cookie::Key::from(&cookie_material),
             link_tokens: derive(secret, "link-tokens"),
+            catch_credentials: derive(secret, "catch-credentials"),
         }
     }
 }

@@ -4,5 +4,6 @@
 
 pub mod keys;
 pub mod password;
+pub mod sealed;
 pub mod throttle;
 pub mod tokens;

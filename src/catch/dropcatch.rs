@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use super::{Answer, Called, CatchError, CatchService, Exchange, Order, Outcome, Provider};
+use super::{Answer, Called, CatchError, CatchApi, Exchange, Order, Outcome, Provider};
 
 pub const API: &str = "https://www.dropcatch.com";
 pub const AUTH: &str = "https://api.namebright.com";
@@ -273,7 +273,7 @@ impl DropCatch {
     }
 }
 
-impl CatchService for DropCatch {
+impl CatchApi for DropCatch {
     async fn verify(&self) -> Called<()> {
         let mut exchanges = Vec::new();
         let result = self.token(true, &mut exchanges).await.map(|_| ());

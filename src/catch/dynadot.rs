@@ -18,7 +18,7 @@
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::{Answer, Called, CatchError, CatchService, Exchange, Order, Outcome, Provider};
+use super::{Answer, Called, CatchError, CatchApi, Exchange, Order, Outcome, Provider};
 
 pub const API: &str = "https://api.dynadot.com";
 
@@ -179,7 +179,7 @@ impl Dynadot {
     }
 }
 
-impl CatchService for Dynadot {
+impl CatchApi for Dynadot {
     async fn verify(&self) -> Called<()> {
         let mut exchanges = Vec::new();
         let today = chrono::Utc::now().date_naive();

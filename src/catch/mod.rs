@@ -1,5 +1,5 @@
 //! The catch services reclaim places backorders with through their published APIs, one module
-//! per provider behind one trait ([`CatchService`]): DropCatch (`dropcatch`, NameBright's
+//! per provider behind one trait ([`CatchApi`]): DropCatch (`dropcatch`, NameBright's
 //! OAuth2 token and DropCatch's backorder API) and Dynadot (`dynadot`, API 3). The services
 //! without an API (SnapNames, NameJet, the .fr catchers) stay manual channels.
 //!
@@ -69,6 +69,16 @@ impl Provider {
         match self {
             Self::DropCatch => Some(dropcatch::AUTH),
             Self::Dynadot => None,
+        }
+    }
+}
+
+impl Provider {
+    /// The catch service of a backorder's channel this provider is.
+    pub fn service(self) -> crate::model::backorder::CatchService {
+        match self {
+            Self::DropCatch => crate::model::backorder::CatchService::DropCatch,
+            Self::Dynadot => crate::model::backorder::CatchService::Dynadot,
         }
     }
 }
@@ -253,7 +263,7 @@ pub struct Called<T> {
 }
 
 /// A catch service's API, as reclaim uses it.
-pub trait CatchService {
+pub trait CatchApi {
     /// One harmless call that proves the credentials work (a token, a list).
     fn verify(&self) -> impl Future<Output = Called<()>> + Send;
     /// Places backorders; one answer per name.
@@ -317,7 +327,7 @@ impl Service {
     }
 }
 
-impl CatchService for Service {
+impl CatchApi for Service {
     async fn verify(&self) -> Called<()> {
         match self {
             Self::DropCatch(s) => s.verify().await,

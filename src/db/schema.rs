@@ -196,6 +196,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    catch_accounts (id) {
+        id -> Text,
+        provider -> Text,
+        label -> Text,
+        endpoint -> Text,
+        auth_endpoint -> Nullable<Text>,
+        credentials_sealed -> Text,
+        max_bid_per_name_minor -> Nullable<BigInt>,
+        monthly_limit_minor -> Nullable<BigInt>,
+        currency -> Text,
+        active -> Bool,
+        verified_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(client_contacts -> clients (client_id));
 diesel::joinable!(matters -> clients (client_id));
 diesel::joinable!(matters -> users (responsible_lawyer_id));
@@ -221,6 +238,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     setup_tokens,
     sign_in_throttles,
+    catch_accounts,
     known_sign_ins,
     audit_events,
     client_contacts,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use reclaim::catch::{
-    CatchError, CatchService, Credentials, Endpoints, Order, Outcome, Provider, Service,
+    CatchError, CatchApi, Credentials, Endpoints, Order, Outcome, Provider, Service,
 };
 use serde_json::{Value, json};
 

@@ -102,6 +102,7 @@ fn schema_rs_matches(conn: &mut DbConn) {
         setup_tokens,
         sign_in_throttles,
         known_sign_ins,
+        catch_accounts,
         ended_sessions,
         audit_events,
         client_contacts,
