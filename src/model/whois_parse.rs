@@ -588,21 +588,31 @@ const NOT_FOUND: &[&str] = &[
 
 /// Line openings with which registries say a name cannot be registered, without a status word:
 /// Nominet "This domain cannot be registered because it contravenes the Nominet UK naming
-/// rules", .io "Domain reserved".
+/// rules", .io "Domain reserved" and, in the ICANN-era layout, "Reserved by Registry".
 const CANNOT: &[(&str, CannotRegister)] = &[
     ("this domain cannot be registered", CannotRegister::Invalid),
     ("domain reserved", CannotRegister::Reserved),
+    ("reserved by registry", CannotRegister::Reserved),
 ];
 
 /// Why the answer says, by a line of its own, that the name cannot be registered.
 fn says_cannot_register(text: &str) -> Option<CannotRegister> {
     text.lines().find_map(|line| {
         let line = line.trim().to_lowercase();
+        if denic_invalid(&line) {
+            return Some(CannotRegister::Invalid);
+        }
         CANNOT
             .iter()
             .find(|(opening, _)| line.starts_with(opening))
             .map(|(_, why)| *why)
     })
+}
+
+/// DENIC (schema 1.11): `% "example..de" is not a valid domain name`.
+fn denic_invalid(line: &str) -> bool {
+    let line = line.trim_start_matches('%').trim();
+    line.starts_with('"') && line.ends_with("\" is not a valid domain name")
 }
 
 /// Whether the answer says the name is not registered, by a line of its own.
@@ -1363,7 +1373,8 @@ mod tests {
 
     /// Readings found wrong on real answers added to the corpus: DK Hostmaster's `Reserved` is a
     /// held name; CIRA's `unavailable` cannot be registered and `to be released` is pending
-    /// delete; Nominet's naming-rules error and .io's "Domain reserved" cannot be registered;
+    /// delete; Nominet's naming-rules error, .io's "Domain reserved" and "Reserved by Registry" and
+    /// DENIC's "is not a valid domain name" cannot be registered;
     /// DENIC's and .io's older free answers; throttles of DNS Belgium, EURid, Nominet and DK
     /// Hostmaster; and a free .io answer whose terms of use speak of "too many queries".
     #[test]
@@ -1390,6 +1401,25 @@ mod tests {
                 .cannot_register,
             Some(CannotRegister::Reserved)
         );
+        // .io in the ICANN-era layout, and DENIC's answer to a name that is not a domain name.
+        for (tld, text, why) in [
+            (
+                "io",
+                "Reserved by Registry\n>>> Last update of WHOIS database: 2018-08-09T00:29:54Z <<<\n",
+                CannotRegister::Reserved,
+            ),
+            (
+                "de",
+                "% Version: 1.11.0\n%\n\n% \"a.foo.de\" is not a valid domain name\n\n",
+                CannotRegister::Invalid,
+            ),
+        ] {
+            assert_eq!(
+                parse_whois(tld, text).unwrap().cannot_register,
+                Some(why),
+                "{text}"
+            );
+        }
         for free in [
             "% Object \"example.de\" not found in database\n",
             "\nDomain example.io is available for purchase\n",
