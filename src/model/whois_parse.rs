@@ -157,21 +157,38 @@ fn icann(answer: &Answer) -> Option<RegistryRecord> {
         registrar_iana_id: value(&["registrar iana id", "sponsoring registrar iana id"])
             .map(str::to_owned),
         created_at: value(&["creation date", "created on"]).and_then(date),
+        // `Expiry`, `NS 1`… and `Owner`: .io (ICB) before it took the ICANN keys in 2017.
         expires_at: value(&[
             "registry expiry date",
             "expiration date",
             "registry expiration date",
+            "expiry",
         ])
         .and_then(date),
         registrar_expires_at: value(&["registrar registration expiration date"]).and_then(date),
         updated_at: value(&["updated date", "last updated on"]).and_then(date),
-        nameservers: values(&lines, &["name server"]).filter_map(host).collect(),
+        nameservers: values(&lines, &["name server"])
+            .chain(numbered_name_servers(&lines))
+            .filter_map(host)
+            .collect(),
         dnssec: value(&["dnssec"]).and_then(dnssec),
         registrant: value(&["registrant organization"])
             .or_else(|| value(&["registrant name"]))
+            .or_else(|| value(&["owner"]))
             .and_then(holder),
         whois_referral: value(&["registrar whois server", "whois server"]).and_then(referral),
         ..RegistryRecord::default()
+    })
+}
+
+/// The values of `NS 1:`, `NS 2:`… (.io before 2017).
+fn numbered_name_servers<'a>(lines: &[&'a str]) -> impl Iterator<Item = &'a str> {
+    lines.iter().filter_map(|line| {
+        let (key, value) = field(line)?;
+        let number = key
+            .strip_prefix("NS ")
+            .or_else(|| key.strip_prefix("ns "))?;
+        (!number.is_empty() && number.trim().chars().all(|c| c.is_ascii_digit())).then_some(value)
     })
 }
 
@@ -1376,7 +1393,8 @@ mod tests {
     /// delete; Nominet's naming-rules error, .io's "Domain reserved" and "Reserved by Registry" and
     /// DENIC's "is not a valid domain name" cannot be registered;
     /// DENIC's and .io's older free answers; throttles of DNS Belgium, EURid, Nominet and DK
-    /// Hostmaster; and a free .io answer whose terms of use speak of "too many queries".
+    /// Hostmaster; a free .io answer whose terms of use speak of "too many queries"; and the
+    /// expiry date, name servers and owner of .io answers before 2017, which were lost.
     #[test]
     fn readings_found_on_the_grown_corpus() {
         let dk = "Domain:               googlle.dk\nStatus:               Reserved\n";
@@ -1401,6 +1419,16 @@ mod tests {
                 .cannot_register,
             Some(CannotRegister::Reserved)
         );
+        // .io before 2017 (ICB): the expiry date, the numbered name servers and the owner.
+        let io = "\nDomain : redis.io\nStatus : Live\nExpiry : 2014-05-28\n\nNS 1   : ns1.iwantmyname.net\nNS 2   : ns2.iwantmyname.net\n\nOwner  : Salvatore Sanfilippo\n       : Via F.Alaimo, 2\n";
+        let io = parse_whois("io", io).unwrap();
+        assert_eq!(io.expires_at, Some(at("2014-05-28T00:00:00Z")));
+        assert_eq!(
+            io.nameservers,
+            ["ns1.iwantmyname.net", "ns2.iwantmyname.net"]
+        );
+        assert_eq!(io.registrant.as_deref(), Some("Salvatore Sanfilippo"));
+        assert_eq!(io.statuses, ["live"]);
         // .io in the ICANN-era layout, and DENIC's answer to a name that is not a domain name.
         for (tld, text, why) in [
             (
