@@ -156,17 +156,25 @@ fn icann(answer: &Answer) -> Option<RegistryRecord> {
         registrar: value(&["registrar", "sponsoring registrar"]).and_then(registrar_name),
         registrar_iana_id: value(&["registrar iana id", "sponsoring registrar iana id"])
             .map(str::to_owned),
-        created_at: value(&["creation date", "created on"]).and_then(date),
-        // `Expiry`, `NS 1`… and `Owner`: .io (ICB) before it took the ICANN keys in 2017.
+        // `Domain … Date`: .co (Neustar) before it took the ICANN keys, dates written
+        // `Sat Apr 25 23:59:59 GMT 2015`. `Expiry`, `NS 1`… and `Owner`: .io (ICB) before 2017.
+        created_at: value(&["creation date", "created on", "domain registration date"])
+            .and_then(date),
         expires_at: value(&[
             "registry expiry date",
             "expiration date",
             "registry expiration date",
+            "domain expiration date",
             "expiry",
         ])
         .and_then(date),
         registrar_expires_at: value(&["registrar registration expiration date"]).and_then(date),
-        updated_at: value(&["updated date", "last updated on"]).and_then(date),
+        updated_at: value(&[
+            "updated date",
+            "last updated on",
+            "domain last updated date",
+        ])
+        .and_then(date),
         nameservers: values(&lines, &["name server"])
             .chain(numbered_name_servers(&lines))
             .filter_map(host)
@@ -855,7 +863,12 @@ fn dnssec(raw: &str) -> Option<bool> {
 
 /// A date as registries write it (`parse_date`, one reading for RDAP and WHOIS).
 fn date(raw: &str) -> Option<DateTime<Utc>> {
-    parse_date(raw)
+    parse_date(raw).or_else(|| {
+        // .co (Neustar) before the ICANN keys: `Sat Apr 25 23:59:59 GMT 2015`.
+        chrono::NaiveDateTime::parse_from_str(raw.trim(), "%a %b %d %H:%M:%S GMT %Y")
+            .ok()
+            .map(|naive| naive.and_utc())
+    })
 }
 
 /// The start of an unreadable answer, on one line, for the error.
@@ -1394,7 +1407,8 @@ mod tests {
     /// DENIC's "is not a valid domain name" cannot be registered;
     /// DENIC's and .io's older free answers; throttles of DNS Belgium, EURid, Nominet and DK
     /// Hostmaster; a free .io answer whose terms of use speak of "too many queries"; and the
-    /// expiry date, name servers and owner of .io answers before 2017, which were lost.
+    /// expiry date, name servers and owner of .io answers before 2017 and the dates of .co answers
+    /// before 2015, which were lost.
     #[test]
     fn readings_found_on_the_grown_corpus() {
         let dk = "Domain:               googlle.dk\nStatus:               Reserved\n";
@@ -1429,6 +1443,12 @@ mod tests {
         );
         assert_eq!(io.registrant.as_deref(), Some("Salvatore Sanfilippo"));
         assert_eq!(io.statuses, ["live"]);
+        // .co before the ICANN keys (Neustar, to 2014): its dates were lost.
+        let co = "Domain Name:                                 T.CO\nSponsoring Registrar:                        MELBOURNE IT LTD\nDomain Registration Date:                    Mon Apr 26 07:50:40 GMT 2010\nDomain Expiration Date:                      Sat Apr 25 23:59:59 GMT 2015\nDomain Last Updated Date:                    Tue Apr 16 13:53:26 GMT 2013\n";
+        let co = parse_whois("co", co).unwrap();
+        assert_eq!(co.created_at, Some(at("2010-04-26T07:50:40Z")));
+        assert_eq!(co.expires_at, Some(at("2015-04-25T23:59:59Z")));
+        assert_eq!(co.updated_at, Some(at("2013-04-16T13:53:26Z")));
         // .io in the ICANN-era layout, and DENIC's answer to a name that is not a domain name.
         for (tld, text, why) in [
             (
