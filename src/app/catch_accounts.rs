@@ -52,7 +52,12 @@ pub struct CatchAccountInput {
 }
 
 /// An http(s) URL, as an endpoint must be.
-fn endpoint_of(given: Option<&str>, default: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<String> {
+fn endpoint_of(
+    given: Option<&str>,
+    default: Option<&str>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<String> {
     let text = given.map(str::trim).filter(|t| !t.is_empty()).or(default)?;
     match reqwest::Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
@@ -93,10 +98,20 @@ pub async fn create(
             .ok()
     });
     let endpoint = provider.and_then(|p| {
-        endpoint_of(input.endpoint.as_deref(), Some(p.default_endpoint()), "endpoint", &mut errors)
+        endpoint_of(
+            input.endpoint.as_deref(),
+            Some(p.default_endpoint()),
+            "endpoint",
+            &mut errors,
+        )
     });
     let auth_endpoint = provider.and_then(|p| {
-        endpoint_of(input.auth_endpoint.as_deref(), p.default_auth_endpoint(), "auth_endpoint", &mut errors)
+        endpoint_of(
+            input.auth_endpoint.as_deref(),
+            p.default_auth_endpoint(),
+            "auth_endpoint",
+            &mut errors,
+        )
     });
     let max_bid = input
         .max_bid_per_name
@@ -109,14 +124,26 @@ pub async fn create(
         .map_err(|e| errors.add("monthly_limit", e))
         .ok();
     // The services bill in US dollars: that is the default here, not the firm's.
-    let currency = Currency::parse(if input.currency.trim().is_empty() { "USD" } else { &input.currency })
-        .map_err(|e| errors.add("currency", e))
-        .ok();
+    let currency = Currency::parse(if input.currency.trim().is_empty() {
+        "USD"
+    } else {
+        &input.currency
+    })
+    .map_err(|e| errors.add("currency", e))
+    .ok();
     errors.check()?;
-    let (Some(provider), Some(credentials), Some(endpoint), Some(max_bid), Some(monthly), Some(currency)) =
-        (provider, credentials, endpoint, max_bid, monthly, currency)
+    let (
+        Some(provider),
+        Some(credentials),
+        Some(endpoint),
+        Some(max_bid),
+        Some(monthly),
+        Some(currency),
+    ) = (provider, credentials, endpoint, max_bid, monthly, currency)
     else {
-        return Err(AppError::BadRequest("The account could not be read.".to_owned()));
+        return Err(AppError::BadRequest(
+            "The account could not be read.".to_owned(),
+        ));
     };
 
     // One harmless call: the credentials are kept only once the service accepted them.
@@ -158,7 +185,10 @@ pub async fn create(
         .map_err(|e| match e {
             DbError::Conflict(_) => AppError::invalid(
                 "label",
-                format!("The firm already has a {} account of that name: choose another name.", provider.label()),
+                format!(
+                    "The firm already has a {} account of that name: choose another name.",
+                    provider.label()
+                ),
             ),
             other => other.into(),
         })
@@ -167,12 +197,15 @@ pub async fn create(
 /// What the administrator is told when the service refused the test call.
 fn refusal(provider: Provider, e: &CatchError) -> AppError {
     match e {
-        CatchError::Unreachable { .. } | CatchError::Server { .. } | CatchError::Unreadable { .. } => {
-            AppError::invalid(
-                "endpoint",
-                format!("{e}. Check the endpoint (blank for {}'s own), then try again.", provider.label()),
-            )
-        }
+        CatchError::Unreachable { .. }
+        | CatchError::Server { .. }
+        | CatchError::Unreadable { .. } => AppError::invalid(
+            "endpoint",
+            format!(
+                "{e}. Check the endpoint (blank for {}'s own), then try again.",
+                provider.label()
+            ),
+        ),
         _ => AppError::invalid("credentials", format!("{e}. Nothing was kept.")),
     }
 }
@@ -199,11 +232,15 @@ pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<CatchAccount
 
 /// The client of an account's service, its credentials opened. Used by the catch job.
 pub fn service_of(state: &AppState, account: &CatchAccount) -> Result<Service, CatchError> {
-    let provider = account.provider().ok_or_else(|| {
-        CatchError::Invalid(format!("unknown provider '{}'", account.provider))
-    })?;
-    let plain = sealed::open(&state.keys.catch_credentials, account.id.as_str(), &account.credentials_sealed)
-        .map_err(|e| CatchError::Invalid(e.to_string()))?;
+    let provider = account
+        .provider()
+        .ok_or_else(|| CatchError::Invalid(format!("unknown provider '{}'", account.provider)))?;
+    let plain = sealed::open(
+        &state.keys.catch_credentials,
+        account.id.as_str(),
+        &account.credentials_sealed,
+    )
+    .map_err(|e| CatchError::Invalid(e.to_string()))?;
     let credentials: Credentials = serde_json::from_slice(&plain)
         .map_err(|e| CatchError::Invalid(format!("stored credentials unreadable: {e}")))?;
     Service::connect(

@@ -62,14 +62,27 @@ mod tests {
         let sealed = seal(&key, "account-1", b"dc-secret");
         assert!(!sealed.contains("dc-secret"));
         assert_eq!(open(&key, "account-1", &sealed).unwrap(), b"dc-secret");
-        assert_eq!(seal(&key, "account-1", b"dc-secret") == sealed, false, "a fresh nonce each time");
-        assert_eq!(open(&[8u8; 32], "account-1", &sealed), Err(SealError::Unreadable));
+        assert_eq!(
+            seal(&key, "account-1", b"dc-secret") == sealed,
+            false,
+            "a fresh nonce each time"
+        );
+        assert_eq!(
+            open(&[8u8; 32], "account-1", &sealed),
+            Err(SealError::Unreadable)
+        );
         assert_eq!(open(&key, "account-2", &sealed), Err(SealError::Unreadable));
-        assert_eq!(open(&key, "account-1", "not base64!"), Err(SealError::Unreadable));
+        assert_eq!(
+            open(&key, "account-1", "not base64!"),
+            Err(SealError::Unreadable)
+        );
         assert_eq!(open(&key, "account-1", "AAAA"), Err(SealError::Unreadable));
         let mut altered = BASE64.decode(&sealed).unwrap();
         let last = altered.len() - 1;
         altered[last] ^= 1;
-        assert_eq!(open(&key, "account-1", &BASE64.encode(altered)), Err(SealError::Unreadable));
+        assert_eq!(
+            open(&key, "account-1", &BASE64.encode(altered)),
+            Err(SealError::Unreadable)
+        );
     }
 }

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use super::{Answer, Called, CatchError, CatchApi, Exchange, Order, Outcome, Provider};
+use super::{Answer, Called, CatchApi, CatchError, Exchange, Order, Outcome, Provider};
 
 pub const API: &str = "https://www.dropcatch.com";
 pub const AUTH: &str = "https://api.namebright.com";

@@ -18,7 +18,7 @@
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::{Answer, Called, CatchError, CatchApi, Exchange, Order, Outcome, Provider};
+use super::{Answer, Called, CatchApi, CatchError, Exchange, Order, Outcome, Provider};
 
 pub const API: &str = "https://api.dynadot.com";
 

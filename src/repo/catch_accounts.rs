@@ -56,7 +56,10 @@ pub fn insert(
                 action: "catch_account.created",
                 record_type: "catch_account",
                 record_id: Some(new.id.as_str()),
-                summary: format!("Catch service account {} ({}) connected", new.label, new.provider),
+                summary: format!(
+                    "Catch service account {} ({}) connected",
+                    new.label, new.provider
+                ),
                 // The credentials stay out of the trail.
                 detail: json!({
                     "provider": new.provider,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use reclaim::catch::{
-    CatchError, CatchApi, Credentials, Endpoints, Order, Outcome, Provider, Service,
+    CatchApi, CatchError, Credentials, Endpoints, Order, Outcome, Provider, Service,
 };
 use serde_json::{Value, json};
 
@@ -546,4 +546,243 @@ async fn a_wrong_dynadot_key_is_said_after_one_call() {
         "{error:?}"
     );
     assert_eq!(called.exchanges.len(), 1);
+}
+
+/// Everything the database holds in the tables a secret could end up in, as text.
+async fn stored_text(app: &crate::helpers::TestApp) -> String {
+    app.state
+        .db
+        .run(|c| {
+            use diesel::prelude::*;
+            use reclaim::db::schema::{audit_events, catch_accounts};
+            let accounts: Vec<(String, String, String, Option<String>, String)> =
+                catch_accounts::table
+                    .select((
+                        catch_accounts::id,
+                        catch_accounts::label,
+                        catch_accounts::endpoint,
+                        catch_accounts::auth_endpoint,
+                        catch_accounts::credentials_sealed,
+                    ))
+                    .load(c)?;
+            let audit: Vec<(String, String)> = audit_events::table
+                .select((audit_events::summary, audit_events::detail))
+                .load(c)?;
+            Ok::<_, reclaim::db::DbError>(format!("{accounts:?} {audit:?}"))
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_administrator_connects_accounts_whose_credentials_never_come_back() {
+    use crate::helpers::{api, spawn_app};
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let app = spawn_app().await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, lawyer_token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dropcatch = FakeDropCatch::start().await;
+    let dynadot = FakeDynadot::start().await;
+
+    let body = json!({
+        "provider": "dropcatch",
+        "label": "DropCatch – firm",
+        "endpoint": dropcatch.base,
+        "auth_endpoint": dropcatch.base,
+        "credentials": {"client_id": "DuvalBerg:reclaim", "client_secret": "dc-secret-7f3a9"},
+        "max_bid_per_name": 250,
+    });
+    // Lawyers do not connect accounts.
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&lawyer_token),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Logs written while connecting, at the most detailed level, captured on this thread.
+    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let writer = {
+        let logs = logs.clone();
+        move || LogWriter(logs.clone())
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(writer)
+        .finish();
+    let input: reclaim::app::catch_accounts::CatchAccountInput =
+        serde_json::from_value(body.clone()).unwrap();
+    let caller = reclaim::app::access::Caller::new(
+        reclaim::app::access::Principal::from(&admin),
+        Some("127.0.0.1".into()),
+        Some("test".into()),
+    );
+    let account = {
+        let _guard = tracing::subscriber::set_default(subscriber);
+        reclaim::app::catch_accounts::create(&app.state, &caller, input)
+            .await
+            .unwrap()
+    };
+    let logged = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("catch service call"), "{logged}");
+    assert_eq!(account.provider, "dropcatch");
+
+    let dynadot_body = json!({
+        "provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
+        "credentials": {"api_key": "dyn-key-48c1e"}, "monthly_limit": "2000.00"
+    });
+    let (status, created) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(dynadot_body),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["provider"], "dynadot");
+    assert!(created["id"].is_string());
+
+    let (status, list) = api(
+        &app,
+        Method::GET,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(list[0]["max_bid_per_name"], "250.00");
+    assert_eq!(list[1]["monthly_limit"], "2000.00");
+    assert_eq!(list[1]["currency"], "USD");
+    let (status, _) = api(
+        &app,
+        Method::GET,
+        "/api/v1/catch-accounts",
+        Some(&lawyer_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // The secrets are nowhere: not in any answer, the database's text, the audit trail or the log.
+    let stored = stored_text(&app).await;
+    for secret in ["dc-secret-7f3a9", "dyn-key-48c1e"] {
+        assert!(!list.to_string().contains(secret));
+        assert!(!created.to_string().contains(secret));
+        assert!(!stored.contains(secret), "{secret} in the database");
+        assert!(!logged.contains(secret), "{secret} in the log: {logged}");
+    }
+    // The catch job opens them again with the instance's key.
+    let accounts = reclaim::app::catch_accounts::list(&app.state, &caller.user)
+        .await
+        .unwrap();
+    let service = reclaim::app::catch_accounts::service_of(&app.state, &accounts[0]).unwrap();
+    assert!(service.verify().await.result.is_ok());
+}
+
+#[tokio::test]
+async fn wrong_or_missing_credentials_and_unknown_providers_keep_nothing() {
+    use crate::helpers::{api, spawn_app};
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let app = spawn_app().await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let token = app.api_token(&admin).await;
+    let dropcatch = FakeDropCatch::start().await;
+    let dynadot = FakeDynadot::start().await;
+    // (body, field, start of the message)
+    let cases = vec![
+        (
+            json!({"provider": "snapnames", "label": "x", "credentials": {}}),
+            "provider",
+            "'snapnames' is not a catch service",
+        ),
+        (
+            json!({"provider": "dropcatch", "label": "x", "credentials": {"client_secret": "s"}}),
+            "credentials",
+            "DropCatch needs credentials.client_id",
+        ),
+        (
+            json!({"provider": "dynadot", "label": "", "credentials": {"api_key": "k"}}),
+            "label",
+            "Give the account a name",
+        ),
+        (
+            json!({"provider": "dynadot", "label": "x", "endpoint": "ftp://x", "credentials": {"api_key": "k"}}),
+            "endpoint",
+            "'ftp://x' is not a web address",
+        ),
+        (
+            json!({"provider": "dynadot", "label": "x", "credentials": {"api_key": "k"}, "max_bid_per_name": 1.234}),
+            "max_bid_per_name",
+            "'1.234' has more than two decimals",
+        ),
+        (
+            json!({"provider": "dropcatch", "label": "x", "endpoint": dropcatch.base, "auth_endpoint": dropcatch.base,
+                "credentials": {"client_id": "DuvalBerg:reclaim", "client_secret": "wrong"}}),
+            "credentials",
+            "dropcatch refused the account's credentials",
+        ),
+        (
+            json!({"provider": "dynadot", "label": "x", "endpoint": dynadot.base, "credentials": {"api_key": "wrong"}}),
+            "credentials",
+            "dynadot refused the account's credentials: invalid key",
+        ),
+        (
+            json!({"provider": "dynadot", "label": "x", "endpoint": "http://127.0.0.1:9", "credentials": {"api_key": "k"}}),
+            "endpoint",
+            "dynadot could not be reached",
+        ),
+    ];
+    for (body, field, message) in cases {
+        let (status, answer) = api(
+            &app,
+            Method::POST,
+            "/api/v1/catch-accounts",
+            Some(&token),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}: {answer}");
+        assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+        let text = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(text.starts_with(message), "{body}: {text}");
+    }
+    let (_, list) = api(
+        &app,
+        Method::GET,
+        "/api/v1/catch-accounts",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(list, json!([]), "nothing kept");
+    // One call to the service each, never more.
+    assert_eq!(dropcatch.with(|s| s.issued), 0);
+    assert_eq!(dynadot.with(|s| s.queries.len()), 1);
+}
+
+/// Collects what a `tracing` subscriber writes.
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod backorders;
+pub mod catch_accounts;
 pub mod clients;
 pub mod deadlines;
 pub mod matters;
@@ -56,6 +57,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(deadlines::set_done)
             .service(senders::create)
             .service(senders::list)
+            .service(catch_accounts::create)
+            .service(catch_accounts::list)
             .service(outreach::create)
             .service(outreach::show)
             .service(outreach::approve)

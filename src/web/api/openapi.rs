@@ -133,6 +133,9 @@ impl Modify for BearerToken {
         api::backorders::update_channel,
         api::backorders::check,
         api::backorders::history,
+        // catch services
+        api::catch_accounts::create,
+        api::catch_accounts::list,
         // procedures and the docket
         api::procedures::start,
         api::procedures::show,

@@ -1,0 +1,98 @@
+//! `/api/v1/catch-accounts`: the firm's accounts at catch services with an API
+//! (administrators). Credentials are taken, checked with the service, sealed, and never returned.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app;
+use crate::app::catch_accounts::CatchAccountInput;
+use crate::error::AppError;
+use crate::model::catch_account::CatchAccount;
+use crate::model::ids::CatchAccountId;
+use crate::model::money::format_plain;
+use crate::state::AppState;
+use crate::web::api::auth::ApiUser;
+use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, Unauthorized};
+use crate::web::caller;
+use crate::web::request::RequestMeta;
+
+/// A new account.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NewCatchAccount)]
+pub struct CreatedCatchAccountJson {
+    id: CatchAccountId,
+    provider: String,
+    label: String,
+}
+
+/// An account at a catch service (never its credentials).
+#[derive(Serialize, ToSchema)]
+#[schema(as = CatchAccount)]
+pub struct CatchAccountJson {
+    id: CatchAccountId,
+    /// `dropcatch` or `dynadot`.
+    provider: String,
+    label: String,
+    endpoint: String,
+    auth_endpoint: Option<String>,
+    /// The most bid on one name through this account, as a decimal text (`"150.00"`).
+    max_bid_per_name: Option<String>,
+    /// The most committed through this account in a calendar month.
+    monthly_limit: Option<String>,
+    currency: String,
+    active: bool,
+    /// When the service last accepted the credentials.
+    verified_at: DateTime<Utc>,
+}
+
+impl From<&CatchAccount> for CatchAccountJson {
+    fn from(a: &CatchAccount) -> Self {
+        Self {
+            id: a.id.clone(),
+            provider: a.provider.clone(),
+            label: a.label.clone(),
+            endpoint: a.endpoint.clone(),
+            auth_endpoint: a.auth_endpoint.clone(),
+            max_bid_per_name: a.max_bid_per_name_minor.map(format_plain),
+            monthly_limit: a.monthly_limit_minor.map(format_plain),
+            currency: a.currency.clone(),
+            active: a.active,
+            verified_at: a.verified_at.and_utc(),
+        }
+    }
+}
+
+/// Connect an account at a catch service (administrators). reclaim makes one call to the
+/// service with the credentials (a token, a list of orders) and keeps the account only if the
+/// service accepted them; otherwise 422 says what the service said.
+#[utoipa::path(post, path = "/catch-accounts", operation_id = "createCatchAccount",
+    request_body = CatchAccountInput,
+    responses((status = 201, description = "Connected", body = CreatedCatchAccountJson),
+        BadRequest, Unauthorized, Forbidden, Invalid))]
+#[post("/catch-accounts")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    body: web::Json<CatchAccountInput>,
+) -> Result<HttpResponse, AppError> {
+    let account =
+        app::catch_accounts::create(&state, &caller(&user, &meta), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(CreatedCatchAccountJson {
+        id: account.id.clone(),
+        provider: account.provider.clone(),
+        label: account.label.clone(),
+    }))
+}
+
+/// The firm's catch service accounts (administrators), without their credentials.
+#[utoipa::path(get, path = "/catch-accounts", operation_id = "listCatchAccounts",
+    responses((status = 200, description = "Accounts by provider and name", body = Vec<CatchAccountJson>),
+        Unauthorized, Forbidden))]
+#[get("/catch-accounts")]
+pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
+    let all = app::catch_accounts::list(&state, &user).await?;
+    Ok(HttpResponse::Ok().json(all.iter().map(CatchAccountJson::from).collect::<Vec<_>>()))
+}
