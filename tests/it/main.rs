@@ -9,6 +9,7 @@ mod authorization;
 mod backorders;
 mod browser;
 mod cli;
+mod crash;
 mod dashboard;
 mod demo;
 mod forms;
