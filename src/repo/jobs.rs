@@ -211,10 +211,15 @@ mod tests {
     use super::*;
     use crate::db::{DatabaseUrl, migrations};
 
-    #[test]
-    fn one_holder_at_a_time_until_the_lease_runs_out() {
+    fn conn() -> DbConn {
         let mut c = DatabaseUrl::SqliteMemory.connect().unwrap();
         migrations::run_pending(&mut c).unwrap();
+        c
+    }
+
+    #[test]
+    fn one_holder_at_a_time_until_the_lease_runs_out() {
+        let mut c = conn();
         let now = Utc::now();
         assert!(acquire_lease(&mut c, "monitor", "a", now, Duration::minutes(10)).unwrap());
         assert!(!acquire_lease(&mut c, "monitor", "b", now, Duration::minutes(10)).unwrap());
@@ -272,8 +277,7 @@ mod tests {
 
     #[test]
     fn a_run_whose_lease_is_not_renewed_is_abandoned_and_a_renewed_one_is_not() {
-        let mut c = DatabaseUrl::SqliteMemory.connect().unwrap();
-        migrations::run_pending(&mut c).unwrap();
+        let mut c = conn();
         let now = Utc::now();
         let ttl = Duration::seconds(40);
         assert!(acquire_lease(&mut c, "outbox", "dead", now, ttl).unwrap());
@@ -296,8 +300,7 @@ mod tests {
 
     #[test]
     fn a_stopping_instance_ends_its_runs_and_gives_back_its_leases() {
-        let mut c = DatabaseUrl::SqliteMemory.connect().unwrap();
-        migrations::run_pending(&mut c).unwrap();
+        let mut c = conn();
         let now = Utc::now();
         let ttl = Duration::minutes(10);
         assert!(acquire_lease(&mut c, "outbox", "a", now, ttl).unwrap());

@@ -498,13 +498,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_send_interrupted_mid_transaction_is_resent_once_and_marked_as_a_possible_duplicate() {
+    /// One message queued now and claimed by "a" for 40 s.
+    fn claimed_by_a() -> (DbConn, OutboxId, DateTime<Utc>, Duration) {
         let mut c = conn();
         let now = Utc::now();
         let lease = Duration::seconds(40);
         let id = enqueue(&mut c, &message(None), now).unwrap().unwrap();
         claim_due(&mut c, "a", now, lease, 10).unwrap();
+        (c, id, now, lease)
+    }
+
+    #[test]
+    fn a_send_interrupted_mid_transaction_is_resent_once_and_marked_as_a_possible_duplicate() {
+        let (mut c, id, now, lease) = claimed_by_a();
         assert_eq!(
             begin_send(&mut c, &id, "a", now).unwrap(),
             Begin::Send {
@@ -543,11 +549,7 @@ mod tests {
 
     #[test]
     fn a_message_not_begun_before_a_crash_is_not_marked() {
-        let mut c = conn();
-        let now = Utc::now();
-        let lease = Duration::seconds(40);
-        let id = enqueue(&mut c, &message(None), now).unwrap().unwrap();
-        claim_due(&mut c, "a", now, lease, 10).unwrap();
+        let (mut c, id, now, lease) = claimed_by_a();
         let later = now + Duration::seconds(41);
         claim_due(&mut c, "b", later, lease, 10).unwrap();
         assert_eq!(
@@ -562,11 +564,7 @@ mod tests {
 
     #[test]
     fn a_message_recorded_as_sent_is_never_sent_again() {
-        let mut c = conn();
-        let now = Utc::now();
-        let lease = Duration::seconds(40);
-        let id = enqueue(&mut c, &message(None), now).unwrap().unwrap();
-        claim_due(&mut c, "a", now, lease, 10).unwrap();
+        let (mut c, id, now, lease) = claimed_by_a();
         begin_send(&mut c, &id, "a", now).unwrap();
         // "a" stalls past its lease (no heartbeat) and "b" takes the claim over...
         let later = now + Duration::seconds(41);
@@ -597,11 +595,7 @@ mod tests {
 
     #[test]
     fn a_claim_taken_over_is_not_sent_by_its_old_holder() {
-        let mut c = conn();
-        let now = Utc::now();
-        let lease = Duration::seconds(40);
-        let id = enqueue(&mut c, &message(None), now).unwrap().unwrap();
-        claim_due(&mut c, "a", now, lease, 10).unwrap();
+        let (mut c, id, now, lease) = claimed_by_a();
         assert_eq!(
             begin_send(&mut c, &id, "a", now + Duration::seconds(41)).unwrap(),
             Begin::NotYours,

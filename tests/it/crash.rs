@@ -98,6 +98,22 @@ fn serve(firm: &Firm, sink: &SmtpSink, lease_seconds: &str) -> (Child, mpsc::Rec
     ))
 }
 
+/// `serve`, until the sink holds back its answer to the `STALLED`-th message.
+fn serve_until_stalled(
+    firm: &Firm,
+    sink: &SmtpSink,
+    lease_seconds: &str,
+) -> (Child, mpsc::Receiver<String>) {
+    let (child, lines) = serve(firm, sink, lease_seconds);
+    assert!(
+        wait_until(Duration::from_secs(90), || sink.messages().len() >= STALLED),
+        "the outbox did not start delivering: {} received\n{}",
+        sink.messages().len(),
+        said(&lines)
+    );
+    (child, lines)
+}
+
 /// What the process said so far, for a failure message.
 fn said(lines: &mpsc::Receiver<String>) -> String {
     lines.try_iter().collect::<Vec<_>>().join("\n")
@@ -187,13 +203,7 @@ fn a_server_killed_mid_delivery_resumes_within_a_minute_and_sends_only_the_inter
     let firm = firm_with_queued_mail();
     // Long enough that the kill lands while the sink holds its answer, however slow the machine.
     let sink = SmtpSink::stalling(STALLED, Duration::from_secs(20));
-    let (mut first, lines) = serve(&firm, &sink, "5");
-    assert!(
-        wait_until(Duration::from_secs(90), || sink.messages().len() >= STALLED),
-        "the outbox did not start delivering: {} received\n{}",
-        sink.messages().len(),
-        said(&lines)
-    );
+    let (mut first, _) = serve_until_stalled(&firm, &sink, "5");
     first.kill().unwrap();
     first.wait().unwrap();
 
@@ -274,13 +284,7 @@ fn a_server_stopped_with_sigterm_gives_back_its_work_and_a_restart_sends_nothing
     let sink = SmtpSink::stalling(STALLED, Duration::from_secs(5));
     // Claims that would outlive a dead instance for 10 minutes: the restart below can only go
     // on at once because the stopped instance gave its claims back.
-    let (mut first, lines) = serve(&firm, &sink, "600");
-    assert!(
-        wait_until(Duration::from_secs(90), || sink.messages().len() >= STALLED),
-        "the outbox did not start delivering: {} received\n{}",
-        sink.messages().len(),
-        said(&lines)
-    );
+    let (mut first, lines) = serve_until_stalled(&firm, &sink, "600");
     let pid = i32::try_from(first.id()).unwrap();
     // SAFETY: a plain kill(2) of our own child process.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
