@@ -215,6 +215,15 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     if let Err(e) = state
         .db
         .run(move |c| {
+            // A run that failed half-way may still claim messages or names: give them back, or
+            // the heartbeat would keep them claimed for as long as this process lives.
+            match job.as_str() {
+                "outbox" => {
+                    outbox::give_back(c, &holder, finished)?;
+                }
+                "monitor" => crate::repo::monitoring::release_instance(c, &holder)?,
+                _ => {}
+            }
             jobs::finish_run(c, &run_id, end, &detail, finished)?;
             jobs::release_lease(c, &job, &holder)
         })
