@@ -227,8 +227,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Jobs(JobsCommand::Run { name }) => runtime.block_on(async {
             let (state, _) = startup::prepare(settings, clock)?;
-            let detail = crate::jobs::run(&state, &name).await?;
-            println!("{name}: {detail}");
+            // Like a serving instance: leases kept alive while the job runs, and on Ctrl-C or
+            // SIGTERM the job stops where it safely can and gives back the rest.
+            let _heartbeat = crate::jobs::start_heartbeat(state.clone());
+            let stopping = state.stopping.clone();
+            let on_signal = tokio::spawn(async move {
+                crate::jobs::stop_requested().await;
+                stopping.request();
+            });
+            let result = crate::jobs::run(&state, &name).await;
+            on_signal.abort();
+            if state.stopping.requested() {
+                crate::jobs::give_back_everything(&state).await?;
+            }
+            println!("{name}: {}", result?);
             Ok(())
         }),
     }
@@ -262,9 +274,11 @@ async fn serve(mut settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> any
     } else {
         println!("reclaim is running at {}", public_url.as_str());
     }
-    app.run_until_stopped()
+    app.run_until_signalled()
         .await
-        .context("the web server stopped")
+        .context("the web server stopped")?;
+    tracing::info!("reclaim stopped");
+    Ok(())
 }
 
 /// The demo runs on its own database (reset at every start) unless one is named, asks its

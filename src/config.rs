@@ -16,6 +16,8 @@ pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_VAR_DIR: &str = "var";
 pub const CONFIG_FILE_NAME: &str = "reclaim.toml";
 pub const DEFAULT_RDAP_BOOTSTRAP_URL: &str = "https://data.iana.org/rdap/dns.json";
+/// With the outbox's 20-second schedule, a crashed instance's mail resumes within a minute.
+pub const DEFAULT_LEASE_SECONDS: u64 = 40;
 
 /// Every setting, by its environment variable and its key in `reclaim.toml`.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
@@ -92,6 +94,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "days during which an unanswered message blocks another to the same address, default 30",
     ),
     (
+        "RECLAIM_LEASE_SECONDS",
+        "lease_seconds",
+        "how long a claim on background work outlives its instance, 5-3600, default 40",
+    ),
+    (
         "RECLAIM_VAR_DIR",
         "var_dir",
         "directory for the secret key, mail files and the default database",
@@ -126,6 +133,10 @@ pub struct Settings {
     pub reminder_hour: u32,
     /// An unanswered outreach message blocks another to the same address for this many days.
     pub outreach_interval_days: u32,
+    /// How long a claim on background work (a job, a message being sent, a name being checked)
+    /// lasts unless renewed. A running instance renews its claims every quarter of this
+    /// (`jobs::heartbeat_interval`), so after a crash its work is taken over within this time.
+    pub lease: Duration,
     /// One RDAP server for every TLD, ahead of overrides and bootstrap. Not read from the
     /// environment: the demo sets it to its built-in registry.
     pub rdap_every_tld: Option<String>,
@@ -151,6 +162,7 @@ impl fmt::Debug for Settings {
             .field("registry_timeout", &self.registry_timeout)
             .field("rdap_bootstrap_url", &self.rdap_bootstrap_url)
             .field("mail_from", &self.mail_from)
+            .field("lease", &self.lease)
             .finish()
     }
 }
@@ -180,6 +192,7 @@ impl Default for Settings {
             reminder_days: 7,
             reminder_hour: 6,
             outreach_interval_days: 30,
+            lease: Duration::from_secs(DEFAULT_LEASE_SECONDS),
             rdap_every_tld: None,
         }
     }
@@ -303,6 +316,7 @@ struct FileSettings {
     reminder_days: Option<u32>,
     reminder_hour: Option<u32>,
     outreach_interval_days: Option<u32>,
+    lease_seconds: Option<u64>,
 }
 
 /// `jobs = "off"` and `jobs = false` both read naturally in TOML.
@@ -506,6 +520,20 @@ impl Settings {
         )? {
             settings.outreach_interval_days = u32::try_from(days.min(3650)).unwrap_or(30);
         }
+        if let Some(secs) = number(
+            "RECLAIM_LEASE_SECONDS",
+            file_settings.lease_seconds.map(|n| n.to_string()),
+        )? {
+            // Below 5 s a busy database could let a live instance's claims run out; above an
+            // hour a crash would stall the work for longer than anyone waits.
+            if !(5..=3600).contains(&secs) {
+                return Err(ConfigError::Invalid {
+                    name: "RECLAIM_LEASE_SECONDS",
+                    message: format!("{secs} is not between 5 and 3600 seconds"),
+                });
+            }
+            settings.lease = Duration::from_secs(secs);
+        }
         if let Some(hour) = non_empty(get(
             "RECLAIM_REMINDER_HOUR",
             file_settings.reminder_hour.map(|n| n.to_string()),
@@ -575,6 +603,12 @@ impl Settings {
     /// first run on http://127.0.0.1 works.
     pub fn cookie_secure(&self) -> bool {
         self.public_url.is_https()
+    }
+
+    /// `lease` for the database's time arithmetic.
+    pub fn lease_ttl(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.lease)
+            .unwrap_or_else(|_| chrono::Duration::seconds(DEFAULT_LEASE_SECONDS as i64))
     }
 }
 
@@ -661,6 +695,7 @@ mod tests {
         assert!(s.smtp_url.is_none());
         assert!(s.jobs);
         assert!(!s.cookie_secure());
+        assert_eq!(s.lease, Duration::from_secs(40));
     }
 
     #[test]
@@ -668,11 +703,12 @@ mod tests {
         let file =
             "database_url = \"sqlite://from-file.db\"\nbind = \"0.0.0.0:9000\"\njobs = false\n";
         let s = load(
-            Some(file),
+            Some(&format!("{file}lease_seconds = 90\n")),
             &[("RECLAIM_DATABASE_URL", "sqlite://from-env.db")],
         )
         .unwrap()
         .settings;
+        assert_eq!(s.lease, Duration::from_secs(90));
         assert_eq!(s.database_url, "sqlite://from-env.db");
         assert_eq!(s.bind.to_string(), "0.0.0.0:9000");
         assert!(!s.jobs);
@@ -689,6 +725,10 @@ mod tests {
             (&[("RECLAIM_SECRET_KEY", "short")], "at least 32 characters"),
             (&[("RECLAIM_JOBS", "sometimes")], "must be on or off"),
             (&[("RECLAIM_SMTP_URL", "http://mail")], "smtp://"),
+            (
+                &[("RECLAIM_LEASE_SECONDS", "1")],
+                "RECLAIM_LEASE_SECONDS is not valid: 1 is not between 5 and 3600",
+            ),
         ];
         for (env, expected) in cases {
             let err = load(None, env).unwrap_err().to_string();

@@ -2,18 +2,31 @@
 //! at a time) and is recorded in `job_runs`; `run` is what the scheduler, `reclaim jobs run NAME`
 //! and the tests call. tokio-cron-scheduler only says when: a missed tick is no loss, because the
 //! next run finds everything that is due.
+//!
+//! Leases are short (`RECLAIM_LEASE_SECONDS`, 40 s) and kept alive by the instance's heartbeat,
+//! so a dead instance's work is taken over within a lease; a stopping instance (SIGTERM,
+//! Ctrl-C) finishes what it has begun and gives back the rest (`Worker::stop`).
+//! docs/architecture.md, "Leases, heartbeat and shutdown".
 
-use chrono::Duration;
+use std::time::Duration as StdDuration;
+
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::app::monitoring;
+use crate::db::{DbError, write_tx};
 use crate::mail::Delivery;
 use crate::model::digest::sha256_hex;
 use crate::model::outbox::MessageKind;
 use crate::registry::Bootstrap;
-use crate::repo::outbox::{self, Outcome};
+use crate::repo::jobs::RunEnd;
+use crate::repo::outbox::{self, Begin, Outcome};
 use crate::repo::{bootstrap, jobs, suppressions};
 use crate::state::AppState;
+
+/// How long a stopping instance waits for the runs under way to reach a point where they can
+/// stop (the message being sent, the names being checked); within the 10 s a container
+/// manager usually allows before it kills.
+pub const STOP_GRACE: StdDuration = StdDuration::from_secs(8);
 
 /// Every job, with its schedule (6-field cron, UTC: seconds first).
 pub const JOBS: &[(&str, &str, &str)] = &[
@@ -59,6 +72,8 @@ pub enum JobError {
     Unknown(String),
     #[error("the job '{0}' is already running (here or on another instance)")]
     Busy(String),
+    #[error("the job '{0}' was not started: the process is stopping")]
+    Stopping(String),
     #[error("{0}")]
     Failed(String),
 }
@@ -93,6 +108,33 @@ impl Drop for RunningHere {
     }
 }
 
+/// The jobs running in this process for `instance`.
+fn running_here(instance: &str) -> Vec<String> {
+    RUNNING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .filter(|(i, _)| i == instance)
+        .map(|(_, job)| job.clone())
+        .collect()
+}
+
+/// What a job did, in words, and whether it stopped before the end because the process is
+/// stopping (it gave back the work it had not begun).
+struct Done {
+    detail: String,
+    interrupted: bool,
+}
+
+impl Done {
+    fn complete(detail: String) -> Self {
+        Self {
+            detail,
+            interrupted: false,
+        }
+    }
+}
+
 /// Runs one job now, under its lease; returns what it did in words.
 pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     if !JOBS.iter().any(|(job, _, _)| *job == name) {
@@ -101,12 +143,17 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     let Some(_running) = RunningHere::start(&state.instance, name) else {
         return Err(JobError::Busy(name.to_owned()));
     };
-    let now = state.clock.now();
+    // Read after marking the run as here: `Worker::stop` raises the flag, then waits for the
+    // runs here, so either it waits for this one or this one sees the flag.
+    if state.stopping.requested() {
+        return Err(JobError::Stopping(name.to_owned()));
+    }
+    let (now, lease) = (state.clock.now(), state.settings.lease_ttl());
     let (job, holder) = (name.to_owned(), state.instance.clone());
     let run_id = state
         .db
         .run(move |c| {
-            if !jobs::acquire_lease(c, &job, &holder, now, Duration::minutes(15))? {
+            if !jobs::acquire_lease(c, &job, &holder, now, lease)? {
                 return Ok(None);
             }
             jobs::start_run(c, &job, &holder, now).map(Some)
@@ -118,7 +165,10 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     let result = match name {
         "monitor" => monitoring::sweep(state, monitoring::SWEEP_CONCURRENCY)
             .await
-            .map(|r| r.to_string())
+            .map(|r| Done {
+                interrupted: r.left > 0,
+                detail: r.to_string(),
+            })
             .map_err(|e| e.to_string()),
         "outbox" => deliver_outbox(state).await,
         "reports" => {
@@ -130,7 +180,7 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
                 .map_err(|e: crate::app::reports::SendReportError| e.to_string())
                 .and_then(|(sent, problems)| {
                     if problems.is_empty() {
-                        Ok(format!("{sent} scheduled report(s) queued"))
+                        Ok(Done::complete(format!("{sent} scheduled report(s) queued")))
                     } else {
                         Err(format!(
                             "{sent} scheduled report(s) queued; {}",
@@ -141,15 +191,15 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
         }
         "reminders" => crate::app::docket::send_reminders(state)
             .await
-            .map(|r| r.to_string())
+            .map(|r| Done::complete(r.to_string()))
             .map_err(|e| e.to_string()),
-        "bootstrap" => refresh_bootstrap(state).await,
+        "bootstrap" => refresh_bootstrap(state).await.map(Done::complete),
         "prune" => async {
             let attempts = crate::app::sign_in::forget_old_attempts(state).await?;
             let sessions = crate::app::sign_in::forget_ended_sessions(state).await?;
-            Ok::<_, crate::error::AppError>(format!(
+            Ok::<_, crate::error::AppError>(Done::complete(format!(
                 "{attempts} sign-in record(s) and {sessions} ended session(s) forgotten"
-            ))
+            )))
         }
         .await
         .map_err(|e| e.to_string()),
@@ -157,14 +207,24 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     };
 
     let (job, holder, finished) = (name.to_owned(), state.instance.clone(), state.clock.now());
-    let (ok, detail) = match &result {
-        Ok(detail) => (true, detail.clone()),
-        Err(error) => (false, error.clone()),
+    let (end, detail) = match &result {
+        Ok(done) if done.interrupted => (RunEnd::Interrupted, done.detail.clone()),
+        Ok(done) => (RunEnd::Ok, done.detail.clone()),
+        Err(error) => (RunEnd::Failed, error.clone()),
     };
     if let Err(e) = state
         .db
         .run(move |c| {
-            jobs::finish_run(c, &run_id, ok, &detail, finished)?;
+            // A run that failed half-way may still claim messages or names: give them back, or
+            // the heartbeat would keep them claimed for as long as this process lives.
+            match job.as_str() {
+                "outbox" => {
+                    outbox::give_back(c, &holder, finished)?;
+                }
+                "monitor" => crate::repo::monitoring::release_instance(c, &holder)?,
+                _ => {}
+            }
+            jobs::finish_run(c, &run_id, end, &detail, finished)?;
             jobs::release_lease(c, &job, &holder)
         })
         .await
@@ -172,7 +232,7 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
         tracing::error!(job = name, error = %e, "cannot record the job run");
     }
     match result {
-        Ok(detail) => {
+        Ok(Done { detail, .. }) => {
             tracing::info!(job = name, "{detail}");
             Ok(detail)
         }
@@ -183,21 +243,39 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     }
 }
 
-/// Delivers what the outbox holds that is due; records every attempt and the server's answer.
-pub async fn deliver_outbox(state: &AppState) -> Result<String, String> {
-    let now = state.clock.now();
+/// Delivers what the outbox holds that is due; records every attempt and the server's answer,
+/// under the rule of `repo::outbox`: each send is recorded as begun before the SMTP transaction
+/// and its result right after. A stopping process ends the message under way and gives back
+/// the others.
+async fn deliver_outbox(state: &AppState) -> Result<Done, String> {
+    let (now, lease) = (state.clock.now(), state.settings.lease_ttl());
     let holder = state.instance.clone();
     let claimed = {
         let holder = holder.clone();
         state
             .db
-            .run(move |c| outbox::claim_due(c, &holder, now, Duration::minutes(5), 200))
+            .run(move |c| outbox::claim_due(c, &holder, now, lease, 200))
             .await
             .map_err(|e| e.to_string())?
     };
-    let (mut sent, mut retry, mut failed) = (0, 0, 0);
+    let (mut sent, mut retry, mut failed, mut again, mut not_ours) = (0, 0, 0, 0, 0);
     let default_from = state.mailer.from.email.to_string();
     for message in claimed {
+        if state.stopping.requested() {
+            let (holder, at) = (holder.clone(), state.clock.now());
+            let given_back = state
+                .db
+                .run(move |c| outbox::give_back(c, &holder, at))
+                .await
+                .map_err(|e| e.to_string())?;
+            return Ok(Done {
+                detail: format!(
+                    "{sent} message(s) sent, {retry} to retry, {failed} refused for good; \
+                     stopping: {given_back} given back"
+                ),
+                interrupted: true,
+            });
+        }
         // An outreach message whose recipient unsubscribed after it was queued is not sent:
         // the suppression is honoured up to the last moment (CAN-SPAM 7704(a)(4)).
         let suppressed = if message.kind == MessageKind::Outreach {
@@ -217,6 +295,27 @@ pub async fn deliver_outbox(state: &AppState) -> Result<String, String> {
                     .to_owned(),
             }
         } else {
+            let (id, begun_by, at) = (message.id.clone(), holder.clone(), state.clock.now());
+            match state
+                .db
+                .run(move |c| outbox::begin_send(c, &id, &begun_by, at))
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Begin::NotYours => {
+                    not_ours += 1;
+                    continue;
+                }
+                Begin::Send { after_interruption } => {
+                    if after_interruption {
+                        again += 1;
+                        tracing::warn!(
+                            message_id = %message.message_id,
+                            "sent again after a sender stopped mid-transaction: it may arrive twice"
+                        );
+                    }
+                }
+            }
             // The envelope sender is the message's own From (SPF on the firm's domain).
             let from =
                 crate::mail::envelope_sender(&message.raw).unwrap_or_else(|| default_from.clone());
@@ -251,9 +350,16 @@ pub async fn deliver_outbox(state: &AppState) -> Result<String, String> {
             .await
             .map_err(|e| e.to_string())?;
     }
-    Ok(format!(
-        "{sent} message(s) sent, {retry} to retry, {failed} refused for good"
-    ))
+    let mut detail = format!("{sent} message(s) sent, {retry} to retry, {failed} refused for good");
+    if again > 0 {
+        detail.push_str(&format!(
+            "; {again} sent again after an interrupted send (possible duplicates)"
+        ));
+    }
+    if not_ours > 0 {
+        detail.push_str(&format!("; {not_ours} no longer claimed here, not sent"));
+    }
+    Ok(Done::complete(detail))
 }
 
 /// Fetches the IANA bootstrap, checks it, keeps it and uses it from now on.
@@ -297,27 +403,167 @@ pub async fn refresh_bootstrap(state: &AppState) -> Result<String, String> {
     ))
 }
 
-/// Starts the schedule of every job.
-pub async fn start_scheduler(
-    state: AppState,
-) -> Result<JobScheduler, tokio_cron_scheduler::JobSchedulerError> {
-    let scheduler = JobScheduler::new().await?;
-    for (name, schedule, _) in JOBS {
-        let state = state.clone();
-        scheduler
-            .add(Job::new_async(*schedule, move |_, _| {
-                let state = state.clone();
-                Box::pin(async move {
-                    match run(&state, name).await {
-                        Ok(_) | Err(JobError::Busy(_)) => {}
-                        Err(e) => tracing::warn!(job = name, error = %e, "scheduled run failed"),
-                    }
-                })
-            })?)
-            .await?;
+/// How often an instance renews its leases: four times per lease, so that three missed beats
+/// (a slow database) do not lose them.
+pub fn heartbeat_interval(lease: StdDuration) -> StdDuration {
+    (lease / 4).max(StdDuration::from_millis(500))
+}
+
+/// The heartbeat of this instance, beating until dropped.
+pub struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
     }
-    scheduler.start().await?;
-    Ok(scheduler)
+}
+
+/// Starts the heartbeat: every `heartbeat_interval`, extends every claim this instance holds
+/// (job leases, messages, names) by a lease, and marks as abandoned the runs of instances whose
+/// leases ran out (they died). Any process that runs jobs beats: `serve` and `jobs run`.
+pub fn start_heartbeat(state: AppState) -> Heartbeat {
+    Heartbeat(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(heartbeat_interval(state.settings.lease));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match beat(&state).await {
+                Ok(0) => {}
+                Ok(abandoned) => tracing::warn!(
+                    abandoned,
+                    "job runs of an instance that stopped renewing its leases marked as abandoned"
+                ),
+                Err(e) => tracing::error!(error = %e, "cannot renew this instance's leases"),
+            }
+        }
+    }))
+}
+
+/// One beat; returns how many dead runs it marked as abandoned.
+async fn beat(state: &AppState) -> Result<usize, DbError> {
+    let (instance, now) = (state.instance.clone(), state.clock.now());
+    let until = now + state.settings.lease_ttl();
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                jobs::renew_leases(c, &instance, until)?;
+                outbox::renew_claims(c, &instance, until)?;
+                crate::repo::monitoring::renew_leases(c, &instance, until)
+            })?;
+            jobs::abandon_dead_runs(c, now)
+        })
+        .await
+}
+
+/// Gives back everything this instance holds: its job leases (its runs still under way end as
+/// interrupted), its claims on messages (`outbox::give_back`) and on names. What it had not
+/// begun is taken by the next instance at once, without waiting for a lease to run out.
+pub async fn give_back_everything(state: &AppState) -> Result<(), DbError> {
+    let (instance, now) = (state.instance.clone(), state.clock.now());
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                jobs::end_instance(c, &instance, now)?;
+                outbox::give_back(c, &instance, now)?;
+                crate::repo::monitoring::release_instance(c, &instance)
+            })
+        })
+        .await
+}
+
+/// The background work of a serving instance: the schedule of every job and the heartbeat.
+pub struct Worker {
+    scheduler: JobScheduler,
+    _heartbeat: Heartbeat,
+    state: AppState,
+}
+
+impl Worker {
+    /// Starts the heartbeat and the schedule of every job.
+    pub async fn start(state: AppState) -> Result<Self, tokio_cron_scheduler::JobSchedulerError> {
+        let heartbeat = start_heartbeat(state.clone());
+        let scheduler = JobScheduler::new().await?;
+        for (name, schedule, _) in JOBS {
+            let state = state.clone();
+            scheduler
+                .add(Job::new_async(*schedule, move |_, _| {
+                    let state = state.clone();
+                    Box::pin(async move {
+                        match run(&state, name).await {
+                            Ok(_) | Err(JobError::Busy(_) | JobError::Stopping(_)) => {}
+                            Err(e) => {
+                                tracing::warn!(job = name, error = %e, "scheduled run failed")
+                            }
+                        }
+                    })
+                })?)
+                .await?;
+        }
+        scheduler.start().await?;
+        Ok(Self {
+            scheduler,
+            _heartbeat: heartbeat,
+            state,
+        })
+    }
+
+    /// Stops taking new work, waits up to `grace` for the runs under way to finish or reach a
+    /// point where they can stop (giving back what they had not begun), then gives back
+    /// whatever this instance still holds and stops the heartbeat.
+    pub async fn stop(mut self, grace: StdDuration) {
+        if let Err(e) = self.scheduler.shutdown().await {
+            tracing::warn!(error = %e, "the job schedule did not stop cleanly");
+        }
+        let state = self.state.clone();
+        state.stopping.request();
+        let deadline = tokio::time::Instant::now() + grace;
+        loop {
+            let running = running_here(&state.instance);
+            if running.is_empty() {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!(
+                    jobs = running.join(", "),
+                    "stopping without waiting longer for these jobs; what they hold is given back"
+                );
+                break;
+            }
+            tokio::time::sleep(StdDuration::from_millis(50)).await;
+        }
+        match give_back_everything(&state).await {
+            Ok(()) => tracing::info!("background work stopped; leases and claims given back"),
+            Err(e) => tracing::error!(
+                error = %e,
+                "cannot give back this instance's leases; they run out within RECLAIM_LEASE_SECONDS"
+            ),
+        }
+    }
+}
+
+/// Resolves when the process is asked to stop: SIGTERM (service managers, `kill`) or SIGINT
+/// (Ctrl-C).
+pub async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C only"),
+        }
+    }
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+        std::future::pending::<()>().await;
+    }
 }
 
 #[cfg(test)]

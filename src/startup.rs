@@ -132,6 +132,7 @@ pub fn prepare(
             registry: Arc::new(registry),
             mailer: Arc::new(mailer),
             instance: instance_name(),
+            stopping: Default::default(),
         },
         applied,
     ))
@@ -168,8 +169,8 @@ fn instance_name() -> String {
 pub struct Application {
     port: u16,
     server: Server,
-    /// Kept so that the schedule lives as long as the server.
-    _scheduler: Option<tokio_cron_scheduler::JobScheduler>,
+    /// The job schedule and the heartbeat, while jobs are on.
+    worker: Option<crate::jobs::Worker>,
     state: AppState,
     setup_link: Option<String>,
     migrations_applied: Vec<String>,
@@ -199,9 +200,9 @@ impl Application {
 
         let server = serve(listener, state.clone())
             .map_err(|source| StartupError::Bind { addr: bind, source })?;
-        let scheduler = if state.settings.jobs {
+        let worker = if state.settings.jobs {
             Some(
-                crate::jobs::start_scheduler(state.clone())
+                crate::jobs::Worker::start(state.clone())
                     .await
                     .map_err(|e| StartupError::Scheduler(e.to_string()))?,
             )
@@ -211,7 +212,7 @@ impl Application {
         Ok(Self {
             port,
             server,
-            _scheduler: scheduler,
+            worker,
             state,
             setup_link,
             migrations_applied,
@@ -236,8 +237,33 @@ impl Application {
         &self.migrations_applied
     }
 
+    /// Serves until the server stops by itself (the tests spawn this). The jobs, if on, run
+    /// as long as the returned future is alive.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _worker = self.worker;
         self.server.await
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then stops in order: no new job runs, the runs under
+    /// way finish or give back their work (`jobs::Worker::stop`), and the web server finishes
+    /// the requests under way; both within about 10 seconds.
+    pub async fn run_until_signalled(self) -> std::io::Result<()> {
+        let Self { server, worker, .. } = self;
+        let handle = server.handle();
+        let mut server = std::pin::pin!(server);
+        tokio::select! {
+            stopped = &mut server => return stopped,
+            () = crate::jobs::stop_requested() => {}
+        }
+        tracing::info!("stop requested: finishing the work under way");
+        let jobs = async {
+            if let Some(worker) = worker {
+                worker.stop(crate::jobs::STOP_GRACE).await;
+            }
+        };
+        // The server future must be polled for it to carry out the stop.
+        let ((), (), stopped) = tokio::join!(jobs, handle.stop(true), server);
+        stopped
     }
 }
 
@@ -267,6 +293,8 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     })
     .listen(listener)?
     .shutdown_timeout(10)
+    // `Application::run_until_signalled` handles the signals: the jobs stop with the server.
+    .disable_signals()
     .run();
     Ok(server)
 }

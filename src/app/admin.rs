@@ -88,6 +88,8 @@ pub struct Outbox {
     pub messages: Vec<OutboxMessage>,
     /// The message asked for, with its attempts, oldest first.
     pub selected: Option<(OutboxMessage, Vec<Attempt>)>,
+    /// Of `messages`, those sent again after an interrupted send (may have arrived twice).
+    pub possible_duplicates: Vec<OutboxId>,
     /// How this instance delivers mail.
     pub delivery: String,
 }
@@ -109,10 +111,12 @@ pub async fn outbox(
         Some(id) => Some(OutboxId::parse(id).map_err(|_| AppError::not_found("message"))?),
         None => None,
     };
-    let (messages, selected) = state
+    let (messages, selected, possible_duplicates) = state
         .db
         .run(move |c| {
             let messages = outbox::list(c, kind, OUTBOX_LIMIT)?;
+            let ids: Vec<OutboxId> = messages.iter().map(|m| m.id.clone()).collect();
+            let possible_duplicates = outbox::possible_duplicates(c, &ids)?;
             let selected = match selected {
                 Some(id) => match outbox::find(c, &id)? {
                     Some(m) => Some((m, outbox::attempts(c, &id)?)),
@@ -120,13 +124,14 @@ pub async fn outbox(
                 },
                 None => None,
             };
-            Ok::<_, DbError>((messages, selected))
+            Ok::<_, DbError>((messages, selected, possible_duplicates))
         })
         .await?;
     Ok(Outbox {
         kind,
         messages,
         selected,
+        possible_duplicates,
         delivery: state.mailer.describe(),
     })
 }

@@ -446,6 +446,8 @@ pub struct SweepReport {
     pub failed: usize,
     pub changes: usize,
     pub alerts: usize,
+    /// Names claimed but not checked because the process is stopping (given back, still due).
+    pub left: usize,
 }
 
 impl std::fmt::Display for SweepReport {
@@ -454,7 +456,11 @@ impl std::fmt::Display for SweepReport {
             f,
             "{} name(s) checked, {} failed, {} change(s), {} alert(s) queued",
             self.checked, self.failed, self.changes, self.alerts
-        )
+        )?;
+        if self.left > 0 {
+            write!(f, "; stopping: {} name(s) left for later", self.left)?;
+        }
+        Ok(())
     }
 }
 
@@ -475,17 +481,22 @@ pub async fn sweep_batch(
     concurrency: usize,
     batch: i64,
 ) -> Result<SweepReport, DbError> {
-    let now = state.clock.now();
+    let (now, lease) = (state.clock.now(), state.settings.lease_ttl());
     // This instance, and this claim: the names claimed are read back by this sweep alone.
-    let holder = format!("{}/{}", state.instance, uuid::Uuid::now_v7().simple());
+    let holder = monitoring::claim_holder(&state.instance);
     let due = {
         let holder = holder.clone();
         state
             .db
-            .run(move |c| monitoring::claim_due(c, &holder, now, Duration::minutes(10), batch))
+            .run(move |c| monitoring::claim_due(c, &holder, now, lease, batch))
             .await?
     };
+    let claimed = due.len();
+    let stopping = state.stopping.clone();
     let results: Vec<(String, Result<CheckOutcome, CheckError>)> = futures_util::stream::iter(due)
+        // A stopping process finishes the checks under way and starts no other: the names
+        // left are given back below, still due.
+        .take_while(move |_| std::future::ready(!stopping.requested()))
         .map(|watched| async move {
             let outcome = match DomainName::parse(&watched.domain) {
                 Ok(name) => check(state, &name).await,
@@ -496,7 +507,10 @@ pub async fn sweep_batch(
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
-    let mut report = SweepReport::default();
+    let mut report = SweepReport {
+        left: claimed - results.len(),
+        ..SweepReport::default()
+    };
     for (domain, outcome) in results {
         match outcome {
             Ok(o) => {

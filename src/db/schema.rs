@@ -258,6 +258,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     outbox_messages,
     outbox_attempts,
+    outbox_sends,
     procedures,
     procedure_domains,
     procedure_events,
@@ -382,6 +383,14 @@ diesel::table! {
         matter_id -> Nullable<Text>,
         backorder_id -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_sends (outbox_id) {
+        outbox_id -> Text,
+        started_at -> Timestamp,
+        started_by -> Text,
     }
 }
 

@@ -109,6 +109,53 @@ pub fn claim_due(
     })
 }
 
+/// The holder of one claim of `instance`: unique per claim, so that a sweep reads back its own
+/// names, and recognisable as the instance's by `instance_claims`.
+pub fn claim_holder(instance: &str) -> String {
+    format!("{instance}/{}", uuid::Uuid::now_v7().simple())
+}
+
+/// `lease_holder LIKE 'instance/%'`, with the instance's own `%`, `_` and `\` taken literally.
+fn instance_claims(
+    instance: &str,
+) -> diesel::dsl::Escape<diesel::dsl::Like<monitored_domains::lease_holder, String>> {
+    let literal: String = instance
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    monitored_domains::lease_holder
+        .like(format!("{literal}/%"))
+        .escape('\\')
+}
+
+/// The heartbeat: extends the leases of every claim of `instance` until `until`.
+pub fn renew_leases(
+    conn: &mut DbConn,
+    instance: &str,
+    until: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(monitored_domains::table)
+        .filter(instance_claims(instance))
+        .set(monitored_domains::lease_expires_at.eq(Some(to_db(until))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A stopping instance gives back the names of all its claims.
+pub fn release_instance(conn: &mut DbConn, instance: &str) -> Result<(), DbError> {
+    diesel::update(monitored_domains::table)
+        .filter(instance_claims(instance))
+        .set((
+            monitored_domains::lease_holder.eq(None::<String>),
+            monitored_domains::lease_expires_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Gives back every name of a claim, in one statement.
 pub fn release(conn: &mut DbConn, holder: &str) -> Result<(), DbError> {
     diesel::update(monitored_domains::table)
@@ -457,4 +504,46 @@ pub fn changes_in(
         .limit(limit)
         .select(StoredChange::as_select())
         .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{DatabaseUrl, migrations};
+
+    #[test]
+    fn an_instance_renews_and_gives_back_only_its_own_claims_whatever_its_name() {
+        let mut c = DatabaseUrl::SqliteMemory.connect().unwrap();
+        migrations::run_pending(&mut c).unwrap();
+        let now = Utc::now();
+        // `_` and `%` are LIKE wildcards: "host_1" must not match "hostX1"'s claims.
+        let holders = [
+            ("a-crash.com", claim_holder("host_1%")),
+            ("b-crash.com", claim_holder("hostX1")),
+            ("c-crash.com", claim_holder("hostX1%")),
+        ];
+        for (domain, holder) in &holders {
+            ensure_monitored(&mut c, &DomainName::parse(domain).unwrap(), now).unwrap();
+            diesel::update(monitored_domains::table.find(domain))
+                .set((
+                    monitored_domains::lease_holder.eq(holder),
+                    monitored_domains::lease_expires_at.eq(to_db(now)),
+                ))
+                .execute(&mut c)
+                .unwrap();
+        }
+        let until = now + Duration::seconds(40);
+        renew_leases(&mut c, "host_1%", until).unwrap();
+        let lease = |c: &mut DbConn, d: &str| {
+            let m = find(c, d).unwrap().unwrap();
+            (m.lease_holder.is_some(), m.lease_expires_at)
+        };
+        assert_eq!(lease(&mut c, "a-crash.com"), (true, Some(to_db(until))));
+        assert_eq!(lease(&mut c, "b-crash.com"), (true, Some(to_db(now))));
+        assert_eq!(lease(&mut c, "c-crash.com"), (true, Some(to_db(now))));
+        release_instance(&mut c, "host_1%").unwrap();
+        assert_eq!(lease(&mut c, "a-crash.com"), (false, None));
+        assert_eq!(lease(&mut c, "b-crash.com").0, true);
+        assert_eq!(lease(&mut c, "c-crash.com").0, true);
+    }
 }

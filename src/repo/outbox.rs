@@ -1,12 +1,23 @@
 //! The durable outbox: every e-mail is written here first, then delivered by the outbox job.
-//! A message is claimed for a limited time before sending; if the process stops between the
-//! claim and the answer, the claim runs out and the message is sent again with the same bytes
-//! and Message-ID, so the receiving side can recognise the retry.
+//!
+//! The delivery rule (docs/architecture.md, "Leases, heartbeat and shutdown"):
+//! - A message is claimed by an instance for a short lease that the instance's heartbeat renews;
+//!   when the instance dies the claim runs out within the lease and the next claimer takes it.
+//! - Just before the SMTP transaction the holder records that it begins (`begin_send`: when, by
+//!   whom, only if the claim is still its own and the message not sent); right after, the result
+//!   (`record_attempt`). A message recorded as sent is never sent again.
+//! - A claimed message whose send began and has no result (its sender died mid-transaction) is
+//!   sent again by the next claimer with the same bytes and Message-ID (RFC 5322 §3.6.4, so the
+//!   receiving side and the firm's archive can recognise the copy), after an attempt of outcome
+//!   "interrupted" that says it may arrive twice (`possible_duplicates`).
+//! - The one window left: the server accepted the message (answered the end of DATA) and the
+//!   process died before recording it. SMTP offers no way to ask a server whether it has a
+//!   message, so that message goes twice; it is the one marked as a possible duplicate.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::{outbox_attempts, outbox_messages};
+use crate::db::schema::{outbox_attempts, outbox_messages, outbox_sends};
 use crate::db::types::{from_db, to_db};
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::ids::{BackorderId, MatterId, OutboxAttemptId, OutboxId};
@@ -117,6 +128,141 @@ pub fn claim_due(
     })
 }
 
+/// Whether the holder of a claim may begin sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begin {
+    /// Go ahead: the send is recorded as begun.
+    Send {
+        /// The previous sender stopped mid-transaction: this is a possible duplicate.
+        after_interruption: bool,
+    },
+    /// Do not send: the claim is no longer this holder's (it ran out and was taken over) or
+    /// the message was recorded as sent meanwhile.
+    NotYours,
+}
+
+/// Records that `holder` begins the SMTP transaction of message `id`, if its claim still holds
+/// at `now`. A send begun earlier without a result means its sender died mid-transaction: that
+/// is recorded as an interrupted attempt and the message marked as a possible duplicate.
+pub fn begin_send(
+    conn: &mut DbConn,
+    id: &OutboxId,
+    holder: &str,
+    now: DateTime<Utc>,
+) -> Result<Begin, DbError> {
+    write_tx(conn, |conn| {
+        let (status, claimed_by, claimed_until, attempts): (
+            OutboxStatus,
+            Option<String>,
+            Option<NaiveDateTime>,
+            i32,
+        ) = outbox_messages::table
+            .find(id)
+            .select((
+                outbox_messages::status,
+                outbox_messages::claimed_by,
+                outbox_messages::claimed_until,
+                outbox_messages::attempts,
+            ))
+            .first(conn)?;
+        let still_claimed = status == OutboxStatus::Sending
+            && claimed_by.as_deref() == Some(holder)
+            && claimed_until.is_some_and(|until| until >= to_db(now));
+        if !still_claimed {
+            return Ok(Begin::NotYours);
+        }
+        let earlier: Option<(NaiveDateTime, String)> = outbox_sends::table
+            .find(id)
+            .select((outbox_sends::started_at, outbox_sends::started_by))
+            .first(conn)
+            .optional()?;
+        let row = (
+            outbox_sends::outbox_id.eq(id),
+            outbox_sends::started_at.eq(to_db(now)),
+            outbox_sends::started_by.eq(holder),
+        );
+        match &earlier {
+            Some((at, by)) => {
+                let response = format!(
+                    "{by} began sending at {} UTC and stopped before recording the server's \
+                     answer; the server may have accepted it, so it is sent again with the same \
+                     Message-ID and may arrive twice",
+                    at.format("%Y-%m-%d %H:%M:%S")
+                );
+                insert_attempt(conn, id, "interrupted", None, &response, now)?;
+                diesel::update(outbox_messages::table.find(id))
+                    .set(outbox_messages::attempts.eq(attempts + 1))
+                    .execute(conn)?;
+                diesel::update(outbox_sends::table.find(id))
+                    .set(row)
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(outbox_sends::table)
+                    .values(row)
+                    .execute(conn)?;
+            }
+        }
+        Ok(Begin::Send {
+            after_interruption: earlier.is_some(),
+        })
+    })
+}
+
+fn insert_attempt(
+    conn: &mut DbConn,
+    id: &OutboxId,
+    outcome: &str,
+    smtp_code: Option<u16>,
+    response: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::insert_into(outbox_attempts::table)
+        .values((
+            outbox_attempts::id.eq(OutboxAttemptId::new()),
+            outbox_attempts::outbox_id.eq(id),
+            outbox_attempts::at.eq(to_db(now)),
+            outbox_attempts::outcome.eq(outcome),
+            outbox_attempts::smtp_code.eq(smtp_code.map(i32::from)),
+            outbox_attempts::response.eq(response),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The heartbeat: extends the claims `holder` has on messages until `until`.
+pub fn renew_claims(conn: &mut DbConn, holder: &str, until: DateTime<Utc>) -> Result<(), DbError> {
+    diesel::update(outbox_messages::table)
+        .filter(outbox_messages::claimed_by.eq(holder))
+        .filter(outbox_messages::status.eq(OutboxStatus::Sending))
+        .set(outbox_messages::claimed_until.eq(Some(to_db(until))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A stopping instance gives back its claims: messages it has not begun to send are queued
+/// again, due as they were; a message whose send it began and cannot finish (the stop did not
+/// wait for it) has its claim end now, so the next claimer takes it at once under the
+/// interrupted-send rule. Returns how many were queued again.
+pub fn give_back(conn: &mut DbConn, holder: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let queued = diesel::update(outbox_messages::table)
+        .filter(outbox_messages::claimed_by.eq(holder))
+        .filter(outbox_messages::status.eq(OutboxStatus::Sending))
+        .filter(outbox_messages::id.ne_all(outbox_sends::table.select(outbox_sends::outbox_id)))
+        .set((
+            outbox_messages::status.eq(OutboxStatus::Queued),
+            outbox_messages::claimed_by.eq(None::<String>),
+            outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    diesel::update(outbox_messages::table)
+        .filter(outbox_messages::claimed_by.eq(holder))
+        .filter(outbox_messages::status.eq(OutboxStatus::Sending))
+        .set(outbox_messages::claimed_until.eq(Some(to_db(now))))
+        .execute(conn)?;
+    Ok(queued)
+}
+
 /// What an attempt came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -140,8 +286,9 @@ pub fn retry_delay(attempts: i32) -> Duration {
     Duration::minutes(1_i64 << attempts.clamp(0, 9)).min(Duration::hours(6))
 }
 
-/// Records an attempt by the holder of the claim. A holder whose claim was taken over (it ran
-/// out) records the attempt but does not change the message.
+/// Records an attempt's result. "Sent" counts whoever reports it: the message went, and must
+/// not go again. Otherwise a holder whose claim was taken over (it ran out) records the attempt
+/// but does not change the message: the new holder decides.
 pub fn record_attempt(
     conn: &mut DbConn,
     id: &OutboxId,
@@ -152,21 +299,13 @@ pub fn record_attempt(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     write_tx(conn, |conn| {
-        diesel::insert_into(outbox_attempts::table)
-            .values((
-                outbox_attempts::id.eq(OutboxAttemptId::new()),
-                outbox_attempts::outbox_id.eq(id),
-                outbox_attempts::at.eq(to_db(now)),
-                outbox_attempts::outcome.eq(outcome.as_str()),
-                outbox_attempts::smtp_code.eq(smtp_code.map(i32::from)),
-                outbox_attempts::response.eq(response),
-            ))
-            .execute(conn)?;
+        insert_attempt(conn, id, outcome.as_str(), smtp_code, response, now)?;
         let message: OutboxMessage = outbox_messages::table
             .find(id)
             .select(OutboxMessage::as_select())
             .first(conn)?;
-        if message.claimed_by.as_deref() != Some(holder) || message.status == OutboxStatus::Sent {
+        let holds = message.claimed_by.as_deref() == Some(holder);
+        if message.status == OutboxStatus::Sent || !(holds || outcome == Outcome::Sent) {
             return Ok(());
         }
         let attempts = message.attempts + 1;
@@ -198,8 +337,26 @@ pub fn record_attempt(
                 outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
+        diesel::delete(outbox_sends::table.find(id)).execute(conn)?;
         Ok(())
     })
+}
+
+/// The messages whose SMTP transaction is recorded as begun and has no result yet.
+pub fn sends_under_way(conn: &mut DbConn) -> Result<Vec<OutboxId>, DbError> {
+    Ok(outbox_sends::table
+        .select(outbox_sends::outbox_id)
+        .load(conn)?)
+}
+
+/// Of `ids`, the messages sent again after an interrupted send: they may have arrived twice.
+pub fn possible_duplicates(conn: &mut DbConn, ids: &[OutboxId]) -> Result<Vec<OutboxId>, DbError> {
+    Ok(outbox_attempts::table
+        .filter(outbox_attempts::outbox_id.eq_any(ids))
+        .filter(outbox_attempts::outcome.eq("interrupted"))
+        .select(outbox_attempts::outbox_id)
+        .distinct()
+        .load(conn)?)
 }
 
 pub fn find(conn: &mut DbConn, id: &OutboxId) -> Result<Option<OutboxMessage>, DbError> {
@@ -338,6 +495,147 @@ mod tests {
             )
             .unwrap()
             .is_empty()
+        );
+    }
+
+    /// One message queued now and claimed by "a" for 40 s.
+    fn claimed_by_a() -> (DbConn, OutboxId, DateTime<Utc>, Duration) {
+        let mut c = conn();
+        let now = Utc::now();
+        let lease = Duration::seconds(40);
+        let id = enqueue(&mut c, &message(None), now).unwrap().unwrap();
+        claim_due(&mut c, "a", now, lease, 10).unwrap();
+        (c, id, now, lease)
+    }
+
+    #[test]
+    fn a_send_interrupted_mid_transaction_is_resent_once_and_marked_as_a_possible_duplicate() {
+        let (mut c, id, now, lease) = claimed_by_a();
+        assert_eq!(
+            begin_send(&mut c, &id, "a", now).unwrap(),
+            Begin::Send {
+                after_interruption: false
+            }
+        );
+        // "a" dies before the server's answer is recorded; its claim is not renewed.
+        assert!(
+            claim_due(&mut c, "b", now + Duration::seconds(30), lease, 10)
+                .unwrap()
+                .is_empty()
+        );
+        let later = now + Duration::seconds(41);
+        assert_eq!(claim_due(&mut c, "b", later, lease, 10).unwrap().len(), 1);
+        assert_eq!(
+            begin_send(&mut c, &id, "b", later).unwrap(),
+            Begin::Send {
+                after_interruption: true
+            }
+        );
+        record_attempt(&mut c, &id, "b", Outcome::Sent, Some(250), "OK", later).unwrap();
+        let m = find(&mut c, &id).unwrap().unwrap();
+        assert_eq!(m.status, OutboxStatus::Sent);
+        assert_eq!(
+            possible_duplicates(&mut c, &[id.clone()]).unwrap(),
+            [id.clone()]
+        );
+        assert!(sends_under_way(&mut c).unwrap().is_empty());
+        let outcomes: Vec<String> = attempts(&mut c, &id)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.outcome)
+            .collect();
+        assert_eq!(outcomes, ["interrupted", "sent"]);
+    }
+
+    #[test]
+    fn a_message_not_begun_before_a_crash_is_not_marked() {
+        let (mut c, id, now, lease) = claimed_by_a();
+        let later = now + Duration::seconds(41);
+        claim_due(&mut c, "b", later, lease, 10).unwrap();
+        assert_eq!(
+            begin_send(&mut c, &id, "b", later).unwrap(),
+            Begin::Send {
+                after_interruption: false
+            }
+        );
+        record_attempt(&mut c, &id, "b", Outcome::Sent, Some(250), "OK", later).unwrap();
+        assert!(possible_duplicates(&mut c, &[id]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_message_recorded_as_sent_is_never_sent_again() {
+        let (mut c, id, now, lease) = claimed_by_a();
+        begin_send(&mut c, &id, "a", now).unwrap();
+        // "a" stalls past its lease (no heartbeat) and "b" takes the claim over...
+        let later = now + Duration::seconds(41);
+        assert_eq!(claim_due(&mut c, "b", later, lease, 10).unwrap().len(), 1);
+        // ...then "a"'s transaction succeeds: the message went, whoever holds the claim.
+        record_attempt(&mut c, &id, "a", Outcome::Sent, Some(250), "OK", later).unwrap();
+        assert_eq!(
+            find(&mut c, &id).unwrap().unwrap().status,
+            OutboxStatus::Sent
+        );
+        assert_eq!(
+            begin_send(&mut c, &id, "b", later).unwrap(),
+            Begin::NotYours,
+            "b does not send it again"
+        );
+        assert_eq!(
+            begin_send(&mut c, &id, "a", later).unwrap(),
+            Begin::NotYours
+        );
+        for at in [
+            later,
+            later + Duration::hours(1),
+            later + Duration::days(30),
+        ] {
+            assert!(claim_due(&mut c, "c", at, lease, 10).unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_claim_taken_over_is_not_sent_by_its_old_holder() {
+        let (mut c, id, now, lease) = claimed_by_a();
+        assert_eq!(
+            begin_send(&mut c, &id, "a", now + Duration::seconds(41)).unwrap(),
+            Begin::NotYours,
+            "the claim ran out"
+        );
+        claim_due(&mut c, "b", now + Duration::seconds(41), lease, 10).unwrap();
+        assert_eq!(begin_send(&mut c, &id, "a", now).unwrap(), Begin::NotYours);
+    }
+
+    #[test]
+    fn the_heartbeat_keeps_claims_and_a_stop_gives_them_back() {
+        let mut c = conn();
+        let now = Utc::now();
+        let lease = Duration::seconds(40);
+        let begun = enqueue(&mut c, &message(None), now).unwrap().unwrap();
+        let waiting = enqueue(&mut c, &message(None), now).unwrap().unwrap();
+        claim_due(&mut c, "a", now, lease, 10).unwrap();
+        renew_claims(&mut c, "a", now + Duration::seconds(70)).unwrap();
+        assert!(
+            claim_due(&mut c, "b", now + Duration::seconds(60), lease, 10)
+                .unwrap()
+                .is_empty(),
+            "renewed"
+        );
+        begin_send(&mut c, &begun, "a", now).unwrap();
+        let at = now + Duration::seconds(61);
+        assert_eq!(give_back(&mut c, "a", at).unwrap(), 1);
+        let w = find(&mut c, &waiting).unwrap().unwrap();
+        assert_eq!((w.status, w.claimed_by), (OutboxStatus::Queued, None));
+        let taken = claim_due(&mut c, "b", at + Duration::seconds(1), lease, 10).unwrap();
+        assert_eq!(
+            taken.len(),
+            2,
+            "both at once, without waiting for the lease"
+        );
+        assert_eq!(
+            begin_send(&mut c, &begun, "b", at).unwrap(),
+            Begin::Send {
+                after_interruption: true
+            }
         );
     }
 

@@ -10,6 +10,7 @@ mod backorders;
 mod browser;
 mod catch_services;
 mod cli;
+mod crash;
 mod dashboard;
 mod demo;
 mod forms;

@@ -122,6 +122,7 @@ fn schema_rs_matches(conn: &mut DbConn) {
         job_leases,
         outbox_messages,
         outbox_attempts,
+        outbox_sends,
         procedures,
         procedure_domains,
         procedure_events,

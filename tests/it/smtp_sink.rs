@@ -68,6 +68,8 @@ struct Keeper {
     inbox: Arc<Mutex<Vec<Received>>>,
     /// Recipients the server refuses (550), to test permanent failures.
     refuse: Arc<Vec<String>>,
+    /// Keep the n-th message received, then wait this long before answering it.
+    stall: Option<(usize, Duration)>,
     current: Received,
 }
 
@@ -109,7 +111,17 @@ impl Handler for Keeper {
                 raw: Vec::new(),
             },
         );
-        self.inbox.lock().unwrap().push(message);
+        let received = {
+            let mut inbox = self.inbox.lock().unwrap();
+            inbox.push(message);
+            inbox.len()
+        };
+        // The message is kept but not yet acknowledged: a sender killed now cannot know.
+        if let Some((nth, wait)) = self.stall
+            && received == nth
+        {
+            std::thread::sleep(wait);
+        }
         OK
     }
 }
@@ -127,12 +139,23 @@ impl SmtpSink {
 
     /// A sink that refuses these recipients with 550.
     pub fn refusing(refused: &[&str]) -> Self {
+        Self::serve(refused, None)
+    }
+
+    /// A sink that keeps the `nth` message it receives, then waits `wait` before answering it
+    /// (the end of DATA): a sender stopped meanwhile is stopped mid-transaction.
+    pub fn stalling(nth: usize, wait: Duration) -> Self {
+        Self::serve(&[], Some((nth, wait)))
+    }
+
+    fn serve(refused: &[&str], stall: Option<(usize, Duration)>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the SMTP sink");
         let port = listener.local_addr().unwrap().port();
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let handler = Keeper {
             inbox: inbox.clone(),
             refuse: Arc::new(refused.iter().map(|s| (*s).to_owned()).collect()),
+            stall,
             current: Received {
                 from: String::new(),
                 to: Vec::new(),

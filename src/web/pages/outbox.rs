@@ -20,6 +20,7 @@ pub struct MessageRow {
     pub status: String,
     pub attempts: i32,
     pub last_error: String,
+    pub possible_duplicate: bool,
 }
 
 impl From<&OutboxMessage> for MessageRow {
@@ -33,6 +34,7 @@ impl From<&OutboxMessage> for MessageRow {
             status: m.status.as_str().to_owned(),
             attempts: m.attempts,
             last_error: m.last_error.clone().unwrap_or_default(),
+            possible_duplicate: false,
         }
     }
 }
@@ -80,7 +82,14 @@ pub async fn outbox_page(
             .map(|k| k.as_str().to_owned())
             .unwrap_or_default(),
         kinds: MessageKind::ALL.iter().map(|k| k.as_str()).collect(),
-        messages: outbox.messages.iter().map(MessageRow::from).collect(),
+        messages: outbox
+            .messages
+            .iter()
+            .map(|m| MessageRow {
+                possible_duplicate: outbox.possible_duplicates.contains(&m.id),
+                ..MessageRow::from(m)
+            })
+            .collect(),
         selected: outbox.selected.map(|(m, attempts)| {
             (
                 MessageRow::from(&m),
