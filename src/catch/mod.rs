@@ -74,6 +74,14 @@ impl Provider {
 }
 
 impl Provider {
+    /// When the service takes an order (`model::catch_order`).
+    pub fn timing(self) -> crate::model::catch_order::Timing {
+        match self {
+            Self::DropCatch => crate::model::catch_order::Timing::InPendingDelete,
+            Self::Dynadot => crate::model::catch_order::Timing::BeforeDeletion,
+        }
+    }
+
     /// The catch service of a backorder's channel this provider is.
     pub fn service(self) -> crate::model::backorder::CatchService {
         match self {

@@ -192,7 +192,36 @@ diesel::table! {
         auction_result -> Text,
         notes -> Text,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
+        updated_at -> Timestamp,    }
+}
+
+diesel::table! {
+    catch_calls (id) {
+        id -> Text,
+        channel_id -> Text,
+        backorder_id -> Text,
+        at -> Timestamp,
+        provider -> Text,
+        action -> Text,
+        request -> Text,
+        status -> Nullable<Integer>,
+        answer -> Text,
+        duration_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    catch_orders (channel_id) {
+        channel_id -> Text,
+        backorder_id -> Text,
+        account_id -> Text,
+        max_bid_minor -> Nullable<BigInt>,
+        message -> Text,
+        placed_at -> Nullable<Timestamp>,
+        next_attempt_at -> Nullable<Timestamp>,
+        attempts -> Integer,
+        claimed_until -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
     }
 }
 
@@ -222,6 +251,8 @@ diesel::joinable!(matter_marks -> matters (matter_id));
 diesel::joinable!(backorders -> matters (matter_id));
 diesel::joinable!(backorder_events -> backorders (backorder_id));
 diesel::joinable!(catch_channels -> backorders (backorder_id));
+diesel::joinable!(catch_orders -> catch_channels (channel_id));
+diesel::joinable!(catch_orders -> catch_accounts (account_id));
 
 diesel::table! {
     ended_sessions (id) {
@@ -239,6 +270,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     setup_tokens,
     sign_in_throttles,
     catch_accounts,
+    catch_orders,
+    catch_calls,
     known_sign_ins,
     audit_events,
     client_contacts,

@@ -59,8 +59,14 @@ crate::text_enum! {
     pub enum ChannelStatus ("channel status") {
         /// Decided, not yet placed with the service.
         Planned => "planned",
+        /// reclaim places it through the firm's account once the service accepts it.
+        Scheduled => "scheduled",
         /// Placed with the service.
         Placed => "placed",
+        /// The service refused the order (its message says why).
+        Refused => "refused",
+        /// The service caught the name; who gets it is not known yet.
+        Caught => "caught",
         /// The service caught the name and auctions it among its backorderers.
         InAuction => "in_auction",
         /// The client got the name through this service.
@@ -184,7 +190,10 @@ impl ChannelStatus {
     pub fn label(self) -> &'static str {
         match self {
             ChannelStatus::Planned => "Planned",
+            ChannelStatus::Scheduled => "Scheduled",
             ChannelStatus::Placed => "Placed",
+            ChannelStatus::Refused => "Refused",
+            ChannelStatus::Caught => "Caught",
             ChannelStatus::InAuction => "In auction",
             ChannelStatus::Won => "Won",
             ChannelStatus::Lost => "Lost",
@@ -195,7 +204,10 @@ impl ChannelStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            ChannelStatus::Won | ChannelStatus::Lost | ChannelStatus::Cancelled
+            ChannelStatus::Won
+                | ChannelStatus::Lost
+                | ChannelStatus::Cancelled
+                | ChannelStatus::Refused
         )
     }
 }
@@ -215,12 +227,16 @@ pub fn status_from_channels(
         } else {
             B::Caught
         }
+    } else if channels.contains(&ChannelStatus::Caught) && current != B::Auction {
+        // The service has the name; an auction among its backorderers may follow.
+        B::Caught
     } else if channels.contains(&ChannelStatus::InAuction) {
         B::Auction
     } else {
         let tried: Vec<_> = channels
             .iter()
-            .filter(|c| **c != ChannelStatus::Cancelled)
+            // A refused order was never placed: it neither won nor lost.
+            .filter(|c| !matches!(c, ChannelStatus::Cancelled | ChannelStatus::Refused))
             .collect();
         if !tried.is_empty()
             && tried.iter().all(|c| **c == ChannelStatus::Lost)

@@ -5,6 +5,7 @@ crate::text_id!(OutreachId);
 crate::text_id!(ApprovalId);
 crate::text_id!(ReportId);
 crate::text_id!(CatchAccountId);
+crate::text_id!(CatchCallId);
 crate::text_id!(BootstrapId);
 crate::text_id!(JobRunId);
 crate::text_id!(SnapshotId);

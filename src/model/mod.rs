@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backorder;
 pub mod calendar;
 pub mod catch_account;
+pub mod catch_order;
 pub mod changes;
 pub mod client;
 pub mod compliance;

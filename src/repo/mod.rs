@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backorders;
 pub mod bootstrap;
 pub mod catch_accounts;
+pub mod catch_orders;
 pub mod clients;
 pub mod jobs;
 pub mod matters;

@@ -103,6 +103,8 @@ fn schema_rs_matches(conn: &mut DbConn) {
         sign_in_throttles,
         known_sign_ins,
         catch_accounts,
+        catch_orders,
+        catch_calls,
         ended_sessions,
         audit_events,
         client_contacts,

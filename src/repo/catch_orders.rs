@@ -1,0 +1,354 @@
+//! Orders reclaim places itself through the firm's catch accounts: the channel they belong to,
+//! their claim by one instance at a time, and every call made to the service for them.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::catch::Exchange;
+use crate::db::schema::{
+    backorders, catch_accounts, catch_calls, catch_channels, catch_orders, matters,
+};
+use crate::db::types::to_db;
+use crate::db::{DbConn, DbError, write_tx};
+use crate::model::audit::Actor;
+use crate::model::backorder::{Backorder, CatchChannel, ChannelStatus};
+use crate::model::catch_account::CatchAccount;
+use crate::model::ids::{BackorderId, CatchAccountId, CatchCallId, ChannelId};
+use crate::model::matter::MatterStatus;
+use crate::model::money::Currency;
+use crate::repo::audit::{self, Change};
+use crate::repo::backorders as backorder_records;
+use crate::repo::backorders::{BackorderError, NewChannel};
+
+/// An order's own row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = catch_orders)]
+pub struct CatchOrder {
+    pub channel_id: ChannelId,
+    pub backorder_id: BackorderId,
+    pub account_id: CatchAccountId,
+    pub max_bid_minor: Option<i64>,
+    pub message: String,
+    pub placed_at: Option<NaiveDateTime>,
+    pub next_attempt_at: Option<NaiveDateTime>,
+    pub attempts: i32,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub claimed_by: Option<String>,
+}
+
+/// Adds a channel placed through `account` to a backorder, scheduled for the catch job's next
+/// run. `Conflict` when the backorder already has an order through that account.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    backorder_id: &BackorderId,
+    account: &CatchAccount,
+    service: crate::model::backorder::CatchService,
+    max_bid_minor: Option<i64>,
+) -> Result<CatchChannel, BackorderError> {
+    write_tx(conn, |conn| {
+        let existing: i64 = catch_orders::table
+            .filter(catch_orders::backorder_id.eq(backorder_id))
+            .filter(catch_orders::account_id.eq(&account.id))
+            .count()
+            .get_result(conn)?;
+        if existing > 0 {
+            return Err(BackorderError::Db(DbError::Conflict(format!(
+                "the backorder already has an order through the account {}",
+                account.label
+            ))));
+        }
+        let channel = backorder_records::add_channel(
+            conn,
+            actor,
+            backorder_id,
+            &NewChannel {
+                service,
+                service_name: account.label.clone(),
+                status: ChannelStatus::Scheduled,
+                external_reference: String::new(),
+                success_fee_minor: None,
+                currency: Currency::parse(&account.currency).unwrap_or_default(),
+            },
+        )?;
+        diesel::insert_into(catch_orders::table)
+            .values((
+                catch_orders::channel_id.eq(&channel.id),
+                catch_orders::backorder_id.eq(backorder_id),
+                catch_orders::account_id.eq(&account.id),
+                catch_orders::max_bid_minor.eq(max_bid_minor),
+                catch_orders::next_attempt_at.eq(Some(to_db(actor.at))),
+            ))
+            .execute(conn)?;
+        Ok(channel)
+    })
+}
+
+/// An order claimed by the catch job, with what deciding on it needs.
+#[derive(Debug, Clone)]
+pub struct DueOrder {
+    pub order: CatchOrder,
+    pub channel: CatchChannel,
+    pub backorder: Backorder,
+    pub matter_open: bool,
+    pub account: CatchAccount,
+    /// The statuses of the backorder's other channels.
+    pub other_channels: Vec<ChannelStatus>,
+}
+
+/// Claims up to `limit` orders due at `now` for `holder` until `now + lease`: two instances
+/// claiming at once never get the same order (the UPDATE's condition on the claim is evaluated
+/// again on each row it takes, as in `repo::monitoring::claim_due`).
+pub fn claim_due(
+    conn: &mut DbConn,
+    holder: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<DueOrder>, DbError> {
+    let now_db = to_db(now);
+    let due_orders = diesel::alias!(catch_orders as due_orders);
+    let claim_ends = due_orders.field(catch_orders::claimed_until);
+    let due = due_orders
+        .filter(due_orders.field(catch_orders::next_attempt_at).le(now_db))
+        .filter(claim_ends.is_null().or(claim_ends.lt(now_db)))
+        .order(due_orders.field(catch_orders::next_attempt_at))
+        .limit(limit)
+        .select(due_orders.field(catch_orders::channel_id));
+    let free = catch_orders::claimed_until
+        .is_null()
+        .or(catch_orders::claimed_until.lt(now_db));
+    write_tx(conn, |conn| {
+        diesel::update(catch_orders::table)
+            .filter(catch_orders::channel_id.eq_any(due))
+            .filter(free)
+            .set((
+                catch_orders::claimed_by.eq(holder),
+                catch_orders::claimed_until.eq(to_db(now + lease)),
+            ))
+            .execute(conn)?;
+        let rows: Vec<(
+            CatchOrder,
+            CatchChannel,
+            Backorder,
+            MatterStatus,
+            CatchAccount,
+        )> = catch_orders::table
+            .inner_join(catch_channels::table)
+            .inner_join(catch_accounts::table)
+            .inner_join(backorders::table.on(backorders::id.eq(catch_orders::backorder_id)))
+            .inner_join(matters::table.on(matters::id.eq(backorders::matter_id)))
+            .filter(catch_orders::claimed_by.eq(holder))
+            .select((
+                CatchOrder::as_select(),
+                CatchChannel::as_select(),
+                Backorder::as_select(),
+                matters::status,
+                CatchAccount::as_select(),
+            ))
+            .load(conn)?;
+        let ids: Vec<BackorderId> = rows.iter().map(|r| r.2.id.clone()).collect();
+        let siblings: Vec<(ChannelId, BackorderId, ChannelStatus)> = catch_channels::table
+            .filter(catch_channels::backorder_id.eq_any(&ids))
+            .select((
+                catch_channels::id,
+                catch_channels::backorder_id,
+                catch_channels::status,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(order, channel, backorder, matter, account)| DueOrder {
+                other_channels: siblings
+                    .iter()
+                    .filter(|(id, b, _)| *b == backorder.id && *id != channel.id)
+                    .map(|(_, _, s)| *s)
+                    .collect(),
+                matter_open: matter == MatterStatus::Open,
+                order,
+                channel,
+                backorder,
+                account,
+            })
+            .collect())
+    })
+}
+
+/// The bids committed through an account since `since` (orders placed).
+pub fn committed_since(
+    conn: &mut DbConn,
+    account: &CatchAccountId,
+    since: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let bids: Vec<Option<i64>> = catch_orders::table
+        .filter(catch_orders::account_id.eq(account))
+        .filter(catch_orders::placed_at.ge(to_db(since)))
+        .select(catch_orders::max_bid_minor)
+        .load(conn)?;
+    Ok(bids.into_iter().flatten().sum())
+}
+
+/// Whether another backorder has `domain` placed (or being placed) through the same account.
+pub fn ordered_for_another(
+    conn: &mut DbConn,
+    account: &CatchAccountId,
+    domain: &str,
+    channel: &ChannelId,
+) -> Result<bool, DbError> {
+    let n: i64 = catch_orders::table
+        .inner_join(catch_channels::table)
+        .inner_join(backorders::table.on(backorders::id.eq(catch_orders::backorder_id)))
+        .filter(catch_orders::account_id.eq(account))
+        .filter(backorders::domain.eq(domain))
+        .filter(catch_orders::channel_id.ne(channel))
+        .filter(catch_channels::status.eq_any([
+            ChannelStatus::Placed,
+            ChannelStatus::Caught,
+            ChannelStatus::InAuction,
+        ]))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// What the job decided for an order.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub status: ChannelStatus,
+    pub message: String,
+    /// The bid the service recorded, when the order was placed now.
+    pub placed: Option<Option<i64>>,
+    /// When to look again; `None`: never (a final state).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Failed calls in a row after this one.
+    pub attempts: i32,
+}
+
+/// Records the calls made for an order, its new state, and gives the claim back. A change of
+/// state goes to the audit trail.
+pub fn settle(
+    conn: &mut DbConn,
+    actor: &Actor,
+    due: &DueOrder,
+    settled: &Settled,
+    exchanges: &[Exchange],
+) -> Result<(), DbError> {
+    write_tx(conn, |conn| {
+        for e in exchanges {
+            diesel::insert_into(catch_calls::table)
+                .values((
+                    catch_calls::id.eq(CatchCallId::new()),
+                    catch_calls::channel_id.eq(&due.channel.id),
+                    catch_calls::backorder_id.eq(&due.backorder.id),
+                    catch_calls::at.eq(to_db(e.at)),
+                    catch_calls::provider.eq(e.provider.as_str()),
+                    catch_calls::action.eq(e.action),
+                    catch_calls::request.eq(&e.request),
+                    catch_calls::status.eq(e.status.map(i32::from)),
+                    catch_calls::answer.eq(&e.answer),
+                    catch_calls::duration_ms.eq(i64::try_from(e.duration_ms).unwrap_or(i64::MAX)),
+                ))
+                .execute(conn)?;
+        }
+        let order = catch_orders::table.find(&due.order.channel_id);
+        diesel::update(order)
+            .set((
+                catch_orders::message.eq(&settled.message),
+                catch_orders::next_attempt_at.eq(settled.next_attempt_at.map(to_db)),
+                catch_orders::attempts.eq(settled.attempts),
+                catch_orders::claimed_by.eq(None::<String>),
+                catch_orders::claimed_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        if let Some(bid) = settled.placed {
+            diesel::update(order)
+                .set((
+                    catch_orders::placed_at.eq(Some(to_db(actor.at))),
+                    catch_orders::max_bid_minor.eq(bid.or(due.order.max_bid_minor)),
+                ))
+                .execute(conn)?;
+        }
+        if settled.status != due.channel.status {
+            diesel::update(catch_channels::table.find(&due.channel.id))
+                .set((
+                    catch_channels::status.eq(settled.status),
+                    catch_channels::updated_at.eq(to_db(actor.at)),
+                ))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                actor,
+                Change {
+                    action: "backorder.channel_updated",
+                    record_type: "backorder",
+                    record_id: Some(due.backorder.id.as_str()),
+                    summary: format!(
+                        "{} with {}: {} ({})",
+                        due.backorder.unicode,
+                        due.channel.display_name(),
+                        settled.status.label(),
+                        settled.message
+                    ),
+                    detail: json!({
+                        "channel_id": due.channel.id,
+                        "from": due.channel.status,
+                        "to": settled.status,
+                        "message": settled.message,
+                    }),
+                },
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Gives back every order a holder claimed (a run that stopped half-way).
+pub fn release(conn: &mut DbConn, holder: &str) -> Result<(), DbError> {
+    diesel::update(catch_orders::table.filter(catch_orders::claimed_by.eq(holder)))
+        .set((
+            catch_orders::claimed_by.eq(None::<String>),
+            catch_orders::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The orders of a backorder, for its page and the API.
+pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchOrder>, DbError> {
+    Ok(catch_orders::table
+        .filter(catch_orders::backorder_id.eq(id))
+        .select(CatchOrder::as_select())
+        .load(conn)?)
+}
+
+/// The calls made for a backorder's orders, newest first.
+pub fn calls(
+    conn: &mut DbConn,
+    id: &BackorderId,
+) -> Result<
+    Vec<(
+        NaiveDateTime,
+        String,
+        String,
+        String,
+        Option<i32>,
+        String,
+        i64,
+    )>,
+    DbError,
+> {
+    Ok(catch_calls::table
+        .filter(catch_calls::backorder_id.eq(id))
+        .order(catch_calls::at.desc())
+        .select((
+            catch_calls::at,
+            catch_calls::provider,
+            catch_calls::action,
+            catch_calls::request,
+            catch_calls::status,
+            catch_calls::answer,
+            catch_calls::duration_ms,
+        ))
+        .load(conn)?)
+}
