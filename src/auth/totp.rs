@@ -64,6 +64,20 @@ impl Secret {
         Self(bytes.to_vec())
     }
 
+    /// A secret typed or copied as base32 (spaces and case ignored), as apps and the enrolment
+    /// page show it.
+    pub fn from_base32(text: &str) -> Option<Self> {
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        data_encoding::BASE32_NOPAD
+            .decode(compact.trim_end_matches('=').as_bytes())
+            .ok()
+            .map(Self)
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
@@ -373,6 +387,11 @@ mod tests {
             "otpauth://totp/reclaim:ann%2Bx@firm.example?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=reclaim&algorithm=SHA1&digits=6&period=30"
         );
         assert_eq!(secret.base32_grouped().split(' ').count(), 8);
+        assert_eq!(
+            Secret::from_base32(&secret.base32_grouped().to_lowercase()),
+            Some(secret.clone())
+        );
+        assert_eq!(Secret::from_base32("not base32!"), None);
         assert!(qr_svg(&secret.otpauth_uri("reclaim", "a@b.example")).starts_with("<svg"));
     }
 

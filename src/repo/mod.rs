@@ -18,4 +18,5 @@ pub mod senders;
 pub mod sessions;
 pub mod suppressions;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;
