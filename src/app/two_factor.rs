@@ -25,6 +25,10 @@ use crate::state::AppState;
 pub const PENDING_MAX_AGE: Duration = Duration::minutes(5);
 /// Wrong codes allowed per sign-in; the password step (throttled) must then be done again.
 pub const MAX_WRONG_CODES: i32 = 5;
+/// Wrong codes allowed per user and hour, over all sign-ins: someone who knows the password
+/// could otherwise start sign-in after sign-in, 5 guesses each.
+pub const MAX_WRONG_CODES_PER_HOUR: i32 = 20;
+const WRONG_CODES_WINDOW: Duration = Duration::hours(1);
 /// The name authenticator apps show above the code.
 const ISSUER: &str = "reclaim";
 
@@ -153,6 +157,7 @@ pub async fn check_code(
         ));
     }
     let now = state.clock.now();
+    refuse_after_too_many_wrong_codes(state, &user.id).await?;
     let actor = pending_actor(visitor, &user, now);
     let refusal = match verify_second_factor(state, &user.id, typed).await? {
         Ok(method) => {
@@ -189,7 +194,17 @@ pub async fn check_code(
         let (id, user_id, reason) = (pending_id.to_owned(), user.id.clone(), refusal.reason());
         state
             .db
-            .run(move |c| repo::count_failure(c, &actor, &id, &user_id, reason, MAX_WRONG_CODES))
+            .run(move |c| {
+                repo::count_failure(
+                    c,
+                    &actor,
+                    &id,
+                    &user_id,
+                    reason,
+                    MAX_WRONG_CODES,
+                    WRONG_CODES_WINDOW,
+                )
+            })
             .await?
     };
     tracing::warn!(email = %user.email, ip = %visitor.ip, failures, "second factor refused");
@@ -207,6 +222,35 @@ pub async fn check_code(
             if left == 1 { "" } else { "s" }
         ),
     ))
+}
+
+/// `TooManyRequests` once the user has had [`MAX_WRONG_CODES_PER_HOUR`] wrong codes within the
+/// hour: no code is checked until the hour since the first one has passed.
+async fn refuse_after_too_many_wrong_codes(
+    state: &AppState,
+    user_id: &UserId,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let id = user_id.clone();
+    let Some(enrolment) = state.db.run(move |c| repo::find(c, &id)).await? else {
+        return Ok(());
+    };
+    let Some(first) = enrolment.first_wrong_at else {
+        return Ok(());
+    };
+    let until = first + WRONG_CODES_WINDOW;
+    if enrolment.wrong_codes < MAX_WRONG_CODES_PER_HOUR || until <= now {
+        return Ok(());
+    }
+    let minutes = ((until - now).num_seconds() + 59) / 60;
+    Err(AppError::TooManyRequests {
+        message: format!(
+            "Too many wrong codes for this account. Try again in {minutes} minute{} (after {} UTC), or ask an administrator to reset your two-factor sign-in.",
+            if minutes == 1 { "" } else { "s" },
+            until.format("%H:%M")
+        ),
+        retry_after_secs: u64::try_from((until - now).num_seconds().max(1)).unwrap_or(1),
+    })
 }
 
 /// Why a typed second factor was refused.

@@ -212,6 +212,8 @@ diesel::table! {
         created_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         last_step -> Nullable<BigInt>,
+        wrong_codes -> Integer,
+        first_wrong_at -> Nullable<Timestamp>,
     }
 }
 

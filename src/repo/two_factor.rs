@@ -38,6 +38,9 @@ pub struct Enrolment {
     pub secret_sealed: String,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub last_step: Option<i64>,
+    /// Wrong codes since `first_wrong_at`, over all of the user's sign-ins.
+    pub wrong_codes: i32,
+    pub first_wrong_at: Option<DateTime<Utc>>,
 }
 
 impl Enrolment {
@@ -47,22 +50,33 @@ impl Enrolment {
 }
 
 pub fn find(conn: &mut DbConn, user: &UserId) -> Result<Option<Enrolment>, DbError> {
-    let row: Option<(String, Option<NaiveDateTime>, Option<i64>)> = two_factor::table
+    type Row = (
+        String,
+        Option<NaiveDateTime>,
+        Option<i64>,
+        i32,
+        Option<NaiveDateTime>,
+    );
+    let row: Option<Row> = two_factor::table
         .find(user.as_str())
         .select((
             two_factor::secret_sealed,
             two_factor::confirmed_at,
             two_factor::last_step,
+            two_factor::wrong_codes,
+            two_factor::first_wrong_at,
         ))
         .first(conn)
         .optional()?;
-    Ok(
-        row.map(|(secret_sealed, confirmed_at, last_step)| Enrolment {
+    Ok(row.map(
+        |(secret_sealed, confirmed_at, last_step, wrong_codes, first_wrong_at)| Enrolment {
             secret_sealed,
             confirmed_at: confirmed_at.map(from_db),
             last_step,
-        }),
-    )
+            wrong_codes,
+            first_wrong_at: first_wrong_at.map(from_db),
+        },
+    ))
 }
 
 /// Starts (or restarts) an enrolment with a new sealed secret; refused once the factor is on.
@@ -135,7 +149,11 @@ pub fn accept_step(conn: &mut DbConn, user: &UserId, step: i64) -> Result<bool, 
                     .or(two_factor::last_step.lt(step)),
             ),
     )
-    .set(two_factor::last_step.eq(Some(step)))
+    .set((
+        two_factor::last_step.eq(Some(step)),
+        two_factor::wrong_codes.eq(0),
+        two_factor::first_wrong_at.eq(None::<NaiveDateTime>),
+    ))
     .execute(conn)?;
     Ok(updated == 1)
 }
@@ -198,6 +216,14 @@ pub fn use_recovery_code(
     )
     .set(recovery_codes::used_at.eq(Some(to_db(at))))
     .execute(conn)?;
+    if updated == 1 {
+        diesel::update(two_factor::table.find(user.as_str()))
+            .set((
+                two_factor::wrong_codes.eq(0),
+                two_factor::first_wrong_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    }
     Ok(updated == 1)
 }
 
@@ -344,8 +370,9 @@ pub fn find_pending(conn: &mut DbConn, id: &str) -> Result<Option<Pending>, DbEr
     }))
 }
 
-/// Counts a wrong code against a pending sign-in and audits it; at `max` failures the pending
-/// sign-in ends. Returns the failures so far.
+/// Counts a wrong code against a pending sign-in (at `max` failures it ends) and against the
+/// user (within `window` of their first wrong code), and audits it. Returns the pending
+/// sign-in's failures so far.
 pub fn count_failure(
     conn: &mut DbConn,
     actor: &Actor,
@@ -353,8 +380,21 @@ pub fn count_failure(
     user: &UserId,
     reason: &str,
     max: i32,
+    window: chrono::Duration,
 ) -> Result<i32, DbError> {
     write_tx(conn, |conn| {
+        if let Some(enrolment) = find(conn, user)? {
+            let (wrong, since) = match enrolment.first_wrong_at {
+                Some(first) if actor.at - first < window => (enrolment.wrong_codes + 1, first),
+                _ => (1, actor.at),
+            };
+            diesel::update(two_factor::table.find(user.as_str()))
+                .set((
+                    two_factor::wrong_codes.eq(wrong),
+                    two_factor::first_wrong_at.eq(Some(to_db(since))),
+                ))
+                .execute(conn)?;
+        }
         let key = sha256_hex(id.as_bytes());
         diesel::update(pending_sign_ins::table.find(&key))
             .set(pending_sign_ins::failures.eq(pending_sign_ins::failures + 1))

@@ -215,6 +215,44 @@ async fn five_wrong_codes_end_the_pending_sign_in_and_each_is_audited() {
     assert!(!is_signed_in(&late).await);
 }
 
+#[tokio::test]
+async fn someone_with_the_password_gets_20_wrong_codes_an_hour_over_all_sign_ins() {
+    let app = spawn_app().await;
+    let (_, secret, _) = enrolled_lawyer(&app).await;
+    for sign_in in 1..=4 {
+        let (browser, _) = password_step(&app, "lea.lawyer@firm.example").await;
+        for _ in 0..5 {
+            browser
+                .post_form("/login/code", &[("code", &wrong_code(&app, &secret))])
+                .await;
+        }
+        assert!(!is_signed_in(&browser).await, "sign-in {sign_in}");
+    }
+    let (browser, _) = password_step(&app, "lea.lawyer@firm.example").await;
+    let refused = browser
+        .post_form("/login/code", &[("code", &code_now(&app, &secret))])
+        .await;
+    assert_eq!(refused.status().as_u16(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many wrong codes for this account")
+    );
+    assert!(!is_signed_in(&browser).await);
+
+    // An hour after the first wrong code, the right code works again.
+    app.clock.advance(Duration::minutes(61));
+    let (browser, _) = password_step(&app, "lea.lawyer@firm.example").await;
+    let signed = browser
+        .post_form("/login/code", &[("code", &code_now(&app, &secret))])
+        .await;
+    assert_eq!(signed.status().as_u16(), 303);
+    assert!(is_signed_in(&browser).await);
+}
+
 async fn failures(app: &TestApp) -> usize {
     app.audit_actions()
         .await

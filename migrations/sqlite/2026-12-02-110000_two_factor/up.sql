@@ -2,12 +2,16 @@
 -- `confirmed_at` is set (the user typed a right code). The secret is sealed with AES-256-GCM
 -- under a key derived from the instance's secret key (src/auth/totp.rs), never stored in clear.
 -- `last_step` is the last 30-second step whose code was accepted: a code is good once.
+-- `wrong_codes` counts wrong codes since `first_wrong_at`, over every sign-in of the user: each
+-- sign-in allows 5, and this caps them per hour for someone who knows the password.
 CREATE TABLE two_factor (
     user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (id),
     secret_sealed TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     confirmed_at TIMESTAMP,
-    last_step BIGINT
+    last_step BIGINT,
+    wrong_codes INTEGER NOT NULL DEFAULT 0,
+    first_wrong_at TIMESTAMP
 );
 
 -- Recovery codes, each usable once; only their keyed SHA-256 is kept.

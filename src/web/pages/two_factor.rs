@@ -8,7 +8,8 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError, get, post, web};
 use serde::Deserialize;
 
 use crate::app;
@@ -81,13 +82,24 @@ pub async fn check_code(
             )?;
             Ok(see_other(&next))
         }
-        Err(e @ AppError::Invalid { .. }) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &CodePage {
-                layout: Layout::anonymous(&session, "Sign in: your code"),
-                error: Some(e.to_string()),
-            },
-        ),
+        Err(e @ (AppError::Invalid { .. } | AppError::TooManyRequests { .. })) => {
+            let mut response = render_status(
+                e.status_code(),
+                &CodePage {
+                    layout: Layout::anonymous(&session, "Sign in: your code"),
+                    error: Some(e.to_string()),
+                },
+            )?;
+            if let AppError::TooManyRequests {
+                retry_after_secs, ..
+            } = e
+            {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            Ok(response)
+        }
         Err(AppError::Gone(message)) => Ok(start_again(&session, &message)),
         Err(AppError::Conflict(_)) => Ok(see_other("/login/enrol")),
         Err(other) => Err(other),
