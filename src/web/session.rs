@@ -79,12 +79,7 @@ pub fn after_password(
 ) -> Result<actix_web::HttpResponse, AppError> {
     let (pending_id, page) = match after {
         crate::app::two_factor::AfterPassword::SignedIn(signed_in) => {
-            start(
-                session,
-                &signed_in.user_id,
-                signed_in.session_version,
-                signed_in.at,
-            )?;
+            start_signed_in(session, &signed_in)?;
             return Ok(crate::web::see_other(next));
         }
         crate::app::two_factor::AfterPassword::NeedsCode { pending_id } => {
@@ -118,6 +113,19 @@ pub fn pending_next(session: &Session) -> String {
             .get::<String>(PENDING_NEXT_KEY)
             .unwrap_or(None)
             .as_deref(),
+    )
+}
+
+/// Starts the session that a completed sign-in gives.
+pub fn start_signed_in(
+    session: &Session,
+    signed_in: &crate::app::sign_in::SignedIn,
+) -> Result<(), AppError> {
+    start(
+        session,
+        &signed_in.user_id,
+        signed_in.session_version,
+        signed_in.at,
     )
 }
 

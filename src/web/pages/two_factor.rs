@@ -74,12 +74,7 @@ pub async fn check_code(
     match app::two_factor::check_code(&state, &visitor(&meta), &id, &form.code).await {
         Ok(signed_in) => {
             let next = pending_next(&session);
-            session::start(
-                &session,
-                &signed_in.user_id,
-                signed_in.session_version,
-                signed_in.at,
-            )?;
+            session::start_signed_in(&session, &signed_in)?;
             Ok(see_other(&next))
         }
         Err(e @ (AppError::Invalid { .. } | AppError::TooManyRequests { .. })) => {
@@ -179,12 +174,7 @@ pub async fn enrol(
     match app::two_factor::enrol_and_sign_in(&state, &visitor(&meta), &id, &form).await {
         Ok((signed_in, recovery_codes)) => {
             let next = pending_next(&session);
-            session::start(
-                &session,
-                &signed_in.user_id,
-                signed_in.session_version,
-                signed_in.at,
-            )?;
+            session::start_signed_in(&session, &signed_in)?;
             render(&RecoveryCodesPage {
                 layout: Layout::anonymous(&session, "Your recovery codes"),
                 recovery_codes,
