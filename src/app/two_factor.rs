@@ -605,17 +605,17 @@ pub async fn staff_required(state: &AppState, user: &Principal) -> Result<bool, 
     Ok(state.db.run(repo::staff_required).await?)
 }
 
-/// Requires (or stops requiring) two-factor sign-in of staff; audited.
+/// Requires (or stops requiring) two-factor sign-in of staff; audited. Returns how many people
+/// were signed out to enrol at their next sign-in.
 pub async fn set_staff_required(
     state: &AppState,
     caller: &Caller,
     required: bool,
-) -> Result<(), AppError> {
+) -> Result<usize, AppError> {
     caller.require_admin()?;
     let actor = caller.actor(state.clock.now());
-    state
+    Ok(state
         .db
         .run(move |c| repo::set_staff_required(c, &actor, required))
-        .await?;
-    Ok(())
+        .await?)
 }

@@ -307,18 +307,22 @@ async fn the_firm_requires_it_of_staff_who_enrol_before_anything_else_and_not_of
     app.create_user("carl@acme.example", Role::Client, Some(&client))
         .await;
     let token = app.api_token(&lawyer).await;
+    let (before, _) = password_step(&app, "lea.lawyer@firm.example").await;
+    assert!(is_signed_in(&before).await);
 
     let set = app
         .browser
         .post_form("/admin/two-factor", &[("required", "on")])
         .await;
     assert_eq!(set.status().as_u16(), 303);
+    let users = app.browser.get_html("/admin/users").await;
+    assert!(users.contains("name=\"required\" value=\"on\" checked"));
     assert!(
-        app.browser
-            .get_html("/admin/users")
-            .await
-            .contains("name=\"required\" value=\"on\" checked")
+        users.contains("1 person without it was signed out") && users.contains("Set up yours now"),
+        "{users}"
     );
+    // The lawyer's session without a second factor ended; the administrator's did not.
+    assert!(!is_signed_in(&before).await);
     assert!(
         app.audit_actions()
             .await

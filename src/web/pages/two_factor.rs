@@ -212,16 +212,21 @@ pub async fn set_requirement(
     form: web::Form<RequirementForm>,
 ) -> Result<HttpResponse, AppError> {
     let required = form.required.is_some();
-    app::two_factor::set_staff_required(&state, &caller(&user, &meta), required).await?;
-    session::flash(
-        &user.session,
-        "success",
-        if required {
-            "Two-factor sign-in is now required for staff: those without it set it up at their next sign-in."
-        } else {
-            "Two-factor sign-in is no longer required for staff; those who have it keep it."
-        },
-    );
+    let caller = caller(&user, &meta);
+    let signed_out = app::two_factor::set_staff_required(&state, &caller, required).await?;
+    let mut message = if required {
+        format!(
+            "Two-factor sign-in is now required for staff. {signed_out} {} without it {} signed out and set it up at their next sign-in.",
+            if signed_out == 1 { "person" } else { "people" },
+            if signed_out == 1 { "was" } else { "were" },
+        )
+    } else {
+        "Two-factor sign-in is no longer required for staff; those who have it keep it.".to_owned()
+    };
+    if required && !app::two_factor::status(&state, &user).await?.on {
+        message.push_str(" Set up yours now, on your account page.");
+    }
+    session::flash(&user.session, "success", message);
     Ok(see_other("/admin/users"))
 }
 
