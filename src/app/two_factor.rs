@@ -370,13 +370,12 @@ pub async fn status(state: &AppState, user: &Principal) -> Result<Status, AppErr
         })
         .await?;
     let on = enrolment.as_ref().is_some_and(repo::Enrolment::is_on);
-    let enrolling = match enrolment {
-        Some(e) if !e.is_on() => Some(to_scan(
-            &open_secret(state, &user.id, &e.secret_sealed)?,
-            &user.email,
-        )),
-        _ => None,
-    };
+    // An enrolment whose secret no longer opens (the instance's key changed) is shown as not
+    // started, so that the account page still works and the user starts again.
+    let enrolling = enrolment
+        .filter(|e| !e.is_on())
+        .and_then(|e| totp::open(&state.keys.two_factor, user.id.as_str(), &e.secret_sealed).ok())
+        .map(|secret| to_scan(&secret, &user.email));
     Ok(Status {
         on,
         enrolling,
@@ -411,10 +410,11 @@ pub async fn enrolment_in_progress(
     let id = user_id.clone();
     match state.db.run(move |c| repo::find(c, &id)).await? {
         Some(e) if e.is_on() => Err(TwoFactorError::AlreadyOn.into()),
-        Some(e) => Ok(to_scan(
-            &open_secret(state, user_id, &e.secret_sealed)?,
-            email,
-        )),
+        Some(e) => match totp::open(&state.keys.two_factor, user_id.as_str(), &e.secret_sealed) {
+            Ok(secret) => Ok(to_scan(&secret, email)),
+            // Sealed under an older key: a new secret to scan.
+            Err(_) => start_enrolment(state, user_id, email).await,
+        },
         None => start_enrolment(state, user_id, email).await,
     }
 }
