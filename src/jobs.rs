@@ -41,7 +41,7 @@ pub const JOBS: &[(&str, &str, &str)] = &[
     (
         "prune",
         "0 41 2 * * *",
-        "forget the sign-in attempts older than the throttle's window and the sessions ended longer ago than a session lasts",
+        "forget the sign-in counters that no longer count and the sessions ended longer ago than a session lasts",
     ),
 ];
 
@@ -148,7 +148,7 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             let attempts = crate::app::sign_in::forget_old_attempts(state).await?;
             let sessions = crate::app::sign_in::forget_ended_sessions(state).await?;
             Ok::<_, crate::error::AppError>(format!(
-                "{attempts} sign-in attempt(s) and {sessions} ended session(s) forgotten"
+                "{attempts} sign-in record(s) and {sessions} ended session(s) forgotten"
             ))
         }
         .await

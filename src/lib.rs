@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod catch;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -7,16 +7,17 @@ use serde_json::json;
 
 use crate::app::access::Caller;
 use crate::auth::password;
-use crate::auth::throttle::{Decision, LockedBy};
+use crate::auth::throttle::LockedBy;
 use crate::db::write_tx;
 use crate::error::{AppError, FieldErrors};
 use crate::model::audit::Actor;
 use crate::model::ids::UserId;
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role, User};
 use crate::repo::audit::{self, Change};
+use crate::repo::sessions;
+use crate::repo::sign_in_throttle::{self, Locked};
 use crate::repo::tokens;
 use crate::repo::users::{self, NewUser};
-use crate::repo::{login_attempts, sessions};
 use crate::state::AppState;
 
 /// Someone who is not signed in (yet), and where the request comes from.
@@ -68,8 +69,8 @@ impl From<(&User, DateTime<Utc>)> for SignedIn {
 /// Checks an e-mail address and password. Refusals are `Invalid` (422: a malformed address, a
 /// wrong address or password, without saying which), `TooManyRequests` (429: too many recent
 /// failures for the account or from the address) or `Forbidden` (403: a deactivated account,
-/// told only to someone who knows its password). Every attempt is recorded for the throttle,
-/// every failure in the audit log.
+/// told only to someone who knows its password). Each attempt takes a guess from the throttle
+/// before the password is checked; every failure goes to the audit log.
 pub async fn sign_in(
     state: &AppState,
     visitor: &Visitor,
@@ -83,31 +84,23 @@ pub async fn sign_in(
         ));
     };
 
+    // The guess is taken before the password is checked, so that concurrent sign-ins cannot
+    // check more guesses than the throttle allows.
     let policy = state.throttle;
-    let failures = {
+    let taken = {
         let (email, ip) = (email.to_string(), visitor.ip.clone());
         state
             .db
-            .run(move |c| login_attempts::recent_failures(c, &email, &ip, now - policy.window))
+            .run(move |c| sign_in_throttle::take_guess(c, &policy, &email, &ip, now))
             .await?
     };
-    if let Decision::Locked { until, by } = policy.decide(&failures.account, &failures.address, now)
-    {
-        let minutes = ((until - now).num_seconds() + 59) / 60;
-        let whose = match by {
-            LockedBy::Account => "for this account",
-            LockedBy::Address => "from your network address",
-        };
-        tracing::warn!(email = %email, ip = %visitor.ip, "sign-in refused: throttled");
-        return Err(AppError::TooManyRequests {
-            message: format!(
-                "Too many failed sign-in attempts {whose}. Try again in {minutes} minute{} (after {} UTC), or ask an administrator to reset your password.",
-                if minutes == 1 { "" } else { "s" },
-                until.format("%H:%M")
-            ),
-            retry_after_secs: u64::try_from((until - now).num_seconds().max(1)).unwrap_or(1),
-        });
-    }
+    let guess = match taken {
+        Ok(guess) => guess,
+        Err(Locked { until, by }) => {
+            tracing::warn!(email = %email, ip = %visitor.ip, by = by.as_str(), "sign-in refused: throttled");
+            return Err(locked_out(until, by, now));
+        }
+    };
 
     let user = {
         let email = email.clone();
@@ -137,7 +130,12 @@ pub async fn sign_in(
             state
                 .db
                 .run(move |c| {
-                    login_attempts::record_failure(c, &actor, Some(&user_id), "account deactivated")
+                    sign_in_throttle::record_failure(
+                        c,
+                        &actor,
+                        Some(&user_id),
+                        "account deactivated",
+                    )
                 })
                 .await?;
             return Err(AppError::Forbidden(
@@ -150,7 +148,7 @@ pub async fn sign_in(
             state
                 .db
                 .run(move |c| {
-                    login_attempts::record_failure(
+                    sign_in_throttle::record_failure(
                         c,
                         &actor,
                         user_id.as_ref(),
@@ -170,13 +168,7 @@ pub async fn sign_in(
         state
             .db
             .run(move |c| {
-                login_attempts::record(
-                    c,
-                    &actor.label,
-                    actor.ip.as_deref().unwrap_or("unknown"),
-                    true,
-                    actor.at,
-                )?;
+                sign_in_throttle::settle_success(c, &policy, &guess)?;
                 users::record_login(c, &actor, &user)
             })
             .await?;
@@ -184,15 +176,44 @@ pub async fn sign_in(
     Ok(SignedIn::from((&user, now)))
 }
 
-/// Forgets the sign-in attempts older than the throttle's window: it no longer counts them (the
-/// audit log keeps the failures). The `prune` job runs this once a day.
+/// The refusal of a throttled sign-in: whose lock, and when to come back.
+fn locked_out(until: DateTime<Utc>, by: LockedBy, now: DateTime<Utc>) -> AppError {
+    let minutes = ((until - now).num_seconds() + 59) / 60;
+    let (whose, who_lifts) = match by {
+        LockedBy::Account => (
+            "for this account",
+            "or ask an administrator to lift the lock (Users, Sign-in locks) or to reset your password",
+        ),
+        LockedBy::Address => (
+            "from your network address",
+            "or ask an administrator to lift the lock (Users, Sign-in locks)",
+        ),
+    };
+    AppError::TooManyRequests {
+        message: format!(
+            "Too many failed sign-in attempts {whose}. Try again in {minutes} minute{} (after {} UTC), {who_lifts}.",
+            if minutes == 1 { "" } else { "s" },
+            until.format("%H:%M")
+        ),
+        retry_after_secs: u64::try_from((until - now).num_seconds().max(1)).unwrap_or(1),
+    }
+}
+
+/// Forgets the throttle's counters that have nothing left to say and the addresses an account
+/// has not signed in from for 90 days (the audit log keeps the failures). The `prune` job runs
+/// this once a day.
 pub async fn forget_old_attempts(state: &AppState) -> Result<usize, AppError> {
-    let before = state.clock.now() - state.throttle.window;
+    let now = state.clock.now();
+    let before = now - state.throttle.memory();
+    let known_before = now - KNOWN_ADDRESS_KEPT;
     Ok(state
         .db
-        .run(move |c| login_attempts::prune(c, before))
+        .run(move |c| sign_in_throttle::prune(c, before, known_before))
         .await?)
 }
+
+/// How long an address an account signed in from stays exempt from the address throttle.
+pub const KNOWN_ADDRESS_KEPT: Duration = Duration::days(90);
 
 /// A sign-in lasts a working day at most; then the user signs in again.
 pub const SESSION_MAX_AGE: Duration = Duration::hours(12);

@@ -6,13 +6,14 @@ use serde::Deserialize;
 
 use crate::app::access::{Caller, Principal};
 use crate::auth::password;
+use crate::auth::throttle::LockedBy;
 use crate::db::DbError;
 use crate::error::{AppError, FieldErrors};
 use crate::model::client::Client;
 use crate::model::ids::{ClientId, UserId};
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role, User};
-use crate::repo::clients;
 use crate::repo::users::{self, AccountChange, NewUser, UserError};
+use crate::repo::{clients, sign_in_throttle};
 use crate::state::AppState;
 
 /// An account in the administration list, with the name of its client (portal users).
@@ -243,4 +244,56 @@ pub async fn sign_out_user(state: &AppState, caller: &Caller, id: &str) -> Resul
         .run(move |c| users::sign_out_everywhere(c, &actor, &target_id))
         .await?;
     Ok(target)
+}
+
+/// The most sign-in counters the locks page lists.
+const LOCKS_SHOWN: i64 = 200;
+
+/// The sign-in throttle's counters that lock or still count failures, locked first.
+pub async fn sign_in_locks(
+    state: &AppState,
+    user: &Principal,
+) -> Result<Vec<sign_in_throttle::Lock>, AppError> {
+    user.require_admin()?;
+    let now = state.clock.now();
+    Ok(state
+        .db
+        .run(move |c| sign_in_throttle::current(c, now, LOCKS_SHOWN))
+        .await?)
+}
+
+/// Which lock to lift, as the locks page posts it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LiftInput {
+    /// `account` or `address`.
+    pub scope: String,
+    /// The e-mail address or the network address.
+    pub subject: String,
+}
+
+/// Lifts one sign-in lock (and forgets its failures), for a user locked out or a firm whose
+/// proxy address was locked; audited.
+pub async fn lift_sign_in_lock(
+    state: &AppState,
+    caller: &Caller,
+    input: LiftInput,
+) -> Result<LockedBy, AppError> {
+    caller.require_admin()?;
+    let by = LockedBy::parse(&input.scope).ok_or_else(|| {
+        AppError::invalid("scope", "Choose a lock from the list of sign-in locks.")
+    })?;
+    let actor = caller.actor(state.clock.now());
+    let subject = input.subject;
+    state
+        .db
+        .run(move |c| sign_in_throttle::lift(c, &actor, by, &subject))
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::NotFound(
+                "There is no such sign-in lock any more: it may have been lifted already."
+                    .to_owned(),
+            ),
+            other => other.into(),
+        })?;
+    Ok(by)
 }

@@ -21,6 +21,8 @@ pub struct Keys {
     /// Seals two-factor secrets at rest and keys the hashes of recovery codes: a copy of the
     /// database alone neither yields the secrets nor checks guessed codes.
     pub two_factor: [u8; 32],
+    /// Seals the credentials of the firm's catch service accounts (`auth::sealed`).
+    pub catch_credentials: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -69,6 +71,7 @@ impl Keys {
             cookie: actix_web::cookie::Key::from(&cookie_material),
             link_tokens: derive(secret, "link-tokens"),
             two_factor: derive(secret, "two-factor"),
+            catch_credentials: derive(secret, "catch-credentials"),
         }
     }
 }

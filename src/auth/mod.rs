@@ -4,6 +4,7 @@
 
 pub mod keys;
 pub mod password;
+pub mod sealed;
 pub mod throttle;
 pub mod tokens;
 pub mod totp;

@@ -1,16 +1,13 @@
 //! Two-factor sign-in codes: HOTP (RFC 4226) and TOTP (RFC 6238) with SHA-1, 6 digits and a
 //! 30-second step, as every authenticator app does by default; base32 secrets (RFC 4648 §6) in
 //! `otpauth://` links (Google Authenticator's Key Uri Format) and their QR code; the sealing of
-//! secrets at rest; and recovery codes. Pure functions: the caller gives the time.
+//! secrets at rest (with `auth::sealed`); and recovery codes. Pure functions: the caller gives the time.
 
-use aes_gcm::aead::{Aead, Payload};
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
 
+pub use crate::auth::sealed::SealError;
 use crate::auth::tokens::{constant_time_eq, random_bytes};
 
 /// Digits of a code (RFC 6238 §5.3 allows 6 to 8; apps show 6).
@@ -35,14 +32,6 @@ pub enum CodeError {
         "This code was already used. Wait for the next code (at most 30 seconds) and enter it."
     )]
     Reused,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum SealError {
-    #[error(
-        "the stored two-factor secret cannot be read with this instance's secret key (was the key changed?)"
-    )]
-    Unreadable,
 }
 
 /// A TOTP secret: 160 bits, the length RFC 4226 §4 (R6) recommends.
@@ -216,40 +205,15 @@ pub fn qr_svg(text: &str) -> String {
     )
 }
 
-/// Encrypts a secret with AES-256-GCM under `key`, bound to `context` (the user's id, so that a
-/// row copied to another account does not open). Text: base64 of nonce and ciphertext.
+/// Seals a secret for the database (`auth::sealed`: AES-256-GCM), bound to `context` (the
+/// user's id, so that a row copied to another account does not open).
 pub fn seal(key: &[u8; 32], context: &str, secret: &Secret) -> String {
-    let cipher = Aes256Gcm::new(key.into());
-    let nonce = random_bytes::<12>();
-    let sealed = cipher
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: secret.as_bytes(),
-                aad: context.as_bytes(),
-            },
-        )
-        .expect("AES-GCM encrypts any message shorter than 64 GB");
-    BASE64.encode([nonce.as_slice(), sealed.as_slice()].concat())
+    crate::auth::sealed::seal(key, context, secret.as_bytes())
 }
 
 /// Opens a secret sealed by [`seal`] with the same key and context.
 pub fn open(key: &[u8; 32], context: &str, sealed: &str) -> Result<Secret, SealError> {
-    let bytes = BASE64.decode(sealed).map_err(|_| SealError::Unreadable)?;
-    if bytes.len() < 12 {
-        return Err(SealError::Unreadable);
-    }
-    let (nonce, ciphertext) = bytes.split_at(12);
-    Aes256Gcm::new(key.into())
-        .decrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: context.as_bytes(),
-            },
-        )
-        .map(Secret)
-        .map_err(|_| SealError::Unreadable)
+    crate::auth::sealed::open(key, context, sealed).map(Secret)
 }
 
 /// Fresh recovery codes: 10 lowercase base32 characters each (50 bits), as `abcde-fghij`.

@@ -55,12 +55,21 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_attempts (id) {
-        id -> Text,
+    sign_in_throttles (scope, subject) {
+        scope -> Text,
+        subject -> Text,
+        failures -> Integer,
+        lockouts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        last_failure_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    known_sign_ins (email, ip) {
         email -> Text,
         ip -> Text,
-        succeeded -> Bool,
-        at -> Timestamp,
+        last_at -> Timestamp,
     }
 }
 
@@ -187,6 +196,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    catch_accounts (id) {
+        id -> Text,
+        provider -> Text,
+        label -> Text,
+        endpoint -> Text,
+        auth_endpoint -> Nullable<Text>,
+        credentials_sealed -> Text,
+        max_bid_per_name_minor -> Nullable<BigInt>,
+        monthly_limit_minor -> Nullable<BigInt>,
+        currency -> Text,
+        active -> Bool,
+        verified_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(client_contacts -> clients (client_id));
 diesel::joinable!(matters -> clients (client_id));
 diesel::joinable!(matters -> users (responsible_lawyer_id));
@@ -255,7 +281,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     firm_settings,
     api_tokens,
     setup_tokens,
-    login_attempts,
+    sign_in_throttles,
+    catch_accounts,
+    known_sign_ins,
     audit_events,
     client_contacts,
     matters,

@@ -3,8 +3,8 @@
 //! else, so that any layer can name a record without importing the layer that stores it.
 crate::text_id!(OutreachId);
 crate::text_id!(ApprovalId);
-crate::text_id!(LoginAttemptId);
 crate::text_id!(ReportId);
+crate::text_id!(CatchAccountId);
 crate::text_id!(BootstrapId);
 crate::text_id!(JobRunId);
 crate::text_id!(SnapshotId);

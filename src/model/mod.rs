@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backorder;
 pub mod calendar;
+pub mod catch_account;
 pub mod changes;
 pub mod client;
 pub mod compliance;

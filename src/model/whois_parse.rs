@@ -156,22 +156,47 @@ fn icann(answer: &Answer) -> Option<RegistryRecord> {
         registrar: value(&["registrar", "sponsoring registrar"]).and_then(registrar_name),
         registrar_iana_id: value(&["registrar iana id", "sponsoring registrar iana id"])
             .map(str::to_owned),
-        created_at: value(&["creation date", "created on"]).and_then(date),
+        // `Domain … Date`: .co (Neustar) before it took the ICANN keys, dates written
+        // `Sat Apr 25 23:59:59 GMT 2015`. `Expiry`, `NS 1`… and `Owner`: .io (ICB) before 2017.
+        created_at: value(&["creation date", "created on", "domain registration date"])
+            .and_then(date),
         expires_at: value(&[
             "registry expiry date",
             "expiration date",
             "registry expiration date",
+            "domain expiration date",
+            "expiry",
         ])
         .and_then(date),
         registrar_expires_at: value(&["registrar registration expiration date"]).and_then(date),
-        updated_at: value(&["updated date", "last updated on"]).and_then(date),
-        nameservers: values(&lines, &["name server"]).filter_map(host).collect(),
+        updated_at: value(&[
+            "updated date",
+            "last updated on",
+            "domain last updated date",
+        ])
+        .and_then(date),
+        nameservers: values(&lines, &["name server"])
+            .chain(numbered_name_servers(&lines))
+            .filter_map(host)
+            .collect(),
         dnssec: value(&["dnssec"]).and_then(dnssec),
         registrant: value(&["registrant organization"])
             .or_else(|| value(&["registrant name"]))
+            .or_else(|| value(&["owner"]))
             .and_then(holder),
         whois_referral: value(&["registrar whois server", "whois server"]).and_then(referral),
         ..RegistryRecord::default()
+    })
+}
+
+/// The values of `NS 1:`, `NS 2:`… (.io before 2017).
+fn numbered_name_servers<'a>(lines: &[&'a str]) -> impl Iterator<Item = &'a str> {
+    lines.iter().filter_map(|line| {
+        let (key, value) = field(line)?;
+        let number = key
+            .strip_prefix("NS ")
+            .or_else(|| key.strip_prefix("ns "))?;
+        (!number.is_empty() && number.trim().chars().all(|c| c.is_ascii_digit())).then_some(value)
     })
 }
 
@@ -588,21 +613,31 @@ const NOT_FOUND: &[&str] = &[
 
 /// Line openings with which registries say a name cannot be registered, without a status word:
 /// Nominet "This domain cannot be registered because it contravenes the Nominet UK naming
-/// rules", .io "Domain reserved".
+/// rules", .io "Domain reserved" and, in the ICANN-era layout, "Reserved by Registry".
 const CANNOT: &[(&str, CannotRegister)] = &[
     ("this domain cannot be registered", CannotRegister::Invalid),
     ("domain reserved", CannotRegister::Reserved),
+    ("reserved by registry", CannotRegister::Reserved),
 ];
 
 /// Why the answer says, by a line of its own, that the name cannot be registered.
 fn says_cannot_register(text: &str) -> Option<CannotRegister> {
     text.lines().find_map(|line| {
         let line = line.trim().to_lowercase();
+        if denic_invalid(&line) {
+            return Some(CannotRegister::Invalid);
+        }
         CANNOT
             .iter()
             .find(|(opening, _)| line.starts_with(opening))
             .map(|(_, why)| *why)
     })
+}
+
+/// DENIC (schema 1.11): `% "example..de" is not a valid domain name`.
+fn denic_invalid(line: &str) -> bool {
+    let line = line.trim_start_matches('%').trim();
+    line.starts_with('"') && line.ends_with("\" is not a valid domain name")
 }
 
 /// Whether the answer says the name is not registered, by a line of its own.
@@ -828,7 +863,12 @@ fn dnssec(raw: &str) -> Option<bool> {
 
 /// A date as registries write it (`parse_date`, one reading for RDAP and WHOIS).
 fn date(raw: &str) -> Option<DateTime<Utc>> {
-    parse_date(raw)
+    parse_date(raw).or_else(|| {
+        // .co (Neustar) before the ICANN keys: `Sat Apr 25 23:59:59 GMT 2015`.
+        chrono::NaiveDateTime::parse_from_str(raw.trim(), "%a %b %d %H:%M:%S GMT %Y")
+            .ok()
+            .map(|naive| naive.and_utc())
+    })
 }
 
 /// The start of an unreadable answer, on one line, for the error.
@@ -1363,9 +1403,12 @@ mod tests {
 
     /// Readings found wrong on real answers added to the corpus: DK Hostmaster's `Reserved` is a
     /// held name; CIRA's `unavailable` cannot be registered and `to be released` is pending
-    /// delete; Nominet's naming-rules error and .io's "Domain reserved" cannot be registered;
+    /// delete; Nominet's naming-rules error, .io's "Domain reserved" and "Reserved by Registry" and
+    /// DENIC's "is not a valid domain name" cannot be registered;
     /// DENIC's and .io's older free answers; throttles of DNS Belgium, EURid, Nominet and DK
-    /// Hostmaster; and a free .io answer whose terms of use speak of "too many queries".
+    /// Hostmaster; a free .io answer whose terms of use speak of "too many queries"; and the
+    /// expiry date, name servers and owner of .io answers before 2017 and the dates of .co answers
+    /// before 2015, which were lost.
     #[test]
     fn readings_found_on_the_grown_corpus() {
         let dk = "Domain:               googlle.dk\nStatus:               Reserved\n";
@@ -1390,6 +1433,41 @@ mod tests {
                 .cannot_register,
             Some(CannotRegister::Reserved)
         );
+        // .io before 2017 (ICB): the expiry date, the numbered name servers and the owner.
+        let io = "\nDomain : redis.io\nStatus : Live\nExpiry : 2014-05-28\n\nNS 1   : ns1.iwantmyname.net\nNS 2   : ns2.iwantmyname.net\n\nOwner  : Salvatore Sanfilippo\n       : Via F.Alaimo, 2\n";
+        let io = parse_whois("io", io).unwrap();
+        assert_eq!(io.expires_at, Some(at("2014-05-28T00:00:00Z")));
+        assert_eq!(
+            io.nameservers,
+            ["ns1.iwantmyname.net", "ns2.iwantmyname.net"]
+        );
+        assert_eq!(io.registrant.as_deref(), Some("Salvatore Sanfilippo"));
+        assert_eq!(io.statuses, ["live"]);
+        // .co before the ICANN keys (Neustar, to 2014): its dates were lost.
+        let co = "Domain Name:                                 T.CO\nSponsoring Registrar:                        MELBOURNE IT LTD\nDomain Registration Date:                    Mon Apr 26 07:50:40 GMT 2010\nDomain Expiration Date:                      Sat Apr 25 23:59:59 GMT 2015\nDomain Last Updated Date:                    Tue Apr 16 13:53:26 GMT 2013\n";
+        let co = parse_whois("co", co).unwrap();
+        assert_eq!(co.created_at, Some(at("2010-04-26T07:50:40Z")));
+        assert_eq!(co.expires_at, Some(at("2015-04-25T23:59:59Z")));
+        assert_eq!(co.updated_at, Some(at("2013-04-16T13:53:26Z")));
+        // .io in the ICANN-era layout, and DENIC's answer to a name that is not a domain name.
+        for (tld, text, why) in [
+            (
+                "io",
+                "Reserved by Registry\n>>> Last update of WHOIS database: 2018-08-09T00:29:54Z <<<\n",
+                CannotRegister::Reserved,
+            ),
+            (
+                "de",
+                "% Version: 1.11.0\n%\n\n% \"a.foo.de\" is not a valid domain name\n\n",
+                CannotRegister::Invalid,
+            ),
+        ] {
+            assert_eq!(
+                parse_whois(tld, text).unwrap().cannot_register,
+                Some(why),
+                "{text}"
+            );
+        }
         for free in [
             "% Object \"example.de\" not found in database\n",
             "\nDomain example.io is available for purchase\n",

@@ -5,9 +5,9 @@
 pub mod audit;
 pub mod backorders;
 pub mod bootstrap;
+pub mod catch_accounts;
 pub mod clients;
 pub mod jobs;
-pub mod login_attempts;
 pub mod matters;
 pub mod monitoring;
 pub mod outbox;
@@ -16,6 +16,7 @@ pub mod procedures;
 pub mod reports;
 pub mod senders;
 pub mod sessions;
+pub mod sign_in_throttle;
 pub mod suppressions;
 pub mod tokens;
 pub mod two_factor;

@@ -4,7 +4,7 @@ use chrono::Duration;
 use reclaim::model::user::Role;
 use reclaim::repo::users;
 
-use crate::helpers::{Browser, PASSWORD, location, session_cookie, spawn_app};
+use crate::helpers::{Browser, PASSWORD, TestApp, location, session_cookie, spawn_app};
 
 #[tokio::test]
 async fn pages_need_a_session_and_send_you_to_sign_in_and_back() {
@@ -240,7 +240,7 @@ async fn a_copied_session_cookie_stops_working_at_sign_out() {
     app.clock.advance(Duration::hours(13));
     assert_eq!(
         reclaim::jobs::run(&app.state, "prune").await.unwrap(),
-        "2 sign-in attempt(s) and 1 ended session(s) forgotten"
+        "1 sign-in record(s) and 1 ended session(s) forgotten"
     );
 }
 
@@ -445,25 +445,27 @@ async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() 
     );
 }
 
+/// Rows of the throttle's two tables.
+async fn throttle_rows(app: &TestApp) -> (i64, i64) {
+    app.state
+        .db
+        .run(|c| {
+            use diesel::prelude::*;
+            use reclaim::db::schema::{known_sign_ins, sign_in_throttles};
+            Ok::<_, reclaim::db::DbError>((
+                sign_in_throttles::table.count().get_result::<i64>(c)?,
+                known_sign_ins::table.count().get_result::<i64>(c)?,
+            ))
+        })
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn the_prune_job_forgets_sign_in_attempts_the_throttle_no_longer_counts() {
+async fn the_prune_job_forgets_sign_in_counters_that_no_longer_count() {
     let app = spawn_app().await;
     app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
         .await;
-    let attempts = || async {
-        app.state
-            .db
-            .run(|c| {
-                use diesel::prelude::*;
-                use reclaim::db::schema::login_attempts;
-                login_attempts::table
-                    .count()
-                    .get_result::<i64>(c)
-                    .map_err(reclaim::db::DbError::from)
-            })
-            .await
-            .unwrap()
-    };
     for _ in 0..3 {
         app.browser
             .login("lea.lawyer@firm.example", "guess guess guess")
@@ -471,24 +473,203 @@ async fn the_prune_job_forgets_sign_in_attempts_the_throttle_no_longer_counts() 
     }
     app.clock.advance(Duration::minutes(10));
     app.browser.login("lea.lawyer@firm.example", PASSWORD).await;
-    assert_eq!(attempts().await, 4);
+    // The account's counter, the address's, and the address the account signed in from.
+    assert_eq!(throttle_rows(&app).await, (2, 1));
 
-    // Within the window everything still counts.
+    // The address's three failures still count for the day's backoff.
     assert_eq!(
         reclaim::jobs::run(&app.state, "prune").await.unwrap(),
-        "0 sign-in attempt(s) and 0 ended session(s) forgotten"
+        "1 sign-in record(s) and 0 ended session(s) forgotten",
+        "only the account's counter, reset by the right password, has nothing left to say"
     );
-    // The three failures leave the window; the success does not yet.
-    app.clock.advance(Duration::minutes(6));
+    app.clock
+        .advance(Duration::hours(24) + Duration::minutes(1));
     assert_eq!(
         reclaim::jobs::run(&app.state, "prune").await.unwrap(),
-        "3 sign-in attempt(s) and 0 ended session(s) forgotten"
+        "1 sign-in record(s) and 0 ended session(s) forgotten"
     );
-    assert_eq!(attempts().await, 1);
+    assert_eq!(throttle_rows(&app).await, (0, 1));
+    app.clock.advance(Duration::days(90));
+    reclaim::jobs::run(&app.state, "prune").await.unwrap();
+    assert_eq!(throttle_rows(&app).await, (0, 0));
     // The audit log keeps the failures.
     let actions = app.audit_actions().await;
     assert_eq!(
         actions.iter().filter(|a| *a == "user.login_failed").count(),
         3
+    );
+}
+
+/// The status of a sign-in: 303 signed in, 422 refused, 429 throttled.
+async fn sign_in_status(browser: &Browser, email: &str, password: &str) -> u16 {
+    browser.login(email, password).await.status().as_u16()
+}
+
+/// The attack of issue 14: a hundred sign-ins for one account at once, the right password
+/// among them. Reading the failures, deciding, checking and recording were separate steps, so
+/// all hundred passwords were checked and the right one got in.
+#[tokio::test]
+async fn concurrent_sign_ins_check_no_more_guesses_than_the_limit() {
+    let app = spawn_app().await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let attempts = (0..100).map(|i| {
+        let browser = app.new_browser();
+        async move {
+            // The right password last, where a sequential attacker would reach it.
+            let password = if i == 99 {
+                PASSWORD.to_owned()
+            } else {
+                format!("guess number {i}")
+            };
+            browser
+                .login("lea.lawyer@firm.example", &password)
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| **s != 429).count();
+    assert!(
+        checked <= 5,
+        "{checked} of 100 passwords were checked: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [303, 422, 429].contains(s)),
+        "{statuses:?}"
+    );
+    let failures = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .filter(|a| a == "user.login_failed")
+        .count();
+    assert_eq!(
+        failures,
+        statuses.iter().filter(|s| **s == 422).count(),
+        "every checked wrong password is audited"
+    );
+}
+
+#[tokio::test]
+async fn an_address_guessing_many_accounts_waits_but_the_firm_behind_it_signs_in() {
+    let app = spawn_app().await;
+    // The administrator signs in first, from the firm's address.
+    app.signed_in("ada@firm.example", Role::Admin, None).await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    app.create_user("pat.paralegal@firm.example", Role::Paralegal, None)
+        .await;
+    // Lea has signed in from this address before: it is her firm's proxy.
+    assert_eq!(
+        sign_in_status(&app.new_browser(), "lea.lawyer@firm.example", PASSWORD).await,
+        303
+    );
+    // Password spraying from the same address: thirty accounts, one guess each.
+    for i in 0..30 {
+        let r = app
+            .new_browser()
+            .login(&format!("someone{i}@firm.example"), "Spring2026!")
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "guess {i}");
+    }
+    let refused = app
+        .new_browser()
+        .login("pat.paralegal@firm.example", PASSWORD)
+        .await;
+    assert_eq!(refused.status().as_u16(), 429);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Too many failed sign-in attempts from your network address"),
+        "{text}"
+    );
+    // Lea, who signs in from this address, is not locked out with the sprayer.
+    assert_eq!(
+        sign_in_status(&app.new_browser(), "lea.lawyer@firm.example", PASSWORD).await,
+        303
+    );
+    // Pat from another address is not affected either.
+    let elsewhere = Browser::connecting_from(&app.address, Some("127.0.0.2".parse().unwrap()));
+    assert_eq!(
+        sign_in_status(&elsewhere, "pat.paralegal@firm.example", PASSWORD).await,
+        303
+    );
+
+    // The administrator sees the lock and lifts it.
+    let admin_browser = &app.browser;
+    let page = admin_browser.get_html("/admin/users").await;
+    assert!(page.contains("Network address"), "{page}");
+    assert!(page.contains("127.0.0.1"), "{page}");
+    let lifted = admin_browser
+        .post_form(
+            "/admin/sign-in-locks/lift",
+            &[("scope", "address"), ("subject", "127.0.0.1")],
+        )
+        .await;
+    assert_eq!(lifted.status().as_u16(), 303);
+    assert_eq!(
+        sign_in_status(&app.new_browser(), "pat.paralegal@firm.example", PASSWORD).await,
+        303,
+        "the lock is lifted"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user.sign_in_lock_lifted".to_owned())
+    );
+    // A lock that does not exist (any more) says so.
+    let again = admin_browser
+        .post_form(
+            "/admin/sign-in-locks/lift",
+            &[("scope", "address"), ("subject", "203.0.113.9")],
+        )
+        .await;
+    assert_eq!(again.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn locks_grow_longer_while_the_guessing_goes_on_and_an_administrator_lifts_them() {
+    let app = spawn_app().await;
+    app.signed_in("ada@firm.example", Role::Admin, None).await;
+    app.create_user("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let guess = |n: usize| {
+        let app = &app;
+        async move {
+            for _ in 0..n {
+                app.new_browser()
+                    .login("lea.lawyer@firm.example", "guess guess guess")
+                    .await;
+            }
+        }
+    };
+    guess(5).await;
+    app.clock.advance(Duration::minutes(15));
+    guess(5).await;
+    let second = app
+        .new_browser()
+        .login("lea.lawyer@firm.example", PASSWORD)
+        .await;
+    assert_eq!(second.status().as_u16(), 429);
+    assert_eq!(
+        second.headers()["retry-after"],
+        "1800",
+        "the second lock lasts twice as long"
+    );
+
+    let admin_browser = &app.browser;
+    let page = admin_browser.get_html("/admin/users").await;
+    assert!(page.contains("lea.lawyer@firm.example"), "{page}");
+    let lifted = admin_browser
+        .post_form(
+            "/admin/sign-in-locks/lift",
+            &[("scope", "account"), ("subject", "lea.lawyer@firm.example")],
+        )
+        .await;
+    assert_eq!(lifted.status().as_u16(), 303);
+    assert_eq!(
+        sign_in_status(&app.new_browser(), "lea.lawyer@firm.example", PASSWORD).await,
+        303
     );
 }

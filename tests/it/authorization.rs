@@ -58,6 +58,7 @@ const RULES: &[(&str, &str, Who)] = &[
     ("POST", "/admin/users/{id}/password", Who::Admin),
     ("POST", "/admin/users/{id}/sign-out", Who::Admin),
     ("POST", "/admin/users/{id}/two-factor/reset", Who::Admin),
+    ("POST", "/admin/sign-in-locks/lift", Who::Admin),
     ("GET", "/backorders/{id}", Who::SignedIn),
     ("POST", "/backorders/{id}", Who::LawyerOrAdmin),
     ("POST", "/backorders/{id}/channels", Who::Staff),

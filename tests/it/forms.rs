@@ -475,6 +475,17 @@ async fn backorder_and_procedure_forms_keep_what_was_typed() {
         .field("notes", "notes", "Filed by courier")
         .invalid("fees"),
         Case::new(
+            "new procedure, registrar IANA ID not in the directory",
+            lina,
+            format!("/matters/{}/procedures", o.matter),
+        )
+        .field("kind", "kind", "udrp")
+        .tick("domains", "domain-acme-widgets.com", "acme-widgets.com")
+        .field("registrar_country", "registrar_country", "")
+        .field("registrar_iana_id", "registrar_iana_id", "999999")
+        .field("case_number", "case_number", "D2026-0002")
+        .invalid("registrar_iana_id"),
+        Case::new(
             "event, date in the future",
             lina,
             format!("/procedures/{pid}/events"),

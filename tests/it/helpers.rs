@@ -295,6 +295,12 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(address: &str) -> Self {
+        Self::connecting_from(address, None)
+    }
+
+    /// A browser whose connections come from `local` (another loopback address, such as
+    /// 127.0.0.2: Linux answers on all of 127.0.0.0/8), as a second computer would.
+    pub fn connecting_from(address: &str, local: Option<std::net::IpAddr>) -> Self {
         Self {
             client: reqwest::Client::builder()
                 .cookie_store(true)
@@ -302,6 +308,7 @@ impl Browser {
                 // The server closes a connection idle for 5 s (actix's keep-alive); a pooled
                 // connection reused just then fails with IncompleteMessage. Drop them sooner.
                 .pool_idle_timeout(std::time::Duration::from_secs(1))
+                .local_address(local)
                 .build()
                 .unwrap(),
             address: address.to_owned(),

@@ -8,6 +8,7 @@ mod auth;
 mod authorization;
 mod backorders;
 mod browser;
+mod catch_services;
 mod cli;
 mod dashboard;
 mod demo;

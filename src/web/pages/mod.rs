@@ -60,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::update)
         .service(users::reset_password)
         .service(users::sign_out_user)
+        .service(users::lift_sign_in_lock)
         .service(audit::audit_log)
         .service(clients::list)
         .service(clients::new_form)

@@ -5,15 +5,17 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::app;
-use crate::app::users::{AccountInput, NewUserInput, PasswordInput};
+use crate::app::users::{AccountInput, LiftInput, NewUserInput, PasswordInput};
+use crate::auth::throttle::LockedBy;
 use crate::error::{AppError, FieldErrors};
 use crate::model::client::Client;
 use crate::model::user::{Role, User};
+use crate::repo::sign_in_throttle;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::Choice;
-use crate::web::{Layout, caller, render, render_status, see_other, show_optional_time};
+use crate::web::{Layout, caller, render, render_status, see_other, show_optional_time, show_time};
 
 pub struct UserRow {
     pub id: String,
@@ -40,6 +42,37 @@ impl From<app::users::Listed> for UserRow {
     }
 }
 
+/// A sign-in counter, as the users page lists it.
+pub struct LockRow {
+    pub scope: &'static str,
+    /// What the lock is on, in words.
+    pub kind: &'static str,
+    pub subject: String,
+    pub failures: i32,
+    /// Empty when not locked.
+    pub locked_until: String,
+    pub last_failure: String,
+}
+
+impl From<sign_in_throttle::Lock> for LockRow {
+    fn from(lock: sign_in_throttle::Lock) -> Self {
+        Self {
+            scope: lock.by.as_str(),
+            kind: match lock.by {
+                LockedBy::Account => "Account",
+                LockedBy::Address => "Network address",
+            },
+            subject: lock.subject,
+            failures: lock.failures,
+            locked_until: lock
+                .locked_until
+                .map(|t| show_time(&t.naive_utc()))
+                .unwrap_or_default(),
+            last_failure: show_optional_time(&lock.last_failure_at.map(|t| t.naive_utc())),
+        }
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "users/list.html")]
 struct UsersPage {
@@ -47,17 +80,43 @@ struct UsersPage {
     users: Vec<UserRow>,
     /// The firm requires two-factor sign-in of staff.
     staff_two_factor_required: bool,
+    locks: Vec<LockRow>,
 }
 
 #[get("/admin/users")]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     let listed = app::users::list(&state, &user).await?;
     let staff_two_factor_required = app::two_factor::staff_required(&state, &user).await?;
+    let locks = app::users::sign_in_locks(&state, &user).await?;
     render(&UsersPage {
         layout: Layout::for_user(&user, "Users", "users"),
         users: listed.into_iter().map(UserRow::from).collect(),
         staff_two_factor_required,
+        locks: locks.into_iter().map(LockRow::from).collect(),
     })
+}
+
+/// Lifts a sign-in lock listed on the users page.
+#[post("/admin/sign-in-locks/lift")]
+pub async fn lift_sign_in_lock(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    form: web::Form<LiftInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = form.into_inner();
+    let subject = input.subject.clone();
+    let by = app::users::lift_sign_in_lock(&state, &caller(&user, &meta), input).await?;
+    let what = match by {
+        LockedBy::Account => format!("the account {subject}"),
+        LockedBy::Address => format!("the network address {subject}"),
+    };
+    session::flash(
+        &user.session,
+        "success",
+        format!("The sign-in lock on {what} was lifted."),
+    );
+    Ok(see_other("/admin/users#sign-in-locks"))
 }
 
 /// The values shown in the new-user and edit-user forms.

@@ -1,0 +1,218 @@
+//! The firm's accounts at catch services with an API (administrators): connecting one checks the
+//! credentials with one harmless call to the service before anything is kept, and seals them
+//! (`auth::sealed`); no answer, page, log or audit entry ever carries them.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::app::access::{Caller, Principal};
+use crate::app::backorders::AmountInput;
+use crate::auth::sealed;
+use crate::catch::{CatchApi, CatchError, Credentials, Endpoints, Exchange, Provider, Service};
+use crate::db::DbError;
+use crate::error::{AppError, FieldErrors};
+use crate::model::catch_account::CatchAccount;
+use crate::model::ids::CatchAccountId;
+use crate::model::money::Currency;
+use crate::repo::catch_accounts::{self, NewCatchAccount};
+use crate::state::AppState;
+
+/// How long reclaim waits for a catch service's answer.
+pub const SERVICE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A new account, as the API takes it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CatchAccountInput {
+    /// `dropcatch` or `dynadot`.
+    pub provider: String,
+    /// The firm's name for the account, unique per provider.
+    pub label: String,
+    /// The service's API; blank: the provider's production URL. A provider's sandbox or a local
+    /// server may be given: it is configuration, trusted as set.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// DropCatch: NameBright's token endpoint; blank: `https://api.namebright.com`.
+    #[serde(default)]
+    pub auth_endpoint: Option<String>,
+    /// DropCatch: `{"client_id": "account:application", "client_secret": "…"}`; Dynadot:
+    /// `{"api_key": "…"}`. Never returned.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub credentials: serde_json::Value,
+    /// The most reclaim bids on one name through this account, whatever a client allows.
+    #[serde(default)]
+    pub max_bid_per_name: AmountInput,
+    /// The most reclaim commits through this account in a calendar month.
+    #[serde(default)]
+    pub monthly_limit: AmountInput,
+    /// ISO 4217 code of the amounts; default USD, the services' currency.
+    #[serde(default)]
+    pub currency: String,
+}
+
+/// An http(s) URL, as an endpoint must be.
+fn endpoint_of(given: Option<&str>, default: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<String> {
+    let text = given.map(str::trim).filter(|t| !t.is_empty()).or(default)?;
+    match reqwest::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
+            Some(text.trim_end_matches('/').to_owned())
+        }
+        _ => {
+            errors.add(
+                field,
+                format!(
+                    "'{}' is not a web address: give the service's API as https://host[/path], or leave it blank for the provider's own.",
+                    text.chars().take(80).collect::<String>()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Connects an account: checks the input, makes one call to the service with the credentials,
+/// and keeps the account only if the service accepted them.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    input: CatchAccountInput,
+) -> Result<CatchAccount, AppError> {
+    caller.require_admin()?;
+    let mut errors = FieldErrors::default();
+    let provider = Provider::parse(&input.provider)
+        .map_err(|e| errors.add("provider", e.to_string()))
+        .ok();
+    let label = input.label.trim().to_owned();
+    if label.is_empty() || label.chars().count() > 80 {
+        errors.add("label", "Give the account a name of at most 80 characters, such as \"DropCatch – firm account\".");
+    }
+    let credentials = provider.and_then(|p| {
+        Credentials::for_provider(p, &input.credentials)
+            .map_err(|e| errors.add("credentials", e.to_string()))
+            .ok()
+    });
+    let endpoint = provider.and_then(|p| {
+        endpoint_of(input.endpoint.as_deref(), Some(p.default_endpoint()), "endpoint", &mut errors)
+    });
+    let auth_endpoint = provider.and_then(|p| {
+        endpoint_of(input.auth_endpoint.as_deref(), p.default_auth_endpoint(), "auth_endpoint", &mut errors)
+    });
+    let max_bid = input
+        .max_bid_per_name
+        .parse()
+        .map_err(|e| errors.add("max_bid_per_name", e))
+        .ok();
+    let monthly = input
+        .monthly_limit
+        .parse()
+        .map_err(|e| errors.add("monthly_limit", e))
+        .ok();
+    // The services bill in US dollars: that is the default here, not the firm's.
+    let currency = Currency::parse(if input.currency.trim().is_empty() { "USD" } else { &input.currency })
+        .map_err(|e| errors.add("currency", e))
+        .ok();
+    errors.check()?;
+    let (Some(provider), Some(credentials), Some(endpoint), Some(max_bid), Some(monthly), Some(currency)) =
+        (provider, credentials, endpoint, max_bid, monthly, currency)
+    else {
+        return Err(AppError::BadRequest("The account could not be read.".to_owned()));
+    };
+
+    // One harmless call: the credentials are kept only once the service accepted them.
+    let service = Service::connect(
+        provider,
+        Endpoints {
+            api: endpoint.clone(),
+            auth: auth_endpoint.clone(),
+        },
+        credentials.clone(),
+        SERVICE_TIMEOUT,
+    )
+    .map_err(|e| AppError::invalid("credentials", e.to_string()))?;
+    let verified = service.verify().await;
+    log_exchanges(&verified.exchanges);
+    if let Err(e) = verified.result {
+        return Err(refusal(provider, &e));
+    }
+
+    let id = CatchAccountId::new();
+    let plain = serde_json::to_vec(&credentials)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("credentials: {e}")))?;
+    let new = NewCatchAccount {
+        credentials_sealed: sealed::seal(&state.keys.catch_credentials, id.as_str(), &plain),
+        id,
+        provider: provider.as_str().to_owned(),
+        label,
+        endpoint,
+        auth_endpoint,
+        max_bid_per_name_minor: max_bid,
+        monthly_limit_minor: monthly,
+        currency: currency.as_str().to_owned(),
+    };
+    let actor = caller.actor(state.clock.now());
+    state
+        .db
+        .run(move |c| catch_accounts::insert(c, &actor, &new))
+        .await
+        .map_err(|e| match e {
+            DbError::Conflict(_) => AppError::invalid(
+                "label",
+                format!("The firm already has a {} account of that name: choose another name.", provider.label()),
+            ),
+            other => other.into(),
+        })
+}
+
+/// What the administrator is told when the service refused the test call.
+fn refusal(provider: Provider, e: &CatchError) -> AppError {
+    match e {
+        CatchError::Unreachable { .. } | CatchError::Server { .. } | CatchError::Unreadable { .. } => {
+            AppError::invalid(
+                "endpoint",
+                format!("{e}. Check the endpoint (blank for {}'s own), then try again.", provider.label()),
+            )
+        }
+        _ => AppError::invalid("credentials", format!("{e}. Nothing was kept.")),
+    }
+}
+
+/// The calls go to the log by what they were, never with their content (which may name a
+/// token the service gave).
+fn log_exchanges(exchanges: &[Exchange]) {
+    for e in exchanges {
+        tracing::info!(
+            provider = e.provider.as_str(),
+            action = e.action,
+            status = e.status,
+            duration_ms = e.duration_ms,
+            "catch service call"
+        );
+    }
+}
+
+/// The firm's accounts (administrators).
+pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<CatchAccount>, AppError> {
+    user.require_admin()?;
+    Ok(state.db.run(catch_accounts::list).await?)
+}
+
+/// The client of an account's service, its credentials opened. Used by the catch job.
+pub fn service_of(state: &AppState, account: &CatchAccount) -> Result<Service, CatchError> {
+    let provider = account.provider().ok_or_else(|| {
+        CatchError::Invalid(format!("unknown provider '{}'", account.provider))
+    })?;
+    let plain = sealed::open(&state.keys.catch_credentials, account.id.as_str(), &account.credentials_sealed)
+        .map_err(|e| CatchError::Invalid(e.to_string()))?;
+    let credentials: Credentials = serde_json::from_slice(&plain)
+        .map_err(|e| CatchError::Invalid(format!("stored credentials unreadable: {e}")))?;
+    Service::connect(
+        provider,
+        Endpoints {
+            api: account.endpoint.clone(),
+            auth: account.auth_endpoint.clone(),
+        },
+        credentials,
+        SERVICE_TIMEOUT,
+    )
+}

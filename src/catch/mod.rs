@@ -1,0 +1,499 @@
+//! The catch services reclaim places backorders with through their published APIs, one module
+//! per provider behind one trait ([`CatchApi`]): DropCatch (`dropcatch`, NameBright's
+//! OAuth2 token and DropCatch's backorder API) and Dynadot (`dynadot`, API 3). The services
+//! without an API (SnapNames, NameJet, the .fr catchers) stay manual channels.
+//!
+//! The endpoints are configuration set by an administrator (the provider's production URL by
+//! default, a sandbox or a local server otherwise) and are trusted as such, like the registry
+//! overrides; nothing found inside a service's answer is ever fetched.
+//!
+//! Every call is returned as an [`Exchange`] for the backorder's timeline: when, what was asked
+//! (never a secret: keys and tokens are replaced by `[redacted]`), the answer, how long it took.
+
+pub mod dropcatch;
+pub mod dynadot;
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// A catch service with an API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provider {
+    DropCatch,
+    Dynadot,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 2] = [Provider::DropCatch, Provider::Dynadot];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DropCatch => "dropcatch",
+            Self::Dynadot => "dynadot",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DropCatch => "DropCatch",
+            Self::Dynadot => "Dynadot",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, CatchError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                CatchError::Invalid(format!(
+                    "'{}' is not a catch service reclaim can place orders with: use dropcatch or dynadot (the services without an API stay manual catch services on the backorder).",
+                    text.trim().chars().take(40).collect::<String>()
+                ))
+            })
+    }
+
+    /// The production API, as each provider documents it.
+    pub fn default_endpoint(self) -> &'static str {
+        match self {
+            Self::DropCatch => dropcatch::API,
+            Self::Dynadot => dynadot::API,
+        }
+    }
+
+    /// Where tokens come from, for providers that use them.
+    pub fn default_auth_endpoint(self) -> Option<&'static str> {
+        match self {
+            Self::DropCatch => Some(dropcatch::AUTH),
+            Self::Dynadot => None,
+        }
+    }
+}
+
+impl Provider {
+    /// The catch service of a backorder's channel this provider is.
+    pub fn service(self) -> crate::model::backorder::CatchService {
+        match self {
+            Self::DropCatch => crate::model::backorder::CatchService::DropCatch,
+            Self::Dynadot => crate::model::backorder::CatchService::Dynadot,
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An account's secrets. `Debug` never shows them.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Credentials {
+    /// NameBright API application: `client_id` is `account name:application name`.
+    DropCatch {
+        client_id: String,
+        client_secret: String,
+    },
+    /// Dynadot API 3 key.
+    Dynadot { api_key: String },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DropCatch { client_id, .. } => f
+                .debug_struct("DropCatch")
+                .field("client_id", client_id)
+                .field("client_secret", &"[redacted]")
+                .finish(),
+            Self::Dynadot { .. } => f
+                .debug_struct("Dynadot")
+                .field("api_key", &"[redacted]")
+                .finish(),
+        }
+    }
+}
+
+impl Credentials {
+    /// The credentials a provider needs, read from the object an administrator gives, with what
+    /// is missing or malformed said in words.
+    pub fn for_provider(provider: Provider, given: &serde_json::Value) -> Result<Self, CatchError> {
+        let text = |key: &str| {
+            given
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        match provider {
+            Provider::DropCatch => {
+                let client_id = text("client_id").ok_or_else(|| {
+                    CatchError::Invalid(
+                        "DropCatch needs credentials.client_id: your NameBright account name and API application name, as account:application (NameBright, Settings, API)."
+                            .to_owned(),
+                    )
+                })?;
+                if client_id
+                    .split_once(':')
+                    .is_none_or(|(a, b)| a.is_empty() || b.is_empty())
+                {
+                    return Err(CatchError::Invalid(
+                        "DropCatch's client_id is the NameBright account name and the API application name separated by a colon, such as MyFirm:reclaim.".to_owned(),
+                    ));
+                }
+                let client_secret = text("client_secret").ok_or_else(|| {
+                    CatchError::Invalid(
+                        "DropCatch needs credentials.client_secret: the API application's secret (NameBright, Settings, API).".to_owned(),
+                    )
+                })?;
+                Ok(Self::DropCatch {
+                    client_id,
+                    client_secret,
+                })
+            }
+            Provider::Dynadot => {
+                let api_key = text("api_key").or_else(|| text("key")).ok_or_else(|| {
+                    CatchError::Invalid(
+                        "Dynadot needs credentials.api_key: the API key from Dynadot's Tools, API page.".to_owned(),
+                    )
+                })?;
+                Ok(Self::Dynadot { api_key })
+            }
+        }
+    }
+
+    /// The secret strings, so that callers can check none of them leaks (logs, answers).
+    pub fn secrets(&self) -> Vec<&str> {
+        match self {
+            Self::DropCatch { client_secret, .. } => vec![client_secret.as_str()],
+            Self::Dynadot { api_key } => vec![api_key.as_str()],
+        }
+    }
+}
+
+/// One name to order, with the most the client will pay for it (minor units of the account's
+/// currency); `None` places at the service's price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// The name in its ASCII (A-label) form.
+    pub domain: String,
+    pub max_bid_minor: Option<i64>,
+}
+
+/// What a service said about one name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The order stands (new, or already on the account's list).
+    Placed {
+        /// The bid the service recorded, when it says.
+        max_bid_minor: Option<i64>,
+        message: String,
+    },
+    /// Not yet: the service takes the order only later (DropCatch: once the name is in
+    /// pending delete).
+    NotYet { message: String },
+    /// The service refused the order; the message is the service's.
+    Refused { message: String, code: String },
+    /// The order was cancelled (or was not on the account's list any more).
+    Cancelled { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub domain: String,
+    pub outcome: Outcome,
+}
+
+/// One call to a service, for the backorder's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    pub at: DateTime<Utc>,
+    pub provider: Provider,
+    /// `token`, `place`, `cancel`, `list`.
+    pub action: &'static str,
+    /// Method and URL, and the body, with every secret replaced by `[redacted]`.
+    pub request: String,
+    /// The HTTP status, when there was an answer.
+    pub status: Option<u16>,
+    /// The answer's text (at most 8 KB), or what went wrong.
+    pub answer: String,
+    pub duration_ms: u64,
+}
+
+/// Why a call to a service did not give an answer about the names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatchError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{provider} refused the account's credentials: {message}")]
+    Unauthorized { provider: Provider, message: String },
+    #[error("{provider} could not be reached: {message}")]
+    Unreachable { provider: Provider, message: String },
+    #[error("{provider} answered with an error (HTTP {status}); reclaim will try again later")]
+    Server { provider: Provider, status: u16 },
+    #[error("{provider} is busy with another request of this account; reclaim will try again")]
+    Busy { provider: Provider },
+    #[error("{provider}'s answer could not be read: {message}")]
+    Unreadable { provider: Provider, message: String },
+    #[error("{provider} refused: {message}")]
+    Refused { provider: Provider, message: String },
+}
+
+impl CatchError {
+    /// Whether trying again later may succeed (with backoff): the service or the network failed,
+    /// not the request.
+    pub fn is_temporary(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable { .. } | Self::Server { .. } | Self::Busy { .. }
+        )
+    }
+}
+
+/// The result of a call: what the service said, and the exchanges that led to it.
+#[derive(Debug)]
+pub struct Called<T> {
+    pub result: Result<T, CatchError>,
+    pub exchanges: Vec<Exchange>,
+}
+
+/// A catch service's API, as reclaim uses it.
+pub trait CatchApi {
+    /// One harmless call that proves the credentials work (a token, a list).
+    fn verify(&self) -> impl Future<Output = Called<()>> + Send;
+    /// Places backorders; one answer per name.
+    fn place(&self, orders: &[Order]) -> impl Future<Output = Called<Vec<Answer>>> + Send;
+    /// Cancels backorders; one answer per name.
+    fn cancel(&self, domains: &[String]) -> impl Future<Output = Called<Vec<Answer>>> + Send;
+}
+
+/// An account at a service, ready to be called.
+#[derive(Debug)]
+pub enum Service {
+    DropCatch(dropcatch::DropCatch),
+    Dynadot(dynadot::Dynadot),
+}
+
+/// Where an account's service answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub api: String,
+    pub auth: Option<String>,
+}
+
+impl Service {
+    /// The client for an account. `Invalid` when the credentials are for another provider.
+    pub fn connect(
+        provider: Provider,
+        endpoints: Endpoints,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> Result<Self, CatchError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("reclaim/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            // A service's answer is read where it is given: nothing is followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| CatchError::Invalid(format!("HTTP client: {e}")))?;
+        match (provider, credentials) {
+            (
+                Provider::DropCatch,
+                Credentials::DropCatch {
+                    client_id,
+                    client_secret,
+                },
+            ) => Ok(Self::DropCatch(dropcatch::DropCatch::new(
+                http,
+                endpoints.api,
+                endpoints.auth.unwrap_or_else(|| dropcatch::AUTH.to_owned()),
+                client_id,
+                client_secret,
+            ))),
+            (Provider::Dynadot, Credentials::Dynadot { api_key }) => Ok(Self::Dynadot(
+                dynadot::Dynadot::new(http, endpoints.api, api_key),
+            )),
+            (provider, _) => Err(CatchError::Invalid(format!(
+                "These credentials are not {}'s.",
+                provider.label()
+            ))),
+        }
+    }
+}
+
+impl CatchApi for Service {
+    async fn verify(&self) -> Called<()> {
+        match self {
+            Self::DropCatch(s) => s.verify().await,
+            Self::Dynadot(s) => s.verify().await,
+        }
+    }
+
+    async fn place(&self, orders: &[Order]) -> Called<Vec<Answer>> {
+        match self {
+            Self::DropCatch(s) => s.place(orders).await,
+            Self::Dynadot(s) => s.place(orders).await,
+        }
+    }
+
+    async fn cancel(&self, domains: &[String]) -> Called<Vec<Answer>> {
+        match self {
+            Self::DropCatch(s) => s.cancel(domains).await,
+            Self::Dynadot(s) => s.cancel(domains).await,
+        }
+    }
+}
+
+/// The longest answer kept on the timeline.
+const ANSWER_KEPT: usize = 8 * 1024;
+
+/// Sends one request and records it. `shown` is the request as the timeline shows it (secrets
+/// already replaced). The answer's status and text, or why there was none.
+pub(crate) async fn exchange(
+    provider: Provider,
+    action: &'static str,
+    shown: String,
+    request: reqwest::RequestBuilder,
+    exchanges: &mut Vec<Exchange>,
+) -> Result<(u16, String), CatchError> {
+    let at = Utc::now();
+    let started = Instant::now();
+    let sent = request.send().await;
+    let (status, answer, result) = match sent {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            match response.text().await {
+                Ok(text) => (Some(status), text.clone(), Ok((status, text))),
+                Err(e) => (
+                    Some(status),
+                    format!("(answer unreadable: {e})"),
+                    Err(CatchError::Unreachable {
+                        provider,
+                        message: e.to_string(),
+                    }),
+                ),
+            }
+        }
+        Err(e) => {
+            let message = if e.is_timeout() {
+                "no answer in time".to_owned()
+            } else if e.is_connect() {
+                "connection refused or failed".to_owned()
+            } else {
+                e.to_string()
+            };
+            (
+                None,
+                message.clone(),
+                Err(CatchError::Unreachable { provider, message }),
+            )
+        }
+    };
+    exchanges.push(Exchange {
+        at,
+        provider,
+        action,
+        request: shown,
+        status,
+        answer: truncate(&answer, ANSWER_KEPT),
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    });
+    result
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
+/// An amount as the services write it: `59.00`.
+pub(crate) fn decimal(minor: i64) -> String {
+    crate::model::money::format_plain(minor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn credentials_are_read_per_provider_with_what_is_missing_said() {
+        // (provider, given, Ok or the start of the message)
+        let cases: Vec<(Provider, serde_json::Value, Result<(), &str>)> = vec![
+            (
+                Provider::DropCatch,
+                json!({"client_id": "Firm:reclaim", "client_secret": "s3cret"}),
+                Ok(()),
+            ),
+            (
+                Provider::DropCatch,
+                json!({"client_secret": "s3cret"}),
+                Err("DropCatch needs credentials.client_id"),
+            ),
+            (
+                Provider::DropCatch,
+                json!({"client_id": "Firm", "client_secret": "s3cret"}),
+                Err("DropCatch's client_id is the NameBright account name"),
+            ),
+            (
+                Provider::DropCatch,
+                json!({"client_id": "Firm:reclaim", "client_secret": "  "}),
+                Err("DropCatch needs credentials.client_secret"),
+            ),
+            (Provider::Dynadot, json!({"api_key": "k"}), Ok(())),
+            (
+                Provider::Dynadot,
+                json!({}),
+                Err("Dynadot needs credentials.api_key"),
+            ),
+            (
+                Provider::Dynadot,
+                json!("a string"),
+                Err("Dynadot needs credentials.api_key"),
+            ),
+        ];
+        for (provider, given, expected) in cases {
+            let got = Credentials::for_provider(provider, &given);
+            match (expected, got) {
+                (Ok(()), Ok(_)) => {}
+                (Err(start), Err(e)) => {
+                    assert!(e.to_string().starts_with(start), "{given}: {e}")
+                }
+                (expected, got) => panic!("{given}: expected {expected:?}, got {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let c = Credentials::DropCatch {
+            client_id: "Firm:reclaim".into(),
+            client_secret: "hunter2-very-secret".into(),
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let d = Credentials::Dynadot {
+            api_key: "dynadot-key-123".into(),
+        };
+        assert!(!format!("{d:?}").contains("dynadot-key-123"));
+    }
+
+    #[test]
+    fn providers_parse_by_name_only() {
+        assert_eq!(Provider::parse(" DropCatch ").unwrap(), Provider::DropCatch);
+        assert_eq!(Provider::parse("dynadot").unwrap(), Provider::Dynadot);
+        let e = Provider::parse("snapnames").unwrap_err().to_string();
+        assert!(e.contains("manual catch services"), "{e}");
+    }
+}

@@ -1,0 +1,549 @@
+//! The catch services' APIs against local fakes on loopback that speak the documented formats:
+//! NameBright's token endpoint and DropCatch's backorder API (github.com/NameBright/
+//! DropCatchBackorderExamples), and Dynadot's API 3 (`api3.json`). The fakes keep the orders
+//! they accept, so a test sees what a real account would hold.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use reclaim::catch::{
+    CatchError, CatchApi, Credentials, Endpoints, Order, Outcome, Provider, Service,
+};
+use serde_json::{Value, json};
+
+/// What the fake DropCatch holds and how it behaves.
+#[derive(Default)]
+struct DropCatchState {
+    client_id: String,
+    client_secret: String,
+    /// Tokens issued and still valid.
+    tokens: BTreeSet<String>,
+    issued: usize,
+    /// Names in pending delete: the only ones DropCatch accepts.
+    pending_delete: BTreeSet<String>,
+    /// Orders on the account: name → max bid as sent.
+    orders: BTreeMap<String, String>,
+    /// Answer the next backorder calls with this status instead (a 5xx, say).
+    fail_with: Option<u16>,
+    /// Bodies received on the backorder API, in order.
+    bodies: Vec<String>,
+    delay: Duration,
+}
+
+#[derive(Clone)]
+struct FakeDropCatch {
+    base: String,
+    state: Arc<Mutex<DropCatchState>>,
+}
+
+async fn dropcatch_token(
+    state: web::Data<Arc<Mutex<DropCatchState>>>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let mut s = state.lock().unwrap();
+    let ok = form.get("grant_type").map(String::as_str) == Some("client_credentials")
+        && form.get("client_id") == Some(&s.client_id)
+        && form.get("client_secret") == Some(&s.client_secret);
+    if !ok {
+        return HttpResponse::BadRequest().json(json!({"error": "invalid_client"}));
+    }
+    s.issued += 1;
+    let token = format!("token-{}", s.issued);
+    s.tokens.insert(token.clone());
+    HttpResponse::Ok()
+        .json(json!({"access_token": token, "token_type": "bearer", "expires_in": 3600}))
+}
+
+fn bearer(req: &HttpRequest) -> String {
+    req.headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn dropcatch_backorder(
+    req: HttpRequest,
+    state: web::Data<Arc<Mutex<DropCatchState>>>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let delay = state.lock().unwrap().delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let mut s = state.lock().unwrap();
+    s.bodies.push(String::from_utf8_lossy(&body).into_owned());
+    if !s.tokens.contains(&bearer(&req)) {
+        return HttpResponse::Unauthorized().finish();
+    }
+    if let Some(status) = s.fail_with {
+        return HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
+            .body("<html>Service Unavailable</html>");
+    }
+    let cancelling = req.path().ends_with("/CancelBackOrders");
+    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+        return HttpResponse::BadRequest().finish();
+    };
+    let entries: Vec<String> = if cancelling {
+        value.as_array().cloned().unwrap_or_default()
+    } else {
+        value["domains"].as_array().cloned().unwrap_or_default()
+    }
+    .into_iter()
+    .filter_map(|v| v.as_str().map(str::to_owned))
+    .collect();
+    let mut results = Vec::new();
+    for entry in entries {
+        let (name, bid) = entry
+            .split_once(',')
+            .map_or((entry.clone(), "59.00".to_owned()), |(n, b)| {
+                (n.to_owned(), b.to_owned())
+            });
+        let result = if cancelling {
+            let had = s.orders.remove(&name).is_some();
+            json!({"domainName": name, "success": had, "maxBid": "0.00",
+                   "message": if had { "Backorder Cancelled" } else { "No backorder found" },
+                   "statusCode": if had { "200.2" } else { "404.0" }})
+        } else if s.pending_delete.contains(&name) {
+            s.orders.insert(name.clone(), bid.clone());
+            json!({"domainName": name, "success": true, "maxBid": bid,
+                   "message": "Backorder Accepted", "statusCode": "200.1"})
+        } else {
+            json!({"domainName": name, "success": false, "maxBid": "0.00",
+                   "message": format!("{name} is not in pending delete status."), "statusCode": "411.0"})
+        };
+        results.push(result);
+    }
+    let some_errors = results.iter().any(|r| r["success"] == json!(false));
+    HttpResponse::Ok().json(json!({"someErrors": some_errors, "results": results}))
+}
+
+impl FakeDropCatch {
+    async fn start() -> Self {
+        let state = Arc::new(Mutex::new(DropCatchState {
+            client_id: "DuvalBerg:reclaim".into(),
+            client_secret: "dc-secret-7f3a9".into(),
+            ..Default::default()
+        }));
+        let data = web::Data::new(state.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .route("/auth/token", web::post().to(dropcatch_token))
+                .route(
+                    "/api/BackorderDomainsApi/BackOrderDomains",
+                    web::post().to(dropcatch_backorder),
+                )
+                .route(
+                    "/api/BackorderDomainsApi/CancelBackOrders",
+                    web::post().to(dropcatch_backorder),
+                )
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .unwrap()
+        .run();
+        tokio::spawn(server);
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            state,
+        }
+    }
+
+    fn service(&self, client_id: &str, client_secret: &str, timeout: Duration) -> Service {
+        Service::connect(
+            Provider::DropCatch,
+            Endpoints {
+                api: self.base.clone(),
+                auth: Some(self.base.clone()),
+            },
+            Credentials::DropCatch {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            },
+            timeout,
+        )
+        .unwrap()
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut DropCatchState) -> T) -> T {
+        f(&mut self.state.lock().unwrap())
+    }
+}
+
+fn order(domain: &str, bid: Option<i64>) -> Order {
+    Order {
+        domain: domain.into(),
+        max_bid_minor: bid,
+    }
+}
+
+#[tokio::test]
+async fn dropcatch_takes_names_in_pending_delete_and_says_later_for_the_others() {
+    let fake = FakeDropCatch::start().await;
+    fake.with(|s| {
+        s.pending_delete.insert("northwind-shop.com".into());
+    });
+    let service = fake.service(
+        "DuvalBerg:reclaim",
+        "dc-secret-7f3a9",
+        Duration::from_secs(5),
+    );
+    let called = service
+        .place(&[
+            order("northwind-shop.com", Some(12_500)),
+            order("northwind.net", Some(8_000)),
+        ])
+        .await;
+    let answers = called.result.expect("answers");
+    assert_eq!(
+        answers[0].outcome,
+        Outcome::Placed {
+            max_bid_minor: Some(12_500),
+            message: "Backorder Accepted".into()
+        }
+    );
+    assert!(
+        matches!(&answers[1].outcome, Outcome::NotYet { message } if message.contains("not in pending delete")),
+        "{:?}",
+        answers[1]
+    );
+    // The bid went as DropCatch's "name,maxbid" entry, on the standard route.
+    let body: Value = fake.with(|s| serde_json::from_str(&s.bodies[0]).unwrap());
+    assert_eq!(
+        body,
+        json!({"domains": ["northwind-shop.com,125.00", "northwind.net,80.00"], "routingCode": "standard"})
+    );
+    assert_eq!(
+        fake.with(|s| s.orders.clone()),
+        BTreeMap::from([("northwind-shop.com".to_owned(), "125.00".to_owned())])
+    );
+    // Two exchanges for the timeline: the token, then the order; no secret in either.
+    let actions: Vec<&str> = called.exchanges.iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["token", "place"]);
+    for e in &called.exchanges {
+        assert!(!e.request.contains("dc-secret-7f3a9"), "{}", e.request);
+        assert!(!e.request.contains("token-1"), "{}", e.request);
+        assert_eq!(e.status, Some(200));
+    }
+
+    // The token is reused; cancelling removes the order.
+    let cancelled = service.cancel(&["northwind-shop.com".to_owned()]).await;
+    assert!(matches!(
+        cancelled.result.unwrap()[0].outcome,
+        Outcome::Cancelled { .. }
+    ));
+    assert_eq!(cancelled.exchanges.len(), 1, "no new token");
+    assert!(fake.with(|s| s.orders.is_empty()));
+    assert_eq!(
+        fake.with(|s| s.bodies[1].clone()),
+        r#"["northwind-shop.com"]"#
+    );
+}
+
+#[tokio::test]
+async fn an_expired_dropcatch_token_is_fetched_again_once() {
+    let fake = FakeDropCatch::start().await;
+    fake.with(|s| {
+        s.pending_delete.insert("northwind-shop.com".into());
+    });
+    let service = fake.service(
+        "DuvalBerg:reclaim",
+        "dc-secret-7f3a9",
+        Duration::from_secs(5),
+    );
+    assert!(service.verify().await.result.is_ok());
+    // DropCatch forgets the token before its announced expiry.
+    fake.with(|s| s.tokens.clear());
+    let called = service.place(&[order("northwind-shop.com", None)]).await;
+    assert!(matches!(
+        called.result.unwrap()[0].outcome,
+        Outcome::Placed { .. }
+    ));
+    let seen: Vec<(&str, Option<u16>)> = called
+        .exchanges
+        .iter()
+        .map(|e| (e.action, e.status))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("place", Some(401)),
+            ("token", Some(200)),
+            ("place", Some(200))
+        ],
+        "the cached token (fetched by the test call), refused, then one new token and one retry"
+    );
+}
+
+#[tokio::test]
+async fn wrong_dropcatch_credentials_say_what_to_check_after_one_call() {
+    let fake = FakeDropCatch::start().await;
+    let service = fake.service("DuvalBerg:reclaim", "wrong", Duration::from_secs(5));
+    let called = service.verify().await;
+    let error = called.result.unwrap_err();
+    assert!(
+        matches!(error, CatchError::Unauthorized { .. }),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("check the client_id"), "{text}");
+    assert_eq!(called.exchanges.len(), 1);
+    assert!(
+        !called.exchanges[0].request.contains("wrong"),
+        "the secret is never shown"
+    );
+}
+
+#[tokio::test]
+async fn dropcatch_server_errors_and_timeouts_are_temporary() {
+    let fake = FakeDropCatch::start().await;
+    let service = fake.service(
+        "DuvalBerg:reclaim",
+        "dc-secret-7f3a9",
+        Duration::from_millis(700),
+    );
+    fake.with(|s| s.fail_with = Some(503));
+    let error = service
+        .place(&[order("northwind-shop.com", None)])
+        .await
+        .result
+        .unwrap_err();
+    assert_eq!(
+        error,
+        CatchError::Server {
+            provider: Provider::DropCatch,
+            status: 503
+        }
+    );
+    assert!(error.is_temporary());
+
+    fake.with(|s| {
+        s.fail_with = None;
+        s.delay = Duration::from_secs(3);
+    });
+    let called = service.place(&[order("northwind-shop.com", None)]).await;
+    let error = called.result.unwrap_err();
+    assert!(
+        matches!(&error, CatchError::Unreachable { message, .. } if message == "no answer in time"),
+        "{error:?}"
+    );
+    assert!(error.is_temporary());
+    assert_eq!(called.exchanges.last().unwrap().status, None);
+
+    // Nothing listens: unreachable, temporary.
+    let nowhere = Service::connect(
+        Provider::DropCatch,
+        Endpoints {
+            api: "http://127.0.0.1:9".into(),
+            auth: Some("http://127.0.0.1:9".into()),
+        },
+        Credentials::DropCatch {
+            client_id: "a:b".into(),
+            client_secret: "c".into(),
+        },
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let error = nowhere.verify().await.result.unwrap_err();
+    assert!(error.is_temporary(), "{error:?}");
+}
+
+/// What the fake Dynadot holds.
+#[derive(Default)]
+struct DynadotState {
+    key: String,
+    backorders: BTreeSet<String>,
+    /// TLDs Dynadot does not take backorders for.
+    refused_tlds: Vec<String>,
+    /// Requests being answered now (API 3 allows one at a time per key).
+    in_flight: usize,
+    overlapping: bool,
+    queries: Vec<String>,
+}
+
+#[derive(Clone)]
+struct FakeDynadot {
+    base: String,
+    state: Arc<Mutex<DynadotState>>,
+}
+
+async fn dynadot_api3(
+    req: HttpRequest,
+    state: web::Data<Arc<Mutex<DynadotState>>>,
+) -> HttpResponse {
+    let query: BTreeMap<String, String> =
+        web::Query::<BTreeMap<String, String>>::from_query(req.query_string())
+            .map(|q| q.into_inner())
+            .unwrap_or_default();
+    {
+        let mut s = state.lock().unwrap();
+        s.queries.push(req.query_string().to_owned());
+        s.in_flight += 1;
+        if s.in_flight > 1 {
+            s.overlapping = true;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let mut s = state.lock().unwrap();
+    s.in_flight -= 1;
+    let command = query.get("command").cloned().unwrap_or_default();
+    let name = |command: &str| -> String {
+        command
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect::<String>()
+            + "Response"
+    };
+    if query.get("key") != Some(&s.key) {
+        return HttpResponse::Ok().json(json!({ name(&command): {"ResponseCode": "-1", "Status": "error", "Error": "invalid key"}}));
+    }
+    let domain = query.get("domain").cloned().unwrap_or_default();
+    let body = match command.as_str() {
+        "add_backorder_request" => {
+            if s.refused_tlds
+                .iter()
+                .any(|t| domain.ends_with(&format!(".{t}")))
+            {
+                json!({"ResponseCode": "-1", "Status": "error", "Error": format!("{domain} is not supported for backorder")})
+            } else if !s.backorders.insert(domain.clone()) {
+                json!({"ResponseCode": "-1", "Status": "error", "Error": format!("{domain} is already on your backorder request list")})
+            } else {
+                json!({"ResponseCode": "0", "Status": "success"})
+            }
+        }
+        "delete_backorder_request" => {
+            s.backorders.remove(&domain);
+            json!({"ResponseCode": "0", "Status": "success"})
+        }
+        "backorder_request_list" => {
+            let list: Vec<Value> = s
+                .backorders
+                .iter()
+                .map(|d| json!({"DomainName": d, "BackorderRequestStatus": "Active"}))
+                .collect();
+            json!({"ResponseCode": 0, "Status": "success", "BackorderRequestList": list})
+        }
+        _ => json!({"ResponseCode": "-1", "Status": "error", "Error": "unknown command"}),
+    };
+    HttpResponse::Ok().json(json!({ name(&command): body }))
+}
+
+impl FakeDynadot {
+    async fn start() -> Self {
+        let state = Arc::new(Mutex::new(DynadotState {
+            key: "dyn-key-48c1e".into(),
+            refused_tlds: vec!["dk".into()],
+            ..Default::default()
+        }));
+        let data = web::Data::new(state.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .route("/api3.json", web::get().to(dynadot_api3))
+        })
+        .workers(2)
+        .disable_signals()
+        .listen(listener)
+        .unwrap()
+        .run();
+        tokio::spawn(server);
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            state,
+        }
+    }
+
+    fn service(&self, key: &str) -> Service {
+        Service::connect(
+            Provider::Dynadot,
+            Endpoints {
+                api: self.base.clone(),
+                auth: None,
+            },
+            Credentials::Dynadot {
+                api_key: key.into(),
+            },
+            Duration::from_secs(5),
+        )
+        .unwrap()
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut DynadotState) -> T) -> T {
+        f(&mut self.state.lock().unwrap())
+    }
+}
+
+#[tokio::test]
+async fn dynadot_places_each_name_one_request_at_a_time() {
+    let fake = FakeDynadot::start().await;
+    let service = fake.service("dyn-key-48c1e");
+    assert!(service.verify().await.result.is_ok());
+    // Already there from an earlier run: still placed, not an error.
+    fake.with(|s| {
+        s.backorders.insert("northwind.org".into());
+    });
+    let orders = [
+        order("northwind-shop.com", Some(9_900)),
+        order("northwind.org", None),
+        order("northwind.dk", None),
+    ];
+    let (a, b) = tokio::join!(service.place(&orders[..2]), service.place(&orders[2..]));
+    let mut answers = a.result.unwrap();
+    answers.extend(b.result.unwrap());
+    assert!(matches!(answers[0].outcome, Outcome::Placed { .. }));
+    assert!(
+        matches!(&answers[1].outcome, Outcome::Placed { message, .. } if message.contains("already on your backorder")),
+        "{:?}",
+        answers[1]
+    );
+    assert_eq!(
+        answers[2].outcome,
+        Outcome::Refused {
+            message: "northwind.dk is not supported for backorder".into(),
+            code: String::new()
+        }
+    );
+    assert!(
+        !fake.with(|s| s.overlapping),
+        "never two requests at once on one key"
+    );
+    for e in a.exchanges.iter().chain(&b.exchanges) {
+        assert!(e.request.contains("key=[redacted]"), "{}", e.request);
+        assert!(!e.request.contains("dyn-key-48c1e"), "{}", e.request);
+    }
+    // The key went in the query string, as API 3 wants.
+    assert!(fake.with(|s| s.queries.iter().all(|q| q.contains("key=dyn-key-48c1e"))));
+
+    let cancelled = service.cancel(&["northwind-shop.com".to_owned()]).await;
+    assert!(matches!(
+        cancelled.result.unwrap()[0].outcome,
+        Outcome::Cancelled { .. }
+    ));
+    assert!(!fake.with(|s| s.backorders.contains("northwind-shop.com")));
+}
+
+#[tokio::test]
+async fn a_wrong_dynadot_key_is_said_after_one_call() {
+    let fake = FakeDynadot::start().await;
+    let called = fake.service("not-the-key").verify().await;
+    let error = called.result.unwrap_err();
+    assert!(
+        matches!(&error, CatchError::Unauthorized { message, .. } if message == "invalid key"),
+        "{error:?}"
+    );
+    assert_eq!(called.exchanges.len(), 1);
+}
