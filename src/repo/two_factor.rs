@@ -445,17 +445,8 @@ pub fn count_failure(
         if failures >= max {
             diesel::delete(pending_sign_ins::table.find(&key)).execute(conn)?;
         }
-        audit::record(
-            conn,
-            actor,
-            Change {
-                action: "user.login_failed",
-                record_type: "user",
-                record_id: Some(user.as_str()),
-                summary: format!("Failed sign-in as {}: {reason}", actor.label),
-                detail: json!({ "reason": reason, "second_factor_failures": failures }),
-            },
-        )?;
+        // Audited as every failed sign-in is; the password throttle is not involved.
+        crate::repo::sign_in_throttle::record_failure(conn, actor, Some(user), reason)?;
         Ok(failures)
     })
 }
