@@ -516,3 +516,14 @@ impl From<crate::app::reports::SendReportError> for AppError {
         }
     }
 }
+
+impl From<crate::repo::two_factor::TwoFactorError> for AppError {
+    fn from(e: crate::repo::two_factor::TwoFactorError) -> Self {
+        use crate::repo::two_factor::TwoFactorError;
+        match e {
+            TwoFactorError::AlreadyOn | TwoFactorError::NotOn => AppError::Conflict(e.to_string()),
+            TwoFactorError::NotEnrolling => AppError::invalid("code", e.to_string()),
+            TwoFactorError::Db(db) => db.into(),
+        }
+    }
+}

@@ -23,4 +23,5 @@ pub mod procedures;
 pub mod reports;
 pub mod senders;
 pub mod sign_in;
+pub mod two_factor;
 pub mod users;

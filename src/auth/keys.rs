@@ -18,6 +18,9 @@ pub struct Keys {
     pub cookie: actix_web::cookie::Key,
     /// Signs tokens in links (setup, unsubscribe, calendar feeds).
     pub link_tokens: [u8; 32],
+    /// Seals two-factor secrets at rest and keys the hashes of recovery codes: a copy of the
+    /// database alone neither yields the secrets nor checks guessed codes.
+    pub two_factor: [u8; 32],
     /// Seals the credentials of the firm's catch service accounts (`auth::sealed`).
     pub catch_credentials: [u8; 32],
 }
@@ -67,6 +70,7 @@ impl Keys {
         Self {
             cookie: actix_web::cookie::Key::from(&cookie_material),
             link_tokens: derive(secret, "link-tokens"),
+            two_factor: derive(secret, "two-factor"),
             catch_credentials: derive(secret, "catch-credentials"),
         }
     }
@@ -166,5 +170,6 @@ mod tests {
     fn each_purpose_has_its_own_key() {
         let keys = Keys::from_secret(&[7u8; 40]);
         assert_ne!(&keys.link_tokens[..], &keys.cookie.master()[..32]);
+        assert_ne!(keys.link_tokens, keys.two_factor);
     }
 }

@@ -262,10 +262,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    two_factor (user_id) {
+        user_id -> Text,
+        secret_sealed -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> Nullable<BigInt>,
+        wrong_codes -> Integer,
+        first_wrong_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pending_sign_ins (id) {
+        id -> Text,
+        user_id -> Text,
+        session_version -> Integer,
+        must_enrol -> Bool,
+        failures -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    firm_settings (id) {
+        id -> Integer,
+        staff_two_factor_required -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     clients,
     users,
     ended_sessions,
+    two_factor,
+    recovery_codes,
+    pending_sign_ins,
+    firm_settings,
     api_tokens,
     setup_tokens,
     sign_in_throttles,

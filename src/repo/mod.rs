@@ -20,4 +20,5 @@ pub mod sessions;
 pub mod sign_in_throttle;
 pub mod suppressions;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;

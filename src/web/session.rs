@@ -2,7 +2,8 @@
 //! id, the user's session version, the time of sign-in, the session's own random id and the CSRF
 //! token. Bumping a user's session version in the database ends all of their sessions at once
 //! ("sign out everywhere"); signing out records the session's id as ended
-//! (`repo::sessions`), so that a copy of the cookie stops working too.
+//! (`repo::sessions`), so that a copy of the cookie stops working too. Between a right password
+//! and the second factor, the session holds only a pending sign-in (`after_password`).
 
 use std::future::Future;
 use std::ops::Deref;
@@ -29,6 +30,11 @@ pub const AUTH_AT_KEY: &str = "auth_at";
 pub const CSRF_KEY: &str = "csrf";
 pub const SESSION_ID_KEY: &str = "sid";
 pub const FLASH_KEY: &str = "flash";
+/// Between a right password and the second factor: the pending sign-in's random id (see
+/// `app::two_factor`), and where to go once signed in. Never a user id, so that nothing else
+/// of reclaim is reachable.
+pub const PENDING_KEY: &str = "pending_sign_in";
+pub const PENDING_NEXT_KEY: &str = "pending_next";
 
 pub use crate::app::sign_in::SESSION_MAX_AGE;
 
@@ -62,6 +68,65 @@ pub fn start(
     insert(SESSION_ID_KEY, serde_json::json!(random_token()))?;
     insert(CSRF_KEY, serde_json::json!(random_token()))?;
     Ok(())
+}
+
+/// After the right password: starts the session, or keeps the pending sign-in in the session
+/// and sends the browser to the code page (or to enrolment, when the firm requires it).
+pub fn after_password(
+    session: &Session,
+    after: crate::app::two_factor::AfterPassword,
+    next: &str,
+) -> Result<actix_web::HttpResponse, AppError> {
+    let (pending_id, page) = match after {
+        crate::app::two_factor::AfterPassword::SignedIn(signed_in) => {
+            start_signed_in(session, &signed_in)?;
+            return Ok(crate::web::see_other(next));
+        }
+        crate::app::two_factor::AfterPassword::NeedsCode { pending_id } => {
+            (pending_id, "/login/code")
+        }
+        crate::app::two_factor::AfterPassword::MustEnrol { pending_id } => {
+            (pending_id, "/login/enrol")
+        }
+    };
+    // A fresh session for the pending sign-in too (no session fixation).
+    session.renew();
+    session.clear();
+    let insert = |key: &str, value: &str| {
+        session
+            .insert(key, value)
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the session: {e}")))
+    };
+    insert(PENDING_KEY, &pending_id)?;
+    insert(PENDING_NEXT_KEY, next)?;
+    insert(CSRF_KEY, &random_token())?;
+    Ok(crate::web::see_other(page))
+}
+
+pub fn pending_id(session: &Session) -> Option<String> {
+    session.get::<String>(PENDING_KEY).unwrap_or(None)
+}
+
+pub fn pending_next(session: &Session) -> String {
+    crate::web::safe_next(
+        session
+            .get::<String>(PENDING_NEXT_KEY)
+            .unwrap_or(None)
+            .as_deref(),
+    )
+}
+
+/// Starts the session that a completed sign-in gives.
+pub fn start_signed_in(
+    session: &Session,
+    signed_in: &crate::app::sign_in::SignedIn,
+) -> Result<(), AppError> {
+    start(
+        session,
+        &signed_in.user_id,
+        signed_in.session_version,
+        signed_in.at,
+    )
 }
 
 /// After the user's session version changed (password change): keep this session valid.

@@ -1,7 +1,7 @@
 //! Browser tests: the real application driven in headless Chromium through chromedriver
 //! (fantoccini, WebDriver). A person's flows, typed and clicked: sign-in, attaching names, the
-//! conflict check, a UDRP's deadlines, outreach from draft to unsubscribe, a report download and
-//! the client portal.
+//! conflict check, a UDRP's deadlines, outreach from draft to unsubscribe, a report download,
+//! the client portal and two-factor sign-in.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them each test prints why it was
 //! skipped, unless `RECLAIM_TEST_TOOLS=required` (as in `.ci/run`), which makes it fail.
@@ -20,6 +20,7 @@ use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
+use reclaim::auth::totp::{self, Secret};
 use reclaim::model::user::Role;
 use reclaim::repo::suppressions;
 use reqwest::Method;
@@ -1108,6 +1109,65 @@ async fn client_portal(s: &Session, own_ref: &str, other: &str, other_ref: &str)
         "{page}"
     );
     assert!(!page.contains("beta-portal.fr") && !page.contains("Beta's names"));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two-factor sign-in: set up on the account page, then asked after the password
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn two_factor_sign_in_is_set_up_on_the_account_page_and_asked_after_the_password() {
+    let app = spawn_app().await;
+    app.create_user("lea@firm.example", Role::Lawyer, None)
+        .await;
+    let Some(s) = Session::start(
+        "two_factor_sign_in_is_set_up_on_the_account_page_and_asked_after_the_password",
+        &app,
+    )
+    .await
+    else {
+        return;
+    };
+    s.run(two_factor(&s, &app)).await;
+}
+
+async fn two_factor(s: &Session, app: &TestApp) -> TestResult {
+    s.sign_in("lea@firm.example", PASSWORD).await?;
+    s.goto("/account").await?;
+    s.click_and_load("form[action='/account/two-factor/start'] button")
+        .await?;
+    assert!(s.has("#two-factor-qr svg").await?, "a QR code to scan");
+    let secret = Secret::from_base32(&s.text("#two-factor-secret").await?)
+        .ok_or("the key shown for manual entry is not base32")?;
+    let code = totp::code_at(&secret, app.clock_now().timestamp());
+    s.fill("#two_factor_code", &code).await?;
+    s.click_and_load("form[action='/account/two-factor/confirm'] button")
+        .await?;
+    let shown = s.text("#recovery-codes").await?;
+    assert!(shown.contains("Your recovery codes"), "{shown}");
+    assert!(
+        s.body_text()
+            .await?
+            .contains("After your password, signing in asks for the code")
+    );
+    s.sign_out().await?;
+
+    // A code is good once: the next one comes with the next 30-second step.
+    app.clock
+        .advance(chrono::Duration::seconds(totp::STEP_SECS));
+    s.sign_in("lea@firm.example", PASSWORD).await?;
+    assert_eq!(s.path().await?, "/login/code");
+    s.fill(
+        "#code",
+        &totp::code_at(&secret, app.clock_now().timestamp()),
+    )
+    .await?;
+    s.click_and_load("form[action='/login/code'] button[type='submit']")
+        .await?;
+    assert_eq!(s.path().await?, "/");
+    s.goto("/account").await?;
+    assert!(s.body_text().await?.contains("lea@firm.example"));
     Ok(())
 }
 

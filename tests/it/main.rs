@@ -28,4 +28,5 @@ mod reports;
 mod security;
 mod setup;
 mod smtp_sink;
+mod twofactor;
 mod users;

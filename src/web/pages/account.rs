@@ -1,10 +1,12 @@
-//! The signed-in user's own account: password, API tokens, sign out everywhere.
+//! The signed-in user's own account: password, two-factor sign-in, API tokens, sign out
+//! everywhere.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::app;
 use crate::app::account::{ChangePasswordInput, TokenInput};
+use crate::app::two_factor::{CodeInput, TurnOffInput};
 use crate::error::{AppError, FieldErrors};
 use crate::model::user::ApiToken;
 use crate::state::AppState;
@@ -47,6 +49,9 @@ struct AccountPage {
     errors: FieldErrors,
     /// The person's deadline feed (staff only).
     calendar_url: Option<String>,
+    two_factor: app::two_factor::Status,
+    /// Recovery codes just made: shown once, stored only hashed.
+    recovery_codes: Vec<String>,
 }
 
 async fn account_page(
@@ -56,8 +61,10 @@ async fn account_page(
     new_token: Option<String>,
     token_name: String,
     errors: FieldErrors,
+    recovery_codes: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
     let own = app::account::show(state, user).await?;
+    let two_factor = app::two_factor::status(state, user).await?;
     render_status(
         status,
         &AccountPage {
@@ -69,6 +76,8 @@ async fn account_page(
             token_name,
             errors,
             calendar_url: own.calendar_url,
+            two_factor,
+            recovery_codes,
         },
     )
 }
@@ -85,6 +94,7 @@ pub async fn account(
         None,
         String::new(),
         FieldErrors::default(),
+        Vec::new(),
     )
     .await
 }
@@ -110,6 +120,7 @@ pub async fn change_password(
                     None,
                     String::new(),
                     errors,
+                    Vec::new(),
                 )
                 .await;
             }
@@ -141,6 +152,7 @@ pub async fn create_token(
                 Some(token),
                 String::new(),
                 FieldErrors::default(),
+                Vec::new(),
             )
             .await
         }
@@ -155,6 +167,7 @@ pub async fn create_token(
                 form.name,
                 // The token form's fields are `token_…` on this page.
                 errors.prefixed("token_"),
+                Vec::new(),
             )
             .await
         }
@@ -202,4 +215,98 @@ pub async fn reset_calendar_feed(
         "New calendar link made; the old one no longer works. Subscribe again with the link below.",
     );
     Ok(see_other("/account#calendar"))
+}
+
+/// Starts enrolling an authenticator app (or starts again with a new secret).
+#[post("/account/two-factor/start")]
+pub async fn start_two_factor(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    app::two_factor::start_enrolment(&state, &user.id, &user.email).await?;
+    Ok(see_other("/account#two-factor"))
+}
+
+/// The account page after a two-factor form was refused: its errors next to its fields.
+async fn two_factor_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    refusal: AppError,
+    prefix: &str,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::default();
+    errors.absorb(refusal)?;
+    account_page(
+        state,
+        user,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        String::new(),
+        errors.prefixed(prefix),
+        Vec::new(),
+    )
+    .await
+}
+
+/// Confirms the enrolment with a code of the app; shows the recovery codes once.
+#[post("/account/two-factor/confirm")]
+pub async fn confirm_two_factor(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    form: web::Form<CodeInput>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller(&user, &meta).actor(crate::clock::Clock::now(&*state.clock));
+    match app::two_factor::confirm_enrolment(&state, actor, &user.id, &form).await {
+        Ok(codes) => show_recovery_codes(&state, &user, codes).await,
+        Err(e) => two_factor_refused(&state, &user, e, "two_factor_").await,
+    }
+}
+
+async fn show_recovery_codes(
+    state: &AppState,
+    user: &CurrentUser,
+    codes: Vec<String>,
+) -> Result<HttpResponse, AppError> {
+    account_page(
+        state,
+        user,
+        StatusCode::OK,
+        None,
+        String::new(),
+        FieldErrors::default(),
+        codes,
+    )
+    .await
+}
+
+#[post("/account/two-factor/recovery-codes")]
+pub async fn new_recovery_codes(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+) -> Result<HttpResponse, AppError> {
+    let codes = app::two_factor::new_recovery_codes(&state, &caller(&user, &meta)).await?;
+    show_recovery_codes(&state, &user, codes).await
+}
+
+#[post("/account/two-factor/off")]
+pub async fn turn_off_two_factor(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    form: web::Form<TurnOffInput>,
+) -> Result<HttpResponse, AppError> {
+    match app::two_factor::turn_off(&state, &caller(&user, &meta), form.into_inner()).await {
+        Ok(()) => {
+            session::flash(
+                &user.session,
+                "success",
+                "Two-factor sign-in is off: signing in asks only for your password.",
+            );
+            Ok(see_other("/account#two-factor"))
+        }
+        Err(e @ AppError::Invalid { .. }) => two_factor_refused(&state, &user, e, "").await,
+        Err(other) => Err(other),
+    }
 }

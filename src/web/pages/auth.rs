@@ -71,13 +71,9 @@ pub async fn login(
     };
     let refusal = match app::sign_in::sign_in(&state, &visitor, input).await {
         Ok(signed_in) => {
-            session::start(
-                &session,
-                &signed_in.user_id,
-                signed_in.session_version,
-                signed_in.at,
-            )?;
-            return Ok(see_other(&next));
+            // A right password is not yet a session when a second factor is on or required.
+            let after = app::two_factor::after_password(&state, signed_in).await?;
+            return session::after_password(&session, after, &next);
         }
         // Said on the sign-in page itself; anything else is an error page.
         Err(

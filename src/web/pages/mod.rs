@@ -15,6 +15,7 @@ pub mod reports;
 pub mod senders;
 pub mod setup;
 pub mod tlds;
+pub mod two_factor;
 pub mod unsubscribe;
 pub mod users;
 
@@ -34,6 +35,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::login_form)
         .service(auth::login)
         .service(auth::logout)
+        .service(two_factor::code_form)
+        .service(two_factor::check_code)
+        .service(two_factor::enrol_form)
+        .service(two_factor::enrol)
+        .service(two_factor::set_requirement)
+        .service(two_factor::reset)
         .service(setup::setup_form)
         .service(setup::setup)
         .service(account::account)
@@ -42,6 +49,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account::revoke_token)
         .service(account::sign_out_everywhere)
         .service(account::reset_calendar_feed)
+        .service(account::start_two_factor)
+        .service(account::confirm_two_factor)
+        .service(account::new_recovery_codes)
+        .service(account::turn_off_two_factor)
         .service(users::list)
         .service(users::new_form)
         .service(users::create)

@@ -55,12 +55,7 @@ pub async fn setup(
     let mut errors = FieldErrors::default();
     match app::sign_in::set_up(&state, &visitor, &token, form.clone()).await {
         Ok((user, signed_in)) => {
-            session::start(
-                &session,
-                &signed_in.user_id,
-                signed_in.session_version,
-                signed_in.at,
-            )?;
+            session::start_signed_in(&session, &signed_in)?;
             session::flash(
                 &session,
                 "success",

@@ -78,16 +78,20 @@ impl From<sign_in_throttle::Lock> for LockRow {
 struct UsersPage {
     layout: Layout,
     users: Vec<UserRow>,
+    /// The firm requires two-factor sign-in of staff.
+    staff_two_factor_required: bool,
     locks: Vec<LockRow>,
 }
 
 #[get("/admin/users")]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     let listed = app::users::list(&state, &user).await?;
+    let staff_two_factor_required = app::two_factor::staff_required(&state, &user).await?;
     let locks = app::users::sign_in_locks(&state, &user).await?;
     render(&UsersPage {
         layout: Layout::for_user(&user, "Users", "users"),
         users: listed.into_iter().map(UserRow::from).collect(),
+        staff_two_factor_required,
         locks: locks.into_iter().map(LockRow::from).collect(),
     })
 }
@@ -261,6 +265,7 @@ struct EditUserPage {
     clients: Vec<Choice>,
     errors: FieldErrors,
     is_self: bool,
+    two_factor_on: bool,
 }
 
 /// The edit page of the account `id`, showing `values` as sent back (else the account's own)
@@ -275,6 +280,7 @@ async fn edit_page(
 ) -> Result<HttpResponse, AppError> {
     let editable = app::users::editable(state, user, id).await?;
     let target = &editable.user;
+    let two_factor_on = app::two_factor::is_on(state, user, &target.id).await?;
     render_status(
         status,
         &EditUserPage {
@@ -291,6 +297,7 @@ async fn edit_page(
             clients: client_choices(&editable.clients),
             errors,
             is_self: target.id == user.id,
+            two_factor_on,
         },
     )
 }
