@@ -37,6 +37,11 @@ pub const JOBS: &[(&str, &str, &str)] = &[
     ),
     ("outbox", "*/20 * * * * *", "deliver queued e-mail"),
     (
+        "catch",
+        "30 * * * * *",
+        "place, keep or cancel the orders with catch services made through the firm's accounts",
+    ),
+    (
         "reminders",
         "0 */15 * * * *",
         "alert on deadlines that became overdue; the daily digest from RECLAIM_REMINDER_HOUR",
@@ -194,6 +199,10 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
             .map(|r| Done::complete(r.to_string()))
             .map_err(|e| e.to_string()),
         "bootstrap" => refresh_bootstrap(state).await.map(Done::complete),
+        "catch" => crate::app::catch::run(state)
+            .await
+            .map(|r| Done::complete(r.to_string()))
+            .map_err(|e| e.to_string()),
         "prune" => async {
             let attempts = crate::app::sign_in::forget_old_attempts(state).await?;
             let sessions = crate::app::sign_in::forget_ended_sessions(state).await?;

@@ -163,6 +163,8 @@ pub struct StatusInput {
 /// Where the backorder is placed: a catch service. Fees are due only on success.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ChannelInput {
+    /// Required unless `account_id` is given.
+    #[serde(default)]
     #[schema(value_type = CatchService)]
     pub service: String,
     /// Required for `fr_catcher` and `other`.
@@ -182,6 +184,15 @@ pub struct ChannelInput {
     #[serde(default)]
     #[schema(default = "EUR")]
     pub currency: String,
+    /// One of the firm's catch accounts (`GET /api/v1/catch-accounts`): reclaim then places,
+    /// keeps and cancels the order itself (the `catch` job); `service` and `status` are taken
+    /// from the account.
+    #[serde(default)]
+    pub account_id: String,
+    /// With `account_id`: the highest bid through this account, at most the backorder's
+    /// maximum; blank: the backorder's maximum.
+    #[serde(default)]
+    pub max_bid: AmountInput,
 }
 
 /// A catch service's news about the backorder.
@@ -452,6 +463,16 @@ pub async fn add_channel(
     id: &str,
     input: ChannelInput,
 ) -> Result<CatchChannel, AppError> {
+    if !input.account_id.trim().is_empty() {
+        return crate::app::catch::order_through_account(
+            state,
+            caller,
+            id,
+            input.account_id.trim(),
+            &input.max_bid,
+        )
+        .await;
+    }
     let (backorder, matter) = visible_backorder(state, caller, id).await?;
     caller.require_work(&matter)?;
     let mut errors = FieldErrors::default();

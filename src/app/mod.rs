@@ -11,6 +11,7 @@ pub mod access;
 pub mod account;
 pub mod admin;
 pub mod backorders;
+pub mod catch;
 pub mod catch_accounts;
 pub mod clients;
 pub mod dashboard;

@@ -786,3 +786,189 @@ impl std::io::Write for LogWriter {
         Ok(())
     }
 }
+
+/// A backorder with two services: Dynadot takes the order at once, DropCatch once the name is in
+/// pending delete; two runs at once place once; a cancelled backorder cancels both orders with
+/// the services.
+#[tokio::test]
+async fn the_catch_job_places_each_order_when_its_service_accepts_it_and_cancels_it_when_unwanted()
+{
+    use crate::helpers::{api, spawn_app};
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let app = spawn_app().await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dropcatch = FakeDropCatch::start().await;
+    let dynadot = FakeDynadot::start().await;
+    let connect = |body: Value| {
+        let (app, admin_token) = (&app, &admin_token);
+        async move {
+            let (status, created) = api(
+                app,
+                Method::POST,
+                "/api/v1/catch-accounts",
+                Some(admin_token),
+                Some(body),
+            )
+            .await;
+            assert_eq!(status, 201, "{created}");
+            created["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let dc = connect(
+        json!({"provider": "dropcatch", "label": "DropCatch", "endpoint": dropcatch.base,
+        "auth_endpoint": dropcatch.base, "max_bid_per_name": 100,
+        "credentials": {"client_id": "DuvalBerg:reclaim", "client_secret": "dc-secret-7f3a9"}}),
+    )
+    .await;
+    let dd = connect(
+        json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
+        "credentials": {"api_key": "dyn-key-48c1e"}}),
+    )
+    .await;
+
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let backorder = app.attach(&matter, "northwind-shop.com").await;
+    let channels = format!("/api/v1/backorders/{backorder}/channels");
+    let (status, channel) = api(
+        &app,
+        Method::POST,
+        &channels,
+        Some(&token),
+        Some(json!({"account_id": dc, "max_bid": "120.00"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{channel}");
+    assert_eq!(channel["status"], "scheduled");
+    assert_eq!(channel["service"], "dropcatch");
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        &channels,
+        Some(&token),
+        Some(json!({"account_id": dd})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    // One order per account and backorder.
+    let (status, again) = api(
+        &app,
+        Method::POST,
+        &channels,
+        Some(&token),
+        Some(json!({"account_id": dd})),
+    )
+    .await;
+    assert_eq!(status, 409, "{again}");
+    // An account that is not one of the firm's.
+    let (status, unknown) = api(
+        &app,
+        Method::POST,
+        &channels,
+        Some(&token),
+        Some(json!({"account_id": "nope"})),
+    )
+    .await;
+    assert_eq!(
+        (status, unknown["error"]["field"].clone()),
+        (422, json!("account_id")),
+        "{unknown}"
+    );
+
+    // The name is still registered: Dynadot takes the request, DropCatch waits (no call at all).
+    let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert!(done.starts_with("1 order(s) placed, 1 waiting"), "{done}");
+    assert!(dynadot.with(|s| s.backorders.contains("northwind-shop.com")));
+    assert_eq!(dropcatch.with(|s| s.bodies.len()), 0);
+
+    // Pending delete: the next run after the recheck places the DropCatch order, once, at the
+    // lower of the client's bid and the account's cap, even with two runs at once.
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/backorders/{backorder}/status"),
+        Some(&token),
+        Some(json!({"status": "pending_delete", "reason": "registry: pendingDelete"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    dropcatch.with(|s| {
+        s.pending_delete.insert("northwind-shop.com".into());
+    });
+    app.clock.advance(chrono::Duration::minutes(16));
+    let (a, b) = tokio::join!(
+        reclaim::jobs::run(&app.state, "catch"),
+        reclaim::app::catch::run(&app.state)
+    );
+    let placed: usize = [
+        a.as_deref().unwrap_or(""),
+        &b.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+    ]
+    .iter()
+    .filter(|t| t.starts_with("1 order(s) placed"))
+    .count();
+    assert_eq!(placed, 1, "{a:?} {b:?}");
+    let backorder_bodies: Vec<String> = dropcatch.with(|s| s.bodies.clone());
+    assert_eq!(
+        backorder_bodies.len(),
+        1,
+        "placed once: {backorder_bodies:?}"
+    );
+    assert_eq!(
+        dropcatch.with(|s| s.orders.get("northwind-shop.com").cloned()),
+        Some("100.00".to_owned())
+    );
+    let (_, shown) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{backorder}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    let statuses: Vec<&str> = shown["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["placed", "placed"], "{shown}");
+
+    // Every call is on the record, without secrets.
+    let id = backorder.clone();
+    let calls = app
+        .state
+        .db
+        .run(move |c| reclaim::repo::catch_orders::calls(c, &id))
+        .await
+        .unwrap();
+    assert!(calls.len() >= 3, "{calls:?}");
+    assert!(
+        calls
+            .iter()
+            .all(|c| !c.3.contains("dc-secret-7f3a9") && !c.3.contains("dyn-key-48c1e"))
+    );
+
+    // The firm cancels the backorder: both orders are cancelled with the services (a name in
+    // pending delete cannot be renewed any more; renewal is in the policy's table test).
+    let (status, answer) = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/backorders/{backorder}/status"),
+        Some(&token),
+        Some(json!({"status": "cancelled", "reason": "the client settled with the holder"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    app.clock.advance(chrono::Duration::minutes(16));
+    let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert!(done.contains("2 cancelled"), "{done}");
+    assert!(dropcatch.with(|s| s.orders.is_empty()));
+    assert!(!dynadot.with(|s| s.backorders.contains("northwind-shop.com")));
+}

@@ -519,6 +519,7 @@ pub async fn add_channel(
         external_reference: form.external_reference.clone(),
         success_fee: form.success_fee.as_str().into(),
         currency: form.currency.clone(),
+        ..ChannelInput::default()
     };
     let outcome = app::backorders::add_channel(&state, &caller(&user, &meta), &id, input)
         .await

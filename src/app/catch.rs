@@ -1,0 +1,383 @@
+//! Orders placed by reclaim itself through the firm's catch accounts: a staff member puts a
+//! backorder on an account (with the client's highest bid), and the `catch` job places the
+//! order when the service accepts it, keeps it while it is wanted and cancels it when it is not
+//! (`model::catch_order` decides; this module calls the service and records what it said).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+
+use crate::app::access::{Caller, visible_backorder};
+use crate::app::backorders::AmountInput;
+use crate::app::catch_accounts::service_of;
+use crate::catch::{Answer, Called, CatchApi, CatchError, Order, Outcome, Service};
+use crate::db::DbError;
+use crate::error::AppError;
+use crate::model::backorder::{CatchChannel, ChannelStatus};
+use crate::model::catch_order::{Situation, Step, next_step};
+use crate::model::ids::CatchAccountId;
+use crate::repo::backorders::BackorderError;
+use crate::repo::catch_accounts;
+use crate::repo::catch_orders::{self, DueOrder, Settled};
+use crate::state::AppState;
+
+/// How often a scheduled or placed order is looked at again (no call to the service unless
+/// something must be done).
+pub const RECHECK: Duration = Duration::minutes(15);
+/// How long one run may hold an order.
+const CLAIM: Duration = Duration::minutes(5);
+/// Orders handled per run.
+const BATCH: i64 = 100;
+
+/// The wait after `attempts` failed calls in a row: 1, 2, 4 … minutes, at most 6 hours.
+pub fn backoff(attempts: i32) -> Duration {
+    let doublings = u32::try_from(attempts.clamp(0, 16)).unwrap_or(0);
+    Duration::minutes(1i64 << doublings).min(Duration::hours(6))
+}
+
+/// Puts a backorder on one of the firm's catch accounts (staff, open matter). The order is
+/// scheduled: the `catch` job places it when the service accepts it.
+pub async fn order_through_account(
+    state: &AppState,
+    caller: &Caller,
+    backorder_id: &str,
+    account_id: &str,
+    max_bid: &AmountInput,
+) -> Result<CatchChannel, AppError> {
+    let (backorder, matter) = visible_backorder(state, caller, backorder_id).await?;
+    caller.require_work(&matter)?;
+    let account_id = CatchAccountId::parse(account_id).map_err(|_| {
+        AppError::invalid(
+            "account_id",
+            "Choose one of the firm's catch accounts (GET /api/v1/catch-accounts lists them).",
+        )
+    })?;
+    let max_bid = max_bid
+        .parse()
+        .map_err(|e| AppError::invalid("max_bid", e.to_string()))?;
+    if let (Some(bid), Some(client_max)) = (max_bid, backorder.max_bid_minor) {
+        if bid > client_max {
+            return Err(AppError::invalid(
+                "max_bid",
+                format!(
+                    "The bid is above the client's maximum for this name ({}): lower it, or raise the backorder's maximum first.",
+                    crate::model::money::format_money(client_max, &backorder.currency)
+                ),
+            ));
+        }
+    }
+    let account = {
+        let id = account_id.clone();
+        state.db.run(move |c| catch_accounts::find(c, &id)).await?
+    }
+    .filter(|a| a.active)
+    .ok_or_else(|| AppError::invalid("account_id", "The firm has no such catch account in use."))?;
+    let Some(provider) = account.provider() else {
+        return Err(AppError::invalid(
+            "account_id",
+            "This account's service is not one reclaim can call.",
+        ));
+    };
+    // The services' own refusals (.dk names and other TLDs they do not serve) come back from the
+    // service as a refused order, with its message; a TLD that allows no backorder at all is
+    // refused here.
+    if let Ok(policy) = state.tld_policies.lookup(&backorder.tld) {
+        if !policy.backorder {
+            return Err(AppError::invalid(
+                "account_id",
+                format!(
+                    "Catch services cannot take .{} names: {}",
+                    backorder.tld, policy.backorder_note
+                ),
+            ));
+        }
+    }
+    let actor = caller.actor(state.clock.now());
+    let id = backorder.id.clone();
+    state
+        .db
+        .run(move |c| catch_orders::create(c, &actor, &id, &account, provider.service(), max_bid))
+        .await
+        .map_err(|e| match e {
+            BackorderError::Db(DbError::Conflict(message)) => AppError::Conflict(format!(
+                "{message}: the backorder is already on that account."
+            )),
+            other => other.into(),
+        })
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatchRun {
+    pub placed: usize,
+    pub waiting: usize,
+    pub refused: usize,
+    pub cancelled: usize,
+    pub failed: usize,
+}
+
+impl std::fmt::Display for CatchRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} order(s) placed, {} waiting, {} refused, {} cancelled, {} call(s) failed",
+            self.placed, self.waiting, self.refused, self.cancelled, self.failed
+        )
+    }
+}
+
+fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
+        .single()
+        .unwrap_or(now)
+}
+
+/// Places, keeps or cancels the orders that are due; the `catch` job runs this.
+pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
+    let now = state.clock.now();
+    let holder = format!("{}/catch/{}", state.instance, uuid::Uuid::new_v4());
+    let claimed = {
+        let holder = holder.clone();
+        state
+            .db
+            .run(move |c| catch_orders::claim_due(c, &holder, now, CLAIM, BATCH))
+            .await?
+    };
+    let mut services: HashMap<CatchAccountId, Result<Service, CatchError>> = HashMap::new();
+    let mut run = CatchRun::default();
+    for due in claimed {
+        let outcome = handle(state, &due, now, &mut services).await;
+        let (settled, exchanges) = match outcome {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::error!(error = %e, channel = %due.channel.id, "catch order not handled");
+                run.failed += 1;
+                continue;
+            }
+        };
+        match settled.status {
+            ChannelStatus::Placed if settled.placed.is_some() => run.placed += 1,
+            ChannelStatus::Scheduled => run.waiting += 1,
+            ChannelStatus::Refused => run.refused += 1,
+            ChannelStatus::Cancelled => run.cancelled += 1,
+            _ => {}
+        }
+        if settled.attempts > due.order.attempts {
+            run.failed += 1;
+        }
+        let actor = crate::model::audit::Actor::process("catch job", now);
+        state
+            .db
+            .run(move |c| catch_orders::settle(c, &actor, &due, &settled, &exchanges))
+            .await?;
+    }
+    state
+        .db
+        .run(move |c| catch_orders::release(c, &holder))
+        .await?;
+    Ok(run)
+}
+
+/// Decides on one order and calls the service when the decision needs it.
+async fn handle(
+    state: &AppState,
+    due: &DueOrder,
+    now: DateTime<Utc>,
+    services: &mut HashMap<CatchAccountId, Result<Service, CatchError>>,
+) -> Result<(Settled, Vec<crate::catch::Exchange>), AppError> {
+    let keep = |status: ChannelStatus, message: String, next: Option<DateTime<Utc>>| Settled {
+        status,
+        message,
+        placed: None,
+        next_attempt_at: next,
+        attempts: 0,
+    };
+    let Some(provider) = due.account.provider() else {
+        return Ok((
+            keep(
+                ChannelStatus::Refused,
+                format!("unknown catch service '{}'", due.account.provider),
+                None,
+            ),
+            Vec::new(),
+        ));
+    };
+    let (account_id, domain, channel_id) = (
+        due.account.id.clone(),
+        due.backorder.domain.clone(),
+        due.channel.id.clone(),
+    );
+    let since = month_start(now);
+    let (committed, for_another) = state
+        .db
+        .run(move |c| {
+            Ok::<_, DbError>((
+                catch_orders::committed_since(c, &account_id, since)?,
+                catch_orders::ordered_for_another(c, &account_id, &domain, &channel_id)?,
+            ))
+        })
+        .await?;
+    let situation = Situation {
+        timing: provider.timing(),
+        backorder: due.backorder.status,
+        matter_open: due.matter_open,
+        order: due.channel.status,
+        caught_elsewhere: due.other_channels.iter().any(|s| {
+            matches!(
+                s,
+                ChannelStatus::Caught | ChannelStatus::Won | ChannelStatus::InAuction
+            )
+        }),
+        client_max_bid: due.order.max_bid_minor.or(due.backorder.max_bid_minor),
+        account_max_bid: due.account.max_bid_per_name_minor,
+        month_committed: committed,
+        monthly_limit: due.account.monthly_limit_minor,
+        ordered_for_another: for_another,
+    };
+    let step = next_step(&situation);
+    let recheck = Some(now + RECHECK);
+    match step {
+        Step::Nothing => {
+            let next = (!due.channel.status.is_final()
+                && matches!(
+                    due.channel.status,
+                    ChannelStatus::Placed | ChannelStatus::Scheduled
+                ))
+            .then_some(now + RECHECK);
+            Ok((
+                keep(due.channel.status, due.order.message.clone(), next),
+                Vec::new(),
+            ))
+        }
+        Step::Wait { reason } => Ok((keep(ChannelStatus::Scheduled, reason, recheck), Vec::new())),
+        Step::Refuse { reason } => Ok((keep(ChannelStatus::Refused, reason, None), Vec::new())),
+        Step::Cancel {
+            reason,
+            with_service: false,
+        } => Ok((keep(ChannelStatus::Cancelled, reason, None), Vec::new())),
+        Step::Cancel {
+            reason,
+            with_service: true,
+        } => {
+            let service = service_for(state, due, services)?;
+            let called = match service {
+                Ok(service) => {
+                    service
+                        .cancel(std::slice::from_ref(&due.backorder.domain))
+                        .await
+                }
+                Err(e) => Called {
+                    result: Err(e.clone()),
+                    exchanges: Vec::new(),
+                },
+            };
+            Ok(after_call(due, now, called, |answer| {
+                match &answer.outcome {
+                    Outcome::Cancelled { message } => keep(
+                        ChannelStatus::Cancelled,
+                        format!("{reason}; the service says: {message}"),
+                        None,
+                    ),
+                    other => keep(
+                        ChannelStatus::Placed,
+                        format!(
+                            "{reason}, but the cancellation was refused: {}",
+                            message_of(other)
+                        ),
+                        recheck,
+                    ),
+                }
+            }))
+        }
+        Step::Place { bid } => {
+            let service = service_for(state, due, services)?;
+            let order = Order {
+                domain: due.backorder.domain.clone(),
+                max_bid_minor: bid,
+            };
+            let called = match service {
+                Ok(service) => service.place(std::slice::from_ref(&order)).await,
+                Err(e) => Called {
+                    result: Err(e.clone()),
+                    exchanges: Vec::new(),
+                },
+            };
+            Ok(after_call(due, now, called, |answer| {
+                match &answer.outcome {
+                    Outcome::Placed {
+                        max_bid_minor,
+                        message,
+                    } => Settled {
+                        status: ChannelStatus::Placed,
+                        message: message.clone(),
+                        placed: Some(max_bid_minor.or(bid)),
+                        next_attempt_at: recheck,
+                        attempts: 0,
+                    },
+                    Outcome::NotYet { message } => {
+                        keep(ChannelStatus::Scheduled, message.clone(), recheck)
+                    }
+                    Outcome::Refused { message, .. } => {
+                        keep(ChannelStatus::Refused, message.clone(), None)
+                    }
+                    Outcome::Cancelled { message } => {
+                        keep(ChannelStatus::Refused, message.clone(), None)
+                    }
+                }
+            }))
+        }
+    }
+}
+
+fn message_of(outcome: &Outcome) -> &str {
+    match outcome {
+        Outcome::Placed { message, .. }
+        | Outcome::NotYet { message }
+        | Outcome::Refused { message, .. }
+        | Outcome::Cancelled { message } => message,
+    }
+}
+
+/// The settlement after a call: what the service said about the name, or, when the call failed,
+/// the order as it was with the error and a later attempt (backoff).
+fn after_call(
+    due: &DueOrder,
+    now: DateTime<Utc>,
+    called: Called<Vec<Answer>>,
+    on_answer: impl FnOnce(&Answer) -> Settled,
+) -> (Settled, Vec<crate::catch::Exchange>) {
+    let settled = match called.result {
+        Ok(answers) => match answers.iter().find(|a| a.domain == due.backorder.domain) {
+            Some(answer) => on_answer(answer),
+            None => failed(
+                due,
+                now,
+                "the service's answer did not mention the name".to_owned(),
+            ),
+        },
+        Err(e) => failed(due, now, e.to_string()),
+    };
+    (settled, called.exchanges)
+}
+
+fn failed(due: &DueOrder, now: DateTime<Utc>, message: String) -> Settled {
+    let attempts = due.order.attempts.saturating_add(1);
+    Settled {
+        status: due.channel.status,
+        message,
+        placed: None,
+        next_attempt_at: Some(now + backoff(attempts)),
+        attempts,
+    }
+}
+
+/// The account's service client, opened once per run.
+fn service_for<'a>(
+    state: &AppState,
+    due: &DueOrder,
+    services: &'a mut HashMap<CatchAccountId, Result<Service, CatchError>>,
+) -> Result<&'a Result<Service, CatchError>, AppError> {
+    Ok(services
+        .entry(due.account.id.clone())
+        .or_insert_with(|| service_of(state, &due.account)))
+}
