@@ -584,7 +584,7 @@ mod tests {
         let refusal = JobError::Unknown("coffee".to_owned()).to_string();
         assert_eq!(
             refusal,
-            "there is no job 'coffee'; the jobs are: monitor, outbox, reminders, reports, bootstrap, prune"
+            "there is no job 'coffee'; the jobs are: monitor, outbox, catch, reminders, reports, bootstrap, prune"
         );
         for (name, schedule, _) in JOBS {
             assert!(

@@ -55,8 +55,10 @@ pub async fn order_through_account(
     let max_bid = max_bid
         .parse()
         .map_err(|e| AppError::invalid("max_bid", e.to_string()))?;
-    if let (Some(bid), Some(client_max)) = (max_bid, backorder.max_bid_minor) {
-        if bid > client_max {
+    if let (Some(bid), Some(client_max)) = (max_bid, backorder.max_bid_minor)
+        && bid > client_max
+    {
+        {
             return Err(AppError::invalid(
                 "max_bid",
                 format!(
@@ -81,8 +83,10 @@ pub async fn order_through_account(
     // The services' own refusals (.dk names and other TLDs they do not serve) come back from the
     // service as a refused order, with its message; a TLD that allows no backorder at all is
     // refused here.
-    if let Ok(policy) = state.tld_policies.lookup(&backorder.tld) {
-        if !policy.backorder {
+    if let Ok(policy) = state.tld_policies.lookup(&backorder.tld)
+        && !policy.backorder
+    {
+        {
             return Err(AppError::invalid(
                 "account_id",
                 format!(

@@ -62,9 +62,9 @@ mod tests {
         let sealed = seal(&key, "account-1", b"dc-secret");
         assert!(!sealed.contains("dc-secret"));
         assert_eq!(open(&key, "account-1", &sealed).unwrap(), b"dc-secret");
-        assert_eq!(
-            seal(&key, "account-1", b"dc-secret") == sealed,
-            false,
+        assert_ne!(
+            seal(&key, "account-1", b"dc-secret"),
+            sealed,
             "a fresh nonce each time"
         );
         assert_eq!(

@@ -204,7 +204,8 @@ mod tests {
     fn an_account_allows_five_guesses_then_locks_with_backoff() {
         let account = ThrottlePolicy::default().account;
         // (guess times in minutes, expected answer of the last guess); OWASP "Account Lockout".
-        let cases: Vec<(&[i64], Result<(), DateTime<Utc>>)> = vec![
+        type Case<'a> = (&'a [i64], Result<(), DateTime<Utc>>);
+        let cases: Vec<Case> = vec![
             (&[0], Ok(())),
             (&[0, 0, 0, 0], Ok(())),
             // the fifth guess is still checked; it sets the lock

@@ -121,10 +121,8 @@ impl DropCatch {
         exchanges: &mut Vec<Exchange>,
     ) -> Result<String, CatchError> {
         let mut cached = self.token.lock().await;
-        if !fresh {
-            if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.renew_at) {
-                return Ok(token.value.clone());
-            }
+        if !fresh && let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.renew_at) {
+            return Ok(token.value.clone());
         }
         let url = format!("{}/auth/token", self.auth);
         let form = [

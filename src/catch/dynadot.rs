@@ -302,7 +302,8 @@ mod tests {
     /// The documentation's JSON answers, the XML flavour's header form, and errors.
     #[test]
     fn answers_read_in_both_forms() {
-        let cases: Vec<(&str, Result<(bool, &str), ()>)> = vec![
+        type Case<'a> = (&'a str, Result<(bool, &'a str), ()>);
+        let cases: Vec<Case> = vec![
             (
                 r#"{"AddBackorderRequestResponse":{"ResponseCode":"0","Status":"success"}}"#,
                 Ok((true, "success")),

@@ -103,8 +103,10 @@ pub fn next_step(s: &Situation) -> Step {
         (Some(c), Some(a)) => Some(c.min(a)),
         (c, a) => c.or(a),
     };
-    if let Some(limit) = s.monthly_limit {
-        if s.month_committed + bid.unwrap_or(0) > limit {
+    if let Some(limit) = s.monthly_limit
+        && s.month_committed + bid.unwrap_or(0) > limit
+    {
+        {
             return Step::Wait {
                 reason: "the account's monthly limit is reached; the order waits for next month or a higher limit".to_owned(),
             };

@@ -322,33 +322,25 @@ pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchOrd
         .load(conn)?)
 }
 
+/// One call to a service for an order, as kept.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = catch_calls)]
+pub struct CatchCall {
+    pub at: NaiveDateTime,
+    pub provider: String,
+    pub action: String,
+    /// Without secrets.
+    pub request: String,
+    pub status: Option<i32>,
+    pub answer: String,
+    pub duration_ms: i64,
+}
+
 /// The calls made for a backorder's orders, newest first.
-pub fn calls(
-    conn: &mut DbConn,
-    id: &BackorderId,
-) -> Result<
-    Vec<(
-        NaiveDateTime,
-        String,
-        String,
-        String,
-        Option<i32>,
-        String,
-        i64,
-    )>,
-    DbError,
-> {
+pub fn calls(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchCall>, DbError> {
     Ok(catch_calls::table
         .filter(catch_calls::backorder_id.eq(id))
         .order(catch_calls::at.desc())
-        .select((
-            catch_calls::at,
-            catch_calls::provider,
-            catch_calls::action,
-            catch_calls::request,
-            catch_calls::status,
-            catch_calls::answer,
-            catch_calls::duration_ms,
-        ))
+        .select(CatchCall::as_select())
         .load(conn)?)
 }

@@ -952,7 +952,7 @@ async fn the_catch_job_places_each_order_when_its_service_accepts_it_and_cancels
     assert!(
         calls
             .iter()
-            .all(|c| !c.3.contains("dc-secret-7f3a9") && !c.3.contains("dyn-key-48c1e"))
+            .all(|c| !c.request.contains("dc-secret-7f3a9") && !c.request.contains("dyn-key-48c1e"))
     );
 
     // The firm cancels the backorder: both orders are cancelled with the services (a name in
