@@ -458,6 +458,7 @@ async fn beat(state: &AppState) -> Result<usize, DbError> {
             write_tx(c, |c| {
                 jobs::renew_leases(c, &instance, until)?;
                 outbox::renew_claims(c, &instance, until)?;
+                crate::repo::catch_orders::renew_claims(c, &instance, until)?;
                 crate::repo::monitoring::renew_leases(c, &instance, until)
             })?;
             jobs::abandon_dead_runs(c, now)
@@ -476,6 +477,7 @@ pub async fn give_back_everything(state: &AppState) -> Result<(), DbError> {
             write_tx(c, |c| {
                 jobs::end_instance(c, &instance, now)?;
                 outbox::give_back(c, &instance, now)?;
+                crate::repo::catch_orders::release_instance(c, &instance)?;
                 crate::repo::monitoring::release_instance(c, &instance)
             })
         })

@@ -309,6 +309,8 @@ pub struct BackorderFile {
     pub procedures: Vec<Procedure>,
     /// Messages to the holder, newest first (a client user is shown only those sent).
     pub outreach: Vec<LogEntry>,
+    /// The orders reclaim places itself through the firm's catch accounts (one per such channel).
+    pub orders: Vec<crate::repo::catch_orders::CatchOrder>,
 }
 
 /// Everything about one backorder, read in a fixed number of queries.
@@ -367,10 +369,11 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
                 hints,
                 procedures::for_backorder(c, &bo)?,
                 outreach::for_backorder(c, &bo)?,
+                crate::repo::catch_orders::for_backorder(c, &bo)?,
             ))
         })
         .await?;
-    let (events, channels, watched, changes, snapshots, hints, procedures, outreach) = file;
+    let (events, channels, watched, changes, snapshots, hints, procedures, outreach, orders) = file;
     Ok(BackorderFile {
         rights: user.rights(&matter),
         backorder,
@@ -384,6 +387,7 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
         hints,
         procedures,
         outreach,
+        orders,
     })
 }
 

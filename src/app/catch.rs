@@ -24,8 +24,6 @@ use crate::state::AppState;
 /// How often a scheduled or placed order is looked at again (no call to the service unless
 /// something must be done).
 pub const RECHECK: Duration = Duration::minutes(15);
-/// How long one run may hold an order.
-const CLAIM: Duration = Duration::minutes(5);
 /// Orders handled per run.
 const BATCH: i64 = 100;
 
@@ -139,12 +137,15 @@ fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
 /// Places, keeps or cancels the orders that are due; the `catch` job runs this.
 pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
     let now = state.clock.now();
-    let holder = format!("{}/catch/{}", state.instance, uuid::Uuid::new_v4());
+    // `instance/…`: the heartbeat renews the claim while the run lasts, and a stopping instance
+    // gives it back (`jobs::give_back_everything`).
+    let holder = crate::repo::monitoring::claim_holder(&state.instance);
+    let lease = state.settings.lease_ttl();
     let claimed = {
         let holder = holder.clone();
         state
             .db
-            .run(move |c| catch_orders::claim_due(c, &holder, now, CLAIM, BATCH))
+            .run(move |c| catch_orders::claim_due(c, &holder, now, lease, BATCH))
             .await?
     };
     let mut services: HashMap<CatchAccountId, Result<Service, CatchError>> = HashMap::new();
@@ -170,9 +171,18 @@ pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
             run.failed += 1;
         }
         let actor = crate::model::audit::Actor::process("catch job", now);
+        let tell = settled.status == ChannelStatus::Refused
+            && due.channel.status != ChannelStatus::Refused;
+        let state_for_mail = state.clone();
         state
             .db
-            .run(move |c| catch_orders::settle(c, &actor, &due, &settled, &exchanges))
+            .run(move |c| {
+                catch_orders::settle(c, &actor, &due, &settled, &exchanges)?;
+                if tell {
+                    queue_refusal(c, &state_for_mail, &due, &settled.message, now)?;
+                }
+                Ok::<_, DbError>(())
+            })
             .await?;
     }
     state
@@ -384,4 +394,86 @@ fn service_for<'a>(
     Ok(services
         .entry(due.account.id.clone())
         .or_insert_with(|| service_of(state, &due.account)))
+}
+
+/// E-mails the matter's responsible lawyer and team that a service refused an order, through the
+/// outbox (once per order and person).
+fn queue_refusal(
+    conn: &mut crate::db::DbConn,
+    state: &AppState,
+    due: &DueOrder,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    use crate::mail::{self, Draft};
+    use crate::model::outbox::MessageKind;
+    use crate::repo::outbox::{self, NewMessage};
+    let matter_id = due.backorder.matter_id.clone();
+    let Some(matter) = crate::repo::matters::find(conn, &matter_id)? else {
+        return Ok(());
+    };
+    let people = crate::repo::matters::people_to_alert_in(conn, std::slice::from_ref(&matter_id))?;
+    let link = state
+        .settings
+        .public_url
+        .join(&format!("/backorders/{}", due.backorder.id));
+    for (_, user_id, person, email) in people {
+        let first_name = person
+            .split_whitespace()
+            .next()
+            .unwrap_or(&person)
+            .to_owned();
+        let subject = format!(
+            "{}: {} refused the order ({})",
+            due.backorder.unicode,
+            due.channel.display_name(),
+            matter.reference
+        );
+        let text = format!(
+            "Hello {first_name},\n\n\
+             {service} refused the backorder of {domain} placed through the firm's account \
+             (matter {reference}, {title}):\n\n  {message}\n\n\
+             The order will not be tried again. Backorder: {link}\n\n\
+             -- \nreclaim catch services\n",
+            service = due.channel.display_name(),
+            domain = due.backorder.unicode,
+            reference = matter.reference,
+            title = matter.title,
+        );
+        let message_id = state.mailer.new_message_id();
+        let raw = match mail::build(&Draft {
+            from: &state.mailer.from,
+            reply_to: None,
+            to: &email,
+            subject: &subject,
+            text: &text,
+            html: None,
+            message_id: &message_id,
+            date: now,
+            headers: vec![("X-Reclaim-Kind", "catch-refused".to_owned())],
+            attachments: Vec::new(),
+            dkim: None,
+        }) {
+            Ok(raw) => raw,
+            Err(e) => {
+                tracing::error!(%email, error = %e, "catch refusal e-mail not built");
+                continue;
+            }
+        };
+        outbox::enqueue(
+            conn,
+            &NewMessage {
+                kind: MessageKind::Alert,
+                dedupe_key: Some(format!("catch-refused:{}:{user_id}", due.channel.id)),
+                message_id,
+                to_address: email,
+                subject,
+                raw,
+                matter_id: Some(matter.id.clone()),
+                backorder_id: Some(due.backorder.id.clone()),
+            },
+            now,
+        )?;
+    }
+    Ok(())
 }

@@ -410,6 +410,20 @@ impl DbPool {
     }
 }
 
+/// The `LIKE` pattern (escape `\\`) of every claim holder of one instance, `instance/…`, with the
+/// instance's own `%`, `_` and `\\` taken literally. Work claimed by a run is held as
+/// `instance/run-id`, so that the heartbeat and a stopping instance find all of it.
+pub fn claims_of(instance: &str) -> String {
+    let literal: String = instance
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("{literal}/%")
+}
+
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up
 /// front: a deferred transaction that reads and then writes can fail with "database is locked"
 /// without waiting, when another connection wrote in between.

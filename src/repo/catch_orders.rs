@@ -303,6 +303,41 @@ pub fn settle(
     })
 }
 
+/// The heartbeat: extends the claims of every catch run of `instance` until `until`.
+pub fn renew_claims(
+    conn: &mut DbConn,
+    instance: &str,
+    until: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(
+        catch_orders::table.filter(
+            catch_orders::claimed_by
+                .like(crate::db::claims_of(instance))
+                .escape('\\'),
+        ),
+    )
+    .set(catch_orders::claimed_until.eq(Some(to_db(until))))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A stopping instance gives back the orders of all its catch runs.
+pub fn release_instance(conn: &mut DbConn, instance: &str) -> Result<(), DbError> {
+    diesel::update(
+        catch_orders::table.filter(
+            catch_orders::claimed_by
+                .like(crate::db::claims_of(instance))
+                .escape('\\'),
+        ),
+    )
+    .set((
+        catch_orders::claimed_by.eq(None::<String>),
+        catch_orders::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Gives back every order a holder claimed (a run that stopped half-way).
 pub fn release(conn: &mut DbConn, holder: &str) -> Result<(), DbError> {
     diesel::update(catch_orders::table.filter(catch_orders::claimed_by.eq(holder)))

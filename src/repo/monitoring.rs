@@ -119,15 +119,8 @@ pub fn claim_holder(instance: &str) -> String {
 fn instance_claims(
     instance: &str,
 ) -> diesel::dsl::Escape<diesel::dsl::Like<monitored_domains::lease_holder, String>> {
-    let literal: String = instance
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
     monitored_domains::lease_holder
-        .like(format!("{literal}/%"))
+        .like(crate::db::claims_of(instance))
         .escape('\\')
 }
 

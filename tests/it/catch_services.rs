@@ -939,6 +939,18 @@ async fn the_catch_job_places_each_order_when_its_service_accepts_it_and_cancels
         .map(|c| c["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses, ["placed", "placed"], "{shown}");
+    for channel in shown["channels"].as_array().unwrap() {
+        assert!(channel["placed_at"].is_string(), "{channel}");
+        assert!(channel["provider"].is_string(), "{channel}");
+    }
+    assert!(
+        shown["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["message"] == "Backorder Accepted"),
+        "{shown}"
+    );
 
     // Every call is on the record, without secrets.
     let id = backorder.clone();
@@ -971,4 +983,89 @@ async fn the_catch_job_places_each_order_when_its_service_accepts_it_and_cancels
     assert!(done.contains("2 cancelled"), "{done}");
     assert!(dropcatch.with(|s| s.orders.is_empty()));
     assert!(!dynadot.with(|s| s.backorders.contains("northwind-shop.com")));
+}
+
+#[tokio::test]
+async fn a_refused_order_is_told_to_the_responsible_lawyer_once_and_shown_on_the_page() {
+    use crate::helpers::{api, spawn_app};
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let app = spawn_app().await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app.signed_in("lina@firm.example", Role::Lawyer, None).await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dynadot = FakeDynadot::start().await;
+    dynadot.with(|s| s.refused_tlds.push("org".into()));
+    let (status, account) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(
+            json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
+                    "credentials": {"api_key": "dyn-key-48c1e"}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let backorder = app.attach(&matter, "northwind.org").await;
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/backorders/{backorder}/channels"),
+        Some(&token),
+        Some(json!({"account_id": account["id"]})),
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert!(done.contains("1 refused"), "{done}");
+    // A refused order is not tried again, and the lawyer hears of it once.
+    app.clock.advance(chrono::Duration::hours(1));
+    let again = reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert!(
+        again.starts_with("0 order(s) placed, 0 waiting, 0 refused"),
+        "{again}"
+    );
+    assert_eq!(
+        dynadot.with(|s| s.queries.len()),
+        2,
+        "the test call and one order, nothing more"
+    );
+    let alerts = app
+        .state
+        .db
+        .run(|c| {
+            reclaim::repo::outbox::list(c, Some(reclaim::model::outbox::MessageKind::Alert), 10)
+        })
+        .await
+        .unwrap();
+    let refusals: Vec<_> = alerts
+        .iter()
+        .filter(|m| m.subject.contains("refused the order"))
+        .collect();
+    assert_eq!(refusals.len(), 1, "{alerts:?}");
+    assert_eq!(refusals[0].to_address, "lina@firm.example");
+    let raw = String::from_utf8_lossy(&refusals[0].raw).into_owned();
+    assert!(
+        raw.contains("northwind.org is not supported for backorder"),
+        "{raw}"
+    );
+
+    // The backorder's page shows the service's word.
+    let page = app
+        .browser
+        .get_html(&format!("/backorders/{backorder}"))
+        .await;
+    assert!(page.contains("Refused"), "{page}");
+    assert!(
+        page.contains(
+            "Through the firm&#39;s account: northwind.org is not supported for backorder"
+        ),
+        "{page}"
+    );
 }

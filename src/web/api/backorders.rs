@@ -20,6 +20,7 @@ use crate::model::money::format_plain;
 use crate::model::monitoring::Source;
 use crate::model::present::rfc3339;
 use crate::model::tld_policy::TldPolicy;
+use crate::repo::catch_orders::CatchOrder;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
 use crate::web::api::openapi::{
@@ -46,6 +47,13 @@ pub struct ChannelJson {
     notes: String,
     #[schema(format = DateTime)]
     updated_at: String,
+    /// The catch service (`dropcatch`, `dynadot`, … as `service`).
+    provider: CatchService,
+    /// For an order reclaim places itself: the service's last word (or why it waits).
+    message: String,
+    /// For an order reclaim placed itself: when the service took it.
+    #[schema(format = DateTime)]
+    placed_at: Option<String>,
 }
 
 impl From<&CatchChannel> for ChannelJson {
@@ -62,7 +70,23 @@ impl From<&CatchChannel> for ChannelJson {
             auction_result: c.auction_result.clone(),
             notes: c.notes.clone(),
             updated_at: rfc3339(&c.updated_at),
+            provider: c.service,
+            message: String::new(),
+            placed_at: None,
         }
+    }
+}
+
+impl BackorderJson {
+    /// With what the orders reclaim places itself say (message, when placed).
+    pub fn with_orders(mut self, orders: &[CatchOrder]) -> Self {
+        for channel in &mut self.channels {
+            if let Some(order) = orders.iter().find(|o| o.channel_id == channel.id) {
+                channel.message = order.message.clone();
+                channel.placed_at = order.placed_at.as_ref().map(rfc3339);
+            }
+        }
+        self
     }
 }
 
@@ -170,7 +194,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let file = app::backorders::show(&state, &user, &id).await?;
     Ok(HttpResponse::Ok().json(BackorderDetailJson {
-        backorder: BackorderJson::new(&file.backorder, &file.channels),
+        backorder: BackorderJson::new(&file.backorder, &file.channels).with_orders(&file.orders),
         matter_reference: file.matter.reference,
         history: file.events.iter().map(StepJson::from).collect(),
         policy: file.policy,

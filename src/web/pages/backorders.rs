@@ -38,6 +38,9 @@ pub struct ChannelRow {
     pub price: String,
     pub auction_result: String,
     pub notes: String,
+    /// For an order reclaim places itself through a catch account: the service's last word and
+    /// when it took the order; empty otherwise.
+    pub order: String,
     /// What the row's news form shows.
     pub news: NewsValues,
 }
@@ -194,6 +197,7 @@ async fn backorder_page(
         hints,
         procedures,
         outreach,
+        orders,
     } = app::backorders::show(state, user, id).await?;
     let terms = forms.terms.unwrap_or_else(|| TermsValues {
         max_bid: backorder
@@ -253,6 +257,21 @@ async fn backorder_page(
             channels: channels
                 .iter()
                 .map(|c| ChannelRow {
+                    order: orders
+                        .iter()
+                        .find(|o| o.channel_id == c.id)
+                        .map(|o| {
+                            let placed = o
+                                .placed_at
+                                .as_ref()
+                                .map(|t| format!(" Placed {}.", show_time(t)))
+                                .unwrap_or_default();
+                            format!(
+                                "Through the firm's account: {}.{placed}",
+                                o.message.trim_end_matches('.')
+                            )
+                        })
+                        .unwrap_or_default(),
                     id: c.id.to_string(),
                     name: c.display_name(),
                     status: c.status.as_str().to_owned(),
