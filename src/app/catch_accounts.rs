@@ -230,6 +230,14 @@ pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<CatchAccount
     Ok(state.db.run(catch_accounts::list).await?)
 }
 
+/// The accounts in use, for staff choosing where to put a backorder (never their credentials:
+/// the pages show the name and the service only).
+pub async fn in_use(state: &AppState, user: &Principal) -> Result<Vec<CatchAccount>, AppError> {
+    user.require_staff()?;
+    let all = state.db.run(catch_accounts::list).await?;
+    Ok(all.into_iter().filter(|a| a.active).collect())
+}
+
 /// The client of an account's service, its credentials opened. Used by the catch job.
 pub fn service_of(state: &AppState, account: &CatchAccount) -> Result<Service, CatchError> {
     let provider = account

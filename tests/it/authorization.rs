@@ -42,6 +42,8 @@ const RULES: &[(&str, &str, Who)] = &[
     ("POST", "/account/two-factor/recovery-codes", Who::SignedIn),
     ("POST", "/account/two-factor/start", Who::SignedIn),
     ("GET", "/admin/audit", Who::Admin),
+    ("GET", "/admin/catch-accounts", Who::Admin),
+    ("POST", "/admin/catch-accounts", Who::Admin),
     ("GET", "/admin/outbox", Who::Admin),
     ("GET", "/admin/senders", Who::Admin),
     ("POST", "/admin/senders", Who::Admin),

@@ -1069,3 +1069,106 @@ async fn a_refused_order_is_told_to_the_responsible_lawyer_once_and_shown_on_the
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn the_pages_connect_an_account_and_put_a_backorder_on_it() {
+    use crate::helpers::spawn_app;
+    use reclaim::model::user::Role;
+
+    let app = spawn_app().await;
+    app.signed_in("ada@firm.example", Role::Admin, None).await;
+    let dynadot = FakeDynadot::start().await;
+    let endpoint = dynadot.base.clone();
+    let form = |key: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("provider", "dynadot".to_owned()),
+            ("label", "Dynadot – firm".to_owned()),
+            ("endpoint", endpoint.clone()),
+            ("api_key", key.to_owned()),
+            ("max_bid_per_name", "300".to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.browser.post_form("/admin/catch-accounts", &pairs).await
+        }
+    };
+    // A wrong key: refused with the service's word, nothing kept, the key not sent back.
+    let refused = post(form("wrong-key-123")).await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("dynadot refused the account&#39;s credentials: invalid key"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("wrong-key-123"),
+        "the key is never sent back"
+    );
+    assert!(
+        page.contains("Dynadot – firm"),
+        "the rest of the form is kept"
+    );
+
+    let connected = post(form("dyn-key-48c1e")).await;
+    assert_eq!(connected.status().as_u16(), 303);
+    let list = app.browser.get_html("/admin/catch-accounts").await;
+    assert!(
+        list.contains("Dynadot – firm") && list.contains("300.00 USD"),
+        "{list}"
+    );
+    assert!(!list.contains("dyn-key-48c1e"));
+
+    // A lawyer puts a backorder on the account from the backorder's page.
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let browser = app.new_browser();
+    browser
+        .login("lina@firm.example", crate::helpers::PASSWORD)
+        .await;
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let backorder = app.attach(&matter, "northwind-shop.com").await;
+    let page = browser.get_html(&format!("/backorders/{backorder}")).await;
+    assert!(
+        page.contains("Place through the firm's catch account"),
+        "{page}"
+    );
+    let account_id = page
+        .split("name=\"account_id\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<option value=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let placed = browser
+        .post_form(
+            &format!("/backorders/{backorder}/channels"),
+            &[("account_id", account_id.as_str()), ("max_bid", "a lot")],
+        )
+        .await;
+    assert_eq!(
+        placed.status().as_u16(),
+        422,
+        "an unreadable bid is refused on the field"
+    );
+    let page = placed.text().await.unwrap();
+    assert!(page.contains("&#39;a lot&#39; is not an amount"), "{page}");
+    let placed = browser
+        .post_form(
+            &format!("/backorders/{backorder}/channels"),
+            &[("account_id", account_id.as_str()), ("max_bid", "150")],
+        )
+        .await;
+    assert_eq!(placed.status().as_u16(), 303);
+    let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert!(done.starts_with("1 order(s) placed"), "{done}");
+    let page = browser.get_html(&format!("/backorders/{backorder}")).await;
+    assert!(
+        page.contains("Through the firm&#39;s account: Backorder request added."),
+        "{page}"
+    );
+}

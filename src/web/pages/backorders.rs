@@ -18,7 +18,7 @@ use crate::model::present::drop_window;
 use crate::state::AppState;
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
-use crate::web::view::{LogRow, PolicyView, log_rows};
+use crate::web::view::{Choice, LogRow, PolicyView, log_rows};
 use crate::web::{Layout, caller, render_status, see_other, show_optional_time, show_time};
 
 pub struct EventRow {
@@ -160,6 +160,8 @@ struct BackorderPage {
     fees_due: Vec<String>,
     next_statuses: Vec<Labelled>,
     services: Vec<Labelled>,
+    /// The firm's catch accounts a backorder can be put on (staff).
+    accounts: Vec<Choice>,
     channel_statuses: Vec<Labelled>,
     priorities: Vec<&'static str>,
     rights: MatterRights,
@@ -199,6 +201,23 @@ async fn backorder_page(
         outreach,
         orders,
     } = app::backorders::show(state, user, id).await?;
+    let accounts = if rights.work {
+        app::catch_accounts::in_use(state, user)
+            .await?
+            .into_iter()
+            .map(|a| Choice {
+                label: format!(
+                    "{} ({})",
+                    a.label,
+                    a.provider().map_or(a.provider.as_str(), |p| p.label())
+                ),
+                value: a.id.to_string(),
+                selected: false,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let terms = forms.terms.unwrap_or_else(|| TermsValues {
         max_bid: backorder
             .max_bid_minor
@@ -308,6 +327,7 @@ async fn backorder_page(
                     label: s.label(),
                 })
                 .collect(),
+            accounts,
             services: CatchService::ALL
                 .iter()
                 .map(|s| Labelled {
@@ -520,6 +540,11 @@ pub struct ChannelForm {
     success_fee: String,
     #[serde(default)]
     currency: String,
+    /// One of the firm's catch accounts: reclaim places the order itself.
+    #[serde(default)]
+    account_id: String,
+    #[serde(default)]
+    max_bid: String,
 }
 
 #[post("/backorders/{id}/channels")]
@@ -538,11 +563,22 @@ pub async fn add_channel(
         external_reference: form.external_reference.clone(),
         success_fee: form.success_fee.as_str().into(),
         currency: form.currency.clone(),
-        ..ChannelInput::default()
+        account_id: form.account_id.clone(),
+        max_bid: form.max_bid.as_str().into(),
     };
     let outcome = app::backorders::add_channel(&state, &caller(&user, &meta), &id, input)
         .await
-        .map(|c| format!("Recorded the backorder with {}.", c.service.label()));
+        .map(|c| {
+            if c.status == crate::model::backorder::ChannelStatus::Scheduled {
+                format!(
+                    "Put on the firm's account {}: reclaim places the order when {} takes it.",
+                    c.service_name,
+                    c.service.label()
+                )
+            } else {
+                format!("Recorded the backorder with {}.", c.service.label())
+            }
+        });
     let typed = BackorderForms {
         channel: Some(ChannelValues {
             service: form.service,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod backorders;
+pub mod catch_accounts;
 pub mod clients;
 pub mod dashboard;
 pub mod deadlines;
@@ -112,6 +113,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(deadlines::add_closure)
         .service(deadlines::remove_closure)
         .service(deadlines::feed)
+        .service(catch_accounts::list)
+        .service(catch_accounts::create)
         .service(senders::list)
         .service(senders::create)
         .service(senders::edit_form)

@@ -1,0 +1,191 @@
+//! The firm's catch service accounts (administrators): the list, and the form that connects one.
+//! Secrets typed in the form are never sent back to the browser.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app;
+use crate::app::catch_accounts::CatchAccountInput;
+use crate::catch::Provider;
+use crate::error::{AppError, FieldErrors};
+use crate::model::catch_account::CatchAccount;
+use crate::model::money::format_plain;
+use crate::state::AppState;
+use crate::web::request::RequestMeta;
+use crate::web::session::{self, CurrentUser};
+use crate::web::view::Choice;
+use crate::web::{Layout, caller, render_status, see_other, show_time};
+
+/// The connect form as typed. DropCatch needs `client_id` and `client_secret`, Dynadot
+/// `api_key`.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub endpoint: String,
+    #[serde(default)]
+    pub auth_endpoint: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: String,
+    #[serde(default)]
+    pub api_key: String,
+    #[serde(default)]
+    pub max_bid_per_name: String,
+    #[serde(default)]
+    pub monthly_limit: String,
+    #[serde(default)]
+    pub currency: String,
+}
+
+impl AccountForm {
+    fn input(&self) -> CatchAccountInput {
+        let credentials = match Provider::parse(&self.provider) {
+            Ok(Provider::DropCatch) => {
+                json!({"client_id": self.client_id, "client_secret": self.client_secret})
+            }
+            Ok(Provider::Dynadot) => json!({"api_key": self.api_key}),
+            Err(_) => json!({}),
+        };
+        let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        CatchAccountInput {
+            provider: self.provider.clone(),
+            label: self.label.clone(),
+            endpoint: optional(&self.endpoint),
+            auth_endpoint: optional(&self.auth_endpoint),
+            credentials,
+            max_bid_per_name: self.max_bid_per_name.as_str().into(),
+            monthly_limit: self.monthly_limit.as_str().into(),
+            currency: self.currency.clone(),
+        }
+    }
+
+    /// The form sent back after a refusal: the secrets are never sent back.
+    fn sent_back(self) -> Self {
+        Self {
+            client_secret: String::new(),
+            api_key: String::new(),
+            ..self
+        }
+    }
+}
+
+pub struct AccountRow {
+    pub label: String,
+    pub provider: String,
+    pub endpoint: String,
+    pub max_bid: String,
+    pub monthly_limit: String,
+    pub verified: String,
+}
+
+impl From<&CatchAccount> for AccountRow {
+    fn from(a: &CatchAccount) -> Self {
+        let amount = |minor: Option<i64>| {
+            minor.map_or_else(
+                || "no limit".to_owned(),
+                |m| format!("{} {}", format_plain(m), a.currency),
+            )
+        };
+        Self {
+            label: a.label.clone(),
+            provider: a
+                .provider()
+                .map_or_else(|| a.provider.clone(), |p| p.label().to_owned()),
+            endpoint: a.endpoint.clone(),
+            max_bid: amount(a.max_bid_per_name_minor),
+            monthly_limit: amount(a.monthly_limit_minor),
+            verified: show_time(&a.verified_at),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "catch_accounts/list.html")]
+struct AccountsPage {
+    layout: Layout,
+    accounts: Vec<AccountRow>,
+    providers: Vec<Choice>,
+    form: AccountForm,
+    errors: FieldErrors,
+}
+
+async fn accounts_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: AccountForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let accounts = app::catch_accounts::list(state, user).await?;
+    let providers = Provider::ALL
+        .iter()
+        .map(|p| Choice {
+            value: p.as_str().to_owned(),
+            label: p.label().to_owned(),
+            selected: form.provider == p.as_str(),
+        })
+        .collect();
+    render_status(
+        status,
+        &AccountsPage {
+            layout: Layout::for_user(user, "Catch accounts", "catch-accounts"),
+            accounts: accounts.iter().map(AccountRow::from).collect(),
+            providers,
+            form,
+            errors,
+        },
+    )
+}
+
+#[get("/admin/catch-accounts")]
+pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    accounts_page(
+        &state,
+        &user,
+        AccountForm::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[post("/admin/catch-accounts")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    form: web::Form<AccountForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    match app::catch_accounts::create(&state, &caller(&user, &meta), form.input()).await {
+        Ok(account) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!(
+                    "{} accepted the credentials: the account {} is connected.",
+                    account.provider().map_or("The service", |p| p.label()),
+                    account.label
+                ),
+            );
+            return Ok(see_other("/admin/catch-accounts"));
+        }
+        Err(e) => errors.absorb(e)?,
+    }
+    accounts_page(
+        &state,
+        &user,
+        form.sent_back(),
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
