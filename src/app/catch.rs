@@ -171,15 +171,25 @@ pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
             run.failed += 1;
         }
         let actor = crate::model::audit::Actor::process("catch job", now);
-        let tell = settled.status == ChannelStatus::Refused
-            && due.channel.status != ChannelStatus::Refused;
+        // The lawyer hears of a refusal, a catch and a loss, once.
+        let tell = matches!(
+            settled.status,
+            ChannelStatus::Refused | ChannelStatus::Caught | ChannelStatus::Lost
+        ) && settled.status != due.channel.status;
         let state_for_mail = state.clone();
         state
             .db
             .run(move |c| {
                 catch_orders::settle(c, &actor, &due, &settled, &exchanges)?;
                 if tell {
-                    queue_refusal(c, &state_for_mail, &due, &settled.message, now)?;
+                    queue_news(
+                        c,
+                        &state_for_mail,
+                        &due,
+                        settled.status,
+                        &settled.message,
+                        now,
+                    )?;
                 }
                 Ok::<_, DbError>(())
             })
@@ -231,6 +241,9 @@ async fn handle(
             ))
         })
         .await?;
+    if let Some(settled) = settlement(state, due, provider).await? {
+        return Ok((settled, Vec::new()));
+    }
     let situation = Situation {
         timing: provider.timing(),
         backorder: due.backorder.status,
@@ -396,12 +409,14 @@ fn service_for<'a>(
         .or_insert_with(|| service_of(state, &due.account)))
 }
 
-/// E-mails the matter's responsible lawyer and team that a service refused an order, through the
-/// outbox (once per order and person).
-fn queue_refusal(
+/// E-mails the matter's responsible lawyer and team that a service refused an order, caught the
+/// name, or that the name went to someone else, through the outbox (once per order, news and
+/// person).
+fn queue_news(
     conn: &mut crate::db::DbConn,
     state: &AppState,
     due: &DueOrder,
+    status: ChannelStatus,
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
@@ -417,6 +432,21 @@ fn queue_refusal(
         .settings
         .public_url
         .join(&format!("/backorders/{}", due.backorder.id));
+    let service = due.channel.display_name();
+    let (headline, what_next) = match status {
+        ChannelStatus::Caught => (
+            format!("caught by {service}"),
+            "Check the registry data, then follow the service's auction or the transfer.",
+        ),
+        ChannelStatus::Lost => (
+            "registered by someone else".to_owned(),
+            "The order is closed; consider a dispute procedure or writing to the new holder.",
+        ),
+        _ => (
+            format!("{service} refused the order"),
+            "The order will not be tried again.",
+        ),
+    };
     for (_, user_id, person, email) in people {
         let first_name = person
             .split_whitespace()
@@ -424,18 +454,15 @@ fn queue_refusal(
             .unwrap_or(&person)
             .to_owned();
         let subject = format!(
-            "{}: {} refused the order ({})",
-            due.backorder.unicode,
-            due.channel.display_name(),
-            matter.reference
+            "{}: {headline} ({})",
+            due.backorder.unicode, matter.reference
         );
         let text = format!(
             "Hello {first_name},\n\n\
-             {service} refused the backorder of {domain} placed through the firm's account \
-             (matter {reference}, {title}):\n\n  {message}\n\n\
-             The order will not be tried again. Backorder: {link}\n\n\
+             {domain}, ordered through the firm's account {service} (matter {reference}, \
+             {title}): {headline}.\n\n  {message}\n\n\
+             {what_next} Backorder: {link}\n\n\
              -- \nreclaim catch services\n",
-            service = due.channel.display_name(),
             domain = due.backorder.unicode,
             reference = matter.reference,
             title = matter.title,
@@ -450,13 +477,13 @@ fn queue_refusal(
             html: None,
             message_id: &message_id,
             date: now,
-            headers: vec![("X-Reclaim-Kind", "catch-refused".to_owned())],
+            headers: vec![("X-Reclaim-Kind", format!("catch-{}", status.as_str()))],
             attachments: Vec::new(),
             dkim: None,
         }) {
             Ok(raw) => raw,
             Err(e) => {
-                tracing::error!(%email, error = %e, "catch refusal e-mail not built");
+                tracing::error!(%email, error = %e, "catch news e-mail not built");
                 continue;
             }
         };
@@ -464,7 +491,11 @@ fn queue_refusal(
             conn,
             &NewMessage {
                 kind: MessageKind::Alert,
-                dedupe_key: Some(format!("catch-refused:{}:{user_id}", due.channel.id)),
+                dedupe_key: Some(format!(
+                    "catch-{}:{}:{user_id}",
+                    status.as_str(),
+                    due.channel.id
+                )),
                 message_id,
                 to_address: email,
                 subject,
@@ -476,4 +507,81 @@ fn queue_refusal(
         )?;
     }
     Ok(())
+}
+
+/// After the drop: when the registry shows the name registered again since the order was placed,
+/// the registrar says who caught it (`model::catch_registrars`): this order's service (caught) or
+/// someone else (lost). `None` while the registry shows no new registration.
+async fn settlement(
+    state: &AppState,
+    due: &DueOrder,
+    provider: crate::catch::Provider,
+) -> Result<Option<Settled>, AppError> {
+    use crate::model::backorder::BackorderStatus as B;
+    if due.channel.status != ChannelStatus::Placed
+        || !matches!(due.backorder.status, B::Dropped | B::PendingDelete)
+    {
+        return Ok(None);
+    }
+    let domain = due.backorder.domain.clone();
+    let latest =
+        state
+            .db
+            .run(move |c| {
+                let Some(watched) = crate::repo::monitoring::find(c, &domain)? else {
+                    return Ok::<_, DbError>(None);
+                };
+                let Some(id) = watched.last_snapshot_id.clone() else {
+                    return Ok(None);
+                };
+                Ok(crate::repo::monitoring::find_snapshot(c, &id)?
+                    .map(|s| (watched.phase, s.record())))
+            })
+            .await?;
+    let Some((phase, record)) = latest else {
+        return Ok(None);
+    };
+    let placed_at = due.order.placed_at.map(|t| t.and_utc());
+    let registered_again = phase == crate::model::lifecycle::Phase::Active
+        && record.registered
+        && record
+            .created_at
+            .is_some_and(|created| placed_at.is_none_or(|placed| created >= placed));
+    if !registered_again {
+        return Ok(None);
+    }
+    let families = crate::model::catch_registrars::built_in();
+    let by = crate::model::catch_registrars::service_of(
+        &families,
+        record.registrar.as_deref(),
+        record.registrar_iana_id.as_deref(),
+    );
+    let registrar = match (&record.registrar, &record.registrar_iana_id) {
+        (Some(name), Some(id)) => format!("{name} (IANA {id})"),
+        (Some(name), None) => name.clone(),
+        (None, Some(id)) => format!("IANA registrar {id}"),
+        (None, None) => "an unnamed registrar".to_owned(),
+    };
+    let on = record
+        .created_at
+        .map(|t| crate::model::present::instant(&t.naive_utc()))
+        .unwrap_or_default();
+    let (status, message) = if by == Some(provider.as_str()) {
+        (
+            ChannelStatus::Caught,
+            format!("caught: registered on {on} through {registrar}"),
+        )
+    } else {
+        (
+            ChannelStatus::Lost,
+            format!("registered on {on} through {registrar}, not this service"),
+        )
+    };
+    Ok(Some(Settled {
+        status,
+        message,
+        placed: None,
+        next_attempt_at: None,
+        attempts: 0,
+    }))
 }

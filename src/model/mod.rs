@@ -6,6 +6,7 @@ pub mod backorder;
 pub mod calendar;
 pub mod catch_account;
 pub mod catch_order;
+pub mod catch_registrars;
 pub mod changes;
 pub mod client;
 pub mod compliance;

@@ -687,7 +687,7 @@ pub fn update_channel(
 }
 
 /// Moves the backorder to the outcome its channels report (caught, auction, won, lost).
-fn sync_status_with_channels(
+pub fn sync_status_with_channels(
     conn: &mut DbConn,
     actor: &Actor,
     backorder: &Backorder,

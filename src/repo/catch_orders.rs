@@ -298,6 +298,15 @@ pub fn settle(
                     }),
                 },
             )?;
+            // A catch or a loss moves the backorder (caught, lost) as the channels call for.
+            if matches!(settled.status, ChannelStatus::Caught | ChannelStatus::Lost) {
+                backorder_records::sync_status_with_channels(conn, actor, &due.backorder).map_err(
+                    |e| match e {
+                        BackorderError::Db(db) => db,
+                        other => DbError::Conflict(other.to_string()),
+                    },
+                )?;
+            }
         }
         Ok(())
     })

@@ -1172,3 +1172,219 @@ async fn the_pages_connect_an_account_and_put_a_backorder_on_it() {
         "{page}"
     );
 }
+
+/// An RDAP domain answer (RFC 9083 §5.3) as a registry gives it: statuses, registration and
+/// expiry events, and the sponsoring registrar with its IANA ID (RFC 9083 §5.1, `publicIds`).
+fn rdap_domain(
+    name: &str,
+    statuses: &[&str],
+    registered: &str,
+    registrar: &str,
+    iana_id: &str,
+) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "rdapConformance": ["rdap_level_0"],
+        "objectClassName": "domain",
+        "ldhName": name,
+        "status": statuses,
+        "events": [
+            {"eventAction": "registration", "eventDate": registered},
+            {"eventAction": "expiration", "eventDate": "2027-12-01T00:00:00Z"},
+        ],
+        "entities": [{
+            "objectClassName": "entity",
+            "roles": ["registrar"],
+            "publicIds": [{"type": "IANA Registrar ID", "identifier": iana_id}],
+            "vcardArray": ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", registrar]]],
+        }],
+    }))
+    .unwrap()
+}
+
+/// Two names through pending delete, the drop and a new registration, read by reclaim's own
+/// monitor from a local RDAP registry: the one registered by DropCatch's registrar is caught by
+/// the firm's DropCatch order; the one a registrar of no service of the firm took is lost. The
+/// backorders follow, and the lawyer is told of each once.
+#[tokio::test]
+async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() {
+    use crate::helpers::{api, spawn_app_with};
+    use crate::registry_servers::{RdapServer, Reply};
+    use reclaim::model::backorder::BackorderStatus;
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let registry = RdapServer::start().await;
+    let base = registry.base.clone();
+    let app = spawn_app_with(move |s| {
+        s.rdap_overrides.insert("com".to_owned(), base);
+        s.rdap_rate_limit = 60_000;
+    })
+    .await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dropcatch = FakeDropCatch::start().await;
+    let (status, account) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(
+            json!({"provider": "dropcatch", "label": "DropCatch", "endpoint": dropcatch.base,
+            "auth_endpoint": dropcatch.base,
+            "credentials": {"client_id": "DuvalBerg:reclaim", "client_secret": "dc-secret-7f3a9"}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let names = ["northwind-shop.com", "northwind-store.com"];
+    let mut backorders = Vec::new();
+    for name in names {
+        registry.set(
+            name,
+            Reply::json(rdap_domain(
+                name,
+                &["pending delete"],
+                "2015-03-16T00:00:00Z",
+                "Old Registrar",
+                "9999",
+            )),
+        );
+        dropcatch.with(|s| {
+            s.pending_delete.insert(name.to_owned());
+        });
+        let id = app.attach(&matter, name).await;
+        let (status, _) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/backorders/{id}/channels"),
+            Some(&token),
+            Some(json!({"account_id": account["id"]})),
+        )
+        .await;
+        assert_eq!(status, 201);
+        backorders.push(id);
+    }
+    let status_of = |i: usize| {
+        let id = backorders[i].clone();
+        let app = &app;
+        async move {
+            app.state
+                .db
+                .run(move |c| reclaim::repo::backorders::find(c, &id))
+                .await
+                .unwrap()
+                .unwrap()
+                .status
+        }
+    };
+    // Moves the clock past both names' next check, then runs the monitor and the catch job.
+    let sweep = || async {
+        let mut due = app.clock_now();
+        for name in names {
+            let watched = app
+                .state
+                .db
+                .run(move |c| reclaim::repo::monitoring::find(c, name))
+                .await
+                .unwrap();
+            if let Some(w) = watched {
+                due = due.max(w.next_check_at.and_utc());
+            }
+        }
+        let now = app.clock_now();
+        app.clock
+            .advance((due - now).max(chrono::Duration::minutes(16)));
+        reclaim::jobs::run(&app.state, "monitor").await.unwrap();
+        reclaim::jobs::run(&app.state, "catch").await.unwrap()
+    };
+
+    // The monitor sees pending delete; the catch job places both orders with DropCatch.
+    let done = sweep().await;
+    assert!(done.starts_with("2 order(s) placed"), "{done}");
+    assert_eq!(status_of(0).await, BackorderStatus::PendingDelete);
+
+    // Dropped: the registry no longer knows the names.
+    for name in names {
+        registry.set(name, Reply::status(404));
+    }
+    sweep().await;
+    assert_eq!(status_of(0).await, BackorderStatus::Dropped);
+
+    // Registered again: one by a DropCatch registrar, one by a registrar of nobody the firm uses.
+    let now = app.clock_now().to_rfc3339();
+    registry.set(
+        names[0],
+        Reply::json(rdap_domain(
+            names[0],
+            &["active"],
+            &now,
+            "DropCatch.com 1350 LLC",
+            "3736",
+        )),
+    );
+    registry.set(
+        names[1],
+        Reply::json(rdap_domain(
+            names[1],
+            &["active"],
+            &now,
+            "GoDaddy.com, LLC",
+            "146",
+        )),
+    );
+    app.clock.advance(chrono::Duration::minutes(1));
+    let done = sweep().await;
+    assert!(done.contains("0 cancelled"), "{done}");
+    assert_eq!(status_of(0).await, BackorderStatus::Caught);
+    assert_eq!(status_of(1).await, BackorderStatus::Lost);
+
+    let (_, shown) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{}", backorders[1]),
+        Some(&token),
+        None,
+    )
+    .await;
+    let message = shown["channels"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        message.contains("through GoDaddy.com, LLC (IANA 146), not this service"),
+        "{shown}"
+    );
+    let alerts = app
+        .state
+        .db
+        .run(|c| {
+            reclaim::repo::outbox::list(c, Some(reclaim::model::outbox::MessageKind::Alert), 50)
+        })
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = alerts.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(
+        subjects
+            .iter()
+            .filter(|s| s.contains("caught by DropCatch"))
+            .count(),
+        1,
+        "{subjects:?}"
+    );
+    assert_eq!(
+        subjects
+            .iter()
+            .filter(|s| s.contains("registered by someone else"))
+            .count(),
+        1,
+        "{subjects:?}"
+    );
+    // Settled orders are not looked at again.
+    let done = sweep().await;
+    assert!(done.starts_with("0 order(s) placed, 0 waiting"), "{done}");
+}
