@@ -53,19 +53,6 @@ pub async fn order_through_account(
     let max_bid = max_bid
         .parse()
         .map_err(|e| AppError::invalid("max_bid", e.to_string()))?;
-    if let (Some(bid), Some(client_max)) = (max_bid, backorder.max_bid_minor)
-        && bid > client_max
-    {
-        {
-            return Err(AppError::invalid(
-                "max_bid",
-                format!(
-                    "The bid is above the client's maximum for this name ({}): lower it, or raise the backorder's maximum first.",
-                    crate::model::money::format_money(client_max, &backorder.currency)
-                ),
-            ));
-        }
-    }
     let account = {
         let id = account_id.clone();
         state.db.run(move |c| catch_accounts::find(c, &id)).await?
@@ -78,6 +65,29 @@ pub async fn order_through_account(
             "This account's service is not one reclaim can call.",
         ));
     };
+    // The client's maximum binds the bid when both are in the account's currency; in another
+    // currency the bid must be given, converted by the lawyer (reclaim keeps no exchange rates).
+    if let Some(client_max) = backorder.max_bid_minor {
+        let shown = crate::model::money::format_money(client_max, &backorder.currency);
+        if !backorder.currency.eq_ignore_ascii_case(&account.currency) {
+            if max_bid.is_none() {
+                return Err(AppError::invalid(
+                    "max_bid",
+                    format!(
+                        "The client's maximum for this name is {shown} and the account bills in {}: give the highest bid in {}.",
+                        account.currency, account.currency
+                    ),
+                ));
+            }
+        } else if max_bid.is_some_and(|bid| bid > client_max) {
+            return Err(AppError::invalid(
+                "max_bid",
+                format!(
+                    "The bid is above the client's maximum for this name ({shown}): lower it, or raise the backorder's maximum first."
+                ),
+            ));
+        }
+    }
     // The services' own refusals (.dk names and other TLDs they do not serve) come back from the
     // service as a refused order, with its message; a TLD that allows no backorder at all is
     // refused here.
@@ -255,7 +265,16 @@ async fn handle(
                 ChannelStatus::Caught | ChannelStatus::Won | ChannelStatus::InAuction
             )
         }),
-        client_max_bid: due.order.max_bid_minor.or(due.backorder.max_bid_minor),
+        // The backorder's maximum counts only in the account's currency (see
+        // `order_through_account`, which asks for a bid otherwise).
+        client_max_bid: due
+            .order
+            .max_bid_minor
+            .or(due.backorder.max_bid_minor.filter(|_| {
+                due.backorder
+                    .currency
+                    .eq_ignore_ascii_case(&due.account.currency)
+            })),
         account_max_bid: due.account.max_bid_per_name_minor,
         month_committed: committed,
         monthly_limit: due.account.monthly_limit_minor,

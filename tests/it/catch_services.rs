@@ -1388,3 +1388,99 @@ async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() 
     let done = sweep().await;
     assert!(done.starts_with("0 order(s) placed, 0 waiting"), "{done}");
 }
+
+/// The client's maximum binds the bid in the account's currency; in another currency the bid
+/// must be given, converted by the lawyer.
+#[tokio::test]
+async fn a_bid_above_the_clients_maximum_or_in_an_unknown_conversion_is_refused() {
+    use crate::helpers::{api, spawn_app};
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let app = spawn_app().await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dynadot = FakeDynadot::start().await;
+    let (_, account) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(
+            json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
+                    "credentials": {"api_key": "dyn-key-48c1e"}}),
+        ),
+    )
+    .await;
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let attach = |domain: &'static str, currency: &'static str| {
+        let (app, token, matter) = (&app, &token, matter.clone());
+        async move {
+            let (status, b) = api(
+                app,
+                Method::POST,
+                &format!("/api/v1/matters/{matter}/backorders"),
+                Some(token),
+                Some(json!({"domain": domain, "max_bid": "200.00", "currency": currency})),
+            )
+            .await;
+            assert_eq!(status, 201, "{b}");
+            b["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let in_dollars = attach("northwind-shop.com", "USD").await;
+    let in_euros = attach("northwind-store.com", "EUR").await;
+    let order = |id: String, body: Value| {
+        let (app, token) = (&app, &token);
+        async move {
+            api(
+                app,
+                Method::POST,
+                &format!("/api/v1/backorders/{id}/channels"),
+                Some(token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // (backorder, body, expected status, start of the message)
+    let cases = vec![
+        (
+            in_dollars.clone(),
+            json!({"account_id": account["id"], "max_bid": "250"}),
+            422,
+            "The bid is above the client's maximum for this name (USD 200.00)",
+        ),
+        (
+            in_euros.clone(),
+            json!({"account_id": account["id"]}),
+            422,
+            "The client's maximum for this name is EUR 200.00 and the account bills in USD",
+        ),
+        (
+            in_euros.clone(),
+            json!({"account_id": account["id"], "max_bid": "215"}),
+            201,
+            "",
+        ),
+        (
+            in_dollars.clone(),
+            json!({"account_id": account["id"]}),
+            201,
+            "",
+        ),
+    ];
+    for (id, body, status, message) in cases {
+        let (got, answer) = order(id, body.clone()).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        if status == 422 {
+            assert_eq!(answer["error"]["field"], "max_bid", "{answer}");
+            let text = answer["error"]["message"].as_str().unwrap_or_default();
+            assert!(text.starts_with(message), "{text}");
+        }
+    }
+}
