@@ -94,15 +94,13 @@ pub async fn order_through_account(
     if let Ok(policy) = state.tld_policies.lookup(&backorder.tld)
         && !policy.backorder
     {
-        {
-            return Err(AppError::invalid(
-                "account_id",
-                format!(
-                    "Catch services cannot take .{} names: {}",
-                    backorder.tld, policy.backorder_note
-                ),
-            ));
-        }
+        return Err(AppError::invalid(
+            "account_id",
+            format!(
+                "Catch services cannot take .{} names: {}",
+                backorder.tld, policy.backorder_note
+            ),
+        ));
     }
     let actor = caller.actor(state.clock.now());
     let id = backorder.id.clone();
@@ -236,24 +234,33 @@ async fn handle(
             Vec::new(),
         ));
     };
-    let (account_id, domain, channel_id) = (
-        due.account.id.clone(),
-        due.backorder.domain.clone(),
-        due.channel.id.clone(),
-    );
-    let since = month_start(now);
-    let (committed, for_another) = state
-        .db
-        .run(move |c| {
-            Ok::<_, DbError>((
-                catch_orders::committed_since(c, &account_id, since)?,
-                catch_orders::ordered_for_another(c, &account_id, &domain, &channel_id)?,
-            ))
-        })
-        .await?;
+    // After the drop the registry, not the policy, says how the order ended.
     if let Some(settled) = settlement(state, due, provider).await? {
         return Ok((settled, Vec::new()));
     }
+    // The month's bids and the account's other orders matter only to an order not yet placed.
+    let (committed, for_another) = if matches!(
+        due.channel.status,
+        ChannelStatus::Scheduled | ChannelStatus::Planned
+    ) {
+        let (account_id, domain, channel_id) = (
+            due.account.id.clone(),
+            due.backorder.domain.clone(),
+            due.channel.id.clone(),
+        );
+        let since = month_start(now);
+        state
+            .db
+            .run(move |c| {
+                Ok::<_, DbError>((
+                    catch_orders::committed_since(c, &account_id, since)?,
+                    catch_orders::ordered_for_another(c, &account_id, &domain, &channel_id)?,
+                ))
+            })
+            .await?
+    } else {
+        (0, false)
+    };
     let situation = Situation {
         timing: provider.timing(),
         backorder: due.backorder.status,
@@ -284,11 +291,11 @@ async fn handle(
     let recheck = Some(now + RECHECK);
     match step {
         Step::Nothing => {
-            let next = (!due.channel.status.is_final()
-                && matches!(
-                    due.channel.status,
-                    ChannelStatus::Placed | ChannelStatus::Scheduled
-                ))
+            // Placed and still wanted: look again later (the drop, a renewal); decided: never.
+            let next = matches!(
+                due.channel.status,
+                ChannelStatus::Placed | ChannelStatus::Scheduled
+            )
             .then_some(now + RECHECK);
             Ok((
                 keep(due.channel.status, due.order.message.clone(), next),
@@ -305,17 +312,10 @@ async fn handle(
             reason,
             with_service: true,
         } => {
-            let service = service_for(state, due, services)?;
-            let called = match service {
-                Ok(service) => {
-                    service
-                        .cancel(std::slice::from_ref(&due.backorder.domain))
-                        .await
-                }
-                Err(e) => Called {
-                    result: Err(e.clone()),
-                    exchanges: Vec::new(),
-                },
+            let domains = std::slice::from_ref(&due.backorder.domain);
+            let called = match service_for(due, services, state) {
+                Ok(service) => service.cancel(domains).await,
+                Err(e) => Called::failed(e),
             };
             Ok(after_call(due, now, called, |answer| {
                 match &answer.outcome {
@@ -336,17 +336,13 @@ async fn handle(
             }))
         }
         Step::Place { bid } => {
-            let service = service_for(state, due, services)?;
             let order = Order {
                 domain: due.backorder.domain.clone(),
                 max_bid_minor: bid,
             };
-            let called = match service {
+            let called = match service_for(due, services, state) {
                 Ok(service) => service.place(std::slice::from_ref(&order)).await,
-                Err(e) => Called {
-                    result: Err(e.clone()),
-                    exchanges: Vec::new(),
-                },
+                Err(e) => Called::failed(e),
             };
             Ok(after_call(due, now, called, |answer| {
                 match &answer.outcome {
@@ -417,15 +413,17 @@ fn failed(due: &DueOrder, now: DateTime<Utc>, message: String) -> Settled {
     }
 }
 
-/// The account's service client, opened once per run.
+/// The account's service client, opened once per run (or why it cannot be).
 fn service_for<'a>(
-    state: &AppState,
     due: &DueOrder,
     services: &'a mut HashMap<CatchAccountId, Result<Service, CatchError>>,
-) -> Result<&'a Result<Service, CatchError>, AppError> {
-    Ok(services
+    state: &AppState,
+) -> Result<&'a Service, CatchError> {
+    services
         .entry(due.account.id.clone())
-        .or_insert_with(|| service_of(state, &due.account)))
+        .or_insert_with(|| service_of(state, &due.account))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 /// E-mails the matter's responsible lawyer and team that a service refused an order, caught the

@@ -202,84 +202,67 @@ impl CatchApi for Dynadot {
     }
 
     async fn place(&self, orders: &[Order]) -> Called<Vec<Answer>> {
-        let mut exchanges = Vec::new();
-        let mut answers = Vec::with_capacity(orders.len());
-        for order in orders {
-            let params = [("domain", order.domain.clone())];
-            match self
-                .command("place", "add_backorder_request", &params, &mut exchanges)
-                .await
-            {
-                Ok(answer) => {
-                    let outcome = if answer.success || already_there(&answer.message) {
-                        Outcome::Placed {
-                            max_bid_minor: None,
-                            message: if answer.success {
-                                "Backorder request added".to_owned()
-                            } else {
-                                answer.message
-                            },
-                        }
+        let domains: Vec<String> = orders.iter().map(|o| o.domain.clone()).collect();
+        self.name_by_name("place", "add_backorder_request", &domains, |answer| {
+            if answer.success || already_there(&answer.message) {
+                Outcome::Placed {
+                    max_bid_minor: None,
+                    message: if answer.success {
+                        "Backorder request added".to_owned()
                     } else {
-                        Outcome::Refused {
-                            message: answer.message,
-                            code: String::new(),
-                        }
-                    };
-                    answers.push(Answer {
-                        domain: order.domain.clone(),
-                        outcome,
-                    });
+                        answer.message
+                    },
                 }
-                // The account or the service failed: the names not yet asked are not answered.
-                Err(e) => {
-                    return Called {
-                        result: Err(e),
-                        exchanges,
-                    };
+            } else {
+                Outcome::Refused {
+                    message: answer.message,
+                    code: String::new(),
                 }
             }
-        }
-        Called {
-            result: Ok(answers),
-            exchanges,
-        }
+        })
+        .await
     }
 
     async fn cancel(&self, domains: &[String]) -> Called<Vec<Answer>> {
+        self.name_by_name("cancel", "delete_backorder_request", domains, |answer| {
+            if answer.success || not_there(&answer.message) {
+                Outcome::Cancelled {
+                    message: if answer.success {
+                        "Backorder request deleted".to_owned()
+                    } else {
+                        answer.message
+                    },
+                }
+            } else {
+                Outcome::Refused {
+                    message: answer.message,
+                    code: String::new(),
+                }
+            }
+        })
+        .await
+    }
+}
+
+impl Dynadot {
+    /// Sends `command` for each name in turn, one answer per name. When the account or the
+    /// service fails, the names not yet asked are not answered: the whole call fails.
+    async fn name_by_name(
+        &self,
+        action: &'static str,
+        command: &str,
+        domains: &[String],
+        outcome: impl Fn(CommandAnswer) -> Outcome,
+    ) -> Called<Vec<Answer>> {
         let mut exchanges = Vec::new();
         let mut answers = Vec::with_capacity(domains.len());
         for domain in domains {
             let params = [("domain", domain.clone())];
-            match self
-                .command(
-                    "cancel",
-                    "delete_backorder_request",
-                    &params,
-                    &mut exchanges,
-                )
-                .await
-            {
-                Ok(answer) => {
-                    let outcome = if answer.success || not_there(&answer.message) {
-                        Outcome::Cancelled {
-                            message: if answer.success {
-                                "Backorder request deleted".to_owned()
-                            } else {
-                                answer.message
-                            },
-                        }
-                    } else {
-                        Outcome::Refused {
-                            message: answer.message,
-                            code: String::new(),
-                        }
-                    };
-                    answers.push(Answer {
-                        domain: domain.clone(),
-                        outcome,
-                    });
-                }
+            match self.command(action, command, &params, &mut exchanges).await {
+                Ok(answer) => answers.push(Answer {
+                    domain: domain.clone(),
+                    outcome: outcome(answer),
+                }),
                 Err(e) => {
                     return Called {
                         result: Err(e),

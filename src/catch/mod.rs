@@ -174,14 +174,6 @@ impl Credentials {
             }
         }
     }
-
-    /// The secret strings, so that callers can check none of them leaks (logs, answers).
-    pub fn secrets(&self) -> Vec<&str> {
-        match self {
-            Self::DropCatch { client_secret, .. } => vec![client_secret.as_str()],
-            Self::Dynadot { api_key } => vec![api_key.as_str()],
-        }
-    }
 }
 
 /// One name to order, with the most the client will pay for it (minor units of the account's
@@ -268,6 +260,16 @@ impl CatchError {
 pub struct Called<T> {
     pub result: Result<T, CatchError>,
     pub exchanges: Vec<Exchange>,
+}
+
+impl<T> Called<T> {
+    /// No call could be made.
+    pub fn failed(error: CatchError) -> Self {
+        Self {
+            result: Err(error),
+            exchanges: Vec::new(),
+        }
+    }
 }
 
 /// A catch service's API, as reclaim uses it.

@@ -106,11 +106,9 @@ pub fn next_step(s: &Situation) -> Step {
     if let Some(limit) = s.monthly_limit
         && s.month_committed + bid.unwrap_or(0) > limit
     {
-        {
-            return Step::Wait {
-                reason: "the account's monthly limit is reached; the order waits for next month or a higher limit".to_owned(),
-            };
-        }
+        return Step::Wait {
+            reason: "the account's monthly limit is reached; the order waits for next month or a higher limit".to_owned(),
+        };
     }
     match s.timing {
         Timing::InPendingDelete if s.backorder != B::PendingDelete => Step::Wait {
