@@ -311,6 +311,9 @@ pub struct BackorderFile {
     pub outreach: Vec<LogEntry>,
     /// The orders reclaim places itself through the firm's catch accounts (one per such channel).
     pub orders: Vec<crate::repo::catch_orders::CatchOrder>,
+    /// The latest calls to the catch services for those orders, newest first (staff only: the
+    /// answers speak of the firm's accounts).
+    pub calls: Vec<crate::repo::catch_orders::CatchCall>,
 }
 
 /// Everything about one backorder, read in a fixed number of queries.
@@ -325,6 +328,7 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
     let (bo, domain) = (backorder.id.clone(), backorder.domain.clone());
     // A client user's hints read only their own client's procedures.
     let portal_client = (!user.is_staff()).then(|| matter.client_id.clone());
+    let staff = user.is_staff();
     let file = state
         .db
         .run(move |c| {
@@ -370,10 +374,16 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
                 procedures::for_backorder(c, &bo)?,
                 outreach::for_backorder(c, &bo)?,
                 crate::repo::catch_orders::for_backorder(c, &bo)?,
+                if staff {
+                    crate::repo::catch_orders::calls(c, &bo, CALLS_SHOWN)?
+                } else {
+                    Vec::new()
+                },
             ))
         })
         .await?;
-    let (events, channels, watched, changes, snapshots, hints, procedures, outreach, orders) = file;
+    let (events, channels, watched, changes, snapshots, hints, procedures, outreach, orders, calls) =
+        file;
     Ok(BackorderFile {
         rights: user.rights(&matter),
         backorder,
@@ -388,7 +398,28 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
         procedures,
         outreach,
         orders,
+        calls,
     })
+}
+
+/// The calls to the catch services a backorder's page shows.
+const CALLS_SHOWN: i64 = 50;
+
+/// Every call made to the catch services for a backorder's orders, newest first, at most
+/// `limit` (staff: the answers speak of the firm's accounts).
+pub async fn attempts(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    limit: i64,
+) -> Result<Vec<crate::repo::catch_orders::CatchCall>, AppError> {
+    let (backorder, _) = visible_backorder(state, user, id).await?;
+    user.require_staff()?;
+    let limit = limit.clamp(1, 1000);
+    Ok(state
+        .db
+        .run(move |c| crate::repo::catch_orders::calls(c, &backorder.id, limit))
+        .await?)
 }
 
 /// Changes the terms (lawyers and admins, open matter). Errors name [`TermsInput`]'s members.

@@ -182,7 +182,10 @@ pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
         // The lawyer hears of a refusal, a catch and a loss, once.
         let tell = matches!(
             settled.status,
-            ChannelStatus::Refused | ChannelStatus::Caught | ChannelStatus::Lost
+            ChannelStatus::Refused
+                | ChannelStatus::Caught
+                | ChannelStatus::Won
+                | ChannelStatus::Lost
         ) && settled.status != due.channel.status;
         let state_for_mail = state.clone();
         state
@@ -223,6 +226,7 @@ async fn handle(
         placed: None,
         next_attempt_at: next,
         attempts: 0,
+        auction: None,
     };
     let Some(provider) = due.account.provider() else {
         return Ok((
@@ -235,8 +239,15 @@ async fn handle(
         ));
     };
     // After the drop the registry, not the policy, says how the order ended.
-    if let Some(settled) = settlement(state, due, provider).await? {
+    if let Some(settled) = settlement(state, due, provider, now).await? {
         return Ok((settled, Vec::new()));
+    }
+    // A caught name: the service tells of its auction and how it ended.
+    if matches!(
+        due.channel.status,
+        ChannelStatus::Caught | ChannelStatus::InAuction
+    ) {
+        return Ok(follow_auction(state, due, provider, now, services).await);
     }
     // The month's bids and the account's other orders matter only to an order not yet placed.
     let (committed, for_another) = if matches!(
@@ -355,6 +366,7 @@ async fn handle(
                         placed: Some(max_bid_minor.or(bid)),
                         next_attempt_at: recheck,
                         attempts: 0,
+                        auction: None,
                     },
                     Outcome::NotYet { message } => {
                         keep(ChannelStatus::Scheduled, message.clone(), recheck)
@@ -410,7 +422,92 @@ fn failed(due: &DueOrder, now: DateTime<Utc>, message: String) -> Settled {
         placed: None,
         next_attempt_at: Some(now + backoff(attempts)),
         attempts,
+        auction: None,
     }
+}
+
+/// How often a caught name's auction is asked about.
+pub const AUCTION_RECHECK: Duration = Duration::hours(1);
+/// How far back the closed auctions are read (a catch's auction ends within days).
+const AUCTIONS_SINCE: Duration = Duration::days(30);
+
+/// Asks the service about the auction of a name it caught: running (in auction, current bid),
+/// won (price recorded: it is what the firm owes, only now) or lost to another backorderer.
+/// A service that reports nothing leaves the order as it is, asked again later, except a
+/// service whose API reports no auctions at all: there the lawyer records the outcome.
+async fn follow_auction(
+    state: &AppState,
+    due: &DueOrder,
+    provider: crate::catch::Provider,
+    now: DateTime<Utc>,
+    services: &mut HashMap<CatchAccountId, Result<Service, CatchError>>,
+) -> (Settled, Vec<crate::catch::Exchange>) {
+    use crate::catch::AuctionNews;
+    let still = |message: String| Settled {
+        status: due.channel.status,
+        message,
+        placed: None,
+        next_attempt_at: provider.reports_auctions().then_some(now + AUCTION_RECHECK),
+        attempts: 0,
+        auction: None,
+    };
+    if !provider.reports_auctions() {
+        return (
+            still(format!(
+                "{} reports no auctions through its API: record the outcome and price on the channel",
+                provider.label()
+            )),
+            Vec::new(),
+        );
+    }
+    let since = (now - AUCTIONS_SINCE).date_naive();
+    let called = match service_for(due, services, state) {
+        Ok(service) => {
+            service
+                .auctions(std::slice::from_ref(&due.backorder.domain), since)
+                .await
+        }
+        Err(e) => Called::failed(e),
+    };
+    let settled = match called.result {
+        Err(e) => failed(due, now, e.to_string()),
+        Ok(reports) => match reports
+            .into_iter()
+            .find(|r| r.domain.eq_ignore_ascii_case(&due.backorder.domain))
+        {
+            None => still(due.order.message.clone()),
+            Some(report) => {
+                let (status, price, message, next) = match report.news {
+                    AuctionNews::Open {
+                        price_minor,
+                        message,
+                    } => (
+                        ChannelStatus::InAuction,
+                        price_minor,
+                        message,
+                        Some(now + AUCTION_RECHECK),
+                    ),
+                    AuctionNews::Won {
+                        price_minor,
+                        message,
+                    } => (ChannelStatus::Won, price_minor, message, None),
+                    AuctionNews::Lost {
+                        price_minor: _,
+                        message,
+                    } => (ChannelStatus::Lost, None, message, None),
+                };
+                Settled {
+                    status,
+                    message: message.clone(),
+                    placed: None,
+                    next_attempt_at: next,
+                    attempts: 0,
+                    auction: Some((price, message)),
+                }
+            }
+        },
+    };
+    (settled, called.exchanges)
 }
 
 /// The account's service client, opened once per run (or why it cannot be).
@@ -454,6 +551,14 @@ fn queue_news(
         ChannelStatus::Caught => (
             format!("caught by {service}"),
             "Check the registry data, then follow the service's auction or the transfer.",
+        ),
+        ChannelStatus::Won => (
+            format!("won through {service}"),
+            "The service's price is now due; follow the transfer to the client and the checklist after the catch.",
+        ),
+        ChannelStatus::Lost if due.channel.status != ChannelStatus::Placed => (
+            format!("auction at {service} lost"),
+            "Another backorderer won the service's auction; consider a dispute procedure or writing to the new holder.",
         ),
         ChannelStatus::Lost => (
             "registered by someone else".to_owned(),
@@ -533,6 +638,7 @@ async fn settlement(
     state: &AppState,
     due: &DueOrder,
     provider: crate::catch::Provider,
+    now: DateTime<Utc>,
 ) -> Result<Option<Settled>, AppError> {
     use crate::model::backorder::BackorderStatus as B;
     if due.channel.status != ChannelStatus::Placed
@@ -583,22 +689,26 @@ async fn settlement(
         .created_at
         .map(|t| crate::model::present::instant(&t.naive_utc()))
         .unwrap_or_default();
-    let (status, message) = if by == Some(provider.as_str()) {
+    let (status, message, next) = if by == Some(provider.as_str()) {
         (
             ChannelStatus::Caught,
             format!("caught: registered on {on} through {registrar}"),
+            // Its auction among the service's backorderers, if any, is followed from here.
+            provider.reports_auctions().then_some(now + AUCTION_RECHECK),
         )
     } else {
         (
             ChannelStatus::Lost,
             format!("registered on {on} through {registrar}, not this service"),
+            None,
         )
     };
     Ok(Some(Settled {
         status,
         message,
         placed: None,
-        next_attempt_at: None,
+        next_attempt_at: next,
         attempts: 0,
+        auction: None,
     }))
 }

@@ -16,6 +16,10 @@
 //!   "statusCode"}]}`; `200.1` "Backorder Accepted"; `411.0` "… is not in pending delete
 //!   status." (README, "Partial Failure").
 //!
+//! - Auctions: the published backorder API has no call that reports auctions or their
+//!   results, so a DropCatch order rests at "caught" until the lawyer records the auction's
+//!   outcome and price on the channel (`auctions` asks nothing).
+//!
 //! Prerequisites on the firm's side (README): API access on the NameBright account, an API
 //! application with the "Register Domains" permission, an IP whitelist, one sign-in at
 //! DropCatch with the NameBright credentials.
@@ -26,7 +30,9 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use super::{Answer, Called, CatchApi, CatchError, Exchange, Order, Outcome, Provider};
+use super::{
+    Answer, AuctionReport, Called, CatchApi, CatchError, Exchange, Order, Outcome, Provider,
+};
 
 pub const API: &str = "https://www.dropcatch.com";
 pub const AUTH: &str = "https://api.namebright.com";
@@ -272,6 +278,18 @@ impl DropCatch {
 }
 
 impl CatchApi for DropCatch {
+    /// Nothing to ask: the API documents no auction results (module notes).
+    async fn auctions(
+        &self,
+        _domains: &[String],
+        _since: chrono::NaiveDate,
+    ) -> Called<Vec<AuctionReport>> {
+        Called {
+            result: Ok(Vec::new()),
+            exchanges: Vec::new(),
+        }
+    }
+
     async fn verify(&self) -> Called<()> {
         let mut exchanges = Vec::new();
         let result = self.token(true, &mut exchanges).await.map(|_| ());

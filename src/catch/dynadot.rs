@@ -11,6 +11,11 @@
 //! - One request at a time per key for a regular account (1 thread, 60 a minute): this client
 //!   sends its requests one after the other, one name per request, so that each name gets its own
 //!   answer.
+//! - Auctions of caught names among Dynadot's backorderers: `get_closed_backorder_auctions`
+//!   (`startDate`, `endDate`; each `Auction` with `Domain`, `AuctionWonStatus` "won"/"lost",
+//!   `BidPrice`, `BidPriceCurrency`, `YourHighBid`) and `get_backorder_auction_details`
+//!   (`domain`; `Auction` with `AuctionStatusId` "0" while it runs, `BidPrice`, `EndTime`).
+//!   XML-converted answers hold one `Auction` as an object, several as an array: both are read.
 //!
 //! The key travels in the query string, as the API requires: the timeline shows it as
 //! `[redacted]`.
@@ -18,7 +23,10 @@
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::{Answer, Called, CatchApi, CatchError, Exchange, Order, Outcome, Provider};
+use super::{
+    Answer, AuctionNews, AuctionReport, Called, CatchApi, CatchError, Exchange, Order, Outcome,
+    Provider,
+};
 
 pub const API: &str = "https://api.dynadot.com";
 
@@ -223,6 +231,78 @@ impl CatchApi for Dynadot {
         .await
     }
 
+    /// The closed auctions since `since` first (won or lost); for the names not among them, the
+    /// running auction's details. A name with no auction at Dynadot is left out.
+    async fn auctions(
+        &self,
+        domains: &[String],
+        since: chrono::NaiveDate,
+    ) -> Called<Vec<AuctionReport>> {
+        let mut exchanges = Vec::new();
+        if domains.is_empty() {
+            return Called {
+                result: Ok(Vec::new()),
+                exchanges,
+            };
+        }
+        let today = chrono::Utc::now().date_naive();
+        let params = [
+            ("startDate", since.min(today).to_string()),
+            ("endDate", today.to_string()),
+        ];
+        let closed = match self
+            .command(
+                "auctions",
+                "get_closed_backorder_auctions",
+                &params,
+                &mut exchanges,
+            )
+            .await
+        {
+            Ok(answer) if answer.success => closed_auctions(&answer.content),
+            Ok(answer) => {
+                return Called {
+                    result: Err(CatchError::Refused {
+                        provider: Provider::Dynadot,
+                        message: answer.message,
+                    }),
+                    exchanges,
+                };
+            }
+            Err(e) => return Called::with(Err(e), exchanges),
+        };
+        let mut reports: Vec<AuctionReport> = closed
+            .into_iter()
+            .filter(|r| domains.iter().any(|d| d.eq_ignore_ascii_case(&r.domain)))
+            .collect();
+        for domain in domains {
+            if reports
+                .iter()
+                .any(|r| r.domain.eq_ignore_ascii_case(domain))
+            {
+                continue;
+            }
+            let params = [("domain", domain.clone())];
+            match self
+                .command(
+                    "auctions",
+                    "get_backorder_auction_details",
+                    &params,
+                    &mut exchanges,
+                )
+                .await
+            {
+                Ok(answer) if answer.success => {
+                    reports.extend(open_auction(&answer.content, domain));
+                }
+                // No auction for this name (yet): nothing to report.
+                Ok(_) => {}
+                Err(e) => return Called::with(Err(e), exchanges),
+            }
+        }
+        Called::with(Ok(reports), exchanges)
+    }
+
     async fn cancel(&self, domains: &[String]) -> Called<Vec<Answer>> {
         self.name_by_name("cancel", "delete_backorder_request", domains, |answer| {
             if answer.success || not_there(&answer.message) {
@@ -242,6 +322,112 @@ impl CatchApi for Dynadot {
         })
         .await
     }
+}
+
+/// The `Auction` objects anywhere under `value` (an object for one, an array for several).
+fn auctions_in(value: &Value) -> Vec<&serde_json::Map<String, Value>> {
+    let mut found = Vec::new();
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("Auction" | "Auctions", Value::Object(auction))
+                        if auction.contains_key("Domain") =>
+                    {
+                        found.push(auction)
+                    }
+                    ("Auction" | "Auctions", Value::Array(items)) => found.extend(
+                        items
+                            .iter()
+                            .filter_map(Value::as_object)
+                            .filter(|a| a.contains_key("Domain")),
+                    ),
+                    (_, inner) => found.extend(auctions_in(inner)),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                found.extend(auctions_in(item));
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+fn text(auction: &serde_json::Map<String, Value>, field: &str) -> Option<String> {
+    match auction.get(field)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A price as Dynadot writes it ("89.00", "89.00 in USD"), in minor units.
+fn price(auction: &serde_json::Map<String, Value>, field: &str) -> Option<i64> {
+    let raw = text(auction, field)?;
+    let number = raw.split_whitespace().next()?;
+    crate::model::money::parse_amount(number).ok()
+}
+
+/// What the closed-auctions list says of each name: won or lost, at what price.
+pub(crate) fn closed_auctions(content: &Value) -> Vec<AuctionReport> {
+    auctions_in(content)
+        .into_iter()
+        .filter_map(|a| {
+            let domain = text(a, "Domain")?.to_ascii_lowercase();
+            let won = text(a, "AuctionWonStatus")?.to_ascii_lowercase();
+            let currency = text(a, "BidPriceCurrency").unwrap_or_default();
+            let price_minor = price(a, "BidPrice").or_else(|| price(a, "YourHighBid"));
+            let shown = price_minor
+                .map(|p| {
+                    format!(" at {} {currency}", super::decimal(p))
+                        .trim_end()
+                        .to_owned()
+                })
+                .unwrap_or_default();
+            let news = match won.as_str() {
+                "won" | "yes" | "true" | "1" => AuctionNews::Won {
+                    price_minor,
+                    message: format!("auction won{shown}"),
+                },
+                "lost" | "no" | "false" | "0" => AuctionNews::Lost {
+                    price_minor,
+                    message: format!("auction lost to another backorderer{shown}"),
+                },
+                _ => return None,
+            };
+            Some(AuctionReport { domain, news })
+        })
+        .collect()
+}
+
+/// What an auction's details say while it runs: the current bid and its end.
+pub(crate) fn open_auction(content: &Value, domain: &str) -> Option<AuctionReport> {
+    let auction = auctions_in(content)
+        .into_iter()
+        .find(|a| text(a, "Domain").is_some_and(|d| d.eq_ignore_ascii_case(domain)))?;
+    if text(auction, "AuctionStatusId").is_some_and(|s| s != "0") {
+        return None;
+    }
+    let price_minor = price(auction, "BidPrice");
+    let currency = text(auction, "BidPriceCurrency").unwrap_or_default();
+    let mut message = "in auction among Dynadot's backorderers".to_owned();
+    if let Some(p) = price_minor {
+        message.push_str(&format!(", current bid {} {currency}", super::decimal(p)));
+        message = message.trim_end().to_owned();
+    }
+    if let Some(end) = text(auction, "EndTime") {
+        message.push_str(&format!(", ends {end}"));
+    }
+    Some(AuctionReport {
+        domain: domain.to_owned(),
+        news: AuctionNews::Open {
+            price_minor,
+            message,
+        },
+    })
 }
 
 impl Dynadot {
@@ -324,5 +510,65 @@ mod tests {
             "example.com is already on your backorder request list"
         ));
         assert!(key_refused("invalid key"));
+    }
+
+    /// The documented closed-auctions answer (one `Auction` object, or an array), and a running
+    /// auction's details (`AuctionStatusId` 0), read into what reclaim records.
+    #[test]
+    fn auctions_read_into_won_lost_or_running() {
+        let closed: Value = serde_json::from_str(
+            r#"{"ResponseCode":0,"Status":"success","Auctions":[
+                {"AuctionId":"11","Domain":"Won-Name.com","AuctionWonStatus":"won","BidPrice":"145.00","BidPriceCurrency":"USD"},
+                {"AuctionId":"12","Domain":"lost-name.com","AuctionWonStatus":"lost","BidPrice":"310.00 in USD"},
+                {"AuctionId":"13","Domain":"odd.com","AuctionWonStatus":""}]}"#,
+        )
+        .unwrap();
+        let reports = closed_auctions(&closed);
+        assert_eq!(
+            reports,
+            vec![
+                AuctionReport {
+                    domain: "won-name.com".into(),
+                    news: AuctionNews::Won {
+                        price_minor: Some(14_500),
+                        message: "auction won at 145.00 USD".into()
+                    }
+                },
+                AuctionReport {
+                    domain: "lost-name.com".into(),
+                    news: AuctionNews::Lost {
+                        price_minor: Some(31_000),
+                        message: "auction lost to another backorderer at 310.00".into()
+                    }
+                },
+            ]
+        );
+        // The XML flavour converted: one auction as an object under a content object.
+        let one: Value = serde_json::from_str(
+            r#"{"GetClosedAuctionsContent":{"Auction":{"Domain":"a.com","AuctionWonStatus":"won"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(closed_auctions(&one).len(), 1);
+
+        let running: Value = serde_json::from_str(
+            r#"{"ResponseCode":0,"Status":"success","GetBackorderAuctionDetails":{"Auction":{"Domain":"example.com","AuctionStatusId":"0","BidPrice":"89.00","BidPriceCurrency":"USD","EndTime":"2026/12/20 09:00 UTC"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            open_auction(&running, "example.com"),
+            Some(AuctionReport {
+                domain: "example.com".into(),
+                news: AuctionNews::Open {
+                    price_minor: Some(8_900),
+                    message: "in auction among Dynadot's backorderers, current bid 89.00 USD, ends 2026/12/20 09:00 UTC".into()
+                }
+            })
+        );
+        // Closed by the administrator (status 2): not a running auction.
+        let closed_by_admin: Value =
+            serde_json::from_str(r#"{"Auction":{"Domain":"example.com","AuctionStatusId":"2"}}"#)
+                .unwrap();
+        assert_eq!(open_auction(&closed_by_admin, "example.com"), None);
+        assert_eq!(open_auction(&running, "other.com"), None);
     }
 }

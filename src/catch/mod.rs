@@ -82,6 +82,14 @@ impl Provider {
         }
     }
 
+    /// Whether the API reports the auctions of caught names and their results.
+    pub fn reports_auctions(self) -> bool {
+        match self {
+            Self::DropCatch => false,
+            Self::Dynadot => true,
+        }
+    }
+
     /// The catch service of a backorder's channel this provider is.
     pub fn service(self) -> crate::model::backorder::CatchService {
         match self {
@@ -209,6 +217,33 @@ pub struct Answer {
     pub outcome: Outcome,
 }
 
+/// What a service reports of a name it caught: its auction among the service's backorderers,
+/// and how the auction ended for the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuctionNews {
+    /// The auction is running; the price is the current bid.
+    Open {
+        price_minor: Option<i64>,
+        message: String,
+    },
+    /// The account got the name, at this price.
+    Won {
+        price_minor: Option<i64>,
+        message: String,
+    },
+    /// Another backorderer won the auction.
+    Lost {
+        price_minor: Option<i64>,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuctionReport {
+    pub domain: String,
+    pub news: AuctionNews,
+}
+
 /// One call to a service, for the backorder's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exchange {
@@ -263,6 +298,10 @@ pub struct Called<T> {
 }
 
 impl<T> Called<T> {
+    pub fn with(result: Result<T, CatchError>, exchanges: Vec<Exchange>) -> Self {
+        Self { result, exchanges }
+    }
+
     /// No call could be made.
     pub fn failed(error: CatchError) -> Self {
         Self {
@@ -280,6 +319,13 @@ pub trait CatchApi {
     fn place(&self, orders: &[Order]) -> impl Future<Output = Called<Vec<Answer>>> + Send;
     /// Cancels backorders; one answer per name.
     fn cancel(&self, domains: &[String]) -> impl Future<Output = Called<Vec<Answer>>> + Send;
+    /// What the service reports of the auctions of names it caught for the account (since
+    /// `since`); names it says nothing of are left out.
+    fn auctions(
+        &self,
+        domains: &[String],
+        since: chrono::NaiveDate,
+    ) -> impl Future<Output = Called<Vec<AuctionReport>>> + Send;
 }
 
 /// An account at a service, ready to be called.
@@ -356,6 +402,17 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.cancel(domains).await,
             Self::Dynadot(s) => s.cancel(domains).await,
+        }
+    }
+
+    async fn auctions(
+        &self,
+        domains: &[String],
+        since: chrono::NaiveDate,
+    ) -> Called<Vec<AuctionReport>> {
+        match self {
+            Self::DropCatch(s) => s.auctions(domains, since).await,
+            Self::Dynadot(s) => s.auctions(domains, since).await,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! People, firms and addresses are invented (`.example` domains, RFC 2606); nothing comes from
 //! the fixture files.
 
+pub mod catch;
 pub mod registry;
 
 use std::fmt::Display;
@@ -168,6 +169,21 @@ fn script_names(registry: &DemoRegistry, t0: DateTime<Utc>) {
             .then(at(-6), &["pending delete"])
             .purged(at(-1)),
     );
+    // The same path again, purged four days ago and registered three hours later by Dynadot's
+    // registrar for the firm's order: caught, then won at Dynadot's auction.
+    registry.script(
+        "northwind-beans.com",
+        Lifecycle::active(REGISTRARS[0], at(-1800), at(-52))
+            .then_expiring(at(-52), &["auto renew period"], at(313))
+            .then(at(-37), &["pending delete", "redemption period"])
+            .then(at(-7), &["pending delete"])
+            .purged(at(-4))
+            .registered_again(Lifecycle::active(
+                catch::DYNADOT_REGISTRAR,
+                at(-4) + Duration::hours(3),
+                at(361),
+            )),
+    );
     // .fr: at expiry AFNIC keeps the name 30 days in redemption (docs/registries.md §1.1).
     registry.script(
         "northwindcoffee.fr",
@@ -194,11 +210,12 @@ fn script_names(registry: &DemoRegistry, t0: DateTime<Utc>) {
 }
 
 /// When each name is looked up in its history (days from the start); the last is "now".
-const HISTORY: [(&str, &[i64]); 7] = [
+const HISTORY: [(&str, &[i64]); 8] = [
     ("northwind-coffee.com", &[-70, -35, -7, 0]),
     ("northwindcoffee.net", &[-70, -20, 0]),
     ("northwind-roasters.com", &[-70, -49, -32, -15, -2, 0]),
     ("nw-coffee.net", &[-70, -55, -40, -20, -5, 0]),
+    ("northwind-beans.com", &[-70, -45, -30, -6, -4, -3, 0]),
     ("northwindcoffee.fr", &[-70, -30, -11, 0]),
     ("heliosbank-login.com", &[-60, -30, -16, 0]),
     ("helios-banque.fr", &[-60, -25, 0]),
@@ -237,20 +254,68 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
         .run(move |c| set_up_firm(c, &firm_accounts, founded, &dk_refusal))
         .await?;
 
-    // Each name's history, in time order across names, as the monitor would have seen it.
-    let mut lookups: Vec<(DateTime<Utc>, &str)> = HISTORY
+    // The firm's accounts at DropCatch and Dynadot (the demo's own services), and the orders
+    // reclaim placed through them.
+    let orders = connect_catch_accounts(state, &firm, founded + days(1)).await?;
+
+    // Each name's history, in time order across names, as the monitor would have seen it, with
+    // the orders put on the firm's accounts and the catch job's runs in between.
+    let mut past: Vec<(DateTime<Utc>, Past)> = HISTORY
         .iter()
-        .flat_map(|(name, when)| when.iter().map(move |d| (t0 + days(*d), *name)))
+        .flat_map(|(name, when)| {
+            when.iter()
+                .map(move |d| (t0 + days(*d), Past::Lookup(name)))
+        })
         .filter(|(at, _)| *at < t0)
         .collect();
-    lookups.sort();
-    for (at, name) in lookups {
-        registry.wind_to(at);
-        let domain = step("domain name", DomainName::parse(name))?;
-        step(
-            "registry history",
-            crate::app::monitoring::check(&state_at(state, at), &domain).await,
-        )?;
+    for (day, order) in orders {
+        let at = t0 + days(day);
+        past.push((at, Past::Order(order)));
+        past.push((at + Duration::minutes(2), Past::CatchRun));
+    }
+    // The catch job after the lookups that moved its orders (pending delete, the new holder).
+    for day in [-2, -3] {
+        past.push((t0 + days(day) + Duration::minutes(2), Past::CatchRun));
+    }
+    past.sort_by_key(|(at, _)| *at);
+    for (at, event) in past {
+        let then = state_at(state, at);
+        match event {
+            Past::Lookup(name) => {
+                registry.wind_to(at);
+                let domain = step("domain name", DomainName::parse(name))?;
+                step(
+                    "registry history",
+                    crate::app::monitoring::check(&then, &domain).await,
+                )?;
+            }
+            Past::Order(order) => {
+                let backorder = {
+                    let matter = firm.northwind_matter.clone();
+                    state
+                        .db
+                        .run(move |c| backorder_of(c, &matter, order.name))
+                        .await?
+                };
+                let caller =
+                    crate::app::access::Caller::new(Principal::from(&firm.ines), None, None);
+                step(
+                    "catch order",
+                    crate::app::catch::order_through_account(
+                        &then,
+                        &caller,
+                        backorder.id.as_str(),
+                        order.account.as_str(),
+                        &crate::app::backorders::AmountInput::from(order.bid),
+                    )
+                    .await,
+                )?;
+            }
+            Past::CatchRun => {
+                registry.wind_to(at);
+                step("catch job", crate::jobs::run(&then, "catch").await)?;
+            }
+        }
     }
     registry.follow(state.clock.clone());
     for (name, _) in HISTORY {
@@ -260,6 +325,8 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
             crate::app::monitoring::check(state, &domain).await,
         )?;
     }
+    // Today: Dynadot reports the auction of the name it caught for the firm.
+    step("catch job", crate::jobs::run(state, "catch").await)?;
 
     // One message sent to a holder three weeks ago, still unanswered.
     let sent_at = t0 - days(21);
@@ -281,6 +348,100 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
         .run(move |c| today(c, &policies, &firm, t0))
         .await?;
     Ok(DemoFirm { accounts })
+}
+
+/// What happened before today, replayed in time order by the loader.
+enum Past {
+    Lookup(&'static str),
+    Order(DemoOrder),
+    CatchRun,
+}
+
+/// A name put on one of the firm's catch accounts, with the highest bid in the account's
+/// currency (the client's maximum is in euros).
+struct DemoOrder {
+    name: &'static str,
+    account: crate::model::ids::CatchAccountId,
+    bid: &'static str,
+}
+
+/// Connects the firm's demo accounts at DropCatch and Dynadot (served by [`catch`] on the
+/// loopback interface, each checked with one call as any account is) and says which orders go
+/// on them, when (days from today).
+async fn connect_catch_accounts(
+    state: &AppState,
+    firm: &Firm,
+    at: DateTime<Utc>,
+) -> Result<Vec<(i64, DemoOrder)>, DemoError> {
+    use crate::app::catch_accounts::{CatchAccountInput, create};
+    let dynadot_key = hex(&random_bytes::<16>());
+    let dropcatch_secret = hex(&random_bytes::<16>());
+    let services = catch::DemoCatchServices::new(&dynadot_key, &dropcatch_secret);
+    services.script_auction(
+        "northwind-beans.com",
+        catch::DemoAuction {
+            price: "185.00",
+            won: Some(true),
+            ends: "",
+        },
+    );
+    let base = step("demo catch services", catch::start(services))?;
+    let admin = crate::app::access::Caller::new(Principal::from(&firm.admin), None, None);
+    let then = state_at(state, at);
+    let dropcatch = step(
+        "DropCatch account",
+        create(
+            &then,
+            &admin,
+            CatchAccountInput {
+                provider: "dropcatch".into(),
+                label: "DropCatch (demo)".into(),
+                endpoint: Some(base.clone()),
+                auth_endpoint: Some(base.clone()),
+                credentials: serde_json::json!({"client_id": "DuvalBerg:reclaim", "client_secret": dropcatch_secret}),
+                max_bid_per_name: "2500".into(),
+                monthly_limit: "10000".into(),
+                currency: "USD".into(),
+            },
+        )
+        .await,
+    )?;
+    let dynadot = step(
+        "Dynadot account",
+        create(
+            &then,
+            &admin,
+            CatchAccountInput {
+                provider: "dynadot".into(),
+                label: "Dynadot (demo)".into(),
+                endpoint: Some(base),
+                auth_endpoint: None,
+                credentials: serde_json::json!({"api_key": dynadot_key}),
+                max_bid_per_name: "1000".into(),
+                monthly_limit: "5000".into(),
+                currency: "USD".into(),
+            },
+        )
+        .await,
+    )?;
+    Ok(vec![
+        (
+            -40,
+            DemoOrder {
+                name: "northwind-beans.com",
+                account: dynadot.id,
+                bid: "450",
+            },
+        ),
+        (
+            -20,
+            DemoOrder {
+                name: "northwind-roasters.com",
+                account: dropcatch.id,
+                bid: "1600",
+            },
+        ),
+    ])
 }
 
 /// What the later steps need from the first.
@@ -430,7 +591,7 @@ fn set_up_firm(
 
     // (matter, name, priority, maximum bid in euros, notes)
     let attached = at + days(5);
-    let wanted: [(&MatterId, &str, Priority, Option<i64>, &str); 7] = [
+    let wanted: [(&MatterId, &str, Priority, Option<i64>, &str); 8] = [
         (
             &northwind_matter,
             "northwind-coffee.com",
@@ -453,6 +614,13 @@ fn set_up_firm(
             "Lapsed at renewal.",
         ),
         (&northwind_matter, "nw-coffee.net", Priority::Low, None, ""),
+        (
+            &northwind_matter,
+            "northwind-beans.com",
+            Priority::Normal,
+            Some(400),
+            "Placed through the firm's Dynadot account.",
+        ),
         (
             &northwind_matter,
             "northwindcoffee.fr",
@@ -490,10 +658,10 @@ fn set_up_firm(
         )?;
         // Drop-catchers placed for the names that are lapsing (fees due only on success).
         let channels: &[(CatchService, ChannelStatus, i64, &str)] = match name {
-            "northwind-roasters.com" => &[
-                (CatchService::DropCatch, ChannelStatus::Placed, 59, "USD"),
-                (CatchService::SnapNames, ChannelStatus::Placed, 69, "USD"),
-            ],
+            // DropCatch through the firm's account (see `catch_orders`), SnapNames by hand.
+            "northwind-roasters.com" => {
+                &[(CatchService::SnapNames, ChannelStatus::Placed, 69, "USD")]
+            }
             "nw-coffee.net" => &[(CatchService::DropCatch, ChannelStatus::InAuction, 59, "USD")],
             "northwindcoffee.fr" => &[(CatchService::FrCatcher, ChannelStatus::Placed, 90, "EUR")],
             _ => &[],

@@ -33,6 +33,8 @@ pub struct Lifecycle {
     pub created_at: DateTime<Utc>,
     pub stages: Vec<Stage>,
     pub purged_at: Option<DateTime<Utc>>,
+    /// The registration that follows the purge (a drop-catcher's), if any.
+    pub next: Option<Box<Lifecycle>>,
 }
 
 impl Lifecycle {
@@ -51,6 +53,7 @@ impl Lifecycle {
                 expires_at,
             }],
             purged_at: None,
+            next: None,
         }
     }
 
@@ -84,6 +87,20 @@ impl Lifecycle {
     pub fn purged(mut self, at: DateTime<Utc>) -> Self {
         self.purged_at = Some(at);
         self
+    }
+
+    /// After the purge, the name is registered again (by a drop-catcher's registrar).
+    pub fn registered_again(mut self, next: Lifecycle) -> Self {
+        self.next = Some(Box::new(next));
+        self
+    }
+
+    /// The registration that holds the name at `at` (the last one begun by then).
+    fn current(&self, at: DateTime<Utc>) -> &Lifecycle {
+        match &self.next {
+            Some(next) if at >= next.created_at => next.current(at),
+            _ => self,
+        }
     }
 
     fn stage_at(&self, at: DateTime<Utc>) -> Option<&Stage> {
@@ -143,9 +160,10 @@ impl DemoRegistry {
             .unwrap_or_else(|p| p.into_inner())
             .get(ascii_name)
             .cloned();
-        let lifecycle = scripted.unwrap_or_else(|| unscripted(ascii_name, at));
+        let scripted = scripted.unwrap_or_else(|| unscripted(ascii_name, at));
+        let lifecycle = scripted.current(at);
         let stage = lifecycle.stage_at(at)?;
-        Some(rdap_domain(ascii_name, &lifecycle, stage))
+        Some(rdap_domain(ascii_name, lifecycle, stage))
     }
 }
 
@@ -299,5 +317,39 @@ mod tests {
         let record = parse_rdap(first.to_string().as_bytes()).unwrap();
         assert!(record.expires_at.unwrap() > t(0));
         assert!(record.created_at.unwrap() < t(-399));
+    }
+
+    #[test]
+    fn a_dropped_name_is_registered_again_by_the_catcher() {
+        let registry = DemoRegistry::default();
+        registry.script(
+            "caught.com",
+            Lifecycle::active("Old Registrar", t(-900), t(-40))
+                .then(t(-5), &["pending delete"])
+                .purged(t(-2))
+                .registered_again(Lifecycle::active(
+                    "Dynadot Inc",
+                    t(-2) + Duration::hours(3),
+                    t(363),
+                )),
+        );
+        // (day, registrar shown, or free)
+        let cases = [
+            (-3, Some("Old Registrar")),
+            (-2, None),
+            (-1, Some("Dynadot Inc")),
+            (0, Some("Dynadot Inc")),
+        ];
+        for (day, registrar) in cases {
+            registry.wind_to(t(day));
+            let record = registry
+                .answer("caught.com")
+                .map(|a| parse_rdap(a.to_string().as_bytes()).expect("valid RDAP"));
+            assert_eq!(
+                record.as_ref().and_then(|r| r.registrar.clone()).as_deref(),
+                registrar,
+                "day {day}"
+            );
+        }
     }
 }

@@ -129,8 +129,10 @@ impl BackorderStatus {
             Redemption => &[PendingDelete, Dropped, Renewed, Cancelled],
             PendingDelete => &[Dropped, Cancelled],
             Dropped => &[Caught, Auction, Lost, Cancelled],
+            // A service that caught the name may still auction it among its backorderers.
+            Caught => &[Auction, Won, Lost],
             Auction => &[Won, Lost],
-            Caught | Won => &[],
+            Won => &[],
             Lost | Renewed | Cancelled => &[Watching],
         }
     }
@@ -222,16 +224,16 @@ pub fn status_from_channels(
 ) -> Option<BackorderStatus> {
     use BackorderStatus as B;
     let wanted = if channels.contains(&ChannelStatus::Won) {
-        if current == B::Auction {
+        if matches!(current, B::Auction | B::Caught) {
             B::Won
         } else {
             B::Caught
         }
+    } else if channels.contains(&ChannelStatus::InAuction) {
+        B::Auction
     } else if channels.contains(&ChannelStatus::Caught) && current != B::Auction {
         // The service has the name; an auction among its backorderers may follow.
         B::Caught
-    } else if channels.contains(&ChannelStatus::InAuction) {
-        B::Auction
     } else {
         let tried: Vec<_> = channels
             .iter()
@@ -240,7 +242,7 @@ pub fn status_from_channels(
             .collect();
         if !tried.is_empty()
             && tried.iter().all(|c| **c == ChannelStatus::Lost)
-            && matches!(current, B::Dropped | B::Auction)
+            && matches!(current, B::Dropped | B::Auction | B::Caught)
         {
             B::Lost
         } else {
@@ -305,7 +307,7 @@ mod tests {
             // RFC 3915: pending delete cannot be restored
             (PendingDelete, Renewed),
             (Dropped, Redemption),
-            (Caught, Lost),
+            (Won, Lost),
             (Won, Cancelled),
             (Watching, Caught),
             (Auction, Cancelled),
@@ -314,10 +316,10 @@ mod tests {
         for (from, to) in refused {
             assert!(!from.can_move_to(to), "{from} → {to}");
         }
-        let err = Caught.move_to(Lost).unwrap_err().to_string();
+        let err = Won.move_to(Lost).unwrap_err().to_string();
         assert_eq!(
             err,
-            "A backorder cannot go from 'Caught' to 'Lost'. It is finished."
+            "A backorder cannot go from 'Won' to 'Lost'. It is finished."
         );
         let err = PendingDelete.move_to(Renewed).unwrap_err().to_string();
         assert!(
@@ -342,7 +344,11 @@ mod tests {
             (Dropped, vec![C::Placed], None),
             (Dropped, vec![], None),
             (Dropped, vec![C::Cancelled], None),
-            (Caught, vec![C::Won], None),
+            // the service that caught the name reports its auction, then its end
+            (Caught, vec![C::Won], Some(Won)),
+            (Caught, vec![C::InAuction], Some(Auction)),
+            (Caught, vec![C::Lost], Some(Lost)),
+            (Caught, vec![C::Caught], None),
         ];
         for (current, channels, expected) in cases {
             assert_eq!(
@@ -358,7 +364,9 @@ mod tests {
         assert_eq!(path_to(Dropped, Caught), Some(vec![Caught]));
         assert_eq!(path_to(PendingDelete, Caught), Some(vec![Dropped, Caught]));
         assert_eq!(path_to(Watching, Auction), Some(vec![Dropped, Auction]));
-        assert_eq!(path_to(Caught, Lost), None);
+        // The catcher's auction may follow a catch; a win is final.
+        assert_eq!(path_to(Caught, Lost), Some(vec![Lost]));
+        assert_eq!(path_to(Won, Lost), None);
     }
 }
 

@@ -223,6 +223,8 @@ pub struct Settled {
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// Failed calls in a row after this one.
     pub attempts: i32,
+    /// The auction's price and how it went, as the service reported them (for the channel).
+    pub auction: Option<(Option<i64>, String)>,
 }
 
 /// Records the calls made for an order, its new state, and gives the claim back. A change of
@@ -269,6 +271,15 @@ pub fn settle(
                 ))
                 .execute(conn)?;
         }
+        if let Some((price, result)) = &settled.auction {
+            diesel::update(catch_channels::table.find(&due.channel.id))
+                .set((
+                    catch_channels::price_minor.eq(price.or(due.channel.price_minor)),
+                    catch_channels::auction_result.eq(result),
+                    catch_channels::updated_at.eq(to_db(actor.at)),
+                ))
+                .execute(conn)?;
+        }
         if settled.status != due.channel.status {
             diesel::update(catch_channels::table.find(&due.channel.id))
                 .set((
@@ -298,8 +309,14 @@ pub fn settle(
                     }),
                 },
             )?;
-            // A catch or a loss moves the backorder (caught, lost) as the channels call for.
-            if matches!(settled.status, ChannelStatus::Caught | ChannelStatus::Lost) {
+            // A catch, an auction, a win or a loss moves the backorder as the channels call for.
+            if matches!(
+                settled.status,
+                ChannelStatus::Caught
+                    | ChannelStatus::InAuction
+                    | ChannelStatus::Won
+                    | ChannelStatus::Lost
+            ) {
                 backorder_records::sync_status_with_channels(conn, actor, &due.backorder).map_err(
                     |e| match e {
                         BackorderError::Db(db) => db,
@@ -370,6 +387,7 @@ pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchOrd
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = catch_calls)]
 pub struct CatchCall {
+    pub channel_id: ChannelId,
     pub at: NaiveDateTime,
     pub provider: String,
     pub action: String,
@@ -380,11 +398,22 @@ pub struct CatchCall {
     pub duration_ms: i64,
 }
 
-/// The calls made for a backorder's orders, newest first.
-pub fn calls(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchCall>, DbError> {
+impl CatchCall {
+    /// The call's result in a few words: the HTTP status, or that none came.
+    pub fn result(&self) -> String {
+        match self.status {
+            Some(status) => format!("HTTP {status}"),
+            None => "no answer".to_owned(),
+        }
+    }
+}
+
+/// The latest `limit` calls made for a backorder's orders, newest first.
+pub fn calls(conn: &mut DbConn, id: &BackorderId, limit: i64) -> Result<Vec<CatchCall>, DbError> {
     Ok(catch_calls::table
         .filter(catch_calls::backorder_id.eq(id))
         .order(catch_calls::at.desc())
+        .limit(limit)
         .select(CatchCall::as_select())
         .load(conn)?)
 }

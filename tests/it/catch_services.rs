@@ -366,6 +366,10 @@ struct DynadotState {
     in_flight: usize,
     overlapping: bool,
     queries: Vec<String>,
+    /// Running auctions of caught names: name → current bid.
+    open_auctions: BTreeMap<String, String>,
+    /// Ended auctions: (name, "won"/"lost", price).
+    closed_auctions: Vec<(String, &'static str, String)>,
 }
 
 #[derive(Clone)]
@@ -434,6 +438,32 @@ async fn dynadot_api3(
                 .map(|d| json!({"DomainName": d, "BackorderRequestStatus": "Active"}))
                 .collect();
             json!({"ResponseCode": 0, "Status": "success", "BackorderRequestList": list})
+        }
+        "get_backorder_auction_details" => match s.open_auctions.get(&domain) {
+            Some(bid) => json!({"ResponseCode": 0, "Status": "success",
+                "GetBackorderAuctionDetails": {"Auction": {"AuctionId": "77", "Domain": domain,
+                "AuctionStatusId": "0", "AuctionStatus": "In progress", "BidPrice": bid,
+                "BidPriceCurrency": "USD", "Bids": "3", "EndTime": "2026/12/20 09:00 UTC"}}}),
+            None => {
+                json!({"ResponseCode": "-1", "Status": "error", "Error": "auction not found"})
+            }
+        },
+        "get_closed_backorder_auctions" => {
+            if !query.contains_key("startDate") || !query.contains_key("endDate") {
+                json!({"ResponseCode": "-1", "Status": "error", "Error": "missing startDate or endDate"})
+            } else {
+                let auctions: Vec<Value> = s
+                    .closed_auctions
+                    .iter()
+                    .map(|(d, won, price)| {
+                        json!({"AuctionId": "77", "Domain": d,
+                        "AuctionStatusId": "4", "AuctionStatus": "Closed", "BidPrice": price,
+                        "BidPriceCurrency": "USD", "Bids": "5", "AuctionWonStatus": won,
+                        "YourHighBid": price, "YourProxyBid": price})
+                    })
+                    .collect();
+                json!({"ResponseCode": 0, "Status": "success", "Auctions": auctions})
+            }
         }
         _ => json!({"ResponseCode": "-1", "Status": "error", "Error": "unknown command"}),
     };
@@ -957,7 +987,7 @@ async fn the_catch_job_places_each_order_when_its_service_accepts_it_and_cancels
     let calls = app
         .state
         .db
-        .run(move |c| reclaim::repo::catch_orders::calls(c, &id))
+        .run(move |c| reclaim::repo::catch_orders::calls(c, &id, 100))
         .await
         .unwrap();
     assert!(calls.len() >= 3, "{calls:?}");
@@ -1171,6 +1201,48 @@ async fn the_pages_connect_an_account_and_put_a_backorder_on_it() {
         page.contains("Through the firm&#39;s account: Backorder request added."),
         "{page}"
     );
+    // The call is on the page, without the key.
+    assert!(page.contains("Calls to the catch services"), "{page}");
+    assert!(page.contains("command=add_backorder_request"), "{page}");
+    assert!(!page.contains("dyn-key-48c1e"));
+}
+
+/// A backorder's status as stored.
+async fn backorder_status(
+    app: &crate::helpers::TestApp,
+    id: &reclaim::model::ids::BackorderId,
+) -> reclaim::model::backorder::BackorderStatus {
+    let id = id.clone();
+    app.state
+        .db
+        .run(move |c| reclaim::repo::backorders::find(c, &id))
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+/// Moves the clock past the names' next check (and the catch job's recheck), then runs the
+/// monitor and the catch job; what the catch job did.
+async fn monitor_then_catch(app: &crate::helpers::TestApp, names: &[&str]) -> String {
+    let mut due = app.clock_now();
+    for name in names {
+        let name = name.to_string();
+        let watched = app
+            .state
+            .db
+            .run(move |c| reclaim::repo::monitoring::find(c, &name))
+            .await
+            .unwrap();
+        if let Some(w) = watched {
+            due = due.max(w.next_check_at.and_utc());
+        }
+    }
+    let now = app.clock_now();
+    app.clock
+        .advance((due - now).max(chrono::Duration::minutes(61)));
+    reclaim::jobs::run(&app.state, "monitor").await.unwrap();
+    reclaim::jobs::run(&app.state, "catch").await.unwrap()
 }
 
 /// An RDAP domain answer (RFC 9083 §5.3) as a registry gives it: statuses, registration and
@@ -1269,39 +1341,8 @@ async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() 
         assert_eq!(status, 201);
         backorders.push(id);
     }
-    let status_of = |i: usize| {
-        let id = backorders[i].clone();
-        let app = &app;
-        async move {
-            app.state
-                .db
-                .run(move |c| reclaim::repo::backorders::find(c, &id))
-                .await
-                .unwrap()
-                .unwrap()
-                .status
-        }
-    };
-    // Moves the clock past both names' next check, then runs the monitor and the catch job.
-    let sweep = || async {
-        let mut due = app.clock_now();
-        for name in names {
-            let watched = app
-                .state
-                .db
-                .run(move |c| reclaim::repo::monitoring::find(c, name))
-                .await
-                .unwrap();
-            if let Some(w) = watched {
-                due = due.max(w.next_check_at.and_utc());
-            }
-        }
-        let now = app.clock_now();
-        app.clock
-            .advance((due - now).max(chrono::Duration::minutes(16)));
-        reclaim::jobs::run(&app.state, "monitor").await.unwrap();
-        reclaim::jobs::run(&app.state, "catch").await.unwrap()
-    };
+    let status_of = |i: usize| backorder_status(&app, &backorders[i]);
+    let sweep = || monitor_then_catch(&app, &names);
 
     // The monitor sees pending delete; the catch job places both orders with DropCatch.
     let done = sweep().await;
@@ -1387,6 +1428,229 @@ async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() 
     // Settled orders are not looked at again.
     let done = sweep().await;
     assert!(done.starts_with("0 order(s) placed, 0 waiting"), "{done}");
+}
+
+/// A name Dynadot caught goes to auction among its backorderers: reclaim follows the auction
+/// through the API (in auction, current bid), then records the result: won at a price (now due,
+/// and only now), or lost to another backorderer. The lawyer hears of each ending once.
+#[tokio::test]
+async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost() {
+    use crate::helpers::{api, spawn_app_with};
+    use crate::registry_servers::{RdapServer, Reply};
+    use reclaim::model::backorder::BackorderStatus;
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let registry = RdapServer::start().await;
+    let base = registry.base.clone();
+    let app = spawn_app_with(move |s| {
+        s.rdap_overrides.insert("com".to_owned(), base);
+        s.rdap_rate_limit = 60_000;
+    })
+    .await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dynadot = FakeDynadot::start().await;
+    let (status, account) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(
+            json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
+            "credentials": {"api_key": "dyn-key-48c1e"}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{account}");
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let names = ["northwind-beans.com", "northwind-cups.com"];
+    let mut backorders = Vec::new();
+    for name in names {
+        registry.set(
+            name,
+            Reply::json(rdap_domain(
+                name,
+                &["pending delete"],
+                "2015-03-16T00:00:00Z",
+                "Old Registrar",
+                "9999",
+            )),
+        );
+        let id = app.attach(&matter, name).await;
+        let (status, _) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/backorders/{id}/channels"),
+            Some(&token),
+            Some(json!({"account_id": account["id"]})),
+        )
+        .await;
+        assert_eq!(status, 201);
+        backorders.push(id);
+    }
+    let sweep = || monitor_then_catch(&app, &names);
+    let done = sweep().await;
+    assert!(done.starts_with("2 order(s) placed"), "{done}");
+    for name in names {
+        registry.set(name, Reply::status(404));
+    }
+    sweep().await;
+    // Both caught by Dynadot's registrar.
+    let now = app.clock_now().to_rfc3339();
+    for name in names {
+        registry.set(
+            name,
+            Reply::json(rdap_domain(name, &["active"], &now, "Dynadot Inc", "472")),
+        );
+    }
+    app.clock.advance(chrono::Duration::minutes(1));
+    sweep().await;
+    assert_eq!(
+        backorder_status(&app, &backorders[0]).await,
+        BackorderStatus::Caught
+    );
+
+    // Dynadot auctions both among its backorderers.
+    dynadot.with(|s| {
+        for name in names {
+            s.open_auctions.insert(name.to_owned(), "120.00".to_owned());
+        }
+    });
+    sweep().await;
+    let channel = |i: usize| {
+        let id = backorders[i].clone();
+        let (app, token) = (&app, &token);
+        async move {
+            let (_, shown) = api(
+                app,
+                Method::GET,
+                &format!("/api/v1/backorders/{id}"),
+                Some(token),
+                None,
+            )
+            .await;
+            shown
+        }
+    };
+    let shown = channel(0).await;
+    assert_eq!(shown["status"], "auction", "{shown}");
+    assert_eq!(shown["channels"][0]["status"], "in_auction", "{shown}");
+    let message = shown["channels"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("current bid 120.00 USD"), "{shown}");
+    assert_eq!(
+        shown["fees_due"],
+        json!([]),
+        "nothing is due during the auction: {shown}"
+    );
+
+    // The auctions end: the firm wins the first at 145.00, another backorderer the second.
+    dynadot.with(|s| {
+        s.open_auctions.clear();
+        s.closed_auctions = vec![
+            (names[0].to_owned(), "won", "145.00".to_owned()),
+            (names[1].to_owned(), "lost", "310.00".to_owned()),
+        ];
+    });
+    sweep().await;
+    let won = channel(0).await;
+    assert_eq!(won["status"], "won", "{won}");
+    assert_eq!(won["channels"][0]["status"], "won", "{won}");
+    let fees = won["fees_due"].to_string();
+    assert!(
+        fees.contains("USD 145.00 auction price to Dynadot"),
+        "{won}"
+    );
+    let lost = channel(1).await;
+    assert_eq!(lost["status"], "lost", "{lost}");
+    assert_eq!(lost["fees_due"], json!([]), "{lost}");
+    assert!(
+        lost["channels"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("auction lost to another backorderer"),
+        "{lost}"
+    );
+    // The service was asked with the documented commands and dates.
+    let queries = dynadot.with(|s| s.queries.clone());
+    assert!(
+        queries
+            .iter()
+            .any(|q| q.contains("command=get_closed_backorder_auctions")
+                && q.contains("startDate=")
+                && q.contains("endDate=")),
+        "{queries:?}"
+    );
+    let alerts = app
+        .state
+        .db
+        .run(|c| {
+            reclaim::repo::outbox::list(c, Some(reclaim::model::outbox::MessageKind::Alert), 50)
+        })
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = alerts.iter().map(|m| m.subject.as_str()).collect();
+    for (news, count) in [("won through Dynadot", 1), ("auction at Dynadot", 1)] {
+        assert_eq!(
+            subjects.iter().filter(|s| s.contains(news)).count(),
+            count,
+            "{news}: {subjects:?}"
+        );
+    }
+    // Ended: not asked again.
+    let before = dynadot.with(|s| s.queries.len());
+    sweep().await;
+    assert_eq!(dynadot.with(|s| s.queries.len()), before);
+
+    // Every call is on the backorder's timeline, newest first, without the key; staff only.
+    let (status, attempts) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{}/attempts", backorders[0]),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{attempts}");
+    let list = attempts.as_array().unwrap();
+    let actions: Vec<&str> = list.iter().filter_map(|a| a["action"].as_str()).collect();
+    assert_eq!(actions.last(), Some(&"place"), "{attempts}");
+    assert!(actions.contains(&"auctions"), "{attempts}");
+    assert!(
+        list.iter()
+            .all(|a| a["result"] == "HTTP 200" && a["provider"] == "dynadot")
+    );
+    let text = attempts.to_string();
+    assert!(
+        text.contains("key=[redacted]") && !text.contains("dyn-key-48c1e"),
+        "{text}"
+    );
+    let (status, few) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{}/attempts?limit=1", backorders[0]),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!((status, few.as_array().map(Vec::len)), (200, Some(1)));
+    let portal = app
+        .create_user("maya@northwind.example", Role::Client, Some(&client))
+        .await;
+    let portal_token = app.api_token(&portal).await;
+    let (status, refused) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{}/attempts", backorders[0]),
+        Some(&portal_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "{refused}");
 }
 
 /// The client's maximum binds the bid in the account's currency; in another currency the bid

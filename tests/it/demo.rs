@@ -114,6 +114,52 @@ async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
         );
     }
 
+    // Orders placed by reclaim through the firm's demo accounts: northwind-beans.com caught by
+    // Dynadot's registrar and won at its auction (the price now due), northwind-roasters.com
+    // placed at DropCatch once in pending delete. Every call is on the backorder's page.
+    let matter_id = northwind.matter.id.clone();
+    let names = app
+        .state
+        .db
+        .run(move |c| {
+            let mut found = Vec::new();
+            for b in reclaim::repo::backorders::for_matter(c, &matter_id)? {
+                let channels = reclaim::repo::backorders::channels(c, &b.id)?;
+                found.push((b, channels));
+            }
+            Ok::<_, reclaim::db::DbError>(found)
+        })
+        .await
+        .unwrap();
+    let (beans, beans_channels) = names
+        .iter()
+        .find(|(b, _)| b.domain == "northwind-beans.com")
+        .expect("the caught name");
+    assert_eq!(beans.status.as_str(), "won");
+    assert_eq!(beans_channels.len(), 1);
+    assert_eq!(beans_channels[0].status.as_str(), "won");
+    assert_eq!(beans_channels[0].price_minor, Some(18_500));
+    let (_, roasters_channels) = names
+        .iter()
+        .find(|(b, _)| b.domain == "northwind-roasters.com")
+        .unwrap();
+    assert!(
+        roasters_channels
+            .iter()
+            .any(|c| c.service.as_str() == "dropcatch" && c.status.as_str() == "placed"),
+        "{roasters_channels:?}"
+    );
+    let page = browser_of("ines")
+        .get_html(&format!("/backorders/{}", beans.id))
+        .await;
+    for expected in [
+        "USD 185.00 auction price to Dynadot (Dynadot (demo))",
+        "Calls to the catch services",
+        "command=get_closed_backorder_auctions",
+    ] {
+        assert!(page.contains(expected), "{expected} on the page: {page}");
+    }
+
     // A UDRP and a SYRELI, with the response deadline of the UDRP six days ahead.
     let helios = list
         .iter()

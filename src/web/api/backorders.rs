@@ -202,6 +202,62 @@ pub async fn show(
 }
 
 /// Move a backorder along its lifecycle, with the reason (staff).
+/// One call reclaim made to a catch service for a backorder's order.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CatchAttempt)]
+pub struct AttemptJson {
+    #[schema(format = DateTime)]
+    at: String,
+    /// The catch channel (order) the call was for.
+    channel: ChannelId,
+    /// `dropcatch`, `dynadot`.
+    provider: String,
+    /// `token`, `place`, `cancel`, `list`, `auctions`.
+    action: String,
+    /// `HTTP 200`, `HTTP 503`, or `no answer`.
+    result: String,
+    /// The service's answer (at most 8 KB), or what went wrong.
+    message: String,
+    duration_ms: i64,
+    /// Method and URL (and body), every secret replaced by `[redacted]`.
+    request: String,
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct AttemptsQuery {
+    /// At most this many, newest first (default 100, at most 1,000).
+    limit: Option<i64>,
+}
+
+/// The calls made to the catch services for the backorder's orders, newest first (staff).
+#[utoipa::path(get, path = "/backorders/{id}/attempts", operation_id = "listCatchAttempts",
+    params(("id" = BackorderId, Path, description = "The backorder's id"), AttemptsQuery),
+    responses((status = 200, description = "The calls, newest first", body = Vec<AttemptJson>),
+        Unauthorized, Forbidden, NotFound))]
+#[get("/backorders/{id}/attempts")]
+pub async fn attempts(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    query: web::Query<AttemptsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let calls = app::backorders::attempts(&state, &user, &id, query.limit.unwrap_or(100)).await?;
+    let shown: Vec<AttemptJson> = calls
+        .into_iter()
+        .map(|c| AttemptJson {
+            at: rfc3339(&c.at),
+            result: c.result(),
+            channel: c.channel_id,
+            provider: c.provider,
+            action: c.action,
+            message: c.answer,
+            duration_ms: c.duration_ms,
+            request: c.request,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(shown))
+}
+
 #[utoipa::path(post, path = "/backorders/{id}/status", operation_id = "changeBackorderStatus",
     params(("id" = BackorderId, Path, description = "The backorder's id")),
     request_body = StatusInput,

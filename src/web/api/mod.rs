@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(reports::report_pdf)
             .service(reports::keep_report)
             .service(backorders::show)
+            .service(backorders::attempts)
             .service(backorders::change_status)
             .service(backorders::add_channel)
             .service(backorders::update_channel)

@@ -128,6 +128,7 @@ impl Modify for BearerToken {
         api::matters::reopen,
         api::matters::attach,
         api::backorders::show,
+        api::backorders::attempts,
         api::backorders::change_status,
         api::backorders::add_channel,
         api::backorders::update_channel,

@@ -176,6 +176,19 @@ struct BackorderPage {
     /// (id, title, status) of the procedures covering the name.
     procedures: Vec<(String, String, String)>,
     outreach: Vec<LogRow>,
+    /// The latest calls to the catch services (staff).
+    calls: Vec<CallRow>,
+}
+
+/// One call to a catch service, as the page shows it.
+struct CallRow {
+    at: String,
+    service: String,
+    action: String,
+    result: String,
+    duration: String,
+    request: String,
+    answer: String,
 }
 
 async fn backorder_page(
@@ -200,6 +213,7 @@ async fn backorder_page(
         procedures,
         outreach,
         orders,
+        calls,
     } = app::backorders::show(state, user, id).await?;
     let accounts = if rights.work {
         app::catch_accounts::in_use(state, user)
@@ -273,6 +287,22 @@ async fn backorder_page(
                 })
                 .collect(),
             fees_due: fees_due(&channels),
+            calls: calls
+                .into_iter()
+                .map(|call| CallRow {
+                    at: show_time(&call.at),
+                    service: channels
+                        .iter()
+                        .find(|c| c.id == call.channel_id)
+                        .map(|c| c.display_name())
+                        .unwrap_or_else(|| call.provider.clone()),
+                    result: call.result(),
+                    action: call.action,
+                    duration: format!("{} ms", call.duration_ms),
+                    request: call.request,
+                    answer: call.answer,
+                })
+                .collect(),
             channels: channels
                 .iter()
                 .map(|c| ChannelRow {
