@@ -27,10 +27,13 @@ pub const RECHECK: Duration = Duration::minutes(15);
 /// Orders handled per run.
 const BATCH: i64 = 100;
 
+/// The longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::hours(6);
+
 /// The wait after `attempts` failed calls in a row: 1, 2, 4 … minutes, at most 6 hours.
 pub fn backoff(attempts: i32) -> Duration {
     let doublings = u32::try_from(attempts.clamp(0, 16)).unwrap_or(0);
-    Duration::minutes(1i64 << doublings).min(Duration::hours(6))
+    Duration::minutes(1i64 << doublings).min(MAX_BACKOFF)
 }
 
 /// Puts a backorder on one of the firm's catch accounts (staff, open matter). The order is
@@ -409,11 +412,12 @@ fn after_call(
                 "the service's answer did not mention the name".to_owned(),
             ),
         },
-        Err(e) => failed(due, now, e.to_string()),
+        Err(e) => failed_call(due, now, &e),
     };
     (settled, called.exchanges)
 }
 
+/// The order as it was, with what went wrong and the next attempt after the backoff.
 fn failed(due: &DueOrder, now: DateTime<Utc>, message: String) -> Settled {
     let attempts = due.order.attempts.saturating_add(1);
     Settled {
@@ -424,6 +428,26 @@ fn failed(due: &DueOrder, now: DateTime<Utc>, message: String) -> Settled {
         attempts,
         auction: None,
     }
+}
+
+/// A call that failed: the service or the network may recover (the usual backoff); refused
+/// credentials or an answer reclaim cannot read will not mend by themselves, so the order waits
+/// the longest backoff at once and says who must act.
+fn failed_call(due: &DueOrder, now: DateTime<Utc>, error: &CatchError) -> Settled {
+    if error.is_temporary() {
+        return failed(due, now, error.to_string());
+    }
+    let mut settled = failed(
+        due,
+        now,
+        format!(
+            "{error}. An administrator should check the account {} under Catch accounts; reclaim tries again in {} hours.",
+            due.account.label,
+            MAX_BACKOFF.num_hours()
+        ),
+    );
+    settled.next_attempt_at = Some(now + MAX_BACKOFF);
+    settled
 }
 
 /// How often a caught name's auction is asked about.
@@ -470,7 +494,7 @@ async fn follow_auction(
         Err(e) => Called::failed(e),
     };
     let settled = match called.result {
-        Err(e) => failed(due, now, e.to_string()),
+        Err(e) => failed_call(due, now, &e),
         Ok(reports) => match reports
             .into_iter()
             .find(|r| r.domain.eq_ignore_ascii_case(&due.backorder.domain))

@@ -1653,6 +1653,84 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
     assert_eq!(status, 403, "{refused}");
 }
 
+/// Credentials revoked at the service after the account was connected will not mend by
+/// themselves: the order waits the longest backoff at once and says an administrator must act,
+/// where a server error is retried within minutes.
+#[tokio::test]
+async fn revoked_credentials_wait_the_longest_backoff_and_say_who_must_act() {
+    use crate::helpers::{api, spawn_app};
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let app = spawn_app().await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dynadot = FakeDynadot::start().await;
+    let (_, account) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(
+            json!({"provider": "dynadot", "label": "Dynadot firm", "endpoint": dynadot.base,
+            "credentials": {"api_key": "dyn-key-48c1e"}}),
+        ),
+    )
+    .await;
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let id = app.attach(&matter, "northwind-mugs.com").await;
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/backorders/{id}/channels"),
+        Some(&token),
+        Some(json!({"account_id": account["id"]})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    // The key is revoked at Dynadot.
+    dynadot.with(|s| s.key = "a-new-key".into());
+    // (the account's one check when it was connected)
+    let asked = || dynadot.with(|s| s.queries.len()) - 1;
+    let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert!(done.contains("1 call(s) failed"), "{done}");
+    assert_eq!(asked(), 1);
+    let (_, shown) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    let channel = &shown["channels"][0];
+    assert_eq!(channel["status"], "scheduled", "{shown}");
+    let message = channel["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("refused the account's credentials"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "An administrator should check the account Dynadot firm under Catch accounts"
+        ),
+        "{message}"
+    );
+    // Not asked again for six hours.
+    app.clock.advance(chrono::Duration::hours(5));
+    reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert_eq!(asked(), 1);
+    app.clock
+        .advance(chrono::Duration::hours(1) + chrono::Duration::minutes(1));
+    dynadot.with(|s| s.key = "dyn-key-48c1e".into());
+    let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
+    assert!(done.starts_with("1 order(s) placed"), "{done}");
+}
+
 /// The client's maximum binds the bid in the account's currency; in another currency the bid
 /// must be given, converted by the lawyer.
 #[tokio::test]
