@@ -15,7 +15,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::model::catch_account::CatchAccount;
 use crate::model::ids::CatchAccountId;
 use crate::model::money::Currency;
-use crate::repo::catch_accounts::{self, NewCatchAccount};
+use crate::repo::catch_accounts::{self, AccountChange, NewCatchAccount};
 use crate::state::AppState;
 
 /// How long reclaim waits for a catch service's answer.
@@ -49,6 +49,26 @@ pub struct CatchAccountInput {
     /// ISO 4217 code of the amounts; default USD, the services' currency.
     #[serde(default)]
     pub currency: String,
+}
+
+/// A change to an account, as the API takes it; what is left out stays as it is.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CatchAccountChange {
+    /// New credentials (the provider's fields, as when connecting): checked with one call to the
+    /// service and kept only if it accepts them. Never returned.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub credentials: Option<serde_json::Value>,
+    /// An empty text removes the limit.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub max_bid_per_name: Option<AmountInput>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub monthly_limit: Option<AmountInput>,
+    /// `false`: staff can no longer put backorders on it (refused while orders are open on it).
+    #[serde(default)]
+    pub active: Option<bool>,
 }
 
 /// An http(s) URL, as an endpoint must be.
@@ -192,6 +212,96 @@ pub async fn create(
             ),
             other => other.into(),
         })
+}
+
+/// Changes an account (administrators): new credentials (after one call the service accepts),
+/// limits, in use or not.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: CatchAccountChange,
+) -> Result<CatchAccount, AppError> {
+    caller.require_admin()?;
+    let not_found = || AppError::NotFound("The firm has no such catch account.".to_owned());
+    let id = CatchAccountId::parse(id).map_err(|_| not_found())?;
+    let account = state
+        .db
+        .run(move |c| catch_accounts::find(c, &id))
+        .await?
+        .ok_or_else(not_found)?;
+    let Some(provider) = account.provider() else {
+        return Err(AppError::invalid(
+            "provider",
+            "This account's service is not one this version of reclaim can call.",
+        ));
+    };
+    let mut errors = FieldErrors::default();
+    let credentials = input.credentials.as_ref().and_then(|given| {
+        Credentials::for_provider(provider, given)
+            .map_err(|e| errors.add("credentials", e.to_string()))
+            .ok()
+    });
+    let mut amount = |given: &Option<AmountInput>, field: &str| match given {
+        None => None,
+        Some(text) => text.parse().map_err(|e| errors.add(field, e)).ok(),
+    };
+    let max_bid = amount(&input.max_bid_per_name, "max_bid_per_name");
+    let monthly = amount(&input.monthly_limit, "monthly_limit");
+    if input.active == Some(false) && account.active {
+        let of = account.id.clone();
+        let open = state
+            .db
+            .run(move |c| catch_accounts::open_orders(c, &of))
+            .await?;
+        if open > 0 {
+            errors.add(
+                "active",
+                format!(
+                    "{open} order(s) through this account are still open: cancel them on their backorders (or let them end) before taking the account out of use."
+                ),
+            );
+        }
+    }
+    errors.check()?;
+    let credentials_sealed = match credentials {
+        None => None,
+        Some(credentials) => {
+            let service = Service::connect(
+                provider,
+                Endpoints {
+                    api: account.endpoint.clone(),
+                    auth: account.auth_endpoint.clone(),
+                },
+                credentials.clone(),
+                SERVICE_TIMEOUT,
+            )
+            .map_err(|e| AppError::invalid("credentials", e.to_string()))?;
+            let verified = service.verify().await;
+            log_exchanges(&verified.exchanges);
+            if let Err(e) = verified.result {
+                return Err(refusal(provider, &e));
+            }
+            let plain = serde_json::to_vec(&credentials)
+                .map_err(|e| AppError::Unexpected(anyhow::anyhow!("credentials: {e}")))?;
+            Some(sealed::seal(
+                &state.keys.catch_credentials,
+                account.id.as_str(),
+                &plain,
+            ))
+        }
+    };
+    let change = AccountChange {
+        credentials_sealed,
+        max_bid_per_name_minor: input.max_bid_per_name.as_ref().map(|_| max_bid.flatten()),
+        monthly_limit_minor: input.monthly_limit.as_ref().map(|_| monthly.flatten()),
+        active: input.active,
+    };
+    let actor = caller.actor(state.clock.now());
+    Ok(state
+        .db
+        .run(move |c| catch_accounts::update(c, &actor, &account, &change))
+        .await?)
 }
 
 /// What the administrator is told when the service refused the test call.

@@ -79,6 +79,97 @@ pub fn insert(
     })
 }
 
+/// What changes on an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange {
+    /// New credentials the service just accepted, sealed for the account's id.
+    pub credentials_sealed: Option<String>,
+    pub max_bid_per_name_minor: Option<Option<i64>>,
+    pub monthly_limit_minor: Option<Option<i64>>,
+    pub active: Option<bool>,
+}
+
+/// Changes an account, audited without its credentials (only that they were replaced). New
+/// credentials also bring the orders waiting after a failed call forward: they are tried at once.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    account: &CatchAccount,
+    change: &AccountChange,
+) -> Result<CatchAccount, DbError> {
+    use crate::db::schema::catch_orders;
+    let now = crate::db::types::to_db(actor.at);
+    let row = catch_accounts::table.find(&account.id);
+    write_tx(conn, |conn| {
+        if let Some(sealed) = &change.credentials_sealed {
+            diesel::update(row)
+                .set((
+                    catch_accounts::credentials_sealed.eq(sealed),
+                    catch_accounts::verified_at.eq(now),
+                ))
+                .execute(conn)?;
+            diesel::update(
+                catch_orders::table
+                    .filter(catch_orders::account_id.eq(&account.id))
+                    .filter(catch_orders::attempts.gt(0))
+                    .filter(catch_orders::next_attempt_at.is_not_null()),
+            )
+            .set(catch_orders::next_attempt_at.eq(Some(now)))
+            .execute(conn)?;
+        }
+        if let Some(max_bid) = change.max_bid_per_name_minor {
+            diesel::update(row)
+                .set(catch_accounts::max_bid_per_name_minor.eq(max_bid))
+                .execute(conn)?;
+        }
+        if let Some(monthly) = change.monthly_limit_minor {
+            diesel::update(row)
+                .set(catch_accounts::monthly_limit_minor.eq(monthly))
+                .execute(conn)?;
+        }
+        if let Some(active) = change.active {
+            diesel::update(row)
+                .set(catch_accounts::active.eq(active))
+                .execute(conn)?;
+        }
+        let after: CatchAccount = row.select(CatchAccount::as_select()).first(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "catch_account.updated",
+                record_type: "catch_account",
+                record_id: Some(account.id.as_str()),
+                summary: format!(
+                    "Catch service account {} ({}) changed",
+                    account.label, account.provider
+                ),
+                // That the credentials were replaced, never what they are.
+                detail: json!({
+                    "credentials_replaced": change.credentials_sealed.is_some(),
+                    "max_bid_per_name_minor": [account.max_bid_per_name_minor, after.max_bid_per_name_minor],
+                    "monthly_limit_minor": [account.monthly_limit_minor, after.monthly_limit_minor],
+                    "active": [account.active, after.active],
+                }),
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+/// How many orders through an account are still open (scheduled, placed, or caught with the
+/// service's auction to follow).
+pub fn open_orders(conn: &mut DbConn, account: &CatchAccountId) -> Result<i64, DbError> {
+    use crate::db::schema::{catch_channels, catch_orders};
+    use crate::model::backorder::ChannelStatus as C;
+    Ok(catch_orders::table
+        .inner_join(catch_channels::table)
+        .filter(catch_orders::account_id.eq(account))
+        .filter(catch_channels::status.eq_any([C::Scheduled, C::Placed, C::Caught, C::InAuction]))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Every account, by provider and label.
 pub fn list(conn: &mut DbConn) -> Result<Vec<CatchAccount>, DbError> {
     Ok(catch_accounts::table

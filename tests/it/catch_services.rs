@@ -1151,6 +1151,58 @@ async fn the_pages_connect_an_account_and_put_a_backorder_on_it() {
     );
     assert!(!list.contains("dyn-key-48c1e"));
 
+    // The account's change form: a wrong new key is said in its row, nothing changes; the
+    // limits are changed; out of use and back (no order is open on it yet).
+    let account_id = app
+        .state
+        .db
+        .run(reclaim::repo::catch_accounts::list)
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let change_path = format!("/admin/catch-accounts/{account_id}");
+    let refused = app
+        .browser
+        .post_form(
+            &change_path,
+            &[
+                ("api_key", "another-wrong-key"),
+                ("max_bid_per_name", "300"),
+                ("in_use", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(&format!("change-errors-{account_id}")),
+        "{page}"
+    );
+    assert!(page.contains("Nothing was kept"), "{page}");
+    assert!(!page.contains("another-wrong-key"));
+    let out_of_use = app
+        .browser
+        .post_form(
+            &change_path,
+            &[("max_bid_per_name", "250"), ("monthly_limit", "")],
+        )
+        .await;
+    assert_eq!(out_of_use.status().as_u16(), 303);
+    let list = app.browser.get_html("/admin/catch-accounts").await;
+    assert!(
+        list.contains("(not in use)") && list.contains("250.00 USD"),
+        "{list}"
+    );
+    let back = app
+        .browser
+        .post_form(
+            &change_path,
+            &[("max_bid_per_name", "300"), ("in_use", "on")],
+        )
+        .await;
+    assert_eq!(back.status().as_u16(), 303);
+
     // A lawyer puts a backorder on the account from the backorder's page.
     let lawyer = app
         .create_user("lina@firm.example", Role::Lawyer, None)
@@ -1657,7 +1709,7 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
 /// themselves: the order waits the longest backoff at once and says an administrator must act,
 /// where a server error is retried within minutes.
 #[tokio::test]
-async fn revoked_credentials_wait_the_longest_backoff_and_say_who_must_act() {
+async fn revoked_credentials_wait_the_longest_backoff_until_an_administrator_replaces_them() {
     use crate::helpers::{api, spawn_app};
     use reclaim::model::user::Role;
     use reqwest::Method;
@@ -1724,11 +1776,66 @@ async fn revoked_credentials_wait_the_longest_backoff_and_say_who_must_act() {
     app.clock.advance(chrono::Duration::hours(5));
     reclaim::jobs::run(&app.state, "catch").await.unwrap();
     assert_eq!(asked(), 1);
-    app.clock
-        .advance(chrono::Duration::hours(1) + chrono::Duration::minutes(1));
-    dynadot.with(|s| s.key = "dyn-key-48c1e".into());
+
+    // The administrator gives the new key: a wrong one is refused after one call and nothing
+    // changes; the right one is kept (sealed) and the waiting order is tried at once.
+    let account_id = account["id"].as_str().unwrap().to_owned();
+    let change = |body: Value, as_token: String| {
+        let (app, path) = (&app, format!("/api/v1/catch-accounts/{account_id}"));
+        async move { api(app, Method::POST, &path, Some(&as_token), Some(body)).await }
+    };
+    let (status, refused) = change(
+        json!({"credentials": {"api_key": "a-typo"}}),
+        admin_token.clone(),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.to_string().contains("Nothing was kept"),
+        "{refused}"
+    );
+    let (status, lawyer_try) = change(json!({"active": false}), token.clone()).await;
+    assert_eq!(status, 403, "administrators only: {lawyer_try}");
+    let (status, changed) = change(
+        json!({"credentials": {"api_key": "a-new-key"}, "max_bid_per_name": "300", "monthly_limit": ""}),
+        admin_token.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["max_bid_per_name"], "300.00");
+    assert_eq!(changed["monthly_limit"], Value::Null);
+    assert!(!changed.to_string().contains("a-new-key"));
+    assert!(
+        !stored_text(&app).await.contains("a-new-key"),
+        "sealed at rest"
+    );
     let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
     assert!(done.starts_with("1 order(s) placed"), "{done}");
+    let audit = app.audit_actions().await;
+    assert!(
+        audit.iter().any(|a| a == "catch_account.updated"),
+        "{audit:?}"
+    );
+
+    // Out of use: refused while the order is open; bad amounts and unknown accounts said.
+    let (status, open) = change(json!({"active": false}), admin_token.clone()).await;
+    assert_eq!(status, 422, "{open}");
+    assert!(
+        open.to_string()
+            .contains("1 order(s) through this account are still open"),
+        "{open}"
+    );
+    let (status, bad) = change(json!({"max_bid_per_name": "a lot"}), admin_token.clone()).await;
+    assert_eq!(status, 422, "{bad}");
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts/no-such-account",
+        Some(&admin_token),
+        Some(json!({"active": false})),
+    )
+    .await;
+    assert_eq!(status, 404);
 }
 
 /// The client's maximum binds the bid in the account's currency; in another currency the bid

@@ -7,14 +7,14 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app;
-use crate::app::catch_accounts::CatchAccountInput;
+use crate::app::catch_accounts::{CatchAccountChange, CatchAccountInput};
 use crate::error::AppError;
 use crate::model::catch_account::CatchAccount;
 use crate::model::ids::CatchAccountId;
 use crate::model::money::format_plain;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
-use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, Unauthorized};
+use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::caller;
 use crate::web::request::RequestMeta;
 
@@ -95,4 +95,26 @@ pub async fn create(
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
     let all = app::catch_accounts::list(&state, &user).await?;
     Ok(HttpResponse::Ok().json(all.iter().map(CatchAccountJson::from).collect::<Vec<_>>()))
+}
+
+/// Change an account (administrators): new credentials (checked with one call to the service
+/// and kept only if it accepts them; orders waiting after a refused call are then tried at
+/// once), the limits (an empty text removes one), in use or not (refused while orders through
+/// it are open).
+#[utoipa::path(post, path = "/catch-accounts/{id}", operation_id = "updateCatchAccount",
+    params(("id" = CatchAccountId, Path, description = "The account's id")),
+    request_body = CatchAccountChange,
+    responses((status = 200, description = "The account as changed", body = CatchAccountJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Invalid))]
+#[post("/catch-accounts/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: web::Json<CatchAccountChange>,
+) -> Result<HttpResponse, AppError> {
+    let account =
+        app::catch_accounts::update(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(CatchAccountJson::from(&account)))
 }

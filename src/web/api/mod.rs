@@ -60,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(senders::list)
             .service(catch_accounts::create)
             .service(catch_accounts::list)
+            .service(catch_accounts::update)
             .service(outreach::create)
             .service(outreach::show)
             .service(outreach::approve)

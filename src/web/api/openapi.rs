@@ -137,6 +137,7 @@ impl Modify for BearerToken {
         // catch services
         api::catch_accounts::create,
         api::catch_accounts::list,
+        api::catch_accounts::update,
         // procedures and the docket
         api::procedures::start,
         api::procedures::show,

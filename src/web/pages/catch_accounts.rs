@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app;
-use crate::app::catch_accounts::CatchAccountInput;
+use crate::app::catch_accounts::{CatchAccountChange, CatchAccountInput};
 use crate::catch::Provider;
 use crate::error::{AppError, FieldErrors};
 use crate::model::catch_account::CatchAccount;
@@ -77,6 +77,13 @@ impl AccountForm {
 }
 
 pub struct AccountRow {
+    pub id: String,
+    /// `dropcatch`, `dynadot`: which credential fields its change form shows.
+    pub provider_key: String,
+    pub active: bool,
+    /// The limits as the change form shows them (blank: none).
+    pub max_bid_plain: String,
+    pub monthly_plain: String,
     pub label: String,
     pub provider: String,
     pub endpoint: String,
@@ -94,6 +101,14 @@ impl From<&CatchAccount> for AccountRow {
             )
         };
         Self {
+            id: a.id.to_string(),
+            provider_key: a.provider.clone(),
+            active: a.active,
+            max_bid_plain: a
+                .max_bid_per_name_minor
+                .map(format_plain)
+                .unwrap_or_default(),
+            monthly_plain: a.monthly_limit_minor.map(format_plain).unwrap_or_default(),
             label: a.label.clone(),
             provider: a
                 .provider()
@@ -114,6 +129,8 @@ struct AccountsPage {
     providers: Vec<Choice>,
     form: AccountForm,
     errors: FieldErrors,
+    /// The account whose change was refused, with why.
+    change_errors: Option<(String, Vec<String>)>,
 }
 
 async fn accounts_page(
@@ -121,6 +138,7 @@ async fn accounts_page(
     user: &CurrentUser,
     form: AccountForm,
     errors: FieldErrors,
+    change_errors: Option<(String, Vec<String>)>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let accounts = app::catch_accounts::list(state, user).await?;
@@ -140,6 +158,7 @@ async fn accounts_page(
             providers,
             form,
             errors,
+            change_errors,
         },
     )
 }
@@ -151,6 +170,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
         &user,
         AccountForm::default(),
         FieldErrors::default(),
+        None,
         StatusCode::OK,
     )
     .await
@@ -185,7 +205,81 @@ pub async fn create(
         &user,
         form.sent_back(),
         errors,
+        None,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
+}
+
+/// The change form of one account: new secrets (blank: kept), limits, in use.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: String,
+    #[serde(default)]
+    pub api_key: String,
+    #[serde(default)]
+    pub max_bid_per_name: String,
+    #[serde(default)]
+    pub monthly_limit: String,
+    /// A checkbox: absent means "not in use".
+    #[serde(default)]
+    pub in_use: Option<String>,
+}
+
+impl ChangeForm {
+    fn change(&self) -> CatchAccountChange {
+        let typed = |s: &str| !s.trim().is_empty();
+        // New credentials only when a secret was typed; the client id alone changes nothing.
+        let credentials = if typed(&self.client_secret) {
+            Some(json!({"client_id": self.client_id, "client_secret": self.client_secret}))
+        } else if typed(&self.api_key) {
+            Some(json!({"api_key": self.api_key}))
+        } else {
+            None
+        };
+        CatchAccountChange {
+            credentials,
+            max_bid_per_name: Some(self.max_bid_per_name.as_str().into()),
+            monthly_limit: Some(self.monthly_limit.as_str().into()),
+            active: Some(self.in_use.is_some()),
+        }
+    }
+}
+
+#[post("/admin/catch-accounts/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<ChangeForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    match app::catch_accounts::update(&state, &caller(&user, &meta), &id, form.change()).await {
+        Ok(account) => {
+            session::flash(
+                &user.session,
+                "success",
+                format!("The account {} is changed.", account.label),
+            );
+            Ok(see_other("/admin/catch-accounts"))
+        }
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.absorb(e)?;
+            let messages = errors.iter().map(|(_, m)| m.to_owned()).collect();
+            accounts_page(
+                &state,
+                &user,
+                AccountForm::default(),
+                FieldErrors::default(),
+                Some((id, messages)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }

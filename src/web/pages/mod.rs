@@ -115,6 +115,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(deadlines::feed)
         .service(catch_accounts::list)
         .service(catch_accounts::create)
+        .service(catch_accounts::update)
         .service(senders::list)
         .service(senders::create)
         .service(senders::edit_form)
