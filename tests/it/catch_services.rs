@@ -1838,6 +1838,105 @@ async fn revoked_credentials_wait_the_longest_backoff_until_an_administrator_rep
     assert_eq!(status, 404);
 }
 
+/// The holder restores the name from redemption: the monitor sees it renewed, and the catch job
+/// cancels the order with the service (Dynadot had taken it before the deletion).
+#[tokio::test]
+async fn an_order_is_cancelled_with_the_service_when_the_holder_renews() {
+    use crate::helpers::{api, spawn_app_with};
+    use crate::registry_servers::{RdapServer, Reply};
+    use reclaim::model::backorder::BackorderStatus;
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let registry = RdapServer::start().await;
+    let base = registry.base.clone();
+    let app = spawn_app_with(move |s| {
+        s.rdap_overrides.insert("com".to_owned(), base);
+        s.rdap_rate_limit = 60_000;
+    })
+    .await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dynadot = FakeDynadot::start().await;
+    let (_, account) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(
+            json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
+            "credentials": {"api_key": "dyn-key-48c1e"}}),
+        ),
+    )
+    .await;
+    let name = "northwind-tea.com";
+    registry.set(
+        name,
+        Reply::json(rdap_domain(
+            name,
+            &["redemption period"],
+            "2015-03-16T00:00:00Z",
+            "Old Registrar",
+            "9999",
+        )),
+    );
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let id = app.attach(&matter, name).await;
+    let (status, _) = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/backorders/{id}/channels"),
+        Some(&token),
+        Some(json!({"account_id": account["id"]})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let done = monitor_then_catch(&app, &[name]).await;
+    assert!(done.starts_with("1 order(s) placed"), "{done}");
+    assert_eq!(
+        backorder_status(&app, &id).await,
+        BackorderStatus::Redemption
+    );
+    assert!(dynadot.with(|s| s.backorders.contains(name)));
+
+    // Restored by its holder: registered as before, renewed for a year.
+    let mut restored: Value = serde_json::from_slice(&rdap_domain(
+        name,
+        &["client transfer prohibited"],
+        "2015-03-16T00:00:00Z",
+        "Old Registrar",
+        "9999",
+    ))
+    .unwrap();
+    restored["events"][1]["eventDate"] = json!("2028-12-01T00:00:00Z");
+    registry.set(name, Reply::json(serde_json::to_vec(&restored).unwrap()));
+    let done = monitor_then_catch(&app, &[name]).await;
+    assert_eq!(backorder_status(&app, &id).await, BackorderStatus::Renewed);
+    assert!(done.contains("1 cancelled"), "{done}");
+    assert!(
+        !dynadot.with(|s| s.backorders.contains(name)),
+        "the request was deleted at Dynadot"
+    );
+    assert!(dynadot.with(|s| {
+        s.queries
+            .iter()
+            .any(|q| q.contains("command=delete_backorder_request"))
+    }),);
+    let (_, shown) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(shown["channels"][0]["status"], "cancelled", "{shown}");
+}
+
 /// The client's maximum binds the bid in the account's currency; in another currency the bid
 /// must be given, converted by the lawyer.
 #[tokio::test]
