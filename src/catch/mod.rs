@@ -24,16 +24,24 @@ use serde::Deserialize;
 pub enum Provider {
     DropCatch,
     Dynadot,
+    /// The firm's Dynadot account used as a registrar: API 3 `register` the moment the registry
+    /// releases the name (a direct catch), not a backorder.
+    DynadotRegister,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 2] = [Provider::DropCatch, Provider::Dynadot];
+    pub const ALL: [Provider; 3] = [
+        Provider::DropCatch,
+        Provider::Dynadot,
+        Provider::DynadotRegister,
+    ];
 
     /// The name in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DropCatch => "dropcatch",
             Self::Dynadot => "dynadot",
+            Self::DynadotRegister => "dynadot_register",
         }
     }
 
@@ -41,6 +49,7 @@ impl Provider {
         match self {
             Self::DropCatch => "DropCatch",
             Self::Dynadot => "Dynadot",
+            Self::DynadotRegister => "Dynadot (registration at the drop)",
         }
     }
 
@@ -50,7 +59,7 @@ impl Provider {
             .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
             .ok_or_else(|| {
                 CatchError::Invalid(format!(
-                    "'{}' is not a catch service reclaim can place orders with: use dropcatch or dynadot (the services without an API stay manual catch services on the backorder).",
+                    "'{}' is not a catch service reclaim can place orders with: use dropcatch, dynadot or dynadot_register (the services without an API stay manual catch services on the backorder).",
                     text.trim().chars().take(40).collect::<String>()
                 ))
             })
@@ -60,7 +69,7 @@ impl Provider {
     pub fn default_endpoint(self) -> &'static str {
         match self {
             Self::DropCatch => dropcatch::API,
-            Self::Dynadot => dynadot::API,
+            Self::Dynadot | Self::DynadotRegister => dynadot::API,
         }
     }
 
@@ -68,7 +77,7 @@ impl Provider {
     pub fn default_auth_endpoint(self) -> Option<&'static str> {
         match self {
             Self::DropCatch => Some(dropcatch::AUTH),
-            Self::Dynadot => None,
+            Self::Dynadot | Self::DynadotRegister => None,
         }
     }
 }
@@ -79,13 +88,14 @@ impl Provider {
         match self {
             Self::DropCatch => crate::model::catch_order::Timing::InPendingDelete,
             Self::Dynadot => crate::model::catch_order::Timing::BeforeDeletion,
+            Self::DynadotRegister => crate::model::catch_order::Timing::AtRelease,
         }
     }
 
     /// Whether the API reports the auctions of caught names and their results.
     pub fn reports_auctions(self) -> bool {
         match self {
-            Self::DropCatch => false,
+            Self::DropCatch | Self::DynadotRegister => false,
             Self::Dynadot => true,
         }
     }
@@ -95,6 +105,7 @@ impl Provider {
         match self {
             Self::DropCatch => crate::model::backorder::CatchService::DropCatch,
             Self::Dynadot => crate::model::backorder::CatchService::Dynadot,
+            Self::DynadotRegister => crate::model::backorder::CatchService::FirmRegistrar,
         }
     }
 }
@@ -172,7 +183,7 @@ impl Credentials {
                     client_secret,
                 })
             }
-            Provider::Dynadot => {
+            Provider::Dynadot | Provider::DynadotRegister => {
                 let api_key = text("api_key").or_else(|| text("key")).ok_or_else(|| {
                     CatchError::Invalid(
                         "Dynadot needs credentials.api_key: the API key from Dynadot's Tools, API page.".to_owned(),
@@ -209,6 +220,10 @@ pub enum Outcome {
     Refused { message: String, code: String },
     /// The order was cancelled (or was not on the account's list any more).
     Cancelled { message: String },
+    /// A direct catch: the firm's registrar registered the name.
+    Registered { message: String },
+    /// A direct catch too late: the registry says the name is taken (another party was faster).
+    Taken { message: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -333,6 +348,8 @@ pub trait CatchApi {
 pub enum Service {
     DropCatch(dropcatch::DropCatch),
     Dynadot(dynadot::Dynadot),
+    /// The same client, registering instead of backordering.
+    DynadotRegister(dynadot::Dynadot),
 }
 
 /// Where an account's service answers.
@@ -375,6 +392,9 @@ impl Service {
             (Provider::Dynadot, Credentials::Dynadot { api_key }) => Ok(Self::Dynadot(
                 dynadot::Dynadot::new(http, endpoints.api, api_key),
             )),
+            (Provider::DynadotRegister, Credentials::Dynadot { api_key }) => Ok(
+                Self::DynadotRegister(dynadot::Dynadot::new(http, endpoints.api, api_key)),
+            ),
             (provider, _) => Err(CatchError::Invalid(format!(
                 "These credentials are not {}'s.",
                 provider.label()
@@ -387,7 +407,7 @@ impl CatchApi for Service {
     async fn verify(&self) -> Called<()> {
         match self {
             Self::DropCatch(s) => s.verify().await,
-            Self::Dynadot(s) => s.verify().await,
+            Self::Dynadot(s) | Self::DynadotRegister(s) => s.verify().await,
         }
     }
 
@@ -395,6 +415,7 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.place(orders).await,
             Self::Dynadot(s) => s.place(orders).await,
+            Self::DynadotRegister(s) => s.register(orders).await,
         }
     }
 
@@ -402,6 +423,19 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.cancel(domains).await,
             Self::Dynadot(s) => s.cancel(domains).await,
+            // Nothing was sent before the release, and a registration is not undone here.
+            Self::DynadotRegister(_) => Called::with(
+                Ok(domains
+                    .iter()
+                    .map(|d| Answer {
+                        domain: d.clone(),
+                        outcome: Outcome::Cancelled {
+                            message: "nothing had been sent to the registrar".to_owned(),
+                        },
+                    })
+                    .collect()),
+                Vec::new(),
+            ),
         }
     }
 
@@ -413,6 +447,7 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.auctions(domains, since).await,
             Self::Dynadot(s) => s.auctions(domains, since).await,
+            Self::DynadotRegister(_) => Called::with(Ok(Vec::new()), Vec::new()),
         }
     }
 }

@@ -50,7 +50,7 @@ impl AccountForm {
             Ok(Provider::DropCatch) => {
                 json!({"client_id": self.client_id, "client_secret": self.client_secret})
             }
-            Ok(Provider::Dynadot) => json!({"api_key": self.api_key}),
+            Ok(Provider::Dynadot | Provider::DynadotRegister) => json!({"api_key": self.api_key}),
             Err(_) => json!({}),
         };
         let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
