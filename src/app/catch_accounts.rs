@@ -24,7 +24,8 @@ pub const SERVICE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A new account, as the API takes it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CatchAccountInput {
-    /// `dropcatch` or `dynadot`.
+    /// `dropcatch`, `dynadot` (backorders), or `dynadot_register` (a direct catch: the firm's
+    /// Dynadot account registers the name at its release).
     pub provider: String,
     /// The firm's name for the account, unique per provider.
     pub label: String,

@@ -32,7 +32,8 @@ pub struct CreatedCatchAccountJson {
 #[schema(as = CatchAccount)]
 pub struct CatchAccountJson {
     id: CatchAccountId,
-    /// `dropcatch` or `dynadot`.
+    /// `dropcatch`, `dynadot` (backorders), or `dynadot_register` (a direct catch: the firm's
+    /// Dynadot account registers the name at its release).
     provider: String,
     label: String,
     endpoint: String,
