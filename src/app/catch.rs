@@ -154,25 +154,10 @@ fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Places, keeps or cancels the orders that are due; the `catch` job runs this.
 pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
-    let now = state.clock.now();
-    // `instance/…`: the heartbeat renews the claim while the run lasts, and a stopping instance
-    // gives it back (`jobs::give_back_everything`).
-    let holder = crate::repo::monitoring::claim_holder(&state.instance);
-    let lease = state.settings.lease_ttl();
-    let claimed = {
-        let holder = holder.clone();
-        state
-            .db
-            .run(move |c| catch_orders::claim_due(c, &holder, now, lease, BATCH))
-            .await?
-    };
-    // Whatever happened, the claims are given back.
-    let run = handle_claimed(state, claimed, now).await;
-    state
-        .db
-        .run(move |c| catch_orders::release(c, &holder))
-        .await?;
-    run
+    claim_and_handle(state, move |c, holder, now, lease| {
+        catch_orders::claim_due(c, holder, now, lease, BATCH)
+    })
+    .await
 }
 
 /// Places a direct catch's registration at once: the monitor (or the drop watch) has just seen
@@ -180,25 +165,42 @@ pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
 /// catch services' own orders follow their schedule.
 pub async fn on_release(state: &AppState, domain: &str) -> Result<CatchRun, AppError> {
     use crate::model::catch_order::Timing;
-    let now = state.clock.now();
     let providers: Vec<&'static str> = crate::catch::Provider::ALL
         .into_iter()
         .filter(|p| p.timing() == Timing::AtRelease)
         .map(crate::catch::Provider::as_str)
         .collect();
+    let domain = domain.to_owned();
+    claim_and_handle(state, move |c, holder, now, lease| {
+        catch_orders::claim_released(c, holder, &domain, &providers, now, lease)
+    })
+    .await
+}
+
+/// Claims orders with `claim` for this run (`instance/…`: the heartbeat renews the claims while
+/// the run lasts, and a stopping instance gives them back, `jobs::give_back_everything`),
+/// handles them, and gives the claims back whatever happened.
+async fn claim_and_handle(
+    state: &AppState,
+    claim: impl FnOnce(
+        &mut crate::db::DbConn,
+        &str,
+        DateTime<Utc>,
+        Duration,
+    ) -> Result<Vec<DueOrder>, DbError>
+    + Send
+    + 'static,
+) -> Result<CatchRun, AppError> {
+    let now = state.clock.now();
     let holder = crate::repo::monitoring::claim_holder(&state.instance);
     let lease = state.settings.lease_ttl();
     let claimed = {
-        let (holder, domain) = (holder.clone(), domain.to_owned());
-        state
-            .db
-            .run(move |c| catch_orders::claim_released(c, &holder, &domain, &providers, now, lease))
-            .await?
+        let holder = holder.clone();
+        state.db.run(move |c| claim(c, &holder, now, lease)).await?
     };
     if claimed.is_empty() {
         return Ok(CatchRun::default());
     }
-    // Whatever happened, the claims are given back.
     let run = handle_claimed(state, claimed, now).await;
     state
         .db

@@ -98,8 +98,7 @@ pub struct DueOrder {
 }
 
 /// Claims up to `limit` orders due at `now` for `holder` until `now + lease`: two instances
-/// claiming at once never get the same order (the UPDATE's condition on the claim is evaluated
-/// again on each row it takes, as in `repo::monitoring::claim_due`).
+/// claiming at once never get the same order (see [`take`]).
 pub fn claim_due(
     conn: &mut DbConn,
     holder: &str,
@@ -108,28 +107,46 @@ pub fn claim_due(
     limit: i64,
 ) -> Result<Vec<DueOrder>, DbError> {
     let now_db = to_db(now);
-    let due_orders = diesel::alias!(catch_orders as due_orders);
-    let claim_ends = due_orders.field(catch_orders::claimed_until);
-    let due = due_orders
-        .filter(due_orders.field(catch_orders::next_attempt_at).le(now_db))
-        .filter(claim_ends.is_null().or(claim_ends.lt(now_db)))
-        .order(due_orders.field(catch_orders::next_attempt_at))
+    let due = catch_orders::table
+        .filter(catch_orders::next_attempt_at.le(now_db))
+        .filter(
+            catch_orders::claimed_until
+                .is_null()
+                .or(catch_orders::claimed_until.lt(now_db)),
+        )
+        .order(catch_orders::next_attempt_at)
         .limit(limit)
-        .select(due_orders.field(catch_orders::channel_id));
+        .select(catch_orders::channel_id);
+    write_tx(conn, |conn| {
+        let ids: Vec<ChannelId> = due.load(conn)?;
+        take(conn, &ids, holder, now, lease)
+    })
+}
+
+/// Claims those of `which` that no one holds, then loads what `holder` holds. The UPDATE's
+/// condition on the claim is evaluated again on each row it takes (SQLite: the write
+/// transaction holds the database; PostgreSQL: the row lock, then READ COMMITTED re-reads it), so
+/// two instances claiming at once never get the same order.
+fn take(
+    conn: &mut DbConn,
+    which: &[ChannelId],
+    holder: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Vec<DueOrder>, DbError> {
+    let now_db = to_db(now);
     let free = catch_orders::claimed_until
         .is_null()
         .or(catch_orders::claimed_until.lt(now_db));
-    write_tx(conn, |conn| {
-        diesel::update(catch_orders::table)
-            .filter(catch_orders::channel_id.eq_any(due))
-            .filter(free)
-            .set((
-                catch_orders::claimed_by.eq(holder),
-                catch_orders::claimed_until.eq(to_db(now + lease)),
-            ))
-            .execute(conn)?;
-        load_claimed(conn, holder)
-    })
+    diesel::update(catch_orders::table)
+        .filter(catch_orders::channel_id.eq_any(which))
+        .filter(free)
+        .set((
+            catch_orders::claimed_by.eq(holder),
+            catch_orders::claimed_until.eq(to_db(now + lease)),
+        ))
+        .execute(conn)?;
+    load_claimed(conn, holder)
 }
 
 /// The orders `holder` holds, with what deciding on them needs.
@@ -191,10 +208,6 @@ pub fn claim_released(
     now: DateTime<Utc>,
     lease: Duration,
 ) -> Result<Vec<DueOrder>, DbError> {
-    let now_db = to_db(now);
-    let free = catch_orders::claimed_until
-        .is_null()
-        .or(catch_orders::claimed_until.lt(now_db));
     write_tx(conn, |conn| {
         let ids: Vec<ChannelId> = catch_orders::table
             .inner_join(catch_channels::table)
@@ -208,15 +221,7 @@ pub fn claim_released(
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        diesel::update(catch_orders::table)
-            .filter(catch_orders::channel_id.eq_any(&ids))
-            .filter(free)
-            .set((
-                catch_orders::claimed_by.eq(holder),
-                catch_orders::claimed_until.eq(to_db(now + lease)),
-            ))
-            .execute(conn)?;
-        load_claimed(conn, holder)
+        take(conn, &ids, holder, now, lease)
     })
 }
 
