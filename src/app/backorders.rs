@@ -311,6 +311,8 @@ pub struct BackorderFile {
     pub outreach: Vec<LogEntry>,
     /// The orders reclaim places itself through the firm's catch accounts (one per such channel).
     pub orders: Vec<crate::repo::catch_orders::CatchOrder>,
+    /// The checklist after the catch (empty until the name is caught or won).
+    pub checklist: Vec<crate::model::after_catch::ChecklistItem>,
 }
 
 /// Everything about one backorder, read in a fixed number of queries.
@@ -370,10 +372,22 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
                 procedures::for_backorder(c, &bo)?,
                 outreach::for_backorder(c, &bo)?,
                 crate::repo::catch_orders::for_backorder(c, &bo)?,
+                crate::repo::after_catch::for_backorder(c, &bo)?,
             ))
         })
         .await?;
-    let (events, channels, watched, changes, snapshots, hints, procedures, outreach, orders) = file;
+    let (
+        events,
+        channels,
+        watched,
+        changes,
+        snapshots,
+        hints,
+        procedures,
+        outreach,
+        orders,
+        checklist,
+    ) = file;
     Ok(BackorderFile {
         rights: user.rights(&matter),
         backorder,
@@ -388,6 +402,7 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
         procedures,
         outreach,
         orders,
+        checklist,
     })
 }
 
