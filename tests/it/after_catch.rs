@@ -465,3 +465,75 @@ async fn pending_items_are_on_the_backorder_page_the_deadlines_and_the_report() 
         assert!(!text.contains("Two-factor authentication on"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn the_matters_renewal_years_decide_when_the_name_counts_as_renewed() {
+    let w = world().await;
+    // Out of range or not a number: refused on the field, saying what is expected.
+    for bad in [json!(0), json!(10), json!("ten")] {
+        let (status, body) = api(
+            &w.app,
+            Method::POST,
+            "/api/v1/matters",
+            Some(&w.token),
+            Some(json!({"client_id": w.client, "title": "Recovery", "renewal_years": bad})),
+        )
+        .await;
+        assert_eq!(status, 422, "{bad}: {body}");
+        assert_eq!(body["error"]["field"], "renewal_years", "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("from 1 to 9"),
+            "{body}"
+        );
+    }
+    // A new matter says 1 unless told.
+    let (status, plain) = api(
+        &w.app,
+        Method::POST,
+        "/api/v1/matters",
+        Some(&w.token),
+        Some(json!({"client_id": w.client, "title": "Recovery of acme-widgets.net"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{plain}");
+    assert_eq!(plain["renewal_years"], 1);
+    let (status, matter) = api(
+        &w.app,
+        Method::POST,
+        "/api/v1/matters",
+        Some(&w.token),
+        Some(json!({"client_id": w.client, "title": "Recovery, three years", "renewal_years": 3})),
+    )
+    .await;
+    assert_eq!(status, 201, "{matter}");
+    assert_eq!(matter["renewal_years"], 3);
+    assert!(app_actions_contain(&w.app, "matter.renewal_years_changed").await);
+
+    // The same name caught for that matter: registered until 2028 is not enough for the first year and three more.
+    let matter_id = reclaim::model::ids::MatterId::parse(matter["id"].as_str().unwrap()).unwrap();
+    let backorder = w.app.attach(&matter_id, NAME).await;
+    let w = World { backorder, ..w };
+    w.rdap.set(NAME, secured());
+    catch(&w).await;
+    sweep_next_day(&w.app).await;
+    let (_, list) = checklist(&w, &w.token).await;
+    assert_eq!(item(&list, "transfer_lock")["state"], "done", "{list}");
+    assert_eq!(item(&list, "renewed")["state"], "pending", "{list}");
+    let note = item(&list, "renewed")["note"].as_str().unwrap();
+    assert!(note.contains("2030-11-23"), "{note}");
+    w.rdap.set(
+        NAME,
+        rdap_answer(
+            &["client transfer prohibited"],
+            "2030-11-23T08:00:00Z",
+            &["ns1.acme-dns.example"],
+            "Acme Widgets",
+        ),
+    );
+    sweep_next_day(&w.app).await;
+    let (_, list) = checklist(&w, &w.token).await;
+    assert_eq!(item(&list, "renewed")["state"], "done", "{list}");
+}
