@@ -228,6 +228,13 @@ pub fn finding(item: Item, record: &RegistryRecord, facts: &Facts<'_>) -> Option
             "The registry data says the name is not registered.".into(),
         ));
     }
+    // The old registration on its way out (RFC 3915 §2: redemption, then pending delete): its
+    // lock and name servers are the former holder's, not the client's.
+    if record.has_status("pendingDelete") || record.has_status("redemptionPeriod") {
+        return Some(Finding::Unknown(
+            "The registry data still shows the former registration being deleted.".into(),
+        ));
+    }
     Some(match item {
         // RFC 5731 §2.3: clientTransferProhibited is the sponsoring registrar's refusal of
         // transfers; RDAP writes it "client transfer prohibited" (RFC 8056 §2), read into the EPP
@@ -503,6 +510,12 @@ mod tests {
         assert!(matches!(
             finding(Item::TransferLock, &record, &facts(&holders)),
             Some(Finding::Shown(_))
+        ));
+        // the former holder's lock, while the old registration is deleted (RFC 3915 §2)
+        record.statuses.push("pendingDelete".into());
+        assert!(matches!(
+            finding(Item::TransferLock, &record, &facts(&holders)),
+            Some(Finding::Unknown(_))
         ));
         record.registered = false;
         assert!(matches!(

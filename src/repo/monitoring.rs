@@ -81,10 +81,12 @@ pub fn claim_due(
         .filter(matters::status.eq(MatterStatus::Open))
         .filter(backorders::status.eq_any(active))
         .select(backorders::domain);
-    // A caught name is no longer sought, but while its checklist is under way the registry is
-    // read for it: the items the data shows tick, and a lock removed meanwhile reopens its item.
+    // A caught name is no longer sought, but while its checklist is under way (in an open
+    // matter) the registry is read for it: the items the data shows tick, and a lock removed meanwhile reopens its item.
     let after_catch = backorders::table
         .inner_join(after_catch_items::table)
+        .inner_join(matters::table)
+        .filter(matters::status.eq(MatterStatus::Open))
         .filter(backorders::status.eq_any(crate::repo::after_catch::CAUGHT))
         .filter(after_catch_items::state.eq(ItemState::Pending))
         .select(backorders::domain);
