@@ -206,6 +206,22 @@ pub enum Finding {
     Unknown(String),
 }
 
+impl Finding {
+    /// What the data showed, in words.
+    pub fn text(&self) -> &str {
+        match self {
+            Finding::Shown(t) | Finding::NotShown(t) | Finding::Unknown(t) => t,
+        }
+    }
+}
+
+/// What the checklist says of the transfer window: the date and its rule.
+pub fn transfer_note(from: NaiveDate) -> String {
+    format!(
+        "Transfer possible from {from}: 60 days after the creation date in the registry data or the catch, whichever is later (ICANN Transfer Policy §I.A.3.7.5, §I.A.3.7.6)."
+    )
+}
+
 /// What the registry rules read besides the record.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {

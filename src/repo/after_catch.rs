@@ -11,6 +11,7 @@ use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::after_catch::{
     ChecklistItem, Facts, Item, ItemState, TickError, VerifiedBy, after_check, finding, tick,
+    transfer_note,
 };
 use crate::model::audit::Actor;
 use crate::model::backorder::{Backorder, BackorderStatus};
@@ -68,6 +69,11 @@ pub fn open(conn: &mut DbConn, actor: &Actor, backorder: &Backorder) -> Result<(
                 after_catch_items::item.eq(item),
                 after_catch_items::state.eq(ItemState::Pending),
                 after_catch_items::due_on.eq(item.due_on(caught_on, None)),
+                after_catch_items::note.eq(if *item == Item::TransferWindow {
+                    transfer_note(item.due_on(caught_on, None))
+                } else {
+                    String::new()
+                }),
                 after_catch_items::created_at.eq(now),
                 after_catch_items::updated_at.eq(now),
             ))
@@ -228,9 +234,7 @@ pub fn apply_record(
                     )
                     .set((
                         after_catch_items::due_on.eq(due),
-                        after_catch_items::note.eq(format!(
-                            "Transfer possible from {due}: 60 days after the creation date in the registry data or the catch, whichever is later (ICANN Transfer Policy §I.A.3.7.5, §I.A.3.7.6)."
-                        )),
+                        after_catch_items::note.eq(transfer_note(due)),
                         after_catch_items::updated_at.eq(now),
                     ))
                     .execute(conn)?;
@@ -240,11 +244,7 @@ pub fn apply_record(
             let Some(found) = finding(item.item, record, &facts) else {
                 continue;
             };
-            let text = match &found {
-                crate::model::after_catch::Finding::Shown(t)
-                | crate::model::after_catch::Finding::NotShown(t)
-                | crate::model::after_catch::Finding::Unknown(t) => t.clone(),
-            };
+            let text = found.text().to_owned();
             match after_check(&item.now(), &found) {
                 Some(next) => {
                     let done = next.state == ItemState::Done;
