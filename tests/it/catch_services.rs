@@ -1636,6 +1636,26 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
     );
     let lost = channel(1).await;
     assert_eq!(lost["status"], "lost", "{lost}");
+    // The checklist after the catch: the firm's to follow for the name won, withdrawn for the
+    // name whose auction went to someone else.
+    let checklist = |i: usize| {
+        let (app, token, id) = (&app, &token, backorders[i].clone());
+        async move {
+            api(
+                app,
+                Method::GET,
+                &format!("/api/v1/backorders/{id}/checklist"),
+                Some(token),
+                None,
+            )
+            .await
+        }
+    };
+    let (status, items) = checklist(0).await;
+    assert_eq!(status, 200, "{items}");
+    assert!(items.as_array().is_some_and(|a| a.len() == 8), "{items}");
+    let (status, none) = checklist(1).await;
+    assert_eq!(status, 404, "{none}");
     assert_eq!(lost["fees_due"], json!([]), "{lost}");
     assert!(
         lost["channels"][0]["message"]
