@@ -44,6 +44,7 @@ const RULES: &[(&str, &str, Who)] = &[
     ("GET", "/admin/audit", Who::Admin),
     ("GET", "/admin/catch-accounts", Who::Admin),
     ("POST", "/admin/catch-accounts", Who::Admin),
+    ("POST", "/admin/catch-accounts/{id}", Who::Admin),
     ("GET", "/admin/outbox", Who::Admin),
     ("GET", "/admin/senders", Who::Admin),
     ("POST", "/admin/senders", Who::Admin),
