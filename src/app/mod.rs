@@ -16,6 +16,7 @@ pub mod catch_accounts;
 pub mod clients;
 pub mod dashboard;
 pub mod docket;
+pub mod drop_watch;
 pub mod dossier;
 pub mod matters;
 pub mod monitoring;

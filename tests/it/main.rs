@@ -13,6 +13,7 @@ mod cli;
 mod crash;
 mod dashboard;
 mod demo;
+mod drop_watch;
 mod forms;
 mod health;
 mod helpers;
