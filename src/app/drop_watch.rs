@@ -112,10 +112,22 @@ pub async fn needed(state: &AppState) -> Result<bool, DbError> {
 /// The watch job: passes one after the other while names are in their drop window, each
 /// when the next query is due (at most a second apart), for at most `for_at_most`.
 pub async fn watch(state: &AppState, for_at_most: StdDuration) -> Result<WatchReport, DbError> {
+    watch_with(state, for_at_most, &on_seen_free).await
+}
+
+/// [`watch`] with another hook than [`on_seen_free`] (the benchmark times the hook's calls).
+pub async fn watch_with<H>(
+    state: &AppState,
+    for_at_most: StdDuration,
+    hook: &H,
+) -> Result<WatchReport, DbError>
+where
+    H: Fn(&AppState, &[SeenFree]) + Sync,
+{
     let started = tokio::time::Instant::now();
     let mut total = WatchReport::default();
     while !state.stopping.requested() && started.elapsed() < for_at_most && needed(state).await? {
-        let pass = watch_once(state).await?;
+        let pass = watch_once_with(state, hook).await?;
         let grant = pass.next_grant;
         total.absorb(pass);
         let now = state.clock.now();

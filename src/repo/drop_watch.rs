@@ -225,8 +225,19 @@ pub fn claim_due(
     })
 }
 
-/// Whether any name is in its drop window now (the watch job's loop stops when none is).
+/// Whether any name sought by an active backorder of an open matter is in its drop window now
+/// and not yet seen free (the watch job does nothing, and its loop stops, when none is).
 pub fn any_in_window(conn: &mut DbConn, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let active: Vec<BackorderStatus> = BackorderStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_active())
+        .collect();
+    let sought = backorders::table
+        .inner_join(matters::table)
+        .filter(matters::status.eq(MatterStatus::Open))
+        .filter(backorders::status.eq_any(active))
+        .select(backorders::domain);
     let seen_free = drop_watches::table
         .filter(drop_watches::seen_free_at.is_not_null())
         .select(drop_watches::domain);
@@ -239,6 +250,7 @@ pub fn any_in_window(conn: &mut DbConn, now: DateTime<Utc>) -> Result<bool, DbEr
         .filter(monitored_domains::drop_earliest.le(to_db(now + WATCH_LEAD)))
         .filter(monitored_domains::drop_latest.ge(to_db(now - WATCH_TAIL)))
         .filter(monitored_domains::domain.ne_all(seen_free))
+        .filter(monitored_domains::domain.eq_any(sought))
         .select(monitored_domains::domain)
         .first(conn)
         .optional()?;
