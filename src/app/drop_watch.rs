@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use crate::app::monitoring;
 use crate::db::DbError;
 use crate::model::domain_name::DomainName;
-use crate::model::drop_watch::{BudgetRule, Watched, WINDOW_INTERVAL, next_query};
+use crate::model::drop_watch::{BudgetRule, Watched, WINDOW_INTERVAL, next_query, send_by};
 use crate::model::lifecycle::classify;
 use crate::model::monitoring::MonitoredDomain;
 use crate::model::tld_policy::TldPolicy;
@@ -209,8 +209,10 @@ where
             asked.extend(targets.into_iter().take(granted).map(|t| (server.clone(), t)));
         }
         report.asked = asked.len();
+        // The tokens count in the second they were taken in: a query not sent by its end waits.
+        let deadline = send_by(now);
         let outcomes: Vec<Result<Asked, DbError>> = futures_util::stream::iter(asked)
-            .map(|(server, target)| ask(state, server, target, rule, hook))
+            .map(|(server, target)| ask(state, server, target, rule, deadline, hook))
             .buffer_unordered(WATCH_CONCURRENCY)
             .collect()
             .await;
@@ -219,6 +221,10 @@ where
                 Asked::Free(seen) => report.seen_free.push(seen),
                 Asked::Failed => report.failed += 1,
                 Asked::Registered => {}
+                Asked::Late => {
+                    report.asked -= 1;
+                    report.deferred += 1;
+                }
             }
         }
         report.seen_free.sort_by(|a, b| (a.at, &a.domain).cmp(&(b.at, &b.domain)));
@@ -266,6 +272,8 @@ enum Asked {
     Free(SeenFree),
     Registered,
     Failed,
+    /// Not sent: its token's second was over (still due, asked at a later pass).
+    Late,
 }
 
 /// One query, its budget already taken.
@@ -274,11 +282,15 @@ async fn ask<H>(
     server: String,
     target: Target,
     rule: BudgetRule,
+    deadline: DateTime<Utc>,
     hook: &H,
 ) -> Result<Asked, DbError>
 where
     H: Fn(&AppState, &[SeenFree]) + Sync,
 {
+    if state.clock.now() >= deadline {
+        return Ok(Asked::Late);
+    }
     let result = state.registry.ask_registry(&target.name, &target.policy).await;
     let answered = state.clock.now();
     let domain = target.watched.domain.clone();

@@ -166,6 +166,17 @@ pub fn next_query(w: &Watched<'_>, now: DateTime<Utc>) -> Option<DateTime<Utc>> 
     Some(next)
 }
 
+/// How long before the end of its second a token may still be used: the registry counts the
+/// query when it arrives, so a query sent at the very end of the second its token was taken in
+/// could land in the next one, on top of that second's own.
+pub const SEND_MARGIN: Duration = Duration::milliseconds(50);
+
+/// The last instant a token taken at `taken` may be used to send a query: before the end of
+/// its calendar second, less [`SEND_MARGIN`]. A query not sent by then waits for a new token.
+pub fn send_by(taken: DateTime<Utc>) -> DateTime<Utc> {
+    second_of(taken) + Duration::seconds(1) - SEND_MARGIN
+}
+
 /// The configured budget of one registry server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BudgetRule {
@@ -433,6 +444,14 @@ mod tests {
         assert_eq!(spent.next_grant(r, t("2026-12-06T19:00:03Z")), t("2026-12-06T19:01:00Z"));
         let (fresh, _) = Budget::fresh(r, start).take(r, start, 2);
         assert_eq!(fresh.next_grant(r, start), t("2026-12-06T19:00:01Z"));
+    }
+
+    #[test]
+    fn a_token_is_used_within_the_second_it_was_taken_in() {
+        // The registry counts by arrival: a token taken at .100 is good until .950.
+        assert_eq!(send_by(t("2026-12-06T19:00:00.100Z")), t("2026-12-06T19:00:00.950Z"));
+        assert_eq!(send_by(t("2026-12-06T19:00:00Z")), t("2026-12-06T19:00:00.950Z"));
+        assert_eq!(send_by(t("2026-12-06T19:00:00.999Z")), t("2026-12-06T19:00:00.950Z"));
     }
 
     #[test]
