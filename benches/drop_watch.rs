@@ -144,9 +144,12 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
                 },
             )
             .unwrap();
-            let client =
-                clients::create(c, &actor, &NewClient::parse("Bench", "b@bench.example").unwrap())
-                    .unwrap();
+            let client = clients::create(
+                c,
+                &actor,
+                &NewClient::parse("Bench", "b@bench.example").unwrap(),
+            )
+            .unwrap();
             let matter = matters::create(
                 c,
                 &actor,
@@ -196,7 +199,9 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
     }
     // The monitor's first check: pending delete; then the predicted window, starting at the
     // release (a published release time) and 30 minutes long.
-    let report = reclaim::app::monitoring::sweep_batch(&state, 16, n as i64).await.unwrap();
+    let report = reclaim::app::monitoring::sweep_batch(&state, 16, n as i64)
+        .await
+        .unwrap();
     assert_eq!(report.checked, n, "{report}");
     let start = chrono::DateTime::<chrono::Utc>::from(release);
     state
@@ -238,7 +243,11 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
     assert_eq!(seen.len(), n, "every name seen free ({watched})");
     let mut latencies: Vec<f64> = seen
         .iter()
-        .map(|(name, at)| at.duration_since(schedule[name]).unwrap_or_default().as_secs_f64())
+        .map(|(name, at)| {
+            at.duration_since(schedule[name])
+                .unwrap_or_default()
+                .as_secs_f64()
+        })
         .collect();
     latencies.sort_by(f64::total_cmp);
     // Per name: queries in any one calendar second, and the shortest gap between two.
@@ -255,9 +264,13 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
         for t in times.iter() {
             *per_second.entry(epoch_ms(*t) / 1000).or_default() += 1;
         }
-        name_max_per_second = name_max_per_second.max(per_second.values().copied().max().unwrap_or(0));
+        name_max_per_second =
+            name_max_per_second.max(per_second.values().copied().max().unwrap_or(0));
         for pair in times.windows(2) {
-            let gap = pair[1].duration_since(pair[0]).unwrap_or_default().as_secs_f64();
+            let gap = pair[1]
+                .duration_since(pair[0])
+                .unwrap_or_default()
+                .as_secs_f64();
             min_gap = min_gap.min(gap);
             gaps += gap;
             gap_count += 1;
@@ -288,15 +301,28 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
     println!(
         "  per name: at most {name_max_per_second} query in any calendar second, {:.0} ms between two on average, {:.0} ms at the shortest",
         gaps * 1000.0 / gap_count.max(1) as f64,
-        if min_gap == f64::MAX { 0.0 } else { min_gap * 1000.0 },
+        if min_gap == f64::MAX {
+            0.0
+        } else {
+            min_gap * 1000.0
+        },
     );
     println!(
         "  per registry: at most {registry_max_second} queries in a second, {registry_max_minute} in a minute (budget {budget} and {})",
         budget * 60
     );
-    assert!(registry_max_second <= budget, "the budget per second was exceeded");
-    assert!(registry_max_minute <= budget * 60, "the budget per minute was exceeded");
-    assert!(name_max_per_second <= 1, "a name was asked twice in one second");
+    assert!(
+        registry_max_second <= budget,
+        "the budget per second was exceeded"
+    );
+    assert!(
+        registry_max_minute <= budget * 60,
+        "the budget per minute was exceeded"
+    );
+    assert!(
+        name_max_per_second <= 1,
+        "a name was asked twice in one second"
+    );
 }
 
 #[tokio::main]
@@ -304,9 +330,21 @@ async fn main() {
     if std::env::var("BENCH_LOG").is_ok() {
         reclaim::telemetry::init("info", std::io::stderr, false);
     }
-    let n: usize = std::env::var("DROP_NAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
-    let budget: u32 = std::env::var("DROP_BUDGET").ok().and_then(|v| v.parse().ok()).unwrap_or(250);
-    run("all names released at the predicted instant:", n, budget, Duration::ZERO).await;
+    let n: usize = std::env::var("DROP_NAMES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let budget: u32 = std::env::var("DROP_BUDGET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(250);
+    run(
+        "all names released at the predicted instant:",
+        n,
+        budget,
+        Duration::ZERO,
+    )
+    .await;
     run(
         "names released one by one over 10 s, at instants nobody predicted:",
         n,

@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use crate::app::monitoring;
 use crate::db::DbError;
 use crate::model::domain_name::DomainName;
-use crate::model::drop_watch::{BudgetRule, Watched, WINDOW_INTERVAL, next_query, send_by};
+use crate::model::drop_watch::{BudgetRule, WINDOW_INTERVAL, Watched, next_query, send_by};
 use crate::model::lifecycle::classify;
 use crate::model::monitoring::MonitoredDomain;
 use crate::model::tld_policy::TldPolicy;
@@ -139,7 +139,9 @@ where
             .into_iter()
             .flatten()
             .min()
-            .map_or(Duration::seconds(1), |at| (at - now).clamp(Duration::milliseconds(10), Duration::seconds(1)));
+            .map_or(Duration::seconds(1), |at| {
+                (at - now).clamp(Duration::milliseconds(10), Duration::seconds(1))
+            });
         let left = for_at_most.saturating_sub(started.elapsed());
         tokio::time::sleep(wake.to_std().unwrap_or(StdDuration::from_secs(1)).min(left)).await;
     }
@@ -159,7 +161,11 @@ pub async fn watch_once_with<H>(state: &AppState, hook: &H) -> Result<WatchRepor
 where
     H: Fn(&AppState, &[SeenFree]) + Sync,
 {
-    let (now, lease, rule) = (state.clock.now(), state.settings.lease_ttl(), budget_rule(state));
+    let (now, lease, rule) = (
+        state.clock.now(),
+        state.settings.lease_ttl(),
+        budget_rule(state),
+    );
     let holder = monitored::claim_holder(&state.instance);
     let claimed = {
         let holder = holder.clone();
@@ -204,9 +210,18 @@ where
             let granted = usize::try_from(granted).unwrap_or(0);
             report.deferred += targets.len().saturating_sub(granted);
             if let Some(next) = next_grant {
-                report.next_grant = Some(report.next_grant.map_or(next, |t: DateTime<Utc>| t.min(next)));
+                report.next_grant = Some(
+                    report
+                        .next_grant
+                        .map_or(next, |t: DateTime<Utc>| t.min(next)),
+                );
             }
-            asked.extend(targets.into_iter().take(granted).map(|t| (server.clone(), t)));
+            asked.extend(
+                targets
+                    .into_iter()
+                    .take(granted)
+                    .map(|t| (server.clone(), t)),
+            );
         }
         report.asked = asked.len();
         // The tokens count in the second they were taken in: a query not sent by its end waits.
@@ -227,7 +242,9 @@ where
                 }
             }
         }
-        report.seen_free.sort_by(|a, b| (a.at, &a.domain).cmp(&(b.at, &b.domain)));
+        report
+            .seen_free
+            .sort_by(|a, b| (a.at, &a.domain).cmp(&(b.at, &b.domain)));
         Ok::<_, DbError>(())
     }
     .await;
@@ -253,7 +270,14 @@ impl Target {
         let name = DomainName::parse(&watched.domain).ok()?;
         let policy = state.tld_policies.lookup(name.tld()).ok()?;
         let server = state.registry.server_key(&name, &policy)?;
-        Some((server, Self { name, policy, watched }))
+        Some((
+            server,
+            Self {
+                name,
+                policy,
+                watched,
+            },
+        ))
     }
 
     fn next_after(&self, at: DateTime<Utc>) -> DateTime<Utc> {
@@ -291,7 +315,10 @@ where
     if state.clock.now() >= deadline {
         return Ok(Asked::Late);
     }
-    let result = state.registry.ask_registry(&target.name, &target.policy).await;
+    let result = state
+        .registry
+        .ask_registry(&target.name, &target.policy)
+        .await;
     let answered = state.clock.now();
     let domain = target.watched.domain.clone();
     match result {
@@ -312,10 +339,16 @@ where
             }
             // The monitor's record of the answer: evidence, "dropped", alerts.
             lookup.registry.fetched_at = answered;
-            if let Err(e) = monitoring::record_lookup(state, &target.name, &target.policy, lookup).await {
+            if let Err(e) =
+                monitoring::record_lookup(state, &target.name, &target.policy, lookup).await
+            {
                 tracing::error!(domain = %seen.domain, error = %e, "drop watch: the free answer was not recorded");
             }
-            Ok(if first { Asked::Free(seen) } else { Asked::Registered })
+            Ok(if first {
+                Asked::Free(seen)
+            } else {
+                Asked::Registered
+            })
         }
         Ok(lookup) => {
             let phase = classify(&lookup.record, &target.policy, answered);

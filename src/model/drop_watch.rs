@@ -5,7 +5,9 @@
 //! Outside the predicted drop window nothing here applies: the monitor keeps its normal pace
 //! (`lifecycle::next_check`).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday,
+};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::Phase;
@@ -128,8 +130,11 @@ fn bursts(w: &Watched<'_>, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<U
             .into_iter()
             .flatten()
         {
-                if let Some(start) = deletion.instant_on(day) {
-                spans.push((start, start + Duration::minutes(i64::from(deletion.minutes))));
+            if let Some(start) = deletion.instant_on(day) {
+                spans.push((
+                    start,
+                    start + Duration::minutes(i64::from(deletion.minutes)),
+                ));
             }
         }
     }
@@ -282,7 +287,12 @@ impl Budget {
     /// After the server answered 429 at `now`: the allowance halves (at least one a second) and,
     /// if it said how long to wait (Retry-After), nothing is asked before then. The 429s of
     /// one second answer queries sent under one allowance: they halve it once.
-    pub fn lowered(&self, rule: BudgetRule, now: DateTime<Utc>, retry_after: Option<Duration>) -> Budget {
+    pub fn lowered(
+        &self,
+        rule: BudgetRule,
+        now: DateTime<Utc>,
+        retry_after: Option<Duration>,
+    ) -> Budget {
         let (current, _) = self.limits(rule, now);
         let mut next = self.clone();
         if self.lowered_at.map(second_of) != Some(second_of(now)) {
@@ -302,7 +312,9 @@ mod tests {
     use super::*;
 
     fn t(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn verisign() -> DailyDeletion {
@@ -335,11 +347,28 @@ mod tests {
         let d = verisign();
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         // 14:00 EST = 19:00 UTC in winter; 14:00 EDT = 18:00 UTC in summer.
-        assert_eq!(d.instant_on(day("2026-12-02")), Some(t("2026-12-02T19:00:00Z")));
-        assert_eq!(d.instant_on(day("2026-06-15")), Some(t("2026-06-15T18:00:00Z")));
-        let utc = DailyDeletion { at: "09:30".into(), zone: DeletionZone::Utc, minutes: 10 };
-        assert_eq!(utc.instant_on(day("2026-06-15")), Some(t("2026-06-15T09:30:00Z")));
-        let broken = DailyDeletion { at: "25:00".into(), zone: DeletionZone::Utc, minutes: 1 };
+        assert_eq!(
+            d.instant_on(day("2026-12-02")),
+            Some(t("2026-12-02T19:00:00Z"))
+        );
+        assert_eq!(
+            d.instant_on(day("2026-06-15")),
+            Some(t("2026-06-15T18:00:00Z"))
+        );
+        let utc = DailyDeletion {
+            at: "09:30".into(),
+            zone: DeletionZone::Utc,
+            minutes: 10,
+        };
+        assert_eq!(
+            utc.instant_on(day("2026-06-15")),
+            Some(t("2026-06-15T09:30:00Z"))
+        );
+        let broken = DailyDeletion {
+            at: "25:00".into(),
+            zone: DeletionZone::Utc,
+            minutes: 1,
+        };
         assert!(broken.time_of_day().is_err());
         assert_eq!(broken.instant_on(day("2026-06-15")), None);
     }
@@ -358,27 +387,131 @@ mod tests {
         let cases: &[(&str, Watched, &str, Option<&str>)] = &[
             // Days before the window: the normal pace (lifecycle::next_check).
             ("before the window", pending, "2026-12-04T12:00:00Z", None),
-            ("an hour before: the watch begins", pending, "2026-12-06T09:00:00Z", Some("2026-12-06T09:01:00Z")),
-            ("inside the window: once a minute", pending, "2026-12-06T12:00:30Z", Some("2026-12-06T12:01:30Z")),
+            (
+                "an hour before: the watch begins",
+                pending,
+                "2026-12-06T09:00:00Z",
+                Some("2026-12-06T09:01:00Z"),
+            ),
+            (
+                "inside the window: once a minute",
+                pending,
+                "2026-12-06T12:00:30Z",
+                Some("2026-12-06T12:01:30Z"),
+            ),
             // 19:00 UTC is 14:00 EST: the burst begins two minutes before, not a minute late.
-            ("the minute step stops at the burst", pending, "2026-12-06T18:57:30Z", Some("2026-12-06T18:58:00Z")),
-            ("burst: on the second grid of 19:00", pending, "2026-12-06T18:58:00.300Z", Some("2026-12-06T18:58:01Z")),
-            ("burst: right after the instant", pending, "2026-12-06T18:59:59.900Z", Some("2026-12-06T19:00:00Z")),
-            ("burst: at most once a second", pending, "2026-12-06T19:00:00Z", Some("2026-12-06T19:00:01Z")),
-            ("burst: until the batch's 30 minutes end", pending, "2026-12-06T19:29:59Z", Some("2026-12-06T19:30:00Z")),
-            ("after the batch: once a minute", pending, "2026-12-06T19:30:00Z", Some("2026-12-06T19:31:00Z")),
-            ("six hours after the latest: still watched", pending, "2026-12-07T15:59:00Z", Some("2026-12-07T16:00:00Z")),
-            ("past the tail: the normal pace", pending, "2026-12-07T16:00:01Z", None),
-            ("registered names are never watched", Watched { phase: Phase::Active, ..pending }, "2026-12-06T19:00:00Z", None),
-            ("free names neither", Watched { phase: Phase::Available, ..pending }, "2026-12-06T19:00:00Z", None),
-            ("no window, no watch", Watched { drop_earliest: None, drop_latest: None, ..pending }, "2026-12-06T19:00:00Z", None),
+            (
+                "the minute step stops at the burst",
+                pending,
+                "2026-12-06T18:57:30Z",
+                Some("2026-12-06T18:58:00Z"),
+            ),
+            (
+                "burst: on the second grid of 19:00",
+                pending,
+                "2026-12-06T18:58:00.300Z",
+                Some("2026-12-06T18:58:01Z"),
+            ),
+            (
+                "burst: right after the instant",
+                pending,
+                "2026-12-06T18:59:59.900Z",
+                Some("2026-12-06T19:00:00Z"),
+            ),
+            (
+                "burst: at most once a second",
+                pending,
+                "2026-12-06T19:00:00Z",
+                Some("2026-12-06T19:00:01Z"),
+            ),
+            (
+                "burst: until the batch's 30 minutes end",
+                pending,
+                "2026-12-06T19:29:59Z",
+                Some("2026-12-06T19:30:00Z"),
+            ),
+            (
+                "after the batch: once a minute",
+                pending,
+                "2026-12-06T19:30:00Z",
+                Some("2026-12-06T19:31:00Z"),
+            ),
+            (
+                "six hours after the latest: still watched",
+                pending,
+                "2026-12-07T15:59:00Z",
+                Some("2026-12-07T16:00:00Z"),
+            ),
+            (
+                "past the tail: the normal pace",
+                pending,
+                "2026-12-07T16:00:01Z",
+                None,
+            ),
+            (
+                "registered names are never watched",
+                Watched {
+                    phase: Phase::Active,
+                    ..pending
+                },
+                "2026-12-06T19:00:00Z",
+                None,
+            ),
+            (
+                "free names neither",
+                Watched {
+                    phase: Phase::Available,
+                    ..pending
+                },
+                "2026-12-06T19:00:00Z",
+                None,
+            ),
+            (
+                "no window, no watch",
+                Watched {
+                    drop_earliest: None,
+                    drop_latest: None,
+                    ..pending
+                },
+                "2026-12-06T19:00:00Z",
+                None,
+            ),
             // .fr: redemption ends with the drop (no pending delete, docs/registries.md §1.1),
             // no known hour: once a minute for the last hours of redemption.
-            ("last hours of redemption (.fr)", Watched { phase: Phase::Redemption, deletion: None, ..pending }, "2026-12-06T19:00:00Z", Some("2026-12-06T19:01:00Z")),
+            (
+                "last hours of redemption (.fr)",
+                Watched {
+                    phase: Phase::Redemption,
+                    deletion: None,
+                    ..pending
+                },
+                "2026-12-06T19:00:00Z",
+                Some("2026-12-06T19:01:00Z"),
+            ),
             // .nl: the published quarantine end starts a one-hour random release (§1.3): the
             // whole window is a burst anchored at its start.
-            ("short window (.nl): burst", Watched { phase: Phase::Quarantine, drop_earliest: Some(t("2026-12-06T10:00:00Z")), drop_latest: Some(t("2026-12-06T11:00:00Z")), deletion: None }, "2026-12-06T10:20:00.500Z", Some("2026-12-06T10:20:01Z")),
-            ("short window: burst from two minutes before", Watched { phase: Phase::Quarantine, drop_earliest: Some(t("2026-12-06T10:00:00Z")), drop_latest: Some(t("2026-12-06T11:00:00Z")), deletion: None }, "2026-12-06T09:57:00Z", Some("2026-12-06T09:58:00Z")),
+            (
+                "short window (.nl): burst",
+                Watched {
+                    phase: Phase::Quarantine,
+                    drop_earliest: Some(t("2026-12-06T10:00:00Z")),
+                    drop_latest: Some(t("2026-12-06T11:00:00Z")),
+                    deletion: None,
+                },
+                "2026-12-06T10:20:00.500Z",
+                Some("2026-12-06T10:20:01Z"),
+            ),
+            (
+                "short window: burst from two minutes before",
+                Watched {
+                    phase: Phase::Quarantine,
+                    drop_earliest: Some(t("2026-12-06T10:00:00Z")),
+                    drop_latest: Some(t("2026-12-06T11:00:00Z")),
+                    deletion: None,
+                },
+                "2026-12-06T09:57:00Z",
+                Some("2026-12-06T09:58:00Z"),
+            ),
         ];
         for (why, watched, now, expected) in cases {
             assert_eq!(next_query(watched, t(now)), expected.map(t), "{why}");
@@ -397,7 +530,10 @@ mod tests {
         let mut now = t("2026-12-06T18:00:00.250Z");
         while now < t("2026-12-06T20:00:00Z") {
             let next = next_query(&w, now).unwrap();
-            assert!(next - now >= Duration::milliseconds(1) && next > now, "{now}");
+            assert!(
+                next - now >= Duration::milliseconds(1) && next > now,
+                "{now}"
+            );
             // Queries at successive grid points are a second apart.
             assert!(second_of(next) > second_of(now), "{now} then {next}");
             let after = next_query(&w, next).unwrap();
@@ -412,7 +548,10 @@ mod tests {
     }
 
     fn rule(per_second: u32, per_minute: u32) -> BudgetRule {
-        BudgetRule { per_second, per_minute }
+        BudgetRule {
+            per_second,
+            per_minute,
+        }
     }
 
     #[test]
@@ -441,7 +580,10 @@ mod tests {
         let (spent, _) = spent.take(r, t("2026-12-06T19:00:01Z"), 2);
         let (spent, _) = spent.take(r, t("2026-12-06T19:00:02Z"), 2);
         assert_eq!(spent.minute_used, 5);
-        assert_eq!(spent.next_grant(r, t("2026-12-06T19:00:03Z")), t("2026-12-06T19:01:00Z"));
+        assert_eq!(
+            spent.next_grant(r, t("2026-12-06T19:00:03Z")),
+            t("2026-12-06T19:01:00Z")
+        );
         let (fresh, _) = Budget::fresh(r, start).take(r, start, 2);
         assert_eq!(fresh.next_grant(r, start), t("2026-12-06T19:00:01Z"));
     }
@@ -449,9 +591,18 @@ mod tests {
     #[test]
     fn a_token_is_used_within_the_second_it_was_taken_in() {
         // The registry counts by arrival: a token taken at .100 is good until .950.
-        assert_eq!(send_by(t("2026-12-06T19:00:00.100Z")), t("2026-12-06T19:00:00.950Z"));
-        assert_eq!(send_by(t("2026-12-06T19:00:00Z")), t("2026-12-06T19:00:00.950Z"));
-        assert_eq!(send_by(t("2026-12-06T19:00:00.999Z")), t("2026-12-06T19:00:00.950Z"));
+        assert_eq!(
+            send_by(t("2026-12-06T19:00:00.100Z")),
+            t("2026-12-06T19:00:00.950Z")
+        );
+        assert_eq!(
+            send_by(t("2026-12-06T19:00:00Z")),
+            t("2026-12-06T19:00:00.950Z")
+        );
+        assert_eq!(
+            send_by(t("2026-12-06T19:00:00.999Z")),
+            t("2026-12-06T19:00:00.950Z")
+        );
     }
 
     #[test]
@@ -462,13 +613,21 @@ mod tests {
         let once = b.lowered(r, at, None);
         assert_eq!(once.limits(r, at), (4, 240));
         // Eight 429s in the same second answer eight queries of one allowance: halved once.
-        let same_second = (0..7).fold(once.clone(), |b, _| b.lowered(r, at + Duration::milliseconds(500), None));
+        let same_second = (0..7).fold(once.clone(), |b, _| {
+            b.lowered(r, at + Duration::milliseconds(500), None)
+        });
         assert_eq!(same_second.limits(r, at), (4, 240));
         let second = at + Duration::seconds(1);
         let twice = once.lowered(r, second, None);
         assert_eq!(twice.limits(r, second), (2, 120));
-        let floor = (2..6).fold(twice.clone(), |b, s| b.lowered(r, at + Duration::seconds(s), None));
-        assert_eq!(floor.limits(r, at + Duration::seconds(5)).0, 1, "never below one a second");
+        let floor = (2..6).fold(twice.clone(), |b, s| {
+            b.lowered(r, at + Duration::seconds(s), None)
+        });
+        assert_eq!(
+            floor.limits(r, at + Duration::seconds(5)).0,
+            1,
+            "never below one a second"
+        );
         let at = second;
         // One more query a second per minute without a 429, up to the rule.
         assert_eq!(twice.limits(r, at + Duration::seconds(59)).0, 2);
@@ -485,8 +644,15 @@ mod tests {
         let at = t("2026-12-06T19:00:00Z");
         let paused = Budget::fresh(r, at).lowered(r, at, Some(Duration::seconds(30)));
         assert_eq!(paused.take(r, at + Duration::seconds(29), 1).1, 0);
-        assert_eq!(paused.next_grant(r, at + Duration::seconds(10)), at + Duration::seconds(30));
-        assert_eq!(paused.take(r, at + Duration::seconds(30), 5).1, 2, "halved after the pause");
+        assert_eq!(
+            paused.next_grant(r, at + Duration::seconds(10)),
+            at + Duration::seconds(30)
+        );
+        assert_eq!(
+            paused.take(r, at + Duration::seconds(30), 5).1,
+            2,
+            "halved after the pause"
+        );
         // A shorter Retry-After never shortens a longer pause.
         let still = paused.lowered(r, at + Duration::seconds(1), Some(Duration::seconds(2)));
         assert_eq!(still.paused_until, Some(at + Duration::seconds(30)));

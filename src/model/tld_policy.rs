@@ -294,7 +294,11 @@ mod tests {
         // half an hour [S30] [S45]; other registries publish no hour.
         for tld in ["com", "net"] {
             let deletion = p.lookup(tld).unwrap().daily_deletion.unwrap();
-            assert_eq!((deletion.at.as_str(), deletion.zone, deletion.minutes), ("14:00", DeletionZone::UsEastern, 30), "{tld}");
+            assert_eq!(
+                (deletion.at.as_str(), deletion.zone, deletion.minutes),
+                ("14:00", DeletionZone::UsEastern, 30),
+                "{tld}"
+            );
         }
         for tld in ["org", "fr", "uk", "shop", "nl"] {
             assert!(p.lookup(tld).unwrap().daily_deletion.is_none(), "{tld}");
@@ -393,21 +397,30 @@ mod tests {
             (
                 format!(
                     "{base}{}",
-                    entry("[\"fr\"]", "daily_deletion = { at = \"2pm\", zone = \"utc\", minutes = 30 }\n")
+                    entry(
+                        "[\"fr\"]",
+                        "daily_deletion = { at = \"2pm\", zone = \"utc\", minutes = 30 }\n"
+                    )
                 ),
                 "invalid daily deletion: daily_deletion.at '2pm' is not HH:MM",
             ),
             (
                 format!(
                     "{base}{}",
-                    entry("[\"fr\"]", "daily_deletion = { at = \"14:00\", zone = \"utc\", minutes = 0 }\n")
+                    entry(
+                        "[\"fr\"]",
+                        "daily_deletion = { at = \"14:00\", zone = \"utc\", minutes = 0 }\n"
+                    )
                 ),
                 "0 minutes is not between 1 and 1440",
             ),
             (
                 format!(
                     "{base}{}",
-                    entry("[\"fr\"]", "daily_deletion = { at = \"14:00\", zone = \"paris\", minutes = 5 }\n")
+                    entry(
+                        "[\"fr\"]",
+                        "daily_deletion = { at = \"14:00\", zone = \"paris\", minutes = 5 }\n"
+                    )
                 ),
                 "not valid",
             ),

@@ -191,8 +191,16 @@ pub fn claim_due(
             Phase::PendingDelete,
             Phase::Quarantine,
         ]))
-        .filter(due_names.field(monitored_domains::drop_earliest).le(to_db(now + WATCH_LEAD)))
-        .filter(due_names.field(monitored_domains::drop_latest).ge(to_db(now - WATCH_TAIL)))
+        .filter(
+            due_names
+                .field(monitored_domains::drop_earliest)
+                .le(to_db(now + WATCH_LEAD)),
+        )
+        .filter(
+            due_names
+                .field(monitored_domains::drop_latest)
+                .ge(to_db(now - WATCH_TAIL)),
+        )
         .filter(lease_ends.is_null().or(lease_ends.lt(now_db)))
         .filter(due_names.field(monitored_domains::domain).eq_any(sought))
         .filter(due_names.field(monitored_domains::domain).ne_all(not_due))
@@ -306,7 +314,11 @@ pub fn schedule(
 
 /// Records that the name was seen free at `at`, once: true the first time, false when it was
 /// already recorded.
-pub fn record_seen_free(conn: &mut DbConn, domain: &str, at: DateTime<Utc>) -> Result<bool, DbError> {
+pub fn record_seen_free(
+    conn: &mut DbConn,
+    domain: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, DbError> {
     write_tx(conn, |conn| {
         let updated = diesel::update(drop_watches::table.find(domain))
             .filter(drop_watches::seen_free_at.is_null())

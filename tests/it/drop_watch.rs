@@ -75,7 +75,10 @@ async fn sought(w: &World, names: &[String], reply: fn(&str) -> Reply) {
         w.app.attach(&matter, name).await;
     }
     let done = reclaim::jobs::run(&w.app.state, "monitor").await.unwrap();
-    assert!(done.starts_with(&format!("{} name(s) checked", names.len())), "{done}");
+    assert!(
+        done.starts_with(&format!("{} name(s) checked", names.len())),
+        "{done}"
+    );
 }
 
 async fn watched(app: &TestApp, domain: &str) -> reclaim::model::monitoring::MonitoredDomain {
@@ -128,7 +131,9 @@ async fn a_name_in_pending_delete_is_watched_and_its_first_free_instant_recorded
     let seen: Arc<Mutex<Vec<SeenFree>>> = Arc::default();
     let hook = {
         let seen = seen.clone();
-        move |_: &reclaim::AppState, names: &[SeenFree]| seen.lock().unwrap().extend_from_slice(names)
+        move |_: &reclaim::AppState, names: &[SeenFree]| {
+            seen.lock().unwrap().extend_from_slice(names)
+        }
     };
     let report = watch_once_with(&w.app.state, &hook).await.unwrap();
     assert_eq!((report.asked, report.failed), (1, 0), "{report}");
@@ -148,8 +153,18 @@ async fn a_name_in_pending_delete_is_watched_and_its_first_free_instant_recorded
     w.app.clock.advance(Duration::seconds(30));
     let free_at = w.app.clock_now();
     let report = watch_once_with(&w.app.state, &hook).await.unwrap();
-    assert_eq!(report.seen_free, vec![SeenFree { domain: name.clone(), at: free_at }]);
-    assert_eq!(*seen.lock().unwrap(), report.seen_free, "the hook got the name at once");
+    assert_eq!(
+        report.seen_free,
+        vec![SeenFree {
+            domain: name.clone(),
+            at: free_at
+        }]
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        report.seen_free,
+        "the hook got the name at once"
+    );
     let r = record(&w.app, &name).await.unwrap();
     assert_eq!(r.seen_free_at.map(|t| t.and_utc()), Some(free_at));
     // The monitor's record of that answer: the backorder dropped, the phase available.
@@ -186,7 +201,10 @@ async fn around_the_known_deletion_instant_a_name_is_asked_once_a_second() {
     let instant: DateTime<Utc> = "2026-11-23T19:00:00Z".parse().unwrap();
     w.app.clock.set(instant - Duration::milliseconds(500));
     watch_once(&w.app.state).await.unwrap();
-    assert_eq!(record(&w.app, &name).await.unwrap().next_query_at.and_utc(), instant);
+    assert_eq!(
+        record(&w.app, &name).await.unwrap().next_query_at.and_utc(),
+        instant
+    );
     w.app.clock.set(instant + Duration::milliseconds(20));
     watch_once(&w.app.state).await.unwrap();
     assert_eq!(
@@ -212,19 +230,32 @@ async fn the_budget_holds_under_many_names_and_two_instances() {
     for second in 0..6 {
         w.app.clock.set(t0 + Duration::seconds(second));
         let a = watch_once(&w.app.state).await.unwrap();
-        w.app.clock.set(t0 + Duration::seconds(second) + Duration::milliseconds(600));
+        w.app
+            .clock
+            .set(t0 + Duration::seconds(second) + Duration::milliseconds(600));
         let b = watch_once(&other).await.unwrap();
         let received = counter.since(&w.rdap);
-        assert_eq!(received, a.asked + b.asked, "the registry got what was asked");
+        assert_eq!(
+            received,
+            a.asked + b.asked,
+            "the registry got what was asked"
+        );
         per_second.push(received);
     }
     // The registry's own count per one-second window: 5, 5, then the minute's 12 are spent.
-    assert_eq!(per_second, vec![5, 5, 2, 0, 0, 0], "queries received per second");
+    assert_eq!(
+        per_second,
+        vec![5, 5, 2, 0, 0, 0],
+        "queries received per second"
+    );
     // The next minute grants again; no name was asked twice in between.
     w.app.clock.set(t0 + Duration::seconds(60));
     let report = watch_once(&w.app.state).await.unwrap();
     assert_eq!(report.asked, 5);
-    assert!(all.iter().all(|n| w.rdap.hits(n) <= 2), "each name at most once a minute");
+    assert!(
+        all.iter().all(|n| w.rdap.hits(n) <= 2),
+        "each name at most once a minute"
+    );
     // 12 + 5 names asked by the watch, the 23 others still waiting their turn.
     let asked = all.iter().filter(|n| w.rdap.hits(n) == 2).count();
     assert_eq!(asked, 17);
@@ -253,7 +284,8 @@ async fn a_429_lowers_the_pace_for_every_instance() {
     assert_eq!(counter.since(&w.rdap), 4);
     // Now a 429 asking to wait 10 s: halved again, and nobody asks before then.
     for name in &all {
-        w.rdap.set(name, Reply::status(429).header("Retry-After", "10"));
+        w.rdap
+            .set(name, Reply::status(429).header("Retry-After", "10"));
     }
     w.app.clock.set(t0 + Duration::seconds(2));
     assert_eq!(watch_once(&w.app.state).await.unwrap().asked, 4);
@@ -262,16 +294,26 @@ async fn a_429_lowers_the_pace_for_every_instance() {
     other.instance = format!("{}-other", other.instance);
     for s in [3, 7, 11] {
         w.app.clock.set(t0 + Duration::seconds(s));
-        assert_eq!(watch_once(&other).await.unwrap().asked, 0, "paused at +{s}s");
+        assert_eq!(
+            watch_once(&other).await.unwrap().asked,
+            0,
+            "paused at +{s}s"
+        );
     }
     assert_eq!(counter.since(&w.rdap), 0);
     for name in &all {
         w.rdap.set(name, pending_delete(name));
     }
     w.app.clock.set(t0 + Duration::seconds(12));
-    assert_eq!(watch_once(&other).await.unwrap().asked, 2, "8 → 4 → 2 a second");
+    assert_eq!(
+        watch_once(&other).await.unwrap().asked,
+        2,
+        "8 → 4 → 2 a second"
+    );
     // And it grows back by one a second per minute without a 429.
-    w.app.clock.set(t0 + Duration::seconds(62) + Duration::milliseconds(100));
+    w.app
+        .clock
+        .set(t0 + Duration::seconds(62) + Duration::milliseconds(100));
     assert_eq!(watch_once(&w.app.state).await.unwrap().asked, 3);
 }
 
@@ -281,7 +323,10 @@ async fn two_runs_at_once_never_ask_about_one_name_at_the_same_time() {
     let all = names("twice", "com", 12);
     sought(&w, &all, pending_delete).await;
     for name in &all {
-        w.rdap.set(name, pending_delete(name).delayed(StdDuration::from_millis(300)));
+        w.rdap.set(
+            name,
+            pending_delete(name).delayed(StdDuration::from_millis(300)),
+        );
     }
     let before: Vec<usize> = all.iter().map(|n| w.rdap.hits(n)).collect();
     let mut other = w.app.state.clone();
@@ -300,14 +345,19 @@ async fn outside_a_drop_window_nothing_steps_up() {
     let w = world(10, 600).await;
     // Deleted today: in redemption, the drop is 35 days away (docs/registries.md §1.2).
     let name = "northwind-coffee.com".to_owned();
-    sought(&w, std::slice::from_ref(&name), |n| answer(n, &["pending delete", "redemption period"])).await;
+    sought(&w, std::slice::from_ref(&name), |n| {
+        answer(n, &["pending delete", "redemption period"])
+    })
+    .await;
     let m = watched(&w.app, &name).await;
     assert_eq!(m.phase, Phase::Redemption);
     let hits = w.rdap.hits(&name);
     let report = watch_once(&w.app.state).await.unwrap();
     assert_eq!(report.asked, 0);
     assert_eq!(
-        reclaim::jobs::run(&w.app.state, "drop-watch").await.unwrap(),
+        reclaim::jobs::run(&w.app.state, "drop-watch")
+            .await
+            .unwrap(),
         "no name in its drop window"
     );
     assert_eq!(w.rdap.hits(&name), hits);
@@ -320,7 +370,10 @@ async fn outside_a_drop_window_nothing_steps_up() {
     // A registered name neither.
     let active = "contoso-shop.com".to_owned();
     w.rdap.set(&active, answer(&active, &["active"]));
-    let lawyer = w.app.create_user("second@firm.example", Role::Lawyer, None).await;
+    let lawyer = w
+        .app
+        .create_user("second@firm.example", Role::Lawyer, None)
+        .await;
     let client = w.app.create_client("Contoso").await;
     let (matter, _) = w.app.open_matter(&client, &lawyer, "Shop").await;
     w.app.attach(&matter, &active).await;
