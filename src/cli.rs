@@ -85,7 +85,7 @@ enum DomainCommand {
 
 #[derive(Subcommand)]
 enum JobsCommand {
-    /// Run one job once: monitor, outbox, catch, reminders, reports, bootstrap or prune.
+    /// Run one job once: monitor, drop-watch, outbox, catch, reminders, reports, bootstrap or prune.
     Run { name: String },
 }
 

@@ -64,6 +64,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "registry queries per minute per server (RDAP and WHOIS), default 30",
     ),
     (
+        "RECLAIM_DROP_WATCH_PER_SECOND",
+        "drop_watch_per_second",
+        "drop watch: queries per second per registry server, all instances together, default 2",
+    ),
+    (
+        "RECLAIM_DROP_WATCH_PER_MINUTE",
+        "drop_watch_per_minute",
+        "drop watch: queries per minute per registry server, all instances together, default 60",
+    ),
+    (
         "RECLAIM_REGISTRY_TIMEOUT",
         "registry_timeout",
         "seconds to wait for a registry answer, default 15",
@@ -124,6 +134,10 @@ pub struct Settings {
     pub whois_overrides: BTreeMap<String, String>,
     /// Queries per minute per registry server.
     pub rdap_rate_limit: u32,
+    /// The drop watch's budget per registry server, shared by every instance
+    /// (`model::drop_watch::BudgetRule`): queries per second and per minute.
+    pub drop_watch_per_second: u32,
+    pub drop_watch_per_minute: u32,
     pub registry_timeout: Duration,
     pub rdap_bootstrap_url: String,
     pub mail_from: String,
@@ -159,6 +173,8 @@ impl fmt::Debug for Settings {
             .field("jobs", &self.jobs)
             .field("var_dir", &self.var_dir)
             .field("rdap_rate_limit", &self.rdap_rate_limit)
+            .field("drop_watch_per_second", &self.drop_watch_per_second)
+            .field("drop_watch_per_minute", &self.drop_watch_per_minute)
             .field("registry_timeout", &self.registry_timeout)
             .field("rdap_bootstrap_url", &self.rdap_bootstrap_url)
             .field("mail_from", &self.mail_from)
@@ -186,6 +202,8 @@ impl Default for Settings {
             rdap_overrides: BTreeMap::new(),
             whois_overrides: BTreeMap::new(),
             rdap_rate_limit: 30,
+            drop_watch_per_second: crate::model::drop_watch::DEFAULT_PER_SECOND,
+            drop_watch_per_minute: crate::model::drop_watch::DEFAULT_PER_MINUTE,
             registry_timeout: Duration::from_secs(15),
             rdap_bootstrap_url: DEFAULT_RDAP_BOOTSTRAP_URL.to_owned(),
             mail_from: "reclaim@localhost".to_owned(),
@@ -310,6 +328,8 @@ struct FileSettings {
     jobs: Option<JobsSwitch>,
     var_dir: Option<String>,
     rdap_rate_limit: Option<u32>,
+    drop_watch_per_second: Option<u32>,
+    drop_watch_per_minute: Option<u32>,
     registry_timeout: Option<u64>,
     rdap_bootstrap_url: Option<String>,
     mail_from: Option<String>,
@@ -495,6 +515,18 @@ impl Settings {
             file_settings.rdap_rate_limit.map(|n| n.to_string()),
         )? {
             settings.rdap_rate_limit = u32::try_from(rate).unwrap_or(u32::MAX);
+        }
+        if let Some(rate) = number(
+            "RECLAIM_DROP_WATCH_PER_SECOND",
+            file_settings.drop_watch_per_second.map(|n| n.to_string()),
+        )? {
+            settings.drop_watch_per_second = u32::try_from(rate).unwrap_or(u32::MAX);
+        }
+        if let Some(rate) = number(
+            "RECLAIM_DROP_WATCH_PER_MINUTE",
+            file_settings.drop_watch_per_minute.map(|n| n.to_string()),
+        )? {
+            settings.drop_watch_per_minute = u32::try_from(rate).unwrap_or(u32::MAX);
         }
         if let Some(secs) = number(
             "RECLAIM_REGISTRY_TIMEOUT",
@@ -767,6 +799,8 @@ mod tests {
                 ),
                 ("RECLAIM_RDAP_RATE_LIMIT", "120"),
                 ("RECLAIM_REGISTRY_TIMEOUT", "3"),
+                ("RECLAIM_DROP_WATCH_PER_SECOND", "5"),
+                ("RECLAIM_DROP_WATCH_PER_MINUTE", "200"),
             ],
         )
         .unwrap()
@@ -776,6 +810,7 @@ mod tests {
         assert_eq!(s.whois_overrides["de"], "127.0.0.1:4343");
         assert_eq!(s.whois_overrides["dk"], "whois.example:43");
         assert_eq!(s.rdap_rate_limit, 120);
+        assert_eq!((s.drop_watch_per_second, s.drop_watch_per_minute), (5, 200));
         assert_eq!(s.registry_timeout, Duration::from_secs(3));
         assert_eq!(s.mail_from, "reclaim@127.0.0.1");
         let cases: &[(&[(&str, &str)], &str)] = &[
@@ -791,6 +826,10 @@ mod tests {
             (
                 &[("RECLAIM_RDAP_RATE_LIMIT", "0")],
                 "not a positive whole number",
+            ),
+            (
+                &[("RECLAIM_DROP_WATCH_PER_MINUTE", "0")],
+                "RECLAIM_DROP_WATCH_PER_MINUTE is not valid",
             ),
             (
                 &[("RECLAIM_REGISTRY_TIMEOUT", "soon")],

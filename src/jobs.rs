@@ -35,6 +35,11 @@ pub const JOBS: &[(&str, &str, &str)] = &[
         "0 * * * * *",
         "check the names that are due at their registries",
     ),
+    (
+        "drop-watch",
+        "*/15 * * * * *",
+        "while names are in their predicted drop window, ask their registries up to once a second within each registry's shared budget, and record the first instant each is free",
+    ),
     ("outbox", "*/20 * * * * *", "deliver queued e-mail"),
     (
         "catch",
@@ -153,6 +158,14 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     if state.stopping.requested() {
         return Err(JobError::Stopping(name.to_owned()));
     }
+    // Every 15 s, but most of the time no name is in its drop window: no lease, no run kept.
+    if name == "drop-watch" {
+        match crate::app::drop_watch::needed(state).await {
+            Ok(false) => return Ok("no name in its drop window".to_owned()),
+            Ok(true) => {}
+            Err(e) => return Err(JobError::Failed(e.to_string())),
+        }
+    }
     let (now, lease) = (state.clock.now(), state.settings.lease_ttl());
     let (job, holder) = (name.to_owned(), state.instance.clone());
     let run_id = state
@@ -174,6 +187,10 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
                 interrupted: r.left > 0,
                 detail: r.to_string(),
             })
+            .map_err(|e| e.to_string()),
+        "drop-watch" => crate::app::drop_watch::watch(state, crate::app::drop_watch::RUN_FOR)
+            .await
+            .map(|r| Done::complete(r.to_string()))
             .map_err(|e| e.to_string()),
         "outbox" => deliver_outbox(state).await,
         "reports" => {
@@ -586,7 +603,7 @@ mod tests {
         let refusal = JobError::Unknown("coffee".to_owned()).to_string();
         assert_eq!(
             refusal,
-            "there is no job 'coffee'; the jobs are: monitor, outbox, catch, reminders, reports, bootstrap, prune"
+            "there is no job 'coffee'; the jobs are: monitor, drop-watch, outbox, catch, reminders, reports, bootstrap, prune"
         );
         for (name, schedule, _) in JOBS {
             assert!(

@@ -18,6 +18,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod docket;
 pub mod dossier;
+pub mod drop_watch;
 pub mod matters;
 pub mod monitoring;
 pub mod outreach;

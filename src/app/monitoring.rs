@@ -199,6 +199,18 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
             return Err(error.into());
         }
     };
+    record_lookup(state, name, &policy, lookup).await
+}
+
+/// Records an answer already received (dated by the caller) as [`check`] does: the evidence,
+/// the changes, the assessment, the backorders and the alerts, in one transaction. The drop
+/// watch records this way the answer in which it first saw a name free.
+pub async fn record_lookup(
+    state: &AppState,
+    name: &DomainName,
+    policy: &TldPolicy,
+    lookup: Lookup,
+) -> Result<CheckOutcome, CheckError> {
     let answered = lookup.registry.fetched_at;
     let state_for_db = state.clone();
     let (name_for_db, policy_for_db) = (name.clone(), policy.clone());

@@ -66,6 +66,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    drop_watches (domain) {
+        domain -> Text,
+        next_query_at -> Timestamp,
+        last_query_at -> Nullable<Timestamp>,
+        queries -> Integer,
+        seen_free_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    registry_budgets (server) {
+        server -> Text,
+        second_start -> Timestamp,
+        second_used -> Integer,
+        minute_start -> Timestamp,
+        minute_used -> Integer,
+        allowance -> Integer,
+        lowered_at -> Nullable<Timestamp>,
+        paused_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     known_sign_ins (email, ip) {
         email -> Text,
         ip -> Text,
@@ -331,6 +354,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     setup_tokens,
     sign_in_throttles,
+    drop_watches,
+    registry_budgets,
     catch_accounts,
     catch_orders,
     catch_calls,

@@ -15,6 +15,7 @@ pub mod csv;
 pub mod deadlines;
 pub mod digest;
 pub mod domain_name;
+pub mod drop_watch;
 pub mod ids;
 pub mod lifecycle;
 pub mod matter;

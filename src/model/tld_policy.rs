@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::drop_watch::DailyDeletion;
 use super::procedure::ProcedureKind;
 
 /// The policy file shipped with reclaim.
@@ -58,6 +59,11 @@ pub struct TldPolicy {
     pub pending_delete_days: Option<u32>,
     #[serde(default)]
     pub quarantine_days: Option<u32>,
+    /// The registry's daily deletion batch, where known: the drop watch asks once a second
+    /// around it (`model::drop_watch`, docs/registries.md §8.1).
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub daily_deletion: Option<DailyDeletion>,
     /// Whether catching the name when it drops can work at all.
     pub backorder: bool,
     pub backorder_note: String,
@@ -99,6 +105,8 @@ pub enum TldPolicyError {
         "the TLD policy for .{0} refuses backorders but does not say what to do instead (backorder_instead)"
     )]
     NoAlternative(String),
+    #[error("the TLD policy for .{0} has an invalid daily deletion: {1}")]
+    InvalidDeletion(String, String),
 }
 
 /// A TLD reclaim has no rules for.
@@ -132,6 +140,17 @@ impl TldPolicies {
                 }
                 if !entry.backorder && entry.backorder_instead.is_none() {
                     return Err(TldPolicyError::NoAlternative(tld));
+                }
+                if let Some(deletion) = &entry.daily_deletion {
+                    deletion
+                        .time_of_day()
+                        .map_err(|why| TldPolicyError::InvalidDeletion(tld.clone(), why))?;
+                    if deletion.minutes == 0 || deletion.minutes > 24 * 60 {
+                        return Err(TldPolicyError::InvalidDeletion(
+                            tld,
+                            format!("{} minutes is not between 1 and 1440", deletion.minutes),
+                        ));
+                    }
                 }
                 let policy = TldPolicy {
                     tld: tld.clone(),
@@ -268,6 +287,25 @@ mod tests {
     }
 
     #[test]
+    fn verisign_alone_has_a_known_daily_deletion() {
+        use crate::model::drop_watch::DeletionZone;
+        let p = policies();
+        // docs/registries.md §8.1: .com/.net commonly reported from 14:00 US Eastern for about
+        // half an hour [S30] [S45]; other registries publish no hour.
+        for tld in ["com", "net"] {
+            let deletion = p.lookup(tld).unwrap().daily_deletion.unwrap();
+            assert_eq!(
+                (deletion.at.as_str(), deletion.zone, deletion.minutes),
+                ("14:00", DeletionZone::UsEastern, 30),
+                "{tld}"
+            );
+        }
+        for tld in ["org", "fr", "uk", "shop", "nl"] {
+            assert!(p.lookup(tld).unwrap().daily_deletion.is_none(), "{tld}");
+        }
+    }
+
+    #[test]
     fn backorders_are_refused_where_they_cannot_work() {
         let p = policies();
         // docs/registries.md §1.1 and §1.3 (.dk): the registry's waiting list pre-empts catching [S25]
@@ -355,6 +393,36 @@ mod tests {
                     entry("[\"dk\"]", "").replace("backorder = true", "backorder = false")
                 ),
                 "does not say what to do instead",
+            ),
+            (
+                format!(
+                    "{base}{}",
+                    entry(
+                        "[\"fr\"]",
+                        "daily_deletion = { at = \"2pm\", zone = \"utc\", minutes = 30 }\n"
+                    )
+                ),
+                "invalid daily deletion: daily_deletion.at '2pm' is not HH:MM",
+            ),
+            (
+                format!(
+                    "{base}{}",
+                    entry(
+                        "[\"fr\"]",
+                        "daily_deletion = { at = \"14:00\", zone = \"utc\", minutes = 0 }\n"
+                    )
+                ),
+                "0 minutes is not between 1 and 1440",
+            ),
+            (
+                format!(
+                    "{base}{}",
+                    entry(
+                        "[\"fr\"]",
+                        "daily_deletion = { at = \"14:00\", zone = \"paris\", minutes = 5 }\n"
+                    )
+                ),
+                "not valid",
             ),
         ];
         for (text, expected) in cases {

@@ -175,6 +175,14 @@ impl HostLimiter {
     }
 }
 
+/// One server is a host and port: the same key as WHOIS's `host:port`.
+fn host_key(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+        .unwrap_or_else(|| url.to_owned())
+}
+
 /// Where and how a name is looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -412,18 +420,68 @@ impl RegistryClient {
         url: &str,
         source: Source,
     ) -> Result<Answer, LookupError> {
-        // One server is a host and port: the same limiter key as WHOIS's `host:port`.
-        let host = reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
-            .unwrap_or_else(|| url.to_owned());
         self.limiter
-            .acquire(&host)
+            .acquire(&host_key(url))
             .await
             .map_err(|wait| LookupError::Deferred {
                 server: url.to_owned(),
                 wait,
             })?;
+        self.fetch_unspaced(client, url, source).await
+    }
+
+    /// The server `name` is asked at, as `host:port`: the key of this instance's rate limiter
+    /// and of the drop watch's shared budget (`repo::drop_watch`).
+    pub fn server_key(&self, name: &DomainName, policy: &TldPolicy) -> Option<String> {
+        match self.route(name, policy)? {
+            Route::Rdap(base) => Some(host_key(&format!("{base}domain/{}", name.ascii()))),
+            Route::Whois(server) => Some(server),
+        }
+    }
+
+    /// The drop watch's query (`app::drop_watch`): the registry's answer alone. A name in
+    /// pending delete needs no registrar follow-up and a free name has none, so one query per
+    /// check. Over RDAP the caller has taken the budget every instance shares, so this
+    /// instance's spacing does not apply again (a 429 still pauses it); over WHOIS it does, as
+    /// for any lookup.
+    pub async fn ask_registry(
+        &self,
+        name: &DomainName,
+        policy: &TldPolicy,
+    ) -> Result<Lookup, LookupError> {
+        match self.route(name, policy) {
+            Some(Route::Rdap(base)) => {
+                let url = format!("{base}domain/{}", name.ascii());
+                let registry = self.fetch_unspaced(&self.http, &url, Source::Rdap).await?;
+                let record = if registry.http_status == Some(404) {
+                    // RFC 7480 §5.3 (docs/registries.md §3.3): not in the registry's database.
+                    RegistryRecord::default()
+                } else {
+                    parse_rdap(&registry.raw).map_err(|error| LookupError::Malformed {
+                        server: url.clone(),
+                        error,
+                    })?
+                };
+                Ok(Lookup {
+                    registry,
+                    registrar: None,
+                    record,
+                })
+            }
+            Some(Route::Whois(server)) => self.lookup_whois(name, &server).await,
+            None => Err(LookupError::NoServer {
+                tld: name.tld().to_owned(),
+            }),
+        }
+    }
+
+    async fn fetch_unspaced(
+        &self,
+        client: &reqwest::Client,
+        url: &str,
+        source: Source,
+    ) -> Result<Answer, LookupError> {
+        let host = host_key(url);
         let fetched_at = Utc::now();
         let response = client
             .get(url)

@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod catch_accounts;
 pub mod catch_orders;
 pub mod clients;
+pub mod drop_watch;
 pub mod jobs;
 pub mod matters;
 pub mod monitoring;

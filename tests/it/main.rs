@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod dashboard;
 mod demo;
+mod drop_watch;
 mod forms;
 mod health;
 mod helpers;

@@ -58,6 +58,29 @@ impl Reply {
 struct Replies {
     by_path: Arc<Mutex<HashMap<String, Reply>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    /// Per path: queries being answered now, and the most ever at once.
+    in_flight: Arc<Mutex<HashMap<String, (usize, usize)>>>,
+}
+
+/// Counts a query as being answered until dropped.
+struct InFlight(Replies, String);
+
+impl InFlight {
+    fn start(replies: &Replies, path: &str) -> Self {
+        let mut map = replies.in_flight.lock().unwrap();
+        let entry = map.entry(path.to_owned()).or_default();
+        entry.0 += 1;
+        entry.1 = entry.1.max(entry.0);
+        Self(replies.clone(), path.to_owned())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(entry) = self.0.in_flight.lock().unwrap().get_mut(&self.1) {
+            entry.0 -= 1;
+        }
+    }
 }
 
 /// An RDAP server: `GET /rdap/domain/<name>` answers what `set` said (404 otherwise).
@@ -74,6 +97,7 @@ async fn answer(req: HttpRequest, replies: web::Data<Replies>) -> HttpResponse {
         .unwrap()
         .entry(path.clone())
         .or_default() += 1;
+    let _answering = InFlight::start(&replies, &path);
     let reply = replies.by_path.lock().unwrap().get(&path).cloned();
     let Some(reply) = reply else {
         return HttpResponse::NotFound().finish();
@@ -133,6 +157,28 @@ impl RdapServer {
             .get(&format!("/rdap/domain/{name}"))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Every domain query received, whatever the name.
+    pub fn total_hits(&self) -> usize {
+        self.replies
+            .hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(path, _)| path.starts_with("/rdap/domain/"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The most queries for `name` this server was answering at the same time.
+    pub fn max_in_flight(&self, name: &str) -> usize {
+        self.replies
+            .in_flight
+            .lock()
+            .unwrap()
+            .get(&format!("/rdap/domain/{name}"))
+            .map_or(0, |(_, most)| *most)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,2 @@
+DROP TABLE registry_budgets;
+DROP TABLE drop_watches;
