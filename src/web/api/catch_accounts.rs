@@ -23,6 +23,7 @@ use crate::web::request::RequestMeta;
 #[schema(as = NewCatchAccount)]
 pub struct CreatedCatchAccountJson {
     id: CatchAccountId,
+    #[schema(schema_with = crate::catch::provider_schema)]
     provider: String,
     label: String,
 }
@@ -32,7 +33,8 @@ pub struct CreatedCatchAccountJson {
 #[schema(as = CatchAccount)]
 pub struct CatchAccountJson {
     id: CatchAccountId,
-    /// `dropcatch` or `dynadot`.
+    /// The catch service: `dropcatch`, `dynadot` or `hexonet`.
+    #[schema(schema_with = crate::catch::provider_schema)]
     provider: String,
     label: String,
     endpoint: String,
