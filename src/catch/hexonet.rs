@@ -80,7 +80,10 @@ impl Response {
     }
 
     pub fn first(&self, name: &str) -> Option<&str> {
-        self.property(name).into_iter().next().filter(|v| !v.is_empty())
+        self.property(name)
+            .into_iter()
+            .next()
+            .filter(|v| !v.is_empty())
     }
 
     pub fn is_success(&self) -> bool {
@@ -141,7 +144,12 @@ fn property_key(key: &str) -> Option<(String, usize)> {
         .filter(|p| p.eq_ignore_ascii_case("PROPERTY["))
         .map(|_| &key[9..])?;
     let (name, rest) = rest.split_once(']')?;
-    let index = rest.strip_prefix('[')?.strip_suffix(']')?.trim().parse().ok()?;
+    let index = rest
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .trim()
+        .parse()
+        .ok()?;
     Some((name.trim().to_ascii_uppercase(), index))
 }
 
@@ -334,10 +342,7 @@ impl Hexonet {
             deleted.push(application);
         }
         Ok(Outcome::Cancelled {
-            message: format!(
-                "Backorder application {} deleted",
-                deleted.join(", ")
-            ),
+            message: format!("Backorder application {} deleted", deleted.join(", ")),
         })
     }
 
@@ -391,7 +396,10 @@ pub(crate) fn placed(response: &Response) -> Outcome {
     } else if response.code == 540 {
         Outcome::Placed {
             max_bid_minor: None,
-            message: format!("{} (an application for the name stands)", response.description),
+            message: format!(
+                "{} (an application for the name stands)",
+                response.description
+            ),
         }
     } else {
         Outcome::Refused {
@@ -459,7 +467,10 @@ mod tests {
                    PROPERTY[CLASS][0] = COM_BACKORDER\nPROPERTY[DOMAIN][0] = hexonet-application.com\n\
                    PROPERTY[PEERUSER][0] =\nPROPERTY[STATUS][0] = REQUESTED\nEOF\n";
         let r = read_response(add).unwrap();
-        assert_eq!((r.code, r.description.as_str()), (200, "Command completed successfully"));
+        assert_eq!(
+            (r.code, r.description.as_str()),
+            (200, "Command completed successfully")
+        );
         assert_eq!(r.first("application"), Some("10700"));
         assert_eq!(r.first("AUTH"), Some("ew1,2*YGvEV1"));
         assert_eq!(r.first("PEERUSER"), None, "empty");
@@ -478,14 +489,18 @@ mod tests {
         assert_eq!((r.code, r.first("AMOUNT")), (200, Some("9902.03")));
 
         // (answer, Ok((code, description)) or Err)
-        let cases: Vec<(&str, Result<(u16, &str), ()>)> = vec![
+        type Case<'a> = (&'a str, Result<(u16, &'a str), ()>);
+        let cases: Vec<Case> = vec![
             (
                 "[RESPONSE]\ncode = 530\ndescription = Authentication failed\nEOF",
                 Ok((530, "Authentication failed")),
             ),
             (
                 "[RESPONSE]\nCODE = 421\nDESCRIPTION = Command failed due to server error. Client should try again\nEOF",
-                Ok((421, "Command failed due to server error. Client should try again")),
+                Ok((
+                    421,
+                    "Command failed due to server error. Client should try again",
+                )),
             ),
             ("<html><body>Bad Gateway</body></html>", Err(())),
             ("[RESPONSE]\nDESCRIPTION = no code\nEOF", Err(())),

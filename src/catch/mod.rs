@@ -235,7 +235,8 @@ impl Credentials {
                     .map(str::to_owned)
                     .ok_or_else(|| {
                         CatchError::Invalid(
-                            "HEXONET needs credentials.password: the password of that user.".to_owned(),
+                            "HEXONET needs credentials.password: the password of that user."
+                                .to_owned(),
                         )
                     })?;
                 let contact = text("contact");

@@ -166,7 +166,11 @@ async fn call_cgi(
 fn backorder_class(domain: &str) -> String {
     format!(
         "{}_BACKORDER",
-        domain.rsplit('.').next().unwrap_or_default().to_ascii_uppercase()
+        domain
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase()
     )
 }
 
@@ -234,9 +238,7 @@ async fn stored_text(app: &TestApp) -> String {
             let calls: Vec<(String, String)> = catch_calls::table
                 .select((catch_calls::request, catch_calls::answer))
                 .load(c)?;
-            let orders: Vec<String> = catch_orders::table
-                .select(catch_orders::message)
-                .load(c)?;
+            let orders: Vec<String> = catch_orders::table.select(catch_orders::message).load(c)?;
             Ok::<_, reclaim::db::DbError>(format!("{accounts:?} {audit:?} {calls:?} {orders:?}"))
         })
         .await
@@ -366,7 +368,14 @@ async fn an_administrator_connects_a_hexonet_account_with_one_harmless_call() {
         assert!(text.starts_with(message), "{body}: {text}");
         assert_eq!(fake.commands().len(), seen, "{body}");
     }
-    let (_, list) = api(&app, Method::GET, "/api/v1/catch-accounts", Some(&token), None).await;
+    let (_, list) = api(
+        &app,
+        Method::GET,
+        "/api/v1/catch-accounts",
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(list, json!([]), "nothing kept");
     assert!(!stored_text(&app).await.contains("not-the-password"));
 
@@ -392,10 +401,19 @@ async fn an_administrator_connects_a_hexonet_account_with_one_harmless_call() {
     assert_eq!(form["s_entity"], "54cd");
     assert_eq!(form["s_login"], LOGIN);
     assert_eq!(command["LIMIT"], "1");
-    assert!(!form["s_command"].contains(PASSWORD), "the password only in s_pw");
+    assert!(
+        !form["s_command"].contains(PASSWORD),
+        "the password only in s_pw"
+    );
 
-    let (status, list) =
-        api(&app, Method::GET, "/api/v1/catch-accounts", Some(&token), None).await;
+    let (status, list) = api(
+        &app,
+        Method::GET,
+        "/api/v1/catch-accounts",
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(list[0]["provider"], "hexonet", "{list}");
     let logged = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
@@ -406,8 +424,13 @@ async fn an_administrator_connects_a_hexonet_account_with_one_harmless_call() {
 
     // The OpenAPI document lists the provider.
     let (_, doc) = api(&app, Method::GET, "/api/v1/openapi.json", None, None).await;
-    let providers = &doc["components"]["schemas"]["CatchAccountInput"]["properties"]["provider"]["enum"];
-    assert_eq!(providers, &json!(["dropcatch", "dynadot", "hexonet"]), "{providers}");
+    let providers =
+        &doc["components"]["schemas"]["CatchAccountInput"]["properties"]["provider"]["enum"];
+    assert_eq!(
+        providers,
+        &json!(["dropcatch", "dynadot", "hexonet"]),
+        "{providers}"
+    );
 }
 
 #[tokio::test]
@@ -417,7 +440,8 @@ async fn the_pages_connect_a_hexonet_account_without_sending_the_password_back()
     let fake = FakeHexonet::start().await;
     let page = app.browser.get_html("/admin/catch-accounts").await;
     assert!(
-        page.contains(r#"<option value="hexonet">HEXONET</option>"#) && page.contains("hexonet_password"),
+        page.contains(r#"<option value="hexonet">HEXONET</option>"#)
+            && page.contains("hexonet_password"),
         "{page}"
     );
     let post = |password: &'static str| {
@@ -431,7 +455,9 @@ async fn the_pages_connect_a_hexonet_account_without_sending_the_password_back()
                 ("hexonet_password", password),
                 ("hexonet_contact", "P-DB1234"),
             ];
-            app.browser.post_form("/admin/catch-accounts", &fields).await
+            app.browser
+                .post_form("/admin/catch-accounts", &fields)
+                .await
         }
     };
     let refused = post("wrong-pass-9e2").await;
@@ -441,8 +467,14 @@ async fn the_pages_connect_a_hexonet_account_without_sending_the_password_back()
         page.contains("hexonet refused the account&#39;s credentials: 530 Authentication failed"),
         "{page}"
     );
-    assert!(!page.contains("wrong-pass-9e2"), "the password is never sent back");
-    assert!(page.contains("P-DB1234") && page.contains(LOGIN), "the rest is kept");
+    assert!(
+        !page.contains("wrong-pass-9e2"),
+        "the password is never sent back"
+    );
+    assert!(
+        page.contains("P-DB1234") && page.contains(LOGIN),
+        "the rest is kept"
+    );
 
     let connected = post(PASSWORD).await;
     assert_eq!(connected.status().as_u16(), 303);
@@ -454,8 +486,7 @@ async fn the_pages_connect_a_hexonet_account_without_sending_the_password_back()
 /// The catch job places the backorder application at once (HEXONET takes it any time before the
 /// deletion), with the documented command; a cancelled backorder deletes it again.
 #[tokio::test]
-async fn the_catch_job_places_a_hexonet_backorder_and_deletes_it_when_the_backorder_is_cancelled()
-{
+async fn the_catch_job_places_a_hexonet_backorder_and_deletes_it_when_the_backorder_is_cancelled() {
     let app = spawn_app().await;
     let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
     let lawyer = app
@@ -476,10 +507,18 @@ async fn the_catch_job_places_a_hexonet_backorder_and_deletes_it_when_the_backor
     assert_eq!(command["COMMAND"], "AddDomainApplication");
     assert_eq!(command["CLASS"], "BACKORDER");
     assert_eq!(command["DOMAIN"], "northwind-shop.com");
-    for contact in ["OWNERCONTACT0", "ADMINCONTACT0", "TECHCONTACT0", "BILLINGCONTACT0"] {
+    for contact in [
+        "OWNERCONTACT0",
+        "ADMINCONTACT0",
+        "TECHCONTACT0",
+        "BILLINGCONTACT0",
+    ] {
         assert_eq!(command[contact], "P-DB1234", "{contact}");
     }
-    assert_eq!((form["s_login"].as_str(), form["s_entity"].as_str()), (LOGIN, "54cd"));
+    assert_eq!(
+        (form["s_login"].as_str(), form["s_entity"].as_str()),
+        (LOGIN, "54cd")
+    );
     assert_eq!(
         fake.with(|s| s.applications.values().cloned().collect::<Vec<_>>()),
         [("northwind-shop.com".to_owned(), "REQUESTED".to_owned())]
@@ -510,14 +549,25 @@ async fn the_catch_job_places_a_hexonet_backorder_and_deletes_it_when_the_backor
     app.clock.advance(chrono::Duration::minutes(16));
     let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
     assert!(done.contains("1 cancelled"), "{done}");
-    let commands = fake.with(|s| s.requests[2..].iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
+    let commands = fake.with(|s| {
+        s.requests[2..]
+            .iter()
+            .map(|(_, c)| c.clone())
+            .collect::<Vec<_>>()
+    });
     assert_eq!(commands.len(), 2, "{commands:?}");
     assert_eq!(
-        (commands[0]["COMMAND"].as_str(), commands[0]["DOMAIN"].as_str()),
+        (
+            commands[0]["COMMAND"].as_str(),
+            commands[0]["DOMAIN"].as_str()
+        ),
         ("QueryDomainApplicationList", "northwind-shop.com")
     );
     assert_eq!(
-        (commands[1]["COMMAND"].as_str(), commands[1]["APPLICATION"].as_str()),
+        (
+            commands[1]["COMMAND"].as_str(),
+            commands[1]["APPLICATION"].as_str()
+        ),
         ("DeleteDomainApplication", "10700")
     );
     assert!(fake.with(|s| s.applications.is_empty()));
@@ -541,7 +591,10 @@ async fn the_catch_job_places_a_hexonet_backorder_and_deletes_it_when_the_backor
         .unwrap();
     assert_eq!(calls.len(), 3, "{calls:?}");
     assert!(calls.iter().all(|c| c.provider == "hexonet"));
-    assert!(calls.iter().any(|c| c.request.contains("s_pw=[redacted]")), "{calls:?}");
+    assert!(
+        calls.iter().any(|c| c.request.contains("s_pw=[redacted]")),
+        "{calls:?}"
+    );
     assert!(calls.iter().all(|c| !c.request.contains(PASSWORD)));
     assert!(!stored_text(&app).await.contains(PASSWORD));
     let logged = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
@@ -598,7 +651,8 @@ async fn hexonet_failures_are_temporary_and_the_order_is_tried_again_after_a_wai
     let backorder = backorder_on(&app, &token, &lawyer, &account, "northwind-shop.com").await;
 
     // (how the service fails, what the channel says)
-    let failures: Vec<(Box<dyn Fn(&mut HexonetState)>, &str)> = vec![
+    type Failure = Box<dyn Fn(&mut HexonetState)>;
+    let failures: Vec<(Failure, &str)> = vec![
         (
             Box::new(|s| s.http_failure = Some(503)),
             "hexonet answered with an error (HTTP 503); reclaim will try again later",
