@@ -26,9 +26,11 @@
 //!   value", 545 "Object not found", 546 "Credit limit exceeded", 549 "Command failed", 552
 //!   "Object status does not allow for operation" (the commands' RESPONSE tables).
 //!
-//! A backorder is taken at any time before the name is deleted (an application is created
-//! `REQUESTED`; HEXONET's module activates it in the days before the drop). The price is
-//! HEXONET's per TLD: no bid is sent. One command per name, one after the other.
+//! The documentation sets no earliest time: `AddDomainApplication` creates the application
+//! `REQUESTED` whenever asked (its example), so reclaim places it at once. (HEXONET's WHMCS
+//! module sends it only within 3 days of the drop date, after charging its own customer:
+//! `crons/batch_requested_active.php`; that is the reseller's billing, not the API's rule.) The
+//! price is HEXONET's per TLD: no bid is sent. One command per name, one after the other.
 //!
 //! The password travels in the form body, as the API requires: the timeline shows it as
 //! `[redacted]`.
