@@ -32,12 +32,23 @@
 //! `crons/batch_requested_active.php`; that is the reseller's billing, not the API's rule.) The
 //! price is HEXONET's per TLD: no bid is sent. One command per name, one after the other.
 //!
+//! Auctions: when several of HEXONET's customers backordered a caught name, the application goes
+//! to auction; `StatusDomainApplication` (`APPLICATION`) gives its `STATUS` (`AUCTION-PENDING`,
+//! `AUCTION-WON`, `AUCTION-LOST`, or `SUCCESSFUL` for a name registered without auction: the
+//! statuses HEXONET's WHMCS module reads, `crons/batch_polling.php`) and `AUCTION-BESTBID`,
+//! `AUCTION-PRICE` ("Final price if AUCTION-STATUS is AUCTION-WON"), `AUCTION-CURRENCY`,
+//! `AUCTION-URL` (STATUSDOMAINAPPLICATION.md). The application is found by name with
+//! `QueryDomainApplicationList`, as for cancelling.
+//!
 //! The password travels in the form body, as the API requires: the timeline shows it as
 //! `[redacted]`.
 
 use std::collections::BTreeMap;
 
-use super::{Answer, Called, CatchApi, CatchError, Exchange, Order, Outcome, Provider};
+use super::{
+    Answer, AuctionNews, AuctionReport, Called, CatchApi, CatchError, Exchange, Order, Outcome,
+    Provider,
+};
 
 /// HEXONET's live system; its path is `/api/call.cgi`.
 pub const API: &str = "https://api.ispapi.net";
@@ -379,6 +390,47 @@ impl Hexonet {
     }
 }
 
+/// What `StatusDomainApplication` says of a caught name's auction; `None` while there is none
+/// (requested, active, processing, failed).
+pub(crate) fn auction_news(status: &Response) -> Option<AuctionNews> {
+    let amount = |name: &str| {
+        status
+            .first(name)
+            .and_then(|a| crate::model::money::parse_amount(a).ok())
+    };
+    let currency = status.first("AUCTION-CURRENCY").unwrap_or_default();
+    let said = |what: &str, price: Option<i64>| match price {
+        Some(p) => format!("{what} ({} {currency})", super::decimal(p)).replace(" )", ")"),
+        None => what.to_owned(),
+    };
+    let state = status.first("STATUS")?.to_ascii_uppercase();
+    match state.as_str() {
+        "AUCTION-PENDING" => {
+            let bid = amount("AUCTION-BESTBID");
+            Some(AuctionNews::Open {
+                price_minor: bid,
+                message: said("HEXONET's auction is running, best bid", bid),
+            })
+        }
+        "AUCTION-WON" => {
+            let price = amount("AUCTION-PRICE");
+            Some(AuctionNews::Won {
+                price_minor: price,
+                message: said("Auction won at HEXONET", price),
+            })
+        }
+        "AUCTION-LOST" => Some(AuctionNews::Lost {
+            price_minor: amount("AUCTION-BESTBID"),
+            message: "Auction lost at HEXONET: another backorderer got the name".to_owned(),
+        }),
+        "SUCCESSFUL" => Some(AuctionNews::Won {
+            price_minor: None,
+            message: "Registered in the account by HEXONET, without auction".to_owned(),
+        }),
+        _ => None,
+    }
+}
+
 /// What `AddDomainApplication` said about a name: placed (540: an application for it stands
 /// already, which is what was asked), or refused with HEXONET's words and code.
 pub(crate) fn placed(response: &Response) -> Outcome {
@@ -428,7 +480,68 @@ pub(crate) fn open_applications(list: &Response) -> Vec<String> {
         .collect()
 }
 
+impl Hexonet {
+    /// One name: the auction news of its latest backorder application, if any.
+    async fn auction_of(
+        &self,
+        domain: &str,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<Option<AuctionNews>, CatchError> {
+        let params = [
+            ("COMMAND", "QueryDomainApplicationList".to_owned()),
+            ("DOMAIN", domain.to_owned()),
+            ("CLASS", format!("*{BACKORDER}")),
+        ];
+        let list = self.command("list", &params, exchanges).await?;
+        // The newest application (HEXONET's ids grow); a refused list says nothing.
+        let Some(application) = list
+            .property("APPLICATION")
+            .into_iter()
+            .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()))
+            .max_by_key(|id| id.parse::<u64>().unwrap_or(0))
+            .map(str::to_owned)
+            .filter(|_| list.is_success())
+        else {
+            return Ok(None);
+        };
+        let params = [
+            ("COMMAND", "StatusDomainApplication".to_owned()),
+            ("APPLICATION", application),
+        ];
+        let status = self.command("auctions", &params, exchanges).await?;
+        Ok(status.is_success().then(|| auction_news(&status)).flatten())
+    }
+}
+
 impl CatchApi for Hexonet {
+    async fn auctions(
+        &self,
+        domains: &[String],
+        _since: chrono::NaiveDate,
+    ) -> Called<Vec<AuctionReport>> {
+        let mut exchanges = Vec::new();
+        let mut reports = Vec::new();
+        for domain in domains {
+            match self.auction_of(domain, &mut exchanges).await {
+                Ok(Some(news)) => reports.push(AuctionReport {
+                    domain: domain.clone(),
+                    news,
+                }),
+                Ok(None) => {}
+                Err(e) => {
+                    return Called {
+                        result: Err(e),
+                        exchanges,
+                    };
+                }
+            }
+        }
+        Called {
+            result: Ok(reports),
+            exchanges,
+        }
+    }
+
     async fn verify(&self) -> Called<()> {
         let mut exchanges = Vec::new();
         let params = [
@@ -571,6 +684,55 @@ mod tests {
                     PROPERTY[STATUS][2] = FAILED\nPROPERTY[STATUS][3] = ACTIVE\nEOF";
         let r = read_response(list).unwrap();
         assert_eq!(open_applications(&r), ["10698", "10699"]);
+    }
+
+    /// StatusDomainApplication's documented properties, per status.
+    #[test]
+    fn auction_statuses_become_news() {
+        let status = |lines: &str| {
+            read_response(&format!(
+                "[RESPONSE]\nCODE = 200\nDESCRIPTION = Command completed successfully\n\
+                 PROPERTY[APPLICATION][0] = 10699\nPROPERTY[CLASS][0] = COM_BACKORDER\n{lines}EOF"
+            ))
+            .unwrap()
+        };
+        let cases: Vec<(&str, Option<AuctionNews>)> = vec![
+            ("PROPERTY[STATUS][0] = ACTIVE\n", None),
+            ("PROPERTY[STATUS][0] = FAILED\n", None),
+            (
+                "PROPERTY[STATUS][0] = AUCTION-PENDING\nPROPERTY[AUCTION-BESTBID][0] = 120.00\n\
+                 PROPERTY[AUCTION-CURRENCY][0] = USD\n",
+                Some(AuctionNews::Open {
+                    price_minor: Some(12_000),
+                    message: "HEXONET's auction is running, best bid (120.00 USD)".into(),
+                }),
+            ),
+            (
+                "PROPERTY[STATUS][0] = AUCTION-WON\nPROPERTY[AUCTION-PRICE][0] = 145.50\n\
+                 PROPERTY[AUCTION-CURRENCY][0] = EUR\n",
+                Some(AuctionNews::Won {
+                    price_minor: Some(14_550),
+                    message: "Auction won at HEXONET (145.50 EUR)".into(),
+                }),
+            ),
+            (
+                "PROPERTY[STATUS][0] = AUCTION-LOST\nPROPERTY[AUCTION-BESTBID][0] = 300.00\n",
+                Some(AuctionNews::Lost {
+                    price_minor: Some(30_000),
+                    message: "Auction lost at HEXONET: another backorderer got the name".into(),
+                }),
+            ),
+            (
+                "PROPERTY[STATUS][0] = SUCCESSFUL\n",
+                Some(AuctionNews::Won {
+                    price_minor: None,
+                    message: "Registered in the account by HEXONET, without auction".into(),
+                }),
+            ),
+        ];
+        for (lines, expected) in cases {
+            assert_eq!(auction_news(&status(lines)), expected, "{lines}");
+        }
     }
 
     #[test]

@@ -99,7 +99,7 @@ impl Provider {
     pub fn reports_auctions(self) -> bool {
         match self {
             Self::DropCatch => false,
-            Self::Dynadot => true,
+            Self::Dynadot | Self::Hexonet => true,
         }
     }
 
@@ -508,6 +508,7 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.auctions(domains, since).await,
             Self::Dynadot(s) => s.auctions(domains, since).await,
+            Self::Hexonet(s) => s.auctions(domains, since).await,
         }
     }
 }

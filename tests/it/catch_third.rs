@@ -31,6 +31,9 @@ struct HexonetState {
     http_failure: Option<u16>,
     /// Answer `421 … Client should try again` instead.
     try_again: bool,
+    /// Auction properties of an application (`AUCTION-PRICE` …), as StatusDomainApplication
+    /// gives them.
+    auction: BTreeMap<u32, Vec<(String, String)>>,
     /// Every request: its form fields, and its command as key → value.
     requests: Vec<(BTreeMap<String, String>, BTreeMap<String, String>)>,
 }
@@ -143,6 +146,23 @@ async fn call_cgi(
                     ("STATUS", vec!["REQUESTED".to_owned()]),
                 ],
             )
+        }
+        "statusdomainapplication" => {
+            let id = field("APPLICATION").parse::<u32>().unwrap_or(0);
+            let Some((domain, status)) = s.applications.get(&id).cloned() else {
+                return answer(545, "Object not found", &[]);
+            };
+            let mut properties = vec![
+                ("APPLICATION", vec![id.to_string()]),
+                ("CLASS", vec![backorder_class(&domain)]),
+                ("DOMAIN", vec![domain]),
+                ("STATUS", vec![status]),
+            ];
+            let extra = s.auction.get(&id).cloned().unwrap_or_default();
+            for (name, value) in &extra {
+                properties.push((name.as_str(), vec![value.clone()]));
+            }
+            answer(200, "Command completed successfully", &properties)
         }
         "deletedomainapplication" => {
             let removed = field("APPLICATION")
@@ -481,6 +501,41 @@ async fn the_pages_connect_a_hexonet_account_without_sending_the_password_back()
     let list = app.browser.get_html("/admin/catch-accounts").await;
     assert!(list.contains("HEXONET – firm"), "{list}");
     assert!(!list.contains(PASSWORD));
+    assert!(
+        list.contains("name=\"hexonet_password\""),
+        "the change form asks for a new one"
+    );
+
+    // New credentials on the change form are checked with the service before they are kept.
+    let id = list
+        .split("action=\"/admin/catch-accounts/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let change = |password: &'static str| {
+        let (app, id) = (&app, id.clone());
+        async move {
+            let fields = [
+                ("hexonet_login", LOGIN),
+                ("hexonet_password", password),
+                ("hexonet_contact", "P-DB5678"),
+                ("in_use", "on"),
+            ];
+            app.browser
+                .post_form(&format!("/admin/catch-accounts/{id}"), &fields)
+                .await
+        }
+    };
+    let asked = fake.commands().len();
+    let refused = change("wrong-again-77").await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("530 Authentication failed"), "{page}");
+    assert!(!page.contains("wrong-again-77"));
+    assert_eq!(fake.commands().len(), asked + 1, "one call to check them");
+    let changed = change(PASSWORD).await;
+    assert_eq!(changed.status().as_u16(), 303);
 }
 
 /// The catch job places the backorder application at once (HEXONET takes it any time before the
@@ -586,7 +641,7 @@ async fn the_catch_job_places_a_hexonet_backorder_and_deletes_it_when_the_backor
     let calls = app
         .state
         .db
-        .run(move |c| reclaim::repo::catch_orders::calls(c, &id))
+        .run(move |c| reclaim::repo::catch_orders::calls(c, &id, 50))
         .await
         .unwrap();
     assert_eq!(calls.len(), 3, "{calls:?}");
@@ -683,4 +738,83 @@ async fn hexonet_failures_are_temporary_and_the_order_is_tried_again_after_a_wai
     let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
     assert!(done.starts_with("1 order(s) placed"), "{done}");
     assert_eq!(channel(&app, &token, &backorder).await["status"], "placed");
+}
+
+/// A caught name's auction as StatusDomainApplication reports it: found by name, asked by
+/// application; names without an application are left out.
+#[tokio::test]
+async fn hexonet_reports_the_auction_of_a_caught_name() {
+    use reclaim::catch::{AuctionNews, CatchApi, Credentials, Endpoints, Order, Provider, Service};
+    let fake = FakeHexonet::start().await;
+    let service = Service::connect(
+        Provider::Hexonet,
+        Endpoints {
+            api: fake.base.clone(),
+            auth: None,
+        },
+        Credentials::Hexonet {
+            login: LOGIN.into(),
+            password: PASSWORD.into(),
+            contact: None,
+        },
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let placed = service
+        .place(&[Order {
+            domain: "northwind-shop.com".into(),
+            max_bid_minor: None,
+        }])
+        .await;
+    assert!(placed.result.is_ok(), "{placed:?}");
+    let since = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let names = [
+        "northwind-shop.com".to_owned(),
+        "never-ordered.com".to_owned(),
+    ];
+
+    let called = service.auctions(&names, since).await;
+    assert_eq!(
+        called.result.unwrap(),
+        [],
+        "no auction while the application is active"
+    );
+
+    fake.with(|s| {
+        s.applications.get_mut(&10_700).unwrap().1 = "AUCTION-WON".into();
+        s.auction.insert(
+            10_700,
+            vec![
+                ("AUCTION-PRICE".into(), "145.50".into()),
+                ("AUCTION-CURRENCY".into(), "USD".into()),
+            ],
+        );
+    });
+    let called = service.auctions(&names, since).await;
+    let reports = called.result.unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0].domain, "northwind-shop.com");
+    assert_eq!(
+        reports[0].news,
+        AuctionNews::Won {
+            price_minor: Some(14_550),
+            message: "Auction won at HEXONET (145.50 USD)".into()
+        }
+    );
+    let asked: Vec<String> = fake.commands();
+    assert_eq!(
+        asked[asked.len() - 3..],
+        [
+            "QueryDomainApplicationList",
+            "StatusDomainApplication",
+            "QueryDomainApplicationList"
+        ],
+        "one status call for the name with an application"
+    );
+    assert!(
+        called
+            .exchanges
+            .iter()
+            .all(|e| !e.request.contains(PASSWORD))
+    );
 }

@@ -233,6 +233,12 @@ pub struct ChangeForm {
     #[serde(default)]
     pub api_key: String,
     #[serde(default)]
+    pub hexonet_login: String,
+    #[serde(default)]
+    pub hexonet_password: String,
+    #[serde(default)]
+    pub hexonet_contact: String,
+    #[serde(default)]
     pub max_bid_per_name: String,
     #[serde(default)]
     pub monthly_limit: String,
@@ -249,6 +255,12 @@ impl ChangeForm {
             Some(json!({"client_id": self.client_id, "client_secret": self.client_secret}))
         } else if typed(&self.api_key) {
             Some(json!({"api_key": self.api_key}))
+        } else if typed(&self.hexonet_password) {
+            Some(json!({
+                "login": self.hexonet_login,
+                "password": self.hexonet_password,
+                "contact": self.hexonet_contact,
+            }))
         } else {
             None
         };
