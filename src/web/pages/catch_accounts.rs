@@ -90,7 +90,7 @@ impl AccountForm {
 
 pub struct AccountRow {
     pub id: String,
-    /// `dropcatch`, `dynadot`: which credential fields its change form shows.
+    /// `dropcatch`, `dynadot`, `hexonet`: which credential fields its change form shows.
     pub provider_key: String,
     pub active: bool,
     /// The limits as the change form shows them (blank: none).
