@@ -127,6 +127,9 @@ pub struct CatchRun {
     pub refused: usize,
     pub cancelled: usize,
     pub failed: usize,
+    /// Direct catches: registered through the firm's registrar, or taken by someone else.
+    pub caught: usize,
+    pub lost: usize,
 }
 
 impl std::fmt::Display for CatchRun {
@@ -135,7 +138,11 @@ impl std::fmt::Display for CatchRun {
             f,
             "{} order(s) placed, {} waiting, {} refused, {} cancelled, {} call(s) failed",
             self.placed, self.waiting, self.refused, self.cancelled, self.failed
-        )
+        )?;
+        if self.caught + self.lost > 0 {
+            write!(f, ", {} caught, {} lost", self.caught, self.lost)?;
+        }
+        Ok(())
     }
 }
 
@@ -147,18 +154,67 @@ fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Places, keeps or cancels the orders that are due; the `catch` job runs this.
 pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
+    claim_and_handle(state, move |c, holder, now, lease| {
+        catch_orders::claim_due(c, holder, now, lease, BATCH)
+    })
+    .await
+}
+
+/// Places a direct catch's registration at once: the monitor (or the drop watch) has just seen
+/// the registry release `domain`. Only orders through a registrar account are sent here; the
+/// catch services' own orders follow their schedule.
+pub async fn on_release(state: &AppState, domain: &str) -> Result<CatchRun, AppError> {
+    use crate::model::catch_order::Timing;
+    let providers: Vec<&'static str> = crate::catch::Provider::ALL
+        .into_iter()
+        .filter(|p| p.timing() == Timing::AtRelease)
+        .map(crate::catch::Provider::as_str)
+        .collect();
+    let domain = domain.to_owned();
+    claim_and_handle(state, move |c, holder, now, lease| {
+        catch_orders::claim_released(c, holder, &domain, &providers, now, lease)
+    })
+    .await
+}
+
+/// Claims orders with `claim` for this run (`instance/…`: the heartbeat renews the claims while
+/// the run lasts, and a stopping instance gives them back, `jobs::give_back_everything`),
+/// handles them, and gives the claims back whatever happened.
+async fn claim_and_handle(
+    state: &AppState,
+    claim: impl FnOnce(
+        &mut crate::db::DbConn,
+        &str,
+        DateTime<Utc>,
+        Duration,
+    ) -> Result<Vec<DueOrder>, DbError>
+    + Send
+    + 'static,
+) -> Result<CatchRun, AppError> {
     let now = state.clock.now();
-    // `instance/…`: the heartbeat renews the claim while the run lasts, and a stopping instance
-    // gives it back (`jobs::give_back_everything`).
     let holder = crate::repo::monitoring::claim_holder(&state.instance);
     let lease = state.settings.lease_ttl();
     let claimed = {
         let holder = holder.clone();
-        state
-            .db
-            .run(move |c| catch_orders::claim_due(c, &holder, now, lease, BATCH))
-            .await?
+        state.db.run(move |c| claim(c, &holder, now, lease)).await?
     };
+    if claimed.is_empty() {
+        return Ok(CatchRun::default());
+    }
+    let run = handle_claimed(state, claimed, now).await;
+    state
+        .db
+        .run(move |c| catch_orders::release(c, &holder))
+        .await?;
+    run
+}
+
+/// Decides on each claimed order, calls its service when needed, and records what happened.
+async fn handle_claimed(
+    state: &AppState,
+    claimed: Vec<DueOrder>,
+    now: DateTime<Utc>,
+) -> Result<CatchRun, AppError> {
     let mut services: HashMap<CatchAccountId, Result<Service, CatchError>> = HashMap::new();
     let mut run = CatchRun::default();
     for due in claimed {
@@ -176,6 +232,8 @@ pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
             ChannelStatus::Scheduled => run.waiting += 1,
             ChannelStatus::Refused => run.refused += 1,
             ChannelStatus::Cancelled => run.cancelled += 1,
+            ChannelStatus::Caught if due.channel.status != ChannelStatus::Caught => run.caught += 1,
+            ChannelStatus::Lost if due.channel.status != ChannelStatus::Lost => run.lost += 1,
             _ => {}
         }
         if settled.attempts > due.order.attempts {
@@ -209,10 +267,6 @@ pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
             })
             .await?;
     }
-    state
-        .db
-        .run(move |c| catch_orders::release(c, &holder))
-        .await?;
     Ok(run)
 }
 
@@ -380,6 +434,11 @@ async fn handle(
                     Outcome::Cancelled { message } => {
                         keep(ChannelStatus::Refused, message.clone(), None)
                     }
+                    // A direct catch: the registrar is the firm's.
+                    Outcome::Registered { message } => {
+                        keep(ChannelStatus::Caught, message.clone(), None)
+                    }
+                    Outcome::Taken { message } => keep(ChannelStatus::Lost, message.clone(), None),
                 }
             }))
         }
@@ -391,7 +450,9 @@ fn message_of(outcome: &Outcome) -> &str {
         Outcome::Placed { message, .. }
         | Outcome::NotYet { message }
         | Outcome::Refused { message, .. }
-        | Outcome::Cancelled { message } => message,
+        | Outcome::Cancelled { message }
+        | Outcome::Registered { message }
+        | Outcome::Taken { message } => message,
     }
 }
 
@@ -580,10 +641,17 @@ fn queue_news(
             format!("won through {service}"),
             "The service's price is now due; follow the transfer to the client and the checklist after the catch.",
         ),
-        ChannelStatus::Lost if due.channel.status != ChannelStatus::Placed => (
-            format!("auction at {service} lost"),
-            "Another backorderer won the service's auction; consider a dispute procedure or writing to the new holder.",
-        ),
+        ChannelStatus::Lost
+            if matches!(
+                due.channel.status,
+                ChannelStatus::Caught | ChannelStatus::InAuction
+            ) =>
+        {
+            (
+                format!("auction at {service} lost"),
+                "Another backorderer won the service's auction; consider a dispute procedure or writing to the new holder.",
+            )
+        }
         ChannelStatus::Lost => (
             "registered by someone else".to_owned(),
             "The order is closed; consider a dispute procedure or writing to the new holder.",

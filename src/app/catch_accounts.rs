@@ -24,7 +24,9 @@ pub const SERVICE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A new account, as the API takes it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CatchAccountInput {
-    /// The catch service: `dropcatch`, `dynadot` or `hexonet`.
+    /// The catch service: `dropcatch`, `dynadot` (backorders), `dynadot_register` (a direct
+    /// catch: the firm's Dynadot account registers the name at its release) or `hexonet`
+    /// (backorders).
     #[schema(schema_with = crate::catch::provider_schema)]
     pub provider: String,
     /// The firm's name for the account, unique per provider.

@@ -202,7 +202,7 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
     let answered = lookup.registry.fetched_at;
     let state_for_db = state.clone();
     let (name_for_db, policy_for_db) = (name.clone(), policy.clone());
-    state
+    let outcome = state
         .db
         .run(move |c| {
             write_tx(c, |c| {
@@ -216,7 +216,19 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
                 )
             })
         })
-        .await
+        .await?;
+    // Released: a direct catch through the firm's registrar is sent now, not at the catch
+    // job's next run. Its failure is the order's to record, never the check's.
+    if outcome.assessment.phase == Phase::Available {
+        match crate::app::catch::on_release(state, name.ascii()).await {
+            Ok(run) if run != crate::app::catch::CatchRun::default() => {
+                tracing::info!(domain = %name.ascii(), %run, "direct catch at the release");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(domain = %name.ascii(), error = %e, "direct catch not sent"),
+        }
+    }
+    Ok(outcome)
 }
 
 /// Everything that follows from one answer, in one transaction.

@@ -16,6 +16,10 @@
 //!   `BidPrice`, `BidPriceCurrency`, `YourHighBid`) and `get_backorder_auction_details`
 //!   (`domain`; `Auction` with `AuctionStatusId` "0" while it runs, `BidPrice`, `EndTime`).
 //!   XML-converted answers hold one `Auction` as an object, several as an array: both are read.
+//! - A direct catch: `register` (`domain`, `duration` in years, optional `registrant_contact`,
+//!   `premium=1`, `currency`; one name per request); the answer's `RegisterContent` holds
+//!   `Expiration` and `Registration` in milliseconds since the epoch. Without a contact, the
+//!   account's default WHOIS contact is used (`set_default_whois`).
 //!
 //! The key travels in the query string, as the API requires: the timeline shows it as
 //! `[redacted]`.
@@ -99,6 +103,20 @@ fn not_there(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     m.contains("not on your backorder") || m.contains("not found") || m.contains("does not exist")
 }
+
+/// Dynadot's words for a name someone holds: the registration came too late.
+fn taken(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("not available")
+        || m.contains("unavailable")
+        || m.contains("is taken")
+        || m.contains("already registered")
+}
+
+/// How many times a registration is sent when the registry still says "not available" right
+/// after the release (its systems may lag the lookup service by a moment), one second apart.
+const REGISTRATION_ATTEMPTS: usize = 3;
+const REGISTRATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Dynadot's words for a refused key.
 fn key_refused(message: &str) -> bool {
@@ -431,6 +449,66 @@ pub(crate) fn open_auction(content: &Value, domain: &str) -> Option<AuctionRepor
 }
 
 impl Dynadot {
+    /// Registers each released name for one year through the account (a direct catch): at most
+    /// [`REGISTRATION_ATTEMPTS`] requests per name, one a second, while the registry says "not
+    /// available"; registered, taken (someone else was faster) or refused (premium, reserved,
+    /// a registry's registrant rules: Dynadot's message).
+    pub async fn register(&self, orders: &[Order]) -> Called<Vec<Answer>> {
+        let mut exchanges = Vec::new();
+        let mut answers = Vec::with_capacity(orders.len());
+        for order in orders {
+            let params = [
+                ("domain", order.domain.clone()),
+                ("duration", "1".to_owned()),
+            ];
+            let mut attempt = 0;
+            let outcome = loop {
+                attempt += 1;
+                let answer = match self
+                    .command("register", "register", &params, &mut exchanges)
+                    .await
+                {
+                    Ok(answer) => answer,
+                    Err(e) => return Called::with(Err(e), exchanges),
+                };
+                if answer.success {
+                    let expires = answer
+                        .content
+                        .pointer("/RegisterContent/Expiration")
+                        .or_else(|| answer.content.get("Expiration"))
+                        .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+                        .and_then(chrono::DateTime::from_timestamp_millis)
+                        .map(|t| format!(", expires {}", t.format("%Y-%m-%d")))
+                        .unwrap_or_default();
+                    break Outcome::Registered {
+                        message: format!("registered through the firm's Dynadot account{expires}"),
+                    };
+                }
+                if taken(&answer.message) {
+                    if attempt < REGISTRATION_ATTEMPTS {
+                        tokio::time::sleep(REGISTRATION_INTERVAL).await;
+                        continue;
+                    }
+                    break Outcome::Taken {
+                        message: format!(
+                            "not available when the registration was sent ({attempt} attempts): another party was faster ({})",
+                            answer.message
+                        ),
+                    };
+                }
+                break Outcome::Refused {
+                    message: answer.message,
+                    code: String::new(),
+                };
+            };
+            answers.push(Answer {
+                domain: order.domain.clone(),
+                outcome,
+            });
+        }
+        Called::with(Ok(answers), exchanges)
+    }
+
     /// Sends `command` for each name in turn, one answer per name. When the account or the
     /// service fails, the names not yet asked are not answered: the whole call fails.
     async fn name_by_name(

@@ -26,17 +26,26 @@ use serde::Deserialize;
 pub enum Provider {
     DropCatch,
     Dynadot,
+    /// The firm's Dynadot account used as a registrar: API 3 `register` the moment the registry
+    /// releases the name (a direct catch), not a backorder.
+    DynadotRegister,
     Hexonet,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 3] = [Provider::DropCatch, Provider::Dynadot, Provider::Hexonet];
+    pub const ALL: [Provider; 4] = [
+        Provider::DropCatch,
+        Provider::Dynadot,
+        Provider::DynadotRegister,
+        Provider::Hexonet,
+    ];
 
     /// The name in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DropCatch => "dropcatch",
             Self::Dynadot => "dynadot",
+            Self::DynadotRegister => "dynadot_register",
             Self::Hexonet => "hexonet",
         }
     }
@@ -45,6 +54,7 @@ impl Provider {
         match self {
             Self::DropCatch => "DropCatch",
             Self::Dynadot => "Dynadot",
+            Self::DynadotRegister => "Dynadot (registration at the drop)",
             Self::Hexonet => "HEXONET",
         }
     }
@@ -72,7 +82,7 @@ impl Provider {
     pub fn default_endpoint(self) -> &'static str {
         match self {
             Self::DropCatch => dropcatch::API,
-            Self::Dynadot => dynadot::API,
+            Self::Dynadot | Self::DynadotRegister => dynadot::API,
             Self::Hexonet => hexonet::API,
         }
     }
@@ -81,7 +91,7 @@ impl Provider {
     pub fn default_auth_endpoint(self) -> Option<&'static str> {
         match self {
             Self::DropCatch => Some(dropcatch::AUTH),
-            Self::Dynadot | Self::Hexonet => None,
+            Self::Dynadot | Self::DynadotRegister | Self::Hexonet => None,
         }
     }
 }
@@ -92,13 +102,14 @@ impl Provider {
         match self {
             Self::DropCatch => crate::model::catch_order::Timing::InPendingDelete,
             Self::Dynadot | Self::Hexonet => crate::model::catch_order::Timing::BeforeDeletion,
+            Self::DynadotRegister => crate::model::catch_order::Timing::AtRelease,
         }
     }
 
     /// Whether the API reports the auctions of caught names and their results.
     pub fn reports_auctions(self) -> bool {
         match self {
-            Self::DropCatch => false,
+            Self::DropCatch | Self::DynadotRegister => false,
             Self::Dynadot | Self::Hexonet => true,
         }
     }
@@ -108,6 +119,7 @@ impl Provider {
         match self {
             Self::DropCatch => crate::model::backorder::CatchService::DropCatch,
             Self::Dynadot => crate::model::backorder::CatchService::Dynadot,
+            Self::DynadotRegister => crate::model::backorder::CatchService::FirmRegistrar,
             Self::Hexonet => crate::model::backorder::CatchService::Hexonet,
         }
     }
@@ -208,7 +220,7 @@ impl Credentials {
                     client_secret,
                 })
             }
-            Provider::Dynadot => {
+            Provider::Dynadot | Provider::DynadotRegister => {
                 let api_key = text("api_key").or_else(|| text("key")).ok_or_else(|| {
                     CatchError::Invalid(
                         "Dynadot needs credentials.api_key: the API key from Dynadot's Tools, API page.".to_owned(),
@@ -286,6 +298,10 @@ pub enum Outcome {
     Refused { message: String, code: String },
     /// The order was cancelled (or was not on the account's list any more).
     Cancelled { message: String },
+    /// A direct catch: the firm's registrar registered the name.
+    Registered { message: String },
+    /// A direct catch too late: the registry says the name is taken (another party was faster).
+    Taken { message: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,6 +426,8 @@ pub trait CatchApi {
 pub enum Service {
     DropCatch(dropcatch::DropCatch),
     Dynadot(dynadot::Dynadot),
+    /// The same client, registering instead of backordering.
+    DynadotRegister(dynadot::Dynadot),
     Hexonet(hexonet::Hexonet),
 }
 
@@ -453,6 +471,9 @@ impl Service {
             (Provider::Dynadot, Credentials::Dynadot { api_key }) => Ok(Self::Dynadot(
                 dynadot::Dynadot::new(http, endpoints.api, api_key),
             )),
+            (Provider::DynadotRegister, Credentials::Dynadot { api_key }) => Ok(
+                Self::DynadotRegister(dynadot::Dynadot::new(http, endpoints.api, api_key)),
+            ),
             (
                 Provider::Hexonet,
                 Credentials::Hexonet {
@@ -479,7 +500,7 @@ impl CatchApi for Service {
     async fn verify(&self) -> Called<()> {
         match self {
             Self::DropCatch(s) => s.verify().await,
-            Self::Dynadot(s) => s.verify().await,
+            Self::Dynadot(s) | Self::DynadotRegister(s) => s.verify().await,
             Self::Hexonet(s) => s.verify().await,
         }
     }
@@ -488,6 +509,7 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.place(orders).await,
             Self::Dynadot(s) => s.place(orders).await,
+            Self::DynadotRegister(s) => s.register(orders).await,
             Self::Hexonet(s) => s.place(orders).await,
         }
     }
@@ -496,6 +518,19 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.cancel(domains).await,
             Self::Dynadot(s) => s.cancel(domains).await,
+            // Nothing was sent before the release, and a registration is not undone here.
+            Self::DynadotRegister(_) => Called::with(
+                Ok(domains
+                    .iter()
+                    .map(|d| Answer {
+                        domain: d.clone(),
+                        outcome: Outcome::Cancelled {
+                            message: "nothing had been sent to the registrar".to_owned(),
+                        },
+                    })
+                    .collect()),
+                Vec::new(),
+            ),
             Self::Hexonet(s) => s.cancel(domains).await,
         }
     }
@@ -508,6 +543,7 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.auctions(domains, since).await,
             Self::Dynadot(s) => s.auctions(domains, since).await,
+            Self::DynadotRegister(_) => Called::with(Ok(Vec::new()), Vec::new()),
             Self::Hexonet(s) => s.auctions(domains, since).await,
         }
     }
@@ -720,6 +756,9 @@ mod tests {
         assert_eq!(Provider::parse("HEXONET").unwrap(), Provider::Hexonet);
         let e = Provider::parse("snapnames").unwrap_err().to_string();
         assert!(e.contains("manual catch services"), "{e}");
-        assert!(e.contains("use dropcatch, dynadot or hexonet"), "{e}");
+        assert!(
+            e.contains("use dropcatch, dynadot, dynadot_register or hexonet"),
+            "{e}"
+        );
     }
 }

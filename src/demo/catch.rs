@@ -34,6 +34,8 @@ struct Book {
     dynadot_key: String,
     dropcatch_secret: String,
     dynadot_orders: BTreeSet<String>,
+    /// Names registered through the demo Dynadot account (direct catches).
+    registered: BTreeSet<String>,
     dropcatch_orders: BTreeSet<String>,
     auctions: BTreeMap<String, DemoAuction>,
 }
@@ -125,6 +127,16 @@ async fn dynadot(req: HttpRequest, services: web::Data<DemoCatchServices>) -> Ht
             "add_backorder_request" => {
                 book.dynadot_orders.insert(domain);
                 json!({"ResponseCode": "0", "Status": "success"})
+            }
+            // A direct catch: the demo registry shows the name registered by Dynadot's
+            // registrar from then on (scripted by the loader).
+            "register" => {
+                if book.registered.insert(domain.clone()) {
+                    json!({"ResponseCode": "0", "Status": "success", "RegisterContent":
+                        {"Expiration": (chrono::Utc::now() + chrono::Duration::days(365)).timestamp_millis()}})
+                } else {
+                    error(&format!("{domain} is not available"))
+                }
             }
             "delete_backorder_request" => {
                 book.dynadot_orders.remove(&domain);

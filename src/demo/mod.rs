@@ -184,6 +184,21 @@ fn script_names(registry: &DemoRegistry, t0: DateTime<Utc>) {
                 at(361),
             )),
     );
+    // Purged two days ago and registered a minute later by the firm's own Dynadot account (a
+    // direct catch, sent the moment the monitor saw the name free).
+    registry.script(
+        "northwind-cafe.com",
+        Lifecycle::active(REGISTRARS[2], at(-1600), at(-47))
+            .then_expiring(at(-47), &["auto renew period"], at(318))
+            .then(at(-32), &["pending delete", "redemption period"])
+            .then(at(-5), &["pending delete"])
+            .purged(at(-2))
+            .registered_again(Lifecycle::active(
+                catch::DYNADOT_REGISTRAR,
+                at(-2) + Duration::minutes(1),
+                at(363),
+            )),
+    );
     // .fr: at expiry AFNIC keeps the name 30 days in redemption (docs/registries.md §1.1).
     registry.script(
         "northwindcoffee.fr",
@@ -210,12 +225,13 @@ fn script_names(registry: &DemoRegistry, t0: DateTime<Utc>) {
 }
 
 /// When each name is looked up in its history (days from the start); the last is "now".
-const HISTORY: [(&str, &[i64]); 8] = [
+const HISTORY: [(&str, &[i64]); 9] = [
     ("northwind-coffee.com", &[-70, -35, -7, 0]),
     ("northwindcoffee.net", &[-70, -20, 0]),
     ("northwind-roasters.com", &[-70, -49, -32, -15, -2, 0]),
     ("nw-coffee.net", &[-70, -55, -40, -20, -5, 0]),
     ("northwind-beans.com", &[-70, -45, -30, -6, -4, -3, 0]),
+    ("northwind-cafe.com", &[-70, -40, -20, -4, -2, 0]),
     ("northwindcoffee.fr", &[-70, -30, -11, 0]),
     ("heliosbank-login.com", &[-60, -30, -16, 0]),
     ("helios-banque.fr", &[-60, -25, 0]),
@@ -406,6 +422,24 @@ async fn connect_catch_accounts(
         )
         .await,
     )?;
+    let registrar = step(
+        "Dynadot registrar account",
+        create(
+            &then,
+            &admin,
+            CatchAccountInput {
+                provider: "dynadot_register".into(),
+                label: "Dynadot registrar (demo)".into(),
+                endpoint: Some(base.clone()),
+                auth_endpoint: None,
+                credentials: serde_json::json!({"api_key": dynadot_key}),
+                max_bid_per_name: "".into(),
+                monthly_limit: "".into(),
+                currency: "USD".into(),
+            },
+        )
+        .await,
+    )?;
     let dynadot = step(
         "Dynadot account",
         create(
@@ -431,6 +465,15 @@ async fn connect_catch_accounts(
                 name: "northwind-beans.com",
                 account: dynadot.id,
                 bid: "450",
+            },
+        ),
+        (
+            -10,
+            DemoOrder {
+                name: "northwind-cafe.com",
+                account: registrar.id,
+                // At most what the registration may cost.
+                bid: "20",
             },
         ),
         (
@@ -591,7 +634,7 @@ fn set_up_firm(
 
     // (matter, name, priority, maximum bid in euros, notes)
     let attached = at + days(5);
-    let wanted: [(&MatterId, &str, Priority, Option<i64>, &str); 8] = [
+    let wanted: [(&MatterId, &str, Priority, Option<i64>, &str); 9] = [
         (
             &northwind_matter,
             "northwind-coffee.com",
@@ -614,6 +657,13 @@ fn set_up_firm(
             "Lapsed at renewal.",
         ),
         (&northwind_matter, "nw-coffee.net", Priority::Low, None, ""),
+        (
+            &northwind_matter,
+            "northwind-cafe.com",
+            Priority::Normal,
+            Some(300),
+            "Registered at the drop through the firm's own Dynadot account.",
+        ),
         (
             &northwind_matter,
             "northwind-beans.com",

@@ -8,7 +8,8 @@
 //! application is created `REQUESTED` whenever it is asked (HEXONET API documentation,
 //! `AddDomainApplication`; `catch::hexonet`). A backorder whose name the holder
 //! renewed, whose matter is closed, that the firm cancelled, or that another catch service
-//! already caught no longer needs the order.
+//! already caught no longer needs the order. The firm's own registrar (a direct catch) can only
+//! register a name the registry has released: its order is sent once the name is free.
 
 use crate::model::backorder::{BackorderStatus, ChannelStatus};
 
@@ -19,6 +20,8 @@ pub enum Timing {
     BeforeDeletion,
     /// Only once the registry shows pending delete (DropCatch).
     InPendingDelete,
+    /// A registration through the firm's registrar: only once the registry released the name.
+    AtRelease,
 }
 
 /// What the job knows of one order.
@@ -90,7 +93,7 @@ pub fn next_step(s: &Situation) -> Step {
     if placed {
         return Step::Nothing;
     }
-    if s.backorder == B::Dropped {
+    if s.backorder == B::Dropped && s.timing != Timing::AtRelease {
         return Step::Refuse {
             reason: "the name was released before the service took the order".to_owned(),
         };
@@ -117,6 +120,9 @@ pub fn next_step(s: &Situation) -> Step {
             reason:
                 "the service takes the order once the registry shows the name in pending delete"
                     .to_owned(),
+        },
+        Timing::AtRelease if s.backorder != B::Dropped => Step::Wait {
+            reason: "the registration is sent through the firm's registrar the moment the registry releases the name".to_owned(),
         },
         _ => Step::Place { bid },
     }
@@ -276,6 +282,28 @@ mod tests {
                 |s| s.ordered_for_another = true,
                 Box::new(refuses),
                 "never the same name twice on one account",
+            ),
+            (
+                |s| s.timing = Timing::AtRelease,
+                Box::new(waits),
+                "a registrar registers only a released name (RFC 5731 §3.2.1: <create> of an existing object fails)",
+            ),
+            (
+                |s| {
+                    s.timing = Timing::AtRelease;
+                    s.backorder = B::Dropped
+                },
+                Box::new(move |s| *s == place(Some(50_000))),
+                "released: the registration goes at once",
+            ),
+            (
+                |s| {
+                    s.timing = Timing::AtRelease;
+                    s.backorder = B::Dropped;
+                    s.caught_elsewhere = true
+                },
+                Box::new(cancels(false)),
+                "another channel already has it: nothing is sent",
             ),
             (
                 |s| s.order = C::Won,

@@ -98,8 +98,7 @@ pub struct DueOrder {
 }
 
 /// Claims up to `limit` orders due at `now` for `holder` until `now + lease`: two instances
-/// claiming at once never get the same order (the UPDATE's condition on the claim is evaluated
-/// again on each row it takes, as in `repo::monitoring::claim_due`).
+/// claiming at once never get the same order (see [`take`]).
 pub fn claim_due(
     conn: &mut DbConn,
     holder: &str,
@@ -108,70 +107,121 @@ pub fn claim_due(
     limit: i64,
 ) -> Result<Vec<DueOrder>, DbError> {
     let now_db = to_db(now);
-    let due_orders = diesel::alias!(catch_orders as due_orders);
-    let claim_ends = due_orders.field(catch_orders::claimed_until);
-    let due = due_orders
-        .filter(due_orders.field(catch_orders::next_attempt_at).le(now_db))
-        .filter(claim_ends.is_null().or(claim_ends.lt(now_db)))
-        .order(due_orders.field(catch_orders::next_attempt_at))
+    let due = catch_orders::table
+        .filter(catch_orders::next_attempt_at.le(now_db))
+        .filter(
+            catch_orders::claimed_until
+                .is_null()
+                .or(catch_orders::claimed_until.lt(now_db)),
+        )
+        .order(catch_orders::next_attempt_at)
         .limit(limit)
-        .select(due_orders.field(catch_orders::channel_id));
+        .select(catch_orders::channel_id);
+    write_tx(conn, |conn| {
+        let ids: Vec<ChannelId> = due.load(conn)?;
+        take(conn, &ids, holder, now, lease)
+    })
+}
+
+/// Claims those of `which` that no one holds, then loads what `holder` holds. The UPDATE's
+/// condition on the claim is evaluated again on each row it takes (SQLite: the write
+/// transaction holds the database; PostgreSQL: the row lock, then READ COMMITTED re-reads it), so
+/// two instances claiming at once never get the same order.
+fn take(
+    conn: &mut DbConn,
+    which: &[ChannelId],
+    holder: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Vec<DueOrder>, DbError> {
+    let now_db = to_db(now);
     let free = catch_orders::claimed_until
         .is_null()
         .or(catch_orders::claimed_until.lt(now_db));
+    diesel::update(catch_orders::table)
+        .filter(catch_orders::channel_id.eq_any(which))
+        .filter(free)
+        .set((
+            catch_orders::claimed_by.eq(holder),
+            catch_orders::claimed_until.eq(to_db(now + lease)),
+        ))
+        .execute(conn)?;
+    load_claimed(conn, holder)
+}
+
+/// The orders `holder` holds, with what deciding on them needs.
+fn load_claimed(conn: &mut DbConn, holder: &str) -> Result<Vec<DueOrder>, DbError> {
+    let rows: Vec<(
+        CatchOrder,
+        CatchChannel,
+        Backorder,
+        MatterStatus,
+        CatchAccount,
+    )> = catch_orders::table
+        .inner_join(catch_channels::table)
+        .inner_join(catch_accounts::table)
+        .inner_join(backorders::table.on(backorders::id.eq(catch_orders::backorder_id)))
+        .inner_join(matters::table.on(matters::id.eq(backorders::matter_id)))
+        .filter(catch_orders::claimed_by.eq(holder))
+        .select((
+            CatchOrder::as_select(),
+            CatchChannel::as_select(),
+            Backorder::as_select(),
+            matters::status,
+            CatchAccount::as_select(),
+        ))
+        .load(conn)?;
+    let ids: Vec<BackorderId> = rows.iter().map(|r| r.2.id.clone()).collect();
+    let siblings: Vec<(ChannelId, BackorderId, ChannelStatus)> = catch_channels::table
+        .filter(catch_channels::backorder_id.eq_any(&ids))
+        .select((
+            catch_channels::id,
+            catch_channels::backorder_id,
+            catch_channels::status,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(order, channel, backorder, matter, account)| DueOrder {
+            other_channels: siblings
+                .iter()
+                .filter(|(id, b, _)| *b == backorder.id && *id != channel.id)
+                .map(|(_, _, s)| *s)
+                .collect(),
+            matter_open: matter == MatterStatus::Open,
+            order,
+            channel,
+            backorder,
+            account,
+        })
+        .collect())
+}
+
+/// Claims, for `holder`, the scheduled orders for `domain` through accounts of `providers` (a
+/// direct catch when the registry has just released the name), whatever their next attempt:
+/// two instances seeing the release at once never get the same order.
+pub fn claim_released(
+    conn: &mut DbConn,
+    holder: &str,
+    domain: &str,
+    providers: &[&str],
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Vec<DueOrder>, DbError> {
     write_tx(conn, |conn| {
-        diesel::update(catch_orders::table)
-            .filter(catch_orders::channel_id.eq_any(due))
-            .filter(free)
-            .set((
-                catch_orders::claimed_by.eq(holder),
-                catch_orders::claimed_until.eq(to_db(now + lease)),
-            ))
-            .execute(conn)?;
-        let rows: Vec<(
-            CatchOrder,
-            CatchChannel,
-            Backorder,
-            MatterStatus,
-            CatchAccount,
-        )> = catch_orders::table
+        let ids: Vec<ChannelId> = catch_orders::table
             .inner_join(catch_channels::table)
             .inner_join(catch_accounts::table)
             .inner_join(backorders::table.on(backorders::id.eq(catch_orders::backorder_id)))
-            .inner_join(matters::table.on(matters::id.eq(backorders::matter_id)))
-            .filter(catch_orders::claimed_by.eq(holder))
-            .select((
-                CatchOrder::as_select(),
-                CatchChannel::as_select(),
-                Backorder::as_select(),
-                matters::status,
-                CatchAccount::as_select(),
-            ))
+            .filter(backorders::domain.eq(domain))
+            .filter(catch_accounts::provider.eq_any(providers))
+            .filter(catch_channels::status.eq(ChannelStatus::Scheduled))
+            .select(catch_orders::channel_id)
             .load(conn)?;
-        let ids: Vec<BackorderId> = rows.iter().map(|r| r.2.id.clone()).collect();
-        let siblings: Vec<(ChannelId, BackorderId, ChannelStatus)> = catch_channels::table
-            .filter(catch_channels::backorder_id.eq_any(&ids))
-            .select((
-                catch_channels::id,
-                catch_channels::backorder_id,
-                catch_channels::status,
-            ))
-            .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(order, channel, backorder, matter, account)| DueOrder {
-                other_channels: siblings
-                    .iter()
-                    .filter(|(id, b, _)| *b == backorder.id && *id != channel.id)
-                    .map(|(_, _, s)| *s)
-                    .collect(),
-                matter_open: matter == MatterStatus::Open,
-                order,
-                channel,
-                backorder,
-                account,
-            })
-            .collect())
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        take(conn, &ids, holder, now, lease)
     })
 }
 

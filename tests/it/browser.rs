@@ -1257,7 +1257,7 @@ async fn demo_ui(s: &Session, email: &str, password: &str, matter: &str, udrp: &
         }
     };
     let before = names(s).await?;
-    assert_eq!(before.len(), 6, "{before:?}");
+    assert_eq!(before.len(), 7, "{before:?}");
     s.click("#names thead th:first-child button").await?;
     let ascending = names(s).await?;
     let mut expected = before.clone();

@@ -370,6 +370,10 @@ struct DynadotState {
     open_auctions: BTreeMap<String, String>,
     /// Ended auctions: (name, "won"/"lost", price).
     closed_auctions: Vec<(String, &'static str, String)>,
+    /// Names someone else holds, premium names, and the names registered through the account.
+    taken: BTreeSet<String>,
+    premium: BTreeSet<String>,
+    registered: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -438,6 +442,19 @@ async fn dynadot_api3(
                 .map(|d| json!({"DomainName": d, "BackorderRequestStatus": "Active"}))
                 .collect();
             json!({"ResponseCode": 0, "Status": "success", "BackorderRequestList": list})
+        }
+        "register" => {
+            if query.get("duration").map(String::as_str) != Some("1") {
+                json!({"ResponseCode": "-1", "Status": "error", "Error": "invalid duration"})
+            } else if s.taken.contains(&domain) || s.registered.contains(&domain) {
+                json!({"ResponseCode": "-1", "Status": "error", "Error": format!("{domain} is not available")})
+            } else if s.premium.contains(&domain) {
+                json!({"ResponseCode": "-1", "Status": "error", "Error": "this is a premium domain: set premium=1 to register it at its premium price"})
+            } else {
+                s.registered.push(domain.clone());
+                json!({"ResponseCode": "0", "Status": "success",
+                    "RegisterContent": {"Expiration": 1_827_000_000_000_i64, "Registration": 1_795_000_000_000_i64}})
+            }
         }
         "get_backorder_auction_details" => match s.open_auctions.get(&domain) {
             Some(bid) => json!({"ResponseCode": 0, "Status": "success",
@@ -1935,6 +1952,198 @@ async fn an_order_is_cancelled_with_the_service_when_the_holder_renews() {
     )
     .await;
     assert_eq!(shown["channels"][0]["status"], "cancelled", "{shown}");
+}
+
+/// A direct catch through the firm's Dynadot account as a registrar: nothing is sent before the
+/// release; the moment the monitor sees the name free the registration goes (not at the catch
+/// job's next minute): registered → caught; "not available" after the release (three attempts,
+/// one a second) → lost; a premium name → refused with Dynadot's reason. Two checks seeing the
+/// release at once register the name once.
+#[tokio::test]
+async fn a_direct_catch_registers_the_name_the_moment_the_registry_releases_it() {
+    use crate::helpers::{api, spawn_app_with};
+    use crate::registry_servers::{RdapServer, Reply};
+    use reclaim::model::backorder::BackorderStatus;
+    use reclaim::model::user::Role;
+    use reqwest::Method;
+
+    let registry = RdapServer::start().await;
+    let base = registry.base.clone();
+    let app = spawn_app_with(move |s| {
+        s.rdap_overrides.insert("com".to_owned(), base);
+        s.rdap_rate_limit = 60_000;
+    })
+    .await;
+    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+    let lawyer = app
+        .create_user("lina@firm.example", Role::Lawyer, None)
+        .await;
+    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let dynadot = FakeDynadot::start().await;
+    let (status, account) = api(
+        &app,
+        Method::POST,
+        "/api/v1/catch-accounts",
+        Some(&admin_token),
+        Some(
+            json!({"provider": "dynadot_register", "label": "Dynadot registrar",
+            "endpoint": dynadot.base, "credentials": {"api_key": "dyn-key-48c1e"}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{account}");
+    let names = [
+        "northwind-mine.com",
+        "northwind-gone.com",
+        "northwind-gold.com",
+        "northwind-twice.com",
+    ];
+    dynadot.with(|s| {
+        s.taken.insert(names[1].to_owned());
+        s.premium.insert(names[2].to_owned());
+    });
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+    let mut ids = Vec::new();
+    for name in names {
+        registry.set(
+            name,
+            Reply::json(rdap_domain(
+                name,
+                &["pending delete"],
+                "2015-03-16T00:00:00Z",
+                "Old Registrar",
+                "9999",
+            )),
+        );
+        let id = app.attach(&matter, name).await;
+        let (status, channel) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/backorders/{id}/channels"),
+            Some(&token),
+            Some(json!({"account_id": account["id"]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{channel}");
+        assert_eq!(channel["provider"], "firm_registrar", "{channel}");
+        ids.push(id);
+    }
+    // In pending delete: the catch job waits; nothing goes to the registrar.
+    let done = monitor_then_catch(&app, &names).await;
+    assert!(done.starts_with("0 order(s) placed, 4 waiting"), "{done}");
+    assert!(dynadot.with(|s| s.registered.is_empty()));
+
+    // Released: the monitor's own check sends the registrations (the catch job is not run).
+    for name in names {
+        registry.set(name, Reply::status(404));
+    }
+    app.clock.advance(chrono::Duration::hours(2));
+    for name in &names[..3] {
+        let domain = reclaim::model::domain_name::DomainName::parse(name).unwrap();
+        reclaim::app::monitoring::check(&app.state, &domain)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        backorder_status(&app, &ids[0]).await,
+        BackorderStatus::Caught
+    );
+    assert_eq!(backorder_status(&app, &ids[1]).await, BackorderStatus::Lost);
+    assert_eq!(
+        backorder_status(&app, &ids[2]).await,
+        BackorderStatus::Dropped
+    );
+    let channel = |i: usize| {
+        let (app, token, id) = (&app, &token, ids[i].clone());
+        async move {
+            let (_, shown) = api(
+                app,
+                Method::GET,
+                &format!("/api/v1/backorders/{id}"),
+                Some(token),
+                None,
+            )
+            .await;
+            shown["channels"][0].clone()
+        }
+    };
+    let mine = channel(0).await;
+    assert_eq!(mine["status"], "caught", "{mine}");
+    assert!(
+        mine["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("registered through the firm's Dynadot account, expires 2027-"),
+        "{mine}"
+    );
+    let gone = channel(1).await;
+    assert_eq!(gone["status"], "lost", "{gone}");
+    assert!(
+        gone["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("another party was faster")
+    );
+    let gold = channel(2).await;
+    assert_eq!(gold["status"], "refused", "{gold}");
+    assert!(
+        gold["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("premium domain")
+    );
+    // Each attempt is on the record: one for the name caught, three (one a second) for the one lost.
+    let (_, attempts) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/backorders/{}/attempts", ids[1]),
+        Some(&token),
+        None,
+    )
+    .await;
+    let registrations: Vec<&Value> = attempts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] == "register")
+        .collect();
+    assert_eq!(registrations.len(), 3, "{attempts}");
+
+    // Two instances seeing the release of the last name at once: one registration.
+    let domain = reclaim::model::domain_name::DomainName::parse(names[3]).unwrap();
+    let (a, b) = tokio::join!(
+        reclaim::app::monitoring::check(&app.state, &domain),
+        reclaim::app::monitoring::check(&app.state, &domain)
+    );
+    a.unwrap();
+    b.unwrap();
+    let registered = dynadot.with(|s| s.registered.clone());
+    assert_eq!(registered, [names[0], names[3]], "{registered:?}");
+    assert_eq!(
+        backorder_status(&app, &ids[3]).await,
+        BackorderStatus::Caught
+    );
+    // The lawyer hears of the catch, the loss and the refusal.
+    let alerts = app
+        .state
+        .db
+        .run(|c| {
+            reclaim::repo::outbox::list(c, Some(reclaim::model::outbox::MessageKind::Alert), 50)
+        })
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = alerts.iter().map(|m| m.subject.as_str()).collect();
+    for news in [
+        "northwind-mine.com: caught by",
+        "northwind-gone.com: registered by someone else",
+        "northwind-gold.com: The firm's registrar",
+    ] {
+        assert!(
+            subjects.iter().any(|s| s.starts_with(news)),
+            "{news}: {subjects:?}"
+        );
+    }
 }
 
 /// The client's maximum binds the bid in the account's currency; in another currency the bid

@@ -149,6 +149,14 @@ async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
             .any(|c| c.service.as_str() == "dropcatch" && c.status.as_str() == "placed"),
         "{roasters_channels:?}"
     );
+    // Caught directly by the firm's own registrar account the moment the name was released.
+    let (cafe, cafe_channels) = names
+        .iter()
+        .find(|(b, _)| b.domain == "northwind-cafe.com")
+        .unwrap();
+    assert_eq!(cafe.status.as_str(), "caught");
+    assert_eq!(cafe_channels[0].service.as_str(), "firm_registrar");
+    assert_eq!(cafe_channels[0].status.as_str(), "caught");
     let page = browser_of("ines")
         .get_html(&format!("/backorders/{}", beans.id))
         .await;

@@ -33,7 +33,9 @@ pub struct CreatedCatchAccountJson {
 #[schema(as = CatchAccount)]
 pub struct CatchAccountJson {
     id: CatchAccountId,
-    /// The catch service: `dropcatch`, `dynadot` or `hexonet`.
+    /// The catch service: `dropcatch`, `dynadot` (backorders), `dynadot_register` (a direct
+    /// catch: the firm's Dynadot account registers the name at its release) or `hexonet`
+    /// (backorders).
     #[schema(schema_with = crate::catch::provider_schema)]
     provider: String,
     label: String,

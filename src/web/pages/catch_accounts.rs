@@ -56,7 +56,7 @@ impl AccountForm {
             Ok(Provider::DropCatch) => {
                 json!({"client_id": self.client_id, "client_secret": self.client_secret})
             }
-            Ok(Provider::Dynadot) => json!({"api_key": self.api_key}),
+            Ok(Provider::Dynadot | Provider::DynadotRegister) => json!({"api_key": self.api_key}),
             Ok(Provider::Hexonet) => json!({
                 "login": self.hexonet_login,
                 "password": self.hexonet_password,
