@@ -527,3 +527,15 @@ impl From<crate::repo::two_factor::TwoFactorError> for AppError {
         }
     }
 }
+
+impl From<crate::repo::after_catch::ChecklistError> for AppError {
+    fn from(e: crate::repo::after_catch::ChecklistError) -> Self {
+        use crate::repo::after_catch::ChecklistError as E;
+        match e {
+            E::NoChecklist(_) => AppError::NotFound(e.to_string()),
+            E::NotFound => AppError::not_found("backorder"),
+            E::Tick(_) => AppError::Conflict(e.to_string()),
+            E::Db(db) => db.into(),
+        }
+    }
+}

@@ -366,6 +366,7 @@ mod tests {
             closed_at: None,
             created_at: at,
             updated_at: at,
+            renewal_years: 1,
         }
     }
 

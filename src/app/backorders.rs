@@ -314,6 +314,8 @@ pub struct BackorderFile {
     /// The latest calls to the catch services for those orders, newest first (staff only: the
     /// answers speak of the firm's accounts).
     pub calls: Vec<crate::repo::catch_orders::CatchCall>,
+    /// The checklist after the catch (empty until the name is caught or won).
+    pub checklist: Vec<crate::model::after_catch::ChecklistItem>,
 }
 
 /// Everything about one backorder, read in a fixed number of queries.
@@ -379,11 +381,23 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
                 } else {
                     Vec::new()
                 },
+                crate::repo::after_catch::for_backorder(c, &bo)?,
             ))
         })
         .await?;
-    let (events, channels, watched, changes, snapshots, hints, procedures, outreach, orders, calls) =
-        file;
+    let (
+        events,
+        channels,
+        watched,
+        changes,
+        snapshots,
+        hints,
+        procedures,
+        outreach,
+        orders,
+        calls,
+        checklist,
+    ) = file;
     Ok(BackorderFile {
         rights: user.rights(&matter),
         backorder,
@@ -399,6 +413,7 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
         outreach,
         orders,
         calls,
+        checklist,
     })
 }
 

@@ -63,6 +63,8 @@ pub struct Dashboard {
     pub clients: Vec<Client>,
     /// A filter that could not be applied, in words; it is left out.
     pub problem: Option<String>,
+    /// The pending items of the checklists after the catch, soonest due first.
+    pub after_catch: Vec<crate::repo::after_catch::PendingItem>,
 }
 
 impl Dashboard {
@@ -124,7 +126,7 @@ pub async fn dashboard(
     };
     let reference = query.matter.trim().to_uppercase();
     let show_closed = query.closed == "yes";
-    let (entries, people, clients, matter_missing) = state
+    let (entries, after_catch, people, clients, matter_missing) = state
         .db
         .run(move |c| {
             let matter = match MatterReference::parse(&reference) {
@@ -132,6 +134,12 @@ pub async fn dashboard(
                 _ => None,
             };
             let matter_missing = !reference.is_empty() && matter.is_none();
+            // A caught name's checklist is its matter's lawyer's to follow.
+            let checklist_filter = crate::repo::after_catch::PendingFilter {
+                matter_id: matter.as_ref().map(|m| m.id.clone()),
+                client_id: client.clone(),
+                responsible_lawyer_id: mine.clone().or_else(|| assigned.clone()),
+            };
             let filter = DocketFilter {
                 assigned_to: assigned,
                 matter_id: matter.map(|m| m.id),
@@ -140,13 +148,17 @@ pub async fn dashboard(
                 include_closed: show_closed,
                 due_by: None,
             };
-            let entries = if matter_missing {
-                Vec::new()
+            let (entries, after_catch) = if matter_missing {
+                (Vec::new(), Vec::new())
             } else {
-                procedures::docket(c, &filter)?
+                (
+                    procedures::docket(c, &filter)?,
+                    crate::repo::after_catch::pending(c, &checklist_filter)?,
+                )
             };
             Ok::<_, DbError>((
                 entries,
+                after_catch,
                 matters::firm_people(c)?,
                 clients::list(c)?,
                 matter_missing,
@@ -166,6 +178,7 @@ pub async fn dashboard(
         people,
         clients,
         problem,
+        after_catch,
     })
 }
 

@@ -57,6 +57,8 @@ pub struct Dossier {
     pub changes: Vec<StoredChange>,
     /// With [`Changes::SinceLastReport`]: when the matter was last reported on.
     pub since: Option<NaiveDateTime>,
+    /// The checklists after the catch of the matter's names, by due date.
+    pub after_catch: Vec<crate::model::after_catch::ChecklistItem>,
 }
 
 impl Dossier {
@@ -169,6 +171,9 @@ pub fn load(
     let mut messages = group(outreach::log_in(conn, scope)?, |e| {
         (e.outreach.matter_id.clone(), e)
     });
+    let mut checklists = group(crate::repo::after_catch::in_scope(conn, scope)?, |i| {
+        (matter_of_backorder.get(&i.backorder_id).cloned(), i)
+    });
     let mut kept = group(reports::in_scope(conn, scope)?, |r| {
         (r.matter_id.clone(), r)
     });
@@ -228,6 +233,7 @@ pub fn load(
             reports: kept.remove(&Some(id.clone())).unwrap_or_default(),
             changes: changes_here,
             since,
+            after_catch: checklists.remove(&Some(id.clone())).unwrap_or_default(),
             backorders,
             matter,
         });

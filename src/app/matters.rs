@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::app::access::{Caller, MatterRights, Principal, visible_matter};
 use crate::app::backorders::{AmountInput, TermsInput, check_terms};
 use crate::app::dossier::{self, Changes, Dossier};
-use crate::db::DbError;
+use crate::db::{DbError, write_tx};
 use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, Conflict, LineProblem, check_target, parse_import};
 use crate::model::client::Client;
@@ -146,6 +146,47 @@ pub struct MatterInput {
     pub marks: MarksInput,
     #[serde(default)]
     pub notes: String,
+    /// The years a name caught for the matter is renewed for beyond its first (1 to 9; 1 when
+    /// a new matter says nothing, unchanged when a change says nothing).
+    #[serde(default)]
+    pub renewal_years: Option<YearsInput>,
+}
+
+/// A number of years as JSON sends it (`2`) or a form types it (`"2"`).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum YearsInput {
+    Number(i64),
+    Text(String),
+}
+
+impl YearsInput {
+    pub fn text(&self) -> String {
+        match self {
+            YearsInput::Number(n) => n.to_string(),
+            YearsInput::Text(t) => t.trim().to_owned(),
+        }
+    }
+}
+
+/// The renewal years, checked: `None` when none are given.
+fn check_renewal_years(input: &MatterInput, errors: &mut FieldErrors) -> Option<i32> {
+    let text = input.renewal_years.as_ref()?.text();
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<i32>() {
+        // gTLD registries take a registration for ten years at most: the first year and nine
+        // more.
+        Ok(years @ 1..=9) => Some(years),
+        _ => {
+            errors.add(
+                "renewal_years",
+                "Give the years to renew a caught name for beyond its first, from 1 to 9 (a registration lasts ten years at most).",
+            );
+            None
+        }
+    }
 }
 
 const MAX_NOTES: usize = 10_000;
@@ -201,6 +242,7 @@ pub async fn create(
         .map_err(|_| errors.add("client_id", "Choose the client."))
         .ok();
     let checked = check_matter(caller, &input, &mut errors);
+    let years = check_renewal_years(&input, &mut errors);
     errors.check()?;
     let (Some(client_id), Some(checked)) = (client_id, checked) else {
         return Err(AppError::invalid("title", "The matter could not be read."));
@@ -216,7 +258,15 @@ pub async fn create(
     let actor = caller.actor(state.clock.now());
     let matter = state
         .db
-        .run(move |c| matters::create(c, &actor, &new))
+        .run(move |c| {
+            write_tx(c, |c| {
+                let matter = matters::create(c, &actor, &new)?;
+                match years {
+                    Some(years) => matters::set_renewal_years(c, &actor, &matter.id, years),
+                    None => Ok(matter),
+                }
+            })
+        })
         .await?;
     dossier::of_matter(state, caller, matter.id.as_str(), Changes::None).await
 }
@@ -318,6 +368,7 @@ pub async fn edit_form(
             team: team.iter().map(|(id, _)| id.to_string()).collect(),
             marks: MarksInput::Lines(marks_text(&marks)),
             notes: matter.notes.clone(),
+            renewal_years: Some(YearsInput::Number(i64::from(matter.renewal_years))),
         },
         matter: Some(matter),
         clients,
@@ -366,6 +417,7 @@ pub async fn update(
     let matter = editable(state, caller, id).await?;
     let mut errors = FieldErrors::default();
     let change = check_matter(caller, &input, &mut errors);
+    let years = check_renewal_years(&input, &mut errors);
     errors.check()?;
     let Some(change) = change else {
         return Err(AppError::invalid("title", "The matter could not be read."));
@@ -373,7 +425,15 @@ pub async fn update(
     let actor = caller.actor(state.clock.now());
     Ok(state
         .db
-        .run(move |c| matters::update(c, &actor, &matter.id, &change))
+        .run(move |c| {
+            write_tx(c, |c| {
+                let updated = matters::update(c, &actor, &matter.id, &change)?;
+                match years {
+                    Some(years) => matters::set_renewal_years(c, &actor, &matter.id, years),
+                    None => Ok(updated),
+                }
+            })
+        })
         .await?)
 }
 

@@ -10,6 +10,7 @@
 pub mod access;
 pub mod account;
 pub mod admin;
+pub mod after_catch;
 pub mod backorders;
 pub mod catch;
 pub mod catch_accounts;

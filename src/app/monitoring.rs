@@ -298,6 +298,14 @@ fn record_answer(
         )?;
     }
 
+    // The checklists of the backorders that caught the name read the same answer.
+    crate::repo::after_catch::apply_record(
+        conn,
+        &Actor::process(MONITOR_ACTOR, now),
+        domain,
+        &lookup.record,
+    )?;
+
     // The backorders seeking the name follow its life.
     let desired = backorder_status_for(
         previous.map(|(s, r)| (s.phase, r.effective_expiry())),

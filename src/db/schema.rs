@@ -125,6 +125,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        renewal_years -> Integer,
     }
 }
 
@@ -255,6 +256,23 @@ diesel::joinable!(catch_orders -> catch_channels (channel_id));
 diesel::joinable!(catch_orders -> catch_accounts (account_id));
 
 diesel::table! {
+    after_catch_items (backorder_id, item) {
+        backorder_id -> Text,
+        item -> Text,
+        state -> Text,
+        verified_by -> Nullable<Text>,
+        due_on -> Date,
+        note -> Text,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(after_catch_items -> backorders (backorder_id));
+
+diesel::table! {
     ended_sessions (id) {
         id -> Text,
         user_id -> Text,
@@ -316,6 +334,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     catch_accounts,
     catch_orders,
     catch_calls,
+    after_catch_items,
     known_sign_ins,
     audit_events,
     client_contacts,

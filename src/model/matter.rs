@@ -190,6 +190,8 @@ pub struct Matter {
     pub closed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The years a caught name is renewed for beyond its first (`model::after_catch`).
+    pub renewal_years: i32,
 }
 
 /// A matter as lists show it.

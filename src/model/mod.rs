@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O. Values are parsed once at the edge (forms, API, CLI)
 //! into these types, and the rest of the code relies on them being valid.
 
+pub mod after_catch;
 pub mod audit;
 pub mod backorder;
 pub mod calendar;

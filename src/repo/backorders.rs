@@ -506,7 +506,15 @@ pub fn change_status(
                 detail: json!({ "from": backorder.status, "to": to, "reason": reason }),
             },
         )?;
-        find(conn, id)?.ok_or(BackorderError::NotFound)
+        let now = find(conn, id)?.ok_or(BackorderError::NotFound)?;
+        // The one place a backorder becomes caught or won: the checklist opens here.
+        if crate::repo::after_catch::CAUGHT.contains(&to) {
+            crate::repo::after_catch::open(conn, actor, &now)?;
+        } else if matches!(to, BackorderStatus::Auction | BackorderStatus::Lost) {
+            // A caught name the service then auctions, or loses at its auction.
+            crate::repo::after_catch::withdraw(conn, actor, &now)?;
+        }
+        Ok(now)
     })
 }
 

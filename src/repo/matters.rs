@@ -549,3 +549,40 @@ pub fn people_to_alert_in(
     }
     Ok(people)
 }
+
+/// The years a caught name of the matter is renewed for beyond its first (the checklist after the
+/// catch reads them); audited when they change.
+pub fn set_renewal_years(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &MatterId,
+    years: i32,
+) -> Result<Matter, MatterError> {
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?.ok_or(DbError::NotFound)?;
+        if before.renewal_years == years {
+            return Ok(before);
+        }
+        diesel::update(matters::table.find(id))
+            .set((
+                matters::renewal_years.eq(years),
+                matters::updated_at.eq(to_db(actor.at)),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "matter.renewal_years_changed",
+                record_type: "matter",
+                record_id: Some(id.as_str()),
+                summary: format!(
+                    "Matter {}: caught names renewed for {years} year(s) beyond the first",
+                    before.reference
+                ),
+                detail: json!({ "before": before.renewal_years, "after": years }),
+            },
+        )?;
+        Ok(find(conn, id)?.ok_or(DbError::NotFound)?)
+    })
+}

@@ -2,6 +2,7 @@
 //! handlers call them through `DbPool::run`. A function that changes something writes its audit
 //! event in the same transaction, so the audit log cannot miss a change.
 
+pub mod after_catch;
 pub mod audit;
 pub mod backorders;
 pub mod bootstrap;

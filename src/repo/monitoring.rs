@@ -5,11 +5,12 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    backorders, matters, monitored_domains, registry_changes, registry_check_errors,
-    registry_snapshots,
+    after_catch_items, backorders, matters, monitored_domains, registry_changes,
+    registry_check_errors, registry_snapshots,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
+use crate::model::after_catch::ItemState;
 use crate::model::backorder::{Backorder, BackorderStatus};
 use crate::model::changes::RecordChange;
 use crate::model::digest::sha256_hex;
@@ -53,9 +54,10 @@ pub fn find(conn: &mut DbConn, domain: &str) -> Result<Option<MonitoredDomain>, 
 }
 
 /// Claims up to `limit` names due for a check for `holder`, for `lease`: names whose time has
-/// come, that an active backorder in an open matter seeks, and that no other instance is
-/// checking. `holder` names this claim: the sweep makes it unique (its instance and a claim
-/// id), so that the claimed names are read back by it alone.
+/// come, that an active backorder in an open matter seeks (or whose checklist after the catch
+/// waits for the registry data), and that no other instance is checking. `holder` names this
+/// claim: the sweep makes it unique (its instance and a claim id), so that the claimed names are
+/// read back by it alone.
 ///
 /// Two statements whatever the batch: one UPDATE takes the names (its condition on the lease
 /// is evaluated again on each row it takes, so of two instances claiming at once each name
@@ -79,13 +81,29 @@ pub fn claim_due(
         .filter(matters::status.eq(MatterStatus::Open))
         .filter(backorders::status.eq_any(active))
         .select(backorders::domain);
+    // A caught name is no longer sought, but while its checklist is under way (in an open
+    // matter) the registry is read for it: the items the data shows tick, and a lock removed meanwhile reopens its item.
+    let after_catch = backorders::table
+        .inner_join(after_catch_items::table)
+        .inner_join(matters::table)
+        .filter(matters::status.eq(MatterStatus::Open))
+        .filter(backorders::status.eq_any(crate::repo::after_catch::CAUGHT))
+        .filter(after_catch_items::state.eq(ItemState::Pending))
+        .select(backorders::domain);
     // The names to take, read from the table under another name: the UPDATE below changes it.
     let due_names = diesel::alias!(monitored_domains as due_names);
     let lease_ends = due_names.field(monitored_domains::lease_expires_at);
     let due = due_names
         .filter(due_names.field(monitored_domains::next_check_at).le(now_db))
         .filter(lease_ends.is_null().or(lease_ends.lt(now_db)))
-        .filter(due_names.field(monitored_domains::domain).eq_any(sought))
+        .filter(
+            due_names
+                .field(monitored_domains::domain)
+                .eq_any(sought)
+                .or(due_names
+                    .field(monitored_domains::domain)
+                    .eq_any(after_catch)),
+        )
         .order(due_names.field(monitored_domains::next_check_at))
         .limit(limit)
         .select(due_names.field(monitored_domains::domain));

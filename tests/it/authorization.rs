@@ -66,6 +66,7 @@ const RULES: &[(&str, &str, Who)] = &[
     ("POST", "/backorders/{id}/channels", Who::Staff),
     ("POST", "/backorders/{id}/channels/{channel}", Who::Staff),
     ("POST", "/backorders/{id}/check", Who::Staff),
+    ("POST", "/backorders/{id}/checklist/{item}", Who::Staff),
     ("GET", "/backorders/{id}/evidence.zip", Who::Staff),
     ("POST", "/backorders/{id}/outreach", Who::Staff),
     ("GET", "/backorders/{id}/outreach/new", Who::Staff),
@@ -234,6 +235,7 @@ impl Theirs {
             .replace("{id}", &get(id))
             .replace("{channel}", &get("channel"))
             .replace("{snapshot}", &get("snapshot"))
+            .replace("{item}", "transfer_lock")
             .replace("{event_id}", &get("event"))
             .replace("{contact}", &get("contact"))
             .replace("{file}", &format!("{}.pdf", get("report")))

@@ -1276,6 +1276,95 @@ async fn the_pages_connect_an_account_and_put_a_backorder_on_it() {
     assert!(!page.contains("dyn-key-48c1e"));
 }
 
+/// A firm with an administrator and a lawyer (their API tokens), the client Northwind and a
+/// matter, a local RDAP registry for .com, and names ordered through the firm's catch accounts.
+struct CatchFirm {
+    app: crate::helpers::TestApp,
+    registry: crate::registry_servers::RdapServer,
+    admin_token: String,
+    token: String,
+    client: reclaim::model::ids::ClientId,
+    matter: reclaim::model::ids::MatterId,
+}
+
+impl CatchFirm {
+    async fn start() -> Self {
+        use reclaim::model::user::Role;
+        let registry = crate::registry_servers::RdapServer::start().await;
+        let base = registry.base.clone();
+        let app = crate::helpers::spawn_app_with(move |s| {
+            s.rdap_overrides.insert("com".to_owned(), base);
+            s.rdap_rate_limit = 60_000;
+        })
+        .await;
+        let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
+        let lawyer = app
+            .create_user("lina@firm.example", Role::Lawyer, None)
+            .await;
+        let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+        let client = app.create_client("Northwind").await;
+        let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+        Self {
+            app,
+            registry,
+            admin_token,
+            token,
+            client,
+            matter,
+        }
+    }
+
+    /// Connects a catch account as the administrator; the account as the API answers it.
+    async fn connect(&self, account: Value) -> Value {
+        let (status, connected) = crate::helpers::api(
+            &self.app,
+            reqwest::Method::POST,
+            "/api/v1/catch-accounts",
+            Some(&self.admin_token),
+            Some(account),
+        )
+        .await;
+        assert_eq!(status, 201, "{connected}");
+        connected
+    }
+
+    /// The registry shows `name` with these statuses, registered in 2015 by another registrar.
+    fn shows(&self, name: &str, statuses: &[&str]) {
+        self.registry.set(
+            name,
+            crate::registry_servers::Reply::json(rdap_domain(
+                name,
+                statuses,
+                "2015-03-16T00:00:00Z",
+                "Old Registrar",
+                "9999",
+            )),
+        );
+    }
+
+    /// Attaches `name` (shown by the registry with `statuses`) and puts it on `account`; the
+    /// backorder, and the channel as the API answers it.
+    async fn order(
+        &self,
+        name: &str,
+        statuses: &[&str],
+        account: &Value,
+    ) -> (reclaim::model::ids::BackorderId, Value) {
+        self.shows(name, statuses);
+        let id = self.app.attach(&self.matter, name).await;
+        let (status, channel) = crate::helpers::api(
+            &self.app,
+            reqwest::Method::POST,
+            &format!("/api/v1/backorders/{id}/channels"),
+            Some(&self.token),
+            Some(json!({"account_id": account["id"]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{channel}");
+        (id, channel)
+    }
+}
+
 /// A backorder's status as stored.
 async fn backorder_status(
     app: &crate::helpers::TestApp,
@@ -1348,67 +1437,28 @@ fn rdap_domain(
 /// backorders follow, and the lawyer is told of each once.
 #[tokio::test]
 async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() {
-    use crate::helpers::{api, spawn_app_with};
-    use crate::registry_servers::{RdapServer, Reply};
+    use crate::helpers::api;
+    use crate::registry_servers::Reply;
     use reclaim::model::backorder::BackorderStatus;
-    use reclaim::model::user::Role;
     use reqwest::Method;
 
-    let registry = RdapServer::start().await;
-    let base = registry.base.clone();
-    let app = spawn_app_with(move |s| {
-        s.rdap_overrides.insert("com".to_owned(), base);
-        s.rdap_rate_limit = 60_000;
-    })
-    .await;
-    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
-    let lawyer = app
-        .create_user("lina@firm.example", Role::Lawyer, None)
-        .await;
-    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let firm = CatchFirm::start().await;
+    let (app, registry, token) = (&firm.app, &firm.registry, &firm.token);
     let dropcatch = FakeDropCatch::start().await;
-    let (status, account) = api(
-        &app,
-        Method::POST,
-        "/api/v1/catch-accounts",
-        Some(&admin_token),
-        Some(
+    let account = firm
+        .connect(
             json!({"provider": "dropcatch", "label": "DropCatch", "endpoint": dropcatch.base,
             "auth_endpoint": dropcatch.base,
             "credentials": {"client_id": "DuvalBerg:reclaim", "client_secret": "dc-secret-7f3a9"}}),
-        ),
-    )
-    .await;
-    assert_eq!(status, 201);
-    let client = app.create_client("Northwind").await;
-    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+        )
+        .await;
     let names = ["northwind-shop.com", "northwind-store.com"];
     let mut backorders = Vec::new();
     for name in names {
-        registry.set(
-            name,
-            Reply::json(rdap_domain(
-                name,
-                &["pending delete"],
-                "2015-03-16T00:00:00Z",
-                "Old Registrar",
-                "9999",
-            )),
-        );
         dropcatch.with(|s| {
             s.pending_delete.insert(name.to_owned());
         });
-        let id = app.attach(&matter, name).await;
-        let (status, _) = api(
-            &app,
-            Method::POST,
-            &format!("/api/v1/backorders/{id}/channels"),
-            Some(&token),
-            Some(json!({"account_id": account["id"]})),
-        )
-        .await;
-        assert_eq!(status, 201);
-        backorders.push(id);
+        backorders.push(firm.order(name, &["pending delete"], &account).await.0);
     }
     let status_of = |i: usize| backorder_status(&app, &backorders[i]);
     let sweep = || monitor_then_catch(&app, &names);
@@ -1504,63 +1554,25 @@ async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() 
 /// and only now), or lost to another backorderer. The lawyer hears of each ending once.
 #[tokio::test]
 async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost() {
-    use crate::helpers::{api, spawn_app_with};
-    use crate::registry_servers::{RdapServer, Reply};
+    use crate::helpers::api;
+    use crate::registry_servers::Reply;
     use reclaim::model::backorder::BackorderStatus;
     use reclaim::model::user::Role;
     use reqwest::Method;
 
-    let registry = RdapServer::start().await;
-    let base = registry.base.clone();
-    let app = spawn_app_with(move |s| {
-        s.rdap_overrides.insert("com".to_owned(), base);
-        s.rdap_rate_limit = 60_000;
-    })
-    .await;
-    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
-    let lawyer = app
-        .create_user("lina@firm.example", Role::Lawyer, None)
-        .await;
-    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let firm = CatchFirm::start().await;
+    let (app, registry, token) = (&firm.app, &firm.registry, &firm.token);
     let dynadot = FakeDynadot::start().await;
-    let (status, account) = api(
-        &app,
-        Method::POST,
-        "/api/v1/catch-accounts",
-        Some(&admin_token),
-        Some(
+    let account = firm
+        .connect(
             json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
             "credentials": {"api_key": "dyn-key-48c1e"}}),
-        ),
-    )
-    .await;
-    assert_eq!(status, 201, "{account}");
-    let client = app.create_client("Northwind").await;
-    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
+        )
+        .await;
     let names = ["northwind-beans.com", "northwind-cups.com"];
     let mut backorders = Vec::new();
     for name in names {
-        registry.set(
-            name,
-            Reply::json(rdap_domain(
-                name,
-                &["pending delete"],
-                "2015-03-16T00:00:00Z",
-                "Old Registrar",
-                "9999",
-            )),
-        );
-        let id = app.attach(&matter, name).await;
-        let (status, _) = api(
-            &app,
-            Method::POST,
-            &format!("/api/v1/backorders/{id}/channels"),
-            Some(&token),
-            Some(json!({"account_id": account["id"]})),
-        )
-        .await;
-        assert_eq!(status, 201);
-        backorders.push(id);
+        backorders.push(firm.order(name, &["pending delete"], &account).await.0);
     }
     let sweep = || monitor_then_catch(&app, &names);
     let done = sweep().await;
@@ -1636,6 +1648,26 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
     );
     let lost = channel(1).await;
     assert_eq!(lost["status"], "lost", "{lost}");
+    // The checklist after the catch: the firm's to follow for the name won, withdrawn for the
+    // name whose auction went to someone else.
+    let checklist = |i: usize| {
+        let (app, token, id) = (&app, &token, backorders[i].clone());
+        async move {
+            api(
+                app,
+                Method::GET,
+                &format!("/api/v1/backorders/{id}/checklist"),
+                Some(token),
+                None,
+            )
+            .await
+        }
+    };
+    let (status, items) = checklist(0).await;
+    assert_eq!(status, 200, "{items}");
+    assert!(items.as_array().is_some_and(|a| a.len() == 8), "{items}");
+    let (status, none) = checklist(1).await;
+    assert_eq!(status, 404, "{none}");
     assert_eq!(lost["fees_due"], json!([]), "{lost}");
     assert!(
         lost["channels"][0]["message"]
@@ -1708,7 +1740,7 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
     .await;
     assert_eq!((status, few.as_array().map(Vec::len)), (200, Some(1)));
     let portal = app
-        .create_user("maya@northwind.example", Role::Client, Some(&client))
+        .create_user("maya@northwind.example", Role::Client, Some(&firm.client))
         .await;
     let portal_token = app.api_token(&portal).await;
     let (status, refused) = api(
@@ -1727,40 +1759,21 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
 /// where a server error is retried within minutes.
 #[tokio::test]
 async fn revoked_credentials_wait_the_longest_backoff_until_an_administrator_replaces_them() {
-    use crate::helpers::{api, spawn_app};
-    use reclaim::model::user::Role;
+    use crate::helpers::api;
     use reqwest::Method;
 
-    let app = spawn_app().await;
-    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
-    let lawyer = app
-        .create_user("lina@firm.example", Role::Lawyer, None)
-        .await;
-    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let firm = CatchFirm::start().await;
+    let (app, admin_token, token) = (&firm.app, &firm.admin_token, &firm.token);
     let dynadot = FakeDynadot::start().await;
-    let (_, account) = api(
-        &app,
-        Method::POST,
-        "/api/v1/catch-accounts",
-        Some(&admin_token),
-        Some(
+    let account = firm
+        .connect(
             json!({"provider": "dynadot", "label": "Dynadot firm", "endpoint": dynadot.base,
             "credentials": {"api_key": "dyn-key-48c1e"}}),
-        ),
-    )
-    .await;
-    let client = app.create_client("Northwind").await;
-    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
-    let id = app.attach(&matter, "northwind-mugs.com").await;
-    let (status, _) = api(
-        &app,
-        Method::POST,
-        &format!("/api/v1/backorders/{id}/channels"),
-        Some(&token),
-        Some(json!({"account_id": account["id"]})),
-    )
-    .await;
-    assert_eq!(status, 201);
+        )
+        .await;
+    let (id, _) = firm
+        .order("northwind-mugs.com", &["active"], &account)
+        .await;
     // The key is revoked at Dynadot.
     dynadot.with(|s| s.key = "a-new-key".into());
     // (the account's one check when it was connected)
@@ -1859,59 +1872,22 @@ async fn revoked_credentials_wait_the_longest_backoff_until_an_administrator_rep
 /// cancels the order with the service (Dynadot had taken it before the deletion).
 #[tokio::test]
 async fn an_order_is_cancelled_with_the_service_when_the_holder_renews() {
-    use crate::helpers::{api, spawn_app_with};
-    use crate::registry_servers::{RdapServer, Reply};
+    use crate::helpers::api;
+    use crate::registry_servers::Reply;
     use reclaim::model::backorder::BackorderStatus;
-    use reclaim::model::user::Role;
     use reqwest::Method;
 
-    let registry = RdapServer::start().await;
-    let base = registry.base.clone();
-    let app = spawn_app_with(move |s| {
-        s.rdap_overrides.insert("com".to_owned(), base);
-        s.rdap_rate_limit = 60_000;
-    })
-    .await;
-    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
-    let lawyer = app
-        .create_user("lina@firm.example", Role::Lawyer, None)
-        .await;
-    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let firm = CatchFirm::start().await;
+    let (app, registry, token) = (&firm.app, &firm.registry, &firm.token);
     let dynadot = FakeDynadot::start().await;
-    let (_, account) = api(
-        &app,
-        Method::POST,
-        "/api/v1/catch-accounts",
-        Some(&admin_token),
-        Some(
+    let account = firm
+        .connect(
             json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
             "credentials": {"api_key": "dyn-key-48c1e"}}),
-        ),
-    )
-    .await;
+        )
+        .await;
     let name = "northwind-tea.com";
-    registry.set(
-        name,
-        Reply::json(rdap_domain(
-            name,
-            &["redemption period"],
-            "2015-03-16T00:00:00Z",
-            "Old Registrar",
-            "9999",
-        )),
-    );
-    let client = app.create_client("Northwind").await;
-    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
-    let id = app.attach(&matter, name).await;
-    let (status, _) = api(
-        &app,
-        Method::POST,
-        &format!("/api/v1/backorders/{id}/channels"),
-        Some(&token),
-        Some(json!({"account_id": account["id"]})),
-    )
-    .await;
-    assert_eq!(status, 201);
+    let (id, _) = firm.order(name, &["redemption period"], &account).await;
     let done = monitor_then_catch(&app, &[name]).await;
     assert!(done.starts_with("1 order(s) placed"), "{done}");
     assert_eq!(
@@ -1961,37 +1937,20 @@ async fn an_order_is_cancelled_with_the_service_when_the_holder_renews() {
 /// release at once register the name once.
 #[tokio::test]
 async fn a_direct_catch_registers_the_name_the_moment_the_registry_releases_it() {
-    use crate::helpers::{api, spawn_app_with};
-    use crate::registry_servers::{RdapServer, Reply};
+    use crate::helpers::api;
+    use crate::registry_servers::Reply;
     use reclaim::model::backorder::BackorderStatus;
-    use reclaim::model::user::Role;
     use reqwest::Method;
 
-    let registry = RdapServer::start().await;
-    let base = registry.base.clone();
-    let app = spawn_app_with(move |s| {
-        s.rdap_overrides.insert("com".to_owned(), base);
-        s.rdap_rate_limit = 60_000;
-    })
-    .await;
-    let admin = app.create_user("ada@firm.example", Role::Admin, None).await;
-    let lawyer = app
-        .create_user("lina@firm.example", Role::Lawyer, None)
-        .await;
-    let (admin_token, token) = (app.api_token(&admin).await, app.api_token(&lawyer).await);
+    let firm = CatchFirm::start().await;
+    let (app, registry, token) = (&firm.app, &firm.registry, &firm.token);
     let dynadot = FakeDynadot::start().await;
-    let (status, account) = api(
-        &app,
-        Method::POST,
-        "/api/v1/catch-accounts",
-        Some(&admin_token),
-        Some(
+    let account = firm
+        .connect(
             json!({"provider": "dynadot_register", "label": "Dynadot registrar",
             "endpoint": dynadot.base, "credentials": {"api_key": "dyn-key-48c1e"}}),
-        ),
-    )
-    .await;
-    assert_eq!(status, 201, "{account}");
+        )
+        .await;
     let names = [
         "northwind-mine.com",
         "northwind-gone.com",
@@ -2002,30 +1961,9 @@ async fn a_direct_catch_registers_the_name_the_moment_the_registry_releases_it()
         s.taken.insert(names[1].to_owned());
         s.premium.insert(names[2].to_owned());
     });
-    let client = app.create_client("Northwind").await;
-    let (matter, _) = app.open_matter(&client, &lawyer, "Northwind names").await;
     let mut ids = Vec::new();
     for name in names {
-        registry.set(
-            name,
-            Reply::json(rdap_domain(
-                name,
-                &["pending delete"],
-                "2015-03-16T00:00:00Z",
-                "Old Registrar",
-                "9999",
-            )),
-        );
-        let id = app.attach(&matter, name).await;
-        let (status, channel) = api(
-            &app,
-            Method::POST,
-            &format!("/api/v1/backorders/{id}/channels"),
-            Some(&token),
-            Some(json!({"account_id": account["id"]})),
-        )
-        .await;
-        assert_eq!(status, 201, "{channel}");
+        let (id, channel) = firm.order(name, &["pending delete"], &account).await;
         assert_eq!(channel["provider"], "firm_registrar", "{channel}");
         ids.push(id);
     }

@@ -157,6 +157,12 @@ async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
     assert_eq!(cafe.status.as_str(), "caught");
     assert_eq!(cafe_channels[0].service.as_str(), "firm_registrar");
     assert_eq!(cafe_channels[0].status.as_str(), "caught");
+    // With its checklist after the catch, the transfer lock already shown by the registry.
+    let page = browser_of("ines")
+        .get_html(&format!("/backorders/{}", cafe.id))
+        .await;
+    assert!(page.contains("After the catch"), "{page}");
+    assert!(page.contains("Shown by the registry data"), "{page}");
     let page = browser_of("ines")
         .get_html(&format!("/backorders/{}", beans.id))
         .await;

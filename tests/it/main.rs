@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL`) PostgreSQL. One test binary, as in zero2prod.
 
 mod access;
+mod after_catch;
 mod api;
 mod audit;
 mod auth;

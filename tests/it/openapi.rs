@@ -9,12 +9,12 @@ use crate::helpers::{TestApp, spawn_app};
 use reclaim::model::user::Role;
 
 /// The served document, and a check of answers against it.
-struct Contract {
+pub(crate) struct Contract {
     doc: Value,
 }
 
 impl Contract {
-    async fn of(app: &TestApp) -> Self {
+    pub(crate) async fn of(app: &TestApp) -> Self {
         let (status, doc) = raw(app, Method::GET, "/api/v1/openapi.json", None, None).await;
         assert_eq!(status, 200);
         Self { doc }
@@ -43,7 +43,7 @@ impl Contract {
     }
 
     /// Fails unless `body` is what the document says `method template` answers with `status`.
-    fn check(&self, method: &Method, template: &str, status: u16, body: &Value) {
+    pub(crate) fn check(&self, method: &Method, template: &str, status: u16, body: &Value) {
         let method = method.as_str().to_lowercase();
         let pointer = self.pointer(&method, template, status);
         let mut root = self.doc.clone();

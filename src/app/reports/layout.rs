@@ -244,6 +244,46 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: NaiveDate) {
         );
     }
 
+    let pending: Vec<Vec<String>> = data
+        .after_catch
+        .iter()
+        .filter(|i| i.is_pending())
+        .map(|i| {
+            vec![
+                data.backorders
+                    .iter()
+                    .find(|b| b.id == i.backorder_id)
+                    .map_or_else(String::new, |b| b.unicode.clone()),
+                i.item.label().to_owned(),
+                present::weekday(i.due_on),
+            ]
+        })
+        .collect();
+    if !pending.is_empty() {
+        doc.heading("After the catch");
+        doc.muted("Still to do on the names caught or won for you.");
+        doc.table(
+            &[
+                Column {
+                    title: "Domain".into(),
+                    width: 3.0,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "To do".into(),
+                    width: 5.4,
+                    align: Align::Left,
+                },
+                Column {
+                    title: "Due".into(),
+                    width: 2.0,
+                    align: Align::Left,
+                },
+            ],
+            &pending,
+        );
+    }
+
     if !data.procedures.is_empty() {
         doc.heading("Dispute procedures");
         for p in &data.procedures {

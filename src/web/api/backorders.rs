@@ -6,9 +6,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app;
+use crate::app::after_catch::TickInput;
 use crate::app::backorders::{ChannelInput, ChannelNewsInput, History, StatusInput};
 use crate::app::monitoring::CheckReport;
 use crate::error::AppError;
+use crate::model::after_catch::{ChecklistItem, Item, ItemState, VerifiedBy};
 use crate::model::backorder::{
     Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus,
     Priority, fees_due,
@@ -488,4 +490,82 @@ pub async fn history(
 ) -> Result<HttpResponse, AppError> {
     let history = app::backorders::history(&state, &user, &id).await?;
     Ok(HttpResponse::Ok().json(HistoryJson::from(history)))
+}
+
+/// One item of the checklist after the catch.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ChecklistItem)]
+pub struct ChecklistItemJson {
+    /// Stable: `registrant_verified`, `client_contacts`, `transfer_lock`, `registrar_2fa`,
+    /// `renewed`, `nameservers_moved`, `transfer_window`, `client_informed`.
+    id: Item,
+    label: String,
+    state: ItemState,
+    /// Who found it done: the registry data, or a member of staff; `null` while pending.
+    verified_by: Option<VerifiedBy>,
+    #[schema(format = Date)]
+    due_on: String,
+    /// What the registry data last showed about it, or who ticked it.
+    note: String,
+    #[schema(format = DateTime)]
+    done_at: Option<String>,
+}
+
+impl From<&ChecklistItem> for ChecklistItemJson {
+    fn from(i: &ChecklistItem) -> Self {
+        Self {
+            id: i.item,
+            label: i.item.label().to_owned(),
+            state: i.state,
+            verified_by: i.verified_by,
+            due_on: i.due_on.to_string(),
+            note: i.note.clone(),
+            done_at: i.done_at.as_ref().map(rfc3339),
+        }
+    }
+}
+
+/// The checklist after the catch: what the firm does once the name is the client's (opened when
+/// the backorder is caught or won). Items the registry data can prove tick themselves.
+#[utoipa::path(get, path = "/backorders/{id}/checklist", operation_id = "backorderChecklist",
+    params(("id" = BackorderId, Path, description = "The backorder's id")),
+    responses((status = 200, description = "The items, most urgent kind first", body = [ChecklistItemJson]),
+        Unauthorized, NotFound))]
+#[get("/backorders/{id}/checklist")]
+pub async fn checklist(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let list = app::after_catch::checklist(&state, &user, &id).await?;
+    Ok(HttpResponse::Ok().json(
+        list.items
+            .iter()
+            .map(ChecklistItemJson::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Tick an item of the checklist (`{"done": true}`), or reopen one a person ticked
+/// (`{"done": false}`); staff, open matter, audited. An item the registry data proved reopens
+/// by itself when the data no longer shows it.
+#[utoipa::path(post, path = "/backorders/{id}/checklist/{item}", operation_id = "tickChecklistItem",
+    params(("id" = BackorderId, Path, description = "The backorder's id"),
+        ("item" = Item, Path, description = "The item's id")),
+    request_body = TickInput,
+    responses((status = 200, description = "The item", body = ChecklistItemJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict))]
+#[post("/backorders/{id}/checklist/{item}")]
+pub async fn tick_item(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    body: web::Json<TickInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, item) = path.into_inner();
+    let item =
+        app::after_catch::set_done(&state, &caller(&user, &meta), &id, &item, body.into_inner())
+            .await?;
+    Ok(HttpResponse::Ok().json(ChecklistItemJson::from(&item)))
 }

@@ -60,6 +60,8 @@ pub struct MatterJson {
     team: Vec<PersonRef>,
     marks: Vec<MarkJson>,
     notes: String,
+    /// The years a caught name is renewed for beyond its first (the checklist after the catch).
+    renewal_years: i32,
     #[schema(format = DateTime)]
     opened_at: String,
     #[schema(format = DateTime)]
@@ -106,6 +108,7 @@ impl From<&Dossier> for MatterJson {
                 })
                 .collect(),
             notes: matter.notes.clone(),
+            renewal_years: matter.renewal_years,
             opened_at: rfc3339(&matter.opened_at),
             closed_at: matter.closed_at.as_ref().map(rfc3339),
             backorders: d

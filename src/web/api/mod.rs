@@ -47,6 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(backorders::update_channel)
             .service(backorders::check)
             .service(backorders::history)
+            .service(backorders::checklist)
+            .service(backorders::tick_item)
             .service(procedures::start)
             .service(procedures::show)
             .service(procedures::record_event)

@@ -134,6 +134,8 @@ impl Modify for BearerToken {
         api::backorders::update_channel,
         api::backorders::check,
         api::backorders::history,
+        api::backorders::checklist,
+        api::backorders::tick_item,
         // catch services
         api::catch_accounts::create,
         api::catch_accounts::list,

@@ -7,10 +7,12 @@ use serde::Deserialize;
 
 use crate::app;
 use crate::app::access::MatterRights;
+use crate::app::after_catch::TickInput;
 use crate::app::backorders::{
     BackorderFile, ChannelInput, ChannelNewsInput, StatusInput, TermsInput,
 };
 use crate::error::{AppError, FieldErrors};
+use crate::model::after_catch::VerifiedBy;
 use crate::model::backorder::{CatchService, ChannelStatus, Priority, fees_due};
 use crate::model::money::{format_money, format_plain};
 use crate::model::monitoring::Source;
@@ -178,6 +180,8 @@ struct BackorderPage {
     outreach: Vec<LogRow>,
     /// The latest calls to the catch services (staff).
     calls: Vec<CallRow>,
+    /// The checklist after the catch (empty until the name is caught or won).
+    checklist: Vec<ChecklistRow>,
 }
 
 /// One call to a catch service, as the page shows it.
@@ -189,6 +193,20 @@ struct CallRow {
     duration: String,
     request: String,
     answer: String,
+}
+
+/// One item of the checklist after the catch, as the page shows it.
+pub struct ChecklistRow {
+    pub item: &'static str,
+    pub label: &'static str,
+    pub done: bool,
+    /// "Pending", "Shown by the registry data", "Ticked by a person".
+    pub state: &'static str,
+    pub due_on: String,
+    pub overdue: bool,
+    pub note: String,
+    /// A person may reopen it (they ticked it).
+    pub reopenable: bool,
 }
 
 async fn backorder_page(
@@ -214,7 +232,26 @@ async fn backorder_page(
         outreach,
         orders,
         calls,
+        checklist,
     } = app::backorders::show(state, user, id).await?;
+    let today = state.clock.now().date_naive();
+    let checklist = checklist
+        .iter()
+        .map(|i| ChecklistRow {
+            item: i.item.as_str(),
+            label: i.item.label(),
+            done: !i.is_pending(),
+            state: match i.verified_by {
+                _ if i.is_pending() => "Pending",
+                Some(VerifiedBy::Registry) => "Shown by the registry data",
+                _ => "Ticked by a person",
+            },
+            due_on: crate::model::present::weekday(i.due_on),
+            overdue: i.is_pending() && i.due_on < today,
+            note: i.note.clone(),
+            reopenable: !i.is_pending() && i.verified_by == Some(VerifiedBy::User),
+        })
+        .collect();
     let accounts = if rights.work {
         app::catch_accounts::in_use(state, user)
             .await?
@@ -434,6 +471,7 @@ async fn backorder_page(
                 .map(|p| (p.id.to_string(), p.title(), p.status.as_str().to_owned()))
                 .collect(),
             outreach: log_rows(&outreach, rights.staff),
+            checklist,
         },
     )
 }
@@ -756,4 +794,47 @@ pub async fn snapshot(
         .content_type(content_type)
         .insert_header(("X-Content-SHA256", found.sha256.clone()))
         .body(found.raw))
+}
+
+#[derive(Deserialize)]
+pub struct TickForm {
+    /// `yes`: done; `no`: reopen.
+    #[serde(default)]
+    done: String,
+}
+
+/// Staff tick an item of the checklist after the catch, or reopen one a person ticked.
+#[post("/backorders/{id}/checklist/{item}")]
+pub async fn tick_item(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    form: web::Form<TickForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, item) = path.into_inner();
+    let done = form.done != "no";
+    match app::after_catch::set_done(
+        &state,
+        &caller(&user, &meta),
+        &id,
+        &item,
+        TickInput { done },
+    )
+    .await
+    {
+        Ok(item) => session::flash(
+            &user.session,
+            "success",
+            format!(
+                "{}: {}.",
+                item.item.label(),
+                if done { "done" } else { "reopened" }
+            ),
+        ),
+        // Already done, still pending, proved by the registry: said on the page.
+        Err(e @ AppError::Conflict(_)) => session::flash(&user.session, "error", e.to_string()),
+        Err(e) => return Err(e),
+    }
+    Ok(see_other(&format!("/backorders/{id}#after-catch")))
 }

@@ -39,6 +39,20 @@ struct DashboardPage {
     clients: Vec<Choice>,
     back: String,
     problem: String,
+    /// Pending items of the checklists after the catch.
+    after_catch: Vec<AfterCatchRow>,
+}
+
+/// A pending item of a checklist after the catch, on the dashboard.
+pub struct AfterCatchRow {
+    pub due_on: String,
+    pub overdue: bool,
+    pub label: &'static str,
+    pub domain: String,
+    pub backorder_id: String,
+    pub matter_id: String,
+    pub matter_reference: String,
+    pub client: String,
 }
 
 #[get("/deadlines")]
@@ -50,6 +64,20 @@ pub async fn dashboard(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let docket = app::docket::dashboard(&state, &user, query.clone()).await?;
+    let after_catch = docket
+        .after_catch
+        .iter()
+        .map(|p| AfterCatchRow {
+            due_on: present::weekday(p.item.due_on),
+            overdue: p.item.due_on < docket.today,
+            label: p.item.item.label(),
+            domain: p.domain_unicode.clone(),
+            backorder_id: p.item.backorder_id.to_string(),
+            matter_id: p.matter_id.to_string(),
+            matter_reference: p.matter_reference.clone(),
+            client: p.client_name.clone(),
+        })
+        .collect();
     let groups = docket
         .groups()
         .into_iter()
@@ -94,6 +122,7 @@ pub async fn dashboard(
             .collect(),
         back,
         problem: docket.problem.unwrap_or_default(),
+        after_catch,
     })
 }
 

@@ -12,7 +12,7 @@ use crate::app::access::MatterRights;
 use crate::app::dossier::Dossier;
 use crate::app::matters::{
     AttachInput, ImportInput, ImportOutcome, ImportRefusal, MarksInput, MatterForm, MatterInput,
-    MatterQuery,
+    MatterQuery, YearsInput,
 };
 use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, Conflict, LineProblem, Priority};
@@ -59,6 +59,7 @@ pub struct MatterFormValues {
     pub title: String,
     pub marks: String,
     pub notes: String,
+    pub renewal_years: String,
 }
 
 #[derive(askama::Template)]
@@ -129,6 +130,10 @@ fn form_page(
                 title: values.title,
                 marks: values.marks.text(),
                 notes: values.notes,
+                renewal_years: values
+                    .renewal_years
+                    .as_ref()
+                    .map_or_else(|| "1".to_owned(), YearsInput::text),
             },
             errors,
         },
@@ -170,6 +175,7 @@ fn read_form(fields: &[(String, String)]) -> MatterInput {
             .collect(),
         marks: MarksInput::Lines(get("marks")),
         notes: get("notes"),
+        renewal_years: Some(YearsInput::Text(get("renewal_years"))),
     }
 }
 

@@ -91,6 +91,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(backorders::check)
         .service(backorders::evidence)
         .service(backorders::snapshot)
+        .service(backorders::tick_item)
         .service(procedures::new_form)
         .service(procedures::start)
         .service(procedures::show)
