@@ -24,8 +24,10 @@ pub const SERVICE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A new account, as the API takes it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CatchAccountInput {
-    /// `dropcatch`, `dynadot` (backorders), or `dynadot_register` (a direct catch: the firm's
-    /// Dynadot account registers the name at its release).
+    /// The catch service: `dropcatch`, `dynadot` (backorders), `dynadot_register` (a direct
+    /// catch: the firm's Dynadot account registers the name at its release) or `hexonet`
+    /// (backorders).
+    #[schema(schema_with = crate::catch::provider_schema)]
     pub provider: String,
     /// The firm's name for the account, unique per provider.
     pub label: String,
@@ -37,7 +39,8 @@ pub struct CatchAccountInput {
     #[serde(default)]
     pub auth_endpoint: Option<String>,
     /// DropCatch: `{"client_id": "account:application", "client_secret": "…"}`; Dynadot:
-    /// `{"api_key": "…"}`. Never returned.
+    /// `{"api_key": "…"}`; HEXONET: `{"login": "account" or "account!role", "password": "…",
+    /// "contact": "P-ABC123"}` (the contact handle is optional). Never returned.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub credentials: serde_json::Value,

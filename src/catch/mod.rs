@@ -1,6 +1,7 @@
 //! The catch services reclaim places backorders with through their published APIs, one module
 //! per provider behind one trait ([`CatchApi`]): DropCatch (`dropcatch`, NameBright's
-//! OAuth2 token and DropCatch's backorder API) and Dynadot (`dynadot`, API 3). The services
+//! OAuth2 token and DropCatch's backorder API), Dynadot (`dynadot`, API 3) and HEXONET
+//! (`hexonet`, CentralNic Reseller's ISPAPI: backorders as domain applications). The services
 //! without an API (SnapNames, NameJet, the .fr catchers) stay manual channels.
 //!
 //! The endpoints are configuration set by an administrator (the provider's production URL by
@@ -12,6 +13,7 @@
 
 pub mod dropcatch;
 pub mod dynadot;
+pub mod hexonet;
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -27,13 +29,15 @@ pub enum Provider {
     /// The firm's Dynadot account used as a registrar: API 3 `register` the moment the registry
     /// releases the name (a direct catch), not a backorder.
     DynadotRegister,
+    Hexonet,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 3] = [
+    pub const ALL: [Provider; 4] = [
         Provider::DropCatch,
         Provider::Dynadot,
         Provider::DynadotRegister,
+        Provider::Hexonet,
     ];
 
     /// The name in the API and the database.
@@ -42,6 +46,7 @@ impl Provider {
             Self::DropCatch => "dropcatch",
             Self::Dynadot => "dynadot",
             Self::DynadotRegister => "dynadot_register",
+            Self::Hexonet => "hexonet",
         }
     }
 
@@ -50,6 +55,7 @@ impl Provider {
             Self::DropCatch => "DropCatch",
             Self::Dynadot => "Dynadot",
             Self::DynadotRegister => "Dynadot (registration at the drop)",
+            Self::Hexonet => "HEXONET",
         }
     }
 
@@ -58,8 +64,15 @@ impl Provider {
             .into_iter()
             .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
             .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|p| p.as_str()).collect();
+                let listed = match names.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} or {last}", rest.join(", "))
+                    }
+                    _ => names.concat(),
+                };
                 CatchError::Invalid(format!(
-                    "'{}' is not a catch service reclaim can place orders with: use dropcatch, dynadot or dynadot_register (the services without an API stay manual catch services on the backorder).",
+                    "'{}' is not a catch service reclaim can place orders with: use {listed} (the services without an API stay manual catch services on the backorder).",
                     text.trim().chars().take(40).collect::<String>()
                 ))
             })
@@ -70,6 +83,7 @@ impl Provider {
         match self {
             Self::DropCatch => dropcatch::API,
             Self::Dynadot | Self::DynadotRegister => dynadot::API,
+            Self::Hexonet => hexonet::API,
         }
     }
 
@@ -77,7 +91,7 @@ impl Provider {
     pub fn default_auth_endpoint(self) -> Option<&'static str> {
         match self {
             Self::DropCatch => Some(dropcatch::AUTH),
-            Self::Dynadot | Self::DynadotRegister => None,
+            Self::Dynadot | Self::DynadotRegister | Self::Hexonet => None,
         }
     }
 }
@@ -87,7 +101,7 @@ impl Provider {
     pub fn timing(self) -> crate::model::catch_order::Timing {
         match self {
             Self::DropCatch => crate::model::catch_order::Timing::InPendingDelete,
-            Self::Dynadot => crate::model::catch_order::Timing::BeforeDeletion,
+            Self::Dynadot | Self::Hexonet => crate::model::catch_order::Timing::BeforeDeletion,
             Self::DynadotRegister => crate::model::catch_order::Timing::AtRelease,
         }
     }
@@ -96,7 +110,7 @@ impl Provider {
     pub fn reports_auctions(self) -> bool {
         match self {
             Self::DropCatch | Self::DynadotRegister => false,
-            Self::Dynadot => true,
+            Self::Dynadot | Self::Hexonet => true,
         }
     }
 
@@ -106,8 +120,17 @@ impl Provider {
             Self::DropCatch => crate::model::backorder::CatchService::DropCatch,
             Self::Dynadot => crate::model::backorder::CatchService::Dynadot,
             Self::DynadotRegister => crate::model::backorder::CatchService::FirmRegistrar,
+            Self::Hexonet => crate::model::backorder::CatchService::Hexonet,
         }
     }
+}
+
+/// The providers in the OpenAPI document: a string, one of the names of [`Provider::ALL`].
+pub fn provider_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Provider::ALL.iter().map(|p| p.as_str())))
+        .build()
 }
 
 impl fmt::Display for Provider {
@@ -127,6 +150,14 @@ pub enum Credentials {
     },
     /// Dynadot API 3 key.
     Dynadot { api_key: String },
+    /// HEXONET (ISPAPI) user: the account, or a role user `account!role`, and its password; a
+    /// contact handle for the caught names, when the firm gives one.
+    Hexonet {
+        login: String,
+        password: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<String>,
+    },
 }
 
 impl fmt::Debug for Credentials {
@@ -140,6 +171,12 @@ impl fmt::Debug for Credentials {
             Self::Dynadot { .. } => f
                 .debug_struct("Dynadot")
                 .field("api_key", &"[redacted]")
+                .finish(),
+            Self::Hexonet { login, contact, .. } => f
+                .debug_struct("Hexonet")
+                .field("login", login)
+                .field("password", &"[redacted]")
+                .field("contact", contact)
                 .finish(),
         }
     }
@@ -190,6 +227,47 @@ impl Credentials {
                     )
                 })?;
                 Ok(Self::Dynadot { api_key })
+            }
+            Provider::Hexonet => {
+                let login = text("login").ok_or_else(|| {
+                    CatchError::Invalid(
+                        "HEXONET needs credentials.login: the account's user name, or better a role user (account!role) allowed the domain application commands (HEXONET's control panel, Settings, Roles).".to_owned(),
+                    )
+                })?;
+                if login.chars().any(char::is_whitespace) {
+                    return Err(CatchError::Invalid(
+                        "HEXONET's login has no spaces: the account's user name, or account!role for a role user.".to_owned(),
+                    ));
+                }
+                // Not trimmed: a password is taken as typed, only an empty one is missing.
+                let password = given
+                    .get("password")
+                    .and_then(serde_json::Value::as_str)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        CatchError::Invalid(
+                            "HEXONET needs credentials.password: the password of that user."
+                                .to_owned(),
+                        )
+                    })?;
+                let contact = text("contact");
+                if let Some(handle) = &contact
+                    && (handle.len() > 64
+                        || !handle
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                {
+                    return Err(CatchError::Invalid(format!(
+                        "'{}' is not a HEXONET contact handle: give one such as P-ABC123 (HEXONET's control panel, Contacts), or leave credentials.contact out.",
+                        handle.chars().take(40).collect::<String>()
+                    )));
+                }
+                Ok(Self::Hexonet {
+                    login,
+                    password,
+                    contact,
+                })
             }
         }
     }
@@ -350,6 +428,7 @@ pub enum Service {
     Dynadot(dynadot::Dynadot),
     /// The same client, registering instead of backordering.
     DynadotRegister(dynadot::Dynadot),
+    Hexonet(hexonet::Hexonet),
 }
 
 /// Where an account's service answers.
@@ -395,6 +474,20 @@ impl Service {
             (Provider::DynadotRegister, Credentials::Dynadot { api_key }) => Ok(
                 Self::DynadotRegister(dynadot::Dynadot::new(http, endpoints.api, api_key)),
             ),
+            (
+                Provider::Hexonet,
+                Credentials::Hexonet {
+                    login,
+                    password,
+                    contact,
+                },
+            ) => Ok(Self::Hexonet(hexonet::Hexonet::new(
+                http,
+                endpoints.api,
+                login,
+                password,
+                contact,
+            ))),
             (provider, _) => Err(CatchError::Invalid(format!(
                 "These credentials are not {}'s.",
                 provider.label()
@@ -408,6 +501,7 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.verify().await,
             Self::Dynadot(s) | Self::DynadotRegister(s) => s.verify().await,
+            Self::Hexonet(s) => s.verify().await,
         }
     }
 
@@ -416,6 +510,7 @@ impl CatchApi for Service {
             Self::DropCatch(s) => s.place(orders).await,
             Self::Dynadot(s) => s.place(orders).await,
             Self::DynadotRegister(s) => s.register(orders).await,
+            Self::Hexonet(s) => s.place(orders).await,
         }
     }
 
@@ -436,6 +531,7 @@ impl CatchApi for Service {
                     .collect()),
                 Vec::new(),
             ),
+            Self::Hexonet(s) => s.cancel(domains).await,
         }
     }
 
@@ -448,6 +544,7 @@ impl CatchApi for Service {
             Self::DropCatch(s) => s.auctions(domains, since).await,
             Self::Dynadot(s) => s.auctions(domains, since).await,
             Self::DynadotRegister(_) => Called::with(Ok(Vec::new()), Vec::new()),
+            Self::Hexonet(s) => s.auctions(domains, since).await,
         }
     }
 }
@@ -565,6 +662,36 @@ mod tests {
                 json!("a string"),
                 Err("Dynadot needs credentials.api_key"),
             ),
+            (
+                Provider::Hexonet,
+                json!({"login": "duvalberg!reclaim", "password": " pass word "}),
+                Ok(()),
+            ),
+            (
+                Provider::Hexonet,
+                json!({"login": "duvalberg", "password": "p", "contact": "P-ABC123"}),
+                Ok(()),
+            ),
+            (
+                Provider::Hexonet,
+                json!({"password": "p"}),
+                Err("HEXONET needs credentials.login"),
+            ),
+            (
+                Provider::Hexonet,
+                json!({"login": "duval berg", "password": "p"}),
+                Err("HEXONET's login has no spaces"),
+            ),
+            (
+                Provider::Hexonet,
+                json!({"login": "duvalberg", "password": "   "}),
+                Err("HEXONET needs credentials.password"),
+            ),
+            (
+                Provider::Hexonet,
+                json!({"login": "duvalberg", "password": "p", "contact": "P-1\nCOMMAND=DeleteDomain"}),
+                Err("'P-1\nCOMMAND=DeleteDomain' is not a HEXONET contact handle"),
+            ),
         ];
         for (provider, given, expected) in cases {
             let got = Credentials::for_provider(provider, &given);
@@ -589,13 +716,49 @@ mod tests {
             api_key: "dynadot-key-123".into(),
         };
         assert!(!format!("{d:?}").contains("dynadot-key-123"));
+        let h = Credentials::Hexonet {
+            login: "duvalberg!reclaim".into(),
+            password: "hx-pass-31d7".into(),
+            contact: None,
+        };
+        let shown = format!("{h:?}");
+        assert!(!shown.contains("hx-pass-31d7") && shown.contains("duvalberg!reclaim"));
+    }
+
+    /// The stored form (JSON, untagged) reads back as the same provider's credentials.
+    #[test]
+    fn credentials_read_back_as_stored() {
+        for given in [
+            Credentials::Hexonet {
+                login: "duvalberg".into(),
+                password: "p".into(),
+                contact: Some("P-ABC123".into()),
+            },
+            Credentials::Hexonet {
+                login: "duvalberg".into(),
+                password: "p".into(),
+                contact: None,
+            },
+            Credentials::Dynadot {
+                api_key: "k".into(),
+            },
+        ] {
+            let stored = serde_json::to_string(&given).unwrap();
+            let back: Credentials = serde_json::from_str(&stored).unwrap();
+            assert_eq!(back, given, "{stored}");
+        }
     }
 
     #[test]
     fn providers_parse_by_name_only() {
         assert_eq!(Provider::parse(" DropCatch ").unwrap(), Provider::DropCatch);
         assert_eq!(Provider::parse("dynadot").unwrap(), Provider::Dynadot);
+        assert_eq!(Provider::parse("HEXONET").unwrap(), Provider::Hexonet);
         let e = Provider::parse("snapnames").unwrap_err().to_string();
         assert!(e.contains("manual catch services"), "{e}");
+        assert!(
+            e.contains("use dropcatch, dynadot, dynadot_register or hexonet"),
+            "{e}"
+        );
     }
 }

@@ -46,6 +46,8 @@ crate::text_enum! {
         NameJet => "namejet",
         Dynadot => "dynadot",
         GoDaddy => "godaddy",
+        /// HEXONET's backorders (CentralNic Reseller's ISPAPI).
+        Hexonet => "hexonet",
         /// A catcher that works .fr names (named in `service_name`).
         FrCatcher => "fr_catcher",
         /// The firm's own registrar, registering at the drop.
@@ -181,6 +183,7 @@ impl CatchService {
             CatchService::NameJet => "NameJet",
             CatchService::Dynadot => "Dynadot",
             CatchService::GoDaddy => "GoDaddy",
+            CatchService::Hexonet => "HEXONET",
             CatchService::FrCatcher => ".fr catcher",
             CatchService::FirmRegistrar => "The firm's registrar",
             CatchService::Other => "Other service",

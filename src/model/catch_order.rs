@@ -4,7 +4,9 @@
 //! Sources: DropCatch takes an order only for a name in pending delete (its status code 411.0,
 //! "… is not in pending delete status", NameBright/DropCatchBackorderExamples README); Dynadot
 //! takes backorder requests for a name at any time before it is deleted (Dynadot API 3,
-//! `add_backorder_request`; Dynadot help, "Backorder"). A backorder whose name the holder
+//! `add_backorder_request`; Dynadot help, "Backorder"); so does HEXONET, whose backorder
+//! application is created `REQUESTED` whenever it is asked (HEXONET API documentation,
+//! `AddDomainApplication`; `catch::hexonet`). A backorder whose name the holder
 //! renewed, whose matter is closed, that the firm cancelled, or that another catch service
 //! already caught no longer needs the order. The firm's own registrar (a direct catch) can only
 //! register a name the registry has released: its order is sent once the name is free.
@@ -14,7 +16,7 @@ use crate::model::backorder::{BackorderStatus, ChannelStatus};
 /// When a service accepts an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timing {
-    /// Any time before the registry deletes the name (Dynadot).
+    /// Any time before the registry deletes the name (Dynadot, HEXONET).
     BeforeDeletion,
     /// Only once the registry shows pending delete (DropCatch).
     InPendingDelete,

@@ -14,7 +14,7 @@ struct File {
 /// The registrars of one catch service.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct Family {
-    /// `dropcatch`, `dynadot` (as `catch::Provider`).
+    /// `dropcatch`, `dynadot`, `hexonet` (as `catch::Provider`).
     pub provider: String,
     pub name_prefixes: Vec<String>,
     pub iana_ids: Vec<String>,
@@ -76,6 +76,11 @@ mod tests {
             (Some("Dynadot Inc"), Some("472"), Some("dynadot")),
             (None, Some("472"), Some("dynadot")),
             (Some("Dynadot, LLC"), None, Some("dynadot")),
+            (Some("1API GmbH"), Some("1387"), Some("hexonet")),
+            (None, Some("1387"), Some("hexonet")),
+            (Some("1api gmbh"), None, Some("hexonet")),
+            // Key-Systems (CentralNic Reseller's other registrar) is not HEXONET's.
+            (Some("Key-Systems GmbH"), Some("269"), None),
             (Some("GoDaddy.com, LLC"), Some("146"), None),
             (Some("NameBright.com Inc."), None, None),
             (None, None, None),

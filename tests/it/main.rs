@@ -10,6 +10,7 @@ mod authorization;
 mod backorders;
 mod browser;
 mod catch_services;
+mod catch_third;
 mod cli;
 mod crash;
 mod dashboard;

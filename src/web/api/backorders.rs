@@ -212,7 +212,8 @@ pub struct AttemptJson {
     at: String,
     /// The catch channel (order) the call was for.
     channel: ChannelId,
-    /// `dropcatch`, `dynadot`.
+    /// `dropcatch`, `dynadot`, `hexonet`.
+    #[schema(schema_with = crate::catch::provider_schema)]
     provider: String,
     /// `token`, `place`, `cancel`, `list`, `auctions`.
     action: String,

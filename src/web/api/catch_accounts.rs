@@ -23,6 +23,7 @@ use crate::web::request::RequestMeta;
 #[schema(as = NewCatchAccount)]
 pub struct CreatedCatchAccountJson {
     id: CatchAccountId,
+    #[schema(schema_with = crate::catch::provider_schema)]
     provider: String,
     label: String,
 }
@@ -32,8 +33,10 @@ pub struct CreatedCatchAccountJson {
 #[schema(as = CatchAccount)]
 pub struct CatchAccountJson {
     id: CatchAccountId,
-    /// `dropcatch`, `dynadot` (backorders), or `dynadot_register` (a direct catch: the firm's
-    /// Dynadot account registers the name at its release).
+    /// The catch service: `dropcatch`, `dynadot` (backorders), `dynadot_register` (a direct
+    /// catch: the firm's Dynadot account registers the name at its release) or `hexonet`
+    /// (backorders).
+    #[schema(schema_with = crate::catch::provider_schema)]
     provider: String,
     label: String,
     endpoint: String,

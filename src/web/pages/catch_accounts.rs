@@ -19,7 +19,7 @@ use crate::web::view::Choice;
 use crate::web::{Layout, caller, render_status, see_other, show_time};
 
 /// The connect form as typed. DropCatch needs `client_id` and `client_secret`, Dynadot
-/// `api_key`.
+/// `api_key`, HEXONET a login and password (and takes a contact handle).
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct AccountForm {
     #[serde(default)]
@@ -37,6 +37,12 @@ pub struct AccountForm {
     #[serde(default)]
     pub api_key: String,
     #[serde(default)]
+    pub hexonet_login: String,
+    #[serde(default)]
+    pub hexonet_password: String,
+    #[serde(default)]
+    pub hexonet_contact: String,
+    #[serde(default)]
     pub max_bid_per_name: String,
     #[serde(default)]
     pub monthly_limit: String,
@@ -51,6 +57,11 @@ impl AccountForm {
                 json!({"client_id": self.client_id, "client_secret": self.client_secret})
             }
             Ok(Provider::Dynadot | Provider::DynadotRegister) => json!({"api_key": self.api_key}),
+            Ok(Provider::Hexonet) => json!({
+                "login": self.hexonet_login,
+                "password": self.hexonet_password,
+                "contact": self.hexonet_contact,
+            }),
             Err(_) => json!({}),
         };
         let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
@@ -71,6 +82,7 @@ impl AccountForm {
         Self {
             client_secret: String::new(),
             api_key: String::new(),
+            hexonet_password: String::new(),
             ..self
         }
     }
@@ -78,7 +90,7 @@ impl AccountForm {
 
 pub struct AccountRow {
     pub id: String,
-    /// `dropcatch`, `dynadot`: which credential fields its change form shows.
+    /// `dropcatch`, `dynadot`, `hexonet`: which credential fields its change form shows.
     pub provider_key: String,
     pub active: bool,
     /// The limits as the change form shows them (blank: none).
@@ -221,6 +233,12 @@ pub struct ChangeForm {
     #[serde(default)]
     pub api_key: String,
     #[serde(default)]
+    pub hexonet_login: String,
+    #[serde(default)]
+    pub hexonet_password: String,
+    #[serde(default)]
+    pub hexonet_contact: String,
+    #[serde(default)]
     pub max_bid_per_name: String,
     #[serde(default)]
     pub monthly_limit: String,
@@ -237,6 +255,12 @@ impl ChangeForm {
             Some(json!({"client_id": self.client_id, "client_secret": self.client_secret}))
         } else if typed(&self.api_key) {
             Some(json!({"api_key": self.api_key}))
+        } else if typed(&self.hexonet_password) {
+            Some(json!({
+                "login": self.hexonet_login,
+                "password": self.hexonet_password,
+                "contact": self.hexonet_contact,
+            }))
         } else {
             None
         };
