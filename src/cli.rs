@@ -428,10 +428,10 @@ fn report_matter(
 ) -> anyhow::Result<()> {
     let parsed = crate::model::matter::MatterReference::parse(reference)?;
     // Fail before any work if the file cannot be written.
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.is_dir() {
-            bail!("--out: the directory {} does not exist", dir.display());
-        }
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        bail!("--out: the directory {} does not exist", dir.display());
     }
     let (state, _) = startup::prepare(settings, clock)?;
     let mut conn = state.db.get()?;

@@ -755,10 +755,10 @@ fn udrp(b: &mut Builder<'_>, at: &At<'_>) {
         response_due = b.due_of("UDRP.R5a");
         if b.has(E::ResponseExtended) {
             // Rules 5(b): the automatic four-day extension replaces the first due date.
-            if let Some(first) = b.out.iter_mut().find(|d| d.rule == "UDRP.R5a") {
-                if first.state == State::Pending {
-                    first.state = State::Cancelled;
-                }
+            if let Some(first) = b.out.iter_mut().find(|d| d.rule == "UDRP.R5a")
+                && first.state == State::Pending
+            {
+                first.state = State::Cancelled;
             }
             let first = b
                 .due_of("UDRP.R5a")

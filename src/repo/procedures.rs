@@ -1005,10 +1005,10 @@ pub fn set_official_date(
                 deadlines::updated_at.eq(to_db(actor.at)),
             ))
             .execute(conn)?;
-        if let Some(procedure_id) = &before.procedure_id {
-            if !before.is_manual() {
-                recompute(conn, procedure_id, actor.at)?;
-            }
+        if let Some(procedure_id) = &before.procedure_id
+            && !before.is_manual()
+        {
+            recompute(conn, procedure_id, actor.at)?;
         }
         audit::record(
             conn,
@@ -1096,10 +1096,10 @@ pub fn assign(
 ) -> Result<Deadline, ProcedureError> {
     write_tx(conn, |conn| {
         let (before, matter) = deadline_and_matter(conn, id)?;
-        if let Some(user) = assignee {
-            if !is_firm_person(conn, user)? {
-                return Err(ProcedureError::BadAssignee);
-            }
+        if let Some(user) = assignee
+            && !is_firm_person(conn, user)?
+        {
+            return Err(ProcedureError::BadAssignee);
         }
         diesel::update(deadlines::table.find(id))
             .set((
@@ -1149,10 +1149,10 @@ pub fn add_manual(
                 return Err(ProcedureError::NotFound);
             }
         }
-        if let Some(user) = &new.assigned_to {
-            if !is_firm_person(conn, user)? {
-                return Err(ProcedureError::BadAssignee);
-            }
+        if let Some(user) = &new.assigned_to
+            && !is_firm_person(conn, user)?
+        {
+            return Err(ProcedureError::BadAssignee);
         }
         let id = DeadlineId::new();
         let at = to_db(actor.at);

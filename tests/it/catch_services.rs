@@ -1460,8 +1460,8 @@ async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() 
         });
         backorders.push(firm.order(name, &["pending delete"], &account).await.0);
     }
-    let status_of = |i: usize| backorder_status(&app, &backorders[i]);
-    let sweep = || monitor_then_catch(&app, &names);
+    let status_of = |i: usize| backorder_status(app, &backorders[i]);
+    let sweep = || monitor_then_catch(app, &names);
 
     // The monitor sees pending delete; the catch job places both orders with DropCatch.
     let done = sweep().await;
@@ -1504,10 +1504,10 @@ async fn after_the_drop_the_registrar_tells_whether_the_order_caught_the_name() 
     assert_eq!(status_of(1).await, BackorderStatus::Lost);
 
     let (_, shown) = api(
-        &app,
+        app,
         Method::GET,
         &format!("/api/v1/backorders/{}", backorders[1]),
-        Some(&token),
+        Some(token),
         None,
     )
     .await;
@@ -1574,7 +1574,7 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
     for name in names {
         backorders.push(firm.order(name, &["pending delete"], &account).await.0);
     }
-    let sweep = || monitor_then_catch(&app, &names);
+    let sweep = || monitor_then_catch(app, &names);
     let done = sweep().await;
     assert!(done.starts_with("2 order(s) placed"), "{done}");
     for name in names {
@@ -1592,7 +1592,7 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
     app.clock.advance(chrono::Duration::minutes(1));
     sweep().await;
     assert_eq!(
-        backorder_status(&app, &backorders[0]).await,
+        backorder_status(app, &backorders[0]).await,
         BackorderStatus::Caught
     );
 
@@ -1709,10 +1709,10 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
 
     // Every call is on the backorder's timeline, newest first, without the key; staff only.
     let (status, attempts) = api(
-        &app,
+        app,
         Method::GET,
         &format!("/api/v1/backorders/{}/attempts", backorders[0]),
-        Some(&token),
+        Some(token),
         None,
     )
     .await;
@@ -1731,10 +1731,10 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
         "{text}"
     );
     let (status, few) = api(
-        &app,
+        app,
         Method::GET,
         &format!("/api/v1/backorders/{}/attempts?limit=1", backorders[0]),
-        Some(&token),
+        Some(token),
         None,
     )
     .await;
@@ -1744,7 +1744,7 @@ async fn a_caught_name_is_followed_through_the_services_auction_to_won_or_lost()
         .await;
     let portal_token = app.api_token(&portal).await;
     let (status, refused) = api(
-        &app,
+        app,
         Method::GET,
         &format!("/api/v1/backorders/{}/attempts", backorders[0]),
         Some(&portal_token),
@@ -1782,10 +1782,10 @@ async fn revoked_credentials_wait_the_longest_backoff_until_an_administrator_rep
     assert!(done.contains("1 call(s) failed"), "{done}");
     assert_eq!(asked(), 1);
     let (_, shown) = api(
-        &app,
+        app,
         Method::GET,
         &format!("/api/v1/backorders/{id}"),
-        Some(&token),
+        Some(token),
         None,
     )
     .await;
@@ -1836,7 +1836,7 @@ async fn revoked_credentials_wait_the_longest_backoff_until_an_administrator_rep
     assert_eq!(changed["monthly_limit"], Value::Null);
     assert!(!changed.to_string().contains("a-new-key"));
     assert!(
-        !stored_text(&app).await.contains("a-new-key"),
+        !stored_text(app).await.contains("a-new-key"),
         "sealed at rest"
     );
     let done = reclaim::jobs::run(&app.state, "catch").await.unwrap();
@@ -1858,10 +1858,10 @@ async fn revoked_credentials_wait_the_longest_backoff_until_an_administrator_rep
     let (status, bad) = change(json!({"max_bid_per_name": "a lot"}), admin_token.clone()).await;
     assert_eq!(status, 422, "{bad}");
     let (status, _) = api(
-        &app,
+        app,
         Method::POST,
         "/api/v1/catch-accounts/no-such-account",
-        Some(&admin_token),
+        Some(admin_token),
         Some(json!({"active": false})),
     )
     .await;
@@ -1888,10 +1888,10 @@ async fn an_order_is_cancelled_with_the_service_when_the_holder_renews() {
         .await;
     let name = "northwind-tea.com";
     let (id, _) = firm.order(name, &["redemption period"], &account).await;
-    let done = monitor_then_catch(&app, &[name]).await;
+    let done = monitor_then_catch(app, &[name]).await;
     assert!(done.starts_with("1 order(s) placed"), "{done}");
     assert_eq!(
-        backorder_status(&app, &id).await,
+        backorder_status(app, &id).await,
         BackorderStatus::Redemption
     );
     assert!(dynadot.with(|s| s.backorders.contains(name)));
@@ -1907,8 +1907,8 @@ async fn an_order_is_cancelled_with_the_service_when_the_holder_renews() {
     .unwrap();
     restored["events"][1]["eventDate"] = json!("2028-12-01T00:00:00Z");
     registry.set(name, Reply::json(serde_json::to_vec(&restored).unwrap()));
-    let done = monitor_then_catch(&app, &[name]).await;
-    assert_eq!(backorder_status(&app, &id).await, BackorderStatus::Renewed);
+    let done = monitor_then_catch(app, &[name]).await;
+    assert_eq!(backorder_status(app, &id).await, BackorderStatus::Renewed);
     assert!(done.contains("1 cancelled"), "{done}");
     assert!(
         !dynadot.with(|s| s.backorders.contains(name)),
@@ -1920,10 +1920,10 @@ async fn an_order_is_cancelled_with_the_service_when_the_holder_renews() {
             .any(|q| q.contains("command=delete_backorder_request"))
     }),);
     let (_, shown) = api(
-        &app,
+        app,
         Method::GET,
         &format!("/api/v1/backorders/{id}"),
-        Some(&token),
+        Some(token),
         None,
     )
     .await;
@@ -1968,7 +1968,7 @@ async fn a_direct_catch_registers_the_name_the_moment_the_registry_releases_it()
         ids.push(id);
     }
     // In pending delete: the catch job waits; nothing goes to the registrar.
-    let done = monitor_then_catch(&app, &names).await;
+    let done = monitor_then_catch(app, &names).await;
     assert!(done.starts_with("0 order(s) placed, 4 waiting"), "{done}");
     assert!(dynadot.with(|s| s.registered.is_empty()));
 
@@ -1984,12 +1984,12 @@ async fn a_direct_catch_registers_the_name_the_moment_the_registry_releases_it()
             .unwrap();
     }
     assert_eq!(
-        backorder_status(&app, &ids[0]).await,
+        backorder_status(app, &ids[0]).await,
         BackorderStatus::Caught
     );
-    assert_eq!(backorder_status(&app, &ids[1]).await, BackorderStatus::Lost);
+    assert_eq!(backorder_status(app, &ids[1]).await, BackorderStatus::Lost);
     assert_eq!(
-        backorder_status(&app, &ids[2]).await,
+        backorder_status(app, &ids[2]).await,
         BackorderStatus::Dropped
     );
     let channel = |i: usize| {
@@ -2033,10 +2033,10 @@ async fn a_direct_catch_registers_the_name_the_moment_the_registry_releases_it()
     );
     // Each attempt is on the record: one for the name caught, three (one a second) for the one lost.
     let (_, attempts) = api(
-        &app,
+        app,
         Method::GET,
         &format!("/api/v1/backorders/{}/attempts", ids[1]),
-        Some(&token),
+        Some(token),
         None,
     )
     .await;
@@ -2059,7 +2059,7 @@ async fn a_direct_catch_registers_the_name_the_moment_the_registry_releases_it()
     let registered = dynadot.with(|s| s.registered.clone());
     assert_eq!(registered, [names[0], names[3]], "{registered:?}");
     assert_eq!(
-        backorder_status(&app, &ids[3]).await,
+        backorder_status(app, &ids[3]).await,
         BackorderStatus::Caught
     );
     // The lawyer hears of the catch, the loss and the refusal.

@@ -64,12 +64,7 @@ async fn office(smtp_url: String) -> Office {
         browsers.push(b);
     }
     let admin_token = app.api_token(&admin).await;
-    let users = app
-        .state
-        .db
-        .run(|c| reclaim::repo::users::list(c))
-        .await
-        .unwrap();
+    let users = app.state.db.run(reclaim::repo::users::list).await.unwrap();
     let find = |email: &str| {
         users
             .iter()
@@ -123,7 +118,7 @@ async fn name_to_recover(o: &Office, domain: &str) -> String {
         .app
         .state
         .db
-        .run(|c| reclaim::repo::users::list(c))
+        .run(reclaim::repo::users::list)
         .await
         .unwrap();
     let lina = lina

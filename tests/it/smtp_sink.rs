@@ -49,12 +49,13 @@ impl Received {
         let mut out = Vec::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i] == b'=' && i + 2 < bytes.len() {
-                if let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                    out.push(v);
-                    i += 3;
-                    continue;
-                }
+            if bytes[i] == b'='
+                && i + 2 < bytes.len()
+                && let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+            {
+                out.push(v);
+                i += 3;
+                continue;
             }
             out.push(bytes[i]);
             i += 1;
@@ -226,12 +227,13 @@ fn decode_words(value: &str) -> String {
                 let raw = text.as_bytes();
                 let mut i = 0;
                 while i < raw.len() {
-                    if raw[i] == b'=' && i + 2 < raw.len() {
-                        if let Ok(v) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                            bytes.push(v);
-                            i += 3;
-                            continue;
-                        }
+                    if raw[i] == b'='
+                        && i + 2 < raw.len()
+                        && let Ok(v) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+                    {
+                        bytes.push(v);
+                        i += 3;
+                        continue;
                     }
                     bytes.push(raw[i]);
                     i += 1;
