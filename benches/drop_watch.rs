@@ -14,6 +14,8 @@
 //! `DROP_NAMES=N` changes the number of names, `DROP_BUDGET=N` the registry's budget (queries
 //! a second; a minute: 60 times that).
 
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -26,16 +28,6 @@ use reclaim::clock::SystemClock;
 use reclaim::config::Settings;
 use reclaim::db::schema::monitored_domains;
 use reclaim::db::types::to_db;
-use reclaim::model::audit::Actor;
-use reclaim::model::backorder::Priority;
-use reclaim::model::client::NewClient;
-use reclaim::model::domain_name::DomainName;
-use reclaim::model::money::Currency;
-use reclaim::model::user::{EmailAddress, PersonName, Role};
-use reclaim::repo::backorders::{self, NewBackorder};
-use reclaim::repo::clients;
-use reclaim::repo::matters::{self, NewMatter};
-use reclaim::repo::users::{self, NewUser};
 
 /// The fake registry's state: when each name is released, and every query it received.
 #[derive(Default)]
@@ -131,59 +123,7 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
     let to_attach = names.clone();
     state
         .db
-        .run(move |c| {
-            let actor = Actor::process("benchmark", chrono::Utc::now());
-            let lawyer = users::create(
-                c,
-                &actor,
-                &NewUser {
-                    email: EmailAddress::parse("bench@firm.example").unwrap(),
-                    name: PersonName::parse("Bench Lawyer").unwrap(),
-                    role: Role::Lawyer,
-                    client_id: None,
-                    password_hash: "-".into(),
-                },
-            )
-            .unwrap();
-            let client = clients::create(
-                c,
-                &actor,
-                &NewClient::parse("Bench", "b@bench.example").unwrap(),
-            )
-            .unwrap();
-            let matter = matters::create(
-                c,
-                &actor,
-                &NewMatter {
-                    client_id: client.id,
-                    title: "Benchmark".into(),
-                    responsible_lawyer_id: lawyer.id,
-                    team: vec![],
-                    marks: vec![],
-                    notes: String::new(),
-                },
-            )
-            .unwrap();
-            let lines: Vec<(usize, String, NewBackorder)> = to_attach
-                .iter()
-                .enumerate()
-                .map(|(i, name)| {
-                    (
-                        i + 1,
-                        name.clone(),
-                        NewBackorder {
-                            domain: DomainName::parse(name).unwrap(),
-                            priority: Priority::Normal,
-                            max_bid_minor: None,
-                            currency: Currency::default(),
-                            notes: String::new(),
-                        },
-                    )
-                })
-                .collect();
-            backorders::import(c, &actor, &matter.id, &lines, false).unwrap();
-            Ok::<_, reclaim::db::DbError>(())
-        })
+        .run(move |c| support::seed_matter_seeking(c, &to_attach))
         .await
         .unwrap();
 

@@ -5,6 +5,8 @@
 //!
 //! Set `SWEEP_NAMES` to change the number of names.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,16 +15,6 @@ use futures_util::StreamExt;
 
 use reclaim::clock::SystemClock;
 use reclaim::config::Settings;
-use reclaim::model::audit::Actor;
-use reclaim::model::backorder::Priority;
-use reclaim::model::client::NewClient;
-use reclaim::model::domain_name::DomainName;
-use reclaim::model::money::Currency;
-use reclaim::model::user::{EmailAddress, PersonName, Role};
-use reclaim::repo::backorders::{self, NewBackorder};
-use reclaim::repo::clients;
-use reclaim::repo::matters::{self, NewMatter};
-use reclaim::repo::users::{self, NewUser};
 
 const CONCURRENCY: usize = reclaim::app::monitoring::SWEEP_CONCURRENCY;
 
@@ -122,59 +114,7 @@ async fn main() {
         let names = names.clone();
         state
             .db
-            .run(move |c| {
-                let actor = Actor::process("benchmark", chrono::Utc::now());
-                let lawyer = users::create(
-                    c,
-                    &actor,
-                    &NewUser {
-                        email: EmailAddress::parse("bench@firm.example").unwrap(),
-                        name: PersonName::parse("Bench Lawyer").unwrap(),
-                        role: Role::Lawyer,
-                        client_id: None,
-                        password_hash: "-".into(),
-                    },
-                )
-                .unwrap();
-                let client = clients::create(
-                    c,
-                    &actor,
-                    &NewClient::parse("Bench", "b@bench.example").unwrap(),
-                )
-                .unwrap();
-                let matter = matters::create(
-                    c,
-                    &actor,
-                    &NewMatter {
-                        client_id: client.id,
-                        title: "Benchmark".into(),
-                        responsible_lawyer_id: lawyer.id,
-                        team: vec![],
-                        marks: vec![],
-                        notes: String::new(),
-                    },
-                )
-                .unwrap();
-                let lines: Vec<(usize, String, NewBackorder)> = names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, name)| {
-                        (
-                            i + 1,
-                            name.clone(),
-                            NewBackorder {
-                                domain: DomainName::parse(name).unwrap(),
-                                priority: Priority::Normal,
-                                max_bid_minor: None,
-                                currency: Currency::default(),
-                                notes: String::new(),
-                            },
-                        )
-                    })
-                    .collect();
-                backorders::import(c, &actor, &matter.id, &lines, false).unwrap();
-                Ok::<_, reclaim::db::DbError>(())
-            })
+            .run(move |c| support::seed_matter_seeking(c, &names))
             .await
             .unwrap();
     }

@@ -170,28 +170,20 @@ pub async fn create(
         ));
     };
 
-    // One harmless call: the credentials are kept only once the service accepted them.
-    let service = Service::connect(
+    let id = CatchAccountId::new();
+    let credentials_sealed = verify_and_seal(
+        state,
         provider,
         Endpoints {
             api: endpoint.clone(),
             auth: auth_endpoint.clone(),
         },
-        credentials.clone(),
-        SERVICE_TIMEOUT,
+        &credentials,
+        &id,
     )
-    .map_err(|e| AppError::invalid("credentials", e.to_string()))?;
-    let verified = service.verify().await;
-    log_exchanges(&verified.exchanges);
-    if let Err(e) = verified.result {
-        return Err(refusal(provider, &e));
-    }
-
-    let id = CatchAccountId::new();
-    let plain = serde_json::to_vec(&credentials)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("credentials: {e}")))?;
+    .await?;
     let new = NewCatchAccount {
-        credentials_sealed: sealed::seal(&state.keys.catch_credentials, id.as_str(), &plain),
+        credentials_sealed,
         id,
         provider: provider.as_str().to_owned(),
         label,
@@ -270,30 +262,19 @@ pub async fn update(
     errors.check()?;
     let credentials_sealed = match credentials {
         None => None,
-        Some(credentials) => {
-            let service = Service::connect(
+        Some(credentials) => Some(
+            verify_and_seal(
+                state,
                 provider,
                 Endpoints {
                     api: account.endpoint.clone(),
                     auth: account.auth_endpoint.clone(),
                 },
-                credentials.clone(),
-                SERVICE_TIMEOUT,
+                &credentials,
+                &account.id,
             )
-            .map_err(|e| AppError::invalid("credentials", e.to_string()))?;
-            let verified = service.verify().await;
-            log_exchanges(&verified.exchanges);
-            if let Err(e) = verified.result {
-                return Err(refusal(provider, &e));
-            }
-            let plain = serde_json::to_vec(&credentials)
-                .map_err(|e| AppError::Unexpected(anyhow::anyhow!("credentials: {e}")))?;
-            Some(sealed::seal(
-                &state.keys.catch_credentials,
-                account.id.as_str(),
-                &plain,
-            ))
-        }
+            .await?,
+        ),
     };
     let change = AccountChange {
         credentials_sealed,
@@ -306,6 +287,31 @@ pub async fn update(
         .db
         .run(move |c| catch_accounts::update(c, &actor, &account, &change))
         .await?)
+}
+
+/// One harmless call with the credentials; sealed for the account `id` only once the service
+/// accepted them, otherwise what it said, on the field to correct.
+async fn verify_and_seal(
+    state: &AppState,
+    provider: Provider,
+    endpoints: Endpoints,
+    credentials: &Credentials,
+    id: &CatchAccountId,
+) -> Result<String, AppError> {
+    let service = Service::connect(provider, endpoints, credentials.clone(), SERVICE_TIMEOUT)
+        .map_err(|e| AppError::invalid("credentials", e.to_string()))?;
+    let verified = service.verify().await;
+    log_exchanges(&verified.exchanges);
+    if let Err(e) = verified.result {
+        return Err(refusal(provider, &e));
+    }
+    let plain = serde_json::to_vec(credentials)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("credentials: {e}")))?;
+    Ok(sealed::seal(
+        &state.keys.catch_credentials,
+        id.as_str(),
+        &plain,
+    ))
 }
 
 /// What the administrator is told when the service refused the test call.

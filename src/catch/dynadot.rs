@@ -163,34 +163,11 @@ impl Dynadot {
         let request = self.http.get(&url).query(&query);
         let (status, body) =
             super::exchange(Provider::Dynadot, action, shown, request, exchanges).await?;
-        match status {
-            200..=299 => {}
-            401 | 403 => {
-                return Err(CatchError::Unauthorized {
-                    provider: Provider::Dynadot,
-                    message: format!(
-                        "HTTP {status}: check the API key and the IP whitelist (Dynadot, Tools, API)"
-                    ),
-                });
-            }
-            429 => {
-                return Err(CatchError::Busy {
-                    provider: Provider::Dynadot,
-                });
-            }
-            400..=499 => {
-                return Err(CatchError::Refused {
-                    provider: Provider::Dynadot,
-                    message: format!("HTTP {status}"),
-                });
-            }
-            _ => {
-                return Err(CatchError::Server {
-                    provider: Provider::Dynadot,
-                    status,
-                });
-            }
-        }
+        super::http_status(
+            Provider::Dynadot,
+            status,
+            "check the API key and the IP whitelist (Dynadot, Tools, API)",
+        )?;
         let answer = read_answer(&body).map_err(|message| CatchError::Unreadable {
             provider: Provider::Dynadot,
             message,

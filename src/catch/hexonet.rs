@@ -232,34 +232,11 @@ impl Hexonet {
         let request = self.http.post(&url).form(&form);
         let (status, body) =
             super::exchange(Provider::Hexonet, action, shown, request, exchanges).await?;
-        match status {
-            200..=299 => {}
-            401 | 403 => {
-                return Err(CatchError::Unauthorized {
-                    provider: Provider::Hexonet,
-                    message: format!(
-                        "HTTP {status}: check the IP filter of the HEXONET account (its control panel)"
-                    ),
-                });
-            }
-            429 => {
-                return Err(CatchError::Busy {
-                    provider: Provider::Hexonet,
-                });
-            }
-            400..=499 => {
-                return Err(CatchError::Refused {
-                    provider: Provider::Hexonet,
-                    message: format!("HTTP {status}"),
-                });
-            }
-            _ => {
-                return Err(CatchError::Server {
-                    provider: Provider::Hexonet,
-                    status,
-                });
-            }
-        }
+        super::http_status(
+            Provider::Hexonet,
+            status,
+            "check the IP filter of the HEXONET account (its control panel)",
+        )?;
         let response = read_response(&body).map_err(|message| CatchError::Unreadable {
             provider: Provider::Hexonet,
             message,

@@ -549,6 +549,29 @@ impl CatchApi for Service {
     }
 }
 
+/// What an HTTP status says before the answer is read: 2xx goes on; 401/403 refused the
+/// account (`unauthorized` says what to check); 429 busy; another 4xx refused the request; the
+/// rest is the service's failure (tried again later).
+pub(crate) fn http_status(
+    provider: Provider,
+    status: u16,
+    unauthorized: &str,
+) -> Result<(), CatchError> {
+    match status {
+        200..=299 => Ok(()),
+        401 | 403 => Err(CatchError::Unauthorized {
+            provider,
+            message: format!("HTTP {status}: {unauthorized}"),
+        }),
+        429 => Err(CatchError::Busy { provider }),
+        400..=499 => Err(CatchError::Refused {
+            provider,
+            message: format!("HTTP {status}"),
+        }),
+        _ => Err(CatchError::Server { provider, status }),
+    }
+}
+
 /// The longest answer kept on the timeline.
 const ANSWER_KEPT: usize = 8 * 1024;
 
