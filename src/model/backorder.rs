@@ -1,6 +1,7 @@
 //! Backorders: the wish to obtain one domain name for a matter. Its status follows the life of
 //! the name (`docs/registries.md` §1, §2.5: `watching → expiring → redemption → pending_delete → dropped →
-//! caught | lost | auction → won | lost`, or `renewed` / `cancelled`); where the backorder is
+//! caught | lost | auction → won | lost`, or `renewed` / `cancelled`, or `transferred` when the
+//! holder hands a registered name over); where the backorder is
 //! placed (catch channels) feeds the outcome. Fees are only ever due on success.
 
 crate::text_enum! {
@@ -27,6 +28,9 @@ crate::text_enum! {
         Renewed => "renewed",
         /// The firm stopped the backorder.
         Cancelled => "cancelled",
+        /// The holder transferred the name to the client: bought after outreach, or ordered by
+        /// a UDRP/SYRELI decision. The name is the client's without a drop.
+        Transferred => "transferred",
     }
 }
 
@@ -93,6 +97,7 @@ impl BackorderStatus {
             BackorderStatus::Lost => "Lost",
             BackorderStatus::Renewed => "Renewed by the holder",
             BackorderStatus::Cancelled => "Cancelled",
+            BackorderStatus::Transferred => "Transferred to the client",
         }
     }
 
@@ -105,6 +110,7 @@ impl BackorderStatus {
                 | BackorderStatus::Lost
                 | BackorderStatus::Renewed
                 | BackorderStatus::Cancelled
+                | BackorderStatus::Transferred
         )
     }
 
@@ -119,6 +125,8 @@ impl BackorderStatus {
     pub fn next(self) -> &'static [BackorderStatus] {
         use BackorderStatus::*;
         match self {
+            // A registered name changes hands by transfer (a purchase, a decision); a deleted one
+            // cannot be (ICANN's ERRP §3.2: registries block transfers during redemption, docs/registries.md §1).
             Watching => &[
                 Expiring,
                 Redemption,
@@ -126,16 +134,26 @@ impl BackorderStatus {
                 Dropped,
                 Renewed,
                 Cancelled,
+                Transferred,
             ],
-            Expiring => &[Redemption, PendingDelete, Dropped, Renewed, Cancelled],
+            Expiring => &[
+                Redemption,
+                PendingDelete,
+                Dropped,
+                Renewed,
+                Cancelled,
+                Transferred,
+            ],
             Redemption => &[PendingDelete, Dropped, Renewed, Cancelled],
             PendingDelete => &[Dropped, Cancelled],
             Dropped => &[Caught, Auction, Lost, Cancelled],
             // A service that caught the name may still auction it among its backorderers.
             Caught => &[Auction, Won, Lost],
             Auction => &[Won, Lost],
-            Won => &[],
-            Lost | Renewed | Cancelled => &[Watching],
+            Won | Transferred => &[],
+            // A renewed name may still be sold to the client later.
+            Renewed => &[Watching, Transferred],
+            Lost | Cancelled => &[Watching],
         }
     }
 
@@ -302,6 +320,10 @@ mod tests {
             (Watching, Cancelled),
             (Lost, Watching),
             (Renewed, Watching),
+            // A registered name changes hands by transfer (bought, or a decision).
+            (Watching, Transferred),
+            (Expiring, Transferred),
+            (Renewed, Transferred),
         ];
         for (from, to) in allowed {
             assert!(from.can_move_to(to), "{from} → {to}");
@@ -315,6 +337,11 @@ mod tests {
             (Watching, Caught),
             (Auction, Cancelled),
             (Watching, Watching),
+            // ERRP §3.2: registries block transfers in redemption; a dropped name is caught.
+            (Redemption, Transferred),
+            (PendingDelete, Transferred),
+            (Dropped, Transferred),
+            (Transferred, Watching),
         ];
         for (from, to) in refused {
             assert!(!from.can_move_to(to), "{from} → {to}");

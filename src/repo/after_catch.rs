@@ -1,5 +1,5 @@
-//! The checklist after the catch (`model::after_catch`): opened when a backorder becomes caught
-//! or won, re-read against each registry answer for the name, ticked by staff. Every change
+//! The checklist after the catch (`model::after_catch`): opened when a backorder becomes caught,
+//! won or transferred, re-read against each registry answer for the name, ticked by staff. Every change
 //! writes its audit event in the same transaction.
 
 use chrono::NaiveDate;
@@ -21,13 +21,18 @@ use crate::model::registry_record::RegistryRecord;
 use crate::repo::audit::{self, Change};
 use crate::repo::matters::MatterScope;
 
-/// The backorder statuses that open the checklist: the name is the client's.
-pub const CAUGHT: [BackorderStatus; 2] = [BackorderStatus::Caught, BackorderStatus::Won];
+/// The backorder statuses that open the checklist: the name is the client's, caught at the drop,
+/// won at auction, or transferred by the holder.
+pub const SECURED: [BackorderStatus; 3] = [
+    BackorderStatus::Caught,
+    BackorderStatus::Won,
+    BackorderStatus::Transferred,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChecklistError {
     #[error(
-        "This backorder has no checklist: it opens when the name is caught or won (the backorder is {0})."
+        "This backorder has no checklist: it opens when the name is caught, won or transferred to the client (the backorder is {0})."
     )]
     NoChecklist(String),
     #[error("The backorder does not exist.")]
@@ -220,7 +225,7 @@ pub fn apply_record(
     let caught: Vec<(Backorder, Matter, String)> = backorders::table
         .inner_join(matters::table.inner_join(clients::table))
         .filter(backorders::domain.eq(domain))
-        .filter(backorders::status.eq_any(CAUGHT))
+        .filter(backorders::status.eq_any(SECURED))
         .filter(
             backorders::id.eq_any(
                 after_catch_items::table

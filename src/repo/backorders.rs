@@ -508,7 +508,7 @@ pub fn change_status(
         )?;
         let now = find(conn, id)?.ok_or(BackorderError::NotFound)?;
         // The one place a backorder becomes caught or won: the checklist opens here.
-        if crate::repo::after_catch::CAUGHT.contains(&to) {
+        if crate::repo::after_catch::SECURED.contains(&to) {
             crate::repo::after_catch::open(conn, actor, &now)?;
         } else if matches!(to, BackorderStatus::Auction | BackorderStatus::Lost) {
             // A caught name the service then auctions, or loses at its auction.

@@ -87,7 +87,7 @@ pub fn claim_due(
         .inner_join(after_catch_items::table)
         .inner_join(matters::table)
         .filter(matters::status.eq(MatterStatus::Open))
-        .filter(backorders::status.eq_any(crate::repo::after_catch::CAUGHT))
+        .filter(backorders::status.eq_any(crate::repo::after_catch::SECURED))
         .filter(after_catch_items::state.eq(ItemState::Pending))
         .select(backorders::domain);
     // The names to take, read from the table under another name: the UPDATE below changes it.

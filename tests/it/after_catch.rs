@@ -161,7 +161,7 @@ async fn the_checklist_opens_when_the_name_is_caught_with_the_60_day_transfer_da
     );
     let message = body["error"]["message"].as_str().unwrap();
     assert!(
-        message.contains("opens when the name is caught or won"),
+        message.contains("opens when the name is caught, won or transferred to the client"),
         "{message}"
     );
 
@@ -215,6 +215,71 @@ async fn the_checklist_opens_when_the_name_is_caught_with_the_60_day_transfer_da
         .filter(|a| *a == "after_catch.opened")
         .count();
     assert_eq!(opened, 1);
+}
+
+/// A name bought from its holder (or ordered transferred by a decision) is the client's without a
+/// drop: the backorder ends as transferred and gets the same checklist, the 60-day lock counted
+/// from the transfer (ICANN Transfer Policy §I.A.3.7.6). A deleted name cannot be transferred.
+#[tokio::test]
+async fn a_name_transferred_by_its_holder_gets_the_checklist_too() {
+    let w = world().await;
+    let (status, body) = api(
+        &w.app,
+        Method::POST,
+        &format!("/api/v1/backorders/{}/status", w.backorder),
+        Some(&w.token),
+        Some(json!({"status": "transferred", "reason": "Bought from the holder; transfer completed"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "transferred", "{body}");
+    let (status, list) = checklist(&w, &w.token).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 8, "{list}");
+    assert_eq!(item(&list, "transfer_window")["due_on"], "2027-01-22");
+    assert!(app_actions_contain(&w.app, "after_catch.opened").await);
+    // Finished: nothing follows a transfer.
+    let (status, body) = api(
+        &w.app,
+        Method::POST,
+        &format!("/api/v1/backorders/{}/status", w.backorder),
+        Some(&w.token),
+        Some(json!({"status": "watching", "reason": "again"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("It is finished"),
+        "{body}"
+    );
+
+    // A second name, deleted by its holder: in redemption it cannot be transferred.
+    let other = w.app.attach(&w.matter, "acme-gadgets.com").await;
+    for step in ["expiring", "redemption"] {
+        let (status, body) = api(
+            &w.app,
+            Method::POST,
+            &format!("/api/v1/backorders/{other}/status"),
+            Some(&w.token),
+            Some(json!({"status": step, "reason": "registry data"})),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = api(
+        &w.app,
+        Method::POST,
+        &format!("/api/v1/backorders/{other}/status"),
+        Some(&w.token),
+        Some(json!({"status": "transferred", "reason": "?"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cannot go from 'In redemption' to 'Transferred to the client'"),
+        "{message}"
+    );
 }
 
 async fn app_actions_contain(app: &TestApp, action: &str) -> bool {
