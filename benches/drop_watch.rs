@@ -1,10 +1,12 @@
 //! `cargo bench --bench drop_watch`: a local RDAP registry holds 200 names in pending delete
-//! and releases them (answers 404) at a scheduled instant; reclaim's drop watch (the
-//! `drop-watch` job's loop, `app::drop_watch::watch_with`) follows them, and the benchmark
-//! times each name from its release to the call of the hook that receives it
-//! (`app::drop_watch::on_seen_free`; a direct catch's registration follows once the answer is
-//! recorded, not timed here). The
-//! registry counts every query: per name and per one-second and one-minute window.
+//! and releases them (answers 404) at a scheduled instant; each name has a direct catch on the
+//! firm's registrar account (provider `dynadot_register`, served by a local stand-in speaking
+//! Dynadot's API 3). reclaim's drop watch (the `drop-watch` job's loop,
+//! `app::drop_watch::watch_with`) follows them, and the benchmark times each name from its
+//! release to the call of the hook that receives it (`app::drop_watch::on_seen_free`) and to the
+//! `register` request the registrar receives (sent by `app::catch::on_release` once the answer is
+//! recorded). The registry counts every query: per name and per one-second and one-minute
+//! window; the registrar counts the registrations per name.
 //!
 //! Two runs: every name released at the same instant, which the predicted window starts at
 //! (as when the registry publishes it: Nominet's drop list, SIDN's quarantine end; the watch
@@ -69,6 +71,119 @@ async fn answer(req: HttpRequest, registry: web::Data<Arc<Registry>>) -> HttpRes
     }
 }
 
+/// The firm's registrar (Dynadot API 3, `GET /api3.json?key=…&command=…`): answers the account
+/// check (`backorder_request_list`) and registers each name once, recording when each
+/// `register` request arrived.
+#[derive(Default)]
+struct Registrar {
+    registrations: Mutex<HashMap<String, Vec<SystemTime>>>,
+}
+
+const REGISTRAR_KEY: &str = "bench-key-0123456789";
+
+async fn registrar_answer(req: HttpRequest, registrar: web::Data<Arc<Registrar>>) -> HttpResponse {
+    let now = SystemTime::now();
+    let query: HashMap<String, String> =
+        web::Query::<HashMap<String, String>>::from_query(req.query_string())
+            .map(|q| q.into_inner())
+            .unwrap_or_default();
+    let command = query.get("command").map(String::as_str).unwrap_or("");
+    let body = if query.get("key").map(String::as_str) != Some(REGISTRAR_KEY) {
+        serde_json::json!({"Response": {"ResponseCode": "-1", "Status": "error", "Error": "invalid key"}})
+    } else if command == "register" {
+        let domain = query.get("domain").cloned().unwrap_or_default();
+        let mut book = registrar.registrations.lock().unwrap();
+        let times = book.entry(domain.clone()).or_default();
+        times.push(now);
+        if times.len() == 1 {
+            serde_json::json!({"RegisterResponse": {"ResponseCode": "0", "Status": "success",
+                "RegisterContent": {"Expiration": 1_830_000_000_000_i64}}})
+        } else {
+            serde_json::json!({"RegisterResponse": {"ResponseCode": "-1", "Status": "error",
+                "Error": format!("{domain} is not available")}})
+        }
+    } else {
+        serde_json::json!({"BackorderRequestListResponse": {"ResponseCode": 0, "Status": "success",
+            "BackorderRequestList": []}})
+    };
+    HttpResponse::Ok().json(body)
+}
+
+fn start_registrar(registrar: Arc<Registrar>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let data = web::Data::new(registrar);
+            HttpServer::new(move || {
+                App::new()
+                    .app_data(data.clone())
+                    .route("/api3.json", web::get().to(registrar_answer))
+            })
+            .workers(2)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run()
+            .await
+        })
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Connects the firm's registrar account and puts a direct catch on every backorder, through
+/// the application's own use cases (as an administrator and the matter's lawyer would).
+async fn direct_catch_everything(state: &reclaim::AppState, seeded: &support::Seeded, base: String) {
+    use reclaim::app::access::{Caller, Principal};
+    use reclaim::app::catch_accounts::{CatchAccountInput, create};
+    let admin = state
+        .db
+        .run(|c| Ok::<_, reclaim::db::DbError>(support::seed_admin(c)))
+        .await
+        .unwrap();
+    let admin = Caller::new(Principal::from(&admin), None, None);
+    let account = create(
+        state,
+        &admin,
+        CatchAccountInput {
+            provider: "dynadot_register".into(),
+            label: "The firm's registrar".into(),
+            endpoint: Some(base),
+            auth_endpoint: None,
+            credentials: serde_json::json!({"api_key": REGISTRAR_KEY}),
+            max_bid_per_name: "".into(),
+            monthly_limit: "".into(),
+            currency: "USD".into(),
+        },
+    )
+    .await
+    .expect("the registrar account connects");
+    let matter = seeded.matter.clone();
+    let ids: Vec<String> = state
+        .db
+        .run(move |c| {
+            reclaim::db::schema::backorders::table
+                .filter(reclaim::db::schema::backorders::matter_id.eq(matter.to_string()))
+                .select(reclaim::db::schema::backorders::id)
+                .load::<String>(c)
+                .map_err(reclaim::db::DbError::from)
+        })
+        .await
+        .unwrap();
+    let lawyer = Caller::new(Principal::from(&seeded.lawyer), None, None);
+    for id in ids {
+        reclaim::app::catch::order_through_account(
+            state,
+            &lawyer,
+            &id,
+            &account.id.to_string(),
+            &reclaim::app::backorders::AmountInput::from("20"),
+        )
+        .await
+        .expect("the direct catch is ordered");
+    }
+}
+
 fn start_registry(registry: Arc<Registry>) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -106,6 +221,8 @@ fn epoch_ms(t: SystemTime) -> u128 {
 async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
     let registry = Arc::new(Registry::default());
     let base = start_registry(registry.clone());
+    let registrar = Arc::new(Registrar::default());
+    let registrar_base = start_registrar(registrar.clone());
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings {
         database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
@@ -121,11 +238,12 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
         reclaim::startup::prepare(settings, Arc::new(SystemClock)).expect("the database opens");
     let names: Vec<String> = (0..n).map(|i| format!("drop-{i:04}.com")).collect();
     let to_attach = names.clone();
-    state
+    let seeded = state
         .db
         .run(move |c| support::seed_matter_seeking(c, &to_attach))
         .await
         .unwrap();
+    direct_catch_everything(&state, &seeded, registrar_base).await;
 
     // The release: a whole second, 4 to 5 s from now; names spread over `spread` after it.
     let now_ms = epoch_ms(SystemTime::now());
@@ -191,6 +309,19 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
         })
         .collect();
     latencies.sort_by(f64::total_cmp);
+    let registrations = registrar.registrations.lock().unwrap().clone();
+    assert_eq!(registrations.len(), n, "every name registered");
+    let mut to_register: Vec<f64> = registrations
+        .iter()
+        .map(|(name, times)| {
+            assert_eq!(times.len(), 1, "{name} registered once");
+            times[0]
+                .duration_since(schedule[name])
+                .unwrap_or_default()
+                .as_secs_f64()
+        })
+        .collect();
+    to_register.sort_by(f64::total_cmp);
     // Per name: queries in any one calendar second, and the shortest gap between two.
     let mut by_name: HashMap<&str, Vec<SystemTime>> = HashMap::new();
     for (name, at) in &queries {
@@ -238,6 +369,12 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
         percentile(&latencies, 50.0) * 1000.0,
         percentile(&latencies, 95.0) * 1000.0,
         latencies.last().copied().unwrap_or(0.0) * 1000.0
+    );
+    println!(
+        "  release -> registration request at the registrar: p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
+        percentile(&to_register, 50.0) * 1000.0,
+        percentile(&to_register, 95.0) * 1000.0,
+        to_register.last().copied().unwrap_or(0.0) * 1000.0
     );
     println!(
         "  per name: at most {name_max_per_second} query in any calendar second, {:.0} ms between two on average, {:.0} ms at the shortest",
