@@ -133,7 +133,11 @@ fn start_registrar(registrar: Arc<Registrar>) -> String {
 
 /// Connects the firm's registrar account and puts a direct catch on every backorder, through
 /// the application's own use cases (as an administrator and the matter's lawyer would).
-async fn direct_catch_everything(state: &reclaim::AppState, seeded: &support::Seeded, base: String) {
+async fn direct_catch_everything(
+    state: &reclaim::AppState,
+    seeded: &support::Seeded,
+    base: String,
+) {
     use reclaim::app::access::{Caller, Principal};
     use reclaim::app::catch_accounts::{CatchAccountInput, create};
     let admin = state

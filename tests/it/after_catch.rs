@@ -249,7 +249,10 @@ async fn a_name_transferred_by_its_holder_gets_the_checklist_too() {
     .await;
     assert_eq!(status, 422, "{body}");
     assert!(
-        body["error"]["message"].as_str().unwrap().contains("It is finished"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("It is finished"),
         "{body}"
     );
 
