@@ -15,6 +15,7 @@ pub mod matters;
 pub mod monitoring;
 pub mod outbox;
 pub mod outreach;
+pub mod registrant_handles;
 pub mod procedures;
 pub mod reports;
 pub mod senders;

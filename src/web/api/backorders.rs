@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::model::after_catch::{ChecklistItem, Item, ItemState, VerifiedBy};
 use crate::model::backorder::{
     Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus,
-    Priority, fees_due,
+    Priority, Registrant, fees_due,
 };
 use crate::model::changes::ChangeKind;
 use crate::model::ids::{BackorderId, ChannelId, MatterId, SnapshotId};
@@ -109,6 +109,8 @@ pub struct BackorderJson {
     max_bid: Option<String>,
     currency: String,
     notes: String,
+    /// In whose name a direct catch through the firm's registrar registers the name.
+    registrant: Registrant,
     #[schema(format = DateTime)]
     conflict_confirmed_at: Option<String>,
     #[schema(format = DateTime)]
@@ -137,6 +139,7 @@ impl BackorderJson {
             max_bid: b.max_bid_minor.map(format_plain),
             currency: b.currency.clone(),
             notes: b.notes.clone(),
+            registrant: b.registrant,
             conflict_confirmed_at: b.conflict_confirmed_at.as_ref().map(rfc3339),
             created_at: rfc3339(&b.created_at),
             fees_due: fees_due(&own),

@@ -32,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(clients::list)
             .service(clients::show)
             .service(clients::add_contact)
+            .service(clients::registrant_handles)
+            .service(clients::set_registrant_handle)
             .service(matters::create)
             .service(matters::list)
             .service(matters::show)

@@ -119,6 +119,8 @@ impl Modify for BearerToken {
         api::clients::list,
         api::clients::show,
         api::clients::add_contact,
+        api::clients::registrant_handles,
+        api::clients::set_registrant_handle,
         api::tlds::show,
         // matters, backorders, registry monitoring
         api::matters::create,
