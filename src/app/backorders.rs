@@ -798,9 +798,10 @@ mod tests {
             currency: "euros".to_owned(),
             priority: "urgent".to_owned(),
             notes: String::new(),
+            registrant: "the lawyer".to_owned(),
         };
         assert!(check_terms(&input, &mut errors).is_none());
-        for field in ["max_bid", "currency", "priority"] {
+        for field in ["max_bid", "currency", "priority", "registrant"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
     }

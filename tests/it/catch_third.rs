@@ -761,10 +761,7 @@ async fn hexonet_reports_the_auction_of_a_caught_name() {
     )
     .unwrap();
     let placed = service
-        .place(&[Order {
-            domain: "northwind-shop.com".into(),
-            max_bid_minor: None,
-        }])
+        .place(&[Order::backorder("northwind-shop.com", None)])
         .await;
     assert!(placed.result.is_ok(), "{placed:?}");
     let since = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();

@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(backorders::show)
             .service(backorders::attempts)
             .service(backorders::change_status)
+            .service(backorders::change_terms)
             .service(backorders::add_channel)
             .service(backorders::update_channel)
             .service(backorders::check)

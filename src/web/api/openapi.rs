@@ -132,6 +132,7 @@ impl Modify for BearerToken {
         api::backorders::show,
         api::backorders::attempts,
         api::backorders::change_status,
+        api::backorders::change_terms,
         api::backorders::add_channel,
         api::backorders::update_channel,
         api::backorders::check,
