@@ -11,8 +11,8 @@ use crate::app::monitoring::{self, CheckReport};
 use crate::db::DbError;
 use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{
-    Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus, Priority,
-    Registrant,
+    Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus,
+    Priority, Registrant,
 };
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChannelId, SnapshotId};
@@ -481,9 +481,7 @@ pub async fn update(
         let (id, client) = (backorder.id.clone(), matter.client_id.clone());
         let missing = state
             .db
-            .run(move |c| {
-                crate::repo::registrant_handles::waiting_without_handle(c, &id, &client)
-            })
+            .run(move |c| crate::repo::registrant_handles::waiting_without_handle(c, &id, &client))
             .await?;
         if let Some((_, label, _)) = missing.iter().find(|(_, _, provider)| {
             crate::catch::Provider::parse(provider).is_ok_and(|p| p.registers())

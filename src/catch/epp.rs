@@ -18,8 +18,12 @@
 //!
 //! One connection per release: connect, greeting, login, then at most
 //! [`REGISTRATION_ATTEMPTS`] rounds one second apart of a check and, when the name is free, a
-//! create (a create of a name still held is refused with 2302 and some registries bill failed
-//! creates; the check is free), then logout. Every command is an [`Exchange`] on the backorder's
+//! create (a create of a name still held is refused with 2302 and counts against limits:
+//! Nominet's EPP acceptable use policy blocks a registrar's registrations for 24 hours past a
+//! number of creates of existing names, <http://www.nominet.org.uk/registrars/systems/epp/aup/>),
+//! then logout. Registry-specific requirements (an admin contact at some ccTLDs, such as .lv:
+//! <https://www.nic.lv/eppdoc/html/domain/create.html>) come back as the registry's refusal,
+//! with its reason. Sources: `docs/registries.md` §9, [S50]–[S55]. Every command is an [`Exchange`] on the backorder's
 //! timeline with the passwords replaced by `[redacted]`; the client's private key never leaves
 //! the TLS configuration.
 
@@ -315,9 +319,7 @@ fn attributes(mut text: &str) -> Result<Vec<(&str, String)>, String> {
         if text.is_empty() {
             return Ok(attrs);
         }
-        let (name, after) = text
-            .split_once('=')
-            .ok_or("an attribute without a value")?;
+        let (name, after) = text.split_once('=').ok_or("an attribute without a value")?;
         let after = after.trim_start();
         let quote = after.chars().next().filter(|c| matches!(c, '"' | '\''));
         let Some(quote) = quote else {
@@ -327,10 +329,7 @@ fn attributes(mut text: &str) -> Result<Vec<(&str, String)>, String> {
         let end = value_and_rest
             .find(quote)
             .ok_or("an attribute value not closed")?;
-        attrs.push((
-            local(name.trim()),
-            unescape(&value_and_rest[..end])?,
-        ));
+        attrs.push((local(name.trim()), unescape(&value_and_rest[..end])?));
         text = &value_and_rest[end + 1..];
     }
 }
@@ -343,17 +342,30 @@ fn events(xml: &str) -> Result<Vec<Event<'_>>, String> {
     let unclosed = |what: &str| format!("{what} not closed");
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<?") {
-            rest = after.split_once("?>").ok_or_else(|| unclosed("a declaration"))?.1;
+            rest = after
+                .split_once("?>")
+                .ok_or_else(|| unclosed("a declaration"))?
+                .1;
         } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.split_once("-->").ok_or_else(|| unclosed("a comment"))?.1;
+            rest = after
+                .split_once("-->")
+                .ok_or_else(|| unclosed("a comment"))?
+                .1;
         } else if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let (text, r) = after.split_once("]]>").ok_or_else(|| unclosed("a CDATA section"))?;
+            let (text, r) = after
+                .split_once("]]>")
+                .ok_or_else(|| unclosed("a CDATA section"))?;
             out.push(Event::Text(text.to_owned()));
             rest = r;
         } else if let Some(after) = rest.strip_prefix("<!") {
-            rest = after.split_once('>').ok_or_else(|| unclosed("a declaration"))?.1;
+            rest = after
+                .split_once('>')
+                .ok_or_else(|| unclosed("a declaration"))?
+                .1;
         } else if let Some(after) = rest.strip_prefix("</") {
-            let (name, r) = after.split_once('>').ok_or_else(|| unclosed("an end tag"))?;
+            let (name, r) = after
+                .split_once('>')
+                .ok_or_else(|| unclosed("an end tag"))?;
             out.push(Event::End(local(name.trim())));
             rest = r;
         } else if let Some(after) = rest.strip_prefix('<') {
@@ -411,10 +423,10 @@ pub fn read_response(xml: &[u8]) -> Result<Response, String> {
                         in_first_result = results == 1;
                         if in_first_result {
                             let code = attr("code").ok_or("a <result> without its code")?;
-                            response.code = Some(
-                                code.parse()
-                                    .map_err(|_| format!("result code '{code}' is not a number"))?,
-                            );
+                            response.code =
+                                Some(code.parse().map_err(|_| {
+                                    format!("result code '{code}' is not a number")
+                                })?);
                         }
                     }
                     (Some("cd"), "name") => {
@@ -526,7 +538,10 @@ pub fn verdict(code: u16) -> Verdict {
 /// `host:port` or `host` (port 700).
 pub fn parse_server(text: &str) -> Result<(String, u16), String> {
     let text = text.trim();
-    let bare = text.strip_prefix("epp://").unwrap_or(text).trim_end_matches('/');
+    let bare = text
+        .strip_prefix("epp://")
+        .unwrap_or(text)
+        .trim_end_matches('/');
     let (host, port) = match bare.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') || host.starts_with('[') => (
             host.trim_start_matches('[').trim_end_matches(']'),
@@ -725,7 +740,8 @@ impl Epp {
         timeout: Duration,
     ) -> Result<Self, CatchError> {
         let (host, port) = parse_server(server).map_err(CatchError::Invalid)?;
-        let tls = tls_config(certificate_pem, private_key_pem, ca_pem).map_err(CatchError::Invalid)?;
+        let tls =
+            tls_config(certificate_pem, private_key_pem, ca_pem).map_err(CatchError::Invalid)?;
         Ok(Self {
             host,
             port,
@@ -739,10 +755,16 @@ impl Epp {
     }
 
     /// Connects, reads the greeting and logs in; the session, or why there is none (recorded).
-    async fn open<'a>(&'a self, exchanges: &'a mut Vec<Exchange>) -> Result<Session<'a>, CatchError> {
+    async fn open<'a>(
+        &'a self,
+        exchanges: &'a mut Vec<Exchange>,
+    ) -> Result<Session<'a>, CatchError> {
         let at = Utc::now();
         let started = Instant::now();
-        let shown = format!("connect {} (TLS, client certificate)", endpoint(&self.host, self.port));
+        let shown = format!(
+            "connect {} (TLS, client certificate)",
+            endpoint(&self.host, self.port)
+        );
         let connected = self.connect().await;
         let (stream, greeting) = match connected {
             Ok(done) => done,
@@ -934,10 +956,14 @@ impl Session<'_> {
         let result = async {
             tokio::time::timeout(timeout, write_frame(&mut self.stream, xml.as_bytes()))
                 .await
-                .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in time"))??;
+                .map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in time")
+                })??;
             tokio::time::timeout(timeout, read_frame(&mut self.stream))
                 .await
-                .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in time"))?
+                .map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in time")
+                })?
         }
         .await;
         let (answer_text, outcome) = match result {
@@ -1004,7 +1030,8 @@ impl Session<'_> {
                 let trid = self.trid();
                 let password = auth_info();
                 let xml = create_xml(&order.domain, years, Some(&registrant), &password, &trid);
-                let shown = create_xml(&order.domain, years, Some(&registrant), "[redacted]", &trid);
+                let shown =
+                    create_xml(&order.domain, years, Some(&registrant), "[redacted]", &trid);
                 let created = self.send("register", &xml, shown).await?;
                 let code = created.code.unwrap_or_default();
                 match verdict(code) {
@@ -1081,7 +1108,10 @@ fn command_failure(answer: &Response) -> Result<Option<Outcome>, CatchError> {
             status: code,
         }),
         Verdict::Refused => Ok(Some(Outcome::Refused {
-            message: format!("the registry refused the registration ({code} {})", answer.said()),
+            message: format!(
+                "the registry refused the registration ({code} {})",
+                answer.said()
+            ),
             code: code.to_string(),
         })),
     }
@@ -1111,7 +1141,10 @@ mod tests {
         let bad: Vec<([u8; 4], FrameError)> = vec![
             ([0, 0, 0, 0], FrameError::TooShort(0)),
             ([0, 0, 0, 3], FrameError::TooShort(3)),
-            ([0xff, 0xff, 0xff, 0xff], FrameError::TooLarge(u32::MAX.into())),
+            (
+                [0xff, 0xff, 0xff, 0xff],
+                FrameError::TooLarge(u32::MAX.into()),
+            ),
             ([0, 0x10, 0, 5], FrameError::TooLarge(0x10_0005)),
         ];
         for (header, expected) in bad {
@@ -1127,7 +1160,10 @@ mod tests {
         write_frame(&mut wire, "<b>é</b>".as_bytes()).await.unwrap();
         let mut reader = wire.as_slice();
         assert_eq!(read_frame(&mut reader).await.unwrap(), b"<a/>");
-        assert_eq!(read_frame(&mut reader).await.unwrap(), "<b>é</b>".as_bytes());
+        assert_eq!(
+            read_frame(&mut reader).await.unwrap(),
+            "<b>é</b>".as_bytes()
+        );
         // Cut short, or a length below the header: an error, never a panic.
         let mut cut = &wire[..6];
         assert!(read_frame(&mut cut).await.is_err());
@@ -1140,23 +1176,51 @@ mod tests {
     fn result_codes_are_read_as_rfc_5730_defines_them() {
         let cases = [
             (1000, Verdict::Success, "Command completed successfully"),
-            (1001, Verdict::Success, "Command completed successfully; action pending"),
-            (1500, Verdict::Success, "Command completed successfully; ending session"),
+            (
+                1001,
+                Verdict::Success,
+                "Command completed successfully; action pending",
+            ),
+            (
+                1500,
+                Verdict::Success,
+                "Command completed successfully; ending session",
+            ),
             (2001, Verdict::Refused, "Command syntax error"),
             (2104, Verdict::Refused, "Billing failure"),
             (2200, Verdict::Credentials, "Authentication error"),
             (2201, Verdict::Credentials, "Authorization error"),
-            (2202, Verdict::Credentials, "Invalid authorization information"),
+            (
+                2202,
+                Verdict::Credentials,
+                "Invalid authorization information",
+            ),
             (2302, Verdict::Exists, "Object exists"),
             (2303, Verdict::Refused, "Object does not exist"),
             (2304, Verdict::Policy, "Object status prohibits operation"),
-            (2305, Verdict::Policy, "Object association prohibits operation"),
+            (
+                2305,
+                Verdict::Policy,
+                "Object association prohibits operation",
+            ),
             (2306, Verdict::Policy, "Parameter value policy error"),
             (2308, Verdict::Policy, "Data management policy violation"),
             (2400, Verdict::Server, "Command failed"),
-            (2500, Verdict::Server, "Command failed; server closing connection"),
-            (2501, Verdict::Credentials, "Authentication error; server closing connection"),
-            (2502, Verdict::Busy, "Session limit exceeded; server closing connection"),
+            (
+                2500,
+                Verdict::Server,
+                "Command failed; server closing connection",
+            ),
+            (
+                2501,
+                Verdict::Credentials,
+                "Authentication error; server closing connection",
+            ),
+            (
+                2502,
+                Verdict::Busy,
+                "Session limit exceeded; server closing connection",
+            ),
         ];
         for (code, expected, meaning) in cases {
             assert_eq!(verdict(code), expected, "{code} {meaning}");
@@ -1182,7 +1246,9 @@ mod tests {
         }
         let pw = auth_info();
         assert_eq!(pw.chars().count(), 16);
-        assert!(pw.chars().any(|c| c.is_ascii_digit()) && pw.chars().any(|c| c.is_ascii_uppercase()));
+        assert!(
+            pw.chars().any(|c| c.is_ascii_digit()) && pw.chars().any(|c| c.is_ascii_uppercase())
+        );
         assert_ne!(auth_info(), pw);
     }
 
@@ -1211,7 +1277,10 @@ mod tests {
 
         let check = r#"<epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><response><result code="1000"><msg>Command completed successfully</msg></result><resData><domain:chkData xmlns:domain="urn:ietf:params:xml:ns:domain-1.0"><domain:cd><domain:name avail='0'>example.com</domain:name><domain:reason>In use</domain:reason></domain:cd></domain:chkData></resData><trID><svTRID>2</svTRID></trID></response></epp>"#;
         let r = read_response(check.as_bytes()).unwrap();
-        assert_eq!((r.available, r.check_reason.as_deref()), (Some(false), Some("In use")));
+        assert_eq!(
+            (r.available, r.check_reason.as_deref()),
+            (Some(false), Some("In use"))
+        );
 
         let garbage: Vec<&[u8]> = vec![
             b"",
@@ -1241,8 +1310,14 @@ mod tests {
     #[test]
     fn servers_are_host_and_port() {
         let cases = [
-            ("epp.registry.example:700", Ok(("epp.registry.example", 700))),
-            ("epp://EPP.Registry.example:3121", Ok(("epp.registry.example", 3121))),
+            (
+                "epp.registry.example:700",
+                Ok(("epp.registry.example", 700)),
+            ),
+            (
+                "epp://EPP.Registry.example:3121",
+                Ok(("epp.registry.example", 3121)),
+            ),
             ("epp.registry.example", Ok(("epp.registry.example", 700))),
             ("127.0.0.1:7000", Ok(("127.0.0.1", 7000))),
             ("[::1]:700", Ok(("::1", 700))),
@@ -1259,6 +1334,9 @@ mod tests {
             }
         }
         assert_eq!(endpoint("::1", 700), "epp://[::1]:700");
-        assert_eq!(parse_server(&endpoint("::1", 700)), Ok(("::1".to_owned(), 700)));
+        assert_eq!(
+            parse_server(&endpoint("::1", 700)),
+            Ok(("::1".to_owned(), 700))
+        );
     }
 }

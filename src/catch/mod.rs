@@ -330,7 +330,11 @@ impl Credentials {
                     .and_then(serde_json::Value::as_str)
                     .filter(|v| !v.trim().is_empty())
                     .map(str::to_owned)
-                    .ok_or_else(|| invalid("EPP needs credentials.password: the EPP password of that client id."))?;
+                    .ok_or_else(|| {
+                        invalid(
+                            "EPP needs credentials.password: the EPP password of that client id.",
+                        )
+                    })?;
                 if !(6..=16).contains(&password.chars().count()) {
                     return Err(invalid(
                         "An EPP password has 6 to 16 characters (RFC 5730 §4): give the one the registry set for this client id.",

@@ -95,7 +95,11 @@ pub fn registration(
     let row: Option<(Registrant, ClientId, i32)> = backorders::table
         .inner_join(matters::table)
         .filter(backorders::id.eq(backorder))
-        .select((backorders::registrant, matters::client_id, matters::renewal_years))
+        .select((
+            backorders::registrant,
+            matters::client_id,
+            matters::renewal_years,
+        ))
         .first(conn)
         .optional()?;
     let Some((registrant, client_id, years)) = row else {

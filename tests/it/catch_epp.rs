@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use serde_json::{Value, json};
 use rustls_pki_types::pem::PemObject;
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::catch_services::{CatchFirm, backorder_status, monitor_then_catch, stored_text};
@@ -49,9 +49,10 @@ impl Authority {
         let mut params =
             rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
                 .unwrap();
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, names.first().copied().unwrap_or("client"));
+        params.distinguished_name.push(
+            rcgen::DnType::CommonName,
+            names.first().copied().unwrap_or("client"),
+        );
         params.extended_key_usages = vec![if client {
             rcgen::ExtendedKeyUsagePurpose::ClientAuth
         } else {
@@ -145,10 +146,12 @@ impl FakeEpp {
             .add(rustls_pki_types::CertificateDer::from_pem_slice(ca.pem.as_bytes()).unwrap())
             .unwrap();
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let clients =
-            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .unwrap();
+        let clients = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            Arc::new(roots),
+            provider.clone(),
+        )
+        .build()
+        .unwrap();
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .unwrap()
@@ -223,7 +226,13 @@ async fn serve<S: AsyncReadExt + AsyncWriteExt + Unpin>(tls: &mut S, state: &Mut
                     answer(2200, "Authentication error", "", "", &trid)
                 }
             } else if xml.contains("<logout/>") {
-                answer(1500, "Command completed successfully; ending session", "", "", &trid)
+                answer(
+                    1500,
+                    "Command completed successfully; ending session",
+                    "",
+                    "",
+                    &trid,
+                )
             } else if !logged_in {
                 answer(2002, "Command use error", "", "", &trid)
             } else if xml.contains("<domain:check") {
@@ -383,7 +392,8 @@ async fn a_direct_catch_over_epp_wins_when_first_and_loses_when_another_registra
         );
         s.names.insert(names[1].into(), Name::Raced);
         s.names.insert(names[2].into(), Name::Premium);
-        s.names.insert(names[3].into(), Name::ReleasedAt(Instant::now()));
+        s.names
+            .insert(names[3].into(), Name::ReleasedAt(Instant::now()));
     });
     firm.app.clock.advance(chrono::Duration::hours(2));
     for name in &names[..3] {
@@ -424,7 +434,10 @@ async fn a_direct_catch_over_epp_wins_when_first_and_loses_when_another_registra
     assert_eq!(calls[5]["result"], "EPP greeting", "{calls:?}");
     let shown = serde_json::to_string(&calls).unwrap();
     assert!(shown.contains("<pw>[redacted]</pw>"), "{shown}");
-    assert!(shown.contains("<domain:pw>[redacted]</domain:pw>"), "{shown}");
+    assert!(
+        shown.contains("<domain:pw>[redacted]</domain:pw>"),
+        "{shown}"
+    );
     assert!(!shown.contains("epp-Pass-31"));
     // The transfer password sent is the registry's secret for the name: not on the record.
     let sent_create = epp.with(|s| {
@@ -450,10 +463,16 @@ async fn a_direct_catch_over_epp_wins_when_first_and_loses_when_another_registra
     assert!(!checklist.as_array().unwrap().is_empty(), "{checklist}");
 
     // Another registrar's create arrived first, three rounds running: lost.
-    assert_eq!(backorder_status(&firm.app, &ids[1]).await, BackorderStatus::Lost);
+    assert_eq!(
+        backorder_status(&firm.app, &ids[1]).await,
+        BackorderStatus::Lost
+    );
     let gone = channel_of(&firm, &ids[1]).await;
     assert_eq!(gone["status"], "lost", "{gone}");
-    assert!(message(&gone).contains("another party was faster (2302 Object exists)"), "{gone}");
+    assert!(
+        message(&gone).contains("another party was faster (2302 Object exists)"),
+        "{gone}"
+    );
     let registrations = attempts(&firm, &ids[1])
         .await
         .into_iter()
@@ -613,7 +632,8 @@ async fn a_refused_login_or_certificate_is_said_clearly_and_nothing_is_lost() {
     let (id, _) = firm.order(name, &["pending delete"], &account).await;
     epp.with(|s| {
         s.password = "rotated-Pass-9".into();
-        s.names.insert(name.into(), Name::ReleasedAt(Instant::now()));
+        s.names
+            .insert(name.into(), Name::ReleasedAt(Instant::now()));
     });
     firm.app.clock.advance(chrono::Duration::hours(2));
     release(&firm, name).await;
@@ -648,8 +668,10 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
         .await;
     let dynadot = crate::catch_services::FakeDynadot::start().await;
     let registrar = firm
-        .connect(json!({"provider": "dynadot_register", "label": "Dynadot registrar",
-            "endpoint": dynadot.base, "credentials": {"api_key": "dyn-key-48c1e"}}))
+        .connect(
+            json!({"provider": "dynadot_register", "label": "Dynadot registrar",
+            "endpoint": dynadot.base, "credentials": {"api_key": "dyn-key-48c1e"}}),
+        )
         .await;
     let contract = crate::openapi::Contract::of(&firm.app).await;
 
@@ -704,7 +726,10 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
     let text = refused["error"]["message"].as_str().unwrap_or_default();
     assert!(
         text.contains("the client has no contact handle at the registrar account Registry access")
-            && text.contains(&format!("POST /api/v1/clients/{}/registrant-handles", firm.client)),
+            && text.contains(&format!(
+                "POST /api/v1/clients/{}/registrant-handles",
+                firm.client
+            )),
         "{text}"
     );
 
@@ -718,7 +743,11 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
         Some(json!({"account_id": account["id"], "handle": "NW 42\n<x>"})),
     )
     .await;
-    assert_eq!((status, &bad["error"]["field"]), (422, &json!("handle")), "{bad}");
+    assert_eq!(
+        (status, &bad["error"]["field"]),
+        (422, &json!("handle")),
+        "{bad}"
+    );
     for (account, handle) in [(&account, "NW-0042"), (&registrar, "77001")] {
         let (status, set) = api(
             &firm.app,
@@ -729,11 +758,21 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
         )
         .await;
         assert_eq!(status, 200, "{set}");
-        contract.check(&Method::POST, "/clients/{id}/registrant-handles", status, &set);
+        contract.check(
+            &Method::POST,
+            "/clients/{id}/registrant-handles",
+            status,
+            &set,
+        );
     }
     let (status, listed) = api(&firm.app, Method::GET, &handles, Some(&firm.token), None).await;
     assert_eq!(status, 200);
-    contract.check(&Method::GET, "/clients/{id}/registrant-handles", status, &listed);
+    contract.check(
+        &Method::GET,
+        "/clients/{id}/registrant-handles",
+        status,
+        &listed,
+    );
     let at_epp = listed
         .as_array()
         .unwrap()
@@ -791,7 +830,10 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
             ("northwind-firm.com".to_owned(), "FIRM-0042".to_owned())
         ]
     );
-    assert_eq!(backorder_status(&firm.app, &id).await, BackorderStatus::Caught);
+    assert_eq!(
+        backorder_status(&firm.app, &id).await,
+        BackorderStatus::Caught
+    );
     assert_eq!(
         backorder_status(&firm.app, &firms).await,
         BackorderStatus::Caught

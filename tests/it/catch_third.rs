@@ -448,7 +448,7 @@ async fn an_administrator_connects_a_hexonet_account_with_one_harmless_call() {
         &doc["components"]["schemas"]["CatchAccountInput"]["properties"]["provider"]["enum"];
     assert_eq!(
         providers,
-        &json!(["dropcatch", "dynadot", "dynadot_register", "hexonet"]),
+        &json!(["dropcatch", "dynadot", "dynadot_register", "hexonet", "epp"]),
         "{providers}"
     );
 }
