@@ -47,8 +47,6 @@ const MAX_FRAME: usize = 1 << 20;
 /// second apart, like Dynadot's register: the registry's systems may lag its lookup service.
 const REGISTRATION_ATTEMPTS: usize = 3;
 const REGISTRATION_INTERVAL: Duration = Duration::from_secs(1);
-/// The longest answer kept on the timeline.
-const ANSWER_KEPT: usize = 8 * 1024;
 
 const EPP_NS: &str = "urn:ietf:params:xml:ns:epp-1.0";
 const DOMAIN_NS: &str = "urn:ietf:params:xml:ns:domain-1.0";
@@ -669,14 +667,7 @@ fn elapsed_ms(started: Instant) -> u64 {
 }
 
 fn truncate(text: &str) -> String {
-    if text.len() <= ANSWER_KEPT {
-        return text.to_owned();
-    }
-    let mut end = ANSWER_KEPT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes in all)", &text[..end], text.len())
+    super::truncate(text, super::ANSWER_KEPT)
 }
 
 /// What a TLS or network failure means for the firm: a certificate the registry refused, a

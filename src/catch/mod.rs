@@ -237,6 +237,14 @@ impl Credentials {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
+        // Not trimmed: a password is taken as typed, only an empty one is missing.
+        let secret = |key: &str| {
+            given
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .filter(|v| !v.trim().is_empty())
+                .map(str::to_owned)
+        };
         match provider {
             Provider::DropCatch => {
                 let client_id = text("client_id").ok_or_else(|| {
@@ -282,18 +290,11 @@ impl Credentials {
                         "HEXONET's login has no spaces: the account's user name, or account!role for a role user.".to_owned(),
                     ));
                 }
-                // Not trimmed: a password is taken as typed, only an empty one is missing.
-                let password = given
-                    .get("password")
-                    .and_then(serde_json::Value::as_str)
-                    .filter(|v| !v.trim().is_empty())
-                    .map(str::to_owned)
-                    .ok_or_else(|| {
-                        CatchError::Invalid(
-                            "HEXONET needs credentials.password: the password of that user."
-                                .to_owned(),
-                        )
-                    })?;
+                let password = secret("password").ok_or_else(|| {
+                    CatchError::Invalid(
+                        "HEXONET needs credentials.password: the password of that user.".to_owned(),
+                    )
+                })?;
                 let contact = text("contact");
                 if let Some(handle) = &contact
                     && (handle.len() > 64
@@ -325,16 +326,9 @@ impl Credentials {
                         "EPP's client_id has 3 to 16 characters without spaces (RFC 5730 §4): give it as the registry wrote it.",
                     ));
                 }
-                let password = given
-                    .get("password")
-                    .and_then(serde_json::Value::as_str)
-                    .filter(|v| !v.trim().is_empty())
-                    .map(str::to_owned)
-                    .ok_or_else(|| {
-                        invalid(
-                            "EPP needs credentials.password: the EPP password of that client id.",
-                        )
-                    })?;
+                let password = secret("password").ok_or_else(|| {
+                    invalid("EPP needs credentials.password: the EPP password of that client id.")
+                })?;
                 if !(6..=16).contains(&password.chars().count()) {
                     return Err(invalid(
                         "An EPP password has 6 to 16 characters (RFC 5730 §4): give the one the registry set for this client id.",
@@ -729,7 +723,7 @@ pub(crate) fn http_status(
 }
 
 /// The longest answer kept on the timeline.
-const ANSWER_KEPT: usize = 8 * 1024;
+pub(crate) const ANSWER_KEPT: usize = 8 * 1024;
 
 /// Sends one request and records it. `shown` is the request as the timeline shows it (secrets
 /// already replaced). The answer's status and text, or why there was none.
@@ -785,7 +779,7 @@ pub(crate) async fn exchange(
     result
 }
 
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }

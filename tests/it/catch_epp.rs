@@ -873,3 +873,73 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
     assert_eq!(status, 422, "{refused}");
     assert_eq!(refused["error"]["field"], "registrant", "{refused}");
 }
+
+/// The pages: the client's handle at a registrar account set on the client's page (a malformed
+/// one refused next to its account), and the registrant chosen on the backorder's terms form.
+#[tokio::test]
+async fn the_pages_set_the_clients_handle_and_the_backorders_registrant() {
+    let firm = CatchFirm::start().await;
+    let epp = FakeEpp::start().await;
+    let identity = epp.ca.issue(&["firm-epp"], true);
+    let account = firm
+        .connect(epp.account("Registry access", "epp-Pass-31", &identity))
+        .await;
+    let account_id = account["id"].as_str().unwrap();
+    let browser = firm.app.new_browser();
+    browser
+        .login("lina@firm.example", crate::helpers::PASSWORD)
+        .await;
+    let client_page = format!("/clients/{}", firm.client);
+    let page = browser.get_html(&client_page).await;
+    assert!(
+        page.contains("Registrant handles") && page.contains("Registry access"),
+        "{page}"
+    );
+    let path = format!("/clients/{}/registrant-handles", firm.client);
+    let refused = browser
+        .post_form(
+            &path,
+            &[("account_id", account_id), ("handle", "no spaces please")],
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("&#39;no spaces please&#39; is not a contact handle"),
+        "{page}"
+    );
+    let saved = browser
+        .post_form(&path, &[("account_id", account_id), ("handle", "NW-0042")])
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    let page = browser.get_html(&client_page).await;
+    assert!(page.contains("value=\"NW-0042\""), "{page}");
+
+    // The backorder's terms: in the client's name.
+    let id = firm.app.attach(&firm.matter, "northwind-page.com").await;
+    let page = browser.get_html(&format!("/backorders/{id}")).await;
+    assert!(
+        page.contains("A direct catch registers the name in the name of"),
+        "{page}"
+    );
+    let saved = browser
+        .post_form(
+            &format!("/backorders/{id}"),
+            &[
+                ("currency", "EUR"),
+                ("priority", "normal"),
+                ("registrant", "client"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    let (_, shown) = api(
+        &firm.app,
+        Method::GET,
+        &format!("/api/v1/backorders/{id}"),
+        Some(&firm.token),
+        None,
+    )
+    .await;
+    assert_eq!(shown["registrant"], "client", "{shown}");
+}
