@@ -872,6 +872,47 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
     .await;
     assert_eq!(status, 422, "{refused}");
     assert_eq!(refused["error"]["field"], "registrant", "{refused}");
+
+    // Chosen while the handle was there, removed before the drop: refused at the release,
+    // nothing sent, the lawyer told.
+    let set_handle = |handle: &'static str| {
+        let (firm, handles, account) = (&firm, &handles, &account);
+        async move {
+            let (status, _) = api(
+                &firm.app,
+                Method::POST,
+                handles,
+                Some(&firm.token),
+                Some(json!({"account_id": account["id"], "handle": handle})),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
+    };
+    set_handle("NW-0042").await;
+    let (status, _) = api(
+        &firm.app,
+        Method::POST,
+        &format!("/api/v1/backorders/{next}/terms"),
+        Some(&firm.token),
+        Some(json!({"registrant": "client"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    set_handle("").await;
+    epp.with(|s| {
+        s.names
+            .insert(other.into(), Name::ReleasedAt(Instant::now()));
+    });
+    release(&firm, other).await;
+    let channel = channel_of(&firm, &next).await;
+    assert_eq!(channel["status"], "refused", "{channel}");
+    assert!(
+        message(&channel)
+            .contains("the client has no contact handle at the registrar account Registry access"),
+        "{channel}"
+    );
+    assert_eq!(epp.with(|s| s.creates.get(other).copied()), None);
 }
 
 /// The pages: the client's handle at a registrar account set on the client's page (a malformed
