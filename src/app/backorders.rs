@@ -11,7 +11,8 @@ use crate::app::monitoring::{self, CheckReport};
 use crate::db::DbError;
 use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{
-    Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus, Priority,
+    Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus,
+    Priority, Registrant,
 };
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChannelId, SnapshotId};
@@ -109,6 +110,12 @@ pub struct TermsInput {
     pub priority: String,
     #[serde(default)]
     pub notes: String,
+    /// In whose name a direct catch through the firm's registrar registers the name: `firm`
+    /// (when empty: the account's default registrant) or `client` (the client's contact handle
+    /// at that account, set on the client: `POST /api/v1/clients/{id}/registrant-handles`).
+    #[serde(default)]
+    #[schema(default = "firm")]
+    pub registrant: String,
 }
 
 const MAX_NOTES: usize = 5_000;
@@ -137,13 +144,29 @@ pub(crate) fn check_terms(input: &TermsInput, errors: &mut FieldErrors) -> Optio
     if notes.chars().count() > MAX_NOTES {
         errors.add("notes", "Notes can be at most 5,000 characters long.");
     }
-    match (max_bid, currency, priority) {
-        (Some(max_bid_minor), Some(currency), Some(priority)) if errors.is_empty() => {
+    let registrant = match input.registrant.trim() {
+        "" => Some(Registrant::Firm),
+        given => given
+            .to_ascii_lowercase()
+            .parse::<Registrant>()
+            .map_err(|_| {
+                errors.add(
+                    "registrant",
+                    "Say in whose name a direct catch registers the name: client or firm.",
+                )
+            })
+            .ok(),
+    };
+    match (max_bid, currency, priority, registrant) {
+        (Some(max_bid_minor), Some(currency), Some(priority), Some(registrant))
+            if errors.is_empty() =>
+        {
             Some(BackorderChange {
                 priority,
                 max_bid_minor,
                 currency,
                 notes: notes.to_owned(),
+                registrant,
             })
         }
         _ => None,
@@ -452,6 +475,23 @@ pub async fn update(
     let Some(change) = change else {
         return Err(AppError::invalid("max_bid", "The terms could not be read."));
     };
+    // In the client's name: every direct catch still waiting needs the client's handle at its
+    // account, said now rather than at the drop.
+    if change.registrant == Registrant::Client {
+        let (id, client) = (backorder.id.clone(), matter.client_id.clone());
+        let missing = state
+            .db
+            .run(move |c| crate::repo::registrant_handles::waiting_without_handle(c, &id, &client))
+            .await?;
+        if let Some((_, label, _)) = missing.iter().find(|(_, _, provider)| {
+            crate::catch::Provider::parse(provider).is_ok_and(|p| p.registers())
+        }) {
+            return Err(AppError::invalid(
+                "registrant",
+                crate::app::catch::missing_handle(&matter.client_id, label),
+            ));
+        }
+    }
     let actor = caller.actor(state.clock.now());
     Ok(state
         .db
@@ -756,9 +796,10 @@ mod tests {
             currency: "euros".to_owned(),
             priority: "urgent".to_owned(),
             notes: String::new(),
+            registrant: "the lawyer".to_owned(),
         };
         assert!(check_terms(&input, &mut errors).is_none());
-        for field in ["max_bid", "currency", "priority"] {
+        for field in ["max_bid", "currency", "priority", "registrant"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
     }

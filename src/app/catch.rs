@@ -13,12 +13,13 @@ use crate::app::catch_accounts::service_of;
 use crate::catch::{Answer, Called, CatchApi, CatchError, Order, Outcome, Service};
 use crate::db::DbError;
 use crate::error::AppError;
-use crate::model::backorder::{CatchChannel, ChannelStatus};
+use crate::model::backorder::{CatchChannel, ChannelStatus, Registrant};
 use crate::model::catch_order::{Situation, Step, next_step};
 use crate::model::ids::CatchAccountId;
 use crate::repo::backorders::BackorderError;
 use crate::repo::catch_accounts;
 use crate::repo::catch_orders::{self, DueOrder, Settled};
+use crate::repo::registrant_handles::{self, Registration};
 use crate::state::AppState;
 
 /// How often a scheduled or placed order is looked at again (no call to the service unless
@@ -68,6 +69,19 @@ pub async fn order_through_account(
             "This account's service is not one reclaim can call.",
         ));
     };
+    // A direct catch in the client's name needs the client's handle at the account: said now,
+    // while a lawyer can still add it, not at the drop.
+    if provider.registers() {
+        let (backorder_id, id) = (backorder.id.clone(), account.id.clone());
+        let registration = state
+            .db
+            .run(move |c| registrant_handles::registration(c, &backorder_id, &id))
+            .await?;
+        if let Some(registration) = registration {
+            registrant_handle(&registration, &account.label)
+                .map_err(|message| AppError::invalid("account_id", message))?;
+        }
+    }
     // The client's maximum binds the bid when both are in the account's currency; in another
     // currency the bid must be given, converted by the lawyer (reclaim keeps no exchange rates).
     if let Some(client_max) = backorder.max_bid_minor {
@@ -117,6 +131,30 @@ pub async fn order_through_account(
             )),
             other => other.into(),
         })
+}
+
+/// The registrant's handle a direct catch sends: the client's at the account when the backorder
+/// says the client (what to add where when it has none), `None` for the firm (the account's
+/// default registrant).
+pub(crate) fn registrant_handle(
+    registration: &Registration,
+    account_label: &str,
+) -> Result<Option<String>, String> {
+    match registration.registrant {
+        Registrant::Firm => Ok(None),
+        Registrant::Client => registration
+            .client_handle
+            .clone()
+            .map(Some)
+            .ok_or_else(|| missing_handle(&registration.client_id, account_label)),
+    }
+}
+
+/// The refusal when the client has no handle at a registrar account.
+pub(crate) fn missing_handle(client: &crate::model::ids::ClientId, account_label: &str) -> String {
+    format!(
+        "The backorder registers the name in the client's name, and the client has no contact handle at the registrar account {account_label}: add it on the client's page (Registrant handles) or through POST /api/v1/clients/{client}/registrant-handles, or choose the firm as registrant on the backorder."
+    )
 }
 
 /// What one run did.
@@ -404,10 +442,24 @@ async fn handle(
             }))
         }
         Step::Place { bid } => {
-            let order = Order {
-                domain: due.backorder.domain.clone(),
-                max_bid_minor: bid,
-            };
+            let mut order = Order::backorder(due.backorder.domain.clone(), bid);
+            // A direct catch: in whose name, for how long (the matter's renewal years).
+            if provider.registers() {
+                let (backorder_id, account_id) = (due.backorder.id.clone(), due.account.id.clone());
+                let registration = state
+                    .db
+                    .run(move |c| registrant_handles::registration(c, &backorder_id, &account_id))
+                    .await?;
+                if let Some(registration) = registration {
+                    match registrant_handle(&registration, &due.account.label) {
+                        Ok(handle) => order.registrant = handle,
+                        Err(message) => {
+                            return Ok((keep(ChannelStatus::Refused, message, None), Vec::new()));
+                        }
+                    }
+                    order.years = u32::try_from(registration.years).unwrap_or(1).max(1);
+                }
+            }
             let called = match service_for(due, services, state) {
                 Ok(service) => service.place(std::slice::from_ref(&order)).await,
                 Err(e) => Called::failed(e),

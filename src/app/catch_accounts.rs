@@ -25,14 +25,16 @@ pub const SERVICE_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CatchAccountInput {
     /// The catch service: `dropcatch`, `dynadot` (backorders), `dynadot_register` (a direct
-    /// catch: the firm's Dynadot account registers the name at its release) or `hexonet`
-    /// (backorders).
+    /// catch: the firm's Dynadot account registers the name at its release), `hexonet`
+    /// (backorders) or `epp` (a direct catch through the firm's or a partner's registry access
+    /// over EPP).
     #[schema(schema_with = crate::catch::provider_schema)]
     pub provider: String,
     /// The firm's name for the account, unique per provider.
     pub label: String,
     /// The service's API; blank: the provider's production URL. A provider's sandbox or a local
-    /// server may be given: it is configuration, trusted as set.
+    /// server may be given: it is configuration, trusted as set. EPP: the registry's server as
+    /// `host:port` (port 700 when left out), required.
     #[serde(default)]
     pub endpoint: Option<String>,
     /// DropCatch: NameBright's token endpoint; blank: `https://api.namebright.com`.
@@ -40,7 +42,11 @@ pub struct CatchAccountInput {
     pub auth_endpoint: Option<String>,
     /// DropCatch: `{"client_id": "account:application", "client_secret": "…"}`; Dynadot:
     /// `{"api_key": "…"}`; HEXONET: `{"login": "account" or "account!role", "password": "…",
-    /// "contact": "P-ABC123"}` (the contact handle is optional). Never returned.
+    /// "contact": "P-ABC123"}` (the contact handle is optional); EPP: `{"client_id": "…",
+    /// "password": "…", "certificate_pem": "-----BEGIN CERTIFICATE-----…" (the client
+    /// certificate, then its intermediates), "private_key_pem": "-----BEGIN PRIVATE KEY-----…",
+    /// "ca_pem": "…" (optional: the registry's own CA), "registrant": "FIRM-0042" (the firm's
+    /// contact handle at the registry)}`. Never returned.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub credentials: serde_json::Value,
@@ -121,13 +127,29 @@ pub async fn create(
             .map_err(|e| errors.add("credentials", e.to_string()))
             .ok()
     });
-    let endpoint = provider.and_then(|p| {
-        endpoint_of(
+    let endpoint = provider.and_then(|p| match p {
+        // A registry's EPP server: host and port, no default.
+        Provider::Epp => {
+            match input.endpoint.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                None => {
+                    errors.add(
+                        "endpoint",
+                        "EPP needs the registry's server: give its host and port, such as epp.registry.example:700.",
+                    );
+                    None
+                }
+                Some(text) => crate::catch::epp::parse_server(text)
+                    .map(|(host, port)| crate::catch::epp::endpoint(&host, port))
+                    .map_err(|e| errors.add("endpoint", e))
+                    .ok(),
+            }
+        }
+        _ => endpoint_of(
             input.endpoint.as_deref(),
-            Some(p.default_endpoint()),
+            p.default_endpoint(),
             "endpoint",
             &mut errors,
-        )
+        ),
     });
     let auth_endpoint = provider.and_then(|p| {
         endpoint_of(
@@ -321,10 +343,15 @@ fn refusal(provider: Provider, e: &CatchError) -> AppError {
         | CatchError::Server { .. }
         | CatchError::Unreadable { .. } => AppError::invalid(
             "endpoint",
-            format!(
-                "{e}. Check the endpoint (blank for {}'s own), then try again.",
-                provider.label()
-            ),
+            match provider.default_endpoint() {
+                Some(_) => format!(
+                    "{e}. Check the endpoint (blank for {}'s own), then try again.",
+                    provider.label()
+                ),
+                None => format!(
+                    "{e}. Check the server's host and port, and that the registry allows this server's address, then try again."
+                ),
+            },
         ),
         _ => AppError::invalid("credentials", format!("{e}. Nothing was kept.")),
     }

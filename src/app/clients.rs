@@ -228,3 +228,91 @@ pub async fn remove_contact(
         })?;
     Ok(client)
 }
+
+/// The client's contact handle at one of the firm's registrar accounts (a direct catch in the
+/// client's name uses it); an empty handle removes it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct RegistrantHandleInput {
+    /// A catch account of the firm that registers names (`dynadot_register`, `epp`).
+    pub account_id: String,
+    /// The client's contact id at that registrar or registry (Dynadot: the contact's id under
+    /// Contacts; EPP: the `<contact:id>` the registry knows), such as `NW-0042`; empty: removed.
+    #[serde(default)]
+    pub handle: String,
+}
+
+/// One registrar account of the firm and the client's handle there (if any).
+#[derive(Debug, Clone)]
+pub struct RegistrantHandleRow {
+    pub account: crate::model::catch_account::CatchAccount,
+    pub handle: Option<String>,
+}
+
+/// The firm's registrar accounts in use and the client's handle at each (staff).
+pub async fn registrant_handles(
+    state: &AppState,
+    user: &Principal,
+    client_id: &str,
+) -> Result<Vec<RegistrantHandleRow>, AppError> {
+    user.require_staff()?;
+    let client = visible_client(state, user, client_id).await?;
+    let accounts = crate::app::catch_accounts::in_use(state, user).await?;
+    let held = state
+        .db
+        .run(move |c| crate::repo::registrant_handles::for_client(c, &client.id))
+        .await?;
+    Ok(accounts
+        .into_iter()
+        .filter(|a| a.provider().is_some_and(|p| p.registers()))
+        .map(|account| RegistrantHandleRow {
+            handle: held
+                .iter()
+                .find(|h| h.account_id == account.id)
+                .map(|h| h.handle.clone()),
+            account,
+        })
+        .collect())
+}
+
+/// Sets (or removes) the client's handle at a registrar account (lawyers and admins).
+pub async fn set_registrant_handle(
+    state: &AppState,
+    caller: &Caller,
+    client_id: &str,
+    input: RegistrantHandleInput,
+) -> Result<Vec<RegistrantHandleRow>, AppError> {
+    let client = editable(state, caller, client_id).await?;
+    let no_account = || {
+        AppError::invalid(
+            "account_id",
+            "Choose one of the firm's registrar accounts in use (a catch account of provider dynadot_register or epp).",
+        )
+    };
+    let account_id = crate::model::ids::CatchAccountId::parse(input.account_id.trim())
+        .map_err(|_| no_account())?;
+    let account = state
+        .db
+        .run(move |c| crate::repo::catch_accounts::find(c, &account_id))
+        .await?
+        .filter(|a| a.active && a.provider().is_some_and(|p| p.registers()))
+        .ok_or_else(no_account)?;
+    let handle = input.handle.trim().to_owned();
+    if !handle.is_empty() {
+        crate::catch::check_handle(&handle).map_err(|e| AppError::invalid("handle", e))?;
+    }
+    let actor = caller.actor(state.clock.now());
+    let id = client.id.clone();
+    state
+        .db
+        .run(move |c| {
+            crate::repo::registrant_handles::set(
+                c,
+                &actor,
+                &id,
+                &account.id,
+                Some(handle.as_str()).filter(|h| !h.is_empty()),
+            )
+        })
+        .await?;
+    registrant_handles(state, caller, client_id).await
+}

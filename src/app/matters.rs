@@ -495,6 +495,8 @@ impl AttachInput {
             currency: self.currency.clone(),
             priority: self.priority.clone(),
             notes: self.notes.clone(),
+            // Set on the backorder once attached (its terms).
+            registrant: String::new(),
         }
     }
 }

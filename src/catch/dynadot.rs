@@ -17,6 +17,7 @@
 //!   (`domain`; `Auction` with `AuctionStatusId` "0" while it runs, `BidPrice`, `EndTime`).
 //!   XML-converted answers hold one `Auction` as an object, several as an array: both are read.
 //! - A direct catch: `register` (`domain`, `duration` in years, optional `registrant_contact`,
+//!   `admin_contact`, `technical_contact`, `billing_contact` (the account's contact ids),
 //!   `premium=1`, `currency`; one name per request); the answer's `RegisterContent` holds
 //!   `Expiration` and `Registration` in milliseconds since the epoch. Without a contact, the
 //!   account's default WHOIS contact is used (`set_default_whois`).
@@ -426,7 +427,8 @@ pub(crate) fn open_auction(content: &Value, domain: &str) -> Option<AuctionRepor
 }
 
 impl Dynadot {
-    /// Registers each released name for one year through the account (a direct catch): at most
+    /// Registers each released name through the account (a direct catch) for the order's years,
+    /// in the order's registrant's name (`registrant_contact`) or the account's default: at most
     /// [`REGISTRATION_ATTEMPTS`] requests per name, one a second, while the registry says "not
     /// available"; registered, taken (someone else was faster) or refused (premium, reserved,
     /// a registry's registrant rules: Dynadot's message).
@@ -434,10 +436,15 @@ impl Dynadot {
         let mut exchanges = Vec::new();
         let mut answers = Vec::with_capacity(orders.len());
         for order in orders {
-            let params = [
+            let mut params = vec![
                 ("domain", order.domain.clone()),
-                ("duration", "1".to_owned()),
+                ("duration", order.years.clamp(1, 10).to_string()),
             ];
+            // The registrant the backorder chose (the client's contact id at the account);
+            // without it, the account's default WHOIS contact: the firm's.
+            if let Some(contact) = &order.registrant {
+                params.push(("registrant_contact", contact.clone()));
+            }
             let mut attempt = 0;
             let outcome = loop {
                 attempt += 1;

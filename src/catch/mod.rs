@@ -1,7 +1,8 @@
 //! The catch services reclaim places backorders with through their published APIs, one module
 //! per provider behind one trait ([`CatchApi`]): DropCatch (`dropcatch`, NameBright's
 //! OAuth2 token and DropCatch's backorder API), Dynadot (`dynadot`, API 3) and HEXONET
-//! (`hexonet`, CentralNic Reseller's ISPAPI: backorders as domain applications). The services
+//! (`hexonet`, CentralNic Reseller's ISPAPI: backorders as domain applications), and the firm's
+//! own registry access over EPP (`epp`, RFC 5730/5731/5734: a direct catch). The services
 //! without an API (SnapNames, NameJet, the .fr catchers) stay manual channels.
 //!
 //! The endpoints are configuration set by an administrator (the provider's production URL by
@@ -13,6 +14,7 @@
 
 pub mod dropcatch;
 pub mod dynadot;
+pub mod epp;
 pub mod hexonet;
 
 use std::fmt;
@@ -30,14 +32,18 @@ pub enum Provider {
     /// releases the name (a direct catch), not a backorder.
     DynadotRegister,
     Hexonet,
+    /// The firm's (or a partner's) registry or reseller access over EPP: `<domain:create>` the
+    /// moment the registry releases the name (a direct catch).
+    Epp,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 4] = [
+    pub const ALL: [Provider; 5] = [
         Provider::DropCatch,
         Provider::Dynadot,
         Provider::DynadotRegister,
         Provider::Hexonet,
+        Provider::Epp,
     ];
 
     /// The name in the API and the database.
@@ -47,6 +53,7 @@ impl Provider {
             Self::Dynadot => "dynadot",
             Self::DynadotRegister => "dynadot_register",
             Self::Hexonet => "hexonet",
+            Self::Epp => "epp",
         }
     }
 
@@ -56,6 +63,7 @@ impl Provider {
             Self::Dynadot => "Dynadot",
             Self::DynadotRegister => "Dynadot (registration at the drop)",
             Self::Hexonet => "HEXONET",
+            Self::Epp => "EPP registry access (registration at the drop)",
         }
     }
 
@@ -78,20 +86,28 @@ impl Provider {
             })
     }
 
-    /// The production API, as each provider documents it.
-    pub fn default_endpoint(self) -> &'static str {
+    /// The production API, as each provider documents it; none for EPP (each registry has its
+    /// own server).
+    pub fn default_endpoint(self) -> Option<&'static str> {
         match self {
-            Self::DropCatch => dropcatch::API,
-            Self::Dynadot | Self::DynadotRegister => dynadot::API,
-            Self::Hexonet => hexonet::API,
+            Self::DropCatch => Some(dropcatch::API),
+            Self::Dynadot | Self::DynadotRegister => Some(dynadot::API),
+            Self::Hexonet => Some(hexonet::API),
+            Self::Epp => None,
         }
+    }
+
+    /// Whether the account registers names itself (a direct catch), in the registrant's name
+    /// the backorder chooses.
+    pub fn registers(self) -> bool {
+        self.timing() == crate::model::catch_order::Timing::AtRelease
     }
 
     /// Where tokens come from, for providers that use them.
     pub fn default_auth_endpoint(self) -> Option<&'static str> {
         match self {
             Self::DropCatch => Some(dropcatch::AUTH),
-            Self::Dynadot | Self::DynadotRegister | Self::Hexonet => None,
+            Self::Dynadot | Self::DynadotRegister | Self::Hexonet | Self::Epp => None,
         }
     }
 }
@@ -102,14 +118,14 @@ impl Provider {
         match self {
             Self::DropCatch => crate::model::catch_order::Timing::InPendingDelete,
             Self::Dynadot | Self::Hexonet => crate::model::catch_order::Timing::BeforeDeletion,
-            Self::DynadotRegister => crate::model::catch_order::Timing::AtRelease,
+            Self::DynadotRegister | Self::Epp => crate::model::catch_order::Timing::AtRelease,
         }
     }
 
     /// Whether the API reports the auctions of caught names and their results.
     pub fn reports_auctions(self) -> bool {
         match self {
-            Self::DropCatch | Self::DynadotRegister => false,
+            Self::DropCatch | Self::DynadotRegister | Self::Epp => false,
             Self::Dynadot | Self::Hexonet => true,
         }
     }
@@ -119,7 +135,9 @@ impl Provider {
         match self {
             Self::DropCatch => crate::model::backorder::CatchService::DropCatch,
             Self::Dynadot => crate::model::backorder::CatchService::Dynadot,
-            Self::DynadotRegister => crate::model::backorder::CatchService::FirmRegistrar,
+            Self::DynadotRegister | Self::Epp => {
+                crate::model::backorder::CatchService::FirmRegistrar
+            }
             Self::Hexonet => crate::model::backorder::CatchService::Hexonet,
         }
     }
@@ -158,6 +176,18 @@ pub enum Credentials {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         contact: Option<String>,
     },
+    /// EPP: the client id and password the registry gave, the client certificate chain and its
+    /// private key (PEM), the registry's CA when it uses its own (PEM), and the firm's contact
+    /// handle at the registry (the registrant when the backorder says the firm).
+    Epp {
+        client_id: String,
+        password: String,
+        certificate_pem: String,
+        private_key_pem: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ca_pem: Option<String>,
+        registrant: String,
+    },
 }
 
 impl fmt::Debug for Credentials {
@@ -178,6 +208,19 @@ impl fmt::Debug for Credentials {
                 .field("password", &"[redacted]")
                 .field("contact", contact)
                 .finish(),
+            Self::Epp {
+                client_id,
+                registrant,
+                ca_pem,
+                ..
+            } => f
+                .debug_struct("Epp")
+                .field("client_id", client_id)
+                .field("password", &"[redacted]")
+                .field("private_key_pem", &"[redacted]")
+                .field("ca_pem", &ca_pem.is_some())
+                .field("registrant", registrant)
+                .finish(),
         }
     }
 }
@@ -192,6 +235,14 @@ impl Credentials {
                 .and_then(serde_json::Value::as_str)
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        // Not trimmed: a password is taken as typed, only an empty one is missing.
+        let secret = |key: &str| {
+            given
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .filter(|v| !v.trim().is_empty())
                 .map(str::to_owned)
         };
         match provider {
@@ -239,18 +290,11 @@ impl Credentials {
                         "HEXONET's login has no spaces: the account's user name, or account!role for a role user.".to_owned(),
                     ));
                 }
-                // Not trimmed: a password is taken as typed, only an empty one is missing.
-                let password = given
-                    .get("password")
-                    .and_then(serde_json::Value::as_str)
-                    .filter(|v| !v.trim().is_empty())
-                    .map(str::to_owned)
-                    .ok_or_else(|| {
-                        CatchError::Invalid(
-                            "HEXONET needs credentials.password: the password of that user."
-                                .to_owned(),
-                        )
-                    })?;
+                let password = secret("password").ok_or_else(|| {
+                    CatchError::Invalid(
+                        "HEXONET needs credentials.password: the password of that user.".to_owned(),
+                    )
+                })?;
                 let contact = text("contact");
                 if let Some(handle) = &contact
                     && (handle.len() > 64
@@ -269,7 +313,69 @@ impl Credentials {
                     contact,
                 })
             }
+            Provider::Epp => {
+                let invalid = |m: &str| CatchError::Invalid(m.to_owned());
+                let client_id = text("client_id").ok_or_else(|| {
+                    invalid("EPP needs credentials.client_id: the client identifier the registry gave the firm (or its partner) for EPP.")
+                })?;
+                // RFC 5730 §4, clIDType: 3 to 16 characters; pwType: 6 to 16.
+                if !(3..=16).contains(&client_id.chars().count())
+                    || client_id.chars().any(char::is_whitespace)
+                {
+                    return Err(invalid(
+                        "EPP's client_id has 3 to 16 characters without spaces (RFC 5730 §4): give it as the registry wrote it.",
+                    ));
+                }
+                let password = secret("password").ok_or_else(|| {
+                    invalid("EPP needs credentials.password: the EPP password of that client id.")
+                })?;
+                if !(6..=16).contains(&password.chars().count()) {
+                    return Err(invalid(
+                        "An EPP password has 6 to 16 characters (RFC 5730 §4): give the one the registry set for this client id.",
+                    ));
+                }
+                let certificate_pem = text("certificate_pem").ok_or_else(|| {
+                    invalid("EPP needs credentials.certificate_pem: the client certificate the registry registered for the firm, then its intermediates, in PEM.")
+                })?;
+                let private_key_pem = text("private_key_pem").ok_or_else(|| {
+                    invalid("EPP needs credentials.private_key_pem: the private key of the client certificate, in PEM.")
+                })?;
+                let ca_pem = text("ca_pem");
+                let registrant = text("registrant").ok_or_else(|| {
+                    invalid("EPP needs credentials.registrant: the firm's contact handle at the registry, used as registrant when a backorder registers in the firm's name.")
+                })?;
+                check_handle(&registrant).map_err(CatchError::Invalid)?;
+                // The PEM is read now, so that a wrong paste is said before any connection.
+                epp::tls_config(&certificate_pem, &private_key_pem, ca_pem.as_deref())
+                    .map_err(|e| CatchError::Invalid(format!("EPP: {e}.")))?;
+                Ok(Self::Epp {
+                    client_id,
+                    password,
+                    certificate_pem,
+                    private_key_pem,
+                    ca_pem,
+                    registrant,
+                })
+            }
         }
+    }
+}
+
+/// A contact handle at a registry or registrar, as EPP's `clIDType` allows (RFC 5730 §4,
+/// RFC 5733 §2.1: 3 to 16 characters) and Dynadot's numeric contact ids: letters, digits, `-`,
+/// `_`, `.`.
+pub fn check_handle(handle: &str) -> Result<(), String> {
+    let ok = (3..=16).contains(&handle.len())
+        && handle
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{}' is not a contact handle: give the registrar's or registry's contact id (3 to 16 letters, digits, '-', '_' or '.'), such as FIRM-0042.",
+            handle.chars().take(40).collect::<String>()
+        ))
     }
 }
 
@@ -280,6 +386,23 @@ pub struct Order {
     /// The name in its ASCII (A-label) form.
     pub domain: String,
     pub max_bid_minor: Option<i64>,
+    /// A direct catch: the registrant's contact handle at the registrar (the client's, or the
+    /// firm's); `None`: the account's own default.
+    pub registrant: Option<String>,
+    /// A direct catch: the registration period in years (the matter's renewal years).
+    pub years: u32,
+}
+
+impl Order {
+    /// A backorder at a service's price or up to `max_bid_minor`.
+    pub fn backorder(domain: impl Into<String>, max_bid_minor: Option<i64>) -> Self {
+        Self {
+            domain: domain.into(),
+            max_bid_minor,
+            registrant: None,
+            years: 1,
+        }
+    }
 }
 
 /// What a service said about one name.
@@ -370,6 +493,10 @@ pub enum CatchError {
     Unreadable { provider: Provider, message: String },
     #[error("{provider} refused: {message}")]
     Refused { provider: Provider, message: String },
+    /// The TLS connection failed on a certificate: the registry refused the firm's, or reclaim
+    /// does not trust the registry's.
+    #[error("{provider}: {message}")]
+    Certificate { provider: Provider, message: String },
 }
 
 impl CatchError {
@@ -429,6 +556,7 @@ pub enum Service {
     /// The same client, registering instead of backordering.
     DynadotRegister(dynadot::Dynadot),
     Hexonet(hexonet::Hexonet),
+    Epp(epp::Epp),
 }
 
 /// Where an account's service answers.
@@ -488,6 +616,26 @@ impl Service {
                 password,
                 contact,
             ))),
+            (
+                Provider::Epp,
+                Credentials::Epp {
+                    client_id,
+                    password,
+                    certificate_pem,
+                    private_key_pem,
+                    ca_pem,
+                    registrant,
+                },
+            ) => Ok(Self::Epp(epp::Epp::new(
+                &endpoints.api,
+                client_id,
+                password,
+                &certificate_pem,
+                &private_key_pem,
+                ca_pem.as_deref(),
+                registrant,
+                timeout,
+            )?)),
             (provider, _) => Err(CatchError::Invalid(format!(
                 "These credentials are not {}'s.",
                 provider.label()
@@ -502,6 +650,7 @@ impl CatchApi for Service {
             Self::DropCatch(s) => s.verify().await,
             Self::Dynadot(s) | Self::DynadotRegister(s) => s.verify().await,
             Self::Hexonet(s) => s.verify().await,
+            Self::Epp(s) => s.verify().await,
         }
     }
 
@@ -511,6 +660,7 @@ impl CatchApi for Service {
             Self::Dynadot(s) => s.place(orders).await,
             Self::DynadotRegister(s) => s.register(orders).await,
             Self::Hexonet(s) => s.place(orders).await,
+            Self::Epp(s) => s.register(orders).await,
         }
     }
 
@@ -519,7 +669,7 @@ impl CatchApi for Service {
             Self::DropCatch(s) => s.cancel(domains).await,
             Self::Dynadot(s) => s.cancel(domains).await,
             // Nothing was sent before the release, and a registration is not undone here.
-            Self::DynadotRegister(_) => Called::with(
+            Self::DynadotRegister(_) | Self::Epp(_) => Called::with(
                 Ok(domains
                     .iter()
                     .map(|d| Answer {
@@ -543,7 +693,7 @@ impl CatchApi for Service {
         match self {
             Self::DropCatch(s) => s.auctions(domains, since).await,
             Self::Dynadot(s) => s.auctions(domains, since).await,
-            Self::DynadotRegister(_) => Called::with(Ok(Vec::new()), Vec::new()),
+            Self::DynadotRegister(_) | Self::Epp(_) => Called::with(Ok(Vec::new()), Vec::new()),
             Self::Hexonet(s) => s.auctions(domains, since).await,
         }
     }
@@ -573,7 +723,7 @@ pub(crate) fn http_status(
 }
 
 /// The longest answer kept on the timeline.
-const ANSWER_KEPT: usize = 8 * 1024;
+pub(crate) const ANSWER_KEPT: usize = 8 * 1024;
 
 /// Sends one request and records it. `shown` is the request as the timeline shows it (secrets
 /// already replaced). The answer's status and text, or why there was none.
@@ -629,7 +779,7 @@ pub(crate) async fn exchange(
     result
 }
 
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }
@@ -780,7 +930,7 @@ mod tests {
         let e = Provider::parse("snapnames").unwrap_err().to_string();
         assert!(e.contains("manual catch services"), "{e}");
         assert!(
-            e.contains("use dropcatch, dynadot, dynadot_register or hexonet"),
+            e.contains("use dropcatch, dynadot, dynadot_register, hexonet or epp"),
             "{e}"
         );
     }

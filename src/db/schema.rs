@@ -186,6 +186,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        registrant -> Text,
     }
 }
 
@@ -279,6 +280,19 @@ diesel::joinable!(catch_orders -> catch_channels (channel_id));
 diesel::joinable!(catch_orders -> catch_accounts (account_id));
 
 diesel::table! {
+    client_registrant_handles (client_id, account_id) {
+        client_id -> Text,
+        account_id -> Text,
+        handle -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(client_registrant_handles -> clients (client_id));
+diesel::joinable!(client_registrant_handles -> catch_accounts (account_id));
+
+diesel::table! {
     after_catch_items (backorder_id, item) {
         backorder_id -> Text,
         item -> Text,
@@ -357,6 +371,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     drop_watches,
     registry_budgets,
     catch_accounts,
+    client_registrant_handles,
     catch_orders,
     catch_calls,
     after_catch_items,

@@ -43,6 +43,16 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
+    /// In whose name a direct catch registers the name (the firm's registrar account).
+    pub enum Registrant ("registrant") {
+        /// The client's contact handle at the account (`client_registrant_handles`).
+        Client => "client",
+        /// The account's default registrant: the firm's handle.
+        Firm => "firm",
+    }
+}
+
+crate::text_enum! {
     /// Where a backorder is placed.
     pub enum CatchService ("catch service") {
         DropCatch => "dropcatch",
@@ -663,6 +673,8 @@ pub struct Backorder {
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// In whose name a direct catch registers the name.
+    pub registrant: Registrant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -205,6 +205,18 @@ pub struct Client {
     pub notes: String,
 }
 
+/// The client's contact handle at one of the firm's registrar accounts: the registrant of a
+/// direct catch when the backorder registers the name in the client's name.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::client_registrant_handles)]
+pub struct RegistrantHandle {
+    pub client_id: ClientId,
+    pub account_id: crate::model::ids::CatchAccountId,
+    pub handle: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = crate::db::schema::client_contacts)]
 pub struct Contact {

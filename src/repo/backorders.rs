@@ -525,6 +525,8 @@ pub struct BackorderChange {
     pub max_bid_minor: Option<i64>,
     pub currency: Currency,
     pub notes: String,
+    /// In whose name a direct catch registers the name.
+    pub registrant: crate::model::backorder::Registrant,
 }
 
 pub fn update(
@@ -542,6 +544,7 @@ pub fn update(
                 backorders::max_bid_minor.eq(change.max_bid_minor),
                 backorders::currency.eq(change.currency.as_str()),
                 backorders::notes.eq(&change.notes),
+                backorders::registrant.eq(change.registrant),
                 backorders::updated_at.eq(to_db(actor.at)),
             ))
             .execute(conn)?;
@@ -554,8 +557,8 @@ pub fn update(
                 record_id: Some(id.as_str()),
                 summary: format!("Changed the backorder on {}", before.unicode),
                 detail: json!({
-                    "before": { "priority": before.priority, "max_bid_minor": before.max_bid_minor, "currency": before.currency },
-                    "after": { "priority": change.priority, "max_bid_minor": change.max_bid_minor, "currency": change.currency.as_str() },
+                    "before": { "priority": before.priority, "max_bid_minor": before.max_bid_minor, "currency": before.currency, "registrant": before.registrant },
+                    "after": { "priority": change.priority, "max_bid_minor": change.max_bid_minor, "currency": change.currency.as_str(), "registrant": change.registrant },
                 }),
             },
         )?;

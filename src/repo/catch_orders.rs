@@ -449,10 +449,16 @@ pub struct CatchCall {
 }
 
 impl CatchCall {
-    /// The call's result in a few words: the HTTP status, or that none came.
+    /// The call's result in a few words: the HTTP status (EPP: the result code, or the
+    /// server's greeting when the connection opened), or that none came.
     pub fn result(&self) -> String {
+        let epp = self.provider == crate::catch::Provider::Epp.as_str();
         match self.status {
+            Some(status) if epp => format!("EPP {status}"),
             Some(status) => format!("HTTP {status}"),
+            None if epp && self.action == "connect" && self.answer.contains("<greeting>") => {
+                "EPP greeting".to_owned()
+            }
             None => "no answer".to_owned(),
         }
     }

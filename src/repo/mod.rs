@@ -16,6 +16,7 @@ pub mod monitoring;
 pub mod outbox;
 pub mod outreach;
 pub mod procedures;
+pub mod registrant_handles;
 pub mod reports;
 pub mod senders;
 pub mod sessions;

@@ -93,6 +93,11 @@ const RULES: &[(&str, &str, Who)] = &[
         Who::LawyerOrAdmin,
     ),
     ("GET", "/clients/{id}/edit", Who::LawyerOrAdmin),
+    (
+        "POST",
+        "/clients/{id}/registrant-handles",
+        Who::LawyerOrAdmin,
+    ),
     ("GET", "/deadlines", Who::Staff),
     ("GET", "/deadlines/calculator", Who::Staff),
     ("POST", "/deadlines/{id}/assign", Who::Staff),

@@ -464,6 +464,7 @@ async fn the_backorders_export_as_csv() {
                     max_bid_minor: Some(150_050),
                     currency: reclaim::model::money::Currency::parse("EUR").unwrap(),
                     notes: String::new(),
+                    registrant: reclaim::model::backorder::Registrant::Firm,
                 },
             )
         })

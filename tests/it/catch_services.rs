@@ -178,10 +178,7 @@ impl FakeDropCatch {
 }
 
 fn order(domain: &str, bid: Option<i64>) -> Order {
-    Order {
-        domain: domain.into(),
-        max_bid_minor: bid,
-    }
+    Order::backorder(domain, bid)
 }
 
 #[tokio::test]
@@ -357,7 +354,7 @@ async fn dropcatch_server_errors_and_timeouts_are_temporary() {
 
 /// What the fake Dynadot holds.
 #[derive(Default)]
-struct DynadotState {
+pub(crate) struct DynadotState {
     key: String,
     backorders: BTreeSet<String>,
     /// TLDs Dynadot does not take backorders for.
@@ -365,7 +362,7 @@ struct DynadotState {
     /// Requests being answered now (API 3 allows one at a time per key).
     in_flight: usize,
     overlapping: bool,
-    queries: Vec<String>,
+    pub(crate) queries: Vec<String>,
     /// Running auctions of caught names: name → current bid.
     open_auctions: BTreeMap<String, String>,
     /// Ended auctions: (name, "won"/"lost", price).
@@ -373,12 +370,12 @@ struct DynadotState {
     /// Names someone else holds, premium names, and the names registered through the account.
     taken: BTreeSet<String>,
     premium: BTreeSet<String>,
-    registered: Vec<String>,
+    pub(crate) registered: Vec<String>,
 }
 
 #[derive(Clone)]
-struct FakeDynadot {
-    base: String,
+pub(crate) struct FakeDynadot {
+    pub(crate) base: String,
     state: Arc<Mutex<DynadotState>>,
 }
 
@@ -488,7 +485,7 @@ async fn dynadot_api3(
 }
 
 impl FakeDynadot {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let state = Arc::new(Mutex::new(DynadotState {
             key: "dyn-key-48c1e".into(),
             refused_tlds: vec!["dk".into()],
@@ -529,7 +526,7 @@ impl FakeDynadot {
         .unwrap()
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut DynadotState) -> T) -> T {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut DynadotState) -> T) -> T {
         f(&mut self.state.lock().unwrap())
     }
 }
@@ -596,7 +593,7 @@ async fn a_wrong_dynadot_key_is_said_after_one_call() {
 }
 
 /// Everything the database holds in the tables a secret could end up in, as text.
-async fn stored_text(app: &crate::helpers::TestApp) -> String {
+pub(crate) async fn stored_text(app: &crate::helpers::TestApp) -> String {
     app.state
         .db
         .run(|c| {
@@ -1278,17 +1275,17 @@ async fn the_pages_connect_an_account_and_put_a_backorder_on_it() {
 
 /// A firm with an administrator and a lawyer (their API tokens), the client Northwind and a
 /// matter, a local RDAP registry for .com, and names ordered through the firm's catch accounts.
-struct CatchFirm {
-    app: crate::helpers::TestApp,
-    registry: crate::registry_servers::RdapServer,
-    admin_token: String,
-    token: String,
-    client: reclaim::model::ids::ClientId,
-    matter: reclaim::model::ids::MatterId,
+pub(crate) struct CatchFirm {
+    pub(crate) app: crate::helpers::TestApp,
+    pub(crate) registry: crate::registry_servers::RdapServer,
+    pub(crate) admin_token: String,
+    pub(crate) token: String,
+    pub(crate) client: reclaim::model::ids::ClientId,
+    pub(crate) matter: reclaim::model::ids::MatterId,
 }
 
 impl CatchFirm {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         use reclaim::model::user::Role;
         let registry = crate::registry_servers::RdapServer::start().await;
         let base = registry.base.clone();
@@ -1315,7 +1312,7 @@ impl CatchFirm {
     }
 
     /// Connects a catch account as the administrator; the account as the API answers it.
-    async fn connect(&self, account: Value) -> Value {
+    pub(crate) async fn connect(&self, account: Value) -> Value {
         let (status, connected) = crate::helpers::api(
             &self.app,
             reqwest::Method::POST,
@@ -1329,7 +1326,7 @@ impl CatchFirm {
     }
 
     /// The registry shows `name` with these statuses, registered in 2015 by another registrar.
-    fn shows(&self, name: &str, statuses: &[&str]) {
+    pub(crate) fn shows(&self, name: &str, statuses: &[&str]) {
         self.registry.set(
             name,
             crate::registry_servers::Reply::json(rdap_domain(
@@ -1344,7 +1341,7 @@ impl CatchFirm {
 
     /// Attaches `name` (shown by the registry with `statuses`) and puts it on `account`; the
     /// backorder, and the channel as the API answers it.
-    async fn order(
+    pub(crate) async fn order(
         &self,
         name: &str,
         statuses: &[&str],
@@ -1366,7 +1363,7 @@ impl CatchFirm {
 }
 
 /// A backorder's status as stored.
-async fn backorder_status(
+pub(crate) async fn backorder_status(
     app: &crate::helpers::TestApp,
     id: &reclaim::model::ids::BackorderId,
 ) -> reclaim::model::backorder::BackorderStatus {
@@ -1382,7 +1379,7 @@ async fn backorder_status(
 
 /// Moves the clock past the names' next check (and the catch job's recheck), then runs the
 /// monitor and the catch job; what the catch job did.
-async fn monitor_then_catch(app: &crate::helpers::TestApp, names: &[&str]) -> String {
+pub(crate) async fn monitor_then_catch(app: &crate::helpers::TestApp, names: &[&str]) -> String {
     let mut due = app.clock_now();
     for name in names {
         let name = name.to_string();

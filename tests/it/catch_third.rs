@@ -448,7 +448,7 @@ async fn an_administrator_connects_a_hexonet_account_with_one_harmless_call() {
         &doc["components"]["schemas"]["CatchAccountInput"]["properties"]["provider"]["enum"];
     assert_eq!(
         providers,
-        &json!(["dropcatch", "dynadot", "dynadot_register", "hexonet"]),
+        &json!(["dropcatch", "dynadot", "dynadot_register", "hexonet", "epp"]),
         "{providers}"
     );
 }
@@ -761,10 +761,7 @@ async fn hexonet_reports_the_auction_of_a_caught_name() {
     )
     .unwrap();
     let placed = service
-        .place(&[Order {
-            domain: "northwind-shop.com".into(),
-            max_bid_minor: None,
-        }])
+        .place(&[Order::backorder("northwind-shop.com", None)])
         .await;
     assert!(placed.result.is_ok(), "{placed:?}");
     let since = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();

@@ -9,6 +9,7 @@ mod auth;
 mod authorization;
 mod backorders;
 mod browser;
+mod catch_epp;
 mod catch_services;
 mod catch_third;
 mod cli;

@@ -7,13 +7,13 @@ use utoipa::ToSchema;
 
 use crate::app;
 use crate::app::after_catch::TickInput;
-use crate::app::backorders::{ChannelInput, ChannelNewsInput, History, StatusInput};
+use crate::app::backorders::{ChannelInput, ChannelNewsInput, History, StatusInput, TermsInput};
 use crate::app::monitoring::CheckReport;
 use crate::error::AppError;
 use crate::model::after_catch::{ChecklistItem, Item, ItemState, VerifiedBy};
 use crate::model::backorder::{
     Backorder, BackorderEvent, BackorderStatus, CatchChannel, CatchService, ChannelStatus,
-    Priority, fees_due,
+    Priority, Registrant, fees_due,
 };
 use crate::model::changes::ChangeKind;
 use crate::model::ids::{BackorderId, ChannelId, MatterId, SnapshotId};
@@ -109,6 +109,8 @@ pub struct BackorderJson {
     max_bid: Option<String>,
     currency: String,
     notes: String,
+    /// In whose name a direct catch through the firm's registrar registers the name.
+    registrant: Registrant,
     #[schema(format = DateTime)]
     conflict_confirmed_at: Option<String>,
     #[schema(format = DateTime)]
@@ -137,6 +139,7 @@ impl BackorderJson {
             max_bid: b.max_bid_minor.map(format_plain),
             currency: b.currency.clone(),
             notes: b.notes.clone(),
+            registrant: b.registrant,
             conflict_confirmed_at: b.conflict_confirmed_at.as_ref().map(rfc3339),
             created_at: rfc3339(&b.created_at),
             fees_due: fees_due(&own),
@@ -212,12 +215,14 @@ pub struct AttemptJson {
     at: String,
     /// The catch channel (order) the call was for.
     channel: ChannelId,
-    /// `dropcatch`, `dynadot`, `hexonet`.
+    /// `dropcatch`, `dynadot`, `dynadot_register`, `hexonet`, `epp`.
     #[schema(schema_with = crate::catch::provider_schema)]
     provider: String,
-    /// `token`, `place`, `cancel`, `list`, `auctions`.
+    /// `token`, `place`, `cancel`, `list`, `auctions`, `register`; EPP: `connect`, `login`,
+    /// `check`, `register` (the create), `logout`.
     action: String,
-    /// `HTTP 200`, `HTTP 503`, or `no answer`.
+    /// `HTTP 200`, `HTTP 503`, EPP's result code (`EPP 1000`, `EPP 2302`) or its greeting
+    /// (`EPP greeting`), or `no answer`.
     result: String,
     /// The service's answer (at most 8 KB), or what went wrong.
     message: String,
@@ -277,6 +282,29 @@ pub async fn change_status(
     let now = app::backorders::change_status(&state, &caller(&user, &meta), &id, body.into_inner())
         .await?;
     Ok(HttpResponse::Ok().json(BackorderJson::new(&now.backorder, &now.channels)))
+}
+
+/// Change a backorder's terms: the client's maximum, currency, priority, notes, and in whose
+/// name a direct catch registers the name (`registrant`: `firm` when empty, or `client`, which
+/// needs the client's handle at each registrar account the backorder waits on). Every member
+/// is replaced (lawyers and administrators, open matter).
+#[utoipa::path(post, path = "/backorders/{id}/terms", operation_id = "changeBackorderTerms",
+    params(("id" = BackorderId, Path, description = "The backorder's id")),
+    request_body = TermsInput,
+    responses((status = 200, description = "The backorder", body = BackorderJson),
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+#[post("/backorders/{id}/terms")]
+pub async fn change_terms(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: web::Json<TermsInput>,
+) -> Result<HttpResponse, AppError> {
+    let backorder =
+        app::backorders::update(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
+    let file = app::backorders::show(&state, &user, backorder.id.as_str()).await?;
+    Ok(HttpResponse::Ok().json(BackorderJson::new(&file.backorder, &file.channels)))
 }
 
 /// Record where the backorder is placed (staff). Fees are due only on success.

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use crate::app;
 use crate::app::access::visible_client;
-use crate::app::clients::{ClientInput, ContactInput};
+use crate::app::clients::{ClientInput, ContactInput, RegistrantHandleInput};
 use crate::error::AppError;
 use crate::model::client::{Client, Contact};
 use crate::model::ids::{ClientId, ContactId};
@@ -119,4 +119,65 @@ pub async fn add_contact(
     let contact =
         app::clients::add_contact(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(ContactJson::from(&contact)))
+}
+
+/// The client's contact handle at one of the firm's registrar accounts.
+#[derive(Serialize, ToSchema)]
+#[schema(as = RegistrantHandle)]
+pub struct RegistrantHandleJson {
+    account_id: crate::model::ids::CatchAccountId,
+    /// The account's name at the firm.
+    account_label: String,
+    #[schema(schema_with = crate::catch::provider_schema)]
+    provider: String,
+    /// The client's contact id there; `null`: none yet (a direct catch in the client's name
+    /// through this account is refused until it is set).
+    handle: Option<String>,
+}
+
+fn handle_rows(rows: &[app::clients::RegistrantHandleRow]) -> Vec<RegistrantHandleJson> {
+    rows.iter()
+        .map(|r| RegistrantHandleJson {
+            account_id: r.account.id.clone(),
+            account_label: r.account.label.clone(),
+            provider: r.account.provider.clone(),
+            handle: r.handle.clone(),
+        })
+        .collect()
+}
+
+/// The firm's registrar accounts and the client's contact handle at each (staff).
+#[utoipa::path(get, path = "/clients/{id}/registrant-handles", operation_id = "listRegistrantHandles",
+    params(("id" = ClientId, Path, description = "The client's id")),
+    responses((status = 200, description = "One row per registrar account in use", body = Vec<RegistrantHandleJson>),
+        Unauthorized, Forbidden, NotFound))]
+#[get("/clients/{id}/registrant-handles")]
+pub async fn registrant_handles(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let rows = app::clients::registrant_handles(&state, &user, &id).await?;
+    Ok(HttpResponse::Ok().json(handle_rows(&rows)))
+}
+
+/// Set (or, with an empty handle, remove) the client's contact handle at a registrar account:
+/// the registrant of a direct catch whose backorder registers in the client's name (lawyers
+/// and administrators).
+#[utoipa::path(post, path = "/clients/{id}/registrant-handles", operation_id = "setRegistrantHandle",
+    params(("id" = ClientId, Path, description = "The client's id")), request_body = RegistrantHandleInput,
+    responses((status = 200, description = "The registrar accounts and the client's handles", body = Vec<RegistrantHandleJson>),
+        BadRequest, Unauthorized, Forbidden, NotFound, Invalid))]
+#[post("/clients/{id}/registrant-handles")]
+pub async fn set_registrant_handle(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: web::Json<RegistrantHandleInput>,
+) -> Result<HttpResponse, AppError> {
+    let rows =
+        app::clients::set_registrant_handle(&state, &caller(&user, &meta), &id, body.into_inner())
+            .await?;
+    Ok(HttpResponse::Ok().json(handle_rows(&rows)))
 }

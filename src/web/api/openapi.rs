@@ -119,6 +119,8 @@ impl Modify for BearerToken {
         api::clients::list,
         api::clients::show,
         api::clients::add_contact,
+        api::clients::registrant_handles,
+        api::clients::set_registrant_handle,
         api::tlds::show,
         // matters, backorders, registry monitoring
         api::matters::create,
@@ -130,6 +132,7 @@ impl Modify for BearerToken {
         api::backorders::show,
         api::backorders::attempts,
         api::backorders::change_status,
+        api::backorders::change_terms,
         api::backorders::add_channel,
         api::backorders::update_channel,
         api::backorders::check,

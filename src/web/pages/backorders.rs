@@ -64,6 +64,7 @@ pub struct TermsValues {
     pub currency: String,
     pub priority: String,
     pub notes: String,
+    pub registrant: String,
 }
 
 /// What the status form shows.
@@ -277,6 +278,7 @@ async fn backorder_page(
         currency: backorder.currency.clone(),
         priority: backorder.priority.as_str().to_owned(),
         notes: backorder.notes.clone(),
+        registrant: backorder.registrant.as_str().to_owned(),
     });
     let channel = forms.channel.unwrap_or_else(|| ChannelValues {
         status: ChannelStatus::Placed.as_str().to_owned(),
@@ -534,6 +536,8 @@ pub struct TermsForm {
     priority: String,
     #[serde(default)]
     notes: String,
+    #[serde(default)]
+    registrant: String,
 }
 
 #[post("/backorders/{id}")]
@@ -550,6 +554,7 @@ pub async fn update(
         currency: form.currency.clone(),
         priority: form.priority.clone(),
         notes: form.notes.clone(),
+        registrant: form.registrant.clone(),
     };
     let outcome = app::backorders::update(&state, &caller(&user, &meta), &id, input)
         .await
@@ -560,6 +565,7 @@ pub async fn update(
             currency: form.currency,
             priority: form.priority,
             notes: form.notes,
+            registrant: form.registrant,
         }),
         ..BackorderForms::default()
     };

@@ -42,12 +42,54 @@ pub struct AccountForm {
     pub hexonet_password: String,
     #[serde(default)]
     pub hexonet_contact: String,
+    #[serde(flatten)]
+    pub epp: EppFields,
     #[serde(default)]
     pub max_bid_per_name: String,
     #[serde(default)]
     pub monthly_limit: String,
     #[serde(default)]
     pub currency: String,
+}
+
+/// An EPP account's fields (both forms): client id, password, the client certificate chain
+/// and its key, the registry's CA (optional), the firm's registrant handle.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct EppFields {
+    #[serde(default)]
+    pub epp_client_id: String,
+    #[serde(default)]
+    pub epp_password: String,
+    #[serde(default)]
+    pub epp_certificate_pem: String,
+    #[serde(default)]
+    pub epp_private_key_pem: String,
+    #[serde(default)]
+    pub epp_ca_pem: String,
+    #[serde(default)]
+    pub epp_registrant: String,
+}
+
+impl EppFields {
+    fn credentials(&self) -> serde_json::Value {
+        json!({
+            "client_id": self.epp_client_id,
+            "password": self.epp_password,
+            "certificate_pem": self.epp_certificate_pem,
+            "private_key_pem": self.epp_private_key_pem,
+            "ca_pem": self.epp_ca_pem,
+            "registrant": self.epp_registrant,
+        })
+    }
+
+    /// Sent back without the secrets.
+    fn sent_back(self) -> Self {
+        Self {
+            epp_password: String::new(),
+            epp_private_key_pem: String::new(),
+            ..self
+        }
+    }
 }
 
 impl AccountForm {
@@ -62,6 +104,7 @@ impl AccountForm {
                 "password": self.hexonet_password,
                 "contact": self.hexonet_contact,
             }),
+            Ok(Provider::Epp) => self.epp.credentials(),
             Err(_) => json!({}),
         };
         let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
@@ -83,6 +126,7 @@ impl AccountForm {
             client_secret: String::new(),
             api_key: String::new(),
             hexonet_password: String::new(),
+            epp: self.epp.sent_back(),
             ..self
         }
     }
@@ -238,6 +282,8 @@ pub struct ChangeForm {
     pub hexonet_password: String,
     #[serde(default)]
     pub hexonet_contact: String,
+    #[serde(flatten)]
+    pub epp: EppFields,
     #[serde(default)]
     pub max_bid_per_name: String,
     #[serde(default)]
@@ -261,6 +307,8 @@ impl ChangeForm {
                 "password": self.hexonet_password,
                 "contact": self.hexonet_contact,
             }))
+        } else if typed(&self.epp.epp_password) {
+            Some(self.epp.credentials())
         } else {
             None
         };

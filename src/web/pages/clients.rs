@@ -152,6 +152,17 @@ struct ClientPage {
     can_open_matter: bool,
     contact: ContactValues,
     errors: FieldErrors,
+    handles: Vec<HandleRow>,
+}
+
+/// A registrar account of the firm and the client's handle there, as the page shows it.
+pub struct HandleRow {
+    pub account_id: String,
+    pub label: String,
+    pub provider: String,
+    /// The stored handle, or what was typed when refused.
+    pub handle: String,
+    pub error: Option<String>,
 }
 
 async fn client_page(
@@ -162,8 +173,49 @@ async fn client_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    client_page_with(state, user, id, contact, errors, None, status).await
+}
+
+/// The client's page; `refused` is the handle form sent back: (account, typed, message).
+async fn client_page_with(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    contact: ContactValues,
+    errors: FieldErrors,
+    refused: Option<(String, String, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let file = app::clients::show(state, user, id).await?;
     let staff_editor = user.is_lawyer_or_admin();
+    let handles = if staff_editor {
+        app::clients::registrant_handles(state, user, id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let account_id = r.account.id.to_string();
+                let (handle, error) = match &refused {
+                    Some((account, typed, message)) if *account == account_id => {
+                        (typed.clone(), Some(message.clone()))
+                    }
+                    _ => (r.handle.unwrap_or_default(), None),
+                };
+                HandleRow {
+                    label: r.account.label.clone(),
+                    provider: r
+                        .account
+                        .provider()
+                        .map(|p| p.label().to_owned())
+                        .unwrap_or_default(),
+                    account_id,
+                    handle,
+                    error,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     render_status(
         status,
         &ClientPage {
@@ -177,6 +229,7 @@ async fn client_page(
             contact,
             // The contact form's fields are `contact_…` on this page.
             errors: errors.prefixed("contact_"),
+            handles,
         },
     )
 }
@@ -344,4 +397,56 @@ pub async fn remove_contact(
     let client = app::clients::remove_contact(&state, &caller(&user, &meta), &id, &contact).await?;
     session::flash(&user.session, "success", "The contact was removed.");
     Ok(see_other(&format!("/clients/{}", client.id)))
+}
+
+#[derive(Deserialize)]
+pub struct HandleForm {
+    #[serde(default)]
+    account_id: String,
+    #[serde(default)]
+    handle: String,
+}
+
+/// Sets the client's contact handle at one of the firm's registrar accounts.
+#[post("/clients/{id}/registrant-handles")]
+pub async fn set_registrant_handle(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    form: web::Form<HandleForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let input = app::clients::RegistrantHandleInput {
+        account_id: form.account_id.clone(),
+        handle: form.handle.clone(),
+    };
+    let mut errors = FieldErrors::default();
+    match app::clients::set_registrant_handle(&state, &caller(&user, &meta), &id, input).await {
+        Ok(_) => {
+            let said = if form.handle.trim().is_empty() {
+                "Registrant handle removed.".to_owned()
+            } else {
+                format!("Registrant handle {} saved.", form.handle.trim())
+            };
+            session::flash(&user.session, "success", said);
+            return Ok(see_other(&format!("/clients/{id}")));
+        }
+        Err(e) => errors.absorb(e)?,
+    }
+    let message = errors
+        .iter()
+        .map(|(_, m)| m.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    client_page_with(
+        &state,
+        &user,
+        &id,
+        ContactValues::default(),
+        FieldErrors::default(),
+        Some((form.account_id, form.handle, message)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }

@@ -71,6 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(clients::update)
         .service(clients::add_contact)
         .service(clients::remove_contact)
+        .service(clients::set_registrant_handle)
         .service(matters::list)
         .service(matters::new_form)
         .service(matters::create)
