@@ -475,7 +475,11 @@ fn db_copy(from: &str, to: &str) -> anyhow::Result<()> {
     let summary = crate::db::copy::copy(from, to, |table, rows| {
         tracing::info!(table, rows, "copied");
     })?;
-    println!("Copied {} row(s) in {} table(s):", summary.rows(), summary.tables.len());
+    println!(
+        "Copied {} row(s) in {} table(s):",
+        summary.rows(),
+        summary.tables.len()
+    );
     for (table, rows) in &summary.tables {
         println!("  {table:<32} {rows}");
     }

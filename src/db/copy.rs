@@ -40,7 +40,9 @@ const BATCH: i64 = 500;
 pub enum CopyError {
     #[error("--from must name a SQLite database (sqlite://PATH), not {0}")]
     SourceNotSqlite(String),
-    #[error("--to must name a PostgreSQL database (postgres://USER:PASSWORD@HOST/DATABASE), not {0}")]
+    #[error(
+        "--to must name a PostgreSQL database (postgres://USER:PASSWORD@HOST/DATABASE), not {0}"
+    )]
     TargetNotPostgres(String),
     #[error("{which}: {source}")]
     Url {
@@ -313,10 +315,11 @@ fn copy_between(
         let mut summary = CopySummary { tables: Vec::new() };
         for table in &order {
             let cols = &tables[table];
-            let copied = copy_table(sqlite, pg, table, cols).map_err(|source| CopyError::Table {
-                table: table.clone(),
-                source,
-            })?;
+            let copied =
+                copy_table(sqlite, pg, table, cols).map_err(|source| CopyError::Table {
+                    table: table.clone(),
+                    source,
+                })?;
             let source_rows = count(sqlite, table)?;
             let target = count(pg, table)?;
             if copied != source_rows || target != source_rows {
@@ -395,10 +398,7 @@ fn copy_table(
 
 /// Every foreign key, checked over the rows copied: none may name a missing row.
 #[cfg(feature = "postgres")]
-fn check_foreign_keys(
-    pg: &mut diesel::PgConnection,
-    keys: &[ForeignKey],
-) -> Result<(), CopyError> {
+fn check_foreign_keys(pg: &mut diesel::PgConnection, keys: &[ForeignKey]) -> Result<(), CopyError> {
     let mut by_constraint: BTreeMap<(&str, &str, &str), Vec<&ForeignKey>> = BTreeMap::new();
     for k in keys {
         by_constraint
@@ -414,7 +414,13 @@ fn check_foreign_keys(
             .join(" AND ");
         let join = columns
             .iter()
-            .map(|k| format!("p.{} = c.{}", quote(&k.parent_column), quote(&k.child_column)))
+            .map(|k| {
+                format!(
+                    "p.{} = c.{}",
+                    quote(&k.parent_column),
+                    quote(&k.child_column)
+                )
+            })
             .collect::<Vec<_>>()
             .join(" AND ");
         let broken: Count = diesel::sql_query(format!(
@@ -437,9 +443,11 @@ where
     C: Connection,
     diesel::query_builder::SqlQuery: for<'a> diesel::query_dsl::LoadQuery<'a, C, Count>,
 {
-    Ok(diesel::sql_query(format!("SELECT count(*) AS n FROM {}", quote(table)))
-        .get_result::<Count>(conn)?
-        .n)
+    Ok(
+        diesel::sql_query(format!("SELECT count(*) AS n FROM {}", quote(table)))
+            .get_result::<Count>(conn)?
+            .n,
+    )
 }
 
 /// An SQL identifier, quoted (the same on both backends).
@@ -453,8 +461,10 @@ fn dependency_order(
     tables: BTreeSet<String>,
     keys: impl Iterator<Item = (String, String)>,
 ) -> Result<Vec<String>, CopyError> {
-    let mut needs: BTreeMap<String, BTreeSet<String>> =
-        tables.iter().map(|t| (t.clone(), BTreeSet::new())).collect();
+    let mut needs: BTreeMap<String, BTreeSet<String>> = tables
+        .iter()
+        .map(|t| (t.clone(), BTreeSet::new()))
+        .collect();
     for (child, parent) in keys {
         if child != parent && tables.contains(&parent) && tables.contains(&child) {
             needs.entry(child).or_default().insert(parent);

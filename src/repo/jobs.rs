@@ -82,11 +82,7 @@ pub fn start_run(
 }
 
 /// Whether `job` already has a run for the scheduled `period` (here or on another instance).
-pub fn ran_in_period(
-    conn: &mut DbConn,
-    job: &str,
-    period: DateTime<Utc>,
-) -> Result<bool, DbError> {
+pub fn ran_in_period(conn: &mut DbConn, job: &str, period: DateTime<Utc>) -> Result<bool, DbError> {
     Ok(diesel::select(diesel::dsl::exists(
         job_runs::table
             .filter(job_runs::job.eq(job))
@@ -328,7 +324,10 @@ mod tests {
         assert!(!ran_in_period(&mut c, "reports", period).unwrap());
         start_run(&mut c, "reports", "a", now, Some(period)).unwrap();
         assert!(ran_in_period(&mut c, "reports", period).unwrap());
-        assert!(!ran_in_period(&mut c, "outbox", period).unwrap(), "another job");
+        assert!(
+            !ran_in_period(&mut c, "outbox", period).unwrap(),
+            "another job"
+        );
         assert!(
             !ran_in_period(&mut c, "reports", period + Duration::hours(1)).unwrap(),
             "the next period"
