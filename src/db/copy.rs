@@ -182,6 +182,10 @@ pub fn copy(
     ) {
         return Err(CopyError::SourceNotSqlite(source_url.display()));
     }
+    // Refused before anything is opened: opening a sqlite:// target would create a file.
+    if !matches!(target_url, DatabaseUrl::Postgres { .. }) {
+        return Err(CopyError::TargetNotPostgres(target_url.display()));
+    }
     if let DatabaseUrl::Sqlite { path } = &source_url
         && !path.is_file()
     {
@@ -506,7 +510,9 @@ mod tests {
     /// Kahn's topological sort (Knuth, TAOCP vol. 1, §2.2.3, algorithm T): parents first.
     #[test]
     fn tables_come_after_the_tables_they_point_to() {
-        let cases: &[(&[&str], &[(&str, &str)], &[&str])] = &[
+        // (tables, foreign keys child → parent, expected order)
+        type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a [&'a str]);
+        let cases: &[Case] = &[
             (&["a", "b"], &[], &["a", "b"]),
             (
                 &["matters", "clients", "backorders"],
@@ -535,5 +541,15 @@ mod tests {
         assert!(matches!(err, CopyError::SourceNotSqlite(_)), "{err}");
         let err = copy("sqlite://nowhere/at/all.db", "postgres://u@h/y", |_, _| {}).unwrap_err();
         assert!(err.to_string().contains("no such file"), "{err}");
+        let dir = std::env::temp_dir().join(format!("reclaim-copy-{}", std::process::id()));
+        let target = dir.join("never-created.db");
+        let err = copy(
+            "sqlite://nowhere/at/all.db",
+            &format!("sqlite://{}", target.display()),
+            |_, _| {},
+        )
+        .unwrap_err();
+        assert!(matches!(err, CopyError::TargetNotPostgres(_)), "{err}");
+        assert!(!target.exists(), "no file made for a refused target");
     }
 }

@@ -146,6 +146,27 @@ pub fn received(sink: &SmtpSink) -> BTreeMap<String, usize> {
     counts
 }
 
+/// Every one of `total` messages arrived once at the sink, but `interrupted` (the one whose
+/// SMTP transaction a kill cut), which arrived twice and is the only one the outbox marks as a
+/// possible duplicate.
+pub fn only_the_interrupted_one_twice(
+    sink: &SmtpSink,
+    db: &DbPool,
+    total: usize,
+    interrupted: &String,
+) {
+    let counts = received(sink);
+    assert_eq!(counts.len(), total, "every message delivered");
+    let twice: Vec<&String> = counts
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(twice, [interrupted], "{counts:?}");
+    assert_eq!(counts[interrupted], 2);
+    assert_eq!(flagged(db), [interrupted.clone()]);
+}
+
 pub fn messages(db: &DbPool) -> Vec<OutboxMessage> {
     outbox::list(&mut db.get().unwrap(), None, 1_000).unwrap()
 }
@@ -240,18 +261,9 @@ fn a_server_killed_mid_delivery_resumes_within_a_minute_and_sends_only_the_inter
     let (second, took) = restart_and_finish(&firm, &sink, "5");
     assert!(took < Duration::from_secs(60), "resumed after {took:?}");
 
-    let counts = received(&sink);
-    assert_eq!(counts.len(), MESSAGES, "every message delivered");
-    let twice: Vec<&String> = counts
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .map(|(id, _)| id)
-        .collect();
     // One sender, so at most one message can be caught mid-transaction: the stalled one, which
     // the server had kept. It is the only one sent twice, and it says so.
-    assert_eq!(twice, [&stalled_id], "{counts:?}");
-    assert_eq!(counts[&stalled_id], 2);
-    assert_eq!(flagged(&firm.db), [stalled_id.clone()]);
+    only_the_interrupted_one_twice(&sink, &firm.db, MESSAGES, &stalled_id);
     let stalled = messages(&firm.db)
         .into_iter()
         .find(|m| m.message_id == stalled_id)

@@ -23,7 +23,10 @@ use reclaim::model::user::{EmailAddress, Role};
 use reclaim::repo::{monitoring, users};
 
 use crate::cli::{reclaim, spawn_with_lines};
-use crate::crash::{flagged, leases, messages, queue_mail, received, runs, said, wait_until};
+use crate::crash::{
+    flagged, leases, messages, only_the_interrupted_one_twice, queue_mail, received, runs, said,
+    wait_until,
+};
 use crate::helpers::{
     Browser, PASSWORD, TestApp, location, on_postgres, session_cookie, spawn_app, spawn_app_with,
 };
@@ -284,19 +287,10 @@ async fn two_instances_on_one_postgres_share_the_work_once_and_the_sessions() {
         said(&a.lines),
         said(&b.lines)
     );
-    let counts = received(&sink);
-    assert_eq!(counts.len(), MESSAGES, "every message delivered");
-    let twice: Vec<&String> = counts
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .map(|(id, _)| id)
-        .collect();
     // Every message arrived once, but the one whose SMTP transaction the kill cut: the server
     // had it, the sender never heard so. No SMTP client can tell (RFC 1047); the outbox sends
     // it again and marks it as a possible duplicate (repo::outbox).
-    assert_eq!(twice, [&stalled_id], "{counts:?}");
-    assert_eq!(counts[&stalled_id], 2);
-    assert_eq!(flagged(&db), [stalled_id.clone()]);
+    only_the_interrupted_one_twice(&sink, &db, MESSAGES, &stalled_id);
 
     // (b) Each watched name checked once in the round, by one instance or the other.
     for i in 0..NAMES {
@@ -478,16 +472,7 @@ async fn a_firm_copied_from_sqlite_to_postgres_answers_the_same() {
         .find(|a| a.role == Role::Lawyer)
         .expect("a lawyer")
         .clone();
-    let lawyer_id = {
-        let email = EmailAddress::parse(&lawyer.email).unwrap();
-        app.state
-            .db
-            .run(move |c| users::find_by_email(c, &email))
-            .await
-            .unwrap()
-            .expect("the lawyer")
-            .id
-    };
+    let lawyer_id = user_by_email(&app, &lawyer.email).await.id;
     let to_scan = two_factor::start_enrolment(&app.state, &lawyer_id, &lawyer.email)
         .await
         .unwrap();
@@ -508,15 +493,7 @@ async fn a_firm_copied_from_sqlite_to_postgres_answers_the_same() {
         .iter()
         .find(|a| a.role == Role::Admin)
         .expect("an administrator");
-    let admin_user = {
-        let email = EmailAddress::parse(&admin.email).unwrap();
-        app.state
-            .db
-            .run(move |c| users::find_by_email(c, &email))
-            .await
-            .unwrap()
-            .expect("the administrator")
-    };
+    let admin_user = user_by_email(&app, &admin.email).await;
     let token = app.api_token(&admin_user).await;
     let reports = app
         .state
@@ -535,13 +512,7 @@ async fn a_firm_copied_from_sqlite_to_postgres_answers_the_same() {
     // The copy, by the command a firm runs.
     let dir = tempfile::tempdir().unwrap();
     let pg_url = crate::helpers::test_database_url(dir.path());
-    let copy = reclaim(
-        dir.path(),
-        &[],
-        &["db", "copy", "--from", &sqlite_url, "--to", &pg_url],
-    )
-    .output()
-    .expect("the binary runs");
+    let copy = db_copy(dir.path(), &sqlite_url, &pg_url);
     let summary = String::from_utf8_lossy(&copy.stdout).into_owned();
     assert!(
         copy.status.success(),
@@ -660,20 +631,52 @@ async fn a_firm_copied_from_sqlite_to_postgres_answers_the_same() {
     }
 
     // A second copy into the same (no longer empty) database is refused, saying why.
-    let again = reclaim(
-        dir.path(),
-        &[],
-        &["db", "copy", "--from", &sqlite_url, "--to", &pg_url],
-    )
-    .output()
-    .expect("the binary runs");
+    let again = db_copy(dir.path(), &sqlite_url, &pg_url);
     assert!(!again.status.success());
     let refusal = String::from_utf8_lossy(&again.stderr);
     assert!(
         refusal.contains("the target database is not empty"),
         "{refusal}"
     );
+
+    // A target migrated by a newer reclaim (a migration this one does not know) is refused too.
+    let newer = tempfile::tempdir().unwrap();
+    let newer_url = crate::helpers::test_database_url(newer.path());
+    let newer_db = reclaim::startup::open_database(&reclaim::config::Settings {
+        database_url: newer_url.clone(),
+        var_dir: newer.path().join("var"),
+        ..reclaim::config::Settings::default()
+    })
+    .unwrap()
+    .0;
+    diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000000')")
+        .execute(&mut *newer_db.get().unwrap())
+        .unwrap();
+    let refused = db_copy(newer.path(), &sqlite_url, &newer_url);
+    assert!(!refused.status.success());
+    let refusal = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        refusal.contains("not at the same migration") && refusal.contains("29991231000000"),
+        "{refusal}"
+    );
     copy_instance.stop();
+}
+
+/// `reclaim db copy --from … --to …`, run as a firm would, with no other setting.
+fn db_copy(dir: &std::path::Path, from: &str, to: &str) -> std::process::Output {
+    reclaim(dir, &[], &["db", "copy", "--from", from, "--to", to])
+        .output()
+        .expect("the binary runs")
+}
+
+async fn user_by_email(app: &TestApp, email: &str) -> reclaim::model::user::User {
+    let address = EmailAddress::parse(email).unwrap();
+    app.state
+        .db
+        .run(move |c| users::find_by_email(c, &address))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no user {email}"))
 }
 
 struct ChildGuard(Child);
