@@ -33,8 +33,10 @@ const SEEDED_BY_MIGRATIONS: &[&str] = &["firm_settings"];
 /// The table diesel keeps its applied migrations in: not the firm's data.
 const MIGRATIONS_TABLE: &str = "__diesel_schema_migrations";
 
-/// Rows read from SQLite and written to PostgreSQL at a time.
+/// Rows read from SQLite and written to PostgreSQL at a time, at most.
 const BATCH: i64 = 500;
+/// Characters of JSON per batch, at most (unless one row alone is larger).
+const BATCH_BYTES: i64 = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CopyError {
@@ -146,6 +148,7 @@ struct ForeignKey {
 }
 
 #[derive(QueryableByName)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 struct Batch {
     #[diesel(sql_type = BigInt)]
     last: i64,
@@ -344,17 +347,11 @@ fn copy_between(
     result
 }
 
-/// Copies one table in rowid order, `BATCH` rows at a time; returns the rows copied.
-#[cfg(feature = "postgres")]
-fn copy_table(
-    sqlite: &mut diesel::SqliteConnection,
-    pg: &mut diesel::PgConnection,
-    table: &str,
-    cols: &[Col],
-) -> Result<i64, diesel::result::Error> {
-    if SEEDED_BY_MIGRATIONS.contains(&table) {
-        diesel::sql_query(format!("DELETE FROM {}", quote(table))).execute(pg)?;
-    }
+/// The SQLite query that reads the rows of `table` after a rowid (its one parameter) as one
+/// JSON array of objects, with the rowid of the last and how many: at most `rows` rows, and
+/// fewer once the JSON passes `chars` characters (kept PDFs are large), but at least one.
+/// Keyset pagination on rowid: each batch costs the same however far into the table.
+fn read_batch_sql(table: &str, cols: &[Col], rows: i64, chars: i64) -> String {
     let fields = cols
         .iter()
         .map(|c| {
@@ -369,21 +366,37 @@ fn copy_table(
         })
         .collect::<Vec<_>>()
         .join(", ");
+    format!(
+        "SELECT coalesce(max(k), 0) AS last, count(*) AS n, '[' || coalesce(group_concat(r, ','), '') || ']' AS rows
+         FROM (SELECT k, r FROM (
+                 SELECT k, r, sum(length(r)) OVER (ORDER BY k) AS upto, row_number() OVER (ORDER BY k) AS i
+                 FROM (SELECT rowid AS k, json_object({fields}) AS r FROM {t} WHERE rowid > ? ORDER BY rowid LIMIT {rows}))
+               WHERE upto <= {chars} OR i = 1)",
+        t = quote(table)
+    )
+}
+
+/// Copies one table in rowid order, `BATCH` rows at a time; returns the rows copied.
+#[cfg(feature = "postgres")]
+fn copy_table(
+    sqlite: &mut diesel::SqliteConnection,
+    pg: &mut diesel::PgConnection,
+    table: &str,
+    cols: &[Col],
+) -> Result<i64, diesel::result::Error> {
+    if SEEDED_BY_MIGRATIONS.contains(&table) {
+        diesel::sql_query(format!("DELETE FROM {}", quote(table))).execute(pg)?;
+    }
     let names = cols
         .iter()
         .map(|c| quote(&c.name))
         .collect::<Vec<_>>()
         .join(", ");
-    // Keyset pagination on rowid: each batch costs the same however far into the table.
-    let read = format!(
-        "SELECT coalesce(max(k), 0) AS last, count(*) AS n, '[' || coalesce(group_concat(r, ','), '') || ']' AS rows
-         FROM (SELECT rowid AS k, json_object({fields}) AS r FROM {t} WHERE rowid > ? ORDER BY rowid LIMIT {BATCH})",
-        t = quote(table)
-    );
     let write = format!(
         "INSERT INTO {t} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{t}, $1::json)",
         t = quote(table)
     );
+    let read = read_batch_sql(table, cols, BATCH, BATCH_BYTES);
     let (mut after, mut copied) = (0_i64, 0_i64);
     loop {
         let batch: Batch = diesel::sql_query(&read)
@@ -527,6 +540,68 @@ mod tests {
         for (tables, keys, expected) in cases {
             assert_eq!(order(tables, keys).unwrap(), *expected, "{keys:?}");
         }
+    }
+
+    /// The batches read from SQLite: every row once, in rowid order, at most `rows` a batch and
+    /// fewer when the JSON grows past `chars` (one row at least); bytes as PostgreSQL's bytea hex
+    /// input (`\x…`, <https://www.postgresql.org/docs/current/datatype-binary.html>), a NULL
+    /// blob as null, text escaped as JSON.
+    #[test]
+    fn batches_cover_every_row_once_within_their_limits() {
+        let mut c = diesel::SqliteConnection::establish(":memory:").unwrap();
+        c.batch_execute(
+            "CREATE TABLE t (id TEXT, pdf BLOB, n INTEGER);
+             INSERT INTO t VALUES ('a', x'00ff41', 1), ('b', NULL, 2), ('c''\"', x'', 3),
+                                  ('d', zeroblob(100), 4), ('e', x'01', 5);",
+        )
+        .unwrap();
+        let cols = [
+            Col {
+                name: "id".into(),
+                binary: false,
+            },
+            Col {
+                name: "pdf".into(),
+                binary: true,
+            },
+            Col {
+                name: "n".into(),
+                binary: false,
+            },
+        ];
+        let mut read = |rows: i64, chars: i64| {
+            let sql = read_batch_sql("t", &cols, rows, chars);
+            let mut after = 0;
+            let mut batches = Vec::new();
+            loop {
+                let batch: Batch = diesel::sql_query(&sql)
+                    .bind::<BigInt, _>(after)
+                    .get_result(&mut c)
+                    .unwrap();
+                if batch.n == 0 {
+                    return batches;
+                }
+                let parsed: Vec<serde_json::Value> = serde_json::from_str(&batch.rows).unwrap();
+                assert_eq!(parsed.len() as i64, batch.n);
+                batches.push(parsed);
+                after = batch.last;
+            }
+        };
+        let sizes =
+            |batches: &[Vec<serde_json::Value>]| batches.iter().map(Vec::len).collect::<Vec<_>>();
+        let all = read(2, 1_000_000);
+        assert_eq!(sizes(&all), [2, 2, 1], "two rows a batch");
+        let rows: Vec<&serde_json::Value> = all.iter().flatten().collect();
+        assert_eq!(
+            rows[0],
+            &serde_json::json!({"id": "a", "pdf": "\\x00FF41", "n": 1})
+        );
+        assert_eq!(rows[1]["pdf"], serde_json::Value::Null);
+        assert_eq!(rows[2]["id"], "c'\"");
+        assert_eq!(rows[2]["pdf"], "\\x");
+        // Row d alone is over 200 characters: a batch of its own, never none.
+        assert_eq!(sizes(&read(500, 200)), [3, 1, 1]);
+        assert_eq!(sizes(&read(500, 10)), [1, 1, 1, 1, 1]);
     }
 
     #[test]
