@@ -164,7 +164,7 @@ pub fn only_the_interrupted_one_twice(
         .collect();
     assert_eq!(twice, [interrupted], "{counts:?}");
     assert_eq!(counts[interrupted], 2);
-    assert_eq!(flagged(db), [interrupted.clone()]);
+    assert_eq!(flagged(db), std::slice::from_ref(interrupted));
 }
 
 pub fn messages(db: &DbPool) -> Vec<OutboxMessage> {
@@ -252,7 +252,7 @@ fn a_server_killed_mid_delivery_resumes_within_a_minute_and_sends_only_the_inter
         .collect();
     assert_eq!(
         begun,
-        [stalled_id.clone()],
+        std::slice::from_ref(&stalled_id),
         "recorded before the transaction"
     );
 
