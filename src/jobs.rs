@@ -557,7 +557,9 @@ impl Worker {
                 .add(Job::new_async(schedule, move |_, _| {
                     let state = state.clone();
                     Box::pin(async move {
-                        let period = period_of(schedule, state.clock.now());
+                        // The scheduler ticks by the system's clock, so the period is read
+                        // from it too (not from the application's clock, fixed in tests).
+                        let period = period_of(schedule, Utc::now());
                         match run_for(&state, name, period).await {
                             Ok(_) | Err(JobError::Busy(_) | JobError::Stopping(_)) => {}
                             Err(e) => {
