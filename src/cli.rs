@@ -57,6 +57,25 @@ enum Command {
     /// Generate status reports (kept, like those made in the application).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Work on the database as a whole.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy a firm from SQLite into an empty PostgreSQL database, row for row (ids, times,
+    /// PDFs and sealed secrets unchanged), in one transaction; then check the row counts and
+    /// foreign keys and print what was copied. Stop the instances writing to the SQLite file
+    /// first. docs/operations.md, "Moving from SQLite to PostgreSQL".
+    Copy {
+        /// The SQLite database, e.g. sqlite://var/reclaim.db.
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database, empty, e.g. postgres://reclaim:PASSWORD@db/reclaim.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -225,6 +244,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(ReportCommand::Matter { reference, out }) => {
             report_matter(settings, clock, &reference, &out)
         }
+        Command::Db(DbCommand::Copy { from, to }) => db_copy(&from, &to),
         Command::Jobs(JobsCommand::Run { name }) => runtime.block_on(async {
             let (state, _) = startup::prepare(settings, clock)?;
             // Like a serving instance: leases kept alive while the job runs, and on Ctrl-C or
@@ -447,6 +467,25 @@ fn report_matter(
         report.size_bytes,
         report.sha256,
         out.display()
+    );
+    Ok(())
+}
+
+fn db_copy(from: &str, to: &str) -> anyhow::Result<()> {
+    let summary = crate::db::copy::copy(from, to, |table, rows| {
+        tracing::info!(table, rows, "copied");
+    })?;
+    println!(
+        "Copied {} row(s) in {} table(s):",
+        summary.rows(),
+        summary.tables.len()
+    );
+    for (table, rows) in &summary.tables {
+        println!("  {table:<32} {rows}");
+    }
+    println!(
+        "Row counts and foreign keys checked. Point RECLAIM_DATABASE_URL at {} and start reclaim there.",
+        crate::config::redact_url_password(to)
     );
     Ok(())
 }

@@ -10,6 +10,8 @@
 
 use std::time::Duration as StdDuration;
 
+use chrono::{DateTime, Timelike, Utc};
+
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::app::monitoring;
@@ -147,6 +149,30 @@ impl Done {
 
 /// Runs one job now, under its lease; returns what it did in words.
 pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
+    run_for(state, name, None).await
+}
+
+/// The period a scheduled run at `now` belongs to: the schedule's latest tick at or before
+/// `now`. Instances whose ticks fire a little apart (load, clocks) name the same period.
+pub fn period_of(schedule: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(schedule)
+        .ok()?
+        // croner keeps the fraction of a second it starts from; the ticks are whole seconds.
+        .find_previous_occurrence(&now.with_nanosecond(0)?, true)
+        .ok()
+}
+
+/// Runs one job, under its lease, and for a scheduled run (`period`) only if no instance ran it
+/// for that period yet.
+async fn run_for(
+    state: &AppState,
+    name: &str,
+    period: Option<DateTime<Utc>>,
+) -> Result<String, JobError> {
     if !JOBS.iter().any(|(job, _, _)| *job == name) {
         return Err(JobError::Unknown(name.to_owned()));
     }
@@ -171,13 +197,24 @@ pub async fn run(state: &AppState, name: &str) -> Result<String, JobError> {
     let run_id = state
         .db
         .run(move |c| {
-            if !jobs::acquire_lease(c, &job, &holder, now, lease)? {
-                return Ok(None);
-            }
-            jobs::start_run(c, &job, &holder, now).map(Some)
+            write_tx(c, |c| {
+                if let Some(period) = period
+                    && jobs::ran_in_period(c, &job, period)?
+                {
+                    return Ok(None);
+                }
+                if !jobs::acquire_lease(c, &job, &holder, now, lease)? {
+                    return Ok(None);
+                }
+                jobs::start_run(c, &job, &holder, now, period).map(Some)
+            })
         })
         .await
-        .map_err(|e: crate::db::DbError| JobError::Failed(e.to_string()))?
+        .map_err(|e: crate::db::DbError| match e {
+            // Another instance took the lease or the period in the same instant.
+            DbError::Conflict(_) => JobError::Busy(name.to_owned()),
+            e => JobError::Failed(e.to_string()),
+        })?
         .ok_or_else(|| JobError::Busy(name.to_owned()))?;
 
     let result = match name {
@@ -515,11 +552,15 @@ impl Worker {
         let scheduler = JobScheduler::new().await?;
         for (name, schedule, _) in JOBS {
             let state = state.clone();
+            let schedule = *schedule;
             scheduler
-                .add(Job::new_async(*schedule, move |_, _| {
+                .add(Job::new_async(schedule, move |_, _| {
                     let state = state.clone();
                     Box::pin(async move {
-                        match run(&state, name).await {
+                        // The scheduler ticks by the system's clock, so the period is read
+                        // from it too (not from the application's clock, fixed in tests).
+                        let period = period_of(schedule, Utc::now());
+                        match run_for(&state, name, period).await {
                             Ok(_) | Err(JobError::Busy(_) | JobError::Stopping(_)) => {}
                             Err(e) => {
                                 tracing::warn!(job = name, error = %e, "scheduled run failed")
@@ -610,6 +651,55 @@ mod tests {
                 Job::new_async(*schedule, |_, _| Box::pin(async {})).is_ok(),
                 "{name}: {schedule}"
             );
+        }
+    }
+
+    /// Cron semantics as tokio-cron-scheduler reads them (croner, seconds first): a tick
+    /// fired late still names its own period; the tick itself starts a new one.
+    #[test]
+    fn a_late_tick_names_the_period_of_its_schedule() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let cases = [
+            (
+                "*/20 * * * * *",
+                "2026-12-03T06:00:40.000Z",
+                "2026-12-03T06:00:40Z",
+            ),
+            (
+                "*/20 * * * * *",
+                "2026-12-03T06:00:41.900Z",
+                "2026-12-03T06:00:40Z",
+            ),
+            (
+                "*/20 * * * * *",
+                "2026-12-03T06:00:59.999Z",
+                "2026-12-03T06:00:40Z",
+            ),
+            (
+                "0 * * * * *",
+                "2026-12-03T06:01:03.000Z",
+                "2026-12-03T06:01:00Z",
+            ),
+            (
+                "0 */15 * * * *",
+                "2026-12-03T06:14:59.000Z",
+                "2026-12-03T06:00:00Z",
+            ),
+            (
+                "0 17 3 * * Mon",
+                "2026-12-03T06:00:00Z",
+                "2026-11-30T03:17:00Z",
+            ),
+        ];
+        for (schedule, now, period) in cases {
+            assert_eq!(
+                period_of(schedule, at(now)),
+                Some(at(period)),
+                "{schedule} at {now}"
+            );
+        }
+        for (name, schedule, _) in JOBS {
+            assert!(period_of(schedule, Utc::now()).is_some(), "{name}");
         }
     }
 

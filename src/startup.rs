@@ -261,8 +261,14 @@ impl Application {
                 worker.stop(crate::jobs::STOP_GRACE).await;
             }
         };
+        let web = async {
+            handle.stop(true).await;
+            tracing::info!(
+                "web server stopped: no new connections, the requests under way answered"
+            );
+        };
         // The server future must be polled for it to carry out the stop.
-        let ((), (), stopped) = tokio::join!(jobs, handle.stop(true), server);
+        let ((), (), stopped) = tokio::join!(jobs, web, server);
         stopped
     }
 }

@@ -2,6 +2,7 @@
 //! `RECLAIM_DATABASE_URL`. Everything that differs between the two backends lives in this module
 //! and in `repo/`; nothing else matches on [`DbConn`].
 
+pub mod copy;
 pub mod migrations;
 pub mod schema;
 pub mod sql;

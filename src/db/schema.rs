@@ -490,6 +490,7 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
         status -> Text,
         detail -> Text,
+        period -> Nullable<Timestamp>,
     }
 }
 

@@ -57,11 +57,15 @@ pub fn release_lease(conn: &mut DbConn, job: &str, holder: &str) -> Result<(), D
     Ok(())
 }
 
+/// Records a run as started. A scheduled run names its `period` (the schedule's tick): the
+/// unique index `job_runs_once_per_period` lets one run per job and period exist, whichever
+/// instance starts it; `ran_in_period` is the friendly check before.
 pub fn start_run(
     conn: &mut DbConn,
     job: &str,
     holder: &str,
     now: DateTime<Utc>,
+    period: Option<DateTime<Utc>>,
 ) -> Result<JobRunId, DbError> {
     let id = JobRunId::new();
     diesel::insert_into(job_runs::table)
@@ -71,9 +75,20 @@ pub fn start_run(
             job_runs::holder.eq(holder),
             job_runs::started_at.eq(to_db(now)),
             job_runs::status.eq("running"),
+            job_runs::period.eq(period.map(to_db)),
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// Whether `job` already has a run for the scheduled `period` (here or on another instance).
+pub fn ran_in_period(conn: &mut DbConn, job: &str, period: DateTime<Utc>) -> Result<bool, DbError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        job_runs::table
+            .filter(job_runs::job.eq(job))
+            .filter(job_runs::period.eq(to_db(period))),
+    ))
+    .get_result(conn)?)
 }
 
 /// How a run ended.
@@ -281,9 +296,9 @@ mod tests {
         let now = Utc::now();
         let ttl = Duration::seconds(40);
         assert!(acquire_lease(&mut c, "outbox", "dead", now, ttl).unwrap());
-        let dead = start_run(&mut c, "outbox", "dead", now).unwrap();
+        let dead = start_run(&mut c, "outbox", "dead", now, None).unwrap();
         assert!(acquire_lease(&mut c, "monitor", "alive", now, ttl).unwrap());
-        let alive = start_run(&mut c, "monitor", "alive", now).unwrap();
+        let alive = start_run(&mut c, "monitor", "alive", now, None).unwrap();
         assert_eq!(
             abandon_dead_runs(&mut c, now + Duration::seconds(30)).unwrap(),
             0
@@ -298,13 +313,38 @@ mod tests {
         assert!(acquire_lease(&mut c, "outbox", "new", later, ttl).unwrap());
     }
 
+    /// Two instances whose schedules tick at the same instant: the first run of the period
+    /// counts, the other finds it done even once the lease is free again; a run by hand (no
+    /// period) is never held back.
+    #[test]
+    fn one_scheduled_run_per_job_and_period() {
+        let mut c = conn();
+        let now = Utc::now();
+        let period = now - Duration::milliseconds(300);
+        assert!(!ran_in_period(&mut c, "reports", period).unwrap());
+        start_run(&mut c, "reports", "a", now, Some(period)).unwrap();
+        assert!(ran_in_period(&mut c, "reports", period).unwrap());
+        assert!(
+            !ran_in_period(&mut c, "outbox", period).unwrap(),
+            "another job"
+        );
+        assert!(
+            !ran_in_period(&mut c, "reports", period + Duration::hours(1)).unwrap(),
+            "the next period"
+        );
+        let twice = start_run(&mut c, "reports", "b", now, Some(period)).unwrap_err();
+        assert!(matches!(twice, DbError::Conflict(_)), "{twice:?}");
+        start_run(&mut c, "reports", "b", now, None).unwrap();
+        start_run(&mut c, "reports", "b", now, None).unwrap();
+    }
+
     #[test]
     fn a_stopping_instance_ends_its_runs_and_gives_back_its_leases() {
         let mut c = conn();
         let now = Utc::now();
         let ttl = Duration::minutes(10);
         assert!(acquire_lease(&mut c, "outbox", "a", now, ttl).unwrap());
-        let run = start_run(&mut c, "outbox", "a", now).unwrap();
+        let run = start_run(&mut c, "outbox", "a", now, None).unwrap();
         assert!(acquire_lease(&mut c, "monitor", "b", now, ttl).unwrap());
         end_instance(&mut c, "a", now).unwrap();
         assert_eq!(status(&mut c, &run), "interrupted");

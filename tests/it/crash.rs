@@ -46,11 +46,18 @@ fn firm_with_queued_mail() -> Firm {
         ..Settings::default()
     };
     let (db, _) = reclaim::startup::open_database(&settings).expect("the database opens");
+    queue_mail(&db, MESSAGES, "crash");
+    Firm { dir, url, db }
+}
+
+/// Queues `count` deadline alerts whose Message-IDs are `<{tag}-{i}@firm.example>`, as the
+/// application queues mail.
+pub fn queue_mail(db: &DbPool, count: usize, tag: &str) {
     let from = parse_mailbox("reclaim <reclaim@firm.example>").unwrap();
     let mut conn = db.get().unwrap();
-    for i in 0..MESSAGES {
+    for i in 0..count {
         let to = format!("lawyer{i}@firm.example");
-        let message_id = format!("<crash-{i}@firm.example>");
+        let message_id = format!("<{tag}-{i}@firm.example>");
         let subject = format!("Deadline {i}");
         let raw = build(&Draft {
             from: &from,
@@ -78,8 +85,6 @@ fn firm_with_queued_mail() -> Firm {
         };
         outbox::enqueue(&mut conn, &new, Utc::now()).unwrap();
     }
-    drop(conn);
-    Firm { dir, url, db }
 }
 
 /// `reclaim serve` on the firm's database, delivering to the sink, with claims that outlive
@@ -115,12 +120,12 @@ fn serve_until_stalled(
 }
 
 /// What the process said so far, for a failure message.
-fn said(lines: &mpsc::Receiver<String>) -> String {
+pub fn said(lines: &mpsc::Receiver<String>) -> String {
     lines.try_iter().collect::<Vec<_>>().join("\n")
 }
 
 /// Waits up to `limit` for `done`, checking every 50 ms.
-fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     while start.elapsed() < limit {
         if done() {
@@ -132,7 +137,7 @@ fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 }
 
 /// How many times the sink received each Message-ID.
-fn received(sink: &SmtpSink) -> BTreeMap<String, usize> {
+pub fn received(sink: &SmtpSink) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for message in sink.messages() {
         let id = message.header("Message-ID").expect("a Message-ID");
@@ -141,12 +146,33 @@ fn received(sink: &SmtpSink) -> BTreeMap<String, usize> {
     counts
 }
 
-fn messages(db: &DbPool) -> Vec<OutboxMessage> {
+/// Every one of `total` messages arrived once at the sink, but `interrupted` (the one whose
+/// SMTP transaction a kill cut), which arrived twice and is the only one the outbox marks as a
+/// possible duplicate.
+pub fn only_the_interrupted_one_twice(
+    sink: &SmtpSink,
+    db: &DbPool,
+    total: usize,
+    interrupted: &String,
+) {
+    let counts = received(sink);
+    assert_eq!(counts.len(), total, "every message delivered");
+    let twice: Vec<&String> = counts
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(twice, [interrupted], "{counts:?}");
+    assert_eq!(counts[interrupted], 2);
+    assert_eq!(flagged(db), std::slice::from_ref(interrupted));
+}
+
+pub fn messages(db: &DbPool) -> Vec<OutboxMessage> {
     outbox::list(&mut db.get().unwrap(), None, 1_000).unwrap()
 }
 
 /// The Message-IDs of the messages marked as possibly received twice.
-fn flagged(db: &DbPool) -> Vec<String> {
+pub fn flagged(db: &DbPool) -> Vec<String> {
     let all = messages(db);
     let ids: Vec<_> = all.iter().map(|m| m.id.clone()).collect();
     let marked = outbox::possible_duplicates(&mut db.get().unwrap(), &ids).unwrap();
@@ -156,11 +182,11 @@ fn flagged(db: &DbPool) -> Vec<String> {
         .collect()
 }
 
-fn runs(db: &DbPool) -> Vec<JobRun> {
+pub fn runs(db: &DbPool) -> Vec<JobRun> {
     jobs::recent_runs(&mut db.get().unwrap(), 1_000).unwrap()
 }
 
-fn leases(db: &DbPool) -> Vec<(String, String)> {
+pub fn leases(db: &DbPool) -> Vec<(String, String)> {
     job_leases::table
         .select((job_leases::name, job_leases::holder))
         .load(&mut *db.get().unwrap())
@@ -226,7 +252,7 @@ fn a_server_killed_mid_delivery_resumes_within_a_minute_and_sends_only_the_inter
         .collect();
     assert_eq!(
         begun,
-        [stalled_id.clone()],
+        std::slice::from_ref(&stalled_id),
         "recorded before the transaction"
     );
 
@@ -235,18 +261,9 @@ fn a_server_killed_mid_delivery_resumes_within_a_minute_and_sends_only_the_inter
     let (second, took) = restart_and_finish(&firm, &sink, "5");
     assert!(took < Duration::from_secs(60), "resumed after {took:?}");
 
-    let counts = received(&sink);
-    assert_eq!(counts.len(), MESSAGES, "every message delivered");
-    let twice: Vec<&String> = counts
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .map(|(id, _)| id)
-        .collect();
     // One sender, so at most one message can be caught mid-transaction: the stalled one, which
     // the server had kept. It is the only one sent twice, and it says so.
-    assert_eq!(twice, [&stalled_id], "{counts:?}");
-    assert_eq!(counts[&stalled_id], 2);
-    assert_eq!(flagged(&firm.db), [stalled_id.clone()]);
+    only_the_interrupted_one_twice(&sink, &firm.db, MESSAGES, &stalled_id);
     let stalled = messages(&firm.db)
         .into_iter()
         .find(|m| m.message_id == stalled_id)

@@ -20,6 +20,7 @@ mod drop_watch;
 mod forms;
 mod health;
 mod helpers;
+mod instances;
 mod matters;
 mod migrations;
 mod monitoring;
