@@ -50,44 +50,46 @@ pub struct Keyset {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Text,
+    /// A record's id (a UUID).
+    Id,
     /// A timestamp, as [`time_part`] writes it.
     Time,
     /// A date, `YYYY-MM-DD`.
     Date,
 }
 
-use Part::{Date, Text, Time};
+use Part::{Date, Id, Text, Time};
 
 /// The lists and their keys (the key ends with the row's id, which makes it unique).
 /// Clients: `lower(name), id`.
 pub const CLIENTS: Keyset = Keyset {
     list: "clients",
-    parts: &[Text, Text],
+    parts: &[Text, Id],
 };
 /// Matters: `status, opened_at DESC, id DESC` (open first, newest first).
 pub const MATTERS: Keyset = Keyset {
     list: "matters",
-    parts: &[Text, Time, Text],
+    parts: &[Text, Time, Id],
 };
 /// Running deadlines: `due date, matter reference, id`.
 pub const DEADLINES: Keyset = Keyset {
     list: "deadlines",
-    parts: &[Date, Text, Text],
+    parts: &[Date, Text, Id],
 };
 /// Sender profiles: `active DESC, label, id` (those in use first).
 pub const SENDERS: Keyset = Keyset {
     list: "senders",
-    parts: &[Text, Text, Text],
+    parts: &[Text, Text, Id],
 };
 /// Catch accounts: `provider, label, id`.
 pub const CATCH_ACCOUNTS: Keyset = Keyset {
     list: "catch-accounts",
-    parts: &[Text, Text, Text],
+    parts: &[Text, Text, Id],
 };
 /// Calls to the catch services: `at DESC, id DESC` (newest first).
 pub const CATCH_CALLS: Keyset = Keyset {
     list: "catch-calls",
-    parts: &[Time, Text],
+    parts: &[Time, Id],
 };
 
 /// Where a page starts and how many rows it holds, as read from `?limit=…&after=…`.
@@ -160,6 +162,9 @@ fn decode(Keyset { list, parts }: Keyset, cursor: &str) -> Result<Vec<String>, P
     for (value, part) in key.iter().zip(parts) {
         match part {
             Text => {}
+            Id => {
+                crate::model::ids::MatterId::parse(value).map_err(|_| PagingError::Cursor)?;
+            }
             Time => {
                 parse_time(value)?;
             }
@@ -276,9 +281,9 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_refuse_tampering() {
         let key = vec![
-            "0".to_owned(),
-            "2026-12-01T10:00:00".to_owned(),
-            "abc".to_owned(),
+            "open".to_owned(),
+            "2026-12-01T10:00:00.000000000".to_owned(),
+            "01a23a98-4314-72a0-879e-5577149025d0".to_owned(),
         ];
         let cursor = encode("matters", &key);
         assert_eq!(
@@ -300,7 +305,11 @@ mod tests {
             &cursor[..cursor.len() - 3],
             &other_list,
             &encode("matters", &key[..2]),
-            &encode("matters", &["open".into(), "yesterday".into(), "x".into()]),
+            &encode(
+                "matters",
+                &["open".into(), "yesterday".into(), key[2].clone()],
+            ),
+            &encode("matters", &[key[0].clone(), key[1].clone(), "x".into()]),
         ];
         for b in bad {
             assert_eq!(

@@ -440,6 +440,7 @@ pub fn check_errors(
 pub fn about_to_drop(
     conn: &mut DbConn,
     until: NaiveDateTime,
+    since: NaiveDateTime,
     client: Option<&ClientId>,
 ) -> Result<Vec<(Backorder, Matter, MonitoredDomain)>, DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
@@ -452,10 +453,21 @@ pub fn about_to_drop(
         .inner_join(monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)))
         .filter(backorders::status.eq_any(active))
         .filter(matters::status.eq(MatterStatus::Open))
+        // In pending delete; or free, or predicted to drop by `until`, with a drop window
+        // (or, without one, a watch) no older than `since`: names seen free long ago leave.
         .filter(
             monitored_domains::phase
-                .eq_any([Phase::PendingDelete, Phase::Available])
-                .or(monitored_domains::drop_earliest.le(until)),
+                .eq(Phase::PendingDelete)
+                .or(monitored_domains::phase
+                    .eq(Phase::Available)
+                    .or(monitored_domains::drop_earliest.le(until))
+                    .and(
+                        monitored_domains::drop_latest
+                            .ge(since)
+                            .or(monitored_domains::drop_latest
+                                .is_null()
+                                .and(monitored_domains::created_at.ge(since))),
+                    )),
         )
         .into_boxed();
     if let Some(client) = client {

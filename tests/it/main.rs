@@ -24,6 +24,7 @@ mod migrations;
 mod monitoring;
 mod openapi;
 mod outreach;
+mod pagination;
 mod procedures;
 mod queries;
 mod registry_servers;

@@ -24,3 +24,6 @@ EXCEPTION WHEN OTHERS THEN
     RAISE WARNING 'reclaim: the pg_trgm extension could not be created (%); the matters search will scan the names instead of using a trigram index. Ask the database administrator to run CREATE EXTENSION pg_trgm in this database.', SQLERRM;
 END
 $$;
+
+-- The dashboard's names about to drop: by phase and predicted drop.
+CREATE INDEX monitored_domains_drop ON monitored_domains (phase, drop_earliest);

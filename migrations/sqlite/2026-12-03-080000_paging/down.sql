@@ -1,3 +1,4 @@
+DROP INDEX monitored_domains_drop;
 DROP TRIGGER backorder_names_delete;
 DROP TRIGGER backorder_names_update;
 DROP TRIGGER backorder_names_insert;

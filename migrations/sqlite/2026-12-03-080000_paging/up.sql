@@ -37,3 +37,6 @@ END;
 CREATE TRIGGER backorder_names_delete AFTER DELETE ON backorders BEGIN
     DELETE FROM backorder_names WHERE backorder_id = old.id;
 END;
+
+-- The dashboard's names about to drop: by phase and predicted drop.
+CREATE INDEX monitored_domains_drop ON monitored_domains (phase, drop_earliest);
