@@ -1,3 +1,4 @@
+DROP INDEX registry_changes_kind_at;
 DROP INDEX monitored_domains_drop;
 DROP INDEX IF EXISTS backorders_names_trgm;
 DROP INDEX deadlines_running;

@@ -27,3 +27,5 @@ $$;
 
 -- The dashboard's names about to drop: by phase and predicted drop.
 CREATE INDEX monitored_domains_drop ON monitored_domains (phase, drop_earliest);
+-- ... and the names that became free lately (a name seen free long ago leaves that list).
+CREATE INDEX registry_changes_kind_at ON registry_changes (kind, detected_at);

@@ -1,3 +1,4 @@
+DROP INDEX registry_changes_kind_at;
 DROP INDEX monitored_domains_drop;
 DROP TRIGGER backorder_names_delete;
 DROP TRIGGER backorder_names_update;
