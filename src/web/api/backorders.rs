@@ -231,8 +231,7 @@ pub struct AttemptJson {
 /// The calls made to the catch services for the backorder's orders, newest first (staff).
 #[utoipa::path(get, path = "/backorders/{id}/attempts", operation_id = "listCatchAttempts",
     params(("id" = BackorderId, Path, description = "The backorder's id"), PageQuery),
-    responses((status = 200, description = "The calls, newest first", body = Vec<AttemptJson>,
-        headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the next page, when there is one (RFC 8288)"))),
+    responses((status = 200, description = "The calls, newest first", body = Vec<AttemptJson>),
         BadRequest, Unauthorized, Forbidden, NotFound))]
 #[get("/backorders/{id}/attempts")]
 pub async fn attempts(

@@ -95,8 +95,7 @@ pub async fn create(
 
 /// The firm's catch service accounts (administrators), without their credentials.
 #[utoipa::path(get, path = "/catch-accounts", operation_id = "listCatchAccounts", params(PageQuery),
-    responses((status = 200, description = "Accounts by provider and name", body = Vec<CatchAccountJson>,
-        headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the next page, when there is one (RFC 8288)"))),
+    responses((status = 200, description = "Accounts by provider and name", body = Vec<CatchAccountJson>),
         BadRequest, Unauthorized, Forbidden))]
 #[get("/catch-accounts")]
 pub async fn list(

@@ -83,8 +83,7 @@ pub async fn create(
 
 /// Clients the caller may see (all for staff, their own for a portal user).
 #[utoipa::path(get, path = "/clients", operation_id = "listClients", params(PageQuery),
-    responses((status = 200, description = "Clients, by name", body = Vec<ClientJson>,
-        headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the next page, when there is one (RFC 8288)"))),
+    responses((status = 200, description = "Clients, by name", body = Vec<ClientJson>),
         BadRequest, Unauthorized))]
 #[get("/clients")]
 pub async fn list(

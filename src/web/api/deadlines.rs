@@ -144,8 +144,7 @@ impl From<&DocketEntry> for DocketEntryJson {
 
 /// Running deadlines of open matters (staff); `who=me` for the caller's own.
 #[utoipa::path(get, path = "/deadlines", operation_id = "listDeadlines", params(ListQuery, PageQuery),
-    responses((status = 200, description = "Deadlines by date, with matter, client, procedure and names", body = Vec<DocketEntryJson>,
-        headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the next page, when there is one (RFC 8288)"))),
+    responses((status = 200, description = "Deadlines by date, with matter, client, procedure and names", body = Vec<DocketEntryJson>),
         BadRequest, Unauthorized, Forbidden, Invalid))]
 #[get("/deadlines")]
 pub async fn list(

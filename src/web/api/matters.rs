@@ -188,8 +188,7 @@ pub async fn create(
 /// names (by a trigram index).
 #[utoipa::path(get, path = "/matters", operation_id = "listMatters", params(MatterQuery, PageQuery),
     responses((status = 200, description = "Matters, open first and newest first",
-        body = Vec<MatterSummaryJson>,
-        headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the next page, when there is one (RFC 8288)"))),
+        body = Vec<MatterSummaryJson>),
         BadRequest, Unauthorized, Invalid))]
 #[get("/matters")]
 pub async fn list(

@@ -85,8 +85,7 @@ pub async fn create(
 
 /// Sender profiles (staff); keys are never returned.
 #[utoipa::path(get, path = "/sender-profiles", operation_id = "listSenderProfiles", params(PageQuery),
-    responses((status = 200, description = "Profiles, those in use first", body = Vec<SenderProfileJson>,
-        headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the next page, when there is one (RFC 8288)"))),
+    responses((status = 200, description = "Profiles, those in use first", body = Vec<SenderProfileJson>),
         BadRequest, Unauthorized, Forbidden))]
 #[get("/sender-profiles")]
 pub async fn list(
