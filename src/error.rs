@@ -539,3 +539,10 @@ impl From<crate::repo::after_catch::ChecklistError> for AppError {
         }
     }
 }
+
+impl From<crate::model::paging::PagingError> for AppError {
+    fn from(e: crate::model::paging::PagingError) -> Self {
+        // A bad `limit` or `after` is a bad URL, not a rule of the records: 400.
+        AppError::BadRequest(e.to_string())
+    }
+}

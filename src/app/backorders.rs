@@ -20,6 +20,7 @@ use crate::model::matter::Matter;
 use crate::model::money::{Currency, MoneyError, amount_of_number, parse_amount};
 use crate::model::monitoring::{MonitoredDomain, Snapshot, SnapshotMeta, StoredChange};
 use crate::model::outreach::LogEntry;
+use crate::model::paging::{Page, PageRequest};
 use crate::model::procedure::{EligibilityCheck, Procedure, ProcedureKind};
 use crate::model::tld_policy::TldPolicy;
 use crate::repo::backorders::{self, BackorderChange, ChannelChange, NewChannel};
@@ -400,7 +401,11 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
                 outreach::for_backorder(c, &bo)?,
                 crate::repo::catch_orders::for_backorder(c, &bo)?,
                 if staff {
-                    crate::repo::catch_orders::calls(c, &bo, CALLS_SHOWN)?
+                    let latest = PageRequest {
+                        limit: CALLS_SHOWN,
+                        after: None,
+                    };
+                    crate::repo::catch_orders::calls(c, &bo, &latest)?.rows
                 } else {
                     Vec::new()
                 },
@@ -449,14 +454,13 @@ pub async fn attempts(
     state: &AppState,
     user: &Principal,
     id: &str,
-    limit: i64,
-) -> Result<Vec<crate::repo::catch_orders::CatchCall>, AppError> {
+    request: PageRequest,
+) -> Result<Page<crate::repo::catch_orders::CatchCall>, AppError> {
     let (backorder, _) = visible_backorder(state, user, id).await?;
     user.require_staff()?;
-    let limit = limit.clamp(1, 1000);
     Ok(state
         .db
-        .run(move |c| crate::repo::catch_orders::calls(c, &backorder.id, limit))
+        .run(move |c| crate::repo::catch_orders::calls(c, &backorder.id, &request))
         .await?)
 }
 

@@ -15,6 +15,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::model::catch_account::CatchAccount;
 use crate::model::ids::CatchAccountId;
 use crate::model::money::Currency;
+use crate::model::paging::{Page, PageRequest};
 use crate::repo::catch_accounts::{self, AccountChange, NewCatchAccount};
 use crate::state::AppState;
 
@@ -372,9 +373,16 @@ fn log_exchanges(exchanges: &[Exchange]) {
 }
 
 /// The firm's accounts (administrators).
-pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<CatchAccount>, AppError> {
+pub async fn list(
+    state: &AppState,
+    user: &Principal,
+    request: PageRequest,
+) -> Result<Page<CatchAccount>, AppError> {
     user.require_admin()?;
-    Ok(state.db.run(catch_accounts::list).await?)
+    Ok(state
+        .db
+        .run(move |c| catch_accounts::page(c, &request))
+        .await?)
 }
 
 /// The accounts in use, for staff choosing where to put a backorder (never their credentials:

@@ -9,6 +9,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::model::client::{Client, Contact, NewClient, NewContact, ReportCadence};
 use crate::model::ids::ContactId;
 use crate::model::matter::MatterSummary;
+use crate::model::paging::{Page, PageRequest};
 use crate::model::report::Report;
 use crate::repo::clients::{self, ClientChange};
 use crate::repo::matters::{self, MatterFilter};
@@ -56,19 +57,34 @@ pub struct ContactInput {
 pub struct ClientFile {
     pub client: Client,
     pub contacts: Vec<Contact>,
-    pub matters: Vec<MatterSummary>,
+    /// The first page of its matters (the matters list, filtered by client, has the rest).
+    pub matters: Page<MatterSummary>,
     pub reports: Vec<Report>,
 }
 
 const MAX_NOTES: usize = 10_000;
 
-/// The clients the user may see: every client for staff, their own for a portal user.
-pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<Client>, AppError> {
-    let all = state.db.run(clients::list).await?;
-    Ok(all
-        .into_iter()
-        .filter(|c| user.may_see_client(&c.id))
-        .collect())
+/// A page of the clients the user may see: every client for staff, their own for a portal
+/// user.
+pub async fn list(
+    state: &AppState,
+    user: &Principal,
+    request: PageRequest,
+) -> Result<Page<Client>, AppError> {
+    let only = match (&user.client_id, user.is_staff()) {
+        (_, true) => None,
+        (Some(own), false) => Some(own.clone()),
+        (None, false) => {
+            return Ok(Page {
+                rows: Vec::new(),
+                next: None,
+            });
+        }
+    };
+    Ok(state
+        .db
+        .run(move |c| clients::page(c, only.as_ref(), &request))
+        .await?)
 }
 
 pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<ClientFile, AppError> {
@@ -84,7 +100,7 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Client
             };
             Ok::<_, DbError>((
                 clients::contacts(c, &client_id)?,
-                matters::list(c, &filter)?,
+                matters::list(c, &filter, &PageRequest::default())?,
                 reports::for_client(c, &client_id)?,
             ))
         })

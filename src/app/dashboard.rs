@@ -21,8 +21,12 @@ use crate::repo::procedures::{self, DocketFilter};
 use crate::repo::{clients, monitoring, outreach, tokens, users};
 use crate::state::AppState;
 
-/// Names whose predicted drop starts within this many days are "about to drop".
+/// Names whose predicted drop starts within this many days are "about to drop"; names whose
+/// drop window ended more than this many days ago have left it.
 pub const DROP_HORIZON_DAYS: i64 = 7;
+
+/// The rows each section of the dashboard shows at most; its count and a link give the rest.
+pub const SECTION_ROWS: usize = 20;
 
 /// A sought name about to drop, with its backorder and matter.
 #[derive(Debug, Clone)]
@@ -51,8 +55,12 @@ pub struct Dashboard {
     /// Open deadlines overdue, due today and due within 7 days, most urgent first; only the
     /// urgencies that have deadlines, each by due date.
     pub deadlines: Vec<(Urgency, Vec<DocketEntry>)>,
-    /// Names free first, then by predicted drop, then by name.
+    /// Names free first, then by predicted drop, then by name: the first [`SECTION_ROWS`].
     pub dropping: Vec<AboutToDrop>,
+    /// How many names are about to drop in all.
+    pub dropping_total: usize,
+    /// How many deadlines each urgency has in all (its list shows the first [`SECTION_ROWS`]).
+    pub deadline_totals: Vec<usize>,
     /// Messages to holders awaiting a decision (staff only).
     pub drafts: Vec<LogEntry>,
 }
@@ -63,6 +71,7 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
     let now = state.clock.now();
     let today = now.date_naive();
     let horizon = to_db(now + Duration::days(DROP_HORIZON_DAYS));
+    let recent = to_db(now - Duration::days(DROP_HORIZON_DAYS));
     let (user_id, own_client_id) = (user.id.clone(), user.client_id.clone());
     let staff = own_client_id.is_none();
     let (own_client, counts, docket, sought, drafts) = state
@@ -85,7 +94,7 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
                     ..DocketFilter::default()
                 },
             )?;
-            let dropping = monitoring::about_to_drop(c, horizon, own_client_id.as_ref())?;
+            let dropping = monitoring::about_to_drop(c, horizon, recent, own_client_id.as_ref())?;
             let drafts = if staff {
                 outreach::awaiting_decision(c)?
             } else {
@@ -111,6 +120,14 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
         }
     }
     deadlines.retain(|(_, group)| !group.is_empty());
+    let deadline_totals = deadlines
+        .iter_mut()
+        .map(|(_, group)| {
+            let total = group.len();
+            group.truncate(SECTION_ROWS);
+            total
+        })
+        .collect();
 
     let mut dropping: Vec<AboutToDrop> = sought
         .into_iter()
@@ -126,6 +143,8 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
             .cmp(&key(b))
             .then_with(|| a.backorder.unicode.cmp(&b.backorder.unicode))
     });
+    let dropping_total = dropping.len();
+    dropping.truncate(SECTION_ROWS);
 
     Ok(Dashboard {
         today,
@@ -134,7 +153,9 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
         user_count,
         has_api_token,
         deadlines,
+        deadline_totals,
         dropping,
+        dropping_total,
         drafts,
     })
 }

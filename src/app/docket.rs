@@ -22,6 +22,7 @@ use crate::model::deadlines::{self as rules, Urgency};
 use crate::model::ids::{ClientId, ClosureId, DeadlineId, MatterId, UserId};
 use crate::model::matter::MatterReference;
 use crate::model::outbox::MessageKind;
+use crate::model::paging::{Page, PageRequest};
 use crate::model::present::weekday as day;
 use crate::model::procedure::{
     Closure, Deadline, DocketEntry, ProcedureKind, registrar_calendar, registrar_calendars,
@@ -54,8 +55,10 @@ pub struct DashboardQuery {
 /// The deadlines dashboard.
 #[derive(Debug, Clone)]
 pub struct Dashboard {
-    /// By due date.
+    /// By due date: one page.
     pub entries: Vec<DocketEntry>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<String>,
     pub today: NaiveDate,
     pub show_closed: bool,
     /// The firm's people, for the filter.
@@ -102,6 +105,7 @@ pub async fn dashboard(
     state: &AppState,
     user: &Principal,
     query: DashboardQuery,
+    request: PageRequest,
 ) -> Result<Dashboard, AppError> {
     user.require_staff()?;
     let mut problem = None;
@@ -147,12 +151,19 @@ pub async fn dashboard(
                 mine,
                 include_closed: show_closed,
                 due_by: None,
+                only: None,
             };
             let (entries, after_catch) = if matter_missing {
-                (Vec::new(), Vec::new())
+                (
+                    Page {
+                        rows: Vec::new(),
+                        next: None,
+                    },
+                    Vec::new(),
+                )
             } else {
                 (
-                    procedures::docket(c, &filter)?,
+                    procedures::docket_page(c, &filter, &request)?,
                     crate::repo::after_catch::pending(c, &checklist_filter)?,
                 )
             };
@@ -172,7 +183,8 @@ pub async fn dashboard(
         ));
     }
     Ok(Dashboard {
-        entries,
+        next: entries.next,
+        entries: entries.rows,
         today: state.clock.now().date_naive(),
         show_closed,
         people,
@@ -198,7 +210,8 @@ pub async fn list(
     state: &AppState,
     user: &Principal,
     query: ListQuery,
-) -> Result<Vec<DocketEntry>, AppError> {
+    request: PageRequest,
+) -> Result<Page<DocketEntry>, AppError> {
     user.require_staff()?;
     let mine = match query.who.trim() {
         "" | "all" => None,
@@ -216,7 +229,7 @@ pub async fn list(
     };
     Ok(state
         .db
-        .run(move |c| procedures::docket(c, &filter))
+        .run(move |c| procedures::docket_page(c, &filter, &request))
         .await?)
 }
 

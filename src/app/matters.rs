@@ -17,6 +17,7 @@ use crate::model::matter::{
     Matter, MatterStatus, MatterSummary, marks_text, parse_marks, parse_title,
 };
 use crate::model::money::{Currency, format_plain};
+use crate::model::paging::{Page, PageRequest};
 use crate::model::present;
 use crate::model::user::Role;
 use crate::repo::backorders::{self, BackorderError, ImportError, NewBackorder};
@@ -38,18 +39,21 @@ pub struct MatterQuery {
     pub client_id: Option<String>,
 }
 
-/// The matters found, and which status they were chosen by (`None`: all).
+/// A page of the matters found, and which status they were chosen by (`None`: all).
 #[derive(Debug, Clone)]
 pub struct MatterList {
-    pub matters: Vec<MatterSummary>,
+    pub matters: Page<MatterSummary>,
     pub status: Option<MatterStatus>,
+    /// The search was too short to look in the names (a trigram index needs three characters).
+    pub names_not_searched: bool,
 }
 
-/// Matters the user may see, open first and newest first.
+/// A page of the matters the user may see, open first and newest first.
 pub async fn list(
     state: &AppState,
     user: &Principal,
     query: MatterQuery,
+    request: PageRequest,
 ) -> Result<MatterList, AppError> {
     let status = match query.status.as_deref().map(str::trim) {
         None | Some("" | "open") => Some(MatterStatus::Open),
@@ -70,13 +74,25 @@ pub async fn list(
                 AppError::invalid("client_id", format!("'{id}' is not a valid id."))
             })?),
         };
+    let names_not_searched = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|q| !q.is_empty() && q.chars().count() < matters::MIN_NAME_SEARCH);
     let filter = MatterFilter {
         client_id,
         status,
         search: query.q,
     };
-    let matters = state.db.run(move |c| matters::list(c, &filter)).await?;
-    Ok(MatterList { matters, status })
+    let matters = state
+        .db
+        .run(move |c| matters::list(c, &filter, &request))
+        .await?;
+    Ok(MatterList {
+        matters,
+        status,
+        names_not_searched,
+    })
 }
 
 /// Marks as a form (one per line, `NAME | registration`) or JSON (a list) gives them.

@@ -10,6 +10,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::mail::dkim_key;
 use crate::model::ids::SenderProfileId;
 use crate::model::outreach::{Suppression, SuppressionReason};
+use crate::model::paging::{Page, PageRequest};
 use crate::model::sender::SenderProfile;
 use crate::model::user::{EmailAddress, parse_one_line_name};
 use crate::repo::senders::{self, DkimChange, SenderInput};
@@ -174,9 +175,13 @@ fn check_sender(input: &SenderProfileInput, creating: bool) -> Result<SenderInpu
 }
 
 /// Every profile, those in use first (staff: a draft names one; keys never leave the app).
-pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<SenderProfile>, AppError> {
+pub async fn list(
+    state: &AppState,
+    user: &Principal,
+    request: PageRequest,
+) -> Result<Page<SenderProfile>, AppError> {
     user.require_staff()?;
-    Ok(state.db.run(senders::list).await?)
+    Ok(state.db.run(move |c| senders::page(c, &request)).await?)
 }
 
 /// Every profile, for the administrators' page where they are set up.

@@ -23,6 +23,7 @@ pub mod money;
 pub mod monitoring;
 pub mod outbox;
 pub mod outreach;
+pub mod paging;
 pub mod present;
 pub mod procedure;
 pub mod registrar_directory;

@@ -1,6 +1,7 @@
 //! The firm's catch service accounts. The credentials arrive sealed; this module never sees them
 //! in the clear, and the audit trail records the account without them.
 
+use crate::model::paging::{CATCH_ACCOUNTS, Page, PageRequest};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -176,6 +177,39 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<CatchAccount>, DbError> {
         .order((catch_accounts::provider, catch_accounts::label))
         .select(CatchAccount::as_select())
         .load(conn)?)
+}
+
+/// One page of the accounts, by provider and label (the key of [`CATCH_ACCOUNTS`]).
+pub fn page(conn: &mut DbConn, request: &PageRequest) -> Result<Page<CatchAccount>, DbError> {
+    let mut query = catch_accounts::table
+        .order((
+            catch_accounts::provider,
+            catch_accounts::label,
+            catch_accounts::id,
+        ))
+        .select(CatchAccount::as_select())
+        .limit(request.fetch())
+        .into_boxed();
+    if let Some([provider, label, id]) = request.after.as_deref() {
+        query = query.filter(
+            catch_accounts::provider
+                .gt(provider.clone())
+                .or(catch_accounts::provider.eq(provider.clone()).and(
+                    catch_accounts::label
+                        .gt(label.clone())
+                        .or(catch_accounts::label
+                            .eq(label.clone())
+                            .and(catch_accounts::id.gt(id.clone()))),
+                )),
+        );
+    }
+    let rows = query.load(conn)?;
+    Ok(Page::from_rows(
+        rows,
+        request,
+        CATCH_ACCOUNTS,
+        |a: &CatchAccount| vec![a.provider.clone(), a.label.clone(), a.id.to_string()],
+    ))
 }
 
 pub fn find(conn: &mut DbConn, id: &CatchAccountId) -> Result<Option<CatchAccount>, DbError> {

@@ -1,6 +1,7 @@
 //! Orders reclaim places itself through the firm's catch accounts: the channel they belong to,
 //! their claim by one instance at a time, and every call made to the service for them.
 
+use crate::model::paging::{CATCH_CALLS, Page, PageRequest, parse_time, time_part};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
@@ -437,6 +438,7 @@ pub fn for_backorder(conn: &mut DbConn, id: &BackorderId) -> Result<Vec<CatchOrd
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = catch_calls)]
 pub struct CatchCall {
+    pub id: CatchCallId,
     pub channel_id: ChannelId,
     pub at: NaiveDateTime,
     pub provider: String,
@@ -465,11 +467,32 @@ impl CatchCall {
 }
 
 /// The latest `limit` calls made for a backorder's orders, newest first.
-pub fn calls(conn: &mut DbConn, id: &BackorderId, limit: i64) -> Result<Vec<CatchCall>, DbError> {
-    Ok(catch_calls::table
+pub fn calls(
+    conn: &mut DbConn,
+    id: &BackorderId,
+    request: &PageRequest,
+) -> Result<Page<CatchCall>, DbError> {
+    let mut query = catch_calls::table
         .filter(catch_calls::backorder_id.eq(id))
-        .order(catch_calls::at.desc())
-        .limit(limit)
+        .order((catch_calls::at.desc(), catch_calls::id.desc()))
+        .limit(request.fetch())
         .select(CatchCall::as_select())
-        .load(conn)?)
+        .into_boxed();
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([at, call]) = request.after.as_deref()
+        && let Ok(at) = parse_time(at)
+    {
+        query = query.filter(
+            catch_calls::at
+                .lt(at)
+                .or(catch_calls::at.eq(at).and(catch_calls::id.lt(call.clone()))),
+        );
+    }
+    let rows = query.load(conn)?;
+    Ok(Page::from_rows(
+        rows,
+        request,
+        CATCH_CALLS,
+        |c: &CatchCall| vec![time_part(&c.at), c.id.to_string()],
+    ))
 }

@@ -11,6 +11,7 @@ use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
 use crate::model::client::{Client, Contact, NewClient, NewContact, ReportCadence};
 use crate::model::ids::{ClientId, ContactId};
+use crate::model::paging::{CLIENTS, Page, PageRequest};
 use crate::repo::audit::{self, Change};
 
 #[derive(Insertable)]
@@ -225,4 +226,35 @@ pub fn contacts(conn: &mut DbConn, client_id: &ClientId) -> Result<Vec<Contact>,
         .order(lower(client_contacts::name))
         .select(Contact::as_select())
         .load(conn)?)
+}
+
+/// One page of clients by name (case-insensitive), then id; `only`: a portal user's own client.
+pub fn page(
+    conn: &mut DbConn,
+    only: Option<&ClientId>,
+    request: &PageRequest,
+) -> Result<Page<Client>, DbError> {
+    let mut query = clients::table
+        .order((lower(clients::name), clients::id))
+        // The key as the database lowers it (SQLite's lower() is ASCII only).
+        .select((Client::as_select(), lower(clients::name)))
+        .limit(request.fetch())
+        .into_boxed();
+    if let Some(own) = only {
+        query = query.filter(clients::id.eq(own.clone()));
+    }
+    if let Some([name, id]) = request.after.as_deref() {
+        query = query.filter(
+            lower(clients::name)
+                .gt(name.clone())
+                .or(lower(clients::name)
+                    .eq(name.clone())
+                    .and(clients::id.gt(id.clone()))),
+        );
+    }
+    let rows: Vec<(Client, String)> = query.load(conn)?;
+    Ok(Page::from_rows(rows, request, CLIENTS, |(c, key)| {
+        vec![key.clone(), c.id.to_string()]
+    })
+    .map(|(c, _)| c))
 }

@@ -1,8 +1,12 @@
 //! Matters: one legal file for a client, with its responsible lawyer, team and the marks it
 //! concerns. Everything else (backorders, procedures, outreach, reports) hangs off a matter.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDateTime};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 use serde_json::json;
 
 use crate::db::schema::{
@@ -10,10 +14,11 @@ use crate::db::schema::{
 };
 use crate::db::sql::{contains_pattern, lower};
 use crate::db::types::to_db;
-use crate::db::{DbConn, DbError, write_tx};
+use crate::db::{Backend, DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
 use crate::model::ids::{ClientId, MarkId, MatterId, UserId};
 use crate::model::matter::{Mark, Matter, MatterReference, MatterStatus, MatterSummary};
+use crate::model::paging::{MATTERS, Page, PageRequest, parse_time, time_part};
 use crate::model::user::Role;
 use crate::repo::audit::{self, Change};
 
@@ -415,12 +420,24 @@ pub struct MatterFilter {
     pub search: Option<String>,
 }
 
-pub fn list(conn: &mut DbConn, filter: &MatterFilter) -> Result<Vec<MatterSummary>, DbError> {
+/// One page of the matters the filter chooses: open first, newest first (`status DESC,
+/// opened_at DESC, id DESC`, the key of [`MATTERS`]), each with its number of names, in two
+/// queries whatever the size of the firm.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &MatterFilter,
+    request: &PageRequest,
+) -> Result<Page<MatterSummary>, DbError> {
     let mut query = matters::table
         .inner_join(clients::table)
         .inner_join(users::table)
         .select((Matter::as_select(), clients::name, users::name))
-        .order((matters::status.asc(), matters::opened_at.desc()))
+        .order((
+            matters::status.desc(),
+            matters::opened_at.desc(),
+            matters::id.desc(),
+        ))
+        .limit(request.fetch())
         .into_boxed();
     if let Some(client) = &filter.client_id {
         query = query.filter(matters::client_id.eq(client.clone()));
@@ -435,45 +452,98 @@ pub fn list(conn: &mut DbConn, filter: &MatterFilter) -> Result<Vec<MatterSummar
         .filter(|s| !s.is_empty())
     {
         let pattern = contains_pattern(search);
-        let by_domain = backorders::table
-            .filter(
-                lower(backorders::domain)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(backorders::unicode)
-                        .like(pattern.clone())
-                        .escape('\\')),
-            )
-            .select(backorders::matter_id);
+        let by_text = lower(matters::reference)
+            .like(pattern.clone())
+            .escape('\\')
+            .or(lower(matters::title).like(pattern.clone()).escape('\\'))
+            .or(lower(clients::name).like(pattern.clone()).escape('\\'));
+        query = match name_search(conn.backend(), search) {
+            Some((before, text, after)) => {
+                query.filter(by_text.or(sql::<Bool>(before).bind::<Text, _>(text).sql(after)))
+            }
+            None => query.filter(by_text),
+        };
+    }
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([status, opened, id]) = request.after.as_deref()
+        && let Ok(opened) = parse_time(opened)
+    {
         query = query.filter(
-            lower(matters::reference)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(matters::title).like(pattern.clone()).escape('\\'))
-                .or(lower(clients::name).like(pattern.clone()).escape('\\'))
-                .or(matters::id.eq_any(by_domain)),
+            matters::status
+                .lt(status.clone())
+                .or(matters::status.eq(status.clone()).and(
+                    matters::opened_at.lt(opened).or(matters::opened_at
+                        .eq(opened)
+                        .and(matters::id.lt(id.clone()))),
+                )),
         );
     }
     let rows: Vec<(Matter, String, String)> = query.load(conn)?;
-    let counts: Vec<(MatterId, i64)> = backorders::table
-        .group_by(backorders::matter_id)
-        .select((backorders::matter_id, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(matter, client_name, lawyer_name)| {
-            let backorders = counts
-                .iter()
-                .find(|(id, _)| *id == matter.id)
-                .map_or(0, |(_, n)| *n);
-            MatterSummary {
-                matter,
-                client_name,
-                lawyer_name,
-                backorders,
-            }
-        })
-        .collect())
+    let page = Page::from_rows(rows, request, MATTERS, |(m, _, _)| {
+        vec![
+            m.status.as_str().to_owned(),
+            time_part(&m.opened_at),
+            m.id.to_string(),
+        ]
+    });
+    // The names of the page's matters only (at most MAX_LIMIT + 1 ids), counted by the index
+    // on backorders(matter_id).
+    let ids: Vec<&MatterId> = page.rows.iter().map(|(m, _, _)| &m.id).collect();
+    let counts: HashMap<MatterId, i64> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        backorders::table
+            .filter(backorders::matter_id.eq_any(ids))
+            .group_by(backorders::matter_id)
+            .select((backorders::matter_id, diesel::dsl::count_star()))
+            .load::<(MatterId, i64)>(conn)?
+            .into_iter()
+            .collect()
+    };
+    Ok(
+        page.map(|(matter, client_name, lawyer_name)| MatterSummary {
+            backorders: counts.get(&matter.id).copied().unwrap_or(0),
+            matter,
+            client_name,
+            lawyer_name,
+        }),
+    )
+}
+
+/// The matters that seek a name containing `search`, by index: SQLite's FTS5 table
+/// `backorder_names` with the trigram tokenizer
+/// (<https://sqlite.org/fts5.html#the_trigram_tokenizer>: a phrase of at least three characters
+/// matches every name holding it, case-insensitively), PostgreSQL's `pg_trgm` GIN index on
+/// `lower(domain || ' ' || unicode)` (<https://www.postgresql.org/docs/current/pgtrgm.html>,
+/// F.35.5: the index serves `LIKE '%…%'`). Both are kept by triggers (migration
+/// `2026-12-03-080000_paging`). A trigram needs three characters: shorter text searches
+/// references, titles and clients only (`None`). The condition is SQL before the one bound
+/// text, the text, and SQL after it.
+fn name_search(backend: Backend, search: &str) -> Option<(&'static str, String, &'static str)> {
+    if search.chars().count() < MIN_NAME_SEARCH {
+        return None;
+    }
+    Some(match backend {
+        Backend::Sqlite => (
+            "matters.id IN (SELECT matter_id FROM backorder_names WHERE backorder_names MATCH ",
+            fts_phrase(search),
+            ")",
+        ),
+        Backend::Postgres => (
+            "matters.id IN (SELECT matter_id FROM backorders WHERE lower(domain || ' ' || unicode) LIKE ",
+            contains_pattern(search),
+            " ESCAPE '\\')",
+        ),
+    })
+}
+
+/// Characters a search needs to look in the names (a trigram).
+pub const MIN_NAME_SEARCH: usize = 3;
+
+/// `text` as one FTS5 phrase: in double quotes, each inner quote doubled
+/// (<https://sqlite.org/fts5.html#fts5_strings>), so that no character is query syntax.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// The team of a matter (besides its responsible lawyer): ids and names.

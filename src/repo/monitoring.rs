@@ -12,7 +12,7 @@ use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::after_catch::ItemState;
 use crate::model::backorder::{Backorder, BackorderStatus};
-use crate::model::changes::RecordChange;
+use crate::model::changes::{ChangeKind, RecordChange};
 use crate::model::digest::sha256_hex;
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChangeId, CheckErrorId, ClientId, SnapshotId};
@@ -440,6 +440,7 @@ pub fn check_errors(
 pub fn about_to_drop(
     conn: &mut DbConn,
     until: NaiveDateTime,
+    since: NaiveDateTime,
     client: Option<&ClientId>,
 ) -> Result<Vec<(Backorder, Matter, MonitoredDomain)>, DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
@@ -452,10 +453,30 @@ pub fn about_to_drop(
         .inner_join(monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)))
         .filter(backorders::status.eq_any(active))
         .filter(matters::status.eq(MatterStatus::Open))
+        // In pending delete; free since `since` (seen becoming free then, or watched only
+        // since then); or predicted to drop by `until` in a window not over before `since`.
+        // Names seen free long ago have left.
         .filter(
             monitored_domains::phase
-                .eq_any([Phase::PendingDelete, Phase::Available])
-                .or(monitored_domains::drop_earliest.le(until)),
+                .eq(Phase::PendingDelete)
+                .or(monitored_domains::phase.eq(Phase::Available).and(
+                    monitored_domains::created_at
+                        .ge(since)
+                        .or(monitored_domains::domain.eq_any(
+                            registry_changes::table
+                                .filter(registry_changes::kind.eq(ChangeKind::Availability))
+                                .filter(registry_changes::detected_at.ge(since))
+                                .select(registry_changes::domain),
+                        )),
+                ))
+                .or(monitored_domains::phase
+                    .ne(Phase::Available)
+                    .and(monitored_domains::drop_earliest.le(until))
+                    .and(
+                        monitored_domains::drop_latest
+                            .is_null()
+                            .or(monitored_domains::drop_latest.ge(since)),
+                    )),
         )
         .into_boxed();
     if let Some(client) = client {

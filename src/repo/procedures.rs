@@ -24,6 +24,7 @@ use crate::model::ids::{
 };
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::Currency;
+use crate::model::paging::{DEADLINES, Page, PageRequest, parse_date};
 use crate::model::present;
 use crate::model::procedure::{
     Closure, Deadline, DocketEntry, EligibilityCheck, EventKind, MANUAL_RULE, Outcome, Procedure,
@@ -1327,6 +1328,58 @@ pub fn remove_closure(
     })
 }
 
+/// The docket's conditions on a query joining deadlines, matters and procedures: written once
+/// for the docket and for its pages (two queries of different shapes).
+macro_rules! docket_conditions {
+    ($query:ident, $filter:expr) => {
+        if !$filter.include_closed {
+            $query = $query
+                .filter(deadlines::state.eq(State::Pending))
+                .filter(deadlines::done_at.is_null())
+                .filter(
+                    procedures::status
+                        .ne(ProcedureStatus::Closed)
+                        .or(deadlines::procedure_id.is_null()),
+                );
+        }
+        if let Some(user) = &$filter.assigned_to {
+            $query = $query.filter(deadlines::assigned_to.eq(user.clone()));
+        }
+        if let Some(me) = &$filter.mine {
+            let team = matter_team::table
+                .filter(matter_team::user_id.eq(me.clone()))
+                .select(matter_team::matter_id);
+            $query = $query.filter(
+                deadlines::assigned_to
+                    .eq(me.clone())
+                    .or(deadlines::assigned_to.is_null().and(
+                        matters::responsible_lawyer_id
+                            .eq(me.clone())
+                            .or(matters::id.eq_any(team)),
+                    )),
+            );
+        }
+        if let Some(matter) = &$filter.matter_id {
+            $query = $query.filter(deadlines::matter_id.eq(matter.clone()));
+        }
+        if let Some(client) = &$filter.client_id {
+            $query = $query.filter(matters::client_id.eq(client.clone()));
+        }
+        if let Some(by) = $filter.due_by {
+            // The date that counts is the official one when entered (`Deadline::due_on`).
+            $query = $query.filter(
+                deadlines::official_on
+                    .le(by)
+                    .or(deadlines::official_on.is_null().and(
+                        deadlines::computed_on
+                            .le(by)
+                            .or(deadlines::computed_on.is_null()),
+                    )),
+            );
+        }
+    };
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DocketFilter {
     pub assigned_to: Option<UserId>,
@@ -1340,6 +1393,8 @@ pub struct DocketFilter {
     pub include_closed: bool,
     /// Only those due on or before this day.
     pub due_by: Option<NaiveDate>,
+    /// Only these (a page of the docket: at most `MAX_LIMIT + 1`).
+    pub only: Option<Vec<DeadlineId>>,
 }
 
 /// The docket: deadlines of open matters and running procedures, by date, with their matter,
@@ -1356,50 +1411,9 @@ pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntr
         .left_join(users::table.on(deadlines::assigned_to.eq(users::id.nullable())))
         .filter(matters::status.ne(MatterStatus::Closed))
         .into_boxed();
-    if !filter.include_closed {
-        query = query
-            .filter(deadlines::state.eq(State::Pending))
-            .filter(deadlines::done_at.is_null())
-            .filter(
-                procedures::status
-                    .ne(ProcedureStatus::Closed)
-                    .or(deadlines::procedure_id.is_null()),
-            );
-    }
-    if let Some(user) = &filter.assigned_to {
-        query = query.filter(deadlines::assigned_to.eq(user.clone()));
-    }
-    if let Some(me) = &filter.mine {
-        let team = matter_team::table
-            .filter(matter_team::user_id.eq(me.clone()))
-            .select(matter_team::matter_id);
-        query = query.filter(
-            deadlines::assigned_to
-                .eq(me.clone())
-                .or(deadlines::assigned_to.is_null().and(
-                    matters::responsible_lawyer_id
-                        .eq(me.clone())
-                        .or(matters::id.eq_any(team)),
-                )),
-        );
-    }
-    if let Some(matter) = &filter.matter_id {
-        query = query.filter(deadlines::matter_id.eq(matter.clone()));
-    }
-    if let Some(client) = &filter.client_id {
-        query = query.filter(matters::client_id.eq(client.clone()));
-    }
-    if let Some(by) = filter.due_by {
-        // The date that counts is the official one when entered (`Deadline::due_on`).
-        query = query.filter(
-            deadlines::official_on
-                .le(by)
-                .or(deadlines::official_on.is_null().and(
-                    deadlines::computed_on
-                        .le(by)
-                        .or(deadlines::computed_on.is_null()),
-                )),
-        );
+    docket_conditions!(query, filter);
+    if let Some(ids) = &filter.only {
+        query = query.filter(deadlines::id.eq_any(ids.clone()));
     }
     type Row = (
         Deadline,
@@ -1474,6 +1488,69 @@ pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntr
         .collect();
     entries.sort_by_key(|e| (e.deadline.due_on(), e.matter_reference.clone()));
     Ok(entries)
+}
+
+/// The date a deadline counts by, in SQL as `Deadline::due_on` in Rust: the official date when
+/// entered, else the computed one; a deadline without a date first (as `None` sorts in Rust).
+fn due_key() -> diesel::expression::SqlLiteral<diesel::sql_types::Date> {
+    diesel::dsl::sql("COALESCE(deadlines.official_on, deadlines.computed_on, '0001-01-01')")
+}
+
+/// One page of the docket, by due date, matter reference and id (the key of [`DEADLINES`]):
+/// the page's ids by the index `deadlines_running`, then their entries (two queries).
+pub fn docket_page(
+    conn: &mut DbConn,
+    filter: &DocketFilter,
+    request: &PageRequest,
+) -> Result<Page<DocketEntry>, DbError> {
+    let mut query = deadlines::table
+        .inner_join(matters::table)
+        .left_join(procedures::table.on(deadlines::procedure_id.eq(procedures::id.nullable())))
+        .filter(matters::status.ne(MatterStatus::Closed))
+        .into_boxed();
+    docket_conditions!(query, filter);
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([due, reference, id]) = request.after.as_deref()
+        && let Ok(due) = parse_date(due)
+    {
+        query = query.filter(
+            due_key().gt(due).or(due_key().eq(due).and(
+                matters::reference
+                    .gt(reference.clone())
+                    .or(matters::reference
+                        .eq(reference.clone())
+                        .and(deadlines::id.gt(id.clone()))),
+            )),
+        );
+    }
+    let keys: Vec<(DeadlineId, NaiveDate, String)> = query
+        .select((deadlines::id, due_key(), matters::reference))
+        .order((due_key(), matters::reference, deadlines::id))
+        .limit(request.fetch())
+        .load(conn)?;
+    let keys = Page::from_rows(keys, request, DEADLINES, |(id, due, reference)| {
+        vec![due.to_string(), reference.clone(), id.to_string()]
+    });
+    let only = DocketFilter {
+        only: Some(keys.rows.iter().map(|(id, _, _)| id.clone()).collect()),
+        ..filter.clone()
+    };
+    let mut entries: HashMap<DeadlineId, DocketEntry> = if keys.rows.is_empty() {
+        HashMap::new()
+    } else {
+        docket(conn, &only)?
+            .into_iter()
+            .map(|e| (e.deadline.id.clone(), e))
+            .collect()
+    };
+    Ok(Page {
+        rows: keys
+            .rows
+            .iter()
+            .filter_map(|(id, _, _)| entries.remove(id))
+            .collect(),
+        next: keys.next,
+    })
 }
 
 pub fn mark_overdue_alerted(

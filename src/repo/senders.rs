@@ -1,6 +1,7 @@
 //! Sender profiles: the firm's real identity on outgoing outreach (legal name, postal address,
 //! phone, from-address on the firm's domain, reply-to) and an optional DKIM key.
 
+use crate::model::paging::{Page, PageRequest, SENDERS};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -66,6 +67,46 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<SenderProfile>, DbError> {
         .order((sender_profiles::active.desc(), sender_profiles::label))
         .select(SenderProfile::as_select())
         .load(conn)?)
+}
+
+/// One page of the profiles: active first, then by label (the key of [`SENDERS`]).
+pub fn page(conn: &mut DbConn, request: &PageRequest) -> Result<Page<SenderProfile>, DbError> {
+    let mut query = sender_profiles::table
+        .order((
+            sender_profiles::active.desc(),
+            sender_profiles::label,
+            sender_profiles::id,
+        ))
+        .select(SenderProfile::as_select())
+        .limit(request.fetch())
+        .into_boxed();
+    if let Some([active, label, id]) = request.after.as_deref() {
+        let active = active == "1";
+        query = query.filter(
+            sender_profiles::active
+                .lt(active)
+                .or(sender_profiles::active.eq(active).and(
+                    sender_profiles::label
+                        .gt(label.clone())
+                        .or(sender_profiles::label
+                            .eq(label.clone())
+                            .and(sender_profiles::id.gt(id.clone()))),
+                )),
+        );
+    }
+    let rows = query.load(conn)?;
+    Ok(Page::from_rows(
+        rows,
+        request,
+        SENDERS,
+        |p: &SenderProfile| {
+            vec![
+                if p.active { "1" } else { "0" }.to_owned(),
+                p.label.clone(),
+                p.id.to_string(),
+            ]
+        },
+    ))
 }
 
 /// The first profile in use (by label): the firm's identity on reports, and the sender a new

@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod health;
 pub mod pages;
+pub mod paging;
 pub mod request;
 pub mod security;
 pub mod session;

@@ -1192,7 +1192,8 @@ async fn the_demo_firm_works_by_keyboard_sorts_filters_shows_local_times_and_fit
         .state
         .db
         .run(|c| {
-            let list = reclaim::repo::matters::list(c, &Default::default())?;
+            let list =
+                reclaim::repo::matters::list(c, &Default::default(), &Default::default())?.rows;
             let northwind = list
                 .iter()
                 .find(|m| m.client_name.starts_with("Northwind"))

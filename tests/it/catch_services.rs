@@ -727,9 +727,10 @@ async fn an_administrator_connects_accounts_whose_credentials_never_come_back() 
         assert!(!logged.contains(secret), "{secret} in the log: {logged}");
     }
     // The catch job opens them again with the instance's key.
-    let accounts = reclaim::app::catch_accounts::list(&app.state, &caller.user)
+    let accounts = reclaim::app::catch_accounts::list(&app.state, &caller.user, Default::default())
         .await
-        .unwrap();
+        .unwrap()
+        .rows;
     let service = reclaim::app::catch_accounts::service_of(&app.state, &accounts[0]).unwrap();
     assert!(service.verify().await.result.is_ok());
 }
@@ -1001,8 +1002,9 @@ async fn the_catch_job_places_each_order_when_its_service_accepts_it_and_cancels
     let calls = app
         .state
         .db
-        .run(move |c| reclaim::repo::catch_orders::calls(c, &id, 100))
+        .run(move |c| reclaim::repo::catch_orders::calls(c, &id, &Default::default()))
         .await
+        .map(|page| page.rows)
         .unwrap();
     assert!(calls.len() >= 3, "{calls:?}");
     assert!(

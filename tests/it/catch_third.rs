@@ -641,8 +641,9 @@ async fn the_catch_job_places_a_hexonet_backorder_and_deletes_it_when_the_backor
     let calls = app
         .state
         .db
-        .run(move |c| reclaim::repo::catch_orders::calls(c, &id, 50))
+        .run(move |c| reclaim::repo::catch_orders::calls(c, &id, &Default::default()))
         .await
+        .map(|page| page.rows)
         .unwrap();
     assert_eq!(calls.len(), 3, "{calls:?}");
     assert!(calls.iter().all(|c| c.provider == "hexonet"));

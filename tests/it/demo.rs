@@ -88,8 +88,9 @@ async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
     let list = app
         .state
         .db
-        .run(|c| matters::list(c, &matters::MatterFilter::default()))
+        .run(|c| matters::list(c, &matters::MatterFilter::default(), &Default::default()))
         .await
+        .map(|page| page.rows)
         .unwrap();
     assert_eq!(list.len(), 2);
     let northwind = list

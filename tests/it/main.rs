@@ -26,6 +26,7 @@ mod migrations;
 mod monitoring;
 mod openapi;
 mod outreach;
+mod pagination;
 mod procedures;
 mod queries;
 mod registry_servers;

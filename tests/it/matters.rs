@@ -127,8 +127,9 @@ async fn matter_form_mistakes_are_explained() {
     let all = app
         .state
         .db
-        .run(|c| reclaim::repo::matters::list(c, &Default::default()))
+        .run(|c| reclaim::repo::matters::list(c, &Default::default(), &Default::default()))
         .await
+        .map(|page| page.rows)
         .unwrap();
     assert!(all.is_empty(), "nothing was stored");
 }

@@ -29,8 +29,10 @@ struct SqliteColumn {
 }
 
 fn sqlite_shape(conn: &mut DbConn) -> Shape {
+    // `backorder_names` (and its shadow tables) is SQLite's FTS5 index of the names; PostgreSQL
+    // indexes the backorders' columns themselves (pg_trgm).
     let tables: Vec<SqliteTable> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__diesel_schema_migrations'",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__diesel_schema_migrations' AND name NOT LIKE 'backorder\\_names%' ESCAPE '\\'",
     )
     .load(conn)
     .unwrap();

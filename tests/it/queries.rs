@@ -237,3 +237,83 @@ async fn reading_a_matter_a_report_or_the_digest_costs_the_same_whatever_the_siz
         small.people
     );
 }
+
+/// A firm of `size` clients, each with an open matter holding two names and a UDRP with its
+/// deadlines: what the lists and the dashboard read.
+async fn listed_firm(size: usize) -> (TestApp, String) {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lina@cabinet-martin.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    for i in 0..size {
+        let client = app.create_client(&format!("Client {i:03}")).await;
+        let (matter, _) = app
+            .open_matter(&client, &lawyer, &format!("Recovery {i}"))
+            .await;
+        app.attach(&matter, &format!("brand-{i}.com")).await;
+        app.attach(&matter, &format!("brand-{i}.net")).await;
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/matters/{matter}/procedures"),
+            Some(&token),
+            Some(json!({"kind": "udrp", "domains": [format!("brand-{i}.com")]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let procedure = body["id"].as_str().unwrap().to_owned();
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/procedures/{procedure}/events"),
+            Some(&token),
+            Some(json!({"kind": "complaint_filed", "date": "2026-11-20"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    (app, token)
+}
+
+/// Statements behind each list, API and page, on its first page of 5 rows.
+async fn list_costs(app: &TestApp, token: &str) -> Vec<(&'static str, u64)> {
+    let db = &app.state.db;
+    let mut costs = Vec::new();
+    for path in [
+        "/api/v1/clients?limit=5",
+        "/api/v1/matters?limit=5",
+        "/api/v1/matters?limit=5&q=brand",
+        "/api/v1/deadlines?limit=5",
+    ] {
+        let before = db.queries_run();
+        let (status, body) = api(app, Method::GET, path, Some(token), None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(body.as_array().unwrap().len(), 5, "{path}");
+        costs.push((path, db.queries_run() - before));
+    }
+    for path in [
+        "/matters?limit=5",
+        "/deadlines?limit=5",
+        "/clients?limit=5",
+        "/",
+    ] {
+        let before = db.queries_run();
+        let page = app.browser.get(path).await;
+        assert_eq!(page.status().as_u16(), 200, "{path}");
+        costs.push((path, db.queries_run() - before));
+    }
+    costs
+}
+
+#[tokio::test]
+async fn a_page_of_a_list_costs_the_same_whatever_the_size_of_the_firm() {
+    let (small, small_token) = listed_firm(6).await;
+    let (large, large_token) = listed_firm(40).await;
+    let (s, l) = (
+        list_costs(&small, &small_token).await,
+        list_costs(&large, &large_token).await,
+    );
+    eprintln!("statements, small firm: {s:?}; large firm: {l:?}");
+    assert_eq!(s, l);
+}

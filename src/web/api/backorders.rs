@@ -1,7 +1,7 @@
 //! `/api/v1/backorders`: a backorder with its channels and history; status changes; catch
 //! channels; registry checks and what the registry said.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -20,6 +20,7 @@ use crate::model::ids::{BackorderId, ChannelId, MatterId, SnapshotId};
 use crate::model::lifecycle::Phase;
 use crate::model::money::format_plain;
 use crate::model::monitoring::Source;
+use crate::model::paging;
 use crate::model::present::rfc3339;
 use crate::model::tld_policy::TldPolicy;
 use crate::repo::catch_orders::CatchOrder;
@@ -29,6 +30,7 @@ use crate::web::api::openapi::{
     BadRequest, Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized, Upstream,
 };
 use crate::web::caller;
+use crate::web::paging::{PageQuery, json_page};
 use crate::web::request::RequestMeta;
 
 /// Where a backorder is placed: a catch service. Fees are due only on success.
@@ -231,39 +233,31 @@ pub struct AttemptJson {
     request: String,
 }
 
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-pub struct AttemptsQuery {
-    /// At most this many, newest first (default 100, at most 1,000).
-    limit: Option<i64>,
-}
-
 /// The calls made to the catch services for the backorder's orders, newest first (staff).
 #[utoipa::path(get, path = "/backorders/{id}/attempts", operation_id = "listCatchAttempts",
-    params(("id" = BackorderId, Path, description = "The backorder's id"), AttemptsQuery),
+    params(("id" = BackorderId, Path, description = "The backorder's id"), PageQuery),
     responses((status = 200, description = "The calls, newest first", body = Vec<AttemptJson>),
-        Unauthorized, Forbidden, NotFound))]
+        BadRequest, Unauthorized, Forbidden, NotFound))]
 #[get("/backorders/{id}/attempts")]
 pub async fn attempts(
     state: web::Data<AppState>,
     user: ApiUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    query: web::Query<AttemptsQuery>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let calls = app::backorders::attempts(&state, &user, &id, query.limit.unwrap_or(100)).await?;
-    let shown: Vec<AttemptJson> = calls
-        .into_iter()
-        .map(|c| AttemptJson {
-            at: rfc3339(&c.at),
-            result: c.result(),
-            channel: c.channel_id,
-            provider: c.provider,
-            action: c.action,
-            message: c.answer,
-            duration_ms: c.duration_ms,
-            request: c.request,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(shown))
+    let request = page.request(paging::CATCH_CALLS)?;
+    let calls = app::backorders::attempts(&state, &user, &id, request).await?;
+    Ok(json_page(&req, calls, |c| AttemptJson {
+        at: rfc3339(&c.at),
+        result: c.result(),
+        channel: c.channel_id.clone(),
+        provider: c.provider.clone(),
+        action: c.action.clone(),
+        message: c.answer.clone(),
+        duration_ms: c.duration_ms,
+        request: c.request.clone(),
+    }))
 }
 
 #[utoipa::path(post, path = "/backorders/{id}/status", operation_id = "changeBackorderStatus",

@@ -1,7 +1,7 @@
 //! `/api/v1/catch-accounts`: the firm's accounts at catch services with an API
 //! (administrators). Credentials are taken, checked with the service, sealed, and never returned.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,10 +12,12 @@ use crate::error::AppError;
 use crate::model::catch_account::CatchAccount;
 use crate::model::ids::CatchAccountId;
 use crate::model::money::format_plain;
+use crate::model::paging;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
 use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::caller;
+use crate::web::paging::{PageQuery, json_page};
 use crate::web::request::RequestMeta;
 
 /// A new account.
@@ -92,13 +94,19 @@ pub async fn create(
 }
 
 /// The firm's catch service accounts (administrators), without their credentials.
-#[utoipa::path(get, path = "/catch-accounts", operation_id = "listCatchAccounts",
+#[utoipa::path(get, path = "/catch-accounts", operation_id = "listCatchAccounts", params(PageQuery),
     responses((status = 200, description = "Accounts by provider and name", body = Vec<CatchAccountJson>),
-        Unauthorized, Forbidden))]
+        BadRequest, Unauthorized, Forbidden))]
 #[get("/catch-accounts")]
-pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    let all = app::catch_accounts::list(&state, &user).await?;
-    Ok(HttpResponse::Ok().json(all.iter().map(CatchAccountJson::from).collect::<Vec<_>>()))
+pub async fn list(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = page.request(paging::CATCH_ACCOUNTS)?;
+    let all = app::catch_accounts::list(&state, &user, request).await?;
+    Ok(json_page(&req, all, |row| CatchAccountJson::from(row)))
 }
 
 /// Change an account (administrators): new credentials (checked with one call to the service

@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -9,10 +9,12 @@ use crate::app::clients::{ClientInput, ContactInput, RegistrantHandleInput};
 use crate::error::AppError;
 use crate::model::client::{Client, Contact};
 use crate::model::ids::{ClientId, ContactId};
+use crate::model::paging;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
 use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::caller;
+use crate::web::paging::{PageQuery, json_page};
 use crate::web::request::RequestMeta;
 
 /// A client of the firm.
@@ -80,12 +82,19 @@ pub async fn create(
 }
 
 /// Clients the caller may see (all for staff, their own for a portal user).
-#[utoipa::path(get, path = "/clients", operation_id = "listClients",
-    responses((status = 200, description = "Clients, by name", body = Vec<ClientJson>), Unauthorized))]
+#[utoipa::path(get, path = "/clients", operation_id = "listClients", params(PageQuery),
+    responses((status = 200, description = "Clients, by name", body = Vec<ClientJson>),
+        BadRequest, Unauthorized))]
 #[get("/clients")]
-pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    let visible = app::clients::list(&state, &user).await?;
-    Ok(HttpResponse::Ok().json(visible.iter().map(ClientJson::from).collect::<Vec<_>>()))
+pub async fn list(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = page.request(paging::CLIENTS)?;
+    let visible = app::clients::list(&state, &user, request).await?;
+    Ok(json_page(&req, visible, |row| ClientJson::from(row)))
 }
 
 /// One client.

@@ -1,7 +1,7 @@
 //! `/api/v1/deadlines`: the docket, a schedule previewed without storing anything, official
 //! dates and done.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,12 +12,14 @@ use crate::app::procedures::{DoneInput, OfficialInput};
 use crate::error::AppError;
 use crate::model::deadlines::{self as rules, State};
 use crate::model::ids::{ClientId, DeadlineId};
+use crate::model::paging;
 use crate::model::procedure::{DocketEntry, ProcedureKind};
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
 use crate::web::api::openapi::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::api::procedures::DeadlineJson;
 use crate::web::caller;
+use crate::web::paging::{PageQuery, json_page};
 use crate::web::request::RequestMeta;
 
 /// A deadline computed from events, not stored.
@@ -141,22 +143,20 @@ impl From<&DocketEntry> for DocketEntryJson {
 }
 
 /// Running deadlines of open matters (staff); `who=me` for the caller's own.
-#[utoipa::path(get, path = "/deadlines", operation_id = "listDeadlines", params(ListQuery),
+#[utoipa::path(get, path = "/deadlines", operation_id = "listDeadlines", params(ListQuery, PageQuery),
     responses((status = 200, description = "Deadlines by date, with matter, client, procedure and names", body = Vec<DocketEntryJson>),
-        Unauthorized, Forbidden, Invalid))]
+        BadRequest, Unauthorized, Forbidden, Invalid))]
 #[get("/deadlines")]
 pub async fn list(
     state: web::Data<AppState>,
     user: ApiUser,
+    req: HttpRequest,
     query: web::Query<ListQuery>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let entries = app::docket::list(&state, &user, query.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(
-        entries
-            .iter()
-            .map(DocketEntryJson::from)
-            .collect::<Vec<_>>(),
-    ))
+    let request = page.request(paging::DEADLINES)?;
+    let entries = app::docket::list(&state, &user, query.into_inner(), request).await?;
+    Ok(json_page(&req, entries, |row| DocketEntryJson::from(row)))
 }
 
 /// Enter the date from the provider's notice (null clears it); it replaces the computed date

@@ -1,6 +1,6 @@
 //! `/api/v1/matters`: open, list, read, close and reopen matters; attach backorders.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::model::backorder::Conflict as SoughtElsewhere;
 use crate::model::ids::{ClientId, MatterId, UserId};
 use crate::model::matter::{MatterStatus, MatterSummary};
+use crate::model::paging;
 use crate::model::present::rfc3339;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
@@ -19,6 +20,7 @@ use crate::web::api::backorders::BackorderJson;
 use crate::web::api::openapi::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::api::procedures::{deadline_json, procedure_json};
 use crate::web::caller;
+use crate::web::paging::{PageQuery, json_page};
 use crate::web::request::RequestMeta;
 
 /// A matter's client.
@@ -181,23 +183,26 @@ pub async fn create(
 }
 
 /// Matters the caller may see (a portal user: their client's).
-#[utoipa::path(get, path = "/matters", operation_id = "listMatters", params(MatterQuery),
+///
+/// `q` looks in references, titles and client names, and from 3 characters in the domain
+/// names (by a trigram index).
+#[utoipa::path(get, path = "/matters", operation_id = "listMatters", params(MatterQuery, PageQuery),
     responses((status = 200, description = "Matters, open first and newest first",
-        body = Vec<MatterSummaryJson>), Unauthorized, Invalid))]
+        body = Vec<MatterSummaryJson>),
+        BadRequest, Unauthorized, Invalid))]
 #[get("/matters")]
 pub async fn list(
     state: web::Data<AppState>,
     user: ApiUser,
+    req: HttpRequest,
     query: web::Query<MatterQuery>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let found = app::matters::list(&state, &user, query.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(
-        found
-            .matters
-            .iter()
-            .map(MatterSummaryJson::from)
-            .collect::<Vec<_>>(),
-    ))
+    let request = page.request(paging::MATTERS)?;
+    let found = app::matters::list(&state, &user, query.into_inner(), request).await?;
+    Ok(json_page(&req, found.matters, |row| {
+        MatterSummaryJson::from(row)
+    }))
 }
 
 /// The matter with its backorders, procedures and deadlines.

@@ -102,6 +102,45 @@ impl Modify for BearerToken {
     }
 }
 
+/// The `Link` header of every paged list (an operation with the `after` parameter of
+/// `web::paging::PageQuery`), written once: RFC 8288 §3, as GitHub's REST API pages.
+struct PagedLists;
+
+impl Modify for PagedLists {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        for item in openapi.paths.paths.values_mut() {
+            let Some(get) = item.get.as_mut() else {
+                continue;
+            };
+            let paged = get
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p, RefOr::T(p) if p.name == "after"));
+            if !paged {
+                continue;
+            }
+            if let Some(RefOr::T(ok)) = get.responses.responses.get_mut("200") {
+                ok.headers.insert(
+                    "Link".to_owned(),
+                    HeaderBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .description(Some(
+                            "`<URL>; rel=\"next\"`: the next page (the same filters and \
+                             `limit`, the `after` of the page), when there is one (RFC 8288 §3). \
+                             The last page has none.",
+                        ))
+                        .build()
+                        .into(),
+                );
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -111,7 +150,7 @@ impl Modify for BearerToken {
     ),
     servers((url = "/api/v1")),
     security(("bearer" = [])),
-    modifiers(&BearerToken),
+    modifiers(&BearerToken, &PagedLists),
     paths(
         api::openapi_document,
         api::me::me,
@@ -190,6 +229,22 @@ mod tests {
         );
         assert_eq!(schemas["TldClass"]["enum"][0], "legacy_gtld");
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        // A paged list documents its parameters and its Link header.
+        let list = &doc["paths"]["/matters"]["get"];
+        let names: Vec<&str> = list["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert!(
+            names.contains(&"limit") && names.contains(&"after"),
+            "{names:?}"
+        );
+        assert!(
+            list["responses"]["200"]["headers"]["Link"].is_object(),
+            "{list}"
+        );
         // A refusal documents its error body.
         let refusal = &doc["paths"]["/clients"]["post"]["responses"]["422"];
         assert!(

@@ -1,6 +1,6 @@
 //! `/api/v1/sender-profiles`: the firm's identity on outgoing mail. Keys are never returned.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -8,11 +8,13 @@ use crate::app;
 use crate::app::senders::SenderProfileInput;
 use crate::error::AppError;
 use crate::model::ids::SenderProfileId;
+use crate::model::paging;
 use crate::model::sender::SenderProfile;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
 use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, Unauthorized};
 use crate::web::caller;
+use crate::web::paging::{PageQuery, json_page};
 use crate::web::request::RequestMeta;
 
 /// A new sender profile.
@@ -82,11 +84,16 @@ pub async fn create(
 }
 
 /// Sender profiles (staff); keys are never returned.
-#[utoipa::path(get, path = "/sender-profiles", operation_id = "listSenderProfiles",
+#[utoipa::path(get, path = "/sender-profiles", operation_id = "listSenderProfiles", params(PageQuery),
     responses((status = 200, description = "Profiles, those in use first", body = Vec<SenderProfileJson>),
-        Unauthorized, Forbidden))]
+        BadRequest, Unauthorized, Forbidden))]
 #[get("/sender-profiles")]
-pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    let all = app::senders::list(&state, &user).await?;
-    Ok(HttpResponse::Ok().json(all.iter().map(SenderProfileJson::from).collect::<Vec<_>>()))
+pub async fn list(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let all = app::senders::list(&state, &user, page.request(paging::SENDERS)?).await?;
+    Ok(json_page(&req, all, |row| SenderProfileJson::from(row)))
 }

@@ -197,7 +197,14 @@ async fn accounts_page(
     change_errors: Option<(String, Vec<String>)>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let accounts = app::catch_accounts::list(state, user).await?;
+    // A firm has a handful of accounts: the page shows them all, up to the most a page holds.
+    let everything = crate::model::paging::PageRequest {
+        limit: crate::model::paging::MAX_LIMIT,
+        after: None,
+    };
+    let accounts = app::catch_accounts::list(state, user, everything)
+        .await?
+        .rows;
     let providers = Provider::ALL
         .iter()
         .map(|p| Choice {

@@ -1,14 +1,16 @@
 //! Clients of the firm. Staff see all of them; a client (portal) user sees only their own.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::app;
 use crate::app::clients::{ClientChangeInput, ClientInput, ContactInput};
 use crate::error::{AppError, FieldErrors};
 use crate::model::client::{Client, Contact, ReportCadence};
+use crate::model::paging;
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::MatterRow;
@@ -42,17 +44,24 @@ struct ClientsPage {
     layout: Layout,
     clients: Vec<ClientRow>,
     can_create: bool,
+    pager: PageLinks,
 }
 
 #[get("/clients")]
-pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     if let Some(own) = &user.client_id {
         return Ok(see_other(&format!("/clients/{own}")));
     }
-    let clients = app::clients::list(&state, &user).await?;
+    let clients = app::clients::list(&state, &user, page.request(paging::CLIENTS)?).await?;
     render(&ClientsPage {
         layout: Layout::for_user(&user, "Clients", "clients"),
-        clients: clients.iter().map(ClientRow::from).collect(),
+        pager: PageLinks::of(&req, &clients),
+        clients: clients.rows.iter().map(ClientRow::from).collect(),
         can_create: user.require_lawyer_or_admin().is_ok(),
     })
 }
@@ -150,6 +159,8 @@ struct ClientPage {
     reports: Vec<crate::web::view::ReportRow>,
     can_edit: bool,
     can_open_matter: bool,
+    /// The client has more matters than the page shows: a link to the list filtered by client.
+    more_matters: bool,
     contact: ContactValues,
     errors: FieldErrors,
     handles: Vec<HandleRow>,
@@ -222,7 +233,8 @@ async fn client_page_with(
             layout: Layout::for_user(user, file.client.name.clone(), "clients"),
             client: ClientRow::from(&file.client),
             contacts: file.contacts.iter().map(ContactRow::from).collect(),
-            matters: file.matters.into_iter().map(MatterRow::from).collect(),
+            more_matters: file.matters.next.is_some(),
+            matters: file.matters.rows.into_iter().map(MatterRow::from).collect(),
             reports: crate::web::view::rows(&file.reports),
             can_edit: staff_editor,
             can_open_matter: staff_editor,

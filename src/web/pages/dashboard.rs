@@ -53,6 +53,8 @@ pub struct DeadlineGroup {
     pub key: &'static str,
     pub label: &'static str,
     pub rows: Vec<DocketRow>,
+    /// Deadlines of this urgency in all (`rows` holds the first few).
+    pub total: usize,
 }
 
 pub struct DraftRow {
@@ -92,6 +94,8 @@ struct DashboardPage {
     /// Overdue, due today, due within 7 days: only those with deadlines.
     deadline_groups: Vec<DeadlineGroup>,
     dropping: Vec<DropRow>,
+    /// Names about to drop in all (the list shows the first few).
+    dropping_total: usize,
     drafts: Vec<DraftRow>,
     staff: bool,
 }
@@ -124,7 +128,8 @@ pub async fn dashboard(
         deadline_groups: board
             .deadlines
             .iter()
-            .map(|(urgency, entries)| {
+            .zip(&board.deadline_totals)
+            .map(|((urgency, entries), total)| {
                 let (key, label) = match urgency {
                     Urgency::Overdue => ("overdue", "Overdue"),
                     Urgency::Today => ("today", "Due today"),
@@ -133,6 +138,7 @@ pub async fn dashboard(
                 DeadlineGroup {
                     key,
                     label,
+                    total: *total,
                     rows: entries
                         .iter()
                         .filter_map(|e| docket_row(e).map(|(_, row)| row))
@@ -141,6 +147,7 @@ pub async fn dashboard(
             })
             .collect(),
         dropping: board.dropping.iter().map(DropRow::from).collect(),
+        dropping_total: board.dropping_total,
         drafts: board
             .drafts
             .iter()

@@ -11,9 +11,11 @@ use crate::app;
 use crate::app::docket::{ClosureInput, DashboardQuery, PreviewEvent, PreviewInput};
 use crate::app::procedures::{AssignInput, DoneInput, OfficialInput};
 use crate::error::{AppError, FieldErrors};
+use crate::model::paging;
 use crate::model::present;
 use crate::model::procedure::{Deadline, EventKind, ProcedureKind, provider_calendar};
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, DocketRow, calendar_label, docket_row};
@@ -41,6 +43,7 @@ struct DashboardPage {
     problem: String,
     /// Pending items of the checklists after the catch.
     after_catch: Vec<AfterCatchRow>,
+    pager: PageLinks,
 }
 
 /// A pending item of a checklist after the catch, on the dashboard.
@@ -60,10 +63,13 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<DashboardQuery>,
+    page: web::Query<PageQuery>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let docket = app::docket::dashboard(&state, &user, query.clone()).await?;
+    let request = page.request(paging::DEADLINES)?;
+    let docket = app::docket::dashboard(&state, &user, query.clone(), request).await?;
+    let pager = PageLinks::after(&req, docket.next.as_deref());
     let after_catch = docket
         .after_catch
         .iter()
@@ -123,6 +129,7 @@ pub async fn dashboard(
         back,
         problem: docket.problem.unwrap_or_default(),
         after_catch,
+        pager,
     })
 }
 

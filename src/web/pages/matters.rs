@@ -3,7 +3,7 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
@@ -18,9 +18,11 @@ use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, Conflict, LineProblem, Priority};
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::format_money;
+use crate::model::paging;
 use crate::model::present::drop_window;
 use crate::model::user::Role;
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, ManualValues, MatterRow};
@@ -34,20 +36,31 @@ struct MattersPage {
     q: String,
     status: String,
     can_create: bool,
+    names_not_searched: bool,
+    pager: PageLinks,
 }
 
 #[get("/matters")]
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     query: web::Query<MatterQuery>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let q = query.q.clone().unwrap_or_default();
-    let found = app::matters::list(&state, &user, query).await?;
+    let found = app::matters::list(&state, &user, query, page.request(paging::MATTERS)?).await?;
     render(&MattersPage {
         layout: Layout::for_user(&user, "Matters", "matters"),
-        rows: found.matters.into_iter().map(MatterRow::from).collect(),
+        pager: PageLinks::of(&req, &found.matters),
+        names_not_searched: found.names_not_searched,
+        rows: found
+            .matters
+            .rows
+            .into_iter()
+            .map(MatterRow::from)
+            .collect(),
         q,
         status: found.status.map_or("all", MatterStatus::as_str).to_owned(),
         can_create: user.is_lawyer_or_admin(),

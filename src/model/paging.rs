@@ -1,0 +1,348 @@
+//! Pagination of every list, the one place: how many rows a page holds (`limit`), where the next
+//! page starts (`after`, an opaque cursor), and the URL of the next page.
+//!
+//! Lists are paged by key ("keyset" pagination): the cursor carries the sort key of the last row
+//! shown, and the next page is `WHERE (key, id) > (cursor) ORDER BY key, id LIMIT limit + 1`, so
+//! a page costs the same whatever its position, and rows written meanwhile neither repeat nor
+//! vanish (the one extra row says whether there is a next page). The API tells the next page in
+//! a `Link` header with the relation type `next` (RFC 8288 §3, §3.3,
+//! <https://www.rfc-editor.org/rfc/rfc8288#section-3>), as GitHub's REST API does
+//! (<https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api>: "the
+//! `link` header will be omitted if the endpoint does not support pagination or if all results
+//! fit on a single page"); the pages show the same URL as a "Next" link.
+//!
+//! The cursor is base64url (RFC 4648 §5, without padding) of the key's parts, prefixed by the
+//! list's name, so a cursor of one list, a truncated one or an edited one is refused with a
+//! clear message instead of reaching the database.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// Rows a page holds when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 100;
+/// The most rows a page holds.
+pub const MAX_LIMIT: i64 = 1_000;
+/// Separates the parts of a key inside a cursor (a control character no key contains).
+const SEP: char = '\u{1f}';
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PagingError {
+    #[error(
+        "`limit` must be a whole number from 1 to {MAX_LIMIT} (rows per page); '{0}' is not one. Leave it out for {DEFAULT_LIMIT}."
+    )]
+    Limit(String),
+    #[error(
+        "`after` is not a cursor this list gave: use the URL of the `Link: rel=\"next\"` header (or the page's Next link) as it is, or leave `after` out to start from the first page."
+    )]
+    Cursor,
+}
+
+/// A paged list: its name (in its cursors, so that one list's cursor is refused by another) and
+/// how many parts its sort key has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keyset {
+    pub list: &'static str,
+    pub parts: &'static [Part],
+}
+
+/// What a part of a key is, checked when a cursor is read (so that the database only ever
+/// sees well-formed keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Text,
+    /// A record's id (a UUID).
+    Id,
+    /// A timestamp, as [`time_part`] writes it.
+    Time,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+}
+
+use Part::{Date, Id, Text, Time};
+
+/// The lists and their keys (the key ends with the row's id, which makes it unique).
+/// Clients: `lower(name), id`.
+pub const CLIENTS: Keyset = Keyset {
+    list: "clients",
+    parts: &[Text, Id],
+};
+/// Matters: `status, opened_at DESC, id DESC` (open first, newest first).
+pub const MATTERS: Keyset = Keyset {
+    list: "matters",
+    parts: &[Text, Time, Id],
+};
+/// Running deadlines: `due date, matter reference, id`.
+pub const DEADLINES: Keyset = Keyset {
+    list: "deadlines",
+    parts: &[Date, Text, Id],
+};
+/// Sender profiles: `active DESC, label, id` (those in use first).
+pub const SENDERS: Keyset = Keyset {
+    list: "senders",
+    parts: &[Text, Text, Id],
+};
+/// Catch accounts: `provider, label, id`.
+pub const CATCH_ACCOUNTS: Keyset = Keyset {
+    list: "catch-accounts",
+    parts: &[Text, Text, Id],
+};
+/// Calls to the catch services: `at DESC, id DESC` (newest first).
+pub const CATCH_CALLS: Keyset = Keyset {
+    list: "catch-calls",
+    parts: &[Time, Id],
+};
+
+/// Where a page starts and how many rows it holds, as read from `?limit=…&after=…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: i64,
+    /// The sort key of the last row of the previous page, in parts (`None`: the first page).
+    pub after: Option<Vec<String>>,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest {
+            limit: DEFAULT_LIMIT,
+            after: None,
+        }
+    }
+}
+
+impl PageRequest {
+    /// Reads `limit` and `after` for `keyset`'s list.
+    pub fn parse(
+        keyset: Keyset,
+        limit: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<PageRequest, PagingError> {
+        let limit = match limit.map(str::trim) {
+            None | Some("") => DEFAULT_LIMIT,
+            Some(text) => match text.parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => return Err(PagingError::Limit(text.chars().take(40).collect())),
+            },
+        };
+        let after = match after.map(str::trim) {
+            None | Some("") => None,
+            Some(cursor) => Some(decode(keyset, cursor)?),
+        };
+        Ok(PageRequest { limit, after })
+    }
+
+    /// How many rows to read: one more than shown, to know whether a next page exists.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
+/// The cursor of a row of list `list` whose sort key is `key`.
+pub fn encode(list: &str, key: &[String]) -> String {
+    let mut text = String::from(list);
+    for part in key {
+        text.push(SEP);
+        text.push_str(part);
+    }
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+fn decode(Keyset { list, parts }: Keyset, cursor: &str) -> Result<Vec<String>, PagingError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| PagingError::Cursor)?;
+    let text = String::from_utf8(bytes).map_err(|_| PagingError::Cursor)?;
+    let mut split = text.split(SEP);
+    if split.next() != Some(list) {
+        return Err(PagingError::Cursor);
+    }
+    let key: Vec<String> = split.map(str::to_owned).collect();
+    if key.len() != parts.len() {
+        return Err(PagingError::Cursor);
+    }
+    for (value, part) in key.iter().zip(parts) {
+        match part {
+            Text => {}
+            Id => {
+                crate::model::ids::MatterId::parse(value).map_err(|_| PagingError::Cursor)?;
+            }
+            Time => {
+                parse_time(value)?;
+            }
+            Date => {
+                parse_date(value)?;
+            }
+        }
+    }
+    Ok(key)
+}
+
+/// A timestamp as a cursor part: to the nanosecond, so that rows of the same second stay apart.
+pub fn time_part(at: &chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.9f").to_string()
+}
+
+/// A cursor part written by [`time_part`].
+pub fn parse_time(part: &str) -> Result<chrono::NaiveDateTime, PagingError> {
+    chrono::NaiveDateTime::parse_from_str(part, "%Y-%m-%dT%H:%M:%S%.9f")
+        .map_err(|_| PagingError::Cursor)
+}
+
+/// A date as a cursor part (ISO 8601).
+pub fn parse_date(part: &str) -> Result<chrono::NaiveDate, PagingError> {
+    chrono::NaiveDate::parse_from_str(part, "%Y-%m-%d").map_err(|_| PagingError::Cursor)
+}
+
+/// One page of a list: its rows, and the cursor of the next page when there is one.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The page from the rows read with [`PageRequest::fetch`]: the extra row, if read, is not
+    /// shown but says there is a next page, which starts after the last row shown.
+    pub fn from_rows(
+        mut rows: Vec<T>,
+        request: &PageRequest,
+        keyset: Keyset,
+        key: impl Fn(&T) -> Vec<String>,
+    ) -> Page<T> {
+        let shown = usize::try_from(request.limit).unwrap_or(usize::MAX);
+        let next = if rows.len() > shown {
+            rows.truncate(shown);
+            rows.last().map(|last| encode(keyset.list, &key(last)))
+        } else {
+            None
+        };
+        Page { rows, next }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            rows: self.rows.into_iter().map(f).collect(),
+            next: self.next,
+        }
+    }
+}
+
+/// The URL of the page starting at `cursor`: `path` with the query's other parameters kept
+/// (filters, `limit`) and `after` replaced. Without a cursor: the first page.
+pub fn page_url(path: &str, query: &[(String, String)], cursor: Option<&str>) -> String {
+    let mut kept: Vec<(&str, &str)> = query
+        .iter()
+        .filter(|(k, _)| k != "after")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if let Some(cursor) = cursor {
+        kept.push(("after", cursor));
+    }
+    match serde_urlencoded::to_string(&kept) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
+/// The `Link` header value for the next page (RFC 8288 §3: `<URI-Reference>; rel="next"`).
+pub fn next_link(url: &str) -> String {
+    format!("<{url}>; rel=\"next\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits() {
+        // (given, expected); the contract in README "Pagination": default 100, 1..=1000.
+        let cases: &[(Option<&str>, Option<i64>)] = &[
+            (None, Some(100)),
+            (Some(""), Some(100)),
+            (Some("1"), Some(1)),
+            (Some("1000"), Some(1000)),
+            (Some(" 25 "), Some(25)),
+            (Some("0"), None),
+            (Some("-3"), None),
+            (Some("1001"), None),
+            (Some("ten"), None),
+            (Some("2.5"), None),
+            (Some("99999999999999999999999"), None),
+        ];
+        for (given, expected) in cases {
+            let got = PageRequest::parse(CLIENTS, *given, None)
+                .ok()
+                .map(|p| p.limit);
+            assert_eq!(got, *expected, "limit {given:?}");
+        }
+        let err = PageRequest::parse(CLIENTS, Some("0"), None).unwrap_err();
+        assert!(err.to_string().starts_with("`limit`"), "{err}");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_tampering() {
+        let key = vec![
+            "open".to_owned(),
+            "2026-12-01T10:00:00.000000000".to_owned(),
+            "01a23a98-4314-72a0-879e-5577149025d0".to_owned(),
+        ];
+        let cursor = encode("matters", &key);
+        assert_eq!(
+            PageRequest::parse(MATTERS, None, Some(&cursor))
+                .unwrap()
+                .after,
+            Some(key.clone())
+        );
+        // RFC 4648 §5 alphabet only: safe in a URL without escaping.
+        assert!(
+            cursor
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        let other_list = encode("clients", &key);
+        let bad: &[&str] = &[
+            "not base64!",
+            "AAAA",
+            &cursor[..cursor.len() - 3],
+            &other_list,
+            &encode("matters", &key[..2]),
+            &encode(
+                "matters",
+                &["open".into(), "yesterday".into(), key[2].clone()],
+            ),
+            &encode("matters", &[key[0].clone(), key[1].clone(), "x".into()]),
+        ];
+        for b in bad {
+            assert_eq!(
+                PageRequest::parse(MATTERS, None, Some(b)),
+                Err(PagingError::Cursor),
+                "{b}"
+            );
+        }
+    }
+
+    #[test]
+    fn pages_and_links() {
+        let req = PageRequest {
+            limit: 2,
+            after: None,
+        };
+        let page = Page::from_rows(vec![1, 2, 3], &req, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(page.rows, vec![1, 2]);
+        assert_eq!(page.next, Some(encode("senders", &["2".to_owned()])));
+        let last = Page::from_rows(vec![1, 2], &req, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(last.next, None);
+
+        let q = vec![
+            ("q".to_owned(), "acme shop".to_owned()),
+            ("after".to_owned(), "OLD".to_owned()),
+            ("limit".to_owned(), "2".to_owned()),
+        ];
+        assert_eq!(
+            page_url("/api/v1/matters", &q, Some("NEW")),
+            "/api/v1/matters?q=acme+shop&limit=2&after=NEW"
+        );
+        assert_eq!(page_url("/matters", &[], None), "/matters");
+        // RFC 8288 §3.5's example form: `<…>; rel="next"`.
+        assert_eq!(next_link("/x?after=A"), "</x?after=A>; rel=\"next\"");
+    }
+}

@@ -1,0 +1,332 @@
+//! Pagination of the lists (README "Pagination"): `limit` and `after`, the `Link: <…>;
+//! rel="next"` header (RFC 8288 §3) on the API and the "Next page" links on the pages, filters
+//! kept across pages, bad parameters refused, a portal user's pages holding only their own
+//! client's rows, and the matters search finding a name by an inner substring.
+
+use std::collections::HashSet;
+
+use reclaim::model::user::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, api, spawn_app};
+
+/// GET `path` with the token: status, JSON body and the `rel="next"` URL of the Link header.
+async fn get_page(app: &TestApp, path: &str, token: &str) -> (u16, Value, Option<String>) {
+    let response = reqwest::Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status().as_u16();
+    let next = response
+        .headers()
+        .get("link")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .map(|link| {
+            // `<URL>; rel="next"` (RFC 8288 §3): a path-absolute URL.
+            let url = link
+                .strip_prefix('<')
+                .and_then(|l| l.strip_suffix(">; rel=\"next\""))
+                .unwrap_or_else(|| panic!("not a next link: {link}"));
+            assert!(url.starts_with("/api/v1/"), "{url}");
+            url.to_owned()
+        });
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body, next)
+}
+
+/// Every row of a list, page after page: each page holds at most `limit` rows and the last one
+/// has no Link header.
+async fn walk(app: &TestApp, first: &str, token: &str, limit: usize) -> (Vec<Value>, usize) {
+    let mut rows = Vec::new();
+    let mut pages = 0;
+    let mut path = Some(first.to_owned());
+    while let Some(p) = path {
+        let (status, body, next) = get_page(app, &p, token).await;
+        assert_eq!(status, 200, "{p}: {body}");
+        let page = body.as_array().expect("a JSON array").clone();
+        assert!(page.len() <= limit, "{p}: {} rows", page.len());
+        if next.is_some() {
+            assert_eq!(page.len(), limit, "a page before the last is full");
+        }
+        rows.extend(page);
+        pages += 1;
+        assert!(pages < 100, "the walk does not end");
+        path = next;
+    }
+    (rows, pages)
+}
+
+fn ids(rows: &[Value]) -> Vec<String> {
+    rows.iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn assert_once(rows: &[Value]) {
+    let all = ids(rows);
+    let distinct: HashSet<&String> = all.iter().collect();
+    assert_eq!(distinct.len(), all.len(), "a row appears twice: {all:?}");
+}
+
+#[tokio::test]
+async fn matters_walk_every_page_once_in_order_keeping_filters() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .create_user("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    let acme = app.create_client("Acme").await;
+    let other = app.create_client("Other").await;
+    let mut acme_matters = Vec::new();
+    for i in 0..7 {
+        let (id, _) = app
+            .open_matter(&acme, &lawyer, &format!("Acme matter {i}"))
+            .await;
+        acme_matters.push(id.to_string());
+        app.open_matter(&other, &lawyer, &format!("Other matter {i}"))
+            .await;
+    }
+
+    let (one_by_one, _) = walk(&app, "/api/v1/matters?status=all", &token, 100).await;
+    assert_eq!(one_by_one.len(), 14);
+    let (rows, pages) = walk(&app, "/api/v1/matters?status=all&limit=3", &token, 3).await;
+    assert_eq!(pages, 5, "14 matters by 3");
+    assert_once(&rows);
+    assert_eq!(ids(&rows), ids(&one_by_one), "the same order as one page");
+
+    // The client filter is kept in the next links.
+    let (rows, pages) = walk(
+        &app,
+        &format!("/api/v1/matters?client_id={acme}&limit=2"),
+        &token,
+        2,
+    )
+    .await;
+    assert_eq!(pages, 4);
+    let mut found = ids(&rows);
+    found.sort();
+    acme_matters.sort();
+    assert_eq!(found, acme_matters);
+
+    // The search too.
+    let (rows, _) = walk(&app, "/api/v1/matters?q=other&limit=4", &token, 4).await;
+    assert_eq!(rows.len(), 7);
+    assert!(
+        rows.iter()
+            .all(|r| r["title"].as_str().unwrap().starts_with("Other"))
+    );
+}
+
+#[tokio::test]
+async fn bad_limit_and_after_are_refused_with_the_field_named() {
+    let app = spawn_app().await;
+    let admin = app
+        .create_user("admin@firm.example", Role::Admin, None)
+        .await;
+    let token = app.api_token(&admin).await;
+    let client = app.create_client("Acme").await;
+    app.open_matter(&client, &admin, "One").await;
+    app.open_matter(&client, &admin, "Two").await;
+    let (_, _, next) = get_page(&app, "/api/v1/matters?limit=1", &token).await;
+    let next = next.expect("a next page");
+    let cursor = next.split("after=").nth(1).unwrap().to_owned();
+
+    for list in [
+        "/api/v1/matters",
+        "/api/v1/clients",
+        "/api/v1/deadlines",
+        "/api/v1/sender-profiles",
+        "/api/v1/catch-accounts",
+    ] {
+        for limit in ["0", "-1", "1001", "ten"] {
+            let (status, body, _) = get_page(&app, &format!("{list}?limit={limit}"), &token).await;
+            assert_eq!(status, 400, "{list} limit={limit}: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(message.contains("`limit`"), "{message}");
+        }
+        for after in ["garbage!", "AAAA", &cursor[..cursor.len() - 2]] {
+            let (status, body, _) = get_page(&app, &format!("{list}?after={after}"), &token).await;
+            assert_eq!(status, 400, "{list} after={after}: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(message.contains("`after`"), "{message}");
+        }
+    }
+    // A matters cursor is not a clients cursor.
+    let (status, _, _) = get_page(&app, &format!("/api/v1/clients?after={cursor}"), &token).await;
+    assert_eq!(status, 400);
+    // The cursor as given works.
+    let (status, body, _) = get_page(&app, &next, &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn clients_walk_and_portal_users_see_only_their_own_on_every_page() {
+    let app = spawn_app().await;
+    let admin = app
+        .create_user("admin@firm.example", Role::Admin, None)
+        .await;
+    let token = app.api_token(&admin).await;
+    let mut names = Vec::new();
+    let mut acme = None;
+    for i in 0..9 {
+        let name = format!("Client {i:02}");
+        let id = app.create_client(&name).await;
+        if i == 4 {
+            acme = Some(id.clone());
+        }
+        app.open_matter(&id, &admin, &format!("Matter of {name}"))
+            .await;
+        names.push(name);
+    }
+    let (rows, pages) = walk(&app, "/api/v1/clients?limit=2", &token, 2).await;
+    assert_eq!(pages, 5);
+    assert_once(&rows);
+    let listed: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(listed, names, "by name");
+
+    let acme = acme.unwrap();
+    let portal = app
+        .create_user("someone@client.example", Role::Client, Some(&acme))
+        .await;
+    let portal_token = app.api_token(&portal).await;
+    let (rows, _) = walk(&app, "/api/v1/clients?limit=1", &portal_token, 1).await;
+    assert_eq!(ids(&rows), vec![acme.to_string()]);
+    let (rows, _) = walk(&app, "/api/v1/matters?status=all&limit=1", &portal_token, 1).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["client"]["id"], json!(acme.to_string()));
+}
+
+#[tokio::test]
+async fn deadlines_and_senders_walk_every_page_once() {
+    let app = spawn_app().await;
+    let admin = app
+        .create_user("admin@firm.example", Role::Admin, None)
+        .await;
+    let token = app.api_token(&admin).await;
+    let client = app.create_client("Acme").await;
+    for i in 0..3 {
+        let (matter, _) = app.open_matter(&client, &admin, &format!("Case {i}")).await;
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/matters/{matter}/procedures"),
+            Some(&token),
+            Some(json!({"kind": "udrp", "domains": [format!("brand{i}.com")]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let procedure = body["id"].as_str().unwrap().to_owned();
+        for (kind, date) in [
+            ("complaint_filed", "2026-11-02"),
+            ("commenced", "2026-11-06"),
+        ] {
+            let (status, body) = api(
+                &app,
+                Method::POST,
+                &format!("/api/v1/procedures/{procedure}/events"),
+                Some(&token),
+                Some(json!({"kind": kind, "date": date})),
+            )
+            .await;
+            assert_eq!(status, 201, "{body}");
+        }
+    }
+    let (all, _) = walk(&app, "/api/v1/deadlines", &token, 100).await;
+    assert!(!all.is_empty());
+    let (rows, pages) = walk(&app, "/api/v1/deadlines?limit=1", &token, 1).await;
+    assert_eq!(pages, all.len());
+    assert_once(&rows);
+    assert_eq!(ids(&rows), ids(&all), "the same order, page by page");
+
+    for i in 0..3 {
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            "/api/v1/sender-profiles",
+            Some(&token),
+            Some(json!({"legal_name": format!("Firm {i} SELARL"),
+                "postal_address": "1 rue de la Paix, 75002 Paris",
+                "phone": "+33 1 23 45 67 89", "from_email": format!("out{i}@firm.example")})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (rows, pages) = walk(&app, "/api/v1/sender-profiles?limit=2", &token, 2).await;
+    assert_eq!((rows.len(), pages), (3, 2));
+    assert_once(&rows);
+}
+
+#[tokio::test]
+async fn search_finds_a_name_by_an_inner_substring() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .create_user("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    let client = app.create_client("Acme").await;
+    let (sought, _) = app.open_matter(&client, &lawyer, "Brand recovery").await;
+    app.attach(&sought, "supershoponline.com").await;
+    let (elsewhere, _) = app.open_matter(&client, &lawyer, "Another").await;
+    app.attach(&elsewhere, "example.org").await;
+
+    for q in ["shopon", "SHOPON", "perShop", "supershoponline.com"] {
+        let (status, body, _) = get_page(&app, &format!("/api/v1/matters?q={q}"), &token).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            ids(body.as_array().unwrap()),
+            vec![sought.to_string()],
+            "q={q}"
+        );
+    }
+    // A quote in the text is no FTS5 syntax.
+    let (status, body, _) = get_page(&app, "/api/v1/matters?q=sh%22op", &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!([]));
+    // Under three characters, names are not searched (the page says so).
+    let (_, body, _) = get_page(&app, "/api/v1/matters?q=sh", &token).await;
+    assert_eq!(body, json!([]));
+}
+
+#[tokio::test]
+async fn list_pages_link_to_the_next_page_keeping_filters() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Acme").await;
+    for i in 0..5 {
+        app.open_matter(&client, &lawyer, &format!("Brand {i}"))
+            .await;
+    }
+    let mut path = "/matters?q=brand&limit=2".to_owned();
+    let mut seen = Vec::new();
+    loop {
+        let html = app.browser.get_html(&path).await;
+        seen.extend(
+            (0..5)
+                .map(|i| format!("Brand {i}"))
+                .filter(|t| html.contains(&format!("<td>{t}</td>"))),
+        );
+        let Some(at) = html.find("rel=\"next\"") else {
+            break;
+        };
+        // `<a href="…" rel="next">`: the href just before.
+        let start = html[..at].rfind("href=\"").unwrap() + 6;
+        let end = start + html[start..].find('"').unwrap();
+        path = html[start..end].replace("&amp;", "&").replace("&#38;", "&");
+        assert!(path.contains("q=brand"), "{path}");
+        assert!(path.contains("limit=2"), "{path}");
+        if path.contains("after=") {
+            assert!(html.contains("rel=\"first\"") || seen.len() == 2);
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        (0..5).map(|i| format!("Brand {i}")).collect::<Vec<_>>()
+    );
+}
