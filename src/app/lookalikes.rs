@@ -13,7 +13,9 @@ use crate::app::matters::AttachInput;
 use crate::error::{AppError, FieldErrors};
 use crate::model::ids::{BrandTermId, ClientId, FindingId};
 use crate::model::lookalike::Mark;
-use crate::model::lookalike_finding::{Decision, FindingState, LookalikeFinding, Triage, triage as check_triage};
+use crate::model::lookalike_finding::{
+    Decision, FindingState, LookalikeFinding, Triage, triage as check_triage,
+};
 use crate::repo::lookalikes::{self, BrandTerm};
 use crate::state::AppState;
 
@@ -55,7 +57,11 @@ pub fn parse_states(raw: Option<&str>) -> Result<Vec<FindingState>, AppError> {
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|e: crate::model::types::UnknownValue| AppError::invalid("state", e.to_string())))
+        .map(|s| {
+            s.parse().map_err(|e: crate::model::types::UnknownValue| {
+                AppError::invalid("state", e.to_string())
+            })
+        })
         .collect()
 }
 
@@ -97,7 +103,10 @@ async fn visible_finding(
 pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<FindingFile, AppError> {
     let finding = visible_finding(state, user, id).await?;
     let fid = finding.id.clone();
-    let decisions = state.db.run(move |c| lookalikes::decisions(c, &fid)).await?;
+    let decisions = state
+        .db
+        .run(move |c| lookalikes::decisions(c, &fid))
+        .await?;
     Ok(FindingFile { finding, decisions })
 }
 
@@ -111,11 +120,14 @@ pub async fn triage(
 ) -> Result<Triaged, AppError> {
     caller.require_lawyer_or_admin()?;
     let finding = visible_finding(state, caller, id).await?;
-    let action: Triage = input
-        .action
-        .trim()
-        .parse()
-        .map_err(|e: crate::model::types::UnknownValue| AppError::invalid("action", e.to_string()))?;
+    let action: Triage =
+        input
+            .action
+            .trim()
+            .parse()
+            .map_err(|e: crate::model::types::UnknownValue| {
+                AppError::invalid("action", e.to_string())
+            })?;
     let note = input.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE {
         return Err(AppError::invalid(
@@ -123,7 +135,8 @@ pub async fn triage(
             format!("The note is too long: at most {MAX_NOTE} characters."),
         ));
     }
-    let to = check_triage(finding.state, action).map_err(|e| AppError::invalid("action", e.to_string()))?;
+    let to = check_triage(finding.state, action)
+        .map_err(|e| AppError::invalid("action", e.to_string()))?;
     let mut backorder = None;
     let mut next = None;
     if action == Triage::Watch {
@@ -202,7 +215,11 @@ pub async fn triage(
 fn dispute_kind(domain: &str) -> &'static str {
     const AFNIC: [&str; 6] = ["fr", "re", "pm", "tf", "wf", "yt"];
     let tld = domain.rsplit('.').next().unwrap_or_default();
-    if AFNIC.contains(&tld) { "syreli" } else { "udrp" }
+    if AFNIC.contains(&tld) {
+        "syreli"
+    } else {
+        "udrp"
+    }
 }
 
 /// A client's brand terms (beside its matters' marks).
@@ -212,7 +229,10 @@ pub async fn brand_terms(
     client_id: &str,
 ) -> Result<Vec<BrandTerm>, AppError> {
     let client = visible_client(state, user, client_id).await?;
-    Ok(state.db.run(move |c| lookalikes::brand_terms(c, &client.id)).await?)
+    Ok(state
+        .db
+        .run(move |c| lookalikes::brand_terms(c, &client.id))
+        .await?)
 }
 
 /// A brand term to watch for, as typed.
@@ -232,7 +252,9 @@ pub async fn add_brand_term(
     caller.require_lawyer_or_admin()?;
     let client = visible_client(state, caller, client_id).await?;
     let mut errors = FieldErrors::default();
-    let mark = Mark::parse(&input.term).map_err(|e| errors.add("term", e)).ok();
+    let mark = Mark::parse(&input.term)
+        .map_err(|e| errors.add("term", e))
+        .ok();
     errors.check()?;
     let Some(mark) = mark else {
         return Err(AppError::invalid("term", "The term could not be read."));

@@ -116,7 +116,10 @@ fn allowed(from: FindingState) -> String {
     } else {
         format!(
             "From here: {}.",
-            next.iter().map(|a| a.label()).collect::<Vec<_>>().join(", ")
+            next.iter()
+                .map(|a| a.label())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }
 }
@@ -131,7 +134,9 @@ pub fn triage(from: FindingState, action: Triage) -> Result<FindingState, Triage
 }
 
 /// What the registry data said of a found name when reclaim asked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub struct RegistryFacts {
     /// The sponsoring registrar's name.
     pub registrar: Option<String>,

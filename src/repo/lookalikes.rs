@@ -116,7 +116,8 @@ pub fn record(conn: &mut DbConn, found: &[NewFinding]) -> Result<Recorded, DbErr
                     lookalike_findings::source.eq(&f.source),
                     lookalike_findings::first_seen_at.eq(at),
                     lookalike_findings::last_seen_at.eq(at),
-                    lookalike_findings::registry.eq(json!(f.registry.clone().unwrap_or_default()).to_string()),
+                    lookalike_findings::registry
+                        .eq(json!(f.registry.clone().unwrap_or_default()).to_string()),
                     lookalike_findings::state.eq(FindingState::New),
                 ))
                 .execute(conn)?;
@@ -150,7 +151,10 @@ pub fn for_client(
     let mut query = lookalike_findings::table
         .filter(lookalike_findings::client_id.eq(client))
         .select(Row::as_select())
-        .order((lookalike_findings::score.desc(), lookalike_findings::id.asc()))
+        .order((
+            lookalike_findings::score.desc(),
+            lookalike_findings::id.asc(),
+        ))
         .limit(limit)
         .into_boxed();
     if !states.is_empty() {
@@ -158,12 +162,18 @@ pub fn for_client(
     }
     if let Some((score, id)) = after {
         query = query.filter(
-            lookalike_findings::score.lt(score).or(lookalike_findings::score
-                .eq(score)
-                .and(lookalike_findings::id.gt(id))),
+            lookalike_findings::score
+                .lt(score)
+                .or(lookalike_findings::score
+                    .eq(score)
+                    .and(lookalike_findings::id.gt(id))),
         );
     }
-    Ok(query.load::<Row>(conn)?.into_iter().map(Into::into).collect())
+    Ok(query
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 pub fn find(conn: &mut DbConn, id: &FindingId) -> Result<Option<LookalikeFinding>, DbError> {
@@ -226,18 +236,26 @@ pub fn decide(
 
 /// The decisions on a finding, oldest first.
 pub fn decisions(conn: &mut DbConn, id: &FindingId) -> Result<Vec<Decision>, DbError> {
-    let rows: Vec<(FindingState, FindingState, Option<UserId>, chrono::NaiveDateTime, String)> =
-        lookalike_decisions::table
-            .filter(lookalike_decisions::finding_id.eq(id))
-            .order((lookalike_decisions::decided_at.asc(), lookalike_decisions::id.asc()))
-            .select((
-                lookalike_decisions::from_state,
-                lookalike_decisions::to_state,
-                lookalike_decisions::decided_by,
-                lookalike_decisions::decided_at,
-                lookalike_decisions::note,
-            ))
-            .load(conn)?;
+    let rows: Vec<(
+        FindingState,
+        FindingState,
+        Option<UserId>,
+        chrono::NaiveDateTime,
+        String,
+    )> = lookalike_decisions::table
+        .filter(lookalike_decisions::finding_id.eq(id))
+        .order((
+            lookalike_decisions::decided_at.asc(),
+            lookalike_decisions::id.asc(),
+        ))
+        .select((
+            lookalike_decisions::from_state,
+            lookalike_decisions::to_state,
+            lookalike_decisions::decided_by,
+            lookalike_decisions::decided_at,
+            lookalike_decisions::note,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(from, to, decided_by, decided_at, note)| Decision {
@@ -256,7 +274,10 @@ pub fn unalerted(conn: &mut DbConn) -> Result<Vec<LookalikeFinding>, DbError> {
         .filter(lookalike_findings::alerted_at.is_null())
         .filter(lookalike_findings::state.eq(FindingState::New))
         .select(Row::as_select())
-        .order((lookalike_findings::score.desc(), lookalike_findings::id.asc()))
+        .order((
+            lookalike_findings::score.desc(),
+            lookalike_findings::id.asc(),
+        ))
         .load::<Row>(conn)?
         .into_iter()
         .map(Into::into)

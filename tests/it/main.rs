@@ -16,6 +16,7 @@ mod crash;
 mod dashboard;
 mod demo;
 mod drop_watch;
+mod findings;
 mod forms;
 mod health;
 mod helpers;

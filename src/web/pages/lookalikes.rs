@@ -132,8 +132,7 @@ pub async fn client_findings(
             .join(",")
     };
     let file = app::clients::show(&state, &user, &id).await?;
-    let findings =
-        app::lookalikes::for_client(&state, &user, &id, states, None, 500).await?;
+    let findings = app::lookalikes::for_client(&state, &user, &id, states, None, 500).await?;
     let terms = app::lookalikes::brand_terms(&state, &user, &id).await?;
     let can_decide = user.require_lawyer_or_admin().is_ok();
     render(&FindingsPage {
@@ -152,7 +151,12 @@ pub async fn client_findings(
             .matters
             .iter()
             .filter(|m| m.matter.status == MatterStatus::Open)
-            .map(|m| (m.matter.id.to_string(), format!("{} — {}", m.matter.reference, m.matter.title)))
+            .map(|m| {
+                (
+                    m.matter.id.to_string(),
+                    format!("{} — {}", m.matter.reference, m.matter.title),
+                )
+            })
             .collect(),
         showing,
         can_decide,
@@ -217,11 +221,7 @@ pub async fn triage(
 fn refusal(e: AppError) -> Result<String, AppError> {
     match e {
         AppError::Invalid { message, .. } => Ok(message),
-        AppError::Fields(fields) => Ok(fields
-            .iter()
-            .map(|(_, m)| m)
-            .collect::<Vec<_>>()
-            .join(" ")),
+        AppError::Fields(fields) => Ok(fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")),
         other => Err(other),
     }
 }
