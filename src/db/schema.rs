@@ -406,6 +406,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     suppressions,
     report_counters,
     reports,
+    client_brand_terms,
+    lookalike_findings,
+    lookalike_decisions,
 );
 
 diesel::table! {
@@ -716,3 +719,49 @@ diesel::table! {
 }
 
 diesel::joinable!(reports -> clients (client_id));
+
+diesel::table! {
+    client_brand_terms (id) {
+        id -> Text,
+        client_id -> Text,
+        term -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lookalike_findings (id) {
+        id -> Text,
+        client_id -> Text,
+        matter_id -> Nullable<Text>,
+        domain -> Text,
+        unicode -> Text,
+        mark -> Text,
+        reason -> Text,
+        score -> Integer,
+        source -> Text,
+        first_seen_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        registry -> Text,
+        state -> Text,
+        backorder_id -> Nullable<Text>,
+        alerted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lookalike_decisions (id) {
+        id -> Text,
+        finding_id -> Text,
+        from_state -> Text,
+        to_state -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Timestamp,
+        note -> Text,
+    }
+}
+
+diesel::joinable!(client_brand_terms -> clients (client_id));
+diesel::joinable!(lookalike_findings -> clients (client_id));
+diesel::joinable!(lookalike_decisions -> lookalike_findings (finding_id));

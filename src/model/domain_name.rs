@@ -184,13 +184,18 @@ fn to_unicode(ascii: &str) -> String {
 /// The public suffix of the ICANN section that `ascii` falls under. Private-section entries
 /// (`github.io`, `blogspot.com`) are skipped: backorders deal with names held at a registry.
 fn icann_suffix(ascii: &str) -> Option<String> {
+    icann_suffix_of(ascii).map(str::to_owned)
+}
+
+fn icann_suffix_of(ascii: &str) -> Option<&str> {
     use psl::Psl;
     let mut rest = ascii;
     loop {
         let suffix = psl::List.suffix(rest.as_bytes())?;
-        let text = std::str::from_utf8(suffix.as_bytes()).ok()?;
+        // The suffix is the end of `rest`, so its length slices `rest` without decoding.
+        let text = &rest[rest.len() - suffix.as_bytes().len()..];
         match suffix.typ() {
-            Some(psl::Type::Icann) => return Some(text.to_owned()),
+            Some(psl::Type::Icann) => return Some(text),
             Some(psl::Type::Private) => {
                 // Look again without the private suffix's first label.
                 rest = text.split_once('.')?.1;
@@ -198,6 +203,50 @@ fn icann_suffix(ascii: &str) -> Option<String> {
             None => return None,
         }
     }
+}
+
+/// The label a registrant chose, in A-label form: the one just under the ICANN public suffix
+/// (`northwind` for `www.northwind.co.uk`). Meant for names already in A-label form and lower
+/// case, as zone files hold them; a trailing dot is allowed. `None` when the name is a public
+/// suffix alone or its suffix is unknown. No allocation: the zone scan calls it for every name.
+pub fn registrable_label(ascii: &str) -> Option<&str> {
+    let name = ascii.strip_suffix('.').unwrap_or(ascii);
+    let suffix = icann_suffix_of(name)?;
+    let rest = name.strip_suffix(suffix)?.strip_suffix('.')?;
+    let label = rest.rsplit('.').next()?;
+    (!label.is_empty()).then_some(label)
+}
+
+/// One label typed by a person (a brand term, a word): UTS #46 mapping (lower case), IDNA 2008
+/// validity and the LDH and length rules of a label, as for [`DomainName::parse`]. Returns the
+/// A-label and the Unicode form.
+pub fn parse_label(raw: &str) -> Result<(String, String), DomainNameError> {
+    let label = raw.trim();
+    if label.is_empty() {
+        return Err(DomainNameError::Empty);
+    }
+    let shown: String = label.chars().take(80).collect();
+    if label.contains('.') {
+        return Err(DomainNameError::ForbiddenCharacter(shown));
+    }
+    // A label under a known suffix goes through every rule of a full name.
+    let name = DomainName::parse(&format!("{label}.com")).map_err(|e| match e {
+        DomainNameError::LabelTooLong { label, .. } => DomainNameError::LabelTooLong {
+            name: shown.clone(),
+            label,
+        },
+        DomainNameError::ForbiddenCharacter(_) => {
+            DomainNameError::ForbiddenCharacter(shown.clone())
+        }
+        DomainNameError::HyphenAtEdge(_) => DomainNameError::HyphenAtEdge(shown.clone()),
+        _ => DomainNameError::Idna(shown.clone()),
+    })?;
+    let ascii = name.ascii().strip_suffix(".com").unwrap_or(name.ascii());
+    let unicode = name
+        .unicode()
+        .strip_suffix(".com")
+        .unwrap_or(name.unicode());
+    Ok((ascii.to_owned(), unicode.to_owned()))
 }
 
 #[cfg(test)]
@@ -346,6 +395,45 @@ mod tests {
         for (input, expected) in cases {
             let err = DomainName::parse(input).unwrap_err().to_string();
             assert!(err.contains(expected), "{input:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn registrable_labels() {
+        // Public Suffix List (publicsuffix.org), ICANN section; private entries skipped
+        let cases = [
+            ("northwind.com.", Some("northwind")),
+            ("northwind.com", Some("northwind")),
+            ("www.northwind.co.uk", Some("northwind")),
+            ("foo.github.io", Some("github")),
+            ("xn--nrthwind-9mf.com.", Some("xn--nrthwind-9mf")),
+            ("com.", None),
+            ("co.uk", None),
+            ("northwind.notarealtld", None),
+        ];
+        for (name, label) in cases {
+            assert_eq!(registrable_label(name), label, "{name}");
+        }
+    }
+
+    #[test]
+    fn labels_typed_by_a_person() {
+        assert_eq!(
+            parse_label(" Northwind ").unwrap(),
+            ("northwind".to_owned(), "northwind".to_owned())
+        );
+        assert_eq!(
+            parse_label("Bücher").unwrap(),
+            ("xn--bcher-kva".to_owned(), "bücher".to_owned())
+        );
+        for (raw, expected) in [
+            ("", "Enter a domain name"),
+            ("north.wind", "cannot appear in a domain name"),
+            ("north wind", "cannot appear in a domain name"),
+            ("-north", "starts or ends with a hyphen"),
+        ] {
+            let err = parse_label(raw).unwrap_err().to_string();
+            assert!(err.contains(expected), "{raw:?}: {err}");
         }
     }
 

@@ -29,3 +29,6 @@ crate::text_id!(DeadlineId);
 crate::text_id!(ClosureId);
 crate::text_id!(MatterId);
 crate::text_id!(MarkId);
+crate::text_id!(FindingId);
+crate::text_id!(BrandTermId);
+crate::text_id!(DecisionId);

@@ -18,6 +18,8 @@ pub mod domain_name;
 pub mod drop_watch;
 pub mod ids;
 pub mod lifecycle;
+pub mod lookalike;
+pub mod lookalike_finding;
 pub mod matter;
 pub mod money;
 pub mod monitoring;

@@ -98,6 +98,14 @@ const RULES: &[(&str, &str, Who)] = &[
         "/clients/{id}/registrant-handles",
         Who::LawyerOrAdmin,
     ),
+    ("GET", "/clients/{id}/lookalikes", Who::SignedIn),
+    ("POST", "/clients/{id}/brand-terms", Who::LawyerOrAdmin),
+    (
+        "POST",
+        "/clients/{id}/brand-terms/{term}/remove",
+        Who::LawyerOrAdmin,
+    ),
+    ("POST", "/findings/{id}/triage", Who::LawyerOrAdmin),
     ("GET", "/deadlines", Who::Staff),
     ("GET", "/deadlines/calculator", Who::Staff),
     ("POST", "/deadlines/{id}/assign", Who::Staff),
@@ -234,6 +242,7 @@ impl Theirs {
             "deadlines" => "deadline",
             "outreach" => "outreach",
             "clients" => "client",
+            "findings" => "finding",
             _ => "none",
         };
         let get = |key: &str| self.ids.get(key).cloned().unwrap_or_default();
@@ -244,6 +253,7 @@ impl Theirs {
             .replace("{item}", "transfer_lock")
             .replace("{event_id}", &get("event"))
             .replace("{contact}", &get("contact"))
+            .replace("{term}", &get("term"))
             .replace("{file}", &format!("{}.pdf", get("report")))
             .replace("{token}", "not-a-token")
     }
@@ -395,6 +405,37 @@ async fn firm() -> (TestApp, Theirs) {
     ids.insert("closure", more.1.to_string());
     ids.insert("token", more.2.to_string());
     ids.insert("report", more.3.to_string());
+    let (actor, client, now) = (app.actor(), theirs.clone(), app.clock_now());
+    let (term, finding) = app
+        .state
+        .db
+        .run(move |c| {
+            use reclaim::repo::lookalikes;
+            let term = lookalikes::add_brand_term(c, &actor, &client, "theirbrand")?;
+            lookalikes::record(
+                c,
+                &[lookalikes::NewFinding {
+                    client_id: client.clone(),
+                    matter_id: None,
+                    domain: "theirbrand-login.com".into(),
+                    unicode: "theirbrand-login.com".into(),
+                    mark: "theirbrand".into(),
+                    reason: json!({"family": "dictionary", "contained": "theirbrand"}),
+                    score: 80,
+                    source: "test".into(),
+                    seen_at: now,
+                    registry: None,
+                }],
+            )?;
+            let finding = lookalikes::for_client(c, &client, &[], None, 1)?
+                .remove(0)
+                .id;
+            Ok::<_, reclaim::db::DbError>((term.id, finding))
+        })
+        .await
+        .unwrap();
+    ids.insert("term", term.to_string());
+    ids.insert("finding", finding.to_string());
     (app, Theirs { ids })
 }
 

@@ -17,6 +17,7 @@ mod crash;
 mod dashboard;
 mod demo;
 mod drop_watch;
+mod findings;
 mod forms;
 mod health;
 mod helpers;

@@ -8,6 +8,7 @@ pub mod backorders;
 pub mod catch_accounts;
 pub mod clients;
 pub mod deadlines;
+pub mod lookalikes;
 pub mod matters;
 pub mod me;
 pub mod openapi;
@@ -70,6 +71,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(outreach::show)
             .service(outreach::approve)
             .service(outreach::send)
+            .service(lookalikes::findings)
+            .service(lookalikes::triage)
+            .service(lookalikes::brand_terms)
+            .service(lookalikes::add_brand_term)
+            .service(lookalikes::remove_brand_term)
             .service(tlds::show),
     );
 }

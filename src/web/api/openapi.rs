@@ -201,6 +201,12 @@ impl Modify for PagedLists {
         // status reports
         api::reports::report_pdf,
         api::reports::keep_report,
+        // the lookalike watch
+        api::lookalikes::findings,
+        api::lookalikes::triage,
+        api::lookalikes::brand_terms,
+        api::lookalikes::add_brand_term,
+        api::lookalikes::remove_brand_term,
     ),
     components(schemas(ErrorBody))
 )]

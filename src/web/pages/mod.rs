@@ -8,6 +8,7 @@ pub mod catch_accounts;
 pub mod clients;
 pub mod dashboard;
 pub mod deadlines;
+pub mod lookalikes;
 pub mod matters;
 pub mod outbox;
 pub mod outreach;
@@ -68,6 +69,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(clients::create)
         .service(clients::edit_form)
         .service(clients::show)
+        .service(lookalikes::client_findings)
+        .service(lookalikes::triage)
+        .service(lookalikes::add_term)
+        .service(lookalikes::remove_term)
         .service(clients::update)
         .service(clients::add_contact)
         .service(clients::remove_contact)
