@@ -749,7 +749,7 @@ async fn settlement(
                 let Some(id) = watched.last_snapshot_id.clone() else {
                     return Ok(None);
                 };
-                Ok(crate::repo::monitoring::find_snapshot(c, &id)?
+                Ok(crate::repo::monitoring::find_snapshot_row(c, &id)?
                     .map(|s| (watched.phase, s.record())))
             })
             .await?;
