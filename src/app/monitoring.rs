@@ -28,8 +28,8 @@ use crate::model::registry_record::RegistryRecord;
 use crate::model::tld_policy::{TldPolicy, UnsupportedTld};
 use crate::registry::{Known, Lookup, LookupError};
 use crate::repo::backorders::{self, BackorderError};
-use crate::repo::outbox::{self, NewMessage};
 use crate::repo::monitoring::LastCheck;
+use crate::repo::outbox::{self, NewMessage};
 use crate::repo::{matters, monitoring};
 use crate::state::AppState;
 
@@ -743,7 +743,12 @@ async fn receive(
     let domain = watched.domain.clone();
     let name = match DomainName::parse(&watched.domain) {
         Ok(name) => name,
-        Err(e) => return (domain, Err(CheckError::Db(DbError::Conflict(e.to_string())))),
+        Err(e) => {
+            return (
+                domain,
+                Err(CheckError::Db(DbError::Conflict(e.to_string()))),
+            );
+        }
     };
     let policy = match state.tld_policies.lookup(name.tld()) {
         Ok(policy) => policy,
@@ -843,7 +848,11 @@ fn record_all(
         .map(|r| {
             let context = Context {
                 watched: Some(r.watched.clone()),
-                last: r.watched.last_snapshot_id.as_ref().and_then(|id| last.get(id)),
+                last: r
+                    .watched
+                    .last_snapshot_id
+                    .as_ref()
+                    .and_then(|id| last.get(id)),
                 seeking: seeking.get(&r.watched.domain).map_or(&[], Vec::as_slice),
                 checklist: checklists.contains(&r.watched.domain),
             };

@@ -128,8 +128,7 @@ pub fn compress_moved_answers(conn: &mut DbConn, batch: i64) -> Result<usize, Db
                     size,
                     body,
                 }
-                .restore()
-                ?;
+                .restore()?;
                 let stored = answer_store::store_hashed(&raw, sha256);
                 if stored.method == AnswerCompression::None {
                     continue;

@@ -1,6 +1,6 @@
 //! How a registry answer's bytes are kept: once per SHA-256 (a name asked every hour mostly
 //! gets the same answer back), compressed with zlib (RFC 1950: a DEFLATE stream, RFC 1951, with
-//! an Adler-32 check; https://www.rfc-editor.org/rfc/rfc1950) when that makes them smaller, as
+//! an Adler-32 check; https://www.rfc-editor.org/rfc/rfc1950 §2.2; docs/registries.md §9) when that makes them smaller, as
 //! received otherwise. Reading them back checks the size and the SHA-256, so the raw answer
 //! page and the evidence export give the bytes the registry sent, or an error, never other
 //! bytes.
@@ -128,7 +128,8 @@ mod tests {
     #[test]
     fn answers_come_back_byte_for_byte_whatever_the_method() {
         // (case, bytes, method expected)
-        let whois = b"Domain Name: EXAMPLE.COM\r\nRegistry Expiry Date: 2027-08-13T04:00:00Z\r\n".repeat(20);
+        let whois = b"Domain Name: EXAMPLE.COM\r\nRegistry Expiry Date: 2027-08-13T04:00:00Z\r\n"
+            .repeat(20);
         let binary: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
         let cases: [(&str, &[u8], AnswerCompression); 5] = [
             // A real registry answer (RFC 9083 JSON) shrinks: zlib.
@@ -160,7 +161,9 @@ mod tests {
         assert!(
             matches!(
                 flipped.restore(),
-                Err(AnswerError::Inflate { .. } | AnswerError::Size { .. } | AnswerError::Hash { .. })
+                Err(AnswerError::Inflate { .. }
+                    | AnswerError::Size { .. }
+                    | AnswerError::Hash { .. })
             ),
             "a flipped byte is noticed (Adler-32, size or SHA-256)"
         );
@@ -168,12 +171,18 @@ mod tests {
             size: good.size - 1,
             ..good.clone()
         };
-        assert!(matches!(wrong_size.clone().restore(), Err(AnswerError::Size { .. })));
+        assert!(matches!(
+            wrong_size.clone().restore(),
+            Err(AnswerError::Size { .. })
+        ));
         let wrong_hash = StoredAnswer {
             sha256: sha256_hex(b"other"),
             ..good.clone()
         };
-        assert!(matches!(wrong_hash.restore(), Err(AnswerError::Hash { .. })));
+        assert!(matches!(
+            wrong_hash.restore(),
+            Err(AnswerError::Hash { .. })
+        ));
         let raw = StoredAnswer {
             method: AnswerCompression::None,
             ..wrong_size.clone()

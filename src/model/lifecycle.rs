@@ -497,18 +497,44 @@ mod tests {
     fn an_unchanged_answer_carries_the_assessment_as_a_full_assessment_would() {
         let deleted_on = "2026-11-20T10:00:00Z";
         let cases: [(&str, &str, RegistryRecord); 6] = [
-            ("com", "active", rec(&["clientTransferProhibited"], Some("2027-03-01T00:00:00Z"))),
+            (
+                "com",
+                "active",
+                rec(&["clientTransferProhibited"], Some("2027-03-01T00:00:00Z")),
+            ),
             ("com", "active, no expiry", rec(&["ok"], None)),
-            ("com", "redemption", rec(&["pendingDelete", "redemptionPeriod"], Some("2026-10-01T00:00:00Z"))),
-            ("com", "pending delete", rec(&["pendingDelete"], Some("2026-10-01T00:00:00Z"))),
-            ("uk", "uk pending delete", rec(&["pendingDelete"], Some("2026-08-01T00:00:00Z"))),
+            (
+                "com",
+                "redemption",
+                rec(
+                    &["pendingDelete", "redemptionPeriod"],
+                    Some("2026-10-01T00:00:00Z"),
+                ),
+            ),
+            (
+                "com",
+                "pending delete",
+                rec(&["pendingDelete"], Some("2026-10-01T00:00:00Z")),
+            ),
+            (
+                "uk",
+                "uk pending delete",
+                rec(&["pendingDelete"], Some("2026-08-01T00:00:00Z")),
+            ),
             ("com", "not registered", RegistryRecord::default()),
         ];
         let before = rec(&["ok"], Some("2026-10-01T00:00:00Z"));
         for (tld, case, record) in cases {
-            let mut history = vec![(deleted_on, before.clone()), ("2026-11-21T10:00:00Z", record.clone())];
+            let mut history = vec![
+                (deleted_on, before.clone()),
+                ("2026-11-21T10:00:00Z", record.clone()),
+            ];
             let last = assess_at(tld, &history);
-            for later in ["2026-11-21T11:00:00Z", "2026-12-24T10:00:00Z", "2027-06-01T10:00:00Z"] {
+            for later in [
+                "2026-11-21T11:00:00Z",
+                "2026-12-24T10:00:00Z",
+                "2027-06-01T10:00:00Z",
+            ] {
                 if classify(&record, &policy(tld), t(later)) != last.phase {
                     continue;
                 }
@@ -518,9 +544,19 @@ mod tests {
                 assert_eq!(last.carried_to(t(later)), Some(full), "{case} at {later}");
             }
         }
-        let grace = assess_at("com", &[("2027-03-05T00:00:00Z", rec(&["autoRenewPeriod", "ok"], Some("2028-03-01T00:00:00Z")))]);
+        let grace = assess_at(
+            "com",
+            &[(
+                "2027-03-05T00:00:00Z",
+                rec(&["autoRenewPeriod", "ok"], Some("2028-03-01T00:00:00Z")),
+            )],
+        );
         assert_eq!(grace.phase, Phase::AutoRenewGrace);
-        assert_eq!(grace.carried_to(t("2027-03-06T00:00:00Z")), None, "assessed in full");
+        assert_eq!(
+            grace.carried_to(t("2027-03-06T00:00:00Z")),
+            None,
+            "assessed in full"
+        );
     }
 
     #[test]

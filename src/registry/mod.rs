@@ -405,12 +405,12 @@ impl RegistryClient {
         }
         let parsed = match same {
             Some(_) => None,
-            None => Some(parse_rdap(&registry.raw).map_err(|error| {
-                LookupError::Malformed {
+            None => Some(
+                parse_rdap(&registry.raw).map_err(|error| LookupError::Malformed {
                     server: url.clone(),
                     error,
-                }
-            })?),
+                })?,
+            ),
         };
         let link = match (&parsed, same) {
             (Some(record), _) => record.registrar_rdap_url.clone(),

@@ -7,12 +7,13 @@ use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 use crate::db::schema::{
-    after_catch_items, backorders, matters, monitored_domains, registry_answers,
-    registry_changes, registry_check_errors, registry_snapshots,
+    after_catch_items, backorders, matters, monitored_domains, registry_answers, registry_changes,
+    registry_check_errors, registry_snapshots,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::after_catch::ItemState;
+use crate::model::answer_store::{self, AnswerCompression, StoredAnswer};
 use crate::model::backorder::{Backorder, BackorderStatus};
 use crate::model::changes::RecordChange;
 use crate::model::digest::sha256_hex;
@@ -20,7 +21,6 @@ use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChangeId, CheckErrorId, ClientId, SnapshotId};
 use crate::model::lifecycle::{Assessment, Phase};
 use crate::model::matter::{Matter, MatterStatus};
-use crate::model::answer_store::{self, AnswerCompression, StoredAnswer};
 use crate::model::monitoring::{
     MonitoredDomain, Snapshot, SnapshotMeta, SnapshotRow, Source, StoredChange,
 };
@@ -290,10 +290,7 @@ fn insert_answer(conn: &mut DbConn, answer: &StoredAnswer) -> Result<(), DbError
 
 /// The bytes of the answers with these hashes, as received (each checked against its hash and
 /// size): one query per 500 hashes.
-pub fn answers(
-    conn: &mut DbConn,
-    hashes: &[&str],
-) -> Result<HashMap<String, Vec<u8>>, DbError> {
+pub fn answers(conn: &mut DbConn, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>, DbError> {
     let wanted: Vec<&str> = hashes
         .iter()
         .copied()
@@ -318,8 +315,7 @@ pub fn answers(
                 size,
                 body,
             }
-            .restore()
-            ?;
+            .restore()?;
             found.insert(sha256, raw);
         }
     }

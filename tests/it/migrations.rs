@@ -216,7 +216,10 @@ fn moving_the_answers_out_of_the_snapshots_keeps_every_byte_and_hash() {
     macro_rules! migrate_before {
         ($c:expr, $set:expr) => {{
             let all = MigrationSource::migrations(&$set).unwrap();
-            for m in all.iter().filter(|m| m.name().version().to_string().as_str() < MOVED) {
+            for m in all
+                .iter()
+                .filter(|m| m.name().version().to_string().as_str() < MOVED)
+            {
                 $c.run_migration(&**m).unwrap();
             }
         }};
@@ -235,12 +238,45 @@ fn moving_the_answers_out_of_the_snapshots_keeps_every_byte_and_hash() {
     // (id, source, fetched_at, status, bytes, related_to)
     let ids: Vec<String> = (0..4).map(|_| SnapshotId::new().to_string()).collect();
     let rows: Vec<(&str, &str, &str, Option<i32>, &[u8], Option<&str>)> = vec![
-        (&ids[0], "rdap", "2026-11-01 10:00:00", Some(200), rdap.as_slice(), None),
-        (&ids[1], "rdap_registrar", "2026-11-01 10:00:00", Some(200), registrar.as_slice(), Some(ids[0].as_str())),
-        (&ids[2], "rdap", "2026-11-01 11:00:00", Some(200), rdap.as_slice(), None),
-        (&ids[3], "rdap", "2026-11-02 11:00:00", Some(404), &b""[..], None),
+        (
+            &ids[0],
+            "rdap",
+            "2026-11-01 10:00:00",
+            Some(200),
+            rdap.as_slice(),
+            None,
+        ),
+        (
+            &ids[1],
+            "rdap_registrar",
+            "2026-11-01 10:00:00",
+            Some(200),
+            registrar.as_slice(),
+            Some(ids[0].as_str()),
+        ),
+        (
+            &ids[2],
+            "rdap",
+            "2026-11-01 11:00:00",
+            Some(200),
+            rdap.as_slice(),
+            None,
+        ),
+        (
+            &ids[3],
+            "rdap",
+            "2026-11-02 11:00:00",
+            Some(404),
+            &b""[..],
+            None,
+        ),
     ];
-    let sha = |b: &[u8]| -> String { Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect() };
+    let sha = |b: &[u8]| -> String {
+        Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
     for (id, source, at, status, bytes, related) in &rows {
         let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
         macro_rules! insert {
@@ -282,15 +318,31 @@ fn moving_the_answers_out_of_the_snapshots_keeps_every_byte_and_hash() {
         assert_eq!(snapshot.id.to_string(), *id);
         assert_eq!(snapshot.raw, *bytes, "{id}: byte for byte");
         assert_eq!(snapshot.sha256, sha(bytes), "{id}: its hash");
-        assert_eq!(snapshot.fetched_at.format("%Y-%m-%d %H:%M:%S").to_string(), *at);
+        assert_eq!(
+            snapshot.fetched_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            *at
+        );
         assert_eq!(snapshot.http_status, *status);
-        assert_eq!(snapshot.related_to.as_ref().map(|r| r.to_string()).as_deref(), *related);
-        let one = monitoring::find_snapshot(&mut conn, &snapshot.id).unwrap().unwrap();
+        assert_eq!(
+            snapshot
+                .related_to
+                .as_ref()
+                .map(|r| r.to_string())
+                .as_deref(),
+            *related
+        );
+        let one = monitoring::find_snapshot(&mut conn, &snapshot.id)
+            .unwrap()
+            .unwrap();
         assert_eq!(one.raw, *bytes, "{id}: on its own");
     }
     let stored: Vec<(String, String, i64)> = registry_answers::table
         .order(registry_answers::sha256)
-        .select((registry_answers::sha256, registry_answers::method, registry_answers::size))
+        .select((
+            registry_answers::sha256,
+            registry_answers::method,
+            registry_answers::size,
+        ))
         .load(&mut conn)
         .unwrap();
     let mut expected = vec![
@@ -301,9 +353,17 @@ fn moving_the_answers_out_of_the_snapshots_keeps_every_byte_and_hash() {
     expected.sort();
     // The tiny registrar answer would grow compressed: kept as received.
     if let Some(small) = expected.iter_mut().find(|(s, ..)| *s == sha(&registrar)) {
-        small.1 = if answer_store_shrinks(&registrar) { "zlib" } else { "none" }.to_owned();
+        small.1 = if answer_store_shrinks(&registrar) {
+            "zlib"
+        } else {
+            "none"
+        }
+        .to_owned();
     }
-    assert_eq!(stored, expected, "each answer once; compressed when smaller");
+    assert_eq!(
+        stored, expected,
+        "each answer once; compressed when smaller"
+    );
 
     // Evidence stays evidence.
     let changed = diesel::update(registry_answers::table)

@@ -1300,8 +1300,14 @@ async fn an_unchanged_answer_is_kept_as_a_check_stored_once_and_not_read_again()
     let first = watched(app, name).await;
     sweep_when_due(app, name).await;
     let second = watched(app, name).await;
-    assert!(second.last_checked_at > first.last_checked_at, "checked again");
-    assert_ne!(second.last_snapshot_id, first.last_snapshot_id, "a check of its own");
+    assert!(
+        second.last_checked_at > first.last_checked_at,
+        "checked again"
+    );
+    assert_ne!(
+        second.last_snapshot_id, first.last_snapshot_id,
+        "a check of its own"
+    );
     assert_eq!(second.phase, Phase::Active);
     assert_eq!(second.assessment_reason, first.assessment_reason);
 
@@ -1312,10 +1318,16 @@ async fn an_unchanged_answer_is_kept_as_a_check_stored_once_and_not_read_again()
         .await
         .unwrap();
     assert_eq!(kept.len(), 4, "two checks, each with both answers");
-    for (source, bytes) in [(Source::Rdap, &registry), (Source::RdapRegistrar, &registrar)] {
+    for (source, bytes) in [
+        (Source::Rdap, &registry),
+        (Source::RdapRegistrar, &registrar),
+    ] {
         let of_source: Vec<_> = kept.iter().filter(|s| s.source == source).collect();
         assert_eq!(of_source.len(), 2, "{source:?}");
-        assert!(of_source.iter().all(|s| s.sha256 == sha(bytes)), "{source:?}");
+        assert!(
+            of_source.iter().all(|s| s.sha256 == sha(bytes)),
+            "{source:?}"
+        );
     }
     let (stored, changes) = app
         .state
@@ -1342,7 +1354,11 @@ async fn an_unchanged_answer_is_kept_as_a_check_stored_once_and_not_read_again()
         assert_eq!(raw.status().as_u16(), 200);
         assert_eq!(raw.headers()["x-content-sha256"], snapshot.sha256.as_str());
         let bytes = raw.bytes().await.unwrap().to_vec();
-        let expected = if snapshot.source == Source::Rdap { &registry } else { &registrar };
+        let expected = if snapshot.source == Source::Rdap {
+            &registry
+        } else {
+            &registrar
+        };
         assert_eq!(&bytes, expected);
     }
 
@@ -1388,4 +1404,3 @@ async fn an_unchanged_answer_is_kept_as_a_check_stored_once_and_not_read_again()
         Some("2028-11-05T00:00:00+00:00".to_owned())
     );
 }
-

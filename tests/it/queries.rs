@@ -274,12 +274,17 @@ async fn a_sweep_costs_a_few_statements_per_name_whatever_the_history() {
     for _ in 0..4 {
         app.clock.advance(chrono::Duration::days(2));
         let before = app.state.db.queries_run();
-        let report = reclaim::app::monitoring::sweep(&app.state, 1).await.unwrap();
+        let report = reclaim::app::monitoring::sweep(&app.state, 1)
+            .await
+            .unwrap();
         assert_eq!(report.checked, NAMES, "{report}");
         costs.push(app.state.db.queries_run() - before);
     }
     eprintln!("statements per sweep of {NAMES} names, rounds 1 to 4: {costs:?}");
-    assert_eq!(costs[1], costs[3], "the same answer costs the same whatever the history");
+    assert_eq!(
+        costs[1], costs[3],
+        "the same answer costs the same whatever the history"
+    );
     assert_eq!(costs[2], costs[3]);
     // Per name: its transaction (2), the backorders and checklists of the batch (2), its
     // snapshot row and its schedule (2); per sweep: the claim (4), the last checks (2), the
