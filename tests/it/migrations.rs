@@ -215,6 +215,7 @@ fn moving_the_answers_out_of_the_snapshots_keeps_every_byte_and_hash() {
     let mut conn = url.connect().unwrap();
     macro_rules! migrate_before {
         ($c:expr, $set:expr) => {{
+            diesel::migration::MigrationConnection::setup($c).unwrap();
             let all = MigrationSource::migrations(&$set).unwrap();
             for m in all
                 .iter()

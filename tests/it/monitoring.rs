@@ -1345,7 +1345,9 @@ async fn an_unchanged_answer_is_kept_as_a_check_stored_once_and_not_read_again()
     assert_eq!(stored, 2, "each answer stored once");
     assert_eq!(changes, 0, "nothing changed");
 
-    // Every check's answer comes back byte for byte, with its hash.
+    // Every check's answer comes back byte for byte, with its hash (signed in again: the
+    // clock moved past the session's idle time).
+    app.signed_in("lena@firm.example", Role::Lawyer, None).await;
     for snapshot in &kept {
         let raw = app
             .browser
