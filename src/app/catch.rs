@@ -791,20 +791,19 @@ async fn settlement(
         return Ok(None);
     }
     let domain = due.backorder.domain.clone();
-    let latest =
-        state
-            .db
-            .run(move |c| {
-                let Some(watched) = crate::repo::monitoring::find(c, &domain)? else {
-                    return Ok::<_, DbError>(None);
-                };
-                let Some(id) = watched.last_snapshot_id.clone() else {
-                    return Ok(None);
-                };
-                Ok(crate::repo::monitoring::find_snapshot(c, &id)?
-                    .map(|s| (watched.phase, s.record())))
-            })
-            .await?;
+    let latest = state
+        .db
+        .run(move |c| {
+            let Some(watched) = crate::repo::monitoring::find(c, &domain)? else {
+                return Ok::<_, DbError>(None);
+            };
+            let Some(id) = watched.last_snapshot_id.clone() else {
+                return Ok(None);
+            };
+            Ok(crate::repo::monitoring::find_snapshot_row(c, &id)?
+                .map(|s| (watched.phase, s.record())))
+        })
+        .await?;
     let Some((phase, record)) = latest else {
         return Ok(None);
     };

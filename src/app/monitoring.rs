@@ -17,16 +17,18 @@ use crate::model::digest::sha256_hex;
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{MatterId, SnapshotId};
 use crate::model::lifecycle::{
-    Assessment, Observation, Phase, assess, backorder_status_for, next_check, retry_after_failure,
+    Assessment, Observation, Phase, assess, backorder_status_for, classify, next_check,
+    retry_after_failure,
 };
 use crate::model::matter::Matter;
-use crate::model::monitoring::Source;
+use crate::model::monitoring::{MonitoredDomain, Source};
 use crate::model::outbox::MessageKind;
 use crate::model::present;
 use crate::model::registry_record::RegistryRecord;
 use crate::model::tld_policy::{TldPolicy, UnsupportedTld};
-use crate::registry::{Lookup, LookupError};
+use crate::registry::{Known, Lookup, LookupError};
 use crate::repo::backorders::{self, BackorderError};
+use crate::repo::monitoring::LastCheck;
 use crate::repo::outbox::{self, NewMessage};
 use crate::repo::{matters, monitoring};
 use crate::state::AppState;
@@ -159,8 +161,20 @@ impl From<&CheckOutcome> for CheckReport {
 /// Asks the registry about `name` now and records everything that follows from the answer.
 pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, CheckError> {
     let policy = state.tld_policies.lookup(name.tld())?;
+    let lookup = ask(state, name, &policy, None).await?;
+    record_lookup(state, name, &policy, lookup).await
+}
+
+/// Asks the registry about `name` (comparing with what its last check received, if known), and
+/// dates the answer; a failure is recorded against the name and returned.
+async fn ask(
+    state: &AppState,
+    name: &DomainName,
+    policy: &TldPolicy,
+    known: Option<&Known>,
+) -> Result<Lookup, CheckError> {
     let started = state.clock.now();
-    let lookup = match state.registry.lookup(name, &policy).await {
+    match state.registry.lookup_since(name, policy, known).await {
         Ok(mut lookup) => {
             // The injected clock dates the evidence, so that tests and the assessment agree;
             // read once the answer is in, after any wait for the server's rate limit.
@@ -169,7 +183,7 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
             if let Some(answer) = &mut lookup.registrar {
                 answer.fetched_at = answered;
             }
-            lookup
+            Ok(lookup)
         }
         Err(error) => {
             let (domain, message, kind, server) = (
@@ -196,10 +210,9 @@ pub async fn check(state: &AppState, name: &DomainName) -> Result<CheckOutcome, 
                 })
                 .await?;
             tracing::warn!(domain = %name.ascii(), %error, "registry check failed");
-            return Err(error.into());
+            Err(error.into())
         }
-    };
-    record_lookup(state, name, &policy, lookup).await
+    }
 }
 
 /// Records an answer already received (dated by the caller) as [`check`] does: the evidence,
@@ -218,29 +231,55 @@ pub async fn record_lookup(
         .db
         .run(move |c| {
             write_tx(c, |c| {
+                let seeking = backorders::active_for_domain(c, name_for_db.ascii())?;
+                let context = Context {
+                    watched: monitoring::find(c, name_for_db.ascii())?,
+                    last: None,
+                    seeking: &seeking,
+                    checklist: true,
+                };
                 record_answer(
                     c,
                     &state_for_db,
                     &name_for_db,
                     &policy_for_db,
-                    lookup,
+                    &lookup,
                     answered,
+                    &context,
                 )
             })
         })
         .await?;
-    // Released: a direct catch through the firm's registrar is sent now, not at the catch
-    // job's next run. Its failure is the order's to record, never the check's.
-    if outcome.assessment.phase == Phase::Available {
-        match crate::app::catch::on_release(state, name.ascii()).await {
-            Ok(run) if run != crate::app::catch::CatchRun::default() => {
-                tracing::info!(domain = %name.ascii(), %run, "direct catch at the release");
-            }
-            Ok(_) => {}
-            Err(e) => tracing::error!(domain = %name.ascii(), error = %e, "direct catch not sent"),
-        }
-    }
+    released(state, &outcome).await;
     Ok(outcome)
+}
+
+/// Released: a direct catch through the firm's registrar is sent now, not at the catch job's
+/// next run. Its failure is the order's to record, never the check's.
+async fn released(state: &AppState, outcome: &CheckOutcome) {
+    if outcome.assessment.phase != Phase::Available {
+        return;
+    }
+    let name = &outcome.name;
+    match crate::app::catch::on_release(state, name.ascii()).await {
+        Ok(run) if run != crate::app::catch::CatchRun::default() => {
+            tracing::info!(domain = %name.ascii(), %run, "direct catch at the release");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(domain = %name.ascii(), error = %e, "direct catch not sent"),
+    }
+}
+
+/// What recording an answer knows of the name already: read once for a whole sweep batch.
+struct Context<'a> {
+    /// The name's row, if it is watched.
+    watched: Option<MonitoredDomain>,
+    /// Its last check, if the answer was compared with it.
+    last: Option<&'a LastCheck>,
+    /// The backorders seeking it.
+    seeking: &'a [(Backorder, Matter)],
+    /// Whether a checklist after the catch may read the answer.
+    checklist: bool,
 }
 
 /// Everything that follows from one answer, in one transaction.
@@ -249,9 +288,13 @@ fn record_answer(
     state: &AppState,
     name: &DomainName,
     policy: &TldPolicy,
-    lookup: Lookup,
+    lookup: &Lookup,
     now: DateTime<Utc>,
+    context: &Context<'_>,
 ) -> Result<CheckOutcome, CheckError> {
+    if let Some(outcome) = record_same_answer(conn, name, policy, lookup, now, context)? {
+        return Ok(outcome);
+    }
     let domain = name.ascii();
     let past = monitoring::assessment_history(conn, domain, RECENT_ANSWERS)?;
     let past_records: Vec<RegistryRecord> = past.iter().map(|s| s.record()).collect();
@@ -299,7 +342,7 @@ fn record_answer(
         &changes,
         now,
     )?;
-    if monitoring::find(conn, domain)?.is_some() {
+    if context.watched.is_some() {
         monitoring::record_check(
             conn,
             domain,
@@ -311,12 +354,14 @@ fn record_answer(
     }
 
     // The checklists of the backorders that caught the name read the same answer.
-    crate::repo::after_catch::apply_record(
-        conn,
-        &Actor::process(MONITOR_ACTOR, now),
-        domain,
-        &lookup.record,
-    )?;
+    if context.checklist {
+        crate::repo::after_catch::apply_record(
+            conn,
+            &Actor::process(MONITOR_ACTOR, now),
+            domain,
+            &lookup.record,
+        )?;
+    }
 
     // The backorders seeking the name follow its life.
     let desired = backorder_status_for(
@@ -328,15 +373,7 @@ fn record_answer(
         .iter()
         .find(|c| c.important)
         .map_or_else(|| assessment.reason.clone(), |c| c.summary.clone());
-    let actor = Actor::process(MONITOR_ACTOR, now);
-    let seeking = backorders::active_for_domain(conn, domain)?;
-    if let Some(target) = desired {
-        for (backorder, _) in &seeking {
-            if backorder.status != target && path_to(backorder.status, target).is_some() {
-                backorders::change_status(conn, &actor, &backorder.id, target, &reason)?;
-            }
-        }
-    }
+    move_backorders(conn, context.seeking, desired, &reason, now)?;
 
     let sha256 = sha256_hex(&lookup.registry.raw);
     let alerts_queued = if changes.iter().any(|c| c.important) {
@@ -344,7 +381,7 @@ fn record_answer(
             conn,
             state,
             name,
-            &seeking,
+            context.seeking,
             &changes,
             &assessment,
             (&snapshot_id, &sha256),
@@ -359,13 +396,108 @@ fn record_answer(
         source: lookup.registry.source,
         server: lookup.registry.server.clone(),
         sha256,
-        record: lookup.record,
+        record: lookup.record.clone(),
         assessment,
         checked_at: now,
         changes,
         snapshot_id,
         alerts_queued,
     })
+}
+
+fn move_backorders(
+    conn: &mut DbConn,
+    seeking: &[(Backorder, Matter)],
+    desired: Option<crate::model::backorder::BackorderStatus>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CheckError> {
+    let actor = Actor::process(MONITOR_ACTOR, now);
+    if let Some(target) = desired {
+        for (backorder, _) in seeking {
+            if backorder.status != target && path_to(backorder.status, target).is_some() {
+                backorders::change_status(conn, &actor, &backorder.id, target, reason)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The same answers as the name's last check (byte for byte, `Lookup::unchanged`) showing the
+/// same phase: kept as a check "at this time, the same answer" (snapshot rows pointing at the
+/// answers stored already, with what was read from them then), the assessment carried to now
+/// (`Assessment::carried_to`), no parsing, no history read, no change looked for, no alert.
+/// `None` when the answer must be recorded in full.
+fn record_same_answer(
+    conn: &mut DbConn,
+    name: &DomainName,
+    policy: &TldPolicy,
+    lookup: &Lookup,
+    now: DateTime<Utc>,
+    context: &Context<'_>,
+) -> Result<Option<CheckOutcome>, CheckError> {
+    let (Some(watched), Some(last)) = (&context.watched, context.last) else {
+        return Ok(None);
+    };
+    let known = watched.assessment();
+    if !lookup.unchanged
+        || watched.last_snapshot_id.as_ref() != Some(&last.snapshot.id)
+        || last.snapshot.phase != known.phase
+        || classify(&lookup.record, policy, now) != known.phase
+    {
+        return Ok(None);
+    }
+    let Some(assessment) = known.carried_to(now) else {
+        return Ok(None);
+    };
+    let domain = name.ascii();
+    let row = |answer, sha256, related_to| monitoring::SnapshotOf {
+        domain,
+        answer,
+        sha256,
+        parsed: &last.snapshot.parsed,
+        registered: last.snapshot.registered,
+        phase: assessment.phase,
+        related_to,
+    };
+    let snapshot_id =
+        monitoring::insert_snapshot_row(conn, &row(&lookup.registry, &last.snapshot.sha256, None))?;
+    if let (Some(answer), Some((_, sha256))) = (&lookup.registrar, &last.registrar) {
+        monitoring::insert_snapshot_row(conn, &row(answer, sha256, Some(&snapshot_id)))?;
+    }
+    monitoring::record_check(
+        conn,
+        domain,
+        &assessment,
+        &snapshot_id,
+        now,
+        next_check(&assessment, now),
+    )?;
+    if context.checklist {
+        crate::repo::after_catch::apply_record(
+            conn,
+            &Actor::process(MONITOR_ACTOR, now),
+            domain,
+            &lookup.record,
+        )?;
+    }
+    // A backorder added since the last check still follows the name.
+    let expiry = lookup.record.effective_expiry();
+    let desired = backorder_status_for(Some((known.phase, expiry)), assessment.phase, expiry);
+    move_backorders(conn, context.seeking, desired, &assessment.reason, now)?;
+    Ok(Some(CheckOutcome {
+        name: name.clone(),
+        policy: policy.clone(),
+        source: lookup.registry.source,
+        server: lookup.registry.server.clone(),
+        sha256: last.snapshot.sha256.clone(),
+        record: lookup.record.clone(),
+        assessment,
+        checked_at: now,
+        changes: Vec::new(),
+        snapshot_id,
+        alerts_queued: 0,
+    }))
 }
 
 /// One e-mail per person (the responsible lawyer and the team of each matter seeking the name)
@@ -500,6 +632,8 @@ impl std::fmt::Display for SweepReport {
 pub const SWEEP_CONCURRENCY: usize = 16;
 /// How many names one sweep takes at most.
 pub const SWEEP_BATCH: i64 = 2_000;
+/// At most how many answers are recorded in one transaction (those received meanwhile).
+pub const RECORD_BATCH: usize = 64;
 
 /// Checks every name that is due, each under a lease so that two instances never check the
 /// same name at once.
@@ -507,7 +641,20 @@ pub async fn sweep(state: &AppState, concurrency: usize) -> Result<SweepReport, 
     sweep_batch(state, concurrency, SWEEP_BATCH).await
 }
 
+/// One answer received in a sweep, to record.
+struct Received {
+    watched: MonitoredDomain,
+    name: DomainName,
+    policy: TldPolicy,
+    lookup: Lookup,
+}
+
 /// A sweep taking at most `batch` names (the benchmark takes all of them at once).
+///
+/// Its cost per name is kept low (issue 17): the names' last checks are read with the claim
+/// (a few statements for the whole batch, never a name's history); an answer byte for byte the
+/// same as the last one is not parsed again and is recorded as such ([`record_same_answer`]);
+/// the answers are recorded [`RECORD_BATCH`] at a time in one transaction.
 pub async fn sweep_batch(
     state: &AppState,
     concurrency: usize,
@@ -516,51 +663,208 @@ pub async fn sweep_batch(
     let (now, lease) = (state.clock.now(), state.settings.lease_ttl());
     // This instance, and this claim: the names claimed are read back by this sweep alone.
     let holder = monitoring::claim_holder(&state.instance);
-    let due = {
+    let (due, last) = {
         let holder = holder.clone();
         state
             .db
-            .run(move |c| monitoring::claim_due(c, &holder, now, lease, batch))
+            .run(move |c| {
+                let due = monitoring::claim_due(c, &holder, now, lease, batch)?;
+                let ids: Vec<_> = due
+                    .iter()
+                    .filter_map(|w| w.last_snapshot_id.clone())
+                    .collect();
+                let last = monitoring::last_checks(c, &ids)?;
+                Ok::<_, DbError>((due, last))
+            })
             .await?
     };
     let claimed = due.len();
+    let last = std::sync::Arc::new(last);
     let stopping = state.stopping.clone();
-    let results: Vec<(String, Result<CheckOutcome, CheckError>)> = futures_util::stream::iter(due)
-        // A stopping process finishes the checks under way and starts no other: the names
-        // left are given back below, still due.
-        .take_while(move |_| std::future::ready(!stopping.requested()))
-        .map(|watched| async move {
-            let outcome = match DomainName::parse(&watched.domain) {
-                Ok(name) => check(state, &name).await,
-                Err(e) => Err(CheckError::Db(DbError::Conflict(e.to_string()))),
-            };
-            (watched.domain, outcome)
-        })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    let mut report = SweepReport {
-        left: claimed - results.len(),
-        ..SweepReport::default()
+    let received = {
+        let last = last.clone();
+        futures_util::stream::iter(due)
+            // A stopping process finishes the checks under way and starts no other: the names
+            // left are given back below, still due.
+            .take_while(move |_| std::future::ready(!stopping.requested()))
+            .map(move |watched| {
+                let last = last.clone();
+                async move { receive(state, watched, &last).await }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .ready_chunks(RECORD_BATCH)
     };
-    for (domain, outcome) in results {
-        match outcome {
-            Ok(o) => {
-                report.checked += 1;
-                report.changes += o.changes.len();
-                report.alerts += o.alerts_queued;
+    futures_util::pin_mut!(received);
+    let mut report = SweepReport::default();
+    let mut seen = 0;
+    while let Some(chunk) = received.next().await {
+        seen += chunk.len();
+        let mut ready = Vec::with_capacity(chunk.len());
+        for (domain, outcome) in chunk {
+            match outcome {
+                Ok(answer) => ready.push(answer),
+                // A failed lookup was logged and recorded by `ask`; anything else is said here.
+                Err(CheckError::Lookup(_)) => report.failed += 1,
+                Err(e) => {
+                    tracing::error!(%domain, error = %e, "registry answer not recorded");
+                    report.failed += 1;
+                }
             }
-            // A failed lookup was logged and recorded by `check`; anything else is said here.
-            Err(CheckError::Lookup(_)) => report.failed += 1,
-            Err(e) => {
-                tracing::error!(%domain, error = %e, "registry answer not recorded");
-                report.failed += 1;
+        }
+        for (domain, outcome) in record_received(state, ready, last.clone()).await {
+            match outcome {
+                Ok(o) => {
+                    report.checked += 1;
+                    report.changes += o.changes.len();
+                    report.alerts += o.alerts_queued;
+                    released(state, &o).await;
+                }
+                Err(e) => {
+                    tracing::error!(%domain, error = %e, "registry answer not recorded");
+                    report.failed += 1;
+                }
             }
         }
     }
+    report.left = claimed - seen;
     state
         .db
         .run(move |c| monitoring::release(c, &holder))
         .await?;
     Ok(report)
+}
+
+/// Asks about one claimed name, with what its last check received.
+async fn receive(
+    state: &AppState,
+    watched: MonitoredDomain,
+    last: &std::collections::HashMap<SnapshotId, LastCheck>,
+) -> (String, Result<Received, CheckError>) {
+    let domain = watched.domain.clone();
+    let name = match DomainName::parse(&watched.domain) {
+        Ok(name) => name,
+        Err(e) => {
+            return (
+                domain,
+                Err(CheckError::Db(DbError::Conflict(e.to_string()))),
+            );
+        }
+    };
+    let policy = match state.tld_policies.lookup(name.tld()) {
+        Ok(policy) => policy,
+        Err(e) => return (domain, Err(e.into())),
+    };
+    let known = watched
+        .last_snapshot_id
+        .as_ref()
+        .and_then(|id| last.get(id))
+        .map(|last| Known {
+            registry_status: last
+                .snapshot
+                .http_status
+                .and_then(|s| u16::try_from(s).ok()),
+            registry_sha256: last.snapshot.sha256.clone(),
+            registrar: last.registrar.as_ref().map(|(status, sha256)| {
+                (status.and_then(|s| u16::try_from(s).ok()), sha256.clone())
+            }),
+            record: last.snapshot.record(),
+        });
+    let lookup = ask(state, &name, &policy, known.as_ref()).await;
+    (
+        domain,
+        lookup.map(|lookup| Received {
+            watched,
+            name,
+            policy,
+            lookup,
+        }),
+    )
+}
+
+/// Records answers received in one transaction; if one of them cannot be recorded, each is
+/// recorded in its own, so that it fails alone.
+async fn record_received(
+    state: &AppState,
+    received: Vec<Received>,
+    last: std::sync::Arc<std::collections::HashMap<SnapshotId, LastCheck>>,
+) -> Vec<(String, Result<CheckOutcome, CheckError>)> {
+    if received.is_empty() {
+        return Vec::new();
+    }
+    let domains: Vec<String> = received.iter().map(|r| r.watched.domain.clone()).collect();
+    let state_for_db = state.clone();
+    let recorded = state
+        .db
+        .run(move |c| {
+            let all = write_tx(c, |c| record_all(c, &state_for_db, &received, &last));
+            Ok::<_, CheckError>(match all {
+                Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+                Err(_) => received
+                    .iter()
+                    .map(|one| {
+                        write_tx(c, |c| {
+                            record_all(c, &state_for_db, std::slice::from_ref(one), &last)
+                        })
+                        .and_then(|mut outcome| {
+                            outcome.pop().ok_or(CheckError::Db(DbError::NotFound))
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .await;
+    match recorded {
+        Ok(outcomes) => domains.into_iter().zip(outcomes).collect(),
+        Err(e) => {
+            let message = e.to_string();
+            domains
+                .into_iter()
+                .map(|d| (d, Err(CheckError::Db(DbError::Conflict(message.clone())))))
+                .collect()
+        }
+    }
+}
+
+/// Records answers in the transaction under way: the backorders seeking the names and the
+/// checklists reading them are read once for all.
+fn record_all(
+    conn: &mut DbConn,
+    state: &AppState,
+    received: &[Received],
+    last: &std::collections::HashMap<SnapshotId, LastCheck>,
+) -> Result<Vec<CheckOutcome>, CheckError> {
+    let domains: Vec<String> = received.iter().map(|r| r.watched.domain.clone()).collect();
+    let mut seeking: std::collections::HashMap<String, Vec<(Backorder, Matter)>> =
+        std::collections::HashMap::new();
+    for (backorder, matter) in backorders::active(conn, &domains, None)? {
+        seeking
+            .entry(backorder.domain.clone())
+            .or_default()
+            .push((backorder, matter));
+    }
+    let checklists = crate::repo::after_catch::read_by_registry(conn, &domains)?;
+    received
+        .iter()
+        .map(|r| {
+            let context = Context {
+                watched: Some(r.watched.clone()),
+                last: r
+                    .watched
+                    .last_snapshot_id
+                    .as_ref()
+                    .and_then(|id| last.get(id)),
+                seeking: seeking.get(&r.watched.domain).map_or(&[], Vec::as_slice),
+                checklist: checklists.contains(&r.watched.domain),
+            };
+            record_answer(
+                conn,
+                state,
+                &r.name,
+                &r.policy,
+                &r.lookup,
+                r.lookup.registry.fetched_at,
+                &context,
+            )
+        })
+        .collect()
 }

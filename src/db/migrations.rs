@@ -3,10 +3,12 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationVersion;
-use diesel::{QueryableByName, RunQueryDsl};
+use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::{DbConn, DbError, SQLITE_CONNECTION_PRAGMAS};
+use super::{DbConn, DbError, SQLITE_CONNECTION_PRAGMAS, write_tx};
+use crate::db::schema::registry_answers;
+use crate::model::answer_store::{self, AnswerCompression, StoredAnswer};
 
 pub const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 #[cfg(feature = "postgres")]
@@ -39,8 +41,22 @@ struct Count {
     n: i64,
 }
 
+/// The migration that moved the registry answers out of the snapshot rows, stored as received.
+const ANSWERS_MOVED: &str = "20261203090000";
+
 /// Applies every pending migration; returns the versions applied now.
 pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, MigrationError> {
+    let applied = apply_pending(conn)?;
+    if applied.iter().any(|v| v == ANSWERS_MOVED) {
+        // SQL has no zlib: the answers the migration moved are compressed here, once. Were this
+        // interrupted, the rest stay as received, which reads back the same.
+        let compressed = compress_moved_answers(conn, 500)?;
+        tracing::info!(compressed, "registry answers compressed after migrating");
+    }
+    Ok(applied)
+}
+
+fn apply_pending(conn: &mut DbConn) -> Result<Vec<String>, MigrationError> {
     match conn {
         DbConn::Sqlite(c) => {
             // Foreign keys must be off before the migration transactions start (the pragma is a
@@ -78,6 +94,56 @@ pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, MigrationError> {
             c.batch_execute(&format!("SELECT pg_advisory_unlock({PG_MIGRATION_LOCK})"))?;
             applied
         }
+    }
+}
+
+/// Compresses the answers stored as received (those the migration moved out of the snapshot
+/// rows), `batch` at a time, each in its own transaction: every one is checked (its bytes
+/// against its hash) before it is rewritten, and the database allows no other change. Returns
+/// how many were compressed.
+pub fn compress_moved_answers(conn: &mut DbConn, batch: i64) -> Result<usize, DbError> {
+    let mut done = 0;
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, i64, Vec<u8>)> = registry_answers::table
+            .filter(registry_answers::method.eq(AnswerCompression::None))
+            .filter(registry_answers::sha256.gt(&after))
+            .order(registry_answers::sha256)
+            .limit(batch)
+            .select((
+                registry_answers::sha256,
+                registry_answers::size,
+                registry_answers::body,
+            ))
+            .load(conn)?;
+        let Some((last, _, _)) = rows.last() else {
+            return Ok(done);
+        };
+        after = last.clone();
+        write_tx(conn, |conn| {
+            for (sha256, size, body) in rows {
+                let raw = StoredAnswer {
+                    sha256: sha256.clone(),
+                    method: AnswerCompression::None,
+                    size,
+                    body,
+                }
+                .restore()?;
+                let stored = answer_store::store_hashed(&raw, sha256);
+                if stored.method == AnswerCompression::None {
+                    continue;
+                }
+                diesel::update(registry_answers::table.find(&stored.sha256))
+                    .filter(registry_answers::method.eq(AnswerCompression::None))
+                    .set((
+                        registry_answers::method.eq(stored.method),
+                        registry_answers::body.eq(&stored.body),
+                    ))
+                    .execute(conn)?;
+                done += 1;
+            }
+            Ok::<_, DbError>(())
+        })?;
     }
 }
 

@@ -328,6 +328,14 @@ pub enum DbError {
     Query(DieselError),
 }
 
+/// A stored registry answer that does not read back as received: the database holds damaged
+/// evidence, an error like any value that cannot be read.
+impl From<crate::model::answer_store::AnswerError> for DbError {
+    fn from(e: crate::model::answer_store::AnswerError) -> Self {
+        DbError::Query(DieselError::DeserializationError(Box::new(e)))
+    }
+}
+
 impl From<DieselError> for DbError {
     fn from(e: DieselError) -> Self {
         match e {

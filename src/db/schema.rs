@@ -387,6 +387,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     matter_counters,
     monitored_domains,
     registry_snapshots,
+    registry_answers,
     registry_changes,
     registry_check_errors,
     rdap_bootstraps,
@@ -439,12 +440,20 @@ diesel::table! {
         server -> Text,
         fetched_at -> Timestamp,
         http_status -> Nullable<Integer>,
-        raw -> Binary,
         sha256 -> Text,
         parsed -> Text,
         registered -> Bool,
         phase -> Text,
         related_to -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    registry_answers (sha256) {
+        sha256 -> Text,
+        method -> Text,
+        size -> BigInt,
+        body -> Binary,
     }
 }
 
@@ -625,6 +634,7 @@ diesel::joinable!(deadlines -> matters (matter_id));
 diesel::joinable!(deadlines -> procedures (procedure_id));
 diesel::joinable!(outbox_attempts -> outbox_messages (outbox_id));
 diesel::joinable!(registry_changes -> registry_snapshots (snapshot_id));
+diesel::joinable!(registry_snapshots -> registry_answers (sha256));
 
 diesel::table! {
     sender_profiles (id) {

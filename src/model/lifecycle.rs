@@ -75,6 +75,33 @@ pub struct Assessment {
     pub reason: String,
 }
 
+impl Assessment {
+    /// This assessment at a later check whose answer is byte for byte the last one and shows
+    /// the same phase: what [`assess`] would give with that answer appended, without reading the
+    /// history again. The history adds nothing (the run of the phase only grows), and the time
+    /// enters only as the floor of the window (the drop is not before the check); in the
+    /// expired phases the earliest deletion itself moves with the check, so those are assessed
+    /// in full (`None`).
+    pub fn carried_to(&self, at: DateTime<Utc>) -> Option<Assessment> {
+        if matches!(self.phase, Phase::AutoRenewGrace | Phase::ExpiredGrace) {
+            return None;
+        }
+        let (drop_earliest, drop_latest) = match (self.drop_earliest, self.drop_latest) {
+            (Some(earliest), Some(latest)) => {
+                let earliest = earliest.max(at);
+                (Some(earliest), Some(latest.max(earliest)))
+            }
+            other => other,
+        };
+        Some(Assessment {
+            phase: self.phase,
+            drop_earliest,
+            drop_latest,
+            reason: self.reason.clone(),
+        })
+    }
+}
+
 fn days(n: u32) -> Duration {
     Duration::days(i64::from(n))
 }
@@ -461,6 +488,75 @@ mod tests {
             })
             .collect();
         assess(&history, &policy(tld))
+    }
+
+    /// `carried_to` is `assess` with the same answer appended: checked against `assess` itself
+    /// on answers of every phase it carries (the fixtures of the tests above, docs/registries.md
+    /// §1), at checks before, inside and after the predicted window.
+    #[test]
+    fn an_unchanged_answer_carries_the_assessment_as_a_full_assessment_would() {
+        let deleted_on = "2026-11-20T10:00:00Z";
+        let cases: [(&str, &str, RegistryRecord); 6] = [
+            (
+                "com",
+                "active",
+                rec(&["clientTransferProhibited"], Some("2027-03-01T00:00:00Z")),
+            ),
+            ("com", "active, no expiry", rec(&["ok"], None)),
+            (
+                "com",
+                "redemption",
+                rec(
+                    &["pendingDelete", "redemptionPeriod"],
+                    Some("2026-10-01T00:00:00Z"),
+                ),
+            ),
+            (
+                "com",
+                "pending delete",
+                rec(&["pendingDelete"], Some("2026-10-01T00:00:00Z")),
+            ),
+            (
+                "uk",
+                "uk pending delete",
+                rec(&["pendingDelete"], Some("2026-08-01T00:00:00Z")),
+            ),
+            ("com", "not registered", RegistryRecord::default()),
+        ];
+        let before = rec(&["ok"], Some("2026-10-01T00:00:00Z"));
+        for (tld, case, record) in cases {
+            let mut history = vec![
+                (deleted_on, before.clone()),
+                ("2026-11-21T10:00:00Z", record.clone()),
+            ];
+            let last = assess_at(tld, &history);
+            for later in [
+                "2026-11-21T11:00:00Z",
+                "2026-12-24T10:00:00Z",
+                "2027-06-01T10:00:00Z",
+            ] {
+                if classify(&record, &policy(tld), t(later)) != last.phase {
+                    continue;
+                }
+                history.push((later, record.clone()));
+                let full = assess_at(tld, &history);
+                history.pop();
+                assert_eq!(last.carried_to(t(later)), Some(full), "{case} at {later}");
+            }
+        }
+        let grace = assess_at(
+            "com",
+            &[(
+                "2027-03-05T00:00:00Z",
+                rec(&["autoRenewPeriod", "ok"], Some("2028-03-01T00:00:00Z")),
+            )],
+        );
+        assert_eq!(grace.phase, Phase::AutoRenewGrace);
+        assert_eq!(
+            grace.carried_to(t("2027-03-06T00:00:00Z")),
+            None,
+            "assessed in full"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! into these types, and the rest of the code relies on them being valid.
 
 pub mod after_catch;
+pub mod answer_store;
 pub mod audit;
 pub mod backorder;
 pub mod calendar;

@@ -38,8 +38,9 @@ impl MonitoredDomain {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = crate::db::schema::registry_snapshots)]
+/// A kept answer with its bytes as received (the raw answer page, the evidence export): its
+/// metadata from `registry_snapshots`, its bytes from `registry_answers` (stored once per hash).
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     pub id: SnapshotId,
     pub domain: String,
@@ -49,15 +50,48 @@ pub struct Snapshot {
     pub http_status: Option<i32>,
     pub raw: Vec<u8>,
     pub sha256: String,
+    pub registered: bool,
+    pub phase: Phase,
+    pub related_to: Option<SnapshotId>,
+}
+
+/// A kept answer's metadata, as its row holds it: never the bytes.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::registry_snapshots)]
+pub struct SnapshotRow {
+    pub id: SnapshotId,
+    pub domain: String,
+    pub source: Source,
+    pub server: String,
+    pub fetched_at: NaiveDateTime,
+    pub http_status: Option<i32>,
+    pub sha256: String,
     pub parsed: String,
     pub registered: bool,
     pub phase: Phase,
     pub related_to: Option<SnapshotId>,
 }
 
-impl Snapshot {
+impl SnapshotRow {
     pub fn record(&self) -> RegistryRecord {
         serde_json::from_str(&self.parsed).unwrap_or_default()
+    }
+
+    /// With its bytes, read apart.
+    pub fn with_raw(self, raw: Vec<u8>) -> Snapshot {
+        Snapshot {
+            id: self.id,
+            domain: self.domain,
+            source: self.source,
+            server: self.server,
+            fetched_at: self.fetched_at,
+            http_status: self.http_status,
+            raw,
+            sha256: self.sha256,
+            registered: self.registered,
+            phase: self.phase,
+            related_to: self.related_to,
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
 
 use crate::config::Settings;
+use crate::model::digest::sha256_hex;
 use crate::model::domain_name::DomainName;
 use crate::model::monitoring::Source;
 use crate::model::registry_record::{ParseError, RegistryRecord, merge_registrar_rdap, parse_rdap};
@@ -45,6 +46,27 @@ pub struct Lookup {
     pub registry: Answer,
     pub registrar: Option<Answer>,
     pub record: RegistryRecord,
+    /// Both answers are byte for byte those of the [`Known`] check given to
+    /// [`RegistryClient::lookup_since`]: `record` is that check's, not read again.
+    pub unchanged: bool,
+}
+
+/// What the name's last check received, to recognise the same answers before reading them: a
+/// name asked every hour mostly gets the same bytes back (issue 17).
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub registry_status: Option<u16>,
+    pub registry_sha256: String,
+    /// The registrar's answer kept with it, if any.
+    pub registrar: Option<(Option<u16>, String)>,
+    /// What was read from both.
+    pub record: RegistryRecord,
+}
+
+impl Known {
+    fn same(status: Option<u16>, sha256: &str, answer: &Answer) -> bool {
+        answer.http_status == status && sha256_hex(&answer.raw) == sha256
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -340,8 +362,20 @@ impl RegistryClient {
         name: &DomainName,
         policy: &TldPolicy,
     ) -> Result<Lookup, LookupError> {
+        self.lookup_since(name, policy, None).await
+    }
+
+    /// [`Self::lookup`], knowing what the last check received: over RDAP, answers identical to
+    /// those (same status, same SHA-256) are not parsed again (`Lookup::unchanged`). WHOIS
+    /// answers are always read.
+    pub async fn lookup_since(
+        &self,
+        name: &DomainName,
+        policy: &TldPolicy,
+        known: Option<&Known>,
+    ) -> Result<Lookup, LookupError> {
         match self.route(name, policy) {
-            Some(Route::Rdap(base)) => self.lookup_rdap(name, &base).await,
+            Some(Route::Rdap(base)) => self.lookup_rdap(name, &base, known).await,
             Some(Route::Whois(server)) => self.lookup_whois(name, &server).await,
             None => Err(LookupError::NoServer {
                 tld: name.tld().to_owned(),
@@ -349,27 +383,74 @@ impl RegistryClient {
         }
     }
 
-    async fn lookup_rdap(&self, name: &DomainName, base: &str) -> Result<Lookup, LookupError> {
+    async fn lookup_rdap(
+        &self,
+        name: &DomainName,
+        base: &str,
+        known: Option<&Known>,
+    ) -> Result<Lookup, LookupError> {
         let url = format!("{base}domain/{}", name.ascii());
         let registry = self.fetch_http(&url, Source::Rdap).await?;
         let status = registry.http_status.unwrap_or(0);
+        // The same bytes as last time read the same: the link to follow is the one read then.
+        let same = known.filter(|k| Known::same(k.registry_status, &k.registry_sha256, &registry));
         if status == 404 {
             // RFC 7480 §5.3: not in the registry's database, possibly available (docs/registries.md §3.3).
             return Ok(Lookup {
+                unchanged: same.is_some_and(|k| k.registrar.is_none()),
                 registry,
                 registrar: None,
                 record: RegistryRecord::default(),
             });
         }
-        let record = parse_rdap(&registry.raw).map_err(|error| LookupError::Malformed {
-            server: url.clone(),
-            error,
-        })?;
+        let parsed = match same {
+            Some(_) => None,
+            None => Some(
+                parse_rdap(&registry.raw).map_err(|error| LookupError::Malformed {
+                    server: url.clone(),
+                    error,
+                })?,
+            ),
+        };
+        let link = match (&parsed, same) {
+            (Some(record), _) => record.registrar_rdap_url.clone(),
+            (None, Some(known)) => known.record.registrar_rdap_url.clone(),
+            (None, None) => None,
+        };
         // The registrar's RDAP has the holder's real expiry (docs/registries.md §1.2, §3.5); a
         // failure there does not spoil the registry's answer.
-        let (record, registrar) = match record.registrar_rdap_url.clone() {
-            Some(link) if link != url => match self.fetch_link(&link).await {
-                Ok(answer) if answer.http_status == Some(200) => match parse_rdap(&answer.raw) {
+        let fetched = match link {
+            Some(link) if link != url => Some((self.fetch_link(&link).await, link)),
+            _ => None,
+        };
+        if let Some(known) = same {
+            let registrar_same = match (&fetched, &known.registrar) {
+                (None, None) => true,
+                (Some((Ok(answer), _)), Some((status, sha256))) => {
+                    Known::same(*status, sha256, answer)
+                }
+                _ => false,
+            };
+            if registrar_same {
+                return Ok(Lookup {
+                    registry,
+                    registrar: fetched.and_then(|(answer, _)| answer.ok()),
+                    record: known.record.clone(),
+                    unchanged: true,
+                });
+            }
+        }
+        // The registry's answer is read now if it was the same but the registrar's is not.
+        let record = match parsed {
+            Some(record) => record,
+            None => parse_rdap(&registry.raw).map_err(|error| LookupError::Malformed {
+                server: url.clone(),
+                error,
+            })?,
+        };
+        let (record, registrar) = match fetched {
+            Some((Ok(answer), link)) if answer.http_status == Some(200) => {
+                match parse_rdap(&answer.raw) {
                     Ok(from_registrar) => {
                         (merge_registrar_rdap(record, &from_registrar), Some(answer))
                     }
@@ -377,19 +458,20 @@ impl RegistryClient {
                         tracing::info!(%link, error = %e, "registrar RDAP answer unreadable");
                         (record, Some(answer))
                     }
-                },
-                Ok(answer) => (record, Some(answer)),
-                Err(e) => {
-                    tracing::info!(%link, error = %e, "registrar RDAP not reached");
-                    (record, None)
                 }
-            },
-            _ => (record, None),
+            }
+            Some((Ok(answer), _)) => (record, Some(answer)),
+            Some((Err(e), link)) => {
+                tracing::info!(%link, error = %e, "registrar RDAP not reached");
+                (record, None)
+            }
+            None => (record, None),
         };
         Ok(Lookup {
             registry,
             registrar,
             record,
+            unchanged: false,
         })
     }
 
@@ -466,6 +548,7 @@ impl RegistryClient {
                     registry,
                     registrar: None,
                     record,
+                    unchanged: false,
                 })
             }
             Some(Route::Whois(server)) => self.lookup_whois(name, &server).await,
@@ -594,6 +677,7 @@ impl RegistryClient {
             registry,
             registrar,
             record,
+            unchanged: false,
         })
     }
 

@@ -212,6 +212,30 @@ pub fn pending(conn: &mut DbConn, filter: &PendingFilter) -> Result<Vec<PendingI
     Ok(items)
 }
 
+/// Which of these names (A-labels) have a checklist the registry's answer may tick, as
+/// [`apply_record`] reads them: one query for a sweep's batch of names.
+pub fn read_by_registry(
+    conn: &mut DbConn,
+    domains: &[String],
+) -> Result<std::collections::HashSet<String>, DbError> {
+    Ok(backorders::table
+        .filter(backorders::domain.eq_any(domains))
+        .filter(backorders::status.eq_any(CAUGHT))
+        .filter(
+            backorders::id.eq_any(
+                after_catch_items::table
+                    .filter(after_catch_items::state.eq(ItemState::Pending))
+                    .or_filter(after_catch_items::verified_by.eq(VerifiedBy::Registry))
+                    .select(after_catch_items::backorder_id),
+            ),
+        )
+        .select(backorders::domain)
+        .distinct()
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Reads a registry answer for `domain` (A-label) into the checklists of the backorders caught
 /// or won on it: items the data shows are ticked (verified by the registry), registry ticks the
 /// data no longer shows reopen, and the transfer window follows the creation date. Returns how

@@ -4,13 +4,16 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use std::collections::{HashMap, HashSet};
+
 use crate::db::schema::{
-    after_catch_items, backorders, matters, monitored_domains, registry_changes,
+    after_catch_items, backorders, matters, monitored_domains, registry_answers, registry_changes,
     registry_check_errors, registry_snapshots,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::after_catch::ItemState;
+use crate::model::answer_store::{self, AnswerCompression, StoredAnswer};
 use crate::model::backorder::{Backorder, BackorderStatus};
 use crate::model::changes::{ChangeKind, RecordChange};
 use crate::model::digest::sha256_hex;
@@ -18,7 +21,9 @@ use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChangeId, CheckErrorId, ClientId, SnapshotId};
 use crate::model::lifecycle::{Assessment, Phase};
 use crate::model::matter::{Matter, MatterStatus};
-use crate::model::monitoring::{MonitoredDomain, Snapshot, SnapshotMeta, Source, StoredChange};
+use crate::model::monitoring::{
+    MonitoredDomain, Snapshot, SnapshotMeta, SnapshotRow, Source, StoredChange,
+};
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::Answer;
 use crate::repo::matters::MatterScope;
@@ -179,7 +184,8 @@ pub fn release(conn: &mut DbConn, holder: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Keeps one answer, byte for byte.
+/// Keeps one answer, byte for byte: its bytes once per SHA-256 in `registry_answers`, its
+/// metadata in a snapshot row.
 pub fn insert_snapshot(
     conn: &mut DbConn,
     domain: &str,
@@ -188,24 +194,207 @@ pub fn insert_snapshot(
     phase: Phase,
     related_to: Option<&SnapshotId>,
 ) -> Result<SnapshotId, DbError> {
+    let sha256 = store_answer(conn, &answer.raw)?;
+    let parsed = serde_json::to_string(record).unwrap_or_default();
+    insert_snapshot_row(
+        conn,
+        &SnapshotOf {
+            domain,
+            answer,
+            sha256: &sha256,
+            parsed: &parsed,
+            registered: record.registered,
+            phase,
+            related_to,
+        },
+    )
+}
+
+/// A snapshot row to write: the answer's metadata and the hash of its bytes, stored already.
+pub struct SnapshotOf<'a> {
+    pub domain: &'a str,
+    pub answer: &'a Answer,
+    pub sha256: &'a str,
+    pub parsed: &'a str,
+    pub registered: bool,
+    pub phase: Phase,
+    pub related_to: Option<&'a SnapshotId>,
+}
+
+/// Writes a snapshot row whose answer is stored already (an unchanged answer: the same bytes as
+/// the name's last snapshot).
+pub fn insert_snapshot_row(conn: &mut DbConn, row: &SnapshotOf<'_>) -> Result<SnapshotId, DbError> {
     let id = SnapshotId::new();
     diesel::insert_into(registry_snapshots::table)
         .values((
             registry_snapshots::id.eq(&id),
-            registry_snapshots::domain.eq(domain),
-            registry_snapshots::source.eq(answer.source),
-            registry_snapshots::server.eq(&answer.server),
-            registry_snapshots::fetched_at.eq(to_db(answer.fetched_at)),
-            registry_snapshots::http_status.eq(answer.http_status.map(i32::from)),
-            registry_snapshots::raw.eq(&answer.raw),
-            registry_snapshots::sha256.eq(sha256_hex(&answer.raw)),
-            registry_snapshots::parsed.eq(serde_json::to_string(record).unwrap_or_default()),
-            registry_snapshots::registered.eq(record.registered),
-            registry_snapshots::phase.eq(phase),
-            registry_snapshots::related_to.eq(related_to),
+            registry_snapshots::domain.eq(row.domain),
+            registry_snapshots::source.eq(row.answer.source),
+            registry_snapshots::server.eq(&row.answer.server),
+            registry_snapshots::fetched_at.eq(to_db(row.answer.fetched_at)),
+            registry_snapshots::http_status.eq(row.answer.http_status.map(i32::from)),
+            registry_snapshots::sha256.eq(row.sha256),
+            registry_snapshots::parsed.eq(row.parsed),
+            registry_snapshots::registered.eq(row.registered),
+            registry_snapshots::phase.eq(row.phase),
+            registry_snapshots::related_to.eq(row.related_to),
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// Stores an answer's bytes unless an answer with the same SHA-256 is stored already; returns
+/// the hash. Compressed only when new.
+pub fn store_answer(conn: &mut DbConn, raw: &[u8]) -> Result<String, DbError> {
+    let sha256 = sha256_hex(raw);
+    let stored = registry_answers::table
+        .find(&sha256)
+        .select(registry_answers::sha256)
+        .first::<String>(conn)
+        .optional()?;
+    if stored.is_none() {
+        insert_answer(conn, &answer_store::store_hashed(raw, sha256.clone()))?;
+    }
+    Ok(sha256)
+}
+
+/// `ON CONFLICT DO NOTHING`: two instances on one PostgreSQL database may store the same
+/// answer (an empty 404, the same "not found" text) at the same moment.
+fn insert_answer(conn: &mut DbConn, answer: &StoredAnswer) -> Result<(), DbError> {
+    use diesel::sql_types::{BigInt, Binary, Text};
+    macro_rules! insert {
+        ($conn:expr, $sql:literal) => {
+            diesel::sql_query($sql)
+                .bind::<Text, _>(&answer.sha256)
+                .bind::<Text, _>(answer.method.as_str())
+                .bind::<BigInt, _>(answer.size)
+                .bind::<Binary, _>(&answer.body)
+                .execute($conn)?
+        };
+    }
+    match conn {
+        DbConn::Sqlite(c) => insert!(
+            c,
+            "INSERT INTO registry_answers (sha256, method, size, body) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (sha256) DO NOTHING"
+        ),
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(c) => insert!(
+            c,
+            "INSERT INTO registry_answers (sha256, method, size, body) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (sha256) DO NOTHING"
+        ),
+    };
+    Ok(())
+}
+
+/// The bytes of the answers with these hashes, as received (each checked against its hash and
+/// size): one query per 500 hashes.
+pub fn answers(conn: &mut DbConn, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>, DbError> {
+    let wanted: Vec<&str> = hashes
+        .iter()
+        .copied()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = HashMap::with_capacity(wanted.len());
+    for chunk in wanted.chunks(500) {
+        let rows: Vec<(String, AnswerCompression, i64, Vec<u8>)> = registry_answers::table
+            .filter(registry_answers::sha256.eq_any(chunk))
+            .select((
+                registry_answers::sha256,
+                registry_answers::method,
+                registry_answers::size,
+                registry_answers::body,
+            ))
+            .load(conn)?;
+        for (sha256, method, size, body) in rows {
+            let raw = StoredAnswer {
+                sha256: sha256.clone(),
+                method,
+                size,
+                body,
+            }
+            .restore()?;
+            found.insert(sha256, raw);
+        }
+    }
+    Ok(found)
+}
+
+/// Snapshot rows with their bytes, in the rows' order.
+fn with_raw(conn: &mut DbConn, rows: Vec<SnapshotRow>) -> Result<Vec<Snapshot>, DbError> {
+    let hashes: Vec<&str> = rows.iter().map(|r| r.sha256.as_str()).collect();
+    let mut bytes = answers(conn, &hashes)?;
+    // The last row of each hash takes the bytes; the others copy them.
+    let mut last_use: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        last_use.insert(r.sha256.as_str(), i);
+    }
+    let last_use: HashMap<String, usize> = last_use
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let raw = if last_use.get(&row.sha256) == Some(&i) {
+                bytes.remove(&row.sha256)
+            } else {
+                bytes.get(&row.sha256).cloned()
+            };
+            let raw = raw.ok_or_else(|| answer_store::AnswerError::Missing {
+                sha256: row.sha256.clone(),
+            })?;
+            Ok(row.with_raw(raw))
+        })
+        .collect()
+}
+
+/// What a name's last check kept, as the sweep compares a new answer with it: the registry
+/// answer's row (hash, status, what was read) and the registrar's answer kept with it.
+#[derive(Debug, Clone)]
+pub struct LastCheck {
+    pub snapshot: SnapshotRow,
+    /// The registrar's answer: its HTTP status and hash.
+    pub registrar: Option<(Option<i32>, String)>,
+}
+
+/// The last checks of names, by their `last_snapshot_id`: two queries per 500 names, never
+/// their history.
+pub fn last_checks(
+    conn: &mut DbConn,
+    ids: &[SnapshotId],
+) -> Result<HashMap<SnapshotId, LastCheck>, DbError> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<SnapshotRow> = registry_snapshots::table
+            .filter(registry_snapshots::id.eq_any(chunk))
+            .select(SnapshotRow::as_select())
+            .load(conn)?;
+        let mut registrars: HashMap<SnapshotId, (Option<i32>, String)> = registry_snapshots::table
+            .filter(registry_snapshots::related_to.eq_any(chunk))
+            .select((
+                registry_snapshots::related_to.assume_not_null(),
+                registry_snapshots::http_status,
+                registry_snapshots::sha256,
+            ))
+            .load::<(SnapshotId, Option<i32>, String)>(conn)?
+            .into_iter()
+            .map(|(id, status, sha256)| (id, (status, sha256)))
+            .collect();
+        for row in rows {
+            let registrar = registrars.remove(&row.id);
+            found.insert(
+                row.id.clone(),
+                LastCheck {
+                    snapshot: row,
+                    registrar,
+                },
+            );
+        }
+    }
+    Ok(found)
 }
 
 /// A past registry answer as the assessment reads it: no raw bytes.
@@ -272,16 +461,18 @@ pub fn assessment_history(
     Ok(answers)
 }
 
-/// Every answer kept for a name, oldest first (the evidence export).
+/// Every answer kept for a name with its bytes, oldest first (the evidence export): the rows,
+/// then each distinct answer once.
 pub fn all_snapshots(conn: &mut DbConn, domain: &str) -> Result<Vec<Snapshot>, DbError> {
-    Ok(registry_snapshots::table
+    let rows = registry_snapshots::table
         .filter(registry_snapshots::domain.eq(domain))
         .order((
             registry_snapshots::fetched_at.asc(),
             registry_snapshots::id.asc(),
         ))
-        .select(Snapshot::as_select())
-        .load(conn)?)
+        .select(SnapshotRow::as_select())
+        .load(conn)?;
+    with_raw(conn, rows)
 }
 
 /// Every answer kept for a name, newest first, without the bytes.
@@ -305,10 +496,22 @@ pub fn snapshot_list(conn: &mut DbConn, domain: &str) -> Result<Vec<SnapshotMeta
         .load(conn)?)
 }
 
+/// One answer kept, with its bytes (the raw answer page).
 pub fn find_snapshot(conn: &mut DbConn, id: &SnapshotId) -> Result<Option<Snapshot>, DbError> {
+    let Some(row) = find_snapshot_row(conn, id)? else {
+        return Ok(None);
+    };
+    Ok(with_raw(conn, vec![row])?.pop())
+}
+
+/// One answer kept, without its bytes.
+pub fn find_snapshot_row(
+    conn: &mut DbConn,
+    id: &SnapshotId,
+) -> Result<Option<SnapshotRow>, DbError> {
     Ok(registry_snapshots::table
         .find(id)
-        .select(Snapshot::as_select())
+        .select(SnapshotRow::as_select())
         .first(conn)
         .optional()?)
 }

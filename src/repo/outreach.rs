@@ -362,8 +362,9 @@ pub fn delivery(
 }
 
 /// Whether `address` appears in the registration data reclaim holds for `domain`: the latest
-/// answer of each kind (registry and registrar, RDAP and WHOIS). Two queries, whatever the
-/// number of answers kept: the latest time of each kind, then only those answers' bytes.
+/// answer of each kind (registry and registrar, RDAP and WHOIS). Three queries, whatever the
+/// number of answers kept: the latest time of each kind, then those answers' hashes; then their
+/// bytes, one query.
 pub fn in_registry_data(conn: &mut DbConn, domain: &str, address: &str) -> Result<bool, DbError> {
     let latest: Vec<(Source, Option<chrono::NaiveDateTime>)> = registry_snapshots::table
         .filter(registry_snapshots::domain.eq(domain))
@@ -377,20 +378,24 @@ pub fn in_registry_data(conn: &mut DbConn, domain: &str, address: &str) -> Resul
     if times.is_empty() {
         return Ok(false);
     }
-    let answers: Vec<(Source, chrono::NaiveDateTime, Vec<u8>)> = registry_snapshots::table
+    let answers: Vec<(Source, chrono::NaiveDateTime, String)> = registry_snapshots::table
         .filter(registry_snapshots::domain.eq(domain))
         .filter(registry_snapshots::fetched_at.eq_any(times))
         .select((
             registry_snapshots::source,
             registry_snapshots::fetched_at,
-            registry_snapshots::raw,
+            registry_snapshots::sha256,
         ))
         .load(conn)?;
-    let wanted = normalise_address(address);
-    Ok(answers
+    let latest_hashes: Vec<&str> = answers
         .iter()
         .filter(|(source, at, _)| latest.contains(&(*source, Some(*at))))
-        .any(|(_, _, raw)| {
+        .map(|(_, _, sha256)| sha256.as_str())
+        .collect();
+    let wanted = normalise_address(address);
+    Ok(crate::repo::monitoring::answers(conn, &latest_hashes)?
+        .values()
+        .any(|raw| {
             String::from_utf8_lossy(raw)
                 .to_lowercase()
                 .contains(&wanted)

@@ -222,7 +222,7 @@ fn latest_record(
     let Some(snapshot_id) = monitored.last_snapshot_id else {
         return Ok(None);
     };
-    Ok(monitoring::find_snapshot(conn, &snapshot_id)?.map(|s| s.record()))
+    Ok(monitoring::find_snapshot_row(conn, &snapshot_id)?.map(|s| s.record()))
 }
 
 /// The registrar IANA IDs the latest registry answers of these names give (one per name that

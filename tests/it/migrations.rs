@@ -119,6 +119,7 @@ fn schema_rs_matches(conn: &mut DbConn) {
         catch_channels,
         monitored_domains,
         registry_snapshots,
+        registry_answers,
         registry_changes,
         registry_check_errors,
         rdap_bootstraps,
@@ -191,4 +192,192 @@ fn postgres_and_sqlite_migrations_produce_the_same_tables_and_columns() {
             "columns and nullability of {table}"
         );
     }
+}
+
+/// Issue 17: the migration that moves the registry answers out of the snapshot rows keeps every
+/// answer byte for byte with its hash and time. A database is made with the previous schema
+/// (every migration before it), given snapshots with inline answers (two checks with the same
+/// answer, a registrar's answer, an empty 404), then migrated; each snapshot reads back its
+/// bytes, identical answers are stored once, and what can shrink is compressed.
+#[test]
+fn moving_the_answers_out_of_the_snapshots_keeps_every_byte_and_hash() {
+    use diesel::connection::SimpleConnection;
+    use diesel::migration::MigrationSource;
+    use diesel_migrations::MigrationHarness;
+    use reclaim::db::schema::registry_answers;
+    use reclaim::model::ids::SnapshotId;
+    use reclaim::repo::monitoring;
+    use sha2::{Digest, Sha256};
+
+    const MOVED: &str = "20261203090000";
+    let dir = tempfile::tempdir().unwrap();
+    let url: DatabaseUrl = crate::helpers::test_database_url(dir.path())
+        .parse()
+        .unwrap();
+    let mut conn = url.connect().unwrap();
+    macro_rules! migrate_before {
+        ($c:expr, $set:expr) => {{
+            diesel::migration::MigrationConnection::setup($c).unwrap();
+            let all = MigrationSource::migrations(&$set).unwrap();
+            for m in all
+                .iter()
+                .filter(|m| m.name().version().to_string().as_str() < MOVED)
+            {
+                $c.run_migration(&**m).unwrap();
+            }
+        }};
+    }
+    match &mut conn {
+        DbConn::Sqlite(c) => {
+            c.batch_execute("PRAGMA foreign_keys = OFF").unwrap();
+            migrate_before!(c, migrations::SQLITE);
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(c) => migrate_before!(c, migrations::POSTGRES),
+    }
+
+    let rdap = crate::registry_servers::fixture("rdap/com_google.com_verisign.json");
+    let registrar = br#"{"objectClassName":"domain","ldhName":"kept.com"}"#.to_vec();
+    // (id, source, fetched_at, status, bytes, related_to)
+    let ids: Vec<String> = (0..4).map(|_| SnapshotId::new().to_string()).collect();
+    let rows: Vec<(&str, &str, &str, Option<i32>, &[u8], Option<&str>)> = vec![
+        (
+            &ids[0],
+            "rdap",
+            "2026-11-01 10:00:00",
+            Some(200),
+            rdap.as_slice(),
+            None,
+        ),
+        (
+            &ids[1],
+            "rdap_registrar",
+            "2026-11-01 10:00:00",
+            Some(200),
+            registrar.as_slice(),
+            Some(ids[0].as_str()),
+        ),
+        (
+            &ids[2],
+            "rdap",
+            "2026-11-01 11:00:00",
+            Some(200),
+            rdap.as_slice(),
+            None,
+        ),
+        (
+            &ids[3],
+            "rdap",
+            "2026-11-02 11:00:00",
+            Some(404),
+            &b""[..],
+            None,
+        ),
+    ];
+    let sha = |b: &[u8]| -> String {
+        Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    for (id, source, at, status, bytes, related) in &rows {
+        let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
+        macro_rules! insert {
+            ($c:expr, $sql:literal) => {
+                diesel::sql_query($sql)
+                    .bind::<Text, _>(*id)
+                    .bind::<Text, _>(*source)
+                    .bind::<diesel::sql_types::Timestamp, _>(at)
+                    .bind::<diesel::sql_types::Nullable<Integer>, _>(*status)
+                    .bind::<diesel::sql_types::Binary, _>(*bytes)
+                    .bind::<Text, _>(sha(bytes))
+                    .bind::<diesel::sql_types::Nullable<Text>, _>(*related)
+                    .execute($c)
+                    .unwrap()
+            };
+        }
+        match &mut conn {
+            DbConn::Sqlite(c) => insert!(
+                c,
+                "INSERT INTO registry_snapshots (id, domain, source, server, fetched_at, http_status, raw, sha256, parsed, registered, phase, related_to) \
+                 VALUES (?, 'kept.com', ?, 'https://rdap.example/', ?, ?, ?, ?, '{}', true, 'active', ?)"
+            ),
+            #[cfg(feature = "postgres")]
+            DbConn::Postgresql(c) => insert!(
+                c,
+                "INSERT INTO registry_snapshots (id, domain, source, server, fetched_at, http_status, raw, sha256, parsed, registered, phase, related_to) \
+                 VALUES ($1, 'kept.com', $2, 'https://rdap.example/', $3, $4, $5, $6, '{}', true, 'active', $7)"
+            ),
+        };
+    }
+
+    let applied = migrations::run_pending(&mut conn).unwrap();
+    assert!(applied.iter().any(|v| v == MOVED), "{applied:?}");
+    schema_rs_matches(&mut conn);
+
+    let kept = monitoring::all_snapshots(&mut conn, "kept.com").unwrap();
+    assert_eq!(kept.len(), rows.len());
+    for (snapshot, (id, _, at, status, bytes, related)) in kept.iter().zip(&rows) {
+        assert_eq!(snapshot.id.to_string(), *id);
+        assert_eq!(snapshot.raw, *bytes, "{id}: byte for byte");
+        assert_eq!(snapshot.sha256, sha(bytes), "{id}: its hash");
+        assert_eq!(
+            snapshot.fetched_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            *at
+        );
+        assert_eq!(snapshot.http_status, *status);
+        assert_eq!(
+            snapshot
+                .related_to
+                .as_ref()
+                .map(|r| r.to_string())
+                .as_deref(),
+            *related
+        );
+        let one = monitoring::find_snapshot(&mut conn, &snapshot.id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(one.raw, *bytes, "{id}: on its own");
+    }
+    let stored: Vec<(String, String, i64)> = registry_answers::table
+        .order(registry_answers::sha256)
+        .select((
+            registry_answers::sha256,
+            registry_answers::method,
+            registry_answers::size,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    let mut expected = vec![
+        (sha(&rdap), "zlib".to_owned(), rdap.len() as i64),
+        (sha(&registrar), "zlib".to_owned(), registrar.len() as i64),
+        (sha(b""), "none".to_owned(), 0),
+    ];
+    expected.sort();
+    // The tiny registrar answer would grow compressed: kept as received.
+    if let Some(small) = expected.iter_mut().find(|(s, ..)| *s == sha(&registrar)) {
+        small.1 = if answer_store_shrinks(&registrar) {
+            "zlib"
+        } else {
+            "none"
+        }
+        .to_owned();
+    }
+    assert_eq!(
+        stored, expected,
+        "each answer once; compressed when smaller"
+    );
+
+    // Evidence stays evidence.
+    let changed = diesel::update(registry_answers::table)
+        .set(registry_answers::body.eq(b"forged".to_vec()))
+        .execute(&mut conn);
+    assert!(changed.is_err(), "an answer cannot be rewritten");
+    let deleted = diesel::delete(registry_answers::table).execute(&mut conn);
+    assert!(deleted.is_err(), "an answer cannot be deleted");
+}
+
+fn answer_store_shrinks(raw: &[u8]) -> bool {
+    reclaim::model::answer_store::store(raw).method
+        == reclaim::model::answer_store::AnswerCompression::Zlib
 }

@@ -1259,3 +1259,150 @@ async fn a_whois_referral_to_an_inner_address_is_not_followed() {
         assert_eq!(trap43.hits(), 0, "nothing reached port 43 on loopback");
     }
 }
+
+/// Issue 17: answers are stored once per SHA-256, apart from the snapshots; a check whose
+/// answers are byte for byte the last check's is kept as a check of its own ("at this time, the
+/// same answer"), pointing at the answers stored already, and the answers are not read again.
+#[tokio::test]
+async fn an_unchanged_answer_is_kept_as_a_check_stored_once_and_not_read_again() {
+    use diesel::prelude::*;
+    use reclaim::db::schema::{registry_answers, registry_changes};
+    use reclaim::model::monitoring::Source;
+    use reclaim::model::registry_record::RegistryRecord;
+
+    let w = world().await;
+    let app = &w.app;
+    app.signed_in("lea@firm.example", Role::Lawyer, None).await;
+    let lea = app
+        .create_user("lead@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Same answers").await;
+    let name = "same.com";
+    let bo = app.attach(&matter, name).await;
+    let link = w.rdap.url("/registrar/domain/same.com");
+    let mut answer: serde_json::Value = serde_json::from_slice(&rdap_answer(
+        name,
+        &["client transfer prohibited"],
+        "2027-11-01T00:00:00Z",
+        None,
+        "Registrar A",
+    ))
+    .unwrap();
+    answer["links"] = json!([{"rel": "related", "type": "application/rdap+json", "href": link}]);
+    let registry = serde_json::to_vec(&answer).unwrap();
+    let registrar = br#"{"objectClassName":"domain","ldhName":"same.com","events":[{"eventAction":"registrar expiration","eventDate":"2027-11-05T00:00:00Z"}]}"#.to_vec();
+    w.rdap.set(name, Reply::json(registry.clone()));
+    w.rdap
+        .set_path("/registrar/domain/same.com", Reply::json(registrar.clone()));
+
+    sweep_when_due(app, name).await;
+    let first = watched(app, name).await;
+    sweep_when_due(app, name).await;
+    let second = watched(app, name).await;
+    assert!(
+        second.last_checked_at > first.last_checked_at,
+        "checked again"
+    );
+    assert_ne!(
+        second.last_snapshot_id, first.last_snapshot_id,
+        "a check of its own"
+    );
+    assert_eq!(second.phase, Phase::Active);
+    assert_eq!(second.assessment_reason, first.assessment_reason);
+
+    let kept = app
+        .state
+        .db
+        .run(move |c| monitoring::snapshot_list(c, name))
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 4, "two checks, each with both answers");
+    for (source, bytes) in [
+        (Source::Rdap, &registry),
+        (Source::RdapRegistrar, &registrar),
+    ] {
+        let of_source: Vec<_> = kept.iter().filter(|s| s.source == source).collect();
+        assert_eq!(of_source.len(), 2, "{source:?}");
+        assert!(
+            of_source.iter().all(|s| s.sha256 == sha(bytes)),
+            "{source:?}"
+        );
+    }
+    let (stored, changes) = app
+        .state
+        .db
+        .run(move |c| {
+            let stored: i64 = registry_answers::table.count().get_result(c)?;
+            let changes: i64 = registry_changes::table
+                .filter(registry_changes::domain.eq(name))
+                .count()
+                .get_result(c)?;
+            Ok::<_, reclaim::db::DbError>((stored, changes))
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored, 2, "each answer stored once");
+    assert_eq!(changes, 0, "nothing changed");
+
+    // Every check's answer comes back byte for byte, with its hash (signed in again: the
+    // clock moved past the session's idle time).
+    app.signed_in("lena@firm.example", Role::Lawyer, None).await;
+    for snapshot in &kept {
+        let raw = app
+            .browser
+            .get(&format!("/backorders/{bo}/snapshots/{}", snapshot.id))
+            .await;
+        assert_eq!(raw.status().as_u16(), 200);
+        assert_eq!(raw.headers()["x-content-sha256"], snapshot.sha256.as_str());
+        let bytes = raw.bytes().await.unwrap().to_vec();
+        let expected = if snapshot.source == Source::Rdap {
+            &registry
+        } else {
+            &registrar
+        };
+        assert_eq!(&bytes, expected);
+    }
+
+    // Not read again: given the last check's record, the registry client returns that record
+    // for the same bytes, even one that reading them could never give.
+    let policy = app.state.tld_policies.lookup("com").unwrap();
+    let domain = DomainName::parse(name).unwrap();
+    let known_record = RegistryRecord {
+        registrar: Some("Known, not read again".into()),
+        registrar_rdap_url: Some(link.clone()),
+        ..RegistryRecord::default()
+    };
+    let known = reclaim::registry::Known {
+        registry_status: Some(200),
+        registry_sha256: sha(&registry),
+        registrar: Some((Some(200), sha(&registrar))),
+        record: known_record.clone(),
+    };
+    let lookup = app
+        .state
+        .registry
+        .lookup_since(&domain, &policy, Some(&known))
+        .await
+        .unwrap();
+    assert!(lookup.unchanged);
+    assert_eq!(lookup.record, known_record);
+    // A registrar's answer that changed makes both read.
+    let renewed = String::from_utf8_lossy(&registrar)
+        .replace("2027", "2028")
+        .into_bytes();
+    w.rdap
+        .set_path("/registrar/domain/same.com", Reply::json(renewed));
+    let lookup = app
+        .state
+        .registry
+        .lookup_since(&domain, &policy, Some(&known))
+        .await
+        .unwrap();
+    assert!(!lookup.unchanged);
+    assert_eq!(lookup.record.registrar.as_deref(), Some("Registrar A"));
+    assert_eq!(
+        lookup.record.registrar_expires_at.map(|t| t.to_rfc3339()),
+        Some("2028-11-05T00:00:00+00:00".to_owned())
+    );
+}

@@ -13,7 +13,8 @@ use reclaim::repo::backorders::{self, NewChannel};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{TestApp, api, spawn_app};
+use crate::helpers::{TestApp, api, spawn_app, spawn_app_with};
+use crate::registry_servers::{RdapServer, Reply};
 
 struct Firm {
     app: TestApp,
@@ -316,4 +317,57 @@ async fn a_page_of_a_list_costs_the_same_whatever_the_size_of_the_firm() {
     );
     eprintln!("statements, small firm: {s:?}; large firm: {l:?}");
     assert_eq!(s, l);
+
+/// Issue 17: a sweep costs a few statements per name, the same at every round: the names' last
+/// checks are read with the claim (never their history), and an answer the same as the last
+/// check's is kept as a snapshot row and a schedule update, nothing else. (Concurrency 1, so
+/// that each name is recorded in a transaction of its own and the count is exact; a sweep
+/// records up to `RECORD_BATCH` names in one.)
+#[tokio::test]
+async fn a_sweep_costs_a_few_statements_per_name_whatever_the_history() {
+    const NAMES: usize = 12;
+    let rdap = RdapServer::start().await;
+    let base = rdap.base.clone();
+    let app = spawn_app_with(move |s| {
+        s.rdap_overrides.insert("com".into(), base);
+        s.rdap_rate_limit = 60_000;
+    })
+    .await;
+    let lawyer = app
+        .create_user("lina@cabinet-martin.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Northwind").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Watch").await;
+    for i in 0..NAMES {
+        let name = format!("steady-{i}.com");
+        let answer = json!({
+            "objectClassName": "domain",
+            "ldhName": name,
+            "status": ["active"],
+            "events": [{"eventAction": "expiration", "eventDate": "2030-01-01T00:00:00Z"}],
+        });
+        rdap.set(&name, Reply::json(serde_json::to_vec(&answer).unwrap()));
+        app.attach(&matter, &name).await;
+    }
+    let mut costs = Vec::new();
+    for _ in 0..4 {
+        app.clock.advance(chrono::Duration::days(2));
+        let before = app.state.db.queries_run();
+        let report = reclaim::app::monitoring::sweep(&app.state, 1)
+            .await
+            .unwrap();
+        assert_eq!(report.checked, NAMES, "{report}");
+        costs.push(app.state.db.queries_run() - before);
+    }
+    eprintln!("statements per sweep of {NAMES} names, rounds 1 to 4: {costs:?}");
+    assert_eq!(
+        costs[1], costs[3],
+        "the same answer costs the same whatever the history"
+    );
+    assert_eq!(costs[2], costs[3]);
+    // With concurrency 1 each name is a batch of its own: its transaction, the batch's reads of
+    // the backorders and checklists, its snapshot row and its schedule; per sweep: the claim,
+    // the last checks, the release.
+    assert!(costs[3] <= 7 * NAMES as u64 + 9, "{costs:?}");
+    assert!(costs[3] < costs[0], "less than a new answer: {costs:?}");
 }
