@@ -220,7 +220,7 @@ pub fn read_by_registry(
 ) -> Result<std::collections::HashSet<String>, DbError> {
     Ok(backorders::table
         .filter(backorders::domain.eq_any(domains))
-        .filter(backorders::status.eq_any(CAUGHT))
+        .filter(backorders::status.eq_any(SECURED))
         .filter(
             backorders::id.eq_any(
                 after_catch_items::table

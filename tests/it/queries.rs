@@ -317,6 +317,7 @@ async fn a_page_of_a_list_costs_the_same_whatever_the_size_of_the_firm() {
     );
     eprintln!("statements, small firm: {s:?}; large firm: {l:?}");
     assert_eq!(s, l);
+}
 
 /// Issue 17: a sweep costs a few statements per name, the same at every round: the names' last
 /// checks are read with the claim (never their history), and an answer the same as the last

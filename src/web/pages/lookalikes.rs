@@ -149,6 +149,7 @@ pub async fn client_findings(
             .collect(),
         matters: file
             .matters
+            .rows
             .iter()
             .filter(|m| m.matter.status == MatterStatus::Open)
             .map(|m| {
