@@ -20,9 +20,26 @@ use reclaim::lookalike::{self, Format, NameReader};
 use reclaim::model::lookalike::{Family, Mark, Matcher, candidates};
 
 const MARKS: [&str; 20] = [
-    "northwind", "heliosbank", "duvalberg", "acme", "contoso", "fabrikam", "tailspin", "wingtip",
-    "adventureworks", "litware", "proseware", "lucerne", "margies", "woodgrove", "fourthcoffee",
-    "alpineski", "blueyonder", "cohowinery", "treyresearch", "wideworld",
+    "northwind",
+    "heliosbank",
+    "duvalberg",
+    "acme",
+    "contoso",
+    "fabrikam",
+    "tailspin",
+    "wingtip",
+    "adventureworks",
+    "litware",
+    "proseware",
+    "lucerne",
+    "margies",
+    "woodgrove",
+    "fourthcoffee",
+    "alpineski",
+    "blueyonder",
+    "cohowinery",
+    "treyresearch",
+    "wideworld",
 ];
 
 fn vm_hwm_mb() -> f64 {

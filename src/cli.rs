@@ -506,8 +506,7 @@ fn lookalikes_scan(
         .map_err(|e| anyhow!("--mark: {e}"))?;
     let matcher = Matcher::new(marks)?;
     let started = std::time::Instant::now();
-    let mut names =
-        crate::lookalike::NameReader::new(crate::lookalike::open(zone)?, format);
+    let mut names = crate::lookalike::NameReader::new(crate::lookalike::open(zone)?, format);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed: Option<std::io::Error> = None;

@@ -75,12 +75,10 @@ pub fn open(source: &str) -> Result<Box<dyn BufRead + Send>, ScanError> {
         if source.starts_with("http://") || source.starts_with("https://") {
             Box::new(download(source)?)
         } else {
-            Box::new(
-                std::fs::File::open(source).map_err(|e| ScanError::Open {
-                    path: source.to_owned(),
-                    source: e,
-                })?,
-            )
+            Box::new(std::fs::File::open(source).map_err(|e| ScanError::Open {
+                path: source.to_owned(),
+                source: e,
+            })?)
         };
     uncompressed(BufReader::with_capacity(256 * 1024, raw)).map_err(|e| ScanError::Open {
         path: source.to_owned(),
@@ -285,7 +283,10 @@ impl<R: BufRead> NameReader<R> {
     fn decide(&self) -> Option<Format> {
         let text = strip_comment(&self.line, b';');
         let text = strip_comment(text, b'#');
-        let fields = text.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty()).count();
+        let fields = text
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|f| !f.is_empty())
+            .count();
         match fields {
             0 => None,
             _ if text.first() == Some(&b'$') || fields >= 3 => Some(Format::Zone),
@@ -381,7 +382,9 @@ impl<R: BufRead> NameReader<R> {
             self.in_parentheses = true;
         }
         let blank_owner = text.first().is_some_and(|b| b.is_ascii_whitespace());
-        let mut fields = text.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty());
+        let mut fields = text
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|f| !f.is_empty());
         let Some(first) = fields.next() else {
             return Line::Nothing;
         };
@@ -461,7 +464,8 @@ impl<R: BufRead> NameReader<R> {
             return Line::Nothing;
         }
         self.owner.clear();
-        self.owner.push_str(std::str::from_utf8(name).unwrap_or_default());
+        self.owner
+            .push_str(std::str::from_utf8(name).unwrap_or_default());
         self.name.clear();
         self.name.push_str(&self.owner);
         Line::Name
@@ -507,13 +511,48 @@ fn is_ttl(field: &[u8]) -> bool {
 /// generic `TYPEnnn` (RFC 3597 §5).
 fn is_type(field: &[u8]) -> bool {
     const TYPES: [&[u8]; 36] = [
-        b"A", b"NS", b"CNAME", b"SOA", b"PTR", b"HINFO", b"MX", b"TXT", b"RP", b"AFSDB", b"AAAA",
-        b"LOC", b"SRV", b"NAPTR", b"KX", b"CERT", b"DNAME", b"APL", b"DS", b"SSHFP", b"IPSECKEY",
-        b"RRSIG", b"NSEC", b"DNSKEY", b"DHCID", b"NSEC3", b"NSEC3PARAM", b"TLSA", b"SMIMEA",
-        b"CDS", b"CDNSKEY", b"OPENPGPKEY", b"CSYNC", b"ZONEMD", b"SVCB", b"HTTPS",
+        b"A",
+        b"NS",
+        b"CNAME",
+        b"SOA",
+        b"PTR",
+        b"HINFO",
+        b"MX",
+        b"TXT",
+        b"RP",
+        b"AFSDB",
+        b"AAAA",
+        b"LOC",
+        b"SRV",
+        b"NAPTR",
+        b"KX",
+        b"CERT",
+        b"DNAME",
+        b"APL",
+        b"DS",
+        b"SSHFP",
+        b"IPSECKEY",
+        b"RRSIG",
+        b"NSEC",
+        b"DNSKEY",
+        b"DHCID",
+        b"NSEC3",
+        b"NSEC3PARAM",
+        b"TLSA",
+        b"SMIMEA",
+        b"CDS",
+        b"CDNSKEY",
+        b"OPENPGPKEY",
+        b"CSYNC",
+        b"ZONEMD",
+        b"SVCB",
+        b"HTTPS",
     ];
     const MORE: [&[u8]; 4] = [b"SPF", b"URI", b"CAA", b"WKS"];
-    TYPES.iter().chain(MORE.iter()).any(|t| field.eq_ignore_ascii_case(t))
+    TYPES
+        .iter()
+        .chain(MORE.iter())
+        .any(|t| field.eq_ignore_ascii_case(t))
         || (field.len() > 4
             && field[..4].eq_ignore_ascii_case(b"TYPE")
             && field[4..].iter().all(u8::is_ascii_digit))

@@ -235,12 +235,17 @@ pub fn parse_label(raw: &str) -> Result<(String, String), DomainNameError> {
             name: shown.clone(),
             label,
         },
-        DomainNameError::ForbiddenCharacter(_) => DomainNameError::ForbiddenCharacter(shown.clone()),
+        DomainNameError::ForbiddenCharacter(_) => {
+            DomainNameError::ForbiddenCharacter(shown.clone())
+        }
         DomainNameError::HyphenAtEdge(_) => DomainNameError::HyphenAtEdge(shown.clone()),
         _ => DomainNameError::Idna(shown.clone()),
     })?;
     let ascii = name.ascii().strip_suffix(".com").unwrap_or(name.ascii());
-    let unicode = name.unicode().strip_suffix(".com").unwrap_or(name.unicode());
+    let unicode = name
+        .unicode()
+        .strip_suffix(".com")
+        .unwrap_or(name.unicode());
     Ok((ascii.to_owned(), unicode.to_owned()))
 }
 

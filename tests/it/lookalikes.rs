@@ -63,15 +63,18 @@ fn check_scan(source: Box<dyn std::io::BufRead + Send>, planted: &[(String, Fami
     let mut found = BTreeSet::new();
     let mut planted_hits = 0usize;
     let mut alarms = Vec::new();
-    let planted_names: BTreeSet<String> =
-        planted.iter().map(|(l, _)| format!("{l}.com")).collect();
+    let planted_names: BTreeSet<String> = planted.iter().map(|(l, _)| format!("{l}.com")).collect();
     let mut names = NameReader::new(source, Format::Auto);
     let summary = lookalike::scan(&mut names, &m, |name, hit| {
         if planted_names.contains(name) {
             planted_hits += 1;
             found.insert(name.to_owned());
         } else {
-            alarms.push((name.to_owned(), hit.mark.ascii().to_owned(), hit.reason.clone()));
+            alarms.push((
+                name.to_owned(),
+                hit.mark.ascii().to_owned(),
+                hit.reason.clone(),
+            ));
         }
     })
     .unwrap();
@@ -84,7 +87,11 @@ fn check_scan(source: Box<dyn std::io::BufRead + Send>, planted: &[(String, Fami
     assert!(summary.names >= random, "{summary:?}");
     // False alarms among random names: real names near a mark (a random `acne` for `acme`)
     // are what the watch is for, but they must stay rare.
-    eprintln!("{} false alarms among {random} random names: {:?}", alarms.len(), alarms.iter().take(10).collect::<Vec<_>>());
+    eprintln!(
+        "{} false alarms among {random} random names: {:?}",
+        alarms.len(),
+        alarms.iter().take(10).collect::<Vec<_>>()
+    );
     assert!(
         (alarms.len() as u64) * 200 <= random,
         "{} false alarms among {random}: {alarms:?}",
@@ -97,8 +104,16 @@ fn check_scan(source: Box<dyn std::io::BufRead + Send>, planted: &[(String, Fami
 fn every_planted_lookalike_is_found_in_a_plain_zone() {
     let (text, planted) = zone_text(5000);
     let families: BTreeSet<Family> = planted.iter().map(|(_, f)| *f).collect();
-    assert_eq!(families.len(), 12, "every family the zone can hold is planted: {families:?}");
-    check_scan(lookalike::uncompressed(std::io::Cursor::new(text)).unwrap(), &planted, 5000);
+    assert_eq!(
+        families.len(),
+        12,
+        "every family the zone can hold is planted: {families:?}"
+    );
+    check_scan(
+        lookalike::uncompressed(std::io::Cursor::new(text)).unwrap(),
+        &planted,
+        5000,
+    );
 }
 
 #[test]
@@ -107,7 +122,11 @@ fn every_planted_lookalike_is_found_in_a_gzip_zone_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("com.zone.gz");
     std::fs::write(&path, gzip(&text)).unwrap();
-    check_scan(lookalike::open(path.to_str().unwrap()).unwrap(), &planted, 5000);
+    check_scan(
+        lookalike::open(path.to_str().unwrap()).unwrap(),
+        &planted,
+        5000,
+    );
 }
 
 #[test]
@@ -149,7 +168,10 @@ fn an_http_error_is_a_clear_error() {
         Err(e) => e.to_string(),
         Ok(_) => panic!("a 404 opened"),
     };
-    assert!(err.contains("cannot download") && err.contains("404"), "{err}");
+    assert!(
+        err.contains("cannot download") && err.contains("404"),
+        "{err}"
+    );
     server.join().unwrap();
 }
 
@@ -184,14 +206,23 @@ fn a_gzip_cut_short_is_an_error_naming_the_line_reached() {
     let path = dir.path().join("com.zone.gz");
     std::fs::write(&path, &cut).unwrap();
     let m = matcher();
-    let mut names = NameReader::new(lookalike::open(path.to_str().unwrap()).unwrap(), Format::Auto);
+    let mut names = NameReader::new(
+        lookalike::open(path.to_str().unwrap()).unwrap(),
+        Format::Auto,
+    );
     let err = lookalike::scan(&mut names, &m, |_, _| {}).unwrap_err();
     let ScanError::Truncated { line } = err else {
         panic!("not a truncation: {err}");
     };
-    assert!(line > 100 && line < text.iter().filter(|&&b| b == b'\n').count() as u64, "{line}");
+    assert!(
+        line > 100 && line < text.iter().filter(|&&b| b == b'\n').count() as u64,
+        "{line}"
+    );
     let message = ScanError::Truncated { line }.to_string();
-    assert!(message.contains(&format!("after line {line}")) && message.contains("cut short"), "{message}");
+    assert!(
+        message.contains(&format!("after line {line}")) && message.contains("cut short"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -203,12 +234,26 @@ fn a_mark_of_one_or_two_letters_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let zone = dir.path().join("list.txt");
     std::fs::write(&zone, "nw.com\n").unwrap();
-    let output = reclaim(dir.path(), &[], &["lookalikes", "scan", "--zone", zone.to_str().unwrap(), "--mark", "nw"])
-        .output()
-        .unwrap();
+    let output = reclaim(
+        dir.path(),
+        &[],
+        &[
+            "lookalikes",
+            "scan",
+            "--zone",
+            zone.to_str().unwrap(),
+            "--mark",
+            "nw",
+        ],
+    )
+    .output()
+    .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--mark: 'nw' is too short to watch"), "{stderr}");
+    assert!(
+        stderr.contains("--mark: 'nw' is too short to watch"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -223,11 +268,23 @@ fn the_command_prints_one_json_object_a_line_per_match() {
     let output = reclaim(
         dir.path(),
         &[],
-        &["lookalikes", "scan", "--zone", path.to_str().unwrap(), "--mark", "Northwind", "--json"],
+        &[
+            "lookalikes",
+            "scan",
+            "--zone",
+            path.to_str().unwrap(),
+            "--mark",
+            "Northwind",
+            "--json",
+        ],
     )
     .output()
     .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -248,21 +305,35 @@ fn the_command_prints_one_json_object_a_line_per_match() {
         "{stderr}"
     );
     // Without --mark: the firm's marks come with the findings; a clear error, not a no-op.
-    let output = reclaim(dir.path(), &[], &["lookalikes", "scan", "--zone", path.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = reclaim(
+        dir.path(),
+        &[],
+        &["lookalikes", "scan", "--zone", path.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("pass --mark"));
     // The readable table
     let output = reclaim(
         dir.path(),
         &[],
-        &["lookalikes", "scan", "--zone", path.to_str().unwrap(), "--mark", "northwind"],
+        &[
+            "lookalikes",
+            "scan",
+            "--zone",
+            path.to_str().unwrap(),
+            "--mark",
+            "northwind",
+        ],
     )
     .output()
     .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("northwind-login.com") && text.contains("dictionary, contains northwind"), "{text}");
+    assert!(
+        text.contains("northwind-login.com") && text.contains("dictionary, contains northwind"),
+        "{text}"
+    );
     assert!(text.contains("2 matches"), "{text}");
 }
 
@@ -282,7 +353,15 @@ fn peak_memory_scanning(bytes: u64) -> u64 {
     let mut child = reclaim(
         dir.path(),
         &[],
-        &["lookalikes", "scan", "--zone", "/dev/stdin", "--mark", "northwind", "--json"],
+        &[
+            "lookalikes",
+            "scan",
+            "--zone",
+            "/dev/stdin",
+            "--mark",
+            "northwind",
+            "--json",
+        ],
     )
     .stdin(Stdio::piped())
     .stdout(Stdio::null())
@@ -312,7 +391,10 @@ fn memory_stays_flat_on_a_large_stream() {
     let small = peak_memory_scanning(4 << 20);
     let large = peak_memory_scanning(300 << 20);
     eprintln!("peak memory: {small} kB for 4 MB, {large} kB for 300 MB");
-    assert!(large < small + 16 * 1024, "peak grew from {small} kB to {large} kB");
+    assert!(
+        large < small + 16 * 1024,
+        "peak grew from {small} kB to {large} kB"
+    );
 }
 
 #[test]

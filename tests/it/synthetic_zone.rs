@@ -126,7 +126,11 @@ impl SyntheticZone {
             }
             if self.rng.below(8) == 0 {
                 self.buf.extend_from_slice(
-                    format!("ns1.{label}.com.\t172800\tin\ta\t192.0.2.{}\n", self.rng.below(250)).as_bytes(),
+                    format!(
+                        "ns1.{label}.com.\t172800\tin\ta\t192.0.2.{}\n",
+                        self.rng.below(250)
+                    )
+                    .as_bytes(),
                 );
             }
         }

@@ -99,7 +99,8 @@ impl Collector<'_> {
         let Ok(domain) = idna::domain_to_ascii_strict(&format!("{label}.{tld}")) else {
             return;
         };
-        if domain == format!("{}.{}", self.mark.ascii(), self.tld) || !self.seen.insert(domain.clone())
+        if domain == format!("{}.{}", self.mark.ascii(), self.tld)
+            || !self.seen.insert(domain.clone())
         {
             return;
         }
@@ -232,7 +233,10 @@ pub fn candidates(mark: &Mark, tld: &str, other_tlds: &[&str]) -> Vec<Candidate>
             Family::Plural => {
                 let text: String = chars.iter().collect();
                 c.add(family, &format!("{text}s"), tld);
-                if ["s", "x", "z", "ch", "sh"].iter().any(|e| text.ends_with(e)) {
+                if ["s", "x", "z", "ch", "sh"]
+                    .iter()
+                    .any(|e| text.ends_with(e))
+                {
                     c.add(family, &format!("{text}es"), tld);
                 }
             }
@@ -300,9 +304,17 @@ mod tests {
     #[test]
     fn every_family_on_cases() {
         // Each case is the family's definition in dnstwist's `Fuzzer` ([L1]) applied by hand.
-        has("northwind", Family::Addition, &["northwinda.com", "northwind1.com"]);
+        has(
+            "northwind",
+            Family::Addition,
+            &["northwinda.com", "northwind1.com"],
+        );
         // 'o' 0x6F ^ 0x04 = 'k'; 'n' 0x6E ^ 0x01 = 'o'
-        has("northwind", Family::Bitsquatting, &["nkrthwind.com", "oorthwind.com"]);
+        has(
+            "northwind",
+            Family::Bitsquatting,
+            &["nkrthwind.com", "oorthwind.com"],
+        );
         has(
             "northwind",
             Family::Homoglyph,
@@ -318,23 +330,66 @@ mod tests {
         );
         has("microsoft", Family::Homoglyph, &["rnicrosoft.com"]);
         // a whole-script Cyrillic twin (dnstwist's `cyrillic`)
-        has("pepa", Family::Homoglyph, &[&idna::domain_to_ascii("рера.com").unwrap()]);
-        has("northwind", Family::Hyphenation, &["north-wind.com", "n-orthwind.com"]);
-        has("northwind", Family::Insertion, &["nortghwind.com", "northwindf.com"]);
-        has("northwind", Family::Omission, &["nrthwind.com", "northwin.com"]);
-        has("northwind", Family::Repetition, &["nnorthwind.com", "northwiind.com"]);
-        has("northwind", Family::Replacement, &["nprthwind.com", "northwins.com"]);
-        has("northwind", Family::Subdomain, &["north.wind.com", "n.orthwind.com"]);
-        has("northwind", Family::Transposition, &["onrthwind.com", "nrothwind.com"]);
-        has("northwind", Family::VowelSwap, &["narthwind.com", "northwund.com"]);
+        has(
+            "pepa",
+            Family::Homoglyph,
+            &[&idna::domain_to_ascii("рера.com").unwrap()],
+        );
+        has(
+            "northwind",
+            Family::Hyphenation,
+            &["north-wind.com", "n-orthwind.com"],
+        );
+        has(
+            "northwind",
+            Family::Insertion,
+            &["nortghwind.com", "northwindf.com"],
+        );
+        has(
+            "northwind",
+            Family::Omission,
+            &["nrthwind.com", "northwin.com"],
+        );
+        has(
+            "northwind",
+            Family::Repetition,
+            &["nnorthwind.com", "northwiind.com"],
+        );
+        has(
+            "northwind",
+            Family::Replacement,
+            &["nprthwind.com", "northwins.com"],
+        );
+        has(
+            "northwind",
+            Family::Subdomain,
+            &["north.wind.com", "n.orthwind.com"],
+        );
+        has(
+            "northwind",
+            Family::Transposition,
+            &["onrthwind.com", "nrothwind.com"],
+        );
+        has(
+            "northwind",
+            Family::VowelSwap,
+            &["narthwind.com", "northwund.com"],
+        );
         has("northwind", Family::Plural, &["northwinds.com"]);
         has("atlas", Family::Plural, &["atlases.com"]);
         has(
             "northwind",
             Family::Dictionary,
-            &["northwind-login.com", "securenorthwind.com", "northwindshop.com"],
+            &[
+                "northwind-login.com",
+                "securenorthwind.com",
+                "northwindshop.com",
+            ],
         );
-        assert_eq!(of("northwind", Family::TldSwap), ["northwind.net", "northwind.fr"]);
+        assert_eq!(
+            of("northwind", Family::TldSwap),
+            ["northwind.net", "northwind.fr"]
+        );
     }
 
     #[test]
@@ -370,11 +425,19 @@ mod tests {
         // §4.2.3.1) are not registrable
         let mark = Mark::parse("ab-cd").unwrap();
         let all = candidates(&mark, "com", &[]);
-        assert!(!all.iter().any(|c| c.domain == "ab--cd.com"), "no -- at 3-4");
+        assert!(
+            !all.iter().any(|c| c.domain == "ab--cd.com"),
+            "no -- at 3-4"
+        );
         assert!(!all.iter().any(|c| c.domain.starts_with('-')));
         // bitsquatting only gives letters, digits and hyphens
         for c in all.iter().filter(|c| c.family == Family::Bitsquatting) {
-            assert!(c.domain.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'));
+            assert!(
+                c.domain.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'-'
+                    || b == b'.')
+            );
         }
     }
 }

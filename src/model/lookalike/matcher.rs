@@ -229,9 +229,7 @@ impl<K> Matcher<K> {
             }
         } else {
             let unicode = match label.strip_prefix("xn--") {
-                Some(encoded) if label.is_ascii() => {
-                    idna::punycode::decode_to_string(encoded)?
-                }
+                Some(encoded) if label.is_ascii() => idna::punycode::decode_to_string(encoded)?,
                 _ => label.to_owned(),
             };
             let skel = skeleton(&unicode);
@@ -422,7 +420,9 @@ pub fn classify(mark: &[char], label: &[char]) -> Option<Family> {
         } else if (i > 0 && label[i - 1] == c) || label.get(i + 1) == Some(&c) {
             Some(Family::Repetition)
         } else if (i > 0 && adjacent_keys(label[i - 1]).contains(&c))
-            || label.get(i + 1).is_some_and(|&next| adjacent_keys(next).contains(&c))
+            || label
+                .get(i + 1)
+                .is_some_and(|&next| adjacent_keys(next).contains(&c))
         {
             Some(Family::Insertion)
         } else if i == n {
@@ -484,7 +484,16 @@ mod tests {
 
     #[test]
     fn bounded_agrees_with_strsim_below_the_bound() {
-        let words = ["northwind", "nortwhind", "north", "wind", "nrthwnd", "northwindd", "xorthwinz", "abcdefgh"];
+        let words = [
+            "northwind",
+            "nortwhind",
+            "north",
+            "wind",
+            "nrthwnd",
+            "northwindd",
+            "xorthwinz",
+            "abcdefgh",
+        ];
         for a in words {
             for b in words {
                 let full = strsim::osa_distance(a, b);
@@ -521,23 +530,129 @@ mod tests {
         // (label, mark, family, skeleton_equal, contained, distance, score)
         let greek = idna::domain_to_ascii("nοrthwind").unwrap();
         let mixed = idna::domain_to_ascii("nоrthwіnd").unwrap(); // Cyrillic о and і
-        let cases: Vec<(&str, &str, Option<Family>, bool, Option<&str>, Option<u8>, u8)> = vec![
-            (&greek, "northwind", Some(Family::Homoglyph), true, None, None, 100),
-            (&mixed, "northwind", Some(Family::Homoglyph), true, None, None, 100),
-            ("n0rthwind", "northwind", Some(Family::Homoglyph), true, None, None, 95),
-            ("rnicrosoft", "microsoft", Some(Family::Homoglyph), true, None, None, 95),
-            ("northwind", "northwind", Some(Family::TldSwap), true, Some("northwind"), None, 90),
-            ("northwind-login", "northwind", Some(Family::Dictionary), false, Some("northwind"), None, 85),
-            ("securenorthwind", "northwind", Some(Family::Dictionary), false, Some("northwind"), None, 85),
-            ("n0rthwind-login", "northwind", Some(Family::Dictionary), false, Some("northwind"), None, 85),
-            ("nrothwind", "northwind", Some(Family::Transposition), false, None, Some(1), 80),
-            ("acne", "acme", Some(Family::Replacement), false, None, Some(1), 80),
-            ("microsoft", "microsoft", Some(Family::TldSwap), true, Some("microsoft"), None, 90),
-            ("bestnorthwindcoffee", "northwind", None, false, Some("northwind"), None, 75),
+        let cases: Vec<(
+            &str,
+            &str,
+            Option<Family>,
+            bool,
+            Option<&str>,
+            Option<u8>,
+            u8,
+        )> = vec![
+            (
+                &greek,
+                "northwind",
+                Some(Family::Homoglyph),
+                true,
+                None,
+                None,
+                100,
+            ),
+            (
+                &mixed,
+                "northwind",
+                Some(Family::Homoglyph),
+                true,
+                None,
+                None,
+                100,
+            ),
+            (
+                "n0rthwind",
+                "northwind",
+                Some(Family::Homoglyph),
+                true,
+                None,
+                None,
+                95,
+            ),
+            (
+                "rnicrosoft",
+                "microsoft",
+                Some(Family::Homoglyph),
+                true,
+                None,
+                None,
+                95,
+            ),
+            (
+                "northwind",
+                "northwind",
+                Some(Family::TldSwap),
+                true,
+                Some("northwind"),
+                None,
+                90,
+            ),
+            (
+                "northwind-login",
+                "northwind",
+                Some(Family::Dictionary),
+                false,
+                Some("northwind"),
+                None,
+                85,
+            ),
+            (
+                "securenorthwind",
+                "northwind",
+                Some(Family::Dictionary),
+                false,
+                Some("northwind"),
+                None,
+                85,
+            ),
+            (
+                "n0rthwind-login",
+                "northwind",
+                Some(Family::Dictionary),
+                false,
+                Some("northwind"),
+                None,
+                85,
+            ),
+            (
+                "nrothwind",
+                "northwind",
+                Some(Family::Transposition),
+                false,
+                None,
+                Some(1),
+                80,
+            ),
+            (
+                "acne",
+                "acme",
+                Some(Family::Replacement),
+                false,
+                None,
+                Some(1),
+                80,
+            ),
+            (
+                "microsoft",
+                "microsoft",
+                Some(Family::TldSwap),
+                true,
+                Some("microsoft"),
+                None,
+                90,
+            ),
+            (
+                "bestnorthwindcoffee",
+                "northwind",
+                None,
+                false,
+                Some("northwind"),
+                None,
+                75,
+            ),
             ("nrothwidn", "northwind", None, false, None, Some(2), 60),
         ];
         for (label, mark, family, skel, contained, distance, score) in cases {
-            let found = m.match_label(label).unwrap_or_else(|| panic!("{label} not found"));
+            let found = m
+                .match_label(label)
+                .unwrap_or_else(|| panic!("{label} not found"));
             assert_eq!(found.mark.ascii(), mark, "{label}");
             assert_eq!(found.score, score, "{label}: {:?}", found.reason);
             {
@@ -553,7 +668,15 @@ mod tests {
                 );
             }
         }
-        for label in ["southwest", "example", "acnish", "windnorth", "helium", "hel", "xn--a"] {
+        for label in [
+            "southwest",
+            "example",
+            "acnish",
+            "windnorth",
+            "helium",
+            "hel",
+            "xn--a",
+        ] {
             assert!(m.match_label(label).is_none(), "{label} should not match");
         }
         // the plural is one edit away too: the distance scores higher than the containment
@@ -581,8 +704,19 @@ mod tests {
     fn scores_rank_the_most_dangerous_first() {
         let m = matcher(&["northwind"]);
         let greek = idna::domain_to_ascii("nοrthwind").unwrap();
-        let ranked = [greek.as_str(), "n0rthwind", "northwind", "northwind-login", "nrothwind", "mynorthwindblog", "nrothwidn"];
-        let scores: Vec<u8> = ranked.iter().map(|l| m.match_label(l).unwrap().score).collect();
+        let ranked = [
+            greek.as_str(),
+            "n0rthwind",
+            "northwind",
+            "northwind-login",
+            "nrothwind",
+            "mynorthwindblog",
+            "nrothwidn",
+        ];
+        let scores: Vec<u8> = ranked
+            .iter()
+            .map(|l| m.match_label(l).unwrap().score)
+            .collect();
         let mut sorted = scores.clone();
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(scores, sorted, "{ranked:?}");

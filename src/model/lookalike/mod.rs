@@ -116,8 +116,13 @@ pub enum MarkError {
         "'{0}' is too short to watch: a mark of one or two characters matches too many names; enter the brand as it is written, such as northwind."
     )]
     TooShort(String),
-    #[error("'{shown}' cannot be a mark: {reason} Enter one word, letters, digits or hyphens, such as northwind.")]
-    Invalid { shown: String, reason: DomainNameError },
+    #[error(
+        "'{shown}' cannot be a mark: {reason} Enter one word, letters, digits or hyphens, such as northwind."
+    )]
+    Invalid {
+        shown: String,
+        reason: DomainNameError,
+    },
 }
 
 /// A brand term watched for lookalikes: one label, lower-cased and IDNA-mapped like a domain
@@ -223,7 +228,8 @@ mod tests {
         assert!(words.len() > 20);
         for w in &words {
             assert!(
-                w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
                 "{w}"
             );
         }
