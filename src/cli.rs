@@ -60,6 +60,9 @@ enum Command {
     /// Work on the database as a whole.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Find registered names that imitate marks (lookalike watch).
+    #[command(subcommand)]
+    Lookalikes(LookalikesCommand),
 }
 
 #[derive(Subcommand)]
@@ -76,6 +79,48 @@ enum DbCommand {
         #[arg(long)]
         to: String,
     },
+}
+
+#[derive(Subcommand)]
+enum LookalikesCommand {
+    /// Scan a zone file (ICANN CZDS master-file format) or a list of newly registered names,
+    /// plain or gzip, from a file or an http(s) address, for names that imitate the marks.
+    ///
+    /// Exit status: 0 when the scan read the whole source (with or without matches); 1 when
+    /// it could not run or stopped (a mark refused, the source unreadable, a gzip cut short);
+    /// 2 for wrong arguments.
+    #[command(after_help = "Malformed lines are skipped and counted in the summary.")]
+    Scan {
+        /// The zone file or list: a path or an http(s) address (.gz or plain).
+        #[arg(long)]
+        zone: String,
+        /// A brand term to look for (repeat for several). Without it, the firm's marks.
+        #[arg(long = "mark", value_name = "TERM")]
+        marks: Vec<String>,
+        /// Print one JSON object a line per match (the summary goes to standard error).
+        #[arg(long)]
+        json: bool,
+        /// What the source holds; by default decided from its first line.
+        #[arg(long, value_enum, default_value = "auto")]
+        format: ZoneFormatArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ZoneFormatArg {
+    Auto,
+    Zone,
+    List,
+}
+
+impl From<ZoneFormatArg> for crate::lookalike::Format {
+    fn from(f: ZoneFormatArg) -> Self {
+        match f {
+            ZoneFormatArg::Auto => Self::Auto,
+            ZoneFormatArg::Zone => Self::Zone,
+            ZoneFormatArg::List => Self::List,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -199,6 +244,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         tracing::warn!("{warning}");
     }
     let settings = loaded.settings;
+    // The scan with --mark needs neither settings nor database.
+    if let Some(Command::Lookalikes(LookalikesCommand::Scan {
+        zone,
+        marks,
+        json,
+        format,
+    })) = &cli.command
+    {
+        return lookalikes_scan(zone, marks, *json, (*format).into());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -245,6 +300,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             report_matter(settings, clock, &reference, &out)
         }
         Command::Db(DbCommand::Copy { from, to }) => db_copy(&from, &to),
+        Command::Lookalikes(_) => unreachable!("handled before the settings are loaded"),
         Command::Jobs(JobsCommand::Run { name }) => runtime.block_on(async {
             let (state, _) = startup::prepare(settings, clock)?;
             // Like a serving instance: leases kept alive while the job runs, and on Ctrl-C or
@@ -438,6 +494,125 @@ async fn domain_check(
     );
     println!("              {}", outcome.policy.backorder_note);
     Ok(())
+}
+
+/// One line of `lookalikes scan --json`.
+#[derive(serde::Serialize)]
+struct LookalikeLine<'a> {
+    domain: &'a str,
+    unicode: String,
+    mark: &'a str,
+    reason: &'a crate::model::lookalike::Reason,
+    score: u8,
+}
+
+fn lookalikes_scan(
+    zone: &str,
+    raw_marks: &[String],
+    json: bool,
+    format: crate::lookalike::Format,
+) -> anyhow::Result<()> {
+    use crate::model::lookalike::{Mark, Matcher};
+    use std::io::Write;
+    if raw_marks.is_empty() {
+        bail!(
+            "pass --mark TERM for each term to look for; scanning against the firm's marks comes with the findings"
+        );
+    }
+    let marks = raw_marks
+        .iter()
+        .map(|m| Mark::parse(m).map(|mark| (mark, ())))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow!("--mark: {e}"))?;
+    let matcher = Matcher::new(marks)?;
+    let started = std::time::Instant::now();
+    let mut names = crate::lookalike::NameReader::new(crate::lookalike::open(zone)?, format);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed: Option<std::io::Error> = None;
+    if !json {
+        writeln!(out, "{:>5}  {:<40} {:<16} why", "score", "domain", "mark")?;
+    }
+    let summary = crate::lookalike::scan(&mut names, &matcher, |domain, found| {
+        if failed.is_some() {
+            return;
+        }
+        let (unicode, _) = idna::domain_to_unicode(domain);
+        let written = if json {
+            serde_json::to_string(&LookalikeLine {
+                domain,
+                unicode,
+                mark: found.mark.unicode(),
+                reason: &found.reason,
+                score: found.score,
+            })
+            .map_err(std::io::Error::other)
+            .and_then(|line| writeln!(out, "{line}"))
+        } else {
+            let shown = if unicode == domain {
+                domain.to_owned()
+            } else {
+                format!("{unicode} ({domain})")
+            };
+            writeln!(
+                out,
+                "{:>5}  {:<40} {:<16} {}",
+                found.score,
+                shown,
+                found.mark.unicode(),
+                why(&found.reason)
+            )
+        };
+        if let Err(e) = written {
+            failed = Some(e);
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e).context("cannot write the results");
+    }
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let malformed = if summary.malformed == 0 {
+        "no malformed line".to_owned()
+    } else {
+        let lines: Vec<String> = summary.malformed_lines.iter().map(u64::to_string).collect();
+        format!(
+            "{} skipped (first: line {})",
+            plural(summary.malformed, "malformed line", "malformed lines"),
+            lines.join(", ")
+        )
+    };
+    let line = format!(
+        "{} read, {malformed}, {}, {:.1} s",
+        plural(summary.names, "name", "names"),
+        plural(summary.matches, "match", "matches"),
+        started.elapsed().as_secs_f64()
+    );
+    if json {
+        out.flush()?;
+        eprintln!("{line}");
+    } else {
+        writeln!(out, "{line}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// "homoglyph, same skeleton" — the reason in words, for the table.
+fn why(reason: &crate::model::lookalike::Reason) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = reason.family {
+        parts.push(f.to_string());
+    }
+    if reason.skeleton_equal {
+        parts.push("same skeleton".to_owned());
+    }
+    if let Some(c) = &reason.contained {
+        parts.push(format!("contains {c}"));
+    }
+    if let Some(d) = reason.distance {
+        parts.push(format!("distance {d}"));
+    }
+    parts.join(", ")
 }
 
 fn report_matter(

@@ -16,6 +16,7 @@ pub mod error;
 pub mod evidence;
 pub mod ics;
 pub mod jobs;
+pub mod lookalike;
 pub mod mail;
 pub mod model;
 pub mod pdf;
