@@ -232,15 +232,25 @@ where
             .buffer_unordered(WATCH_CONCURRENCY)
             .collect()
             .await;
+        let mut following = Vec::new();
         for outcome in outcomes {
             match outcome? {
-                Asked::Free(seen) => report.seen_free.push(seen),
+                Asked::Free(seen, task) => {
+                    report.seen_free.push(seen);
+                    following.push(task);
+                }
+                Asked::Recording(task) => following.push(task),
                 Asked::Failed => report.failed += 1,
                 Asked::Registered => {}
                 Asked::Late => {
                     report.asked -= 1;
                     report.deferred += 1;
                 }
+            }
+        }
+        for task in following {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, "drop watch: recording a free answer stopped");
             }
         }
         report
@@ -294,7 +304,10 @@ impl Target {
 }
 
 enum Asked {
-    Free(SeenFree),
+    /// Seen free for the first time; the registration and the record follow in the task.
+    Free(SeenFree, tokio::task::JoinHandle<()>),
+    /// Free again; its record follows in the task.
+    Recording(tokio::task::JoinHandle<()>),
     Registered,
     Failed,
     /// Not sent: its token's second was over (still due, asked at a later pass).
@@ -338,17 +351,23 @@ where
             if first {
                 hook(state, std::slice::from_ref(&seen));
             }
-            // The monitor's record of the answer: evidence, "dropped", alerts.
+            // The registration first (the race is now), then the monitor's record of the answer
+            // (evidence, "dropped", alerts); both off the queries' path, so that the other names'
+            // queries go out meanwhile. The pass waits for them before it ends.
             lookup.registry.fetched_at = answered;
-            if let Err(e) =
-                monitoring::record_lookup(state, &target.name, &target.policy, lookup).await
-            {
-                tracing::error!(domain = %seen.domain, error = %e, "drop watch: the free answer was not recorded");
-            }
+            let (state, name, policy) = (state.clone(), target.name, target.policy);
+            let following = tokio::spawn(async move {
+                if first {
+                    monitoring::send_direct_catch(&state, &name).await;
+                }
+                if let Err(e) = monitoring::record_lookup(&state, &name, &policy, lookup).await {
+                    tracing::error!(domain = %name.ascii(), error = %e, "drop watch: the free answer was not recorded");
+                }
+            });
             Ok(if first {
-                Asked::Free(seen)
+                Asked::Free(seen, following)
             } else {
-                Asked::Registered
+                Asked::Recording(following)
             })
         }
         Ok(lookup) => {

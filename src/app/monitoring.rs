@@ -260,7 +260,11 @@ async fn released(state: &AppState, outcome: &CheckOutcome) {
     if outcome.assessment.phase != Phase::Available {
         return;
     }
-    let name = &outcome.name;
+    send_direct_catch(state, &outcome.name).await;
+}
+
+/// Sends the direct catches waiting for `name` (none: nothing happens), logging the outcome.
+pub(crate) async fn send_direct_catch(state: &AppState, name: &DomainName) {
     match crate::app::catch::on_release(state, name.ascii()).await {
         Ok(run) if run != crate::app::catch::CatchRun::default() => {
             tracing::info!(domain = %name.ascii(), %run, "direct catch at the release");
@@ -415,7 +419,11 @@ fn move_backorders(
     let actor = Actor::process(MONITOR_ACTOR, now);
     if let Some(target) = desired {
         for (backorder, _) in seeking {
-            if backorder.status != target && path_to(backorder.status, target).is_some() {
+            // Read again, locked: another instance may have recorded the same answer since.
+            let Some(current) = backorders::lock_status(conn, &backorder.id)? else {
+                continue;
+            };
+            if current != target && path_to(current, target).is_some() {
                 backorders::change_status(conn, &actor, &backorder.id, target, reason)?;
             }
         }

@@ -463,6 +463,20 @@ fn record_event(
     Ok(())
 }
 
+/// The backorder's status as committed, its row locked until the transaction ends (a no-op
+/// update: PostgreSQL takes the row lock, SQLite the write lock), so that two instances
+/// recording the same registry answer cannot both move it from what they read before.
+pub fn lock_status(conn: &mut DbConn, id: &BackorderId) -> Result<Option<BackorderStatus>, DbError> {
+    diesel::update(backorders::table.find(id))
+        .set(backorders::updated_at.eq(backorders::updated_at))
+        .execute(conn)?;
+    Ok(backorders::table
+        .find(id)
+        .select(backorders::status)
+        .first(conn)
+        .optional()?)
+}
+
 /// Moves a backorder to `to` through the lifecycle, recording each step with who or what made
 /// it and why. A catch reported before the drop passes through `dropped`.
 pub fn change_status(
@@ -473,6 +487,7 @@ pub fn change_status(
     reason: &str,
 ) -> Result<Backorder, BackorderError> {
     write_tx(conn, |conn| {
+        lock_status(conn, id)?;
         let backorder = find(conn, id)?.ok_or(BackorderError::NotFound)?;
         open_matter(conn, &backorder.matter_id)?;
         let steps = path_to(backorder.status, to).ok_or(TransitionError {
