@@ -466,7 +466,10 @@ fn record_event(
 /// The backorder's status as committed, its row locked until the transaction ends (a no-op
 /// update: PostgreSQL takes the row lock, SQLite the write lock), so that two instances
 /// recording the same registry answer cannot both move it from what they read before.
-pub fn lock_status(conn: &mut DbConn, id: &BackorderId) -> Result<Option<BackorderStatus>, DbError> {
+pub fn lock_status(
+    conn: &mut DbConn,
+    id: &BackorderId,
+) -> Result<Option<BackorderStatus>, DbError> {
     diesel::update(backorders::table.find(id))
         .set(backorders::updated_at.eq(backorders::updated_at))
         .execute(conn)?;
