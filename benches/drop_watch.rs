@@ -249,9 +249,22 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
         .unwrap();
     direct_catch_everything(&state, &seeded, registrar_base).await;
 
-    // The release: a whole second, 4 to 5 s from now; names spread over `spread` after it.
+    // Held until the monitor's first check is over (it sees the names in pending delete).
+    let later = SystemTime::now() + Duration::from_secs(3600);
+    registry
+        .release
+        .lock()
+        .unwrap()
+        .extend(names.iter().map(|name| (name.clone(), later)));
+    let report = reclaim::app::monitoring::sweep_batch(&state, 16, n as i64)
+        .await
+        .unwrap();
+    assert_eq!(report.checked, n, "{report}");
+    // The release: a whole second, 2 to 3 s from now; names spread over `spread` after it.
+    // Then the predicted window, starting at the release (a published release time) and
+    // 30 minutes long.
     let now_ms = epoch_ms(SystemTime::now());
-    let release = UNIX_EPOCH + Duration::from_secs(u64::try_from(now_ms / 1000).unwrap_or(0) + 5);
+    let release = UNIX_EPOCH + Duration::from_secs(u64::try_from(now_ms / 1000).unwrap_or(0) + 3);
     {
         let mut schedule = registry.release.lock().unwrap();
         for (i, name) in names.iter().enumerate() {
@@ -260,12 +273,6 @@ async fn run(label: &str, n: usize, budget: u32, spread: Duration) {
             schedule.insert(name.clone(), release + offset);
         }
     }
-    // The monitor's first check: pending delete; then the predicted window, starting at the
-    // release (a published release time) and 30 minutes long.
-    let report = reclaim::app::monitoring::sweep_batch(&state, 16, n as i64)
-        .await
-        .unwrap();
-    assert_eq!(report.checked, n, "{report}");
     let start = chrono::DateTime::<chrono::Utc>::from(release);
     state
         .db

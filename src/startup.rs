@@ -131,6 +131,7 @@ pub fn prepare(
             tld_policies: Arc::new(tld_policies),
             registry: Arc::new(registry),
             mailer: Arc::new(mailer),
+            catch_clients: Default::default(),
             instance: instance_name(),
             stopping: Default::default(),
         },

@@ -22,6 +22,8 @@ pub struct AppState {
     pub tld_policies: Arc<TldPolicies>,
     pub registry: Arc<RegistryClient>,
     pub mailer: Arc<Mailer>,
+    /// The catch accounts' clients, shared by every run (`catch::Clients`).
+    pub catch_clients: Arc<crate::catch::Clients>,
     /// Names this process in leases and job runs (several instances may share a database).
     pub instance: String,
     /// Set when the process is asked to stop (SIGTERM, Ctrl-C).

@@ -9,9 +9,9 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
 use crate::app::access::{Caller, visible_backorder};
 use crate::app::backorders::AmountInput;
-use crate::app::catch_accounts::service_of;
+use crate::app::catch_accounts::client_of;
 use crate::catch::{Answer, Called, CatchApi, CatchError, Order, Outcome, Service};
-use crate::db::DbError;
+use crate::db::{DbError, write_tx};
 use crate::error::AppError;
 use crate::model::backorder::{CatchChannel, ChannelStatus, Registrant};
 use crate::model::catch_order::{Situation, Step, next_step};
@@ -27,6 +27,8 @@ use crate::state::AppState;
 pub const RECHECK: Duration = Duration::minutes(15);
 /// Orders handled per run.
 const BATCH: i64 = 100;
+/// Registrations sent side by side when names are released together.
+pub const RELEASE_AT_ONCE: usize = 32;
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::hours(6);
@@ -191,27 +193,36 @@ fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// Places, keeps or cancels the orders that are due; the `catch` job runs this.
+/// One order after the other: nothing here is in a hurry, and the services' rate limits are
+/// per account.
 pub async fn run(state: &AppState) -> Result<CatchRun, AppError> {
-    claim_and_handle(state, move |c, holder, now, lease| {
-        catch_orders::claim_due(c, holder, now, lease, BATCH)
-    })
+    claim_and_handle(
+        state,
+        move |c, holder, now, lease| catch_orders::claim_due(c, holder, now, lease, BATCH),
+        1,
+    )
     .await
 }
 
-/// Places a direct catch's registration at once: the monitor (or the drop watch) has just seen
-/// the registry release `domain`. Only orders through a registrar account are sent here; the
-/// catch services' own orders follow their schedule.
-pub async fn on_release(state: &AppState, domain: &str) -> Result<CatchRun, AppError> {
+/// Places direct catches' registrations at once: the monitor (or the drop watch) has just seen
+/// the registry release `domains`. Only orders through a registrar account are sent here; the
+/// catch services' own orders follow their schedule. The names released together are claimed in
+/// one statement and registered side by side ([`RELEASE_AT_ONCE`] at a time; the calls through
+/// one account still follow that account's pacing).
+pub async fn on_release(state: &AppState, domains: Vec<String>) -> Result<CatchRun, AppError> {
     use crate::model::catch_order::Timing;
     let providers: Vec<&'static str> = crate::catch::Provider::ALL
         .into_iter()
         .filter(|p| p.timing() == Timing::AtRelease)
         .map(crate::catch::Provider::as_str)
         .collect();
-    let domain = domain.to_owned();
-    claim_and_handle(state, move |c, holder, now, lease| {
-        catch_orders::claim_released(c, holder, &domain, &providers, now, lease)
-    })
+    claim_and_handle(
+        state,
+        move |c, holder, now, lease| {
+            catch_orders::claim_released(c, holder, &domains, &providers, now, lease)
+        },
+        RELEASE_AT_ONCE,
+    )
     .await
 }
 
@@ -228,6 +239,7 @@ async fn claim_and_handle(
     ) -> Result<Vec<DueOrder>, DbError>
     + Send
     + 'static,
+    at_once: usize,
 ) -> Result<CatchRun, AppError> {
     let now = state.clock.now();
     let holder = crate::repo::monitoring::claim_holder(&state.instance);
@@ -239,7 +251,7 @@ async fn claim_and_handle(
     if claimed.is_empty() {
         return Ok(CatchRun::default());
     }
-    let run = handle_claimed(state, claimed, now).await;
+    let run = handle_claimed(state, claimed, now, at_once).await;
     state
         .db
         .run(move |c| catch_orders::release(c, &holder))
@@ -248,64 +260,137 @@ async fn claim_and_handle(
 }
 
 /// Decides on each claimed order, calls its service when needed, and records what happened.
+/// One at a time (`at_once` 1), each order's outcome is recorded as soon as its call is
+/// answered; several at a time (names just released), the calls go out side by side and the
+/// outcomes are recorded together afterwards, so that no registration waits for another's write.
 async fn handle_claimed(
     state: &AppState,
     claimed: Vec<DueOrder>,
     now: DateTime<Utc>,
+    at_once: usize,
 ) -> Result<CatchRun, AppError> {
-    let mut services: HashMap<CatchAccountId, Result<Service, CatchError>> = HashMap::new();
+    use futures_util::StreamExt;
+    let services = Services::open(state, &claimed);
     let mut run = CatchRun::default();
-    for due in claimed {
-        let outcome = handle(state, &due, now, &mut services).await;
-        let (settled, exchanges) = match outcome {
-            Ok(done) => done,
-            Err(e) => {
-                tracing::error!(error = %e, channel = %due.channel.id, "catch order not handled");
-                run.failed += 1;
-                continue;
+    if at_once <= 1 {
+        for due in claimed {
+            if let Some(handled) = handled(&mut run, &due, handle(state, &due, now, &services).await)
+            {
+                let state_for_db = state.clone();
+                state
+                    .db
+                    .run(move |c| record_outcome(c, &state_for_db, &due, handled, now))
+                    .await?;
             }
-        };
-        match settled.status {
-            ChannelStatus::Placed if settled.placed.is_some() => run.placed += 1,
-            ChannelStatus::Scheduled => run.waiting += 1,
-            ChannelStatus::Refused => run.refused += 1,
-            ChannelStatus::Cancelled => run.cancelled += 1,
-            ChannelStatus::Caught if due.channel.status != ChannelStatus::Caught => run.caught += 1,
-            ChannelStatus::Lost if due.channel.status != ChannelStatus::Lost => run.lost += 1,
-            _ => {}
         }
-        if settled.attempts > due.order.attempts {
-            run.failed += 1;
-        }
-        let actor = crate::model::audit::Actor::process("catch job", now);
-        // The lawyer hears of a refusal, a catch and a loss, once.
-        let tell = matches!(
-            settled.status,
-            ChannelStatus::Refused
-                | ChannelStatus::Caught
-                | ChannelStatus::Won
-                | ChannelStatus::Lost
-        ) && settled.status != due.channel.status;
-        let state_for_mail = state.clone();
-        state
-            .db
-            .run(move |c| {
-                catch_orders::settle(c, &actor, &due, &settled, &exchanges)?;
-                if tell {
-                    queue_news(
-                        c,
-                        &state_for_mail,
-                        &due,
-                        settled.status,
-                        &settled.message,
-                        now,
-                    )?;
-                }
-                Ok::<_, DbError>(())
-            })
-            .await?;
+        return Ok(run);
     }
+    let answered: Vec<_> = futures_util::stream::iter(claimed)
+        .map(|due| async {
+            let outcome = handle(state, &due, now, &services).await;
+            (due, outcome)
+        })
+        .buffer_unordered(at_once)
+        .collect()
+        .await;
+    let outcomes: Vec<_> = answered
+        .into_iter()
+        .filter_map(|(due, outcome)| handled(&mut run, &due, outcome).map(|h| (due, h)))
+        .collect();
+    let state_for_db = state.clone();
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                outcomes.into_iter().try_for_each(|(due, handled)| {
+                    record_outcome(c, &state_for_db, &due, handled, now)
+                })
+            })
+        })
+        .await?;
     Ok(run)
+}
+
+/// What deciding on an order gave: its new state and the calls made.
+type Handled = (Settled, Vec<crate::catch::Exchange>);
+
+/// Counts an order's outcome in `run`; `None` (counted as failed, logged) when it could not be
+/// handled at all.
+fn handled(
+    run: &mut CatchRun,
+    due: &DueOrder,
+    outcome: Result<Handled, AppError>,
+) -> Option<Handled> {
+    let (settled, exchanges) = match outcome {
+        Ok(done) => done,
+        Err(e) => {
+            tracing::error!(error = %e, channel = %due.channel.id, "catch order not handled");
+            run.failed += 1;
+            return None;
+        }
+    };
+    match settled.status {
+        ChannelStatus::Placed if settled.placed.is_some() => run.placed += 1,
+        ChannelStatus::Scheduled => run.waiting += 1,
+        ChannelStatus::Refused => run.refused += 1,
+        ChannelStatus::Cancelled => run.cancelled += 1,
+        ChannelStatus::Caught if due.channel.status != ChannelStatus::Caught => run.caught += 1,
+        ChannelStatus::Lost if due.channel.status != ChannelStatus::Lost => run.lost += 1,
+        _ => {}
+    }
+    if settled.attempts > due.order.attempts {
+        run.failed += 1;
+    }
+    Some((settled, exchanges))
+}
+
+/// Records an order's outcome and its calls; the lawyer hears of a refusal, a catch and a loss,
+/// once.
+fn record_outcome(
+    c: &mut crate::db::DbConn,
+    state: &AppState,
+    due: &DueOrder,
+    (settled, exchanges): Handled,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let actor = crate::model::audit::Actor::process("catch job", now);
+    let tell = matches!(
+        settled.status,
+        ChannelStatus::Refused | ChannelStatus::Caught | ChannelStatus::Won | ChannelStatus::Lost
+    ) && settled.status != due.channel.status;
+    catch_orders::settle(c, &actor, due, &settled, &exchanges)?;
+    if tell {
+        queue_news(c, state, due, settled.status, &settled.message, now)?;
+    }
+    Ok(())
+}
+
+/// The clients of the accounts a run's orders go through, each opened once: the calls of one
+/// run through one account share its client (and its pacing, e.g. Dynadot's one request at a
+/// time per key).
+struct Services(HashMap<CatchAccountId, Result<std::sync::Arc<Service>, CatchError>>);
+
+impl Services {
+    fn open(state: &AppState, claimed: &[DueOrder]) -> Self {
+        let mut services = HashMap::new();
+        for due in claimed {
+            services
+                .entry(due.account.id.clone())
+                .or_insert_with(|| client_of(state, &due.account));
+        }
+        Self(services)
+    }
+
+    /// The client of the order's account, or why it could not be opened.
+    fn of(&self, due: &DueOrder) -> Result<&Service, CatchError> {
+        match self.0.get(&due.account.id) {
+            Some(opened) => opened.as_deref().map_err(Clone::clone),
+            None => Err(CatchError::Invalid(format!(
+                "the account '{}' was not opened for this run",
+                due.account.label
+            ))),
+        }
+    }
 }
 
 /// Decides on one order and calls the service when the decision needs it.
@@ -313,8 +398,8 @@ async fn handle(
     state: &AppState,
     due: &DueOrder,
     now: DateTime<Utc>,
-    services: &mut HashMap<CatchAccountId, Result<Service, CatchError>>,
-) -> Result<(Settled, Vec<crate::catch::Exchange>), AppError> {
+    services: &Services,
+) -> Result<Handled, AppError> {
     let keep = |status: ChannelStatus, message: String, next: Option<DateTime<Utc>>| Settled {
         status,
         message,
@@ -342,7 +427,7 @@ async fn handle(
         due.channel.status,
         ChannelStatus::Caught | ChannelStatus::InAuction
     ) {
-        return Ok(follow_auction(state, due, provider, now, services).await);
+        return Ok(follow_auction(due, provider, now, services).await);
     }
     // The month's bids and the account's other orders matter only to an order not yet placed.
     let (committed, for_another) = if matches!(
@@ -419,7 +504,7 @@ async fn handle(
             with_service: true,
         } => {
             let domains = std::slice::from_ref(&due.backorder.domain);
-            let called = match service_for(due, services, state) {
+            let called = match services.of(due) {
                 Ok(service) => service.cancel(domains).await,
                 Err(e) => Called::failed(e),
             };
@@ -460,7 +545,7 @@ async fn handle(
                     order.years = u32::try_from(registration.years).unwrap_or(1).max(1);
                 }
             }
-            let called = match service_for(due, services, state) {
+            let called = match services.of(due) {
                 Ok(service) => service.place(std::slice::from_ref(&order)).await,
                 Err(e) => Called::failed(e),
             };
@@ -573,11 +658,10 @@ const AUCTIONS_SINCE: Duration = Duration::days(30);
 /// A service that reports nothing leaves the order as it is, asked again later, except a
 /// service whose API reports no auctions at all: there the lawyer records the outcome.
 async fn follow_auction(
-    state: &AppState,
     due: &DueOrder,
     provider: crate::catch::Provider,
     now: DateTime<Utc>,
-    services: &mut HashMap<CatchAccountId, Result<Service, CatchError>>,
+    services: &Services,
 ) -> (Settled, Vec<crate::catch::Exchange>) {
     use crate::catch::AuctionNews;
     let still = |message: String| Settled {
@@ -598,7 +682,7 @@ async fn follow_auction(
         );
     }
     let since = (now - AUCTIONS_SINCE).date_naive();
-    let called = match service_for(due, services, state) {
+    let called = match services.of(due) {
         Ok(service) => {
             service
                 .auctions(std::slice::from_ref(&due.backorder.domain), since)
@@ -645,19 +729,6 @@ async fn follow_auction(
         },
     };
     (settled, called.exchanges)
-}
-
-/// The account's service client, opened once per run (or why it cannot be).
-fn service_for<'a>(
-    due: &DueOrder,
-    services: &'a mut HashMap<CatchAccountId, Result<Service, CatchError>>,
-    state: &AppState,
-) -> Result<&'a Service, CatchError> {
-    services
-        .entry(due.account.id.clone())
-        .or_insert_with(|| service_of(state, &due.account))
-        .as_ref()
-        .map_err(Clone::clone)
 }
 
 /// E-mails the matter's responsible lawyer and team that a service refused an order, caught the

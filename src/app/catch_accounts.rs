@@ -393,7 +393,24 @@ pub async fn in_use(state: &AppState, user: &Principal) -> Result<Vec<CatchAccou
     Ok(all.into_iter().filter(|a| a.active).collect())
 }
 
-/// The client of an account's service, its credentials opened. Used by the catch job.
+/// The client of an account's service kept for the process (`AppState::catch_clients`), opened
+/// when first needed or when the account changed. Used by the catch job.
+pub fn client_of(
+    state: &AppState,
+    account: &CatchAccount,
+) -> Result<std::sync::Arc<Service>, CatchError> {
+    let from = vec![
+        account.provider.clone(),
+        account.endpoint.clone(),
+        account.auth_endpoint.clone().unwrap_or_default(),
+        account.credentials_sealed.clone(),
+    ];
+    state
+        .catch_clients
+        .get_or_open(account.id.as_str(), from, || service_of(state, account))
+}
+
+/// The client of an account's service, its credentials opened.
 pub fn service_of(state: &AppState, account: &CatchAccount) -> Result<Service, CatchError> {
     let provider = account
         .provider()

@@ -32,6 +32,10 @@ use crate::state::AppState;
 pub const WATCH_CONCURRENCY: usize = 64;
 /// How many names one pass takes at most.
 pub const WATCH_BATCH: i64 = 2_000;
+/// Batches of registrations in flight at once (see `register_released`).
+const RELEASE_BATCHES: usize = 4;
+/// Free answers recorded at once after a pass's registrations.
+const RECORD_CONCURRENCY: usize = 8;
 /// The watch job's longest run: its schedule starts another every 15 s (`jobs::JOBS`).
 pub const RUN_FOR: StdDuration = StdDuration::from_millis(14_500);
 
@@ -225,21 +229,29 @@ where
             );
         }
         report.asked = asked.len();
+        // The registrations of the names this pass sees released go out as they are seen, beside
+        // the other names' queries; the records of the free answers wait for them.
+        let (releases, released) = tokio::sync::mpsc::unbounded_channel();
+        let registering = tokio::spawn(register_released(state.clone(), released));
         // The tokens count in the second they were taken in: a query not sent by its end waits.
         let deadline = send_by(now);
         let outcomes: Vec<Result<Asked, DbError>> = futures_util::stream::iter(asked)
-            .map(|(server, target)| ask(state, server, target, rule, deadline, hook))
+            .map(|(server, target)| ask(state, server, target, rule, deadline, hook, &releases))
             .buffer_unordered(WATCH_CONCURRENCY)
             .collect()
             .await;
-        let mut following = Vec::new();
+        drop(releases);
+        if let Err(e) = registering.await {
+            tracing::error!(error = %e, "drop watch: sending the registrations stopped");
+        }
+        let mut free_answers = Vec::new();
         for outcome in outcomes {
             match outcome? {
-                Asked::Free(seen, task) => {
+                Asked::Free(seen, answer) => {
                     report.seen_free.push(seen);
-                    following.push(task);
+                    free_answers.push(answer);
                 }
-                Asked::Recording(task) => following.push(task),
+                Asked::Recording(answer) => free_answers.push(answer),
                 Asked::Failed => report.failed += 1,
                 Asked::Registered => {}
                 Asked::Late => {
@@ -248,11 +260,19 @@ where
                 }
             }
         }
-        for task in following {
-            if let Err(e) = task.await {
-                tracing::error!(error = %e, "drop watch: recording a free answer stopped");
-            }
-        }
+        // The evidence, "dropped" and the alerts; each answer keeps the instant it was received.
+        futures_util::stream::iter(free_answers)
+            .for_each_concurrent(RECORD_CONCURRENCY, |answer| async move {
+                let FreeAnswer {
+                    name,
+                    policy,
+                    lookup,
+                } = answer;
+                if let Err(e) = monitoring::record_lookup(state, &name, &policy, lookup).await {
+                    tracing::error!(domain = %name.ascii(), error = %e, "drop watch: the free answer was not recorded");
+                }
+            })
+            .await;
         report
             .seen_free
             .sort_by(|a, b| (a.at, &a.domain).cmp(&(b.at, &b.domain)));
@@ -303,11 +323,46 @@ impl Target {
     }
 }
 
+/// Sends the direct catches of the names a pass sees released (`app::catch::on_release`): the
+/// names that arrive while earlier ones are being sent go together, in one claim, and at most
+/// [`RELEASE_BATCHES`] batches are in flight, so that a slow registrar does not hold the others.
+async fn register_released(
+    state: AppState,
+    mut released: tokio::sync::mpsc::UnboundedReceiver<DomainName>,
+) {
+    let mut batches = tokio::task::JoinSet::new();
+    while let Some(first) = released.recv().await {
+        while batches.len() >= RELEASE_BATCHES {
+            if let Some(Err(e)) = batches.join_next().await {
+                tracing::error!(error = %e, "drop watch: a batch of registrations stopped");
+            }
+        }
+        let mut names = vec![first];
+        while let Ok(next) = released.try_recv() {
+            names.push(next);
+        }
+        let state = state.clone();
+        batches.spawn(async move { monitoring::send_direct_catch(&state, &names).await });
+    }
+    while let Some(done) = batches.join_next().await {
+        if let Err(e) = done {
+            tracing::error!(error = %e, "drop watch: a batch of registrations stopped");
+        }
+    }
+}
+
+/// A free answer, recorded by the monitor once the pass's registrations are sent.
+struct FreeAnswer {
+    name: DomainName,
+    policy: TldPolicy,
+    lookup: crate::registry::Lookup,
+}
+
 enum Asked {
-    /// Seen free for the first time; the registration and the record follow in the task.
-    Free(SeenFree, tokio::task::JoinHandle<()>),
-    /// Free again; its record follows in the task.
-    Recording(tokio::task::JoinHandle<()>),
+    /// Seen free for the first time (its registration already on its way).
+    Free(SeenFree, FreeAnswer),
+    /// Free again.
+    Recording(FreeAnswer),
     Registered,
     Failed,
     /// Not sent: its token's second was over (still due, asked at a later pass).
@@ -322,6 +377,7 @@ async fn ask<H>(
     rule: BudgetRule,
     deadline: DateTime<Utc>,
     hook: &H,
+    releases: &tokio::sync::mpsc::UnboundedSender<DomainName>,
 ) -> Result<Asked, DbError>
 where
     H: Fn(&AppState, &[SeenFree]) + Sync,
@@ -351,23 +407,21 @@ where
             if first {
                 hook(state, std::slice::from_ref(&seen));
             }
-            // The registration first (the race is now), then the monitor's record of the answer
-            // (evidence, "dropped", alerts); both off the queries' path, so that the other names'
-            // queries go out meanwhile. The pass waits for them before it ends.
+            // The registration first (the race is now); the monitor's record of the answer
+            // (evidence, "dropped", alerts) after the pass's registrations, off the queries' path.
+            if first && releases.send(target.name.clone()).is_err() {
+                tracing::error!(domain = %target.name.ascii(), "drop watch: the registration could not be handed over");
+            }
             lookup.registry.fetched_at = answered;
-            let (state, name, policy) = (state.clone(), target.name, target.policy);
-            let following = tokio::spawn(async move {
-                if first {
-                    monitoring::send_direct_catch(&state, &name).await;
-                }
-                if let Err(e) = monitoring::record_lookup(&state, &name, &policy, lookup).await {
-                    tracing::error!(domain = %name.ascii(), error = %e, "drop watch: the free answer was not recorded");
-                }
-            });
+            let answer = FreeAnswer {
+                name: target.name,
+                policy: target.policy,
+                lookup,
+            };
             Ok(if first {
-                Asked::Free(seen, following)
+                Asked::Free(seen, answer)
             } else {
-                Asked::Recording(following)
+                Asked::Recording(answer)
             })
         }
         Ok(lookup) => {

@@ -260,17 +260,19 @@ async fn released(state: &AppState, outcome: &CheckOutcome) {
     if outcome.assessment.phase != Phase::Available {
         return;
     }
-    send_direct_catch(state, &outcome.name).await;
+    send_direct_catch(state, std::slice::from_ref(&outcome.name)).await;
 }
 
-/// Sends the direct catches waiting for `name` (none: nothing happens), logging the outcome.
-pub(crate) async fn send_direct_catch(state: &AppState, name: &DomainName) {
-    match crate::app::catch::on_release(state, name.ascii()).await {
+/// Sends the direct catches waiting for `names` (none: nothing happens), logging the outcome.
+pub(crate) async fn send_direct_catch(state: &AppState, names: &[DomainName]) {
+    let domains: Vec<String> = names.iter().map(|n| n.ascii().to_owned()).collect();
+    let listed = domains.join(", ");
+    match crate::app::catch::on_release(state, domains).await {
         Ok(run) if run != crate::app::catch::CatchRun::default() => {
-            tracing::info!(domain = %name.ascii(), %run, "direct catch at the release");
+            tracing::info!(domains = %listed, %run, "direct catch at the release");
         }
         Ok(_) => {}
-        Err(e) => tracing::error!(domain = %name.ascii(), error = %e, "direct catch not sent"),
+        Err(e) => tracing::error!(domains = %listed, error = %e, "direct catch not sent"),
     }
 }
 
@@ -346,28 +348,6 @@ fn record_answer(
         &changes,
         now,
     )?;
-    if context.watched.is_some() {
-        monitoring::record_check(
-            conn,
-            domain,
-            &assessment,
-            &snapshot_id,
-            now,
-            next_check(&assessment, now),
-        )?;
-    }
-
-    // The checklists of the backorders that caught the name read the same answer.
-    if context.checklist {
-        crate::repo::after_catch::apply_record(
-            conn,
-            &Actor::process(MONITOR_ACTOR, now),
-            domain,
-            &lookup.record,
-        )?;
-    }
-
-    // The backorders seeking the name follow its life.
     let desired = backorder_status_for(
         previous.map(|(s, r)| (s.phase, r.effective_expiry())),
         assessment.phase,
@@ -377,7 +357,17 @@ fn record_answer(
         .iter()
         .find(|c| c.important)
         .map_or_else(|| assessment.reason.clone(), |c| c.summary.clone());
-    move_backorders(conn, context.seeking, desired, &reason, now)?;
+    follow_answer(
+        conn,
+        domain,
+        context,
+        &assessment,
+        &snapshot_id,
+        &lookup.record,
+        desired,
+        &reason,
+        now,
+    )?;
 
     let sha256 = sha256_hex(&lookup.registry.raw);
     let alerts_queued = if changes.iter().any(|c| c.important) {
@@ -409,16 +399,37 @@ fn record_answer(
     })
 }
 
-fn move_backorders(
+/// What follows a recorded answer, changed or not: the watched name's next check, the
+/// checklists of the backorders that caught it (they read the same answer), and the backorders
+/// seeking it moved to `desired`, with `reason`.
+#[allow(clippy::too_many_arguments)]
+fn follow_answer(
     conn: &mut DbConn,
-    seeking: &[(Backorder, Matter)],
+    domain: &str,
+    context: &Context<'_>,
+    assessment: &Assessment,
+    snapshot_id: &SnapshotId,
+    record: &RegistryRecord,
     desired: Option<crate::model::backorder::BackorderStatus>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), CheckError> {
     let actor = Actor::process(MONITOR_ACTOR, now);
+    if context.watched.is_some() {
+        monitoring::record_check(
+            conn,
+            domain,
+            assessment,
+            snapshot_id,
+            now,
+            next_check(assessment, now),
+        )?;
+    }
+    if context.checklist {
+        crate::repo::after_catch::apply_record(conn, &actor, domain, record)?;
+    }
     if let Some(target) = desired {
-        for (backorder, _) in seeking {
+        for (backorder, _) in context.seeking {
             // Read again, locked: another instance may have recorded the same answer since.
             let Some(current) = backorders::lock_status(conn, &backorder.id)? else {
                 continue;
@@ -473,26 +484,20 @@ fn record_same_answer(
     if let (Some(answer), Some((_, sha256))) = (&lookup.registrar, &last.registrar) {
         monitoring::insert_snapshot_row(conn, &row(answer, sha256, Some(&snapshot_id)))?;
     }
-    monitoring::record_check(
-        conn,
-        domain,
-        &assessment,
-        &snapshot_id,
-        now,
-        next_check(&assessment, now),
-    )?;
-    if context.checklist {
-        crate::repo::after_catch::apply_record(
-            conn,
-            &Actor::process(MONITOR_ACTOR, now),
-            domain,
-            &lookup.record,
-        )?;
-    }
     // A backorder added since the last check still follows the name.
     let expiry = lookup.record.effective_expiry();
     let desired = backorder_status_for(Some((known.phase, expiry)), assessment.phase, expiry);
-    move_backorders(conn, context.seeking, desired, &assessment.reason, now)?;
+    follow_answer(
+        conn,
+        domain,
+        context,
+        &assessment,
+        &snapshot_id,
+        &lookup.record,
+        desired,
+        &assessment.reason,
+        now,
+    )?;
     Ok(Some(CheckOutcome {
         name: name.clone(),
         policy: policy.clone(),

@@ -8,9 +8,11 @@
 //!   non-zero code) and `"Error": "…"`. The XML flavour and older answers put `SuccessCode` in a
 //!   `…Header` object (`AddBackorderRequestHeader`): both are read. `ResponseCode`/`SuccessCode`
 //!   0 means success.
-//! - One request at a time per key for a regular account (1 thread, 60 a minute): this client
-//!   sends its requests one after the other, one name per request, so that each name gets its own
-//!   answer.
+//! - One request at a time per key for a regular account (1 thread, 60 a minute; Dynadot on its
+//!   API forum: "wait for a response to your request before sending out a new one",
+//!   https://www.dynadot.com/hi/forums/api/search-limit-for-domains-7691): this client sends its
+//!   requests one after the other, one name per request, so that each name gets its own answer;
+//!   one client serves every run through the account (`catch::Clients`).
 //! - Auctions of caught names among Dynadot's backorderers: `get_closed_backorder_auctions`
 //!   (`startDate`, `endDate`; each `Auction` with `Domain`, `AuctionWonStatus` "won"/"lost",
 //!   `BidPrice`, `BidPriceCurrency`, `YourHighBid`) and `get_backorder_auction_details`

@@ -18,6 +18,7 @@ pub mod epp;
 pub mod hexonet;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -559,6 +560,36 @@ pub enum Service {
     Epp(epp::Epp),
 }
 
+/// The clients of the firm's catch accounts, kept for the life of the process: every run through
+/// an account shares its client, so its connections (no new TLS handshake at a drop) and its
+/// pacing (Dynadot: one request at a time per key, whichever run sends it). A client is opened
+/// again when what it was opened from (provider, endpoints, sealed credentials) changes.
+#[derive(Default)]
+pub struct Clients(std::sync::Mutex<std::collections::HashMap<String, (Vec<String>, Arc<Service>)>>);
+
+impl Clients {
+    /// The client of the account `id` opened from `from`, opening it with `open` when there is
+    /// none yet or `from` changed. A failure to open is not kept: the next run tries again.
+    pub fn get_or_open(
+        &self,
+        id: &str,
+        from: Vec<String>,
+        open: impl FnOnce() -> Result<Service, CatchError>,
+    ) -> Result<Arc<Service>, CatchError> {
+        if let Ok(kept) = self.0.lock()
+            && let Some((opened_from, client)) = kept.get(id)
+            && *opened_from == from
+        {
+            return Ok(client.clone());
+        }
+        let client = Arc::new(open()?);
+        if let Ok(mut kept) = self.0.lock() {
+            kept.insert(id.to_owned(), (from, client.clone()));
+        }
+        Ok(client)
+    }
+}
+
 /// Where an account's service answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -799,6 +830,43 @@ pub(crate) fn decimal(minor: i64) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn dynadot(key: &str) -> Result<Service, CatchError> {
+        Service::connect(
+            Provider::Dynadot,
+            Endpoints {
+                api: "http://127.0.0.1:9".to_owned(),
+                auth: None,
+            },
+            Credentials::Dynadot {
+                api_key: key.to_owned(),
+            },
+            Duration::from_secs(5),
+        )
+    }
+
+    #[test]
+    fn an_accounts_client_is_shared_until_the_account_changes_and_a_failure_is_not_kept() {
+        let clients = Clients::default();
+        let from = |key: &str| vec!["dynadot".to_owned(), key.to_owned()];
+        let first = clients
+            .get_or_open("acc-1", from("k1"), || dynadot("k1"))
+            .unwrap();
+        let again = clients
+            .get_or_open("acc-1", from("k1"), || panic!("opened again"))
+            .unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "one client for the account");
+        let changed = clients
+            .get_or_open("acc-1", from("k2"), || dynadot("k2"))
+            .unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed), "new credentials, new client");
+        let other = clients.get_or_open("acc-2", from("k1"), || {
+            Err(CatchError::Invalid("stored credentials unreadable".to_owned()))
+        });
+        assert!(other.is_err());
+        let retried = clients.get_or_open("acc-2", from("k1"), || dynadot("k1"));
+        assert!(retried.is_ok(), "a failure to open is tried again");
+    }
 
     #[test]
     fn credentials_are_read_per_provider_with_what_is_missing_said() {

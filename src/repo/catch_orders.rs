@@ -198,13 +198,14 @@ fn load_claimed(conn: &mut DbConn, holder: &str) -> Result<Vec<DueOrder>, DbErro
         .collect())
 }
 
-/// Claims, for `holder`, the scheduled orders for `domain` through accounts of `providers` (a
-/// direct catch when the registry has just released the name), whatever their next attempt:
-/// two instances seeing the release at once never get the same order.
+/// Claims, for `holder`, the scheduled orders for `domains` through accounts of `providers` (the
+/// direct catches of names the registry has just released), whatever their next attempt, in one
+/// statement: two instances seeing the release at once never get the same order, and the names
+/// released together are claimed together rather than one write after the other.
 pub fn claim_released(
     conn: &mut DbConn,
     holder: &str,
-    domain: &str,
+    domains: &[String],
     providers: &[&str],
     now: DateTime<Utc>,
     lease: Duration,
@@ -214,7 +215,7 @@ pub fn claim_released(
             .inner_join(catch_channels::table)
             .inner_join(catch_accounts::table)
             .inner_join(backorders::table.on(backorders::id.eq(catch_orders::backorder_id)))
-            .filter(backorders::domain.eq(domain))
+            .filter(backorders::domain.eq_any(domains))
             .filter(catch_accounts::provider.eq_any(providers))
             .filter(catch_channels::status.eq(ChannelStatus::Scheduled))
             .select(catch_orders::channel_id)

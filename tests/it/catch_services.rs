@@ -1275,6 +1275,55 @@ async fn the_pages_connect_an_account_and_put_a_backorder_on_it() {
     assert!(!page.contains("dyn-key-48c1e"));
 }
 
+/// Names released together and seen free by the drop watch in one pass: every registration goes
+/// out in that pass (claimed together, sent side by side), each name once, the firm's Dynadot key
+/// used one request at a time (API 3's limit for a regular account), and the monitor's record of
+/// the free answers, which follows, leaves the caught backorders caught.
+#[tokio::test]
+async fn names_released_together_are_registered_in_the_drop_watchs_pass_each_once() {
+    use crate::registry_servers::Reply;
+    use reclaim::model::backorder::BackorderStatus;
+
+    let firm = CatchFirm::start().await;
+    let app = &firm.app;
+    let dynadot = FakeDynadot::start().await;
+    let account = firm
+        .connect(
+            json!({"provider": "dynadot_register", "label": "Dynadot registrar",
+            "endpoint": dynadot.base, "credentials": {"api_key": "dyn-key-48c1e"}}),
+        )
+        .await;
+    let names: Vec<String> = (0..6).map(|i| format!("northwind-batch{i}.com")).collect();
+    let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut ids = Vec::new();
+    for name in &names {
+        ids.push(firm.order(name, &["pending delete"], &account).await.0);
+    }
+    let done = monitor_then_catch(app, &listed).await;
+    assert!(done.starts_with("0 order(s) placed, 6 waiting"), "{done}");
+
+    for name in &names {
+        firm.registry.set(name, Reply::status(404));
+    }
+    let report = reclaim::app::drop_watch::watch_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(report.seen_free.len(), 6, "{report}");
+    let (mut registered, overlapping) = dynadot.with(|s| (s.registered.clone(), s.overlapping));
+    registered.sort();
+    assert_eq!(registered, names, "each name registered once, in the pass");
+    assert!(!overlapping, "one request at a time with the firm's key");
+    for id in &ids {
+        assert_eq!(backorder_status(app, id).await, BackorderStatus::Caught);
+    }
+    // A second pass finds nothing more to register.
+    app.clock.advance(chrono::Duration::minutes(2));
+    reclaim::app::drop_watch::watch_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(dynadot.with(|s| s.registered.len()), 6);
+}
+
 /// A firm with an administrator and a lawyer (their API tokens), the client Northwind and a
 /// matter, a local RDAP registry for .com, and names ordered through the firm's catch accounts.
 pub(crate) struct CatchFirm {
