@@ -401,10 +401,7 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
                 outreach::for_backorder(c, &bo)?,
                 crate::repo::catch_orders::for_backorder(c, &bo)?,
                 if staff {
-                    let latest = PageRequest {
-                        limit: CALLS_SHOWN,
-                        after: None,
-                    };
+                    let latest = PageRequest::first(CALLS_SHOWN);
                     crate::repo::catch_orders::calls(c, &bo, &latest)?.rows
                 } else {
                     Vec::new()

@@ -11,6 +11,10 @@
 //! `link` header will be omitted if the endpoint does not support pagination or if all results
 //! fit on a single page"); the pages show the same URL as a "Next" link.
 //!
+//! The pages also go back: a "Previous" link carries `before`, the key of the first row shown,
+//! and that page is read the other way (`WHERE (key, id) < (cursor) ORDER BY key DESC, id DESC
+//! LIMIT limit + 1`) and turned round, at the same cost. The API keeps `after` and `rel="next"`.
+//!
 //! The cursor is base64url (RFC 4648 §5, without padding) of the key's parts, prefixed by the
 //! list's name, so a cursor of one list, a truncated one or an edited one is refused with a
 //! clear message instead of reaching the database.
@@ -35,6 +39,10 @@ pub enum PagingError {
         "`after` is not a cursor this list gave: use the URL of the `Link: rel=\"next\"` header (or the page's Next link) as it is, or leave `after` out to start from the first page."
     )]
     Cursor,
+    #[error(
+        "`after` and `before` cannot be given together: follow one Next or Previous link as it is."
+    )]
+    Both,
 }
 
 /// A paged list: its name (in its cursors, so that one list's cursor is refused by another) and
@@ -92,20 +100,21 @@ pub const CATCH_CALLS: Keyset = Keyset {
     parts: &[Time, Id],
 };
 
-/// Where a page starts and how many rows it holds, as read from `?limit=…&after=…`.
+/// Where a page starts and how many rows it holds, as read from `?limit=…&after=…` (or
+/// `&before=…` on the pages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     pub limit: i64,
     /// The sort key of the last row of the previous page, in parts (`None`: the first page).
     pub after: Option<Vec<String>>,
+    /// The sort key of the first row of the page after this one (a "Previous" link): the rows
+    /// just before it are shown.
+    pub before: Option<Vec<String>>,
 }
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest {
-            limit: DEFAULT_LIMIT,
-            after: None,
-        }
+        PageRequest::first(DEFAULT_LIMIT)
     }
 }
 
@@ -127,7 +136,48 @@ impl PageRequest {
             None | Some("") => None,
             Some(cursor) => Some(decode(keyset, cursor)?),
         };
-        Ok(PageRequest { limit, after })
+        Ok(PageRequest {
+            limit,
+            after,
+            before: None,
+        })
+    }
+
+    /// Reads `limit`, `after` and `before` (the pages' "Previous" links) for `keyset`'s list.
+    pub fn parse_both_ways(
+        keyset: Keyset,
+        limit: Option<&str>,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<PageRequest, PagingError> {
+        let mut request = PageRequest::parse(keyset, limit, after)?;
+        if let Some(cursor) = before.map(str::trim).filter(|c| !c.is_empty()) {
+            if request.after.is_some() {
+                return Err(PagingError::Both);
+            }
+            request.before = Some(decode(keyset, cursor)?);
+        }
+        Ok(request)
+    }
+
+    /// The first `limit` rows.
+    pub fn first(limit: i64) -> PageRequest {
+        PageRequest {
+            limit,
+            after: None,
+            before: None,
+        }
+    }
+
+    /// The key the page starts from (`after` or `before`), if any.
+    pub fn cursor(&self) -> Option<&[String]> {
+        self.before.as_deref().or(self.after.as_deref())
+    }
+
+    /// Whether the rows are read the other way (a "Previous" link): the query reverses its
+    /// order and its comparison with the cursor, and [`Page::from_rows`] turns the rows round.
+    pub fn backward(&self) -> bool {
+        self.before.is_some()
     }
 
     /// How many rows to read: one more than shown, to know whether a next page exists.
@@ -192,16 +242,32 @@ pub fn parse_date(part: &str) -> Result<chrono::NaiveDate, PagingError> {
     chrono::NaiveDate::parse_from_str(part, "%Y-%m-%d").map_err(|_| PagingError::Cursor)
 }
 
-/// One page of a list: its rows, and the cursor of the next page when there is one.
+/// One page of a list: its rows, and the cursors of the next and previous pages when there are
+/// some.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub rows: Vec<T>,
+    /// The `after` of the next page.
     pub next: Option<String>,
+    /// The `before` of the previous page.
+    pub prev: Option<String>,
 }
 
 impl<T> Page<T> {
+    /// A list with nothing in it.
+    pub fn empty() -> Page<T> {
+        Page {
+            rows: Vec::new(),
+            next: None,
+            prev: None,
+        }
+    }
+
     /// The page from the rows read with [`PageRequest::fetch`]: the extra row, if read, is not
-    /// shown but says there is a next page, which starts after the last row shown.
+    /// shown but says there is one more page that way. Read forward, the next page starts after
+    /// the last row shown, and a page reached by `after` has a previous page before its first
+    /// row. Read backward (`before`, in reverse order), the rows are turned round: the next page
+    /// is the one the reader came from, and a previous page exists when the extra row was read.
     pub fn from_rows(
         mut rows: Vec<T>,
         request: &PageRequest,
@@ -209,19 +275,28 @@ impl<T> Page<T> {
         key: impl Fn(&T) -> Vec<String>,
     ) -> Page<T> {
         let shown = usize::try_from(request.limit).unwrap_or(usize::MAX);
-        let next = if rows.len() > shown {
-            rows.truncate(shown);
-            rows.last().map(|last| encode(keyset.list, &key(last)))
+        let more = rows.len() > shown;
+        rows.truncate(shown);
+        if request.backward() {
+            rows.reverse();
+        }
+        let cursor = |row: Option<&T>| row.map(|r| encode(keyset.list, &key(r)));
+        let (next, prev) = if request.backward() {
+            (cursor(rows.last()), more.then(|| cursor(rows.first())).flatten())
         } else {
-            None
+            (
+                more.then(|| cursor(rows.last())).flatten(),
+                request.after.is_some().then(|| cursor(rows.first())).flatten(),
+            )
         };
-        Page { rows, next }
+        Page { rows, next, prev }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             rows: self.rows.into_iter().map(f).collect(),
             next: self.next,
+            prev: self.prev,
         }
     }
 }
@@ -229,13 +304,22 @@ impl<T> Page<T> {
 /// The URL of the page starting at `cursor`: `path` with the query's other parameters kept
 /// (filters, `limit`) and `after` replaced. Without a cursor: the first page.
 pub fn page_url(path: &str, query: &[(String, String)], cursor: Option<&str>) -> String {
+    paged_url(path, query, cursor.map(|c| ("after", c)))
+}
+
+/// The URL of the page ending before `cursor` (a "Previous" link), the other parameters kept.
+pub fn previous_page_url(path: &str, query: &[(String, String)], cursor: &str) -> String {
+    paged_url(path, query, Some(("before", cursor)))
+}
+
+fn paged_url(path: &str, query: &[(String, String)], cursor: Option<(&str, &str)>) -> String {
     let mut kept: Vec<(&str, &str)> = query
         .iter()
-        .filter(|(k, _)| k != "after")
+        .filter(|(k, _)| k != "after" && k != "before")
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     if let Some(cursor) = cursor {
-        kept.push(("after", cursor));
+        kept.push(cursor);
     }
     match serde_urlencoded::to_string(&kept) {
         Ok(q) if !q.is_empty() => format!("{path}?{q}"),
@@ -322,10 +406,7 @@ mod tests {
 
     #[test]
     fn pages_and_links() {
-        let req = PageRequest {
-            limit: 2,
-            after: None,
-        };
+        let req = PageRequest::first(2);
         let page = Page::from_rows(vec![1, 2, 3], &req, SENDERS, |n| vec![n.to_string()]);
         assert_eq!(page.rows, vec![1, 2]);
         assert_eq!(page.next, Some(encode("senders", &["2".to_owned()])));
