@@ -100,6 +100,22 @@ pub const CATCH_CALLS: Keyset = Keyset {
     parts: &[Time, Id],
 };
 
+/// A name's registry answers (its timeline): `fetched_at DESC, id DESC` (newest first).
+pub const SNAPSHOTS: Keyset = Keyset {
+    list: "snapshots",
+    parts: &[Time, Id],
+};
+/// The audit log: `at DESC, id DESC` (newest first).
+pub const AUDIT: Keyset = Keyset {
+    list: "audit",
+    parts: &[Time, Id],
+};
+/// The firm's users: `lower(name), id`.
+pub const USERS: Keyset = Keyset {
+    list: "users",
+    parts: &[Text, Id],
+};
+
 /// Where a page starts and how many rows it holds, as read from `?limit=…&after=…` (or
 /// `&before=…` on the pages).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,7 @@ use crate::model::answer_store::{self, AnswerCompression, StoredAnswer};
 use crate::model::backorder::{Backorder, BackorderStatus};
 use crate::model::changes::{ChangeKind, RecordChange};
 use crate::model::digest::sha256_hex;
+use crate::model::paging::{Page, PageRequest, SNAPSHOTS, parse_time, time_part};
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChangeId, CheckErrorId, ClientId, SnapshotId};
 use crate::model::lifecycle::{Assessment, Phase};
@@ -494,6 +495,65 @@ pub fn snapshot_list(conn: &mut DbConn, domain: &str) -> Result<Vec<SnapshotMeta
             registry_snapshots::phase,
         ))
         .load(conn)?)
+}
+
+/// One page of the answers kept for a name (its timeline), newest first (`fetched_at DESC, id
+/// DESC`, the key of [`SNAPSHOTS`]), without the bytes: read by the index on `(domain,
+/// fetched_at, id)`, so a name checked thousands of times costs what the page shows.
+pub fn snapshot_page(
+    conn: &mut DbConn,
+    domain: &str,
+    request: &PageRequest,
+) -> Result<Page<SnapshotMeta>, DbError> {
+    let mut query = registry_snapshots::table
+        .filter(registry_snapshots::domain.eq(domain))
+        .select((
+            registry_snapshots::id,
+            registry_snapshots::fetched_at,
+            registry_snapshots::source,
+            registry_snapshots::server,
+            registry_snapshots::http_status,
+            registry_snapshots::sha256,
+            registry_snapshots::registered,
+            registry_snapshots::phase,
+        ))
+        .limit(request.fetch())
+        .into_boxed();
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((
+            registry_snapshots::fetched_at.asc(),
+            registry_snapshots::id.asc(),
+        ))
+    } else {
+        query.order((
+            registry_snapshots::fetched_at.desc(),
+            registry_snapshots::id.desc(),
+        ))
+    };
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([at, id]) = request.cursor()
+        && let Ok(at) = parse_time(at)
+    {
+        let id = id.clone();
+        query = if request.backward() {
+            query.filter(
+                registry_snapshots::fetched_at.gt(at).or(registry_snapshots::fetched_at
+                    .eq(at)
+                    .and(registry_snapshots::id.gt(id))),
+            )
+        } else {
+            query.filter(
+                registry_snapshots::fetched_at.lt(at).or(registry_snapshots::fetched_at
+                    .eq(at)
+                    .and(registry_snapshots::id.lt(id))),
+            )
+        };
+    }
+    let rows: Vec<SnapshotMeta> = query.load(conn)?;
+    Ok(Page::from_rows(rows, request, SNAPSHOTS, |s| {
+        vec![time_part(&s.fetched_at), s.id.to_string()]
+    }))
 }
 
 /// One answer kept, with its bytes (the raw answer page).

@@ -57,7 +57,7 @@ impl PageNavQuery {
 }
 
 /// The request's query parameters, in order.
-fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
+pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
     serde_urlencoded::from_str(req.query_string()).unwrap_or_default()
 }
 
@@ -72,11 +72,17 @@ pub fn json_page<T, J: Serialize>(
     page: Page<T>,
     row: impl Fn(&T) -> J,
 ) -> HttpResponse {
+    paged_answer(req, page.next.as_deref()).json(page.rows.iter().map(row).collect::<Vec<_>>())
+}
+
+/// A 200 answer with the next page, if any, in a `Link` header (for an answer that holds one
+/// page of a list inside a larger object, as a name's history holds its registry answers).
+pub fn paged_answer(req: &HttpRequest, next: Option<&str>) -> actix_web::HttpResponseBuilder {
     let mut answer = HttpResponse::Ok();
-    if let Some(url) = next_url(req, page.next.as_deref()) {
+    if let Some(url) = next_url(req, next) {
         answer.insert_header((header::LINK, next_link(&url)));
     }
-    answer.json(page.rows.iter().map(row).collect::<Vec<_>>())
+    answer
 }
 
 /// The "First", "Previous" and "Next" links a list page shows.
