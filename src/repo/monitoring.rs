@@ -2,7 +2,9 @@
 //! the checks that failed.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Nullable, Timestamp};
 
 use std::collections::{HashMap, HashSet};
 
@@ -699,59 +701,82 @@ pub fn check_errors(
 
 /// The names about to drop that active backorders of open matters (of one client, if given)
 /// seek: in pending delete, already free, or predicted to drop by `until`; each with the
-/// backorder and its matter. One query.
+/// backorder and its matter. The first `limit` in the dashboard's order (free or without a
+/// prediction first, then by predicted drop, then by name), read with `LIMIT` in SQL, and how
+/// many there are in all, by a `COUNT`: two queries that read the matching names (found by the
+/// index on `monitored_domains (phase, drop_earliest)`), never every name watched.
 pub fn about_to_drop(
     conn: &mut DbConn,
     until: NaiveDateTime,
     since: NaiveDateTime,
     client: Option<&ClientId>,
-) -> Result<Vec<(Backorder, Matter, MonitoredDomain)>, DbError> {
+    limit: i64,
+) -> Result<(Vec<(Backorder, Matter, MonitoredDomain)>, i64), DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
         .iter()
         .copied()
         .filter(|s| s.is_active())
         .collect();
-    let mut query = backorders::table
-        .inner_join(matters::table)
-        .inner_join(monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)))
-        .filter(backorders::status.eq_any(active))
-        .filter(matters::status.eq(MatterStatus::Open))
-        // In pending delete; free since `since` (seen becoming free then, or watched only
-        // since then); or predicted to drop by `until` in a window not over before `since`.
-        // Names seen free long ago have left.
-        .filter(
-            monitored_domains::phase
-                .eq(Phase::PendingDelete)
-                .or(monitored_domains::phase.eq(Phase::Available).and(
-                    monitored_domains::created_at
-                        .ge(since)
-                        .or(monitored_domains::domain.eq_any(
-                            registry_changes::table
-                                .filter(registry_changes::kind.eq(ChangeKind::Availability))
-                                .filter(registry_changes::detected_at.ge(since))
-                                .select(registry_changes::domain),
+    let query = || {
+        let mut query = backorders::table
+            .inner_join(matters::table)
+            .inner_join(
+                monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)),
+            )
+            .filter(backorders::status.eq_any(active.clone()))
+            .filter(matters::status.eq(MatterStatus::Open))
+            // In pending delete; free since `since` (seen becoming free then, or watched only
+            // since then); or predicted to drop by `until` in a window not over before `since`.
+            // Names seen free long ago have left.
+            .filter(
+                monitored_domains::phase
+                    .eq(Phase::PendingDelete)
+                    .or(monitored_domains::phase.eq(Phase::Available).and(
+                        monitored_domains::created_at.ge(since).or(monitored_domains::domain
+                            .eq_any(
+                                registry_changes::table
+                                    .filter(registry_changes::kind.eq(ChangeKind::Availability))
+                                    .filter(registry_changes::detected_at.ge(since))
+                                    .select(registry_changes::domain),
+                            )),
+                    ))
+                    .or(monitored_domains::phase
+                        .ne(Phase::Available)
+                        .and(monitored_domains::drop_earliest.le(until))
+                        .and(
+                            monitored_domains::drop_latest
+                                .is_null()
+                                .or(monitored_domains::drop_latest.ge(since)),
                         )),
-                ))
-                .or(monitored_domains::phase
-                    .ne(Phase::Available)
-                    .and(monitored_domains::drop_earliest.le(until))
-                    .and(
-                        monitored_domains::drop_latest
-                            .is_null()
-                            .or(monitored_domains::drop_latest.ge(since)),
-                    )),
-        )
-        .into_boxed();
-    if let Some(client) = client {
-        query = query.filter(matters::client_id.eq(client));
-    }
-    Ok(query
+            )
+            .into_boxed();
+        if let Some(client) = client {
+            query = query.filter(matters::client_id.eq(client.clone()));
+        }
+        query
+    };
+    let total = query().count().get_result(conn)?;
+    // Free names and names without a predicted drop first (by name), then by predicted drop.
+    // The first key keeps the NULLs of the second among the former, where they tie: PostgreSQL
+    // sorts NULL last and SQLite first, and neither has to choose here.
+    let undated = "(monitored_domains.phase = 'available' OR monitored_domains.drop_earliest IS NULL)";
+    let rows = query()
+        .order((
+            sql::<Integer>(&format!("CASE WHEN {undated} THEN 0 ELSE 1 END")),
+            sql::<Nullable<Timestamp>>(&format!(
+                "CASE WHEN {undated} THEN NULL ELSE monitored_domains.drop_earliest END"
+            )),
+            backorders::unicode,
+            backorders::id,
+        ))
+        .limit(limit)
         .select((
             Backorder::as_select(),
             Matter::as_select(),
             MonitoredDomain::as_select(),
         ))
-        .load(conn)?)
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 /// The monitoring state of several names at once (for the matter page).
