@@ -110,10 +110,10 @@ pub const AUDIT: Keyset = Keyset {
     list: "audit",
     parts: &[Time, Id],
 };
-/// The firm's users: `lower(name), id`.
+/// The accounts: `active DESC, name, id` (active ones first; `active` or `inactive`).
 pub const USERS: Keyset = Keyset {
     list: "users",
-    parts: &[Text, Id],
+    parts: &[Text, Text, Id],
 };
 
 /// Where a page starts and how many rows it holds, as read from `?limit=…&after=…` (or
