@@ -156,10 +156,7 @@ pub async fn dashboard(
                 only: None,
             };
             let (entries, after_catch) = if matter_missing {
-                (
-                    Page::empty(),
-                    Vec::new(),
-                )
+                (Page::empty(), Vec::new())
             } else {
                 (
                     procedures::docket_page(c, &filter, &request)?,

@@ -298,11 +298,18 @@ impl<T> Page<T> {
         }
         let cursor = |row: Option<&T>| row.map(|r| encode(keyset.list, &key(r)));
         let (next, prev) = if request.backward() {
-            (cursor(rows.last()), more.then(|| cursor(rows.first())).flatten())
+            (
+                cursor(rows.last()),
+                more.then(|| cursor(rows.first())).flatten(),
+            )
         } else {
             (
                 more.then(|| cursor(rows.last())).flatten(),
-                request.after.is_some().then(|| cursor(rows.first())).flatten(),
+                request
+                    .after
+                    .is_some()
+                    .then(|| cursor(rows.first()))
+                    .flatten(),
             )
         };
         Page { rows, next, prev }
@@ -374,6 +381,20 @@ mod tests {
                 .map(|p| p.limit);
             assert_eq!(got, *expected, "limit {given:?}");
         }
+        let cursor = encode(
+            "clients",
+            &["acme".into(), "01a23a98-4314-72a0-879e-5577149025d0".into()],
+        );
+        let back = PageRequest::parse_both_ways(CLIENTS, None, None, Some(&cursor)).unwrap();
+        assert!(back.backward() && back.cursor().is_some());
+        assert_eq!(
+            PageRequest::parse_both_ways(CLIENTS, None, Some(&cursor), Some(&cursor)),
+            Err(PagingError::Both)
+        );
+        assert_eq!(
+            PageRequest::parse_both_ways(MATTERS, None, None, Some(&cursor)),
+            Err(PagingError::Cursor)
+        );
         let err = PageRequest::parse(CLIENTS, Some("0"), None).unwrap_err();
         assert!(err.to_string().starts_with("`limit`"), "{err}");
     }
@@ -429,6 +450,32 @@ mod tests {
         let last = Page::from_rows(vec![1, 2], &req, SENDERS, |n| vec![n.to_string()]);
         assert_eq!(last.next, None);
 
+        // Reached by `after`: a previous page ends before the first row shown.
+        let after = PageRequest {
+            after: Some(vec!["0".to_owned()]),
+            ..PageRequest::first(2)
+        };
+        let page = Page::from_rows(vec![1, 2], &after, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(page.prev, Some(encode("senders", &["1".to_owned()])));
+        assert_eq!(page.next, None);
+        // Read backward (`before` = 5): rows 4, 3, 2 read newest-to-oldest, 2 shown (3, 4) in
+        // the list's order; the extra row says a previous page exists; the next page starts
+        // after 4.
+        let before = PageRequest {
+            before: Some(vec!["5".to_owned()]),
+            ..PageRequest::first(2)
+        };
+        let page = Page::from_rows(vec![4, 3, 2], &before, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(page.rows, vec![3, 4]);
+        assert_eq!(page.prev, Some(encode("senders", &["3".to_owned()])));
+        assert_eq!(page.next, Some(encode("senders", &["4".to_owned()])));
+        let start = Page::from_rows(vec![2, 1], &before, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(
+            (start.rows, start.prev),
+            (vec![1, 2], None),
+            "the first page"
+        );
+
         let q = vec![
             ("q".to_owned(), "acme shop".to_owned()),
             ("after".to_owned(), "OLD".to_owned()),
@@ -439,6 +486,10 @@ mod tests {
             "/api/v1/matters?q=acme+shop&limit=2&after=NEW"
         );
         assert_eq!(page_url("/matters", &[], None), "/matters");
+        assert_eq!(
+            previous_page_url("/matters", &q, "NEW"),
+            "/matters?q=acme+shop&limit=2&before=NEW"
+        );
         // RFC 8288 §3.5's example form: `<…>; rel="next"`.
         assert_eq!(next_link("/x?after=A"), "</x?after=A>; rel=\"next\"");
     }

@@ -185,7 +185,11 @@ mod tests {
             &ten,
         )
         .unwrap();
-        assert_eq!(nobody.rows.len(), 0, "LIKE wildcards in the filter are literal");
+        assert_eq!(
+            nobody.rows.len(),
+            0,
+            "LIKE wildcards in the filter are literal"
+        );
     }
 
     #[test]

@@ -251,15 +251,19 @@ pub fn page(
     if let Some([name, id]) = request.cursor() {
         query = if request.backward() {
             query.filter(
-                lower(clients::name).lt(name.clone()).or(lower(clients::name)
-                    .eq(name.clone())
-                    .and(clients::id.lt(id.clone()))),
+                lower(clients::name)
+                    .lt(name.clone())
+                    .or(lower(clients::name)
+                        .eq(name.clone())
+                        .and(clients::id.lt(id.clone()))),
             )
         } else {
             query.filter(
-                lower(clients::name).gt(name.clone()).or(lower(clients::name)
-                    .eq(name.clone())
-                    .and(clients::id.gt(id.clone()))),
+                lower(clients::name)
+                    .gt(name.clone())
+                    .or(lower(clients::name)
+                        .eq(name.clone())
+                        .and(clients::id.gt(id.clone()))),
             )
         };
     }

@@ -19,7 +19,6 @@ use crate::model::answer_store::{self, AnswerCompression, StoredAnswer};
 use crate::model::backorder::{Backorder, BackorderStatus};
 use crate::model::changes::{ChangeKind, RecordChange};
 use crate::model::digest::sha256_hex;
-use crate::model::paging::{Page, PageRequest, SNAPSHOTS, parse_time, time_part};
 use crate::model::domain_name::DomainName;
 use crate::model::ids::{ChangeId, CheckErrorId, ClientId, SnapshotId};
 use crate::model::lifecycle::{Assessment, Phase};
@@ -27,6 +26,7 @@ use crate::model::matter::{Matter, MatterStatus};
 use crate::model::monitoring::{
     MonitoredDomain, Snapshot, SnapshotMeta, SnapshotRow, Source, StoredChange,
 };
+use crate::model::paging::{Page, PageRequest, SNAPSHOTS, parse_time, time_part};
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::Answer;
 use crate::repo::matters::MatterScope;
@@ -540,15 +540,19 @@ pub fn snapshot_page(
         let id = id.clone();
         query = if request.backward() {
             query.filter(
-                registry_snapshots::fetched_at.gt(at).or(registry_snapshots::fetched_at
-                    .eq(at)
-                    .and(registry_snapshots::id.gt(id))),
+                registry_snapshots::fetched_at
+                    .gt(at)
+                    .or(registry_snapshots::fetched_at
+                        .eq(at)
+                        .and(registry_snapshots::id.gt(id))),
             )
         } else {
             query.filter(
-                registry_snapshots::fetched_at.lt(at).or(registry_snapshots::fetched_at
-                    .eq(at)
-                    .and(registry_snapshots::id.lt(id))),
+                registry_snapshots::fetched_at
+                    .lt(at)
+                    .or(registry_snapshots::fetched_at
+                        .eq(at)
+                        .and(registry_snapshots::id.lt(id))),
             )
         };
     }
@@ -732,8 +736,9 @@ pub fn about_to_drop(
                 monitored_domains::phase
                     .eq(Phase::PendingDelete)
                     .or(monitored_domains::phase.eq(Phase::Available).and(
-                        monitored_domains::created_at.ge(since).or(monitored_domains::domain
-                            .eq_any(
+                        monitored_domains::created_at
+                            .ge(since)
+                            .or(monitored_domains::domain.eq_any(
                                 registry_changes::table
                                     .filter(registry_changes::kind.eq(ChangeKind::Availability))
                                     .filter(registry_changes::detected_at.ge(since))
@@ -759,7 +764,8 @@ pub fn about_to_drop(
     // Free names and names without a predicted drop first (by name), then by predicted drop.
     // The first key keeps the NULLs of the second among the former, where they tie: PostgreSQL
     // sorts NULL last and SQLite first, and neither has to choose here.
-    let undated = "(monitored_domains.phase = 'available' OR monitored_domains.drop_earliest IS NULL)";
+    let undated =
+        "(monitored_domains.phase = 'available' OR monitored_domains.drop_earliest IS NULL)";
     let rows = query()
         .order((
             sql::<Integer>(&format!("CASE WHEN {undated} THEN 0 ELSE 1 END")),

@@ -187,13 +187,21 @@ pub fn page(
         let active = active == "active";
         let (name, id) = (name.clone(), id.clone());
         query = if request.backward() {
-            query.filter(users::active.gt(active).or(users::active.eq(active).and(
-                users::name.lt(name.clone()).or(users::name.eq(name).and(users::id.lt(id))),
-            )))
+            query.filter(
+                users::active.gt(active).or(users::active.eq(active).and(
+                    users::name
+                        .lt(name.clone())
+                        .or(users::name.eq(name).and(users::id.lt(id))),
+                )),
+            )
         } else {
-            query.filter(users::active.lt(active).or(users::active.eq(active).and(
-                users::name.gt(name.clone()).or(users::name.eq(name).and(users::id.gt(id))),
-            )))
+            query.filter(
+                users::active.lt(active).or(users::active.eq(active).and(
+                    users::name
+                        .gt(name.clone())
+                        .or(users::name.eq(name).and(users::id.gt(id))),
+                )),
+            )
         };
     }
     let rows = query.load(conn)?;

@@ -8,9 +8,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::model::paging::{
-    Keyset, Page, PageRequest, next_link, page_url, previous_page_url,
-};
+use crate::model::paging::{Keyset, Page, PageRequest, next_link, page_url, previous_page_url};
 
 /// `?limit=…&after=…`, read beside a list's own filters.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

@@ -45,7 +45,9 @@ async fn the_log_pages_through_many_events() {
     let at = first.find("rel=\"next\"").expect("a Next link");
     let start = first[..at].rfind("href=\"").unwrap() + 6;
     let end = start + first[start..].find('"').unwrap();
-    let next = first[start..end].replace("&amp;", "&").replace("&#38;", "&");
+    let next = first[start..end]
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
     let second = app.browser.get_html(&next).await;
     assert!(
         second.contains("Created client Client 00"),

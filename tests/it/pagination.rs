@@ -386,7 +386,11 @@ async fn walk_html(
         for k in kept {
             assert!(next.contains(k), "{next} keeps {k}");
         }
-        assert_eq!(forward.last().unwrap().len(), limit, "a page before the last is full");
+        assert_eq!(
+            forward.last().unwrap().len(),
+            limit,
+            "a page before the last is full"
+        );
         path = next;
     }
     let mut backward = vec![forward.last().unwrap().clone()];
@@ -397,7 +401,10 @@ async fn walk_html(
         }
         html = app.browser.get_html(&prev).await;
         backward.push(shown(&html, candidates));
-        assert!(backward.len() <= forward.len(), "more pages backward than forward");
+        assert!(
+            backward.len() <= forward.len(),
+            "more pages backward than forward"
+        );
     }
     backward.reverse();
     assert_eq!(backward, forward, "the same pages both ways");
@@ -417,8 +424,7 @@ async fn pages_go_back_with_previous_links_keeping_filters() {
     }
     app.open_matter(&other, &lawyer, "Brand other").await;
     let titles: Vec<String> = (0..7).map(|i| format!("<td>Brand {i}</td>")).collect();
-    let rows = walk_html(&app, "/matters?q=brand", &titles, 100, &[])
-        .await;
+    let rows = walk_html(&app, "/matters?q=brand", &titles, 100, &[]).await;
     assert_eq!(rows.len(), 7);
     let paged = walk_html(
         &app,
@@ -520,7 +526,11 @@ async fn a_names_timeline_pages_newest_first_on_the_api_and_the_page() {
             assert!(next.as_deref().unwrap().contains("limit=3"));
         }
         assert_eq!(body["domain"], json!("many-checks.com"));
-        seen.extend(snapshots.iter().map(|s| s["id"].as_str().unwrap().to_owned()));
+        seen.extend(
+            snapshots
+                .iter()
+                .map(|s| s["id"].as_str().unwrap().to_owned()),
+        );
         pages += 1;
         path = next;
     }
