@@ -703,6 +703,9 @@ pub fn check_errors(
         .load(conn)?)
 }
 
+/// A name a backorder seeks, with its backorder, its matter and what monitoring knows of it.
+pub type SoughtName = (Backorder, Matter, MonitoredDomain);
+
 /// The names about to drop that active backorders of open matters (of one client, if given)
 /// seek: in pending delete, already free, or predicted to drop by `until`; each with the
 /// backorder and its matter. The first `limit` in the dashboard's order (free or without a
@@ -715,7 +718,7 @@ pub fn about_to_drop(
     since: NaiveDateTime,
     client: Option<&ClientId>,
     limit: i64,
-) -> Result<(Vec<(Backorder, Matter, MonitoredDomain)>, i64), DbError> {
+) -> Result<(Vec<SoughtName>, i64), DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
         .iter()
         .copied()

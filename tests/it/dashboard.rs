@@ -192,7 +192,12 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
     ];
     // Dated drops in the reverse order of their names.
     for i in 0..21_i64 {
-        names.push((format!("dated-{i:02}.com"), "pending_delete", Some(100 - i), 1));
+        names.push((
+            format!("dated-{i:02}.com"),
+            "pending_delete",
+            Some(100 - i),
+            1,
+        ));
     }
     for (name, ..) in &names {
         app.attach(&matter, name).await;
@@ -220,7 +225,10 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
     let html = app.browser.get_html("/").await;
     let section = &html[html.find("attention-drops").unwrap()..];
     let section = &section[..section.find("</section>").unwrap()];
-    assert!(section.contains("<span class=\"badge\">24</span>"), "{section}");
+    assert!(
+        section.contains("<span class=\"badge\">24</span>"),
+        "{section}"
+    );
     assert!(section.contains("The first 20 of 24"), "{section}");
     assert!(!section.contains("free-long-ago.com"));
     let mut expected = vec!["free-a.com", "free-b.com", "undated.com"]
@@ -235,5 +243,8 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
         .collect();
     shown.sort();
     let shown: Vec<String> = shown.into_iter().map(|(_, n)| n).collect();
-    assert_eq!(shown, expected, "free and undated first, then the soonest drops");
+    assert_eq!(
+        shown, expected,
+        "free and undated first, then the soonest drops"
+    );
 }
