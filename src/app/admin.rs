@@ -9,12 +9,11 @@ use crate::error::AppError;
 use crate::model::audit::AuditEvent;
 use crate::model::ids::OutboxId;
 use crate::model::outbox::{Attempt, MessageKind, OutboxMessage};
+use crate::model::paging::{Page, PageRequest};
 use crate::repo::audit::{self, AuditFilter};
 use crate::repo::outbox;
 use crate::state::AppState;
 
-/// Events per page of the audit log.
-pub const AUDIT_PAGE: i64 = 50;
 /// The most messages the outbox lists.
 const OUTBOX_LIMIT: i64 = 200;
 
@@ -27,25 +26,21 @@ pub struct AuditQuery {
     pub actor: Option<String>,
     /// A record's id.
     pub record: Option<String>,
-    /// From 1.
-    pub page: Option<i64>,
 }
 
 /// One page of the audit log, newest first.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
-    pub events: Vec<AuditEvent>,
+    pub events: Page<AuditEvent>,
     /// The filters applied, trimmed.
     pub filter: AuditFilter,
-    pub page: i64,
-    pub pages: i64,
-    pub total: i64,
 }
 
 pub async fn audit_log(
     state: &AppState,
     user: &Principal,
     query: AuditQuery,
+    request: PageRequest,
 ) -> Result<AuditLog, AppError> {
     user.require_admin()?;
     let trim = |s: Option<String>| s.map(|s| s.trim().to_owned());
@@ -54,21 +49,14 @@ pub async fn audit_log(
         actor: trim(query.actor),
         record_id: trim(query.record),
     };
-    let page = query.page.unwrap_or(1).max(1);
-    let found = {
+    let events = {
         let filter = filter.clone();
         state
             .db
-            .run(move |c| audit::list(c, &filter, (page - 1) * AUDIT_PAGE, AUDIT_PAGE))
+            .run(move |c| audit::list(c, &filter, &request))
             .await?
     };
-    Ok(AuditLog {
-        events: found.events,
-        filter,
-        page,
-        pages: ((found.total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1),
-        total: found.total,
-    })
+    Ok(AuditLog { events, filter })
 }
 
 /// The outbox's filter and the message to show in full.

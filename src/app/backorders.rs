@@ -326,8 +326,8 @@ pub struct BackorderFile {
     pub watched: Option<MonitoredDomain>,
     /// Newest first.
     pub changes: Vec<StoredChange>,
-    /// Newest first, without their bytes.
-    pub snapshots: Vec<SnapshotMeta>,
+    /// One page of the registry answers, newest first, without their bytes.
+    pub snapshots: Page<SnapshotMeta>,
     pub hints: Vec<ProcedureHint>,
     /// The procedures covering the name.
     pub procedures: Vec<Procedure>,
@@ -342,8 +342,14 @@ pub struct BackorderFile {
     pub checklist: Vec<crate::model::after_catch::ChecklistItem>,
 }
 
-/// Everything about one backorder, read in a fixed number of queries.
-pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<BackorderFile, AppError> {
+/// Everything about one backorder, read in a fixed number of queries; of the registry answers,
+/// the page `snapshots` asks for.
+pub async fn show(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    snapshots: PageRequest,
+) -> Result<BackorderFile, AppError> {
     let (backorder, matter) = visible_backorder(state, user, id).await?;
     let policy = state.tld_policies.lookup(&backorder.tld).ok();
     let kinds = policy
@@ -395,16 +401,13 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Backor
                 backorders::channels(c, &bo)?,
                 watch::find(c, &domain)?,
                 watch::changes(c, &domain)?,
-                watch::snapshot_list(c, &domain)?,
+                watch::snapshot_page(c, &domain, &snapshots)?,
                 hints,
                 procedures::for_backorder(c, &bo)?,
                 outreach::for_backorder(c, &bo)?,
                 crate::repo::catch_orders::for_backorder(c, &bo)?,
                 if staff {
-                    let latest = PageRequest {
-                        limit: CALLS_SHOWN,
-                        after: None,
-                    };
+                    let latest = PageRequest::first(CALLS_SHOWN);
                     crate::repo::catch_orders::calls(c, &bo, &latest)?.rows
                 } else {
                     Vec::new()
@@ -645,8 +648,8 @@ pub async fn check(state: &AppState, caller: &Caller, id: &str) -> Result<CheckR
 pub struct History {
     pub backorder: Backorder,
     pub watched: Option<MonitoredDomain>,
-    /// Newest first, without their bytes.
-    pub snapshots: Vec<SnapshotMeta>,
+    /// One page of the registry answers, newest first, without their bytes.
+    pub snapshots: Page<SnapshotMeta>,
     /// Newest first.
     pub changes: Vec<StoredChange>,
     /// The latest failed checks, newest first.
@@ -656,7 +659,13 @@ pub struct History {
 /// The failed checks a history lists at most.
 const HISTORY_ERRORS: i64 = 50;
 
-pub async fn history(state: &AppState, user: &Principal, id: &str) -> Result<History, AppError> {
+/// The name's history; of the registry answers, the page `snapshots` asks for.
+pub async fn history(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    snapshots: PageRequest,
+) -> Result<History, AppError> {
     let (backorder, _) = visible_backorder(state, user, id).await?;
     let domain = backorder.domain.clone();
     let (watched, snapshots, changes, errors) = state
@@ -664,7 +673,7 @@ pub async fn history(state: &AppState, user: &Principal, id: &str) -> Result<His
         .run(move |c| {
             Ok::<_, DbError>((
                 watch::find(c, &domain)?,
-                watch::snapshot_list(c, &domain)?,
+                watch::snapshot_page(c, &domain, &snapshots)?,
                 watch::changes(c, &domain)?,
                 watch::check_errors(c, &domain, HISTORY_ERRORS)?,
             ))

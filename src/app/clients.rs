@@ -75,10 +75,7 @@ pub async fn list(
         (_, true) => None,
         (Some(own), false) => Some(own.clone()),
         (None, false) => {
-            return Ok(Page {
-                rows: Vec::new(),
-                next: None,
-            });
+            return Ok(Page::empty());
         }
     };
     Ok(state

@@ -94,7 +94,13 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
                     ..DocketFilter::default()
                 },
             )?;
-            let dropping = monitoring::about_to_drop(c, horizon, recent, own_client_id.as_ref())?;
+            let dropping = monitoring::about_to_drop(
+                c,
+                horizon,
+                recent,
+                own_client_id.as_ref(),
+                SECTION_ROWS as i64,
+            )?;
             let drafts = if staff {
                 outreach::awaiting_decision(c)?
             } else {
@@ -129,7 +135,9 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
         })
         .collect();
 
-    let mut dropping: Vec<AboutToDrop> = sought
+    // In the dashboard's order already, the first SECTION_ROWS (repo::monitoring).
+    let (sought, dropping_total) = sought;
+    let dropping: Vec<AboutToDrop> = sought
         .into_iter()
         .map(|(backorder, matter, watch)| AboutToDrop {
             backorder,
@@ -137,14 +145,7 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
             watch,
         })
         .collect();
-    dropping.sort_by(|a, b| {
-        let key = |d: &AboutToDrop| (!d.is_free()).then_some(d.watch.drop_earliest).flatten();
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.backorder.unicode.cmp(&b.backorder.unicode))
-    });
-    let dropping_total = dropping.len();
-    dropping.truncate(SECTION_ROWS);
+    let dropping_total = usize::try_from(dropping_total).unwrap_or(usize::MAX);
 
     Ok(Dashboard {
         today,

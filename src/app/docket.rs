@@ -59,6 +59,8 @@ pub struct Dashboard {
     pub entries: Vec<DocketEntry>,
     /// Where the next page starts, if there is one.
     pub next: Option<String>,
+    /// Where the previous page ends, if there is one.
+    pub prev: Option<String>,
     pub today: NaiveDate,
     pub show_closed: bool,
     /// The firm's people, for the filter.
@@ -154,13 +156,7 @@ pub async fn dashboard(
                 only: None,
             };
             let (entries, after_catch) = if matter_missing {
-                (
-                    Page {
-                        rows: Vec::new(),
-                        next: None,
-                    },
-                    Vec::new(),
-                )
+                (Page::empty(), Vec::new())
             } else {
                 (
                     procedures::docket_page(c, &filter, &request)?,
@@ -184,6 +180,7 @@ pub async fn dashboard(
     }
     Ok(Dashboard {
         next: entries.next,
+        prev: entries.prev,
         entries: entries.rows,
         today: state.clock.now().date_naive(),
         show_closed,

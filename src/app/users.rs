@@ -11,6 +11,7 @@ use crate::db::DbError;
 use crate::error::{AppError, FieldErrors};
 use crate::model::client::Client;
 use crate::model::ids::{ClientId, UserId};
+use crate::model::paging::{Page, PageRequest};
 use crate::model::user::{EmailAddress, NewPassword, PersonName, Role, User};
 use crate::repo::users::{self, AccountChange, NewUser, UserError};
 use crate::repo::{clients, sign_in_throttle};
@@ -23,16 +24,18 @@ pub struct Listed {
     pub client: Option<String>,
 }
 
-/// Every account, active ones first, by name.
-pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<Listed>, AppError> {
+/// One page of the accounts, active ones first, by name.
+pub async fn list(
+    state: &AppState,
+    user: &Principal,
+    request: PageRequest,
+) -> Result<Page<Listed>, AppError> {
     user.require_admin()?;
     Ok(state
         .db
-        .run(users::list)
+        .run(move |c| users::page(c, &request))
         .await?
-        .into_iter()
-        .map(|(user, client)| Listed { user, client })
-        .collect())
+        .map(|(user, client)| Listed { user, client }))
 }
 
 /// The clients a portal account may belong to, for the new-user form.

@@ -11,6 +11,10 @@
 //! `link` header will be omitted if the endpoint does not support pagination or if all results
 //! fit on a single page"); the pages show the same URL as a "Next" link.
 //!
+//! The pages also go back: a "Previous" link carries `before`, the key of the first row shown,
+//! and that page is read the other way (`WHERE (key, id) < (cursor) ORDER BY key DESC, id DESC
+//! LIMIT limit + 1`) and turned round, at the same cost. The API keeps `after` and `rel="next"`.
+//!
 //! The cursor is base64url (RFC 4648 §5, without padding) of the key's parts, prefixed by the
 //! list's name, so a cursor of one list, a truncated one or an edited one is refused with a
 //! clear message instead of reaching the database.
@@ -35,6 +39,10 @@ pub enum PagingError {
         "`after` is not a cursor this list gave: use the URL of the `Link: rel=\"next\"` header (or the page's Next link) as it is, or leave `after` out to start from the first page."
     )]
     Cursor,
+    #[error(
+        "`after` and `before` cannot be given together: follow one Next or Previous link as it is."
+    )]
+    Both,
 }
 
 /// A paged list: its name (in its cursors, so that one list's cursor is refused by another) and
@@ -92,20 +100,37 @@ pub const CATCH_CALLS: Keyset = Keyset {
     parts: &[Time, Id],
 };
 
-/// Where a page starts and how many rows it holds, as read from `?limit=…&after=…`.
+/// A name's registry answers (its timeline): `fetched_at DESC, id DESC` (newest first).
+pub const SNAPSHOTS: Keyset = Keyset {
+    list: "snapshots",
+    parts: &[Time, Id],
+};
+/// The audit log: `at DESC, id DESC` (newest first).
+pub const AUDIT: Keyset = Keyset {
+    list: "audit",
+    parts: &[Time, Id],
+};
+/// The accounts: `active DESC, name, id` (active ones first; `active` or `inactive`).
+pub const USERS: Keyset = Keyset {
+    list: "users",
+    parts: &[Text, Text, Id],
+};
+
+/// Where a page starts and how many rows it holds, as read from `?limit=…&after=…` (or
+/// `&before=…` on the pages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     pub limit: i64,
     /// The sort key of the last row of the previous page, in parts (`None`: the first page).
     pub after: Option<Vec<String>>,
+    /// The sort key of the first row of the page after this one (a "Previous" link): the rows
+    /// just before it are shown.
+    pub before: Option<Vec<String>>,
 }
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest {
-            limit: DEFAULT_LIMIT,
-            after: None,
-        }
+        PageRequest::first(DEFAULT_LIMIT)
     }
 }
 
@@ -127,7 +152,48 @@ impl PageRequest {
             None | Some("") => None,
             Some(cursor) => Some(decode(keyset, cursor)?),
         };
-        Ok(PageRequest { limit, after })
+        Ok(PageRequest {
+            limit,
+            after,
+            before: None,
+        })
+    }
+
+    /// Reads `limit`, `after` and `before` (the pages' "Previous" links) for `keyset`'s list.
+    pub fn parse_both_ways(
+        keyset: Keyset,
+        limit: Option<&str>,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<PageRequest, PagingError> {
+        let mut request = PageRequest::parse(keyset, limit, after)?;
+        if let Some(cursor) = before.map(str::trim).filter(|c| !c.is_empty()) {
+            if request.after.is_some() {
+                return Err(PagingError::Both);
+            }
+            request.before = Some(decode(keyset, cursor)?);
+        }
+        Ok(request)
+    }
+
+    /// The first `limit` rows.
+    pub fn first(limit: i64) -> PageRequest {
+        PageRequest {
+            limit,
+            after: None,
+            before: None,
+        }
+    }
+
+    /// The key the page starts from (`after` or `before`), if any.
+    pub fn cursor(&self) -> Option<&[String]> {
+        self.before.as_deref().or(self.after.as_deref())
+    }
+
+    /// Whether the rows are read the other way (a "Previous" link): the query reverses its
+    /// order and its comparison with the cursor, and [`Page::from_rows`] turns the rows round.
+    pub fn backward(&self) -> bool {
+        self.before.is_some()
     }
 
     /// How many rows to read: one more than shown, to know whether a next page exists.
@@ -192,16 +258,32 @@ pub fn parse_date(part: &str) -> Result<chrono::NaiveDate, PagingError> {
     chrono::NaiveDate::parse_from_str(part, "%Y-%m-%d").map_err(|_| PagingError::Cursor)
 }
 
-/// One page of a list: its rows, and the cursor of the next page when there is one.
+/// One page of a list: its rows, and the cursors of the next and previous pages when there are
+/// some.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub rows: Vec<T>,
+    /// The `after` of the next page.
     pub next: Option<String>,
+    /// The `before` of the previous page.
+    pub prev: Option<String>,
 }
 
 impl<T> Page<T> {
+    /// A list with nothing in it.
+    pub fn empty() -> Page<T> {
+        Page {
+            rows: Vec::new(),
+            next: None,
+            prev: None,
+        }
+    }
+
     /// The page from the rows read with [`PageRequest::fetch`]: the extra row, if read, is not
-    /// shown but says there is a next page, which starts after the last row shown.
+    /// shown but says there is one more page that way. Read forward, the next page starts after
+    /// the last row shown, and a page reached by `after` has a previous page before its first
+    /// row. Read backward (`before`, in reverse order), the rows are turned round: the next page
+    /// is the one the reader came from, and a previous page exists when the extra row was read.
     pub fn from_rows(
         mut rows: Vec<T>,
         request: &PageRequest,
@@ -209,19 +291,35 @@ impl<T> Page<T> {
         key: impl Fn(&T) -> Vec<String>,
     ) -> Page<T> {
         let shown = usize::try_from(request.limit).unwrap_or(usize::MAX);
-        let next = if rows.len() > shown {
-            rows.truncate(shown);
-            rows.last().map(|last| encode(keyset.list, &key(last)))
+        let more = rows.len() > shown;
+        rows.truncate(shown);
+        if request.backward() {
+            rows.reverse();
+        }
+        let cursor = |row: Option<&T>| row.map(|r| encode(keyset.list, &key(r)));
+        let (next, prev) = if request.backward() {
+            (
+                cursor(rows.last()),
+                more.then(|| cursor(rows.first())).flatten(),
+            )
         } else {
-            None
+            (
+                more.then(|| cursor(rows.last())).flatten(),
+                request
+                    .after
+                    .is_some()
+                    .then(|| cursor(rows.first()))
+                    .flatten(),
+            )
         };
-        Page { rows, next }
+        Page { rows, next, prev }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             rows: self.rows.into_iter().map(f).collect(),
             next: self.next,
+            prev: self.prev,
         }
     }
 }
@@ -229,13 +327,22 @@ impl<T> Page<T> {
 /// The URL of the page starting at `cursor`: `path` with the query's other parameters kept
 /// (filters, `limit`) and `after` replaced. Without a cursor: the first page.
 pub fn page_url(path: &str, query: &[(String, String)], cursor: Option<&str>) -> String {
+    paged_url(path, query, cursor.map(|c| ("after", c)))
+}
+
+/// The URL of the page ending before `cursor` (a "Previous" link), the other parameters kept.
+pub fn previous_page_url(path: &str, query: &[(String, String)], cursor: &str) -> String {
+    paged_url(path, query, Some(("before", cursor)))
+}
+
+fn paged_url(path: &str, query: &[(String, String)], cursor: Option<(&str, &str)>) -> String {
     let mut kept: Vec<(&str, &str)> = query
         .iter()
-        .filter(|(k, _)| k != "after")
+        .filter(|(k, _)| k != "after" && k != "before")
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     if let Some(cursor) = cursor {
-        kept.push(("after", cursor));
+        kept.push(cursor);
     }
     match serde_urlencoded::to_string(&kept) {
         Ok(q) if !q.is_empty() => format!("{path}?{q}"),
@@ -274,6 +381,20 @@ mod tests {
                 .map(|p| p.limit);
             assert_eq!(got, *expected, "limit {given:?}");
         }
+        let cursor = encode(
+            "clients",
+            &["acme".into(), "01a23a98-4314-72a0-879e-5577149025d0".into()],
+        );
+        let back = PageRequest::parse_both_ways(CLIENTS, None, None, Some(&cursor)).unwrap();
+        assert!(back.backward() && back.cursor().is_some());
+        assert_eq!(
+            PageRequest::parse_both_ways(CLIENTS, None, Some(&cursor), Some(&cursor)),
+            Err(PagingError::Both)
+        );
+        assert_eq!(
+            PageRequest::parse_both_ways(MATTERS, None, None, Some(&cursor)),
+            Err(PagingError::Cursor)
+        );
         let err = PageRequest::parse(CLIENTS, Some("0"), None).unwrap_err();
         assert!(err.to_string().starts_with("`limit`"), "{err}");
     }
@@ -322,15 +443,38 @@ mod tests {
 
     #[test]
     fn pages_and_links() {
-        let req = PageRequest {
-            limit: 2,
-            after: None,
-        };
+        let req = PageRequest::first(2);
         let page = Page::from_rows(vec![1, 2, 3], &req, SENDERS, |n| vec![n.to_string()]);
         assert_eq!(page.rows, vec![1, 2]);
         assert_eq!(page.next, Some(encode("senders", &["2".to_owned()])));
         let last = Page::from_rows(vec![1, 2], &req, SENDERS, |n| vec![n.to_string()]);
         assert_eq!(last.next, None);
+
+        // Reached by `after`: a previous page ends before the first row shown.
+        let after = PageRequest {
+            after: Some(vec!["0".to_owned()]),
+            ..PageRequest::first(2)
+        };
+        let page = Page::from_rows(vec![1, 2], &after, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(page.prev, Some(encode("senders", &["1".to_owned()])));
+        assert_eq!(page.next, None);
+        // Read backward (`before` = 5): rows 4, 3, 2 read newest-to-oldest, 2 shown (3, 4) in
+        // the list's order; the extra row says a previous page exists; the next page starts
+        // after 4.
+        let before = PageRequest {
+            before: Some(vec!["5".to_owned()]),
+            ..PageRequest::first(2)
+        };
+        let page = Page::from_rows(vec![4, 3, 2], &before, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(page.rows, vec![3, 4]);
+        assert_eq!(page.prev, Some(encode("senders", &["3".to_owned()])));
+        assert_eq!(page.next, Some(encode("senders", &["4".to_owned()])));
+        let start = Page::from_rows(vec![2, 1], &before, SENDERS, |n| vec![n.to_string()]);
+        assert_eq!(
+            (start.rows, start.prev),
+            (vec![1, 2], None),
+            "the first page"
+        );
 
         let q = vec![
             ("q".to_owned(), "acme shop".to_owned()),
@@ -342,6 +486,10 @@ mod tests {
             "/api/v1/matters?q=acme+shop&limit=2&after=NEW"
         );
         assert_eq!(page_url("/matters", &[], None), "/matters");
+        assert_eq!(
+            previous_page_url("/matters", &q, "NEW"),
+            "/matters?q=acme+shop&limit=2&before=NEW"
+        );
         // RFC 8288 §3.5's example form: `<…>; rel="next"`.
         assert_eq!(next_link("/x?after=A"), "</x?after=A>; rel=\"next\"");
     }

@@ -10,6 +10,7 @@ use crate::db::types::to_db;
 use crate::db::{DbConn, DbError};
 use crate::model::audit::{Actor, AuditEvent};
 use crate::model::ids::{AuditEventId, UserId};
+use crate::model::paging::{AUDIT, Page, PageRequest, parse_time, time_part};
 
 /// One change, as written to the log.
 #[derive(Debug, Clone)]
@@ -68,49 +69,65 @@ pub struct AuditFilter {
     pub record_id: Option<String>,
 }
 
-pub struct AuditPage {
-    pub events: Vec<AuditEvent>,
-    pub total: i64,
-}
-
-/// Newest first.
+/// One page of the log, newest first (`at DESC, id DESC`, the key of [`AUDIT`]), by key: the
+/// index on `(at, id)` reads what the page shows, however long the log.
 pub fn list(
     conn: &mut DbConn,
     filter: &AuditFilter,
-    offset: i64,
-    limit: i64,
-) -> Result<AuditPage, DbError> {
-    let query = || {
-        let mut q = audit_events::table.into_boxed();
-        if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
-            q = q.filter(
-                audit_events::action
-                    .eq(action.to_owned())
-                    .or(audit_events::action
-                        .like(format!("{}.%", escape_like(action)))
-                        .escape('\\')),
-            );
-        }
-        if let Some(actor) = filter.actor.as_deref().filter(|a| !a.is_empty()) {
-            q = q.filter(
-                lower(audit_events::actor)
-                    .like(contains_pattern(actor))
-                    .escape('\\'),
-            );
-        }
-        if let Some(record) = filter.record_id.as_deref().filter(|r| !r.is_empty()) {
-            q = q.filter(audit_events::record_id.eq(record.to_owned()));
-        }
-        q
-    };
-    let total = query().count().get_result(conn)?;
-    let events = query()
-        .order((audit_events::at.desc(), audit_events::id.desc()))
-        .offset(offset)
-        .limit(limit)
+    request: &PageRequest,
+) -> Result<Page<AuditEvent>, DbError> {
+    let mut q = audit_events::table
         .select(AuditEvent::as_select())
-        .load(conn)?;
-    Ok(AuditPage { events, total })
+        .limit(request.fetch())
+        .into_boxed();
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        q = q.filter(
+            audit_events::action
+                .eq(action.to_owned())
+                .or(audit_events::action
+                    .like(format!("{}.%", escape_like(action)))
+                    .escape('\\')),
+        );
+    }
+    if let Some(actor) = filter.actor.as_deref().filter(|a| !a.is_empty()) {
+        q = q.filter(
+            lower(audit_events::actor)
+                .like(contains_pattern(actor))
+                .escape('\\'),
+        );
+    }
+    if let Some(record) = filter.record_id.as_deref().filter(|r| !r.is_empty()) {
+        q = q.filter(audit_events::record_id.eq(record.to_owned()));
+    }
+    // Read backward for a "Previous" link (`model::paging`).
+    q = if request.backward() {
+        q.order((audit_events::at.asc(), audit_events::id.asc()))
+    } else {
+        q.order((audit_events::at.desc(), audit_events::id.desc()))
+    };
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([at, id]) = request.cursor()
+        && let Ok(at) = parse_time(at)
+    {
+        let id = id.clone();
+        q = if request.backward() {
+            q.filter(
+                audit_events::at
+                    .gt(at)
+                    .or(audit_events::at.eq(at).and(audit_events::id.gt(id))),
+            )
+        } else {
+            q.filter(
+                audit_events::at
+                    .lt(at)
+                    .or(audit_events::at.eq(at).and(audit_events::id.lt(id))),
+            )
+        };
+    }
+    let rows = q.load(conn)?;
+    Ok(Page::from_rows(rows, request, AUDIT, |e: &AuditEvent| {
+        vec![time_part(&e.at), e.id.to_string()]
+    }))
 }
 
 #[cfg(test)]
@@ -145,31 +162,34 @@ mod tests {
             let actor = Actor::process("cli", t0 + chrono::Duration::seconds(i as i64));
             record(&mut conn, &actor, change(action)).unwrap();
         }
-        let all = list(&mut conn, &AuditFilter::default(), 0, 10).unwrap();
-        assert_eq!(all.total, 3);
-        assert_eq!(all.events[0].action, "token.created");
+        let ten = PageRequest::first(10);
+        let all = list(&mut conn, &AuditFilter::default(), &ten).unwrap();
+        assert_eq!(all.rows.len(), 3);
+        assert_eq!(all.rows[0].action, "token.created");
         let users = list(
             &mut conn,
             &AuditFilter {
                 action: Some("user".into()),
                 ..Default::default()
             },
-            0,
-            10,
+            &ten,
         )
         .unwrap();
-        assert_eq!(users.total, 2);
+        assert_eq!(users.rows.len(), 2);
         let nobody = list(
             &mut conn,
             &AuditFilter {
                 actor: Some("%".into()),
                 ..Default::default()
             },
-            0,
-            10,
+            &ten,
         )
         .unwrap();
-        assert_eq!(nobody.total, 0, "LIKE wildcards in the filter are literal");
+        assert_eq!(
+            nobody.rows.len(),
+            0,
+            "LIKE wildcards in the filter are literal"
+        );
     }
 
     #[test]

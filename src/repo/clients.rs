@@ -235,7 +235,6 @@ pub fn page(
     request: &PageRequest,
 ) -> Result<Page<Client>, DbError> {
     let mut query = clients::table
-        .order((lower(clients::name), clients::id))
         // The key as the database lowers it (SQLite's lower() is ASCII only).
         .select((Client::as_select(), lower(clients::name)))
         .limit(request.fetch())
@@ -243,14 +242,30 @@ pub fn page(
     if let Some(own) = only {
         query = query.filter(clients::id.eq(own.clone()));
     }
-    if let Some([name, id]) = request.after.as_deref() {
-        query = query.filter(
-            lower(clients::name)
-                .gt(name.clone())
-                .or(lower(clients::name)
-                    .eq(name.clone())
-                    .and(clients::id.gt(id.clone()))),
-        );
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((lower(clients::name).desc(), clients::id.desc()))
+    } else {
+        query.order((lower(clients::name), clients::id))
+    };
+    if let Some([name, id]) = request.cursor() {
+        query = if request.backward() {
+            query.filter(
+                lower(clients::name)
+                    .lt(name.clone())
+                    .or(lower(clients::name)
+                        .eq(name.clone())
+                        .and(clients::id.lt(id.clone()))),
+            )
+        } else {
+            query.filter(
+                lower(clients::name)
+                    .gt(name.clone())
+                    .or(lower(clients::name)
+                        .eq(name.clone())
+                        .and(clients::id.gt(id.clone()))),
+            )
+        };
     }
     let rows: Vec<(Client, String)> = query.load(conn)?;
     Ok(Page::from_rows(rows, request, CLIENTS, |(c, key)| {

@@ -432,13 +432,22 @@ pub fn list(
         .inner_join(clients::table)
         .inner_join(users::table)
         .select((Matter::as_select(), clients::name, users::name))
-        .order((
+        .limit(request.fetch())
+        .into_boxed();
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((
+            matters::status.asc(),
+            matters::opened_at.asc(),
+            matters::id.asc(),
+        ))
+    } else {
+        query.order((
             matters::status.desc(),
             matters::opened_at.desc(),
             matters::id.desc(),
         ))
-        .limit(request.fetch())
-        .into_boxed();
+    };
     if let Some(client) = &filter.client_id {
         query = query.filter(matters::client_id.eq(client.clone()));
     }
@@ -465,18 +474,30 @@ pub fn list(
         };
     }
     // The cursor's parts were checked when it was read (`model::paging`).
-    if let Some([status, opened, id]) = request.after.as_deref()
+    if let Some([status, opened, id]) = request.cursor()
         && let Ok(opened) = parse_time(opened)
     {
-        query = query.filter(
-            matters::status
-                .lt(status.clone())
-                .or(matters::status.eq(status.clone()).and(
-                    matters::opened_at.lt(opened).or(matters::opened_at
-                        .eq(opened)
-                        .and(matters::id.lt(id.clone()))),
-                )),
-        );
+        query = if request.backward() {
+            query.filter(
+                matters::status
+                    .gt(status.clone())
+                    .or(matters::status.eq(status.clone()).and(
+                        matters::opened_at.gt(opened).or(matters::opened_at
+                            .eq(opened)
+                            .and(matters::id.gt(id.clone()))),
+                    )),
+            )
+        } else {
+            query.filter(
+                matters::status
+                    .lt(status.clone())
+                    .or(matters::status.eq(status.clone()).and(
+                        matters::opened_at.lt(opened).or(matters::opened_at
+                            .eq(opened)
+                            .and(matters::id.lt(id.clone()))),
+                    )),
+            )
+        };
     }
     let rows: Vec<(Matter, String, String)> = query.load(conn)?;
     let page = Page::from_rows(rows, request, MATTERS, |(m, _, _)| {

@@ -2,7 +2,9 @@
 //! the checks that failed.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Nullable, Timestamp};
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,6 +26,7 @@ use crate::model::matter::{Matter, MatterStatus};
 use crate::model::monitoring::{
     MonitoredDomain, Snapshot, SnapshotMeta, SnapshotRow, Source, StoredChange,
 };
+use crate::model::paging::{Page, PageRequest, SNAPSHOTS, parse_time, time_part};
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::Answer;
 use crate::repo::matters::MatterScope;
@@ -496,6 +499,69 @@ pub fn snapshot_list(conn: &mut DbConn, domain: &str) -> Result<Vec<SnapshotMeta
         .load(conn)?)
 }
 
+/// One page of the answers kept for a name (its timeline), newest first (`fetched_at DESC, id
+/// DESC`, the key of [`SNAPSHOTS`]), without the bytes: read by the index on `(domain,
+/// fetched_at, id)`, so a name checked thousands of times costs what the page shows.
+pub fn snapshot_page(
+    conn: &mut DbConn,
+    domain: &str,
+    request: &PageRequest,
+) -> Result<Page<SnapshotMeta>, DbError> {
+    let mut query = registry_snapshots::table
+        .filter(registry_snapshots::domain.eq(domain))
+        .select((
+            registry_snapshots::id,
+            registry_snapshots::fetched_at,
+            registry_snapshots::source,
+            registry_snapshots::server,
+            registry_snapshots::http_status,
+            registry_snapshots::sha256,
+            registry_snapshots::registered,
+            registry_snapshots::phase,
+        ))
+        .limit(request.fetch())
+        .into_boxed();
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((
+            registry_snapshots::fetched_at.asc(),
+            registry_snapshots::id.asc(),
+        ))
+    } else {
+        query.order((
+            registry_snapshots::fetched_at.desc(),
+            registry_snapshots::id.desc(),
+        ))
+    };
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([at, id]) = request.cursor()
+        && let Ok(at) = parse_time(at)
+    {
+        let id = id.clone();
+        query = if request.backward() {
+            query.filter(
+                registry_snapshots::fetched_at
+                    .gt(at)
+                    .or(registry_snapshots::fetched_at
+                        .eq(at)
+                        .and(registry_snapshots::id.gt(id))),
+            )
+        } else {
+            query.filter(
+                registry_snapshots::fetched_at
+                    .lt(at)
+                    .or(registry_snapshots::fetched_at
+                        .eq(at)
+                        .and(registry_snapshots::id.lt(id))),
+            )
+        };
+    }
+    let rows: Vec<SnapshotMeta> = query.load(conn)?;
+    Ok(Page::from_rows(rows, request, SNAPSHOTS, |s| {
+        vec![time_part(&s.fetched_at), s.id.to_string()]
+    }))
+}
+
 /// One answer kept, with its bytes (the raw answer page).
 pub fn find_snapshot(conn: &mut DbConn, id: &SnapshotId) -> Result<Option<Snapshot>, DbError> {
     let Some(row) = find_snapshot_row(conn, id)? else {
@@ -637,61 +703,89 @@ pub fn check_errors(
         .load(conn)?)
 }
 
+/// A name a backorder seeks, with its backorder, its matter and what monitoring knows of it.
+pub type SoughtName = (Backorder, Matter, MonitoredDomain);
+
 /// The names about to drop that active backorders of open matters (of one client, if given)
 /// seek: in pending delete, already free, or predicted to drop by `until`; each with the
-/// backorder and its matter. One query.
+/// backorder and its matter. The first `limit` in the dashboard's order (free or without a
+/// prediction first, then by predicted drop, then by name), read with `LIMIT` in SQL, and how
+/// many there are in all, by a `COUNT`: two queries that read the matching names (found by the
+/// index on `monitored_domains (phase, drop_earliest)`), never every name watched.
 pub fn about_to_drop(
     conn: &mut DbConn,
     until: NaiveDateTime,
     since: NaiveDateTime,
     client: Option<&ClientId>,
-) -> Result<Vec<(Backorder, Matter, MonitoredDomain)>, DbError> {
+    limit: i64,
+) -> Result<(Vec<SoughtName>, i64), DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
         .iter()
         .copied()
         .filter(|s| s.is_active())
         .collect();
-    let mut query = backorders::table
-        .inner_join(matters::table)
-        .inner_join(monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)))
-        .filter(backorders::status.eq_any(active))
-        .filter(matters::status.eq(MatterStatus::Open))
-        // In pending delete; free since `since` (seen becoming free then, or watched only
-        // since then); or predicted to drop by `until` in a window not over before `since`.
-        // Names seen free long ago have left.
-        .filter(
-            monitored_domains::phase
-                .eq(Phase::PendingDelete)
-                .or(monitored_domains::phase.eq(Phase::Available).and(
-                    monitored_domains::created_at
-                        .ge(since)
-                        .or(monitored_domains::domain.eq_any(
-                            registry_changes::table
-                                .filter(registry_changes::kind.eq(ChangeKind::Availability))
-                                .filter(registry_changes::detected_at.ge(since))
-                                .select(registry_changes::domain),
+    let query = || {
+        let mut query = backorders::table
+            .inner_join(matters::table)
+            .inner_join(
+                monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)),
+            )
+            .filter(backorders::status.eq_any(active.clone()))
+            .filter(matters::status.eq(MatterStatus::Open))
+            // In pending delete; free since `since` (seen becoming free then, or watched only
+            // since then); or predicted to drop by `until` in a window not over before `since`.
+            // Names seen free long ago have left.
+            .filter(
+                monitored_domains::phase
+                    .eq(Phase::PendingDelete)
+                    .or(monitored_domains::phase.eq(Phase::Available).and(
+                        monitored_domains::created_at
+                            .ge(since)
+                            .or(monitored_domains::domain.eq_any(
+                                registry_changes::table
+                                    .filter(registry_changes::kind.eq(ChangeKind::Availability))
+                                    .filter(registry_changes::detected_at.ge(since))
+                                    .select(registry_changes::domain),
+                            )),
+                    ))
+                    .or(monitored_domains::phase
+                        .ne(Phase::Available)
+                        .and(monitored_domains::drop_earliest.le(until))
+                        .and(
+                            monitored_domains::drop_latest
+                                .is_null()
+                                .or(monitored_domains::drop_latest.ge(since)),
                         )),
-                ))
-                .or(monitored_domains::phase
-                    .ne(Phase::Available)
-                    .and(monitored_domains::drop_earliest.le(until))
-                    .and(
-                        monitored_domains::drop_latest
-                            .is_null()
-                            .or(monitored_domains::drop_latest.ge(since)),
-                    )),
-        )
-        .into_boxed();
-    if let Some(client) = client {
-        query = query.filter(matters::client_id.eq(client));
-    }
-    Ok(query
+            )
+            .into_boxed();
+        if let Some(client) = client {
+            query = query.filter(matters::client_id.eq(client.clone()));
+        }
+        query
+    };
+    let total = query().count().get_result(conn)?;
+    // Free names and names without a predicted drop first (by name), then by predicted drop.
+    // The first key keeps the NULLs of the second among the former, where they tie: PostgreSQL
+    // sorts NULL last and SQLite first, and neither has to choose here.
+    let undated =
+        "(monitored_domains.phase = 'available' OR monitored_domains.drop_earliest IS NULL)";
+    let rows = query()
+        .order((
+            sql::<Integer>(&format!("CASE WHEN {undated} THEN 0 ELSE 1 END")),
+            sql::<Nullable<Timestamp>>(&format!(
+                "CASE WHEN {undated} THEN NULL ELSE monitored_domains.drop_earliest END"
+            )),
+            backorders::unicode,
+            backorders::id,
+        ))
+        .limit(limit)
         .select((
             Backorder::as_select(),
             Matter::as_select(),
             MonitoredDomain::as_select(),
         ))
-        .load(conn)?)
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 /// The monitoring state of several names at once (for the matter page).

@@ -1510,22 +1510,43 @@ pub fn docket_page(
         .into_boxed();
     docket_conditions!(query, filter);
     // The cursor's parts were checked when it was read (`model::paging`).
-    if let Some([due, reference, id]) = request.after.as_deref()
+    if let Some([due, reference, id]) = request.cursor()
         && let Ok(due) = parse_date(due)
     {
-        query = query.filter(
-            due_key().gt(due).or(due_key().eq(due).and(
-                matters::reference
-                    .gt(reference.clone())
-                    .or(matters::reference
-                        .eq(reference.clone())
-                        .and(deadlines::id.gt(id.clone()))),
-            )),
-        );
+        query = if request.backward() {
+            query.filter(
+                due_key().lt(due).or(due_key().eq(due).and(
+                    matters::reference
+                        .lt(reference.clone())
+                        .or(matters::reference
+                            .eq(reference.clone())
+                            .and(deadlines::id.lt(id.clone()))),
+                )),
+            )
+        } else {
+            query.filter(
+                due_key().gt(due).or(due_key().eq(due).and(
+                    matters::reference
+                        .gt(reference.clone())
+                        .or(matters::reference
+                            .eq(reference.clone())
+                            .and(deadlines::id.gt(id.clone()))),
+                )),
+            )
+        };
     }
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((
+            due_key().desc(),
+            matters::reference.desc(),
+            deadlines::id.desc(),
+        ))
+    } else {
+        query.order((due_key(), matters::reference, deadlines::id))
+    };
     let keys: Vec<(DeadlineId, NaiveDate, String)> = query
         .select((deadlines::id, due_key(), matters::reference))
-        .order((due_key(), matters::reference, deadlines::id))
         .limit(request.fetch())
         .load(conn)?;
     let keys = Page::from_rows(keys, request, DEADLINES, |(id, due, reference)| {
@@ -1550,6 +1571,7 @@ pub fn docket_page(
             .filter_map(|(id, _, _)| entries.remove(id))
             .collect(),
         next: keys.next,
+        prev: keys.prev,
     })
 }
 

@@ -9,6 +9,7 @@ use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
 use crate::model::ids::{ClientId, UserId};
+use crate::model::paging::{Page, PageRequest, USERS};
 use crate::model::user::{EmailAddress, PersonName, Role, User};
 use crate::repo::audit::{self, Change};
 
@@ -163,6 +164,54 @@ pub fn find_by_email(conn: &mut DbConn, email: &EmailAddress) -> Result<Option<U
 
 pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
     Ok(users::table.count().get_result(conn)?)
+}
+
+/// One page of the accounts with the name of their client, for the administration list:
+/// active ones first, by name (`active DESC, name, id`, the key of [`USERS`]).
+pub fn page(
+    conn: &mut DbConn,
+    request: &PageRequest,
+) -> Result<Page<(User, Option<String>)>, DbError> {
+    let mut query = users::table
+        .left_join(clients::table)
+        .select((User::as_select(), clients::name.nullable()))
+        .limit(request.fetch())
+        .into_boxed();
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((users::active.asc(), users::name.desc(), users::id.desc()))
+    } else {
+        query.order((users::active.desc(), users::name.asc(), users::id.asc()))
+    };
+    if let Some([active, name, id]) = request.cursor() {
+        let active = active == "active";
+        let (name, id) = (name.clone(), id.clone());
+        query = if request.backward() {
+            query.filter(
+                users::active.gt(active).or(users::active.eq(active).and(
+                    users::name
+                        .lt(name.clone())
+                        .or(users::name.eq(name).and(users::id.lt(id))),
+                )),
+            )
+        } else {
+            query.filter(
+                users::active.lt(active).or(users::active.eq(active).and(
+                    users::name
+                        .gt(name.clone())
+                        .or(users::name.eq(name).and(users::id.gt(id))),
+                )),
+            )
+        };
+    }
+    let rows = query.load(conn)?;
+    Ok(Page::from_rows(rows, request, USERS, |(u, _)| {
+        vec![
+            if u.active { "active" } else { "inactive" }.to_owned(),
+            u.name.clone(),
+            u.id.to_string(),
+        ]
+    }))
 }
 
 /// Users with the name of their client, for the administration list.

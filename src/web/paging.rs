@@ -1,13 +1,14 @@
 //! The edge of pagination (the rules are `model::paging`): reading `limit` and `after` from the
 //! query string, and answering a page, as a JSON array with a `Link: <…>; rel="next"` header
-//! (RFC 8288 §3) for the API or as the URLs of the "Next" and "First" links for a page.
+//! (RFC 8288 §3) for the API or as the URLs of the "First", "Previous" and "Next" links for a
+//! page (which also reads `before`, the cursor of its "Previous" link).
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::model::paging::{Keyset, Page, PageRequest, next_link, page_url};
+use crate::model::paging::{Keyset, Page, PageRequest, next_link, page_url, previous_page_url};
 
 /// `?limit=…&after=…`, read beside a list's own filters.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -32,8 +33,29 @@ impl PageQuery {
     }
 }
 
+/// `?limit=…&after=…&before=…` of a list page: the API's [`PageQuery`] and the cursor of the
+/// page's "Previous" link.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PageNavQuery {
+    pub limit: Option<String>,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+impl PageNavQuery {
+    /// The request for `keyset`'s list.
+    pub fn request(&self, keyset: Keyset) -> Result<PageRequest, AppError> {
+        Ok(PageRequest::parse_both_ways(
+            keyset,
+            self.limit.as_deref(),
+            self.after.as_deref(),
+            self.before.as_deref(),
+        )?)
+    }
+}
+
 /// The request's query parameters, in order.
-fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
+pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
     serde_urlencoded::from_str(req.query_string()).unwrap_or_default()
 }
 
@@ -42,45 +64,59 @@ pub fn next_url(req: &HttpRequest, next: Option<&str>) -> Option<String> {
     next.map(|cursor| page_url(req.path(), &query_pairs(req), Some(cursor)))
 }
 
-/// The URL of the first page with the same filters, when this is not the first page.
-pub fn first_url(req: &HttpRequest) -> Option<String> {
-    let pairs = query_pairs(req);
-    pairs
-        .iter()
-        .any(|(k, v)| k == "after" && !v.is_empty())
-        .then(|| page_url(req.path(), &pairs, None))
-}
-
 /// A page as the API answers it: a JSON array of `row`s, with the next page in a `Link` header.
 pub fn json_page<T, J: Serialize>(
     req: &HttpRequest,
     page: Page<T>,
     row: impl Fn(&T) -> J,
 ) -> HttpResponse {
-    let mut answer = HttpResponse::Ok();
-    if let Some(url) = next_url(req, page.next.as_deref()) {
-        answer.insert_header((header::LINK, next_link(&url)));
-    }
-    answer.json(page.rows.iter().map(row).collect::<Vec<_>>())
+    paged_answer(req, page.next.as_deref()).json(page.rows.iter().map(row).collect::<Vec<_>>())
 }
 
-/// The "Next"/"First" links a list page shows.
+/// A 200 answer with the next page, if any, in a `Link` header (for an answer that holds one
+/// page of a list inside a larger object, as a name's history holds its registry answers).
+pub fn paged_answer(req: &HttpRequest, next: Option<&str>) -> actix_web::HttpResponseBuilder {
+    let mut answer = HttpResponse::Ok();
+    if let Some(url) = next_url(req, next) {
+        answer.insert_header((header::LINK, next_link(&url)));
+    }
+    answer
+}
+
+/// The "First", "Previous" and "Next" links a list page shows.
 #[derive(Debug, Clone, Default)]
 pub struct PageLinks {
     pub next: Option<String>,
+    pub prev: Option<String>,
     pub first: Option<String>,
 }
 
 impl PageLinks {
+    /// The links of `page`, shown at the request's own path with its filters.
     pub fn of<T>(req: &HttpRequest, page: &Page<T>) -> PageLinks {
-        PageLinks::after(req, page.next.as_deref())
+        PageLinks::cursors(req, page.next.as_deref(), page.prev.as_deref())
     }
 
-    /// The links of a page whose next page starts at `next`.
-    pub fn after(req: &HttpRequest, next: Option<&str>) -> PageLinks {
+    /// The links of a page whose next page starts at `next` and previous one ends at `prev`.
+    pub fn cursors(req: &HttpRequest, next: Option<&str>, prev: Option<&str>) -> PageLinks {
+        PageLinks::at(req.path(), &query_pairs(req), next, prev)
+    }
+
+    /// The links shown at `path` with the filters of `query` (a page that forms post to, and
+    /// show again at their own path, names its own).
+    pub fn at(
+        path: &str,
+        query: &[(String, String)],
+        next: Option<&str>,
+        prev: Option<&str>,
+    ) -> PageLinks {
+        let paged = query
+            .iter()
+            .any(|(k, v)| (k == "after" || k == "before") && !v.is_empty());
         PageLinks {
-            next: next_url(req, next),
-            first: first_url(req),
+            next: next.map(|c| page_url(path, query, Some(c))),
+            prev: prev.map(|c| previous_page_url(path, query, c)),
+            first: paged.then(|| page_url(path, query, None)),
         }
     }
 }

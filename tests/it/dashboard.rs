@@ -170,3 +170,81 @@ async fn the_dashboard_makes_the_same_queries_however_much_is_due() {
     assert!(html.contains("dropping-name-5.com") && html.contains("Weekly task 5"));
     assert_eq!(few, many, "queries for 1 client, then 6");
 }
+
+/// Issue 17: "about to drop" reads the first 20 in SQL, free names and names without a
+/// predicted drop first (by name), then by predicted drop; the badge counts them all; a name
+/// seen free long ago has left.
+#[tokio::test]
+async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
+    let now = app.clock_now().naive_utc();
+    // (name, phase, predicted drop in hours, watched since days ago)
+    let mut names: Vec<(String, &str, Option<i64>, i64)> = vec![
+        ("free-b.com".into(), "available", Some(-20), 1),
+        ("free-a.com".into(), "available", None, 1),
+        ("undated.com".into(), "pending_delete", None, 1),
+        ("free-long-ago.com".into(), "available", None, 60),
+    ];
+    // Dated drops in the reverse order of their names.
+    for i in 0..21_i64 {
+        names.push((
+            format!("dated-{i:02}.com"),
+            "pending_delete",
+            Some(100 - i),
+            1,
+        ));
+    }
+    for (name, ..) in &names {
+        app.attach(&matter, name).await;
+    }
+    app.state
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use reclaim::db::schema::monitored_domains;
+            for (name, phase, drop, since) in names {
+                let drop = drop.map(|h| now + Duration::hours(h));
+                diesel::update(monitored_domains::table.find(&name))
+                    .set((
+                        monitored_domains::phase.eq(phase),
+                        monitored_domains::drop_earliest.eq(drop),
+                        monitored_domains::drop_latest.eq(drop),
+                        monitored_domains::created_at.eq(now - Duration::days(since)),
+                    ))
+                    .execute(c)?;
+            }
+            Ok::<_, reclaim::db::DbError>(())
+        })
+        .await
+        .unwrap();
+    let html = app.browser.get_html("/").await;
+    let section = &html[html.find("attention-drops").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        section.contains("<span class=\"badge\">24</span>"),
+        "{section}"
+    );
+    assert!(section.contains("The first 20 of 24"), "{section}");
+    assert!(!section.contains("free-long-ago.com"));
+    let mut expected = vec!["free-a.com", "free-b.com", "undated.com"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    expected.extend((4..21).rev().map(|i| format!("dated-{i:02}.com")));
+    let mut shown: Vec<(usize, String)> = expected
+        .iter()
+        .chain(std::iter::once(&"dated-03.com".to_owned()))
+        .filter_map(|n| section.find(&format!(">{n}<")).map(|at| (at, n.clone())))
+        .collect();
+    shown.sort();
+    let shown: Vec<String> = shown.into_iter().map(|(_, n)| n).collect();
+    assert_eq!(
+        shown, expected,
+        "free and undated first, then the soonest drops"
+    );
+}

@@ -263,10 +263,13 @@ impl TestApp {
         let page = self
             .state
             .db
-            .run(|c| reclaim::repo::audit::list(c, &Default::default(), 0, 10_000))
+            .run(|c| {
+                let everything = reclaim::model::paging::PageRequest::first(10_000);
+                reclaim::repo::audit::list(c, &Default::default(), &everything)
+            })
             .await
             .unwrap();
-        page.events.into_iter().rev().map(|e| e.action).collect()
+        page.rows.into_iter().rev().map(|e| e.action).collect()
     }
 }
 

@@ -330,3 +330,278 @@ async fn list_pages_link_to_the_next_page_keeping_filters() {
         (0..5).map(|i| format!("Brand {i}")).collect::<Vec<_>>()
     );
 }
+
+/// The href of the page's link with relation `rel` (`<a href="…" rel="…">`), as the browser
+/// follows it.
+fn link(html: &str, rel: &str) -> Option<String> {
+    let at = html.find(&format!("rel=\"{rel}\""))?;
+    let start = html[..at].rfind("href=\"")? + 6;
+    let end = start + html[start..].find('"')?;
+    Some(
+        html[start..end]
+            .replace("&amp;", "&")
+            .replace("&#38;", "&")
+            .replace("&#x23;", "#"),
+    )
+}
+
+/// Of `candidates`, those the page shows, in the order it shows them.
+fn shown(html: &str, candidates: &[String]) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = candidates
+        .iter()
+        .filter_map(|c| html.find(c.as_str()).map(|at| (at, c.clone())))
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, c)| c).collect()
+}
+
+/// A paged HTML list walked forward by its "Next page" links from `first`, then back by its
+/// "Previous page" links from the last page: the pages read backward are those read forward,
+/// each link keeps `kept` (the filters and `limit`), pages after the first link to the first.
+/// Returns the rows in order.
+async fn walk_html(
+    app: &TestApp,
+    first: &str,
+    candidates: &[String],
+    limit: usize,
+    kept: &[&str],
+) -> Vec<String> {
+    let mut forward = Vec::new();
+    let mut path = first.to_owned();
+    loop {
+        let html = app.browser.get_html(&path).await;
+        let rows = shown(&html, candidates);
+        assert!(rows.len() <= limit, "{path}: {rows:?}");
+        if forward.is_empty() {
+            assert_eq!(link(&html, "prev"), None, "the first page has no previous");
+        } else {
+            assert!(link(&html, "first").is_some(), "{path}: no First link");
+            assert!(link(&html, "prev").is_some(), "{path}: no Previous link");
+        }
+        forward.push(rows);
+        assert!(forward.len() < 50, "the walk does not end");
+        let Some(next) = link(&html, "next") else {
+            break;
+        };
+        for k in kept {
+            assert!(next.contains(k), "{next} keeps {k}");
+        }
+        assert_eq!(
+            forward.last().unwrap().len(),
+            limit,
+            "a page before the last is full"
+        );
+        path = next;
+    }
+    let mut backward = vec![forward.last().unwrap().clone()];
+    let mut html = app.browser.get_html(&path).await;
+    while let Some(prev) = link(&html, "prev") {
+        for k in kept {
+            assert!(prev.contains(k), "{prev} keeps {k}");
+        }
+        html = app.browser.get_html(&prev).await;
+        backward.push(shown(&html, candidates));
+        assert!(
+            backward.len() <= forward.len(),
+            "more pages backward than forward"
+        );
+    }
+    backward.reverse();
+    assert_eq!(backward, forward, "the same pages both ways");
+    forward.into_iter().flatten().collect()
+}
+
+#[tokio::test]
+async fn pages_go_back_with_previous_links_keeping_filters() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let other = app.create_client("Other").await;
+    for i in 0..7 {
+        app.open_matter(&acme, &lawyer, &format!("Brand {i}")).await;
+    }
+    app.open_matter(&other, &lawyer, "Brand other").await;
+    let titles: Vec<String> = (0..7).map(|i| format!("<td>Brand {i}</td>")).collect();
+    let rows = walk_html(&app, "/matters?q=brand", &titles, 100, &[]).await;
+    assert_eq!(rows.len(), 7);
+    let paged = walk_html(
+        &app,
+        &format!("/matters?client_id={acme}&limit=3"),
+        &titles,
+        3,
+        &["limit=3", &format!("client_id={acme}")],
+    )
+    .await;
+    assert_eq!(paged.len(), 7);
+    let distinct: HashSet<&String> = paged.iter().collect();
+    assert_eq!(distinct.len(), 7, "{paged:?}");
+
+    for i in 0..4 {
+        app.create_client(&format!("Zeta {i}")).await;
+    }
+    let names: Vec<String> = ["Acme", "Other", "Zeta 0", "Zeta 1", "Zeta 2", "Zeta 3"]
+        .iter()
+        .map(|n| format!(">{n}<"))
+        .collect();
+    let clients = walk_html(&app, "/clients?limit=4", &names, 4, &["limit=4"]).await;
+    assert_eq!(clients, names, "by name, both ways");
+
+    // A cursor with both directions, or a Previous cursor of another list, is refused.
+    let html = app.browser.get_html("/clients?limit=4").await;
+    let next = link(&html, "next").unwrap();
+    let cursor = next.split("after=").nth(1).unwrap().to_owned();
+    let both = app
+        .browser
+        .get(&format!("/clients?after={cursor}&before={cursor}"))
+        .await;
+    assert_eq!(both.status().as_u16(), 400);
+    let wrong = app.browser.get(&format!("/matters?before={cursor}")).await;
+    assert_eq!(wrong.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn a_names_timeline_pages_newest_first_on_the_api_and_the_page() {
+    use reclaim::model::lifecycle::Phase;
+    use reclaim::model::monitoring::Source;
+    use reclaim::repo::monitoring;
+
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    let client = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Recovery").await;
+    let backorder = app.attach(&matter, "many-checks.com").await;
+    let start = app.clock_now();
+    // Seven checks, two by two at the same instant: the id breaks the ties.
+    let ids = app
+        .state
+        .db
+        .run(move |c| {
+            let mut ids = Vec::new();
+            for i in 0..7_i64 {
+                let answer = reclaim::registry::Answer {
+                    source: Source::Rdap,
+                    server: "https://rdap.example/".to_owned(),
+                    fetched_at: start + chrono::Duration::minutes(i / 2),
+                    http_status: Some(200),
+                    raw: format!("{{\"check\": {i}}}").into_bytes(),
+                };
+                ids.push(monitoring::insert_snapshot(
+                    c,
+                    "many-checks.com",
+                    &answer,
+                    &Default::default(),
+                    Phase::Active,
+                    None,
+                )?);
+            }
+            Ok::<_, reclaim::db::DbError>(ids)
+        })
+        .await
+        .unwrap();
+    let all = app
+        .state
+        .db
+        .run(|c| monitoring::snapshot_list(c, "many-checks.com"))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), ids.len());
+    let newest_first: Vec<String> = all.iter().map(|s| s.id.to_string()).collect();
+
+    // The API: one page of `snapshots` per answer, the next in the Link header.
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let mut path = Some(format!("/api/v1/backorders/{backorder}/history?limit=3"));
+    while let Some(p) = path {
+        let (status, body, next) = get_page(&app, &p, &token).await;
+        assert_eq!(status, 200, "{p}: {body}");
+        let snapshots = body["snapshots"].as_array().expect("snapshots").clone();
+        assert!(snapshots.len() <= 3);
+        if next.is_some() {
+            assert_eq!(snapshots.len(), 3);
+            assert!(next.as_deref().unwrap().contains("limit=3"));
+        }
+        assert_eq!(body["domain"], json!("many-checks.com"));
+        seen.extend(
+            snapshots
+                .iter()
+                .map(|s| s["id"].as_str().unwrap().to_owned()),
+        );
+        pages += 1;
+        path = next;
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, newest_first, "each answer once, newest first");
+    let (status, body, _) = get_page(
+        &app,
+        &format!("/api/v1/backorders/{backorder}/history?after=nonsense"),
+        &token,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("after"), "{body}");
+
+    // The page: the newest answers, Next and Previous links back to the list of answers.
+    let links: Vec<String> = newest_first
+        .iter()
+        .map(|id| format!("/backorders/{backorder}/snapshots/{id}\""))
+        .collect();
+    let rows = walk_html(
+        &app,
+        &format!("/backorders/{backorder}?limit=3"),
+        &links,
+        3,
+        &["limit=3", "#registry-answers"],
+    )
+    .await;
+    assert_eq!(rows, links, "the page shows them newest first, both ways");
+    // The evidence export keeps every answer whatever the page.
+    let zip = app
+        .browser
+        .get(&format!("/backorders/{backorder}/evidence.zip"))
+        .await;
+    assert_eq!(zip.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn the_audit_log_and_the_users_page_by_key_both_ways() {
+    let app = spawn_app().await;
+    app.signed_in("admin@firm.example", Role::Admin, None).await;
+    for i in 0..12 {
+        app.create_client(&format!("Client {i:02}")).await;
+    }
+    let events: Vec<String> = (0..12)
+        .rev()
+        .map(|i| format!("Created client Client {i:02}"))
+        .collect();
+    let rows = walk_html(
+        &app,
+        "/admin/audit?action=client&limit=5",
+        &events,
+        5,
+        &["action=client", "limit=5"],
+    )
+    .await;
+    assert_eq!(rows, events, "newest first, each once");
+    let bad = app.browser.get("/admin/audit?limit=0").await;
+    assert_eq!(bad.status().as_u16(), 400);
+
+    for i in 0..6 {
+        app.create_user(&format!("user{i}@firm.example"), Role::Paralegal, None)
+            .await;
+    }
+    let emails: Vec<String> = std::iter::once("admin@firm.example".to_owned())
+        .chain((0..6).map(|i| format!("user{i}@firm.example")))
+        .map(|e| format!("<td>{e}</td>"))
+        .collect();
+    let listed = walk_html(&app, "/admin/users?limit=3", &emails, 3, &["limit=3"]).await;
+    let mut sorted = listed.clone();
+    sorted.sort();
+    let mut expected = emails.clone();
+    expected.sort();
+    assert_eq!(sorted, expected, "every account once");
+}

@@ -372,3 +372,85 @@ async fn a_sweep_costs_a_few_statements_per_name_whatever_the_history() {
     assert!(costs[3] <= 7 * NAMES as u64 + 9, "{costs:?}");
     assert!(costs[3] < costs[0], "less than a new answer: {costs:?}");
 }
+
+/// A firm with `size` clients, `size` more accounts and a name checked `size * 5` times, an
+/// administrator signed in: what the audit log, the users page and a name's timeline read.
+async fn logged_firm(size: usize) -> (TestApp, String, String) {
+    use reclaim::model::lifecycle::Phase;
+    use reclaim::model::monitoring::Source;
+
+    let app = spawn_app().await;
+    let admin = app
+        .signed_in("ada@cabinet-martin.example", Role::Admin, None)
+        .await;
+    let token = app.api_token(&admin).await;
+    for i in 0..size {
+        app.create_client(&format!("Client {i:03}")).await;
+        app.create_user(
+            &format!("p{i}@cabinet-martin.example"),
+            Role::Paralegal,
+            None,
+        )
+        .await;
+    }
+    let client = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&client, &admin, "Recovery").await;
+    let backorder = app.attach(&matter, "checked-often.com").await;
+    let start = app.clock_now();
+    app.state
+        .db
+        .run(move |c| {
+            for i in 0..(size * 5) as i64 {
+                let answer = reclaim::registry::Answer {
+                    source: Source::Rdap,
+                    server: "https://rdap.example/".to_owned(),
+                    fetched_at: start + chrono::Duration::minutes(i),
+                    http_status: Some(200),
+                    raw: format!("{{\"check\": {i}}}").into_bytes(),
+                };
+                reclaim::repo::monitoring::insert_snapshot(
+                    c,
+                    "checked-often.com",
+                    &answer,
+                    &Default::default(),
+                    Phase::Active,
+                    None,
+                )?;
+            }
+            Ok::<_, reclaim::db::DbError>(())
+        })
+        .await
+        .unwrap();
+    (app, token, backorder.to_string())
+}
+
+#[tokio::test]
+async fn the_audit_log_users_and_a_timeline_cost_the_same_whatever_their_length() {
+    let mut costs = Vec::new();
+    for size in [6, 30] {
+        let (app, token, backorder) = logged_firm(size).await;
+        let db = &app.state.db;
+        let mut cost = Vec::new();
+        for path in [
+            "/admin/audit?limit=5".to_owned(),
+            "/admin/users?limit=5".to_owned(),
+            format!("/backorders/{backorder}?limit=5"),
+        ] {
+            let before = db.queries_run();
+            let page = app.browser.get(&path).await;
+            assert_eq!(page.status().as_u16(), 200, "{path}");
+            let html = page.text().await.unwrap();
+            assert!(html.contains("rel=\"next\""), "{path} is paged");
+            cost.push(db.queries_run() - before);
+        }
+        let path = format!("/api/v1/backorders/{backorder}/history?limit=5");
+        let before = db.queries_run();
+        let (status, body) = api(&app, Method::GET, &path, Some(&token), None).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["snapshots"].as_array().unwrap().len(), 5);
+        cost.push(db.queries_run() - before);
+        costs.push(cost);
+    }
+    eprintln!("statements, short and long: {costs:?}");
+    assert_eq!(costs[0], costs[1]);
+}

@@ -20,7 +20,7 @@ use crate::model::ids::{BackorderId, ChannelId, MatterId, SnapshotId};
 use crate::model::lifecycle::Phase;
 use crate::model::money::format_plain;
 use crate::model::monitoring::Source;
-use crate::model::paging;
+use crate::model::paging::{self, PageRequest};
 use crate::model::present::rfc3339;
 use crate::model::tld_policy::TldPolicy;
 use crate::repo::catch_orders::CatchOrder;
@@ -30,7 +30,7 @@ use crate::web::api::openapi::{
     BadRequest, Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized, Upstream,
 };
 use crate::web::caller;
-use crate::web::paging::{PageQuery, json_page};
+use crate::web::paging::{PageQuery, json_page, paged_answer};
 use crate::web::request::RequestMeta;
 
 /// Where a backorder is placed: a catch service. Fees are due only on success.
@@ -199,7 +199,8 @@ pub async fn show(
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let file = app::backorders::show(&state, &user, &id).await?;
+    // The answer shows no registry answers: the history lists them.
+    let file = app::backorders::show(&state, &user, &id, PageRequest::first(1)).await?;
     Ok(HttpResponse::Ok().json(BackorderDetailJson {
         backorder: BackorderJson::new(&file.backorder, &file.channels).with_orders(&file.orders),
         matter_reference: file.matter.reference,
@@ -297,7 +298,8 @@ pub async fn change_terms(
 ) -> Result<HttpResponse, AppError> {
     let backorder =
         app::backorders::update(&state, &caller(&user, &meta), &id, body.into_inner()).await?;
-    let file = app::backorders::show(&state, &user, backorder.id.as_str()).await?;
+    let file =
+        app::backorders::show(&state, &user, backorder.id.as_str(), PageRequest::first(1)).await?;
     Ok(HttpResponse::Ok().json(BackorderJson::new(&file.backorder, &file.channels)))
 }
 
@@ -435,7 +437,7 @@ pub struct HistoryJson {
     unicode: String,
     /// Null while the name is not watched.
     assessment: Option<WatchJson>,
-    /// Newest first.
+    /// One page of them, newest first (`limit`, `after`; the `Link` header names the next).
     snapshots: Vec<SnapshotJson>,
     /// Newest first.
     changes: Vec<ChangeJson>,
@@ -460,6 +462,7 @@ impl From<History> for HistoryJson {
             }),
             snapshots: h
                 .snapshots
+                .rows
                 .into_iter()
                 .map(|s| SnapshotJson {
                     id: s.id,
@@ -499,19 +502,25 @@ impl From<History> for HistoryJson {
 }
 
 /// The registry answers kept for the name (time, source, server, SHA-256), the changes found
-/// between them and the failed checks.
+/// between them and the failed checks. The answers are paged, newest first: `limit` and `after`
+/// choose the page of `snapshots`, and the `Link` header names the next one; the changes and
+/// the failed checks come whole with every page.
 #[utoipa::path(get, path = "/backorders/{id}/history", operation_id = "backorderHistory",
-    params(("id" = BackorderId, Path, description = "The backorder's id")),
-    responses((status = 200, description = "The history", body = HistoryJson),
-        Unauthorized, NotFound))]
+    params(("id" = BackorderId, Path, description = "The backorder's id"), PageQuery),
+    responses((status = 200, description = "The history, with one page of the registry answers", body = HistoryJson),
+        BadRequest, Unauthorized, NotFound))]
 #[get("/backorders/{id}/history")]
 pub async fn history(
     state: web::Data<AppState>,
     user: ApiUser,
+    req: HttpRequest,
     id: web::Path<String>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let history = app::backorders::history(&state, &user, &id).await?;
-    Ok(HttpResponse::Ok().json(HistoryJson::from(history)))
+    let request = page.request(paging::SNAPSHOTS)?;
+    let history = app::backorders::history(&state, &user, &id, request).await?;
+    let next = history.snapshots.next.clone();
+    Ok(paged_answer(&req, next.as_deref()).json(HistoryJson::from(history)))
 }
 
 /// One item of the checklist after the catch.

@@ -1,12 +1,14 @@
 //! The audit log, for administrators.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::app;
 use crate::app::admin::AuditQuery;
 use crate::error::AppError;
 use crate::model::audit::AuditEvent;
+use crate::model::paging;
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageNavQuery};
 use crate::web::session::CurrentUser;
 use crate::web::{Layout, render, show_time};
 
@@ -53,46 +55,27 @@ struct AuditPage {
     action: String,
     actor: String,
     record: String,
-    page: i64,
-    pages: i64,
-    total: i64,
-    prev_query: Option<String>,
-    next_query: Option<String>,
+    pager: PageLinks,
 }
 
+/// The log, newest first, a page at a time (`limit`, `after`, `before`), with its filters.
 #[get("/admin/audit")]
 pub async fn audit_log(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     query: web::Query<AuditQuery>,
+    page: web::Query<PageNavQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let log = app::admin::audit_log(&state, &user, query.into_inner()).await?;
+    let request = page.request(paging::AUDIT)?;
+    let log = app::admin::audit_log(&state, &user, query.into_inner(), request).await?;
     let filter = &log.filter;
-    let (action, actor, record) = (
-        filter.action.clone().unwrap_or_default(),
-        filter.actor.clone().unwrap_or_default(),
-        filter.record_id.clone().unwrap_or_default(),
-    );
-    let link = |p: i64| {
-        serde_urlencoded::to_string([
-            ("action", action.clone()),
-            ("actor", actor.clone()),
-            ("record", record.clone()),
-            ("page", p.to_string()),
-        ])
-        .ok()
-    };
-    let (page, pages) = (log.page, log.pages);
     render(&AuditPage {
         layout: Layout::for_user(&user, "Audit log", "audit"),
-        prev_query: (page > 1).then(|| link(page - 1)).flatten(),
-        next_query: (page < pages).then(|| link(page + 1)).flatten(),
-        events: log.events.into_iter().map(EventRow::from).collect(),
-        action,
-        actor,
-        record,
-        page,
-        pages,
-        total: log.total,
+        pager: PageLinks::of(&req, &log.events),
+        action: filter.action.clone().unwrap_or_default(),
+        actor: filter.actor.clone().unwrap_or_default(),
+        record: filter.record_id.clone().unwrap_or_default(),
+        events: log.events.rows.into_iter().map(EventRow::from).collect(),
     })
 }

@@ -2,7 +2,7 @@
 //! channels), its status history; changing its terms, its status and its channels.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::app;
@@ -16,8 +16,10 @@ use crate::model::after_catch::VerifiedBy;
 use crate::model::backorder::{CatchService, ChannelStatus, Priority, fees_due};
 use crate::model::money::{format_money, format_plain};
 use crate::model::monitoring::Source;
+use crate::model::paging::{self, PageRequest};
 use crate::model::present::drop_window;
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageNavQuery, query_pairs};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, LogRow, PolicyView, log_rows};
@@ -175,6 +177,8 @@ struct BackorderPage {
     registry: Option<RegistryView>,
     changes: Vec<ChangeRow>,
     snapshots: Vec<SnapshotRow>,
+    /// The links to the other pages of the registry answers.
+    pager: PageLinks,
     hints: Vec<ProcedureHint>,
     /// (id, title, status) of the procedures covering the name.
     procedures: Vec<(String, String, String)>,
@@ -210,6 +214,14 @@ pub struct ChecklistRow {
     pub reopenable: bool,
 }
 
+/// Which page of the registry answers the backorder's page shows, and the query it was asked
+/// with (its links keep it). A form shown again with its errors shows the first page.
+#[derive(Default)]
+struct TimelinePage {
+    request: PageRequest,
+    query: Vec<(String, String)>,
+}
+
 async fn backorder_page(
     state: &AppState,
     user: &CurrentUser,
@@ -217,6 +229,7 @@ async fn backorder_page(
     forms: BackorderForms,
     errors: FieldErrors,
     status: StatusCode,
+    timeline: TimelinePage,
 ) -> Result<HttpResponse, AppError> {
     let BackorderFile {
         backorder,
@@ -234,7 +247,21 @@ async fn backorder_page(
         orders,
         calls,
         checklist,
-    } = app::backorders::show(state, user, id).await?;
+    } = app::backorders::show(state, user, id, timeline.request).await?;
+    // The links come back to the list of answers, not to the top of the page.
+    let path = format!("/backorders/{id}");
+    let mut pager = PageLinks::at(
+        &path,
+        &timeline.query,
+        snapshots.next.as_deref(),
+        snapshots.prev.as_deref(),
+    );
+    for link in [&mut pager.first, &mut pager.prev, &mut pager.next]
+        .into_iter()
+        .flatten()
+    {
+        link.push_str("#registry-answers");
+    }
     let today = state.clock.now().date_naive();
     let checklist = checklist
         .iter()
@@ -437,7 +464,9 @@ async fn backorder_page(
                     important: c.important,
                 })
                 .collect(),
+            pager,
             snapshots: snapshots
+                .rows
                 .iter()
                 .map(|s| SnapshotRow {
                     id: s.id.to_string(),
@@ -478,12 +507,19 @@ async fn backorder_page(
     )
 }
 
+/// The backorder's page; `limit`, `after` and `before` choose the page of its registry answers.
 #[get("/backorders/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
+    page: web::Query<PageNavQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let timeline = TimelinePage {
+        request: page.request(paging::SNAPSHOTS)?,
+        query: query_pairs(&req),
+    };
     backorder_page(
         &state,
         &user,
@@ -491,6 +527,7 @@ pub async fn show(
         BackorderForms::default(),
         FieldErrors::default(),
         StatusCode::OK,
+        timeline,
     )
     .await
 }
@@ -520,6 +557,7 @@ async fn answer(
                 typed,
                 errors.prefixed(prefix),
                 StatusCode::UNPROCESSABLE_ENTITY,
+                TimelinePage::default(),
             )
             .await
         }

@@ -198,10 +198,7 @@ async fn accounts_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     // A firm has a handful of accounts: the page shows them all, up to the most a page holds.
-    let everything = crate::model::paging::PageRequest {
-        limit: crate::model::paging::MAX_LIMIT,
-        after: None,
-    };
+    let everything = crate::model::paging::PageRequest::first(crate::model::paging::MAX_LIMIT);
     let accounts = app::catch_accounts::list(state, user, everything)
         .await?
         .rows;

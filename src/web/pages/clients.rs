@@ -10,7 +10,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::model::client::{Client, Contact, ReportCadence};
 use crate::model::paging;
 use crate::state::AppState;
-use crate::web::paging::{PageLinks, PageQuery};
+use crate::web::paging::{PageLinks, PageNavQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::MatterRow;
@@ -52,7 +52,7 @@ pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    page: web::Query<PageQuery>,
+    page: web::Query<PageNavQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(own) = &user.client_id {
         return Ok(see_other(&format!("/clients/{own}")));

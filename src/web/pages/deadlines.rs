@@ -15,7 +15,7 @@ use crate::model::paging;
 use crate::model::present;
 use crate::model::procedure::{Deadline, EventKind, ProcedureKind, provider_calendar};
 use crate::state::AppState;
-use crate::web::paging::{PageLinks, PageQuery};
+use crate::web::paging::{PageLinks, PageNavQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, DocketRow, calendar_label, docket_row};
@@ -63,13 +63,13 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<DashboardQuery>,
-    page: web::Query<PageQuery>,
+    page: web::Query<PageNavQuery>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let request = page.request(paging::DEADLINES)?;
     let docket = app::docket::dashboard(&state, &user, query.clone(), request).await?;
-    let pager = PageLinks::after(&req, docket.next.as_deref());
+    let pager = PageLinks::cursors(&req, docket.next.as_deref(), docket.prev.as_deref());
     let after_catch = docket
         .after_catch
         .iter()

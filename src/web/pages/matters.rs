@@ -22,7 +22,7 @@ use crate::model::paging;
 use crate::model::present::drop_window;
 use crate::model::user::Role;
 use crate::state::AppState;
-use crate::web::paging::{PageLinks, PageQuery};
+use crate::web::paging::{PageLinks, PageNavQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, ManualValues, MatterRow};
@@ -46,7 +46,7 @@ pub async fn list(
     user: CurrentUser,
     req: HttpRequest,
     query: web::Query<MatterQuery>,
-    page: web::Query<PageQuery>,
+    page: web::Query<PageNavQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let q = query.q.clone().unwrap_or_default();

@@ -1,7 +1,7 @@
 //! User administration (administrators only).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::app;
@@ -9,9 +9,11 @@ use crate::app::users::{AccountInput, LiftInput, NewUserInput, PasswordInput};
 use crate::auth::throttle::LockedBy;
 use crate::error::{AppError, FieldErrors};
 use crate::model::client::Client;
+use crate::model::paging;
 use crate::model::user::{Role, User};
 use crate::repo::sign_in_throttle;
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageNavQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::Choice;
@@ -78,19 +80,27 @@ impl From<sign_in_throttle::Lock> for LockRow {
 struct UsersPage {
     layout: Layout,
     users: Vec<UserRow>,
+    pager: PageLinks,
     /// The firm requires two-factor sign-in of staff.
     staff_two_factor_required: bool,
     locks: Vec<LockRow>,
 }
 
+/// The accounts, a page at a time (`limit`, `after`, `before`), and the firm's sign-in settings.
 #[get("/admin/users")]
-pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    let listed = app::users::list(&state, &user).await?;
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    page: web::Query<PageNavQuery>,
+) -> Result<HttpResponse, AppError> {
+    let listed = app::users::list(&state, &user, page.request(paging::USERS)?).await?;
     let staff_two_factor_required = app::two_factor::staff_required(&state, &user).await?;
     let locks = app::users::sign_in_locks(&state, &user).await?;
     render(&UsersPage {
         layout: Layout::for_user(&user, "Users", "users"),
-        users: listed.into_iter().map(UserRow::from).collect(),
+        pager: PageLinks::of(&req, &listed),
+        users: listed.rows.into_iter().map(UserRow::from).collect(),
         staff_two_factor_required,
         locks: locks.into_iter().map(LockRow::from).collect(),
     })
