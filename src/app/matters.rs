@@ -730,6 +730,7 @@ pub async fn export(state: &AppState, user: &Principal, id: &str) -> Result<CsvF
         let watch = dossier.watch(&b.domain);
         let channels = dossier
             .channels_of(&b.id)
+            .iter()
             .map(|c| format!("{}: {}", c.display_name(), c.status.label()))
             .collect::<Vec<_>>()
             .join("; ");

@@ -309,6 +309,7 @@ impl BackorderRow {
         let watch = dossier.watch(&b.domain);
         let placed: Vec<String> = dossier
             .channels_of(&b.id)
+            .iter()
             .map(|c| format!("{}: {}", c.display_name(), c.status.label()))
             .collect();
         Self {
