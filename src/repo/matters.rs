@@ -458,6 +458,14 @@ pub fn list(
             .or(lower(matters::title).like(pattern.clone()).escape('\\'))
             .or(lower(clients::name).like(pattern.clone()).escape('\\'));
         query = match name_search(conn.backend(), search) {
+            // SQLite: the matter's texts are in an FTS5 index too; both searched by index.
+            Some((before, text, after)) if conn.backend() == Backend::Sqlite => query.filter(
+                sql::<Bool>(before)
+                    .bind::<Text, _>(text.clone())
+                    .sql(" UNION SELECT matter_id FROM matter_texts WHERE matter_texts MATCH ")
+                    .bind::<Text, _>(text)
+                    .sql(after),
+            ),
             Some((before, text, after)) => {
                 query.filter(by_text.or(sql::<Bool>(before).bind::<Text, _>(text).sql(after)))
             }
@@ -511,7 +519,8 @@ pub fn list(
 }
 
 /// The matters that seek a name containing `search`, by index: SQLite's FTS5 table
-/// `backorder_names` with the trigram tokenizer
+/// `backorder_names` with the trigram tokenizer (and `matter_texts` for the matters' own texts,
+/// migration `2026-12-03-140000_matter_names`)
 /// (<https://sqlite.org/fts5.html#the_trigram_tokenizer>: a phrase of at least three characters
 /// matches every name holding it, case-insensitively), PostgreSQL's `pg_trgm` GIN index on
 /// `lower(domain || ' ' || unicode)` (<https://www.postgresql.org/docs/current/pgtrgm.html>,

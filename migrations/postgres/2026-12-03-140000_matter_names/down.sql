@@ -1,0 +1,1 @@
+DROP INDEX backorders_matter_names;
