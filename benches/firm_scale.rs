@@ -50,6 +50,10 @@ const CLIENTS_PER: usize = 20; // matters per client
 const NAMES_PER: usize = 10; // names per matter
 const CONCURRENCY: usize = 16;
 const PASSWORD: &str = "scale-bench-password-1";
+/// Connections idle this long are not reused: the server closes idle connections after 5 s
+/// (actix-web's default keep-alive), and a request sent on one it has just closed is reset (as
+/// happened after the slow dashboard).
+const IDLE: Duration = Duration::from_secs(2);
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -404,6 +408,7 @@ async fn signed_in_client(address: &str, email: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(IDLE)
         .build()
         .unwrap();
     let html = client
@@ -555,7 +560,10 @@ async fn run(label: &str, database_url: String) {
     let pid = server.child.id();
     let idle_kb = rss_kb(pid, "VmRSS:");
     let browser = signed_in_client(&server.address, &seeded.lawyer_email).await;
-    let api = reqwest::Client::new();
+    let api = reqwest::Client::builder()
+        .pool_idle_timeout(IDLE)
+        .build()
+        .unwrap();
     let a = &server.address;
     let pages = [
         ("dashboard", format!("{a}/")),
