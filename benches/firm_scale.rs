@@ -382,10 +382,18 @@ async fn start_server(database_url: &str, var_dir: &std::path::Path) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("reclaim serve starts");
-    let address = format!("http://127.0.0.1:{port}");
+    // Held from here, so that the server is stopped if it does not start.
+    let mut server = Server {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+        started_in: Duration::ZERO,
+    };
     let client = reqwest::Client::new();
     loop {
-        if let Ok(r) = client.get(format!("{address}/healthz")).send().await
+        if let Ok(r) = client
+            .get(format!("{}/healthz", server.address))
+            .send()
+            .await
             && r.status().is_success()
         {
             break;
@@ -396,11 +404,8 @@ async fn start_server(database_url: &str, var_dir: &std::path::Path) -> Server {
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    Server {
-        child,
-        address,
-        started_in: started.elapsed(),
-    }
+    server.started_in = started.elapsed();
+    server
 }
 
 /// Signs in through the form, as a browser would; the client keeps the session cookie.
