@@ -466,9 +466,24 @@ pub fn list(
                     .bind::<Text, _>(text)
                     .sql(after),
             ),
-            Some((before, text, after)) => {
-                query.filter(by_text.or(sql::<Bool>(before).bind::<Text, _>(text).sql(after)))
-            }
+            // PostgreSQL: each text by its own trigram index (migration
+            // `2026-12-03-140000_matter_names`), rather than an OR across the join.
+            Some((before, text, after)) => query.filter(
+                sql::<Bool>(before)
+                    .bind::<Text, _>(text.clone())
+                    .sql(
+                        " ESCAPE '\\' UNION SELECT id FROM matters \
+                         WHERE lower(reference || ' ' || title) LIKE ",
+                    )
+                    .bind::<Text, _>(text.clone())
+                    .sql(
+                        " ESCAPE '\\' UNION SELECT matters.id FROM matters \
+                         JOIN clients ON clients.id = matters.client_id \
+                         WHERE lower(clients.name) LIKE ",
+                    )
+                    .bind::<Text, _>(text)
+                    .sql(after),
+            ),
             None => query.filter(by_text),
         };
     }
