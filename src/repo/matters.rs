@@ -540,7 +540,8 @@ pub fn list(
 /// matches every name holding it, case-insensitively), PostgreSQL's `pg_trgm` GIN index on
 /// `lower(domain || ' ' || unicode)` (<https://www.postgresql.org/docs/current/pgtrgm.html>,
 /// F.35.5: the index serves `LIKE '%…%'`). Both are kept by triggers (migration
-/// `2026-12-03-080000_paging`). A trigram needs three characters: shorter text searches
+/// `2026-12-03-080000_paging`); `list` adds the matters' own texts, indexed the same way by
+/// `2026-12-03-140000_matter_names`. A trigram needs three characters: shorter text searches
 /// references, titles and clients only (`None`). The condition is SQL before the one bound
 /// text, the text, and SQL after it.
 fn name_search(backend: Backend, search: &str) -> Option<(&'static str, String, &'static str)> {
