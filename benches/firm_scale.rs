@@ -14,7 +14,9 @@
 //! (a server where the user may create databases) runs the same on a new database there.
 //! `SCALE_NAMES=N` changes the number of backorders (matters and clients follow: 10 names a
 //! matter, 20 matters a client); `SCALE_CHECKS=N` the checks per name; `SCALE_REQUESTS=N` the
-//! requests per endpoint (default 320: 20 per client).
+//! requests per endpoint (default 320: 20 per client). `SCALE_DB=path` keeps the SQLite firm in
+//! that file and, when it holds one already, measures it again without seeding (to compare a
+//! change of the application on the same data; the server applies new migrations at start).
 
 mod support;
 
@@ -48,6 +50,10 @@ const CLIENTS_PER: usize = 20; // matters per client
 const NAMES_PER: usize = 10; // names per matter
 const CONCURRENCY: usize = 16;
 const PASSWORD: &str = "scale-bench-password-1";
+/// Connections idle this long are not reused: the server closes idle connections after 5 s
+/// (actix-web's default keep-alive), and a request sent on one it has just closed is reset (as
+/// happened after the slow dashboard).
+const IDLE: Duration = Duration::from_secs(2);
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -243,6 +249,36 @@ fn seed(c: &mut DbConn, names: usize, checks: usize) -> Result<Seeded, reclaim::
     })
 }
 
+/// What the load needs, read from a firm seeded by an earlier run (`SCALE_DB`); a new API token.
+fn seeded_already(c: &mut DbConn) -> Result<Option<Seeded>, reclaim::db::DbError> {
+    use reclaim::db::schema::{backorders, matters, users as users_table};
+    let big_matter: Option<MatterId> = matters::table
+        .filter(matters::title.eq("Recovery programme 00000"))
+        .select(matters::id)
+        .first(c)
+        .optional()?;
+    let Some(big_matter) = big_matter else {
+        return Ok(None);
+    };
+    let busy_backorder: String = backorders::table
+        .filter(backorders::domain.eq("brand000000-shop.com"))
+        .select(backorders::id)
+        .first(c)?;
+    let lawyer = users_table::table
+        .filter(users_table::email.eq("lawyer0@firm.example"))
+        .select(User::as_select())
+        .first::<User>(c)?;
+    let actor = Actor::process("benchmark", Utc::now());
+    let (_, token) = reclaim::repo::tokens::create_api_token(c, &actor, &lawyer.id, "scale bench")?;
+    Ok(Some(Seeded {
+        lawyer_email: lawyer.email.to_string(),
+        token,
+        big_matter,
+        busy_backorder,
+        search: "12345".into(),
+    }))
+}
+
 /// A thousand UDRP procedures, each commenced (so its deadlines are computed), through the
 /// application's use cases as the matters' lawyers would.
 async fn seed_procedures(state: &reclaim::AppState, count: usize) {
@@ -346,10 +382,18 @@ async fn start_server(database_url: &str, var_dir: &std::path::Path) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("reclaim serve starts");
-    let address = format!("http://127.0.0.1:{port}");
+    // Held from here, so that the server is stopped if it does not start.
+    let mut server = Server {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+        started_in: Duration::ZERO,
+    };
     let client = reqwest::Client::new();
     loop {
-        if let Ok(r) = client.get(format!("{address}/health")).send().await
+        if let Ok(r) = client
+            .get(format!("{}/healthz", server.address))
+            .send()
+            .await
             && r.status().is_success()
         {
             break;
@@ -360,11 +404,8 @@ async fn start_server(database_url: &str, var_dir: &std::path::Path) -> Server {
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    Server {
-        child,
-        address,
-        started_in: started.elapsed(),
-    }
+    server.started_in = started.elapsed();
+    server
 }
 
 /// Signs in through the form, as a browser would; the client keeps the session cookie.
@@ -372,6 +413,7 @@ async fn signed_in_client(address: &str, email: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(IDLE)
         .build()
         .unwrap();
     let html = client
@@ -470,7 +512,10 @@ async fn run(label: &str, database_url: String) {
     let checks = env_number("SCALE_CHECKS", 10);
     let requests = env_number("SCALE_REQUESTS", 320);
     let dir = tempfile::tempdir().unwrap();
-    let var_dir = dir.path().join("var");
+    let var_dir = match std::env::var("SCALE_DB") {
+        Ok(path) if label == "SQLite" => std::path::PathBuf::from(format!("{path}.var")),
+        _ => dir.path().join("var"),
+    };
     let settings = Settings {
         database_url: database_url.clone(),
         var_dir: var_dir.clone(),
@@ -480,12 +525,21 @@ async fn run(label: &str, database_url: String) {
     let (state, _) =
         reclaim::startup::prepare(settings, Arc::new(SystemClock)).expect("the database opens");
     let seeding = Instant::now();
-    let seeded = state
-        .db
-        .run(move |c| seed(c, names, checks))
-        .await
-        .expect("seeded");
-    seed_procedures(&state, (names / 100).max(1)).await;
+    let seeded = match state.db.run(seeded_already).await.expect("read") {
+        Some(seeded) => {
+            println!("{label}: measuring the firm seeded already in {database_url}");
+            seeded
+        }
+        None => {
+            let seeded = state
+                .db
+                .run(move |c| seed(c, names, checks))
+                .await
+                .expect("seeded");
+            seed_procedures(&state, (names / 100).max(1)).await;
+            seeded
+        }
+    };
     let (snapshots, deadlines): (i64, i64) = state
         .db
         .run(|c| {
@@ -511,7 +565,10 @@ async fn run(label: &str, database_url: String) {
     let pid = server.child.id();
     let idle_kb = rss_kb(pid, "VmRSS:");
     let browser = signed_in_client(&server.address, &seeded.lawyer_email).await;
-    let api = reqwest::Client::new();
+    let api = reqwest::Client::builder()
+        .pool_idle_timeout(IDLE)
+        .build()
+        .unwrap();
     let a = &server.address;
     let pages = [
         ("dashboard", format!("{a}/")),
@@ -571,11 +628,11 @@ async fn run(label: &str, database_url: String) {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    run(
-        "SQLite",
-        format!("sqlite://{}", dir.path().join("scale.db").display()),
-    )
-    .await;
+    let file = match std::env::var("SCALE_DB") {
+        Ok(path) => std::path::PathBuf::from(path),
+        Err(_) => dir.path().join("scale.db"),
+    };
+    run("SQLite", format!("sqlite://{}", file.display())).await;
     if let Ok(server) = std::env::var("SCALE_POSTGRES") {
         run("PostgreSQL", fresh_postgres_database(&server)).await;
     }

@@ -12,10 +12,12 @@ use crate::db::{DbConn, DbError};
 use crate::error::AppError;
 use crate::model::backorder::{Backorder, CatchChannel};
 use crate::model::client::Client;
+use crate::model::domain_name::DomainName;
 use crate::model::ids::{BackorderId, MatterId, UserId};
 use crate::model::matter::{Mark, Matter};
 use crate::model::monitoring::{MonitoredDomain, StoredChange};
 use crate::model::outreach::LogEntry;
+use crate::model::paging::PageRequest;
 use crate::model::procedure::{Deadline, Procedure, ProcedureDomain, ProcedureEvent};
 use crate::model::report::Report;
 use crate::repo::matters::MatterScope;
@@ -40,9 +42,15 @@ pub struct Dossier {
     pub lawyer: String,
     pub team: Vec<(UserId, String)>,
     pub marks: Vec<Mark>,
-    /// By name.
+    /// By name: all of them, or one page of them ([`load_page`]).
     pub backorders: Vec<Backorder>,
-    /// Every catch channel of every backorder, oldest first.
+    /// How many names the matter seeks in all (more than `backorders` holds for a page).
+    pub names_total: usize,
+    /// With [`load_page`]: the cursor of the next page of names, if there is one.
+    pub names_next: Option<String>,
+    /// Every catch channel of every backorder, by backorder (oldest first within each), so that
+    /// [`Dossier::channels_of`] finds a name's by binary search: a matter of 1,000 names with
+    /// their channels stays linear.
     pub channels: Vec<CatchChannel>,
     /// What monitoring knows of each name, by A-label.
     pub watched: HashMap<String, MonitoredDomain>,
@@ -67,13 +75,13 @@ impl Dossier {
         self.watched.get(domain)
     }
 
-    pub fn channels_of<'a>(
-        &'a self,
-        backorder: &'a BackorderId,
-    ) -> impl Iterator<Item = &'a CatchChannel> + 'a {
-        self.channels
-            .iter()
-            .filter(move |c| &c.backorder_id == backorder)
+    /// A backorder's catch channels, oldest first.
+    pub fn channels_of(&self, backorder: &BackorderId) -> &[CatchChannel] {
+        let start = self
+            .channels
+            .partition_point(|c| c.backorder_id < *backorder);
+        let len = self.channels[start..].partition_point(|c| c.backorder_id == *backorder);
+        &self.channels[start..start + len]
     }
 
     /// Deadlines entered by hand on the matter itself (not on a procedure).
@@ -81,12 +89,19 @@ impl Dossier {
         self.deadlines.iter().filter(|d| d.procedure_id.is_none())
     }
 
-    /// A name as people read it (Unicode), for an A-label of one of the matter's names.
-    pub fn unicode_of<'a>(&'a self, domain: &'a str) -> &'a str {
+    /// A name as people read it (Unicode), for an A-label of one of the matter's names (on
+    /// this page of names or not).
+    pub fn unicode_of(&self, domain: &str) -> String {
         self.backorders
             .iter()
             .find(|b| b.domain == domain)
-            .map_or(domain, |b| b.unicode.as_str())
+            .map(|b| b.unicode.clone())
+            .or_else(|| {
+                DomainName::parse(domain)
+                    .ok()
+                    .map(|d| d.unicode().to_owned())
+            })
+            .unwrap_or_else(|| domain.to_owned())
     }
 }
 
@@ -110,6 +125,28 @@ pub fn load(
     scope: &MatterScope,
     changes: Changes,
 ) -> Result<Vec<Dossier>, DbError> {
+    load_with(conn, scope, changes, None)
+}
+
+/// One matter's dossier with one page of its names (the matter page): the names' channels and
+/// what monitoring knows of them are read for that page only, so that the page costs the same
+/// for a matter of 10 names or 10,000. Its procedures, deadlines and timeline are whole.
+pub fn load_page(
+    conn: &mut DbConn,
+    matter: &MatterId,
+    changes: Changes,
+    names: &PageRequest,
+) -> Result<Option<Dossier>, DbError> {
+    let scope = MatterScope::One(matter.clone());
+    Ok(load_with(conn, &scope, changes, Some((matter, names)))?.pop())
+}
+
+fn load_with(
+    conn: &mut DbConn,
+    scope: &MatterScope,
+    changes: Changes,
+    page: Option<(&MatterId, &PageRequest)>,
+) -> Result<Vec<Dossier>, DbError> {
     let matters = matters::in_scope(conn, scope)?;
     if matters.is_empty() {
         return Ok(Vec::new());
@@ -122,19 +159,40 @@ pub fn load(
         (m, (id, name))
     });
     let mut marks = group(matters::marks_in(conn, scope)?, |pair| pair);
-    let mut names = group(backorders::in_scope(conn, scope)?, |b| {
-        (b.matter_id.clone(), b)
-    });
+    let (found_names, names_next, names_total) = match page {
+        None => (backorders::in_scope(conn, scope)?, None, None),
+        Some((matter, request)) => {
+            let found = backorders::page_of_matter(conn, matter, request)?;
+            let total = backorders::count_in_matter(conn, matter)?;
+            (found.rows, found.next, usize::try_from(total).ok())
+        }
+    };
+    let mut names = group(found_names, |b| (b.matter_id.clone(), b));
     // Channels, names watched, changes and procedures' parts are keyed by backorder, name or
     // procedure: sort them to their matter through what is already read.
     let matter_of_backorder: HashMap<BackorderId, MatterId> = names
         .iter()
         .flat_map(|(m, list)| list.iter().map(move |b| (b.id.clone(), m.clone())))
         .collect();
-    let mut channels = group(backorders::channels_in(conn, scope)?, |c| {
+    let (found_channels, found_watched) = match page {
+        None => (
+            backorders::channels_in(conn, scope)?,
+            monitoring::watched_in(conn, scope)?,
+        ),
+        Some(_) => {
+            let shown: Vec<&Backorder> = names.values().flatten().collect();
+            let ids: Vec<BackorderId> = shown.iter().map(|b| b.id.clone()).collect();
+            let domains: Vec<String> = shown.iter().map(|b| b.domain.clone()).collect();
+            (
+                backorders::channels_of_backorders(conn, &ids)?,
+                monitoring::find_many(conn, &domains)?,
+            )
+        }
+    };
+    let mut channels = group(found_channels, |c| {
         (matter_of_backorder.get(&c.backorder_id).cloned(), c)
     });
-    let watched: HashMap<String, MonitoredDomain> = monitoring::watched_in(conn, scope)?
+    let watched: HashMap<String, MonitoredDomain> = found_watched
         .into_iter()
         .map(|w| (w.domain.clone(), w))
         .collect();
@@ -199,10 +257,14 @@ pub fn load(
             })
             .cloned()
             .collect();
-        let watched_here = watched
+        // Looked up per name: a client's report covers many matters.
+        let watched_here = backorders
             .iter()
-            .filter(|(d, _)| domains.contains(d.as_str()))
-            .map(|(d, w)| (d.clone(), w.clone()))
+            .filter_map(|b| {
+                watched
+                    .get(&b.domain)
+                    .map(|w| (b.domain.clone(), w.clone()))
+            })
             .collect();
         let all_deadlines = deadlines.remove(&id).unwrap_or_default();
         let procedures = procedures_of
@@ -225,7 +287,12 @@ pub fn load(
             lawyer,
             team: teams.remove(&id).unwrap_or_default(),
             marks: marks.remove(&id).unwrap_or_default(),
-            channels: channels.remove(&Some(id.clone())).unwrap_or_default(),
+            channels: {
+                let mut own = channels.remove(&Some(id.clone())).unwrap_or_default();
+                // Stable: each backorder's channels stay oldest first.
+                own.sort_by(|a, b| a.backorder_id.cmp(&b.backorder_id));
+                own
+            },
             watched: watched_here,
             procedures,
             deadlines: all_deadlines,
@@ -234,6 +301,8 @@ pub fn load(
             changes: changes_here,
             since,
             after_catch: checklists.remove(&Some(id.clone())).unwrap_or_default(),
+            names_total: names_total.unwrap_or(backorders.len()),
+            names_next: names_next.clone(),
             backorders,
             matter,
         });

@@ -22,7 +22,7 @@ use crate::model::present;
 use crate::model::user::Role;
 use crate::repo::backorders::{self, BackorderError, ImportError, NewBackorder};
 use crate::repo::clients;
-use crate::repo::matters::{self, MatterChange, MatterFilter, MatterScope, NewMatter};
+use crate::repo::matters::{self, MatterChange, MatterFilter, NewMatter};
 use crate::state::AppState;
 
 /// Which matters to list.
@@ -300,14 +300,18 @@ pub struct MatterFile {
 /// The registry changes the matter page shows.
 const TIMELINE: i64 = 30;
 
-pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<MatterFile, AppError> {
+pub async fn show(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    names: PageRequest,
+) -> Result<MatterFile, AppError> {
     let matter = visible_matter(state, user, id).await?;
     let rights = user.rights(&matter);
-    let scope = MatterScope::One(matter.id);
     let (dossier, people) = state
         .db
         .run(move |c| {
-            let dossier = dossier::load(c, &scope, Changes::Latest(TIMELINE))?.pop();
+            let dossier = dossier::load_page(c, &matter.id, Changes::Latest(TIMELINE), &names)?;
             Ok::<_, DbError>((dossier, matters::firm_people(c)?))
         })
         .await?;
@@ -730,6 +734,7 @@ pub async fn export(state: &AppState, user: &Principal, id: &str) -> Result<CsvF
         let watch = dossier.watch(&b.domain);
         let channels = dossier
             .channels_of(&b.id)
+            .iter()
             .map(|c| format!("{}: {}", c.display_name(), c.status.label()))
             .collect::<Vec<_>>()
             .join("; ");

@@ -17,6 +17,7 @@ use crate::model::domain_name::DomainName;
 use crate::model::ids::{BackorderEventId, BackorderId, ChannelId, ClientId, MatterId, UserId};
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::Currency;
+use crate::model::paging::{Keyset, Page, PageRequest, Part};
 use crate::repo::audit::{self, Change};
 use crate::repo::matters::{self as matter_repo, MatterScope};
 
@@ -427,6 +428,62 @@ pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Backorder>
         .filter(backorders::matter_id.eq_any(scope.ids()))
         .order(backorders::unicode)
         .select(Backorder::as_select())
+        .load(conn)?)
+}
+
+/// A matter's names a page at a time (the matter page): by Unicode form, then id.
+pub const MATTER_NAMES: Keyset = Keyset {
+    list: "matter-names",
+    parts: &[Part::Text, Part::Id],
+};
+
+/// One page of a matter's names, in [`MATTER_NAMES`] order (index `backorders_matter_names`).
+pub fn page_of_matter(
+    conn: &mut DbConn,
+    matter: &MatterId,
+    request: &PageRequest,
+) -> Result<Page<Backorder>, DbError> {
+    let mut query = backorders::table
+        .filter(backorders::matter_id.eq(matter))
+        .into_boxed();
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([unicode, id]) = request.after.as_deref() {
+        query = query.filter(
+            backorders::unicode
+                .gt(unicode.clone())
+                .or(backorders::unicode
+                    .eq(unicode.clone())
+                    .and(backorders::id.gt(id.clone()))),
+        );
+    }
+    let rows = query
+        .order((backorders::unicode, backorders::id))
+        .limit(request.fetch())
+        .select(Backorder::as_select())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, request, MATTER_NAMES, |b| {
+        vec![b.unicode.clone(), b.id.to_string()]
+    }))
+}
+
+/// How many names a matter seeks.
+pub fn count_in_matter(conn: &mut DbConn, matter: &MatterId) -> Result<i64, DbError> {
+    Ok(backorders::table
+        .filter(backorders::matter_id.eq(matter))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The catch channels of some backorders (a page of a matter's names, at most
+/// [`crate::model::paging::MAX_LIMIT`]), oldest first.
+pub fn channels_of_backorders(
+    conn: &mut DbConn,
+    ids: &[BackorderId],
+) -> Result<Vec<CatchChannel>, DbError> {
+    Ok(catch_channels::table
+        .filter(catch_channels::backorder_id.eq_any(ids))
+        .order(catch_channels::created_at)
+        .select(CatchChannel::as_select())
         .load(conn)?)
 }
 

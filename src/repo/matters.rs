@@ -467,9 +467,32 @@ pub fn list(
             .or(lower(matters::title).like(pattern.clone()).escape('\\'))
             .or(lower(clients::name).like(pattern.clone()).escape('\\'));
         query = match name_search(conn.backend(), search) {
-            Some((before, text, after)) => {
-                query.filter(by_text.or(sql::<Bool>(before).bind::<Text, _>(text).sql(after)))
-            }
+            // SQLite: the matter's texts are in an FTS5 index too; both searched by index.
+            Some((before, text, after)) if conn.backend() == Backend::Sqlite => query.filter(
+                sql::<Bool>(before)
+                    .bind::<Text, _>(text.clone())
+                    .sql(" UNION SELECT matter_id FROM matter_texts WHERE matter_texts MATCH ")
+                    .bind::<Text, _>(text)
+                    .sql(after),
+            ),
+            // PostgreSQL: each text by its own trigram index (migration
+            // `2026-12-03-140000_matter_names`), rather than an OR across the join.
+            Some((before, text, after)) => query.filter(
+                sql::<Bool>(before)
+                    .bind::<Text, _>(text.clone())
+                    .sql(
+                        " ESCAPE '\\' UNION SELECT id FROM matters \
+                         WHERE lower(reference || ' ' || title) LIKE ",
+                    )
+                    .bind::<Text, _>(text.clone())
+                    .sql(
+                        " ESCAPE '\\' UNION SELECT matters.id FROM matters \
+                         JOIN clients ON clients.id = matters.client_id \
+                         WHERE lower(clients.name) LIKE ",
+                    )
+                    .bind::<Text, _>(text)
+                    .sql(after),
+            ),
             None => query.filter(by_text),
         };
     }
@@ -532,12 +555,14 @@ pub fn list(
 }
 
 /// The matters that seek a name containing `search`, by index: SQLite's FTS5 table
-/// `backorder_names` with the trigram tokenizer
+/// `backorder_names` with the trigram tokenizer (and `matter_texts` for the matters' own texts,
+/// migration `2026-12-03-140000_matter_names`)
 /// (<https://sqlite.org/fts5.html#the_trigram_tokenizer>: a phrase of at least three characters
 /// matches every name holding it, case-insensitively), PostgreSQL's `pg_trgm` GIN index on
 /// `lower(domain || ' ' || unicode)` (<https://www.postgresql.org/docs/current/pgtrgm.html>,
 /// F.35.5: the index serves `LIKE '%…%'`). Both are kept by triggers (migration
-/// `2026-12-03-080000_paging`). A trigram needs three characters: shorter text searches
+/// `2026-12-03-080000_paging`); `list` adds the matters' own texts, indexed the same way by
+/// `2026-12-03-140000_matter_names`. A trigram needs three characters: shorter text searches
 /// references, titles and clients only (`None`). The condition is SQL before the one bound
 /// text, the text, and SQL after it.
 fn name_search(backend: Backend, search: &str) -> Option<(&'static str, String, &'static str)> {

@@ -458,3 +458,112 @@ async fn a_paralegal_works_the_channels_but_does_not_open_matters() {
         "bids are the lawyer's decision"
     );
 }
+
+/// The `href` of the link marked `rel="…"` in a page, as a path to follow.
+fn link(html: &str, rel: &str) -> Option<String> {
+    let at = html.find(&format!("rel=\"{rel}\""))?;
+    let start = html[..at].rfind("href=\"")? + 6;
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].replace("&amp;", "&").replace("&#38;", "&"))
+}
+
+#[tokio::test]
+async fn a_matters_names_are_shown_a_page_at_a_time() {
+    // Issue 17: a matter of 1,000 names costs its page no more than one of 100 (README
+    // "Pagination": `limit`, `after`, Next and First links).
+    let app = spawn_app().await;
+    let (lea, acme) = lawyer_with_client(&app).await;
+    let (matter, _) = app.open_matter(&acme, &lea, "Many names").await;
+    let names = [
+        "a-name.com",
+        "b-name.com",
+        "bücher.de",
+        "c-name.com",
+        "d-name.com",
+    ];
+    for name in names {
+        app.attach(&matter, name).await;
+    }
+    let mut path = Some(format!("/matters/{matter}?limit=2"));
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    while let Some(p) = path {
+        let html = app.browser.get_html(&p).await;
+        let here: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| html.contains(&format!(">{n}</a>")))
+            .collect();
+        assert!(here.len() <= 2, "{p}: {here:?}");
+        assert!(html.contains("of 5 names"), "{p}: the total is shown");
+        if pages > 0 {
+            assert_eq!(
+                link(&html, "first").as_deref(),
+                Some(format!("/matters/{matter}?limit=2").as_str())
+            );
+        }
+        seen.extend(here);
+        path = link(&html, "next");
+        if let Some(next) = &path {
+            assert!(next.contains("limit=2"), "{next}");
+        }
+        pages += 1;
+        assert!(pages < 10, "the walk ends");
+    }
+    // By name as people read it, each once.
+    assert_eq!(pages, 3);
+    assert_eq!(seen, names);
+
+    // Without `limit`, a small matter is one page with no links.
+    let html = app.browser.get_html(&format!("/matters/{matter}")).await;
+    assert!(names.iter().all(|n| html.contains(&format!(">{n}</a>"))));
+    assert!(link(&html, "next").is_none() && !html.contains("of 5 names"));
+
+    // A cursor that is not one, or a page size out of bounds, is refused with what to do.
+    for bad in ["after=not-a-cursor", "limit=0", "limit=5000"] {
+        let response = app.browser.get(&format!("/matters/{matter}?{bad}")).await;
+        assert_eq!(response.status().as_u16(), 400, "{bad}");
+        let text = response.text().await.unwrap();
+        assert!(
+            text.contains("`after`") || text.contains("`limit`"),
+            "{bad}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_search_follows_a_renamed_client_and_a_retitled_matter() {
+    // The matters' texts are searched through an index kept by triggers (SQLite FTS5): a change
+    // of the client's name is found at once, and the old name no longer is.
+    let app = spawn_app().await;
+    let (lea, acme) = lawyer_with_client(&app).await;
+    let (_, reference) = app.open_matter(&acme, &lea, "Recovery programme").await;
+    let before = app.browser.get_html("/matters?q=acme").await;
+    assert!(before.contains(&reference), "found by the client's name");
+    let change = reclaim::repo::clients::ClientChange {
+        details: reclaim::model::client::NewClient::parse("Zenith Brands", "legal@zenith.example")
+            .unwrap(),
+        report_cadence: reclaim::model::client::ReportCadence::None,
+        notes: String::new(),
+    };
+    let id = acme.clone();
+    app.state
+        .db
+        .run(move |c| {
+            reclaim::repo::clients::update(
+                c,
+                &reclaim::model::audit::Actor::process("test", chrono::Utc::now()),
+                &id,
+                &change,
+            )
+        })
+        .await
+        .unwrap();
+    let found = app.browser.get_html("/matters?q=zenith").await;
+    assert!(found.contains(&reference), "found by the new name");
+    let old = app.browser.get_html("/matters?q=acme").await;
+    assert!(
+        old.contains("No matter matches."),
+        "no longer by the old name"
+    );
+}

@@ -29,10 +29,10 @@ struct SqliteColumn {
 }
 
 fn sqlite_shape(conn: &mut DbConn) -> Shape {
-    // `backorder_names` (and its shadow tables) is SQLite's FTS5 index of the names; PostgreSQL
-    // indexes the backorders' columns themselves (pg_trgm).
+    // `backorder_names` and `matter_texts` (and their shadow tables) are SQLite's FTS5 indexes
+    // of the names and of the matters' texts; PostgreSQL searches the columns themselves.
     let tables: Vec<SqliteTable> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__diesel_schema_migrations' AND name NOT LIKE 'backorder\\_names%' ESCAPE '\\'",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__diesel_schema_migrations' AND name NOT LIKE 'backorder\\_names%' ESCAPE '\\' AND name NOT LIKE 'matter\\_texts%' ESCAPE '\\'",
     )
     .load(conn)
     .unwrap();

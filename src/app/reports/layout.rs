@@ -77,9 +77,8 @@ pub fn next_steps(data: &MatterData, today: NaiveDate) -> Vec<String> {
         let still_held = w.is_some_and(|w| w.phase == Phase::Active);
         if let Some(w) = w.filter(|w| w.drop_earliest.is_some() && !still_held) {
             let placed: Vec<String> = data
-                .channels
+                .channels_of(&b.id)
                 .iter()
-                .filter(|c| c.backorder_id == b.id)
                 .map(|c| c.display_name())
                 .collect();
             steps.push(if placed.is_empty() {
@@ -191,9 +190,8 @@ fn matter_sections(doc: &mut Document, data: &MatterData, today: NaiveDate) {
             .map(|b| {
                 let w = data.watch(&b.domain);
                 let placed: Vec<String> = data
-                    .channels
+                    .channels_of(&b.id)
                     .iter()
-                    .filter(|c| c.backorder_id == b.id)
                     .map(|c| format!("{} ({})", c.display_name(), c.status.label().to_lowercase()))
                     .collect();
                 vec![

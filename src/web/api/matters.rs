@@ -116,7 +116,7 @@ impl From<&Dossier> for MatterJson {
             backorders: d
                 .backorders
                 .iter()
-                .map(|b| BackorderJson::new(b, &d.channels))
+                .map(|b| BackorderJson::new(b, d.channels_of(&b.id)))
                 .collect(),
             procedures: d
                 .procedures

@@ -18,7 +18,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, Conflict, LineProblem, Priority};
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::format_money;
-use crate::model::paging;
+use crate::model::paging::{self, PageRequest};
 use crate::model::present::drop_window;
 use crate::model::user::Role;
 use crate::state::AppState;
@@ -309,6 +309,7 @@ impl BackorderRow {
         let watch = dossier.watch(&b.domain);
         let placed: Vec<String> = dossier
             .channels_of(&b.id)
+            .iter()
             .map(|c| format!("{}: {}", c.display_name(), c.status.label()))
             .collect();
         Self {
@@ -381,7 +382,11 @@ struct MatterPage {
     open: bool,
     opened: String,
     closed: String,
+    /// One page of the matter's names.
     backorders: Vec<BackorderRow>,
+    /// How many names the matter seeks in all.
+    names_total: usize,
+    pager: PageLinks,
     rights: MatterRights,
     attach: AttachValues,
     manual: ManualValues,
@@ -414,21 +419,37 @@ pub struct TimelineRow {
     pub important: bool,
 }
 
-/// The matter page; `attach_values` and `manual` are what its two forms show.
+/// The matter page showing the page `names` of its names; `attach_values` and `manual` are what
+/// its two forms show.
 #[allow(clippy::too_many_arguments)]
 async fn matter_page(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
+    names: PageRequest,
     attach_values: AttachValues,
     manual: ManualValues,
     errors: FieldErrors,
     conflicts: Vec<Conflict>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let file = app::matters::show(state, user, id).await?;
+    // The links keep the page size asked for; a form sent back shows the first page.
+    let kept: Vec<(String, String)> = (names.limit != paging::DEFAULT_LIMIT)
+        .then(|| ("limit".to_owned(), names.limit.to_string()))
+        .into_iter()
+        .collect();
+    let first_page = names.after.is_none();
+    let file = app::matters::show(state, user, id, names).await?;
     let (dossier, rights) = (file.dossier, file.rights);
     let matter: &Matter = &dossier.matter;
+    let path = format!("/matters/{}", matter.id);
+    let pager = PageLinks {
+        next: dossier
+            .names_next
+            .as_deref()
+            .map(|cursor| paging::page_url(&path, &kept, Some(cursor))),
+        first: (!first_page).then(|| paging::page_url(&path, &kept, None)),
+    };
     let today = state.clock.now().date_naive();
     render_status(
         status,
@@ -465,6 +486,8 @@ async fn matter_page(
                 .iter()
                 .map(|b| BackorderRow::new(b, &dossier))
                 .collect(),
+            names_total: dossier.names_total,
+            pager,
             rights,
             attach: attach_values,
             manual,
@@ -483,7 +506,7 @@ async fn matter_page(
                 .iter()
                 .map(|c| TimelineRow {
                     at: show_time(&c.detected_at),
-                    domain: dossier.unicode_of(&c.domain).to_owned(),
+                    domain: dossier.unicode_of(&c.domain),
                     summary: c.summary.clone(),
                     important: c.important,
                 })
@@ -524,6 +547,7 @@ pub async fn render_with_manual(
         state,
         user,
         matter_id,
+        PageRequest::default(),
         AttachValues::blank(),
         values,
         errors,
@@ -538,11 +562,14 @@ pub async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let names = query.request(crate::repo::backorders::MATTER_NAMES)?;
     matter_page(
         &state,
         &user,
         &id,
+        names,
         AttachValues::blank(),
         ManualValues::default(),
         FieldErrors::default(),
@@ -620,6 +647,7 @@ pub async fn attach(
         &state,
         &user,
         &id,
+        PageRequest::default(),
         values,
         ManualValues::default(),
         errors,
