@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::schema::{
-    backorders, client_brand_terms, lookalike_decisions, lookalike_findings, matter_marks, matters,
+    backorders, client_brand_terms, clients, lookalike_decisions, lookalike_findings, matter_marks,
+    matters,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
@@ -358,6 +359,24 @@ pub fn unalerted(conn: &mut DbConn) -> Result<Vec<LookalikeFinding>, DbError> {
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+/// Who answers for findings: each open matter's responsible lawyer, with the matter's client
+/// and its name (a brand term's findings go to the lawyers of the client's open matters).
+pub fn responsible_lawyers(
+    conn: &mut DbConn,
+) -> Result<Vec<(MatterId, ClientId, String, UserId)>, DbError> {
+    Ok(matters::table
+        .inner_join(clients::table)
+        .filter(matters::status.eq(MatterStatus::Open))
+        .order(matters::opened_at.asc())
+        .select((
+            matters::id,
+            matters::client_id,
+            clients::name,
+            matters::responsible_lawyer_id,
+        ))
+        .load(conn)?)
 }
 
 /// Marks findings as sent in a digest.

@@ -10,8 +10,12 @@ use flate2::write::GzEncoder;
 use reqwest::Method;
 use serde_json::json;
 
+use chrono::TimeZone;
+use chrono::Utc;
+
 use crate::helpers::{TestApp, api, spawn_app_with};
 use crate::registry_servers::{RdapServer, Reply};
+use crate::smtp_sink::SmtpSink;
 use reclaim::config::Settings;
 use reclaim::model::ids::{ClientId, MatterId};
 use reclaim::model::lookalike_finding::{FindingState, LookalikeFinding};
@@ -298,4 +302,56 @@ async fn a_source_that_fails_does_not_stop_the_others() {
     assert_eq!(listed.source, "new-names.txt");
     assert!(named(&findings(&f, &f.northwind).await, "n0rthwind.com").is_some());
     let _ = &f.dir;
+}
+
+#[tokio::test]
+async fn new_findings_reach_the_responsible_lawyer_in_the_daily_digest_once() {
+    let sink = SmtpSink::start();
+    let smtp = sink.url();
+    let f = firm(move |s, dir| {
+        s.lookalike_sources = vec![write(dir, "com.zone", ZONE.as_bytes())];
+        s.smtp_url = Some(smtp);
+        s.reminder_hour = 6;
+    })
+    .await;
+    f.app
+        .clock
+        .set(Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap());
+    reclaim::jobs::run(&f.app.state, "lookalikes")
+        .await
+        .unwrap();
+    let ran = reclaim::jobs::run(&f.app.state, "reminders").await.unwrap();
+    assert!(ran.contains("2 new lookalike(s) in the digests"), "{ran}");
+    reclaim::jobs::run(&f.app.state, "outbox").await.unwrap();
+    let received = sink.wait_for(1).await;
+    assert_eq!(received.len(), 1);
+    let digest = &received[0];
+    assert_eq!(digest.to, ["ines@firm.example"]);
+    assert_eq!(
+        digest.header("Subject").as_deref(),
+        Some("Lookalikes: 2 new")
+    );
+    let text = digest.body();
+    assert!(
+        text.contains("n0rthwind.com  imitates “northwind” of Northwind: homoglyph; looks the same (confusable characters) (score 95), first seen 2026-12-03"),
+        "{text}"
+    );
+    assert!(text.contains("northwind-login.com"), "{text}");
+    assert!(
+        text.contains(&format!("/clients/{}/lookalikes", f.northwind)),
+        "{text}"
+    );
+    // Helios's brand term has no matter, hence no lawyer yet: its finding waits.
+    assert!(!text.contains("heliosbank"), "{text}");
+    let waiting = f.app.state.db.run(lookalikes::unalerted).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].domain, "heliosbank-secure.com");
+
+    // The next day, found again: not sent again.
+    f.app.clock.advance(chrono::Duration::days(1));
+    reclaim::jobs::run(&f.app.state, "lookalikes")
+        .await
+        .unwrap();
+    let ran = reclaim::jobs::run(&f.app.state, "reminders").await.unwrap();
+    assert!(ran.starts_with("0 digest(s)"), "{ran}");
 }

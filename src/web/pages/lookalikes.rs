@@ -30,25 +30,6 @@ pub struct FindingRow {
     pub backorder_id: String,
 }
 
-/// Why a name matched, in words.
-fn why(f: &LookalikeFinding) -> String {
-    let r = &f.reason;
-    let mut parts = Vec::new();
-    if let Some(family) = f.family() {
-        parts.push(family.replace('_', " "));
-    }
-    if r.get("skeleton_equal").and_then(|v| v.as_bool()) == Some(true) {
-        parts.push("looks the same (confusable characters)".to_owned());
-    }
-    if let Some(term) = r.get("contained").and_then(|v| v.as_str()) {
-        parts.push(format!("contains “{term}”"));
-    }
-    if let Some(d) = r.get("distance").and_then(|v| v.as_u64()) {
-        parts.push(format!("{d} edit(s) away"));
-    }
-    parts.join("; ")
-}
-
 impl FindingRow {
     fn of(f: &LookalikeFinding, can_decide: bool) -> Self {
         let mut registry = Vec::new();
@@ -66,7 +47,7 @@ impl FindingRow {
             unicode: f.unicode.clone(),
             domain: f.domain.clone(),
             mark: f.mark.clone(),
-            why: why(f),
+            why: f.why(),
             score: f.score,
             first_seen: show_time(&f.first_seen_at),
             registry: registry.join(" · "),
