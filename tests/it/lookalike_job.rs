@@ -355,3 +355,54 @@ async fn new_findings_reach_the_responsible_lawyer_in_the_daily_digest_once() {
     let ran = reclaim::jobs::run(&f.app.state, "reminders").await.unwrap();
     assert!(ran.starts_with("0 digest(s)"), "{ran}");
 }
+
+#[tokio::test]
+async fn the_client_report_lists_the_open_findings() {
+    let f = firm(|s, dir| {
+        s.lookalike_sources = vec![write(dir, "com.zone", ZONE.as_bytes())];
+    })
+    .await;
+    reclaim::jobs::run(&f.app.state, "lookalikes")
+        .await
+        .unwrap();
+    let list = findings(&f, &f.northwind).await;
+    let login = named(&list, "northwind-login.com").unwrap().clone();
+    let actor = f.app.actor();
+    f.app
+        .state
+        .db
+        .run(move |c| {
+            lookalikes::decide(c, &actor, &login, FindingState::Dismissed, "genuine", None)
+        })
+        .await
+        .unwrap();
+    let (actor, client) = (f.app.actor(), f.northwind.clone());
+    let (_, pdf) = f
+        .app
+        .state
+        .db
+        .run(move |c| reclaim::app::reports::generate_client(c, &actor, &client, "test"))
+        .await
+        .unwrap();
+    let Some(pages) = crate::reports::pdf_pages(&pdf) else {
+        return;
+    };
+    let text = pages.join("\n");
+    assert!(text.contains("Lookalike names"), "{text}");
+    assert!(
+        text.contains("1 registered name(s) imitating your marks"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("n0rthwind.com"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("northwind"), "{row}");
+    assert!(row.contains("homoglyph"), "{row}");
+    assert!(
+        row.contains(&f.app.clock_now().format("%Y-%m-%d").to_string()),
+        "{row}"
+    );
+    assert!(row.contains("New"), "{row}");
+    assert!(!text.contains("northwind-login.com"), "dismissed: not open");
+}
