@@ -636,11 +636,20 @@ impl Settings {
                 .map(str::to_owned)
                 .collect();
         }
-        if let Some(checks) = number(
+        // 0 is allowed: no direct checks, the sources only.
+        if let Some(checks) = non_empty(get(
             "RECLAIM_LOOKALIKE_CHECKS",
             file_settings.lookalike_checks.map(|n| n.to_string()),
-        )? {
-            settings.lookalike_checks = u32::try_from(checks.min(10_000)).unwrap_or(10_000);
+        )?) {
+            settings.lookalike_checks = checks
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 10_000)
+                .ok_or(ConfigError::Invalid {
+                    name: "RECLAIM_LOOKALIKE_CHECKS",
+                    message: format!("'{checks}' is not a number of checks from 0 to 10000"),
+                })?;
         }
         if let Some(dir) = non_empty(get("RECLAIM_VAR_DIR", file_settings.var_dir)?) {
             settings.var_dir = PathBuf::from(dir);
@@ -843,10 +852,20 @@ mod tests {
                 ("RECLAIM_REGISTRY_TIMEOUT", "3"),
                 ("RECLAIM_DROP_WATCH_PER_SECOND", "5"),
                 ("RECLAIM_DROP_WATCH_PER_MINUTE", "200"),
+                (
+                    "RECLAIM_LOOKALIKE_SOURCES",
+                    "/srv/czds/com.zone.gz, https://lists.example/new.txt",
+                ),
+                ("RECLAIM_LOOKALIKE_CHECKS", "0"),
             ],
         )
         .unwrap()
         .settings;
+        assert_eq!(
+            s.lookalike_sources,
+            ["/srv/czds/com.zone.gz", "https://lists.example/new.txt"]
+        );
+        assert_eq!(s.lookalike_checks, 0);
         assert_eq!(s.rdap_overrides["fr"], "http://127.0.0.1:9000/rdap/");
         assert_eq!(s.rdap_overrides["com"], "https://rdap.example/com/");
         assert_eq!(s.whois_overrides["de"], "127.0.0.1:4343");
@@ -876,6 +895,10 @@ mod tests {
             (
                 &[("RECLAIM_REGISTRY_TIMEOUT", "soon")],
                 "RECLAIM_REGISTRY_TIMEOUT",
+            ),
+            (
+                &[("RECLAIM_LOOKALIKE_CHECKS", "many")],
+                "'many' is not a number of checks from 0 to 10000",
             ),
         ];
         for (env, expected) in cases {
