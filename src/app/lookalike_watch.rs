@@ -269,7 +269,7 @@ fn ranked_candidates(
         }
     }
     // Stable: equal scores keep the generators' order (families, then positions).
-    ranked.sort_by(|a, b| b.1.cmp(&a.1));
+    ranked.sort_by_key(|c| std::cmp::Reverse(c.1));
     ranked
 }
 
