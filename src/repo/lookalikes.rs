@@ -86,9 +86,10 @@ impl From<Row> for LookalikeFinding {
 const BATCH: usize = 1_000;
 
 /// Records what a scan found: new names become findings (state new), names already found get
-/// their last-seen time and, when given, their registry data; decisions stay as they are. One
-/// read and one `INSERT … ON CONFLICT (client_id, domain) DO UPDATE` per batch of names (both
-/// backends: SQLite 3.24 and PostgreSQL 9.5 upsert).
+/// their last-seen time and, when given, their registry data; decisions stay as they are. Per
+/// batch of names: one read (to count the new ones) and an `INSERT … ON CONFLICT (client_id,
+/// domain) DO UPDATE` for the names with registry data and another for those without (upsert:
+/// SQLite 3.24, PostgreSQL 9.5).
 pub fn record(conn: &mut DbConn, found: &[NewFinding]) -> Result<Recorded, DbError> {
     use diesel::upsert::excluded;
     // The same name twice in one statement would be updated twice, which PostgreSQL refuses:
