@@ -702,6 +702,9 @@ impl<'a> Firm<'a> {
     }
 }
 
+/// New findings one digest lists at most (the most dangerous first).
+const MAX_LOOKALIKES_IN_DIGEST: usize = 50;
+
 /// Who is told of a new finding: the responsible lawyer of the matter whose mark it imitates;
 /// for a client's brand term (or a matter since closed), the responsible lawyers of the
 /// client's open matters.
@@ -823,13 +826,17 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                     .filter(|(_, _, _, role)| role.is_staff())
                     .filter_map(|(user_id, name, email, _)| {
                         let own = firm.own(user_id, &docket);
-                        let findings = lookalikes_for.own(user_id, &found);
+                        let mut findings = lookalikes_for.own(user_id, &found);
+                        // The most dangerous first; the others wait for the next digests.
+                        let more = findings.len().saturating_sub(MAX_LOOKALIKES_IN_DIGEST);
+                        findings.truncate(MAX_LOOKALIKES_IN_DIGEST);
                         (!own.is_empty() || !findings.is_empty()).then(|| {
                             let ids = findings.iter().map(|(f, _)| f.id.clone()).collect();
                             let reminder = digest(
                                 &public_url,
                                 &own,
                                 &findings,
+                                more,
                                 today,
                                 horizon,
                                 days,
@@ -975,6 +982,7 @@ fn digest(
     public_url: &PublicUrl,
     entries: &[&DocketEntry],
     findings: &[(&LookalikeFinding, &str)],
+    more: usize,
     today: NaiveDate,
     horizon: NaiveDate,
     days: impl std::fmt::Display,
@@ -1032,10 +1040,11 @@ fn digest(
     };
     let mut found = String::new();
     if !findings.is_empty() {
+        let count = findings.len() + more;
         if entries.is_empty() {
-            subject = format!("Lookalikes: {} new", findings.len());
+            subject = format!("Lookalikes: {count} new");
         } else {
-            subject.push_str(&format!(", {} new lookalike(s)", findings.len()));
+            subject.push_str(&format!(", {count} new lookalike(s)"));
         }
         found.push_str("New lookalikes of your clients' marks (decide on each: dismiss, watch, backorder, dispute, letter):\n");
         for (f, client) in findings {
@@ -1051,6 +1060,11 @@ fn digest(
                 f.score,
                 f.first_seen_at.format("%Y-%m-%d"),
                 public_url.join(&format!("/clients/{}/lookalikes", f.client_id)),
+            ));
+        }
+        if more > 0 {
+            found.push_str(&format!(
+                "  … and {more} more, in the next digests (all of them now on the clients' lookalikes pages)\n"
             ));
         }
         found.push('\n');

@@ -320,8 +320,30 @@ async fn new_findings_reach_the_responsible_lawyer_in_the_daily_digest_once() {
     reclaim::jobs::run(&f.app.state, "lookalikes")
         .await
         .unwrap();
+    // Sixty more, less dangerous: a digest lists fifty, the rest wait for the next ones.
+    let (client, matter, now) = (f.northwind.clone(), f.matter.clone(), f.app.clock_now());
+    let more: Vec<lookalikes::NewFinding> = (0..60)
+        .map(|i| lookalikes::NewFinding {
+            client_id: client.clone(),
+            matter_id: Some(matter.clone()),
+            domain: format!("northwind-shop{i:02}.com"),
+            unicode: format!("northwind-shop{i:02}.com"),
+            mark: "northwind".into(),
+            reason: json!({"family": null, "skeleton_equal": false, "contained": "northwind", "distance": null}),
+            score: 75,
+            source: "com.zone".into(),
+            seen_at: now,
+            registry: None,
+        })
+        .collect();
+    f.app
+        .state
+        .db
+        .run(move |c| lookalikes::record(c, &more))
+        .await
+        .unwrap();
     let ran = reclaim::jobs::run(&f.app.state, "reminders").await.unwrap();
-    assert!(ran.contains("2 new lookalike(s) in the digests"), "{ran}");
+    assert!(ran.contains("50 new lookalike(s) in the digests"), "{ran}");
     reclaim::jobs::run(&f.app.state, "outbox").await.unwrap();
     let received = sink.wait_for(1).await;
     assert_eq!(received.len(), 1);
@@ -329,7 +351,7 @@ async fn new_findings_reach_the_responsible_lawyer_in_the_daily_digest_once() {
     assert_eq!(digest.to, ["ines@firm.example"]);
     assert_eq!(
         digest.header("Subject").as_deref(),
-        Some("Lookalikes: 2 new")
+        Some("Lookalikes: 62 new")
     );
     let text = digest.body();
     assert!(
@@ -341,17 +363,30 @@ async fn new_findings_reach_the_responsible_lawyer_in_the_daily_digest_once() {
         text.contains(&format!("/clients/{}/lookalikes", f.northwind)),
         "{text}"
     );
+    assert!(
+        text.contains("… and 12 more, in the next digests"),
+        "{text}"
+    );
     // Helios's brand term has no matter, hence no lawyer yet: its finding waits.
     assert!(!text.contains("heliosbank"), "{text}");
     let waiting = f.app.state.db.run(lookalikes::unalerted).await.unwrap();
-    assert_eq!(waiting.len(), 1);
-    assert_eq!(waiting[0].domain, "heliosbank-secure.com");
+    assert_eq!(waiting.len(), 13);
+    assert!(waiting.iter().any(|w| w.domain == "heliosbank-secure.com"));
+    assert!(waiting.iter().all(|w| w.domain != "n0rthwind.com"));
 
-    // The next day, found again: not sent again.
+    // The next day, found again: the two are not sent again, the twelve left are.
     f.app.clock.advance(chrono::Duration::days(1));
     reclaim::jobs::run(&f.app.state, "lookalikes")
         .await
         .unwrap();
+    let ran = reclaim::jobs::run(&f.app.state, "reminders").await.unwrap();
+    assert!(ran.contains("12 new lookalike(s) in the digests"), "{ran}");
+    reclaim::jobs::run(&f.app.state, "outbox").await.unwrap();
+    let received = sink.wait_for(2).await;
+    let second = received[1].body();
+    assert!(!second.contains("n0rthwind.com"), "{second}");
+    assert!(second.contains("northwind-shop"), "{second}");
+    f.app.clock.advance(chrono::Duration::days(1));
     let ran = reclaim::jobs::run(&f.app.state, "reminders").await.unwrap();
     assert!(ran.starts_with("0 digest(s)"), "{ran}");
 }
