@@ -5,7 +5,8 @@
 //! 1. in the configured sources (`RECLAIM_LOOKALIKE_SOURCES`: zone files as ICANN's CZDS serves
 //!    them, lists of new names, files or http(s) addresses; read by `lookalike::scan`), then
 //! 2. by **direct checks**: the lookalikes `model::lookalike::candidates` makes of each mark,
-//!    ranked by the matcher's score, the best `RECLAIM_LOOKALIKE_CHECKS` not already found asked
+//!    ranked by the matcher's score, the best `RECLAIM_LOOKALIKE_CHECKS` not already found (nor
+//!    asked in the last week, `repo::lookalikes::checked_since`) asked
 //!    at their registries (RDAP or WHOIS through the registry client, within the budget the drop
 //!    watch shares across instances, `repo::drop_watch::take_budget`); a registered one is a
 //!    finding with its registrar, creation date and statuses.
@@ -34,6 +35,10 @@ type Owner = (ClientId, Option<MatterId>);
 
 /// The source of findings made by asking a registry.
 pub const CHECK_SOURCE: &str = "check";
+
+/// A generated name asked at its registry is not asked again before this: the next runs go
+/// further down the ranking, and the best-ranked come back weekly.
+const RECHECK_AFTER: chrono::Duration = chrono::Duration::days(7);
 
 /// The top-level domain candidates are made under when a client recovers no name yet.
 const DEFAULT_TLD: &str = "com";
@@ -96,13 +101,15 @@ pub fn source_label(source: &str) -> String {
 
 /// One run: the sources, then the direct checks, then the findings recorded.
 pub async fn run(state: &AppState) -> Result<WatchReport, DbError> {
-    let (watched, recovering, found) = state
+    let recheck_from = state.clock.now() - RECHECK_AFTER;
+    let (watched, recovering, found, recent) = state
         .db
-        .run(|c| {
+        .run(move |c| {
             Ok::<_, DbError>((
                 lookalikes::watched_marks(c)?,
                 lookalikes::recovering(c)?,
                 lookalikes::found_names(c)?,
+                lookalikes::checked_since(c, recheck_from)?,
             ))
         })
         .await?;
@@ -159,8 +166,14 @@ pub async fn run(state: &AppState) -> Result<WatchReport, DbError> {
             .iter()
             .map(|f| (f.client_id.clone(), f.domain.clone())),
     );
-    let to_check = ranked_candidates(&matcher, &marks, &recovering, &skip);
-    findings.extend(check(state, &matcher, &recovering, to_check, &mut report).await);
+    let to_check = ranked_candidates(&matcher, &marks, &recovering, &skip, &recent);
+    let (registered, asked) = check(state, &matcher, &recovering, to_check, &mut report).await;
+    findings.extend(registered);
+    let at = state.clock.now();
+    state
+        .db
+        .run(move |c| lookalikes::record_checks(c, &asked, at))
+        .await?;
 
     let recorded = state
         .db
@@ -229,12 +242,14 @@ fn findings_of(
 
 /// Every lookalike generated from the marks, under the TLDs the mark's clients recover names
 /// in (`.com` for a client that recovers none), that the matcher scores, most dangerous first
-/// (then in the generators' order), without the names already found or recovered.
+/// (then in the generators' order), without the names already found or recovered, nor those
+/// asked within [`RECHECK_AFTER`].
 fn ranked_candidates(
     matcher: &Matcher<Owner>,
     marks: &[(Mark, Owner)],
     recovering: &HashSet<(ClientId, String)>,
     skip: &HashSet<(ClientId, String)>,
+    recent: &HashSet<String>,
 ) -> Vec<(String, u8)> {
     let mut tlds: HashMap<&ClientId, BTreeSet<&str>> = HashMap::new();
     for (client, domain) in recovering.iter() {
@@ -252,7 +267,7 @@ fn ranked_candidates(
         for tld in &under {
             let others: Vec<&str> = under.iter().copied().filter(|t| t != tld).collect();
             for candidate in candidates(mark, tld, &others) {
-                if !seen.insert(candidate.domain.clone()) {
+                if recent.contains(&candidate.domain) || !seen.insert(candidate.domain.clone()) {
                     continue;
                 }
                 let Some(m) = matcher.match_name(&candidate.domain) else {
@@ -274,18 +289,19 @@ fn ranked_candidates(
 }
 
 /// Asks the registries about the best `lookalike_checks` candidates, one query at a time within
-/// the shared budget; the registered ones become findings.
+/// the shared budget; the registered ones become findings. Returns them, and the names asked.
 async fn check(
     state: &AppState,
     matcher: &Matcher<Owner>,
     recovering: &HashSet<(ClientId, String)>,
     ranked: Vec<(String, u8)>,
     report: &mut WatchReport,
-) -> Vec<NewFinding> {
+) -> (Vec<NewFinding>, Vec<String>) {
     let limit = usize::try_from(state.settings.lookalike_checks).unwrap_or(usize::MAX);
     let rule = crate::app::drop_watch::budget_rule(state);
     let mut spent: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
+    let mut asked = Vec::new();
     for (domain, _) in ranked {
         if report.checked + report.deferred >= limit {
             break;
@@ -329,6 +345,7 @@ async fn check(
             }
         }
         report.checked += 1;
+        asked.push(name.ascii().to_owned());
         match state.registry.lookup(&name, &policy).await {
             Ok(lookup) if lookup.record.registered => {
                 report.registered += 1;
@@ -356,5 +373,5 @@ async fn check(
             }
         }
     }
-    out
+    (out, asked)
 }

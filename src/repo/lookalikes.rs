@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::schema::{
-    backorders, client_brand_terms, clients, lookalike_decisions, lookalike_findings, matter_marks,
-    matters,
+    backorders, client_brand_terms, clients, lookalike_checks, lookalike_decisions,
+    lookalike_findings, matter_marks, matters,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
@@ -196,6 +196,42 @@ pub fn recovering(conn: &mut DbConn) -> Result<Vec<(ClientId, String)>, DbError>
         .inner_join(matters::table)
         .select((matters::client_id, backorders::domain))
         .load(conn)?)
+}
+
+/// The generated names the job asked their registries about since `since`.
+pub fn checked_since(
+    conn: &mut DbConn,
+    since: DateTime<Utc>,
+) -> Result<std::collections::HashSet<String>, DbError> {
+    Ok(lookalike_checks::table
+        .filter(lookalike_checks::checked_at.ge(to_db(since)))
+        .select(lookalike_checks::domain)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Records that the job asked about these names at `at`.
+pub fn record_checks(
+    conn: &mut DbConn,
+    domains: &[String],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    write_tx(conn, |conn| {
+        for chunk in domains.chunks(500) {
+            diesel::delete(lookalike_checks::table.filter(lookalike_checks::domain.eq_any(chunk)))
+                .execute(conn)?;
+            for domain in chunk {
+                diesel::insert_into(lookalike_checks::table)
+                    .values((
+                        lookalike_checks::domain.eq(domain),
+                        lookalike_checks::checked_at.eq(to_db(at)),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Every client's names already found (whatever their state).

@@ -217,11 +217,23 @@ async fn a_registered_lookalike_found_by_a_direct_check_has_its_registry_data() 
     // RFC 8056 §2 maps the RDAP status to its EPP code.
     assert_eq!(found.registry.statuses, ["clientTransferProhibited"]);
 
-    // The next run asks about the names not yet found: n0rthwind.com is not asked again.
+    // The next run goes further down the ranking: neither the name found nor the names asked
+    // (the homograph with a Greek omicron, among the best-ranked) are asked again...
+    let homograph = "xn--nrthwind-zdg.com";
+    assert_eq!(rdap.hits(homograph), 1);
     reclaim::jobs::run(&f.app.state, "lookalikes")
         .await
         .unwrap();
+    assert_eq!(rdap.total_hits(), 600);
     assert_eq!(rdap.hits("n0rthwind.com"), 1);
+    assert_eq!(rdap.hits(homograph), 1);
+    // ...until a week has passed: then the best-ranked are asked again.
+    f.app.clock.advance(chrono::Duration::days(8));
+    reclaim::jobs::run(&f.app.state, "lookalikes")
+        .await
+        .unwrap();
+    assert_eq!(rdap.hits(homograph), 2);
+    assert_eq!(rdap.hits("n0rthwind.com"), 1, "found: not asked again");
 }
 
 #[tokio::test]
