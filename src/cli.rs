@@ -516,7 +516,7 @@ fn lookalikes_scan(
     use std::io::Write;
     if raw_marks.is_empty() {
         bail!(
-            "pass --mark TERM for each term to look for; scanning against the firm's marks comes with the findings"
+            "pass --mark TERM for each term to look for; to scan against the firm's marks and record findings, list the source in RECLAIM_LOOKALIKE_SOURCES and run: reclaim jobs run lookalikes"
         );
     }
     let marks = raw_marks

@@ -18,6 +18,9 @@ pub const CONFIG_FILE_NAME: &str = "reclaim.toml";
 pub const DEFAULT_RDAP_BOOTSTRAP_URL: &str = "https://data.iana.org/rdap/dns.json";
 /// With the outbox's 20-second schedule, a crashed instance's mail resumes within a minute.
 pub const DEFAULT_LEASE_SECONDS: u64 = 40;
+/// Lookalikes asked at their registries per daily run: within a day of the default registry
+/// rate (30 a minute per server) in under two minutes.
+pub const DEFAULT_LOOKALIKE_CHECKS: u32 = 50;
 
 /// Every setting, by its environment variable and its key in `reclaim.toml`.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
@@ -109,6 +112,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how long a claim on background work outlives its instance, 5-3600, default 40",
     ),
     (
+        "RECLAIM_LOOKALIKE_SOURCES",
+        "lookalike_sources",
+        "zone files or lists of new names the daily lookalike job scans (paths or http(s) addresses, separated by commas)",
+    ),
+    (
+        "RECLAIM_LOOKALIKE_CHECKS",
+        "lookalike_checks",
+        "lookalikes generated from the marks asked at their registries per daily run, default 50",
+    ),
+    (
         "RECLAIM_VAR_DIR",
         "var_dir",
         "directory for the secret key, mail files and the default database",
@@ -154,6 +167,12 @@ pub struct Settings {
     /// One RDAP server for every TLD, ahead of overrides and bootstrap. Not read from the
     /// environment: the demo sets it to its built-in registry.
     pub rdap_every_tld: Option<String>,
+    /// What the lookalike job scans each day (`app::lookalike_watch`): zone files or lists of
+    /// new names, paths or http(s) addresses.
+    pub lookalike_sources: Vec<String>,
+    /// How many of the lookalikes generated from the marks the job asks their registries
+    /// about per run, best-ranked first.
+    pub lookalike_checks: u32,
 }
 
 impl fmt::Debug for Settings {
@@ -179,6 +198,8 @@ impl fmt::Debug for Settings {
             .field("rdap_bootstrap_url", &self.rdap_bootstrap_url)
             .field("mail_from", &self.mail_from)
             .field("lease", &self.lease)
+            .field("lookalike_sources", &self.lookalike_sources)
+            .field("lookalike_checks", &self.lookalike_checks)
             .finish()
     }
 }
@@ -212,6 +233,8 @@ impl Default for Settings {
             outreach_interval_days: 30,
             lease: Duration::from_secs(DEFAULT_LEASE_SECONDS),
             rdap_every_tld: None,
+            lookalike_sources: Vec::new(),
+            lookalike_checks: DEFAULT_LOOKALIKE_CHECKS,
         }
     }
 }
@@ -337,6 +360,8 @@ struct FileSettings {
     reminder_hour: Option<u32>,
     outreach_interval_days: Option<u32>,
     lease_seconds: Option<u64>,
+    lookalike_sources: Option<String>,
+    lookalike_checks: Option<u32>,
 }
 
 /// `jobs = "off"` and `jobs = false` both read naturally in TOML.
@@ -600,6 +625,32 @@ impl Settings {
                 }
             };
         }
+        if let Some(sources) = non_empty(get(
+            "RECLAIM_LOOKALIKE_SOURCES",
+            file_settings.lookalike_sources,
+        )?) {
+            settings.lookalike_sources = sources
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        // 0 is allowed: no direct checks, the sources only.
+        if let Some(checks) = non_empty(get(
+            "RECLAIM_LOOKALIKE_CHECKS",
+            file_settings.lookalike_checks.map(|n| n.to_string()),
+        )?) {
+            settings.lookalike_checks = checks
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 10_000)
+                .ok_or(ConfigError::Invalid {
+                    name: "RECLAIM_LOOKALIKE_CHECKS",
+                    message: format!("'{checks}' is not a number of checks from 0 to 10000"),
+                })?;
+        }
         if let Some(dir) = non_empty(get("RECLAIM_VAR_DIR", file_settings.var_dir)?) {
             settings.var_dir = PathBuf::from(dir);
         }
@@ -801,10 +852,20 @@ mod tests {
                 ("RECLAIM_REGISTRY_TIMEOUT", "3"),
                 ("RECLAIM_DROP_WATCH_PER_SECOND", "5"),
                 ("RECLAIM_DROP_WATCH_PER_MINUTE", "200"),
+                (
+                    "RECLAIM_LOOKALIKE_SOURCES",
+                    "/srv/czds/com.zone.gz, https://lists.example/new.txt",
+                ),
+                ("RECLAIM_LOOKALIKE_CHECKS", "0"),
             ],
         )
         .unwrap()
         .settings;
+        assert_eq!(
+            s.lookalike_sources,
+            ["/srv/czds/com.zone.gz", "https://lists.example/new.txt"]
+        );
+        assert_eq!(s.lookalike_checks, 0);
         assert_eq!(s.rdap_overrides["fr"], "http://127.0.0.1:9000/rdap/");
         assert_eq!(s.rdap_overrides["com"], "https://rdap.example/com/");
         assert_eq!(s.whois_overrides["de"], "127.0.0.1:4343");
@@ -834,6 +895,10 @@ mod tests {
             (
                 &[("RECLAIM_REGISTRY_TIMEOUT", "soon")],
                 "RECLAIM_REGISTRY_TIMEOUT",
+            ),
+            (
+                &[("RECLAIM_LOOKALIKE_CHECKS", "many")],
+                "'many' is not a number of checks from 0 to 10000",
             ),
         ];
         for (env, expected) in cases {

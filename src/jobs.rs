@@ -59,6 +59,11 @@ pub const JOBS: &[(&str, &str, &str)] = &[
         "e-mail the clients' scheduled status reports that are due",
     ),
     (
+        "lookalikes",
+        "0 30 7 * * *",
+        "scan the zone files and lists of new names (RECLAIM_LOOKALIKE_SOURCES) for lookalikes of the firm's marks, and ask the registries about the best-ranked lookalikes generated from them",
+    ),
+    (
         "bootstrap",
         "0 17 3 * * Mon",
         "refresh the IANA RDAP bootstrap",
@@ -252,6 +257,19 @@ async fn run_for(
             .await
             .map(|r| Done::complete(r.to_string()))
             .map_err(|e| e.to_string()),
+        "lookalikes" => crate::app::lookalike_watch::run(state)
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                if r.problems.is_empty() {
+                    Ok(Done {
+                        interrupted: r.interrupted,
+                        detail: r.to_string(),
+                    })
+                } else {
+                    Err(r.to_string())
+                }
+            }),
         "bootstrap" => refresh_bootstrap(state).await.map(Done::complete),
         "catch" => crate::app::catch::run(state)
             .await
@@ -644,7 +662,7 @@ mod tests {
         let refusal = JobError::Unknown("coffee".to_owned()).to_string();
         assert_eq!(
             refusal,
-            "there is no job 'coffee'; the jobs are: monitor, drop-watch, outbox, catch, reminders, reports, bootstrap, prune"
+            "there is no job 'coffee'; the jobs are: monitor, drop-watch, outbox, catch, reminders, reports, lookalikes, bootstrap, prune"
         );
         for (name, schedule, _) in JOBS {
             assert!(

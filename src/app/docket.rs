@@ -19,7 +19,8 @@ use crate::mail::{self, Draft};
 use crate::model::calendar::{CALENDARS, CalendarInfo, holidays};
 use crate::model::client::Client;
 use crate::model::deadlines::{self as rules, Urgency};
-use crate::model::ids::{ClientId, ClosureId, DeadlineId, MatterId, UserId};
+use crate::model::ids::{ClientId, ClosureId, DeadlineId, FindingId, MatterId, UserId};
+use crate::model::lookalike_finding::LookalikeFinding;
 use crate::model::matter::MatterReference;
 use crate::model::outbox::MessageKind;
 use crate::model::paging::{Page, PageRequest};
@@ -30,7 +31,7 @@ use crate::model::procedure::{
 use crate::model::user::{Role, User};
 use crate::repo::outbox::{self, NewMessage};
 use crate::repo::procedures::{self, DocketFilter, Person};
-use crate::repo::{clients, matters, users};
+use crate::repo::{clients, lookalikes, matters, users};
 use crate::state::AppState;
 
 // ---- The dashboard ----
@@ -624,6 +625,8 @@ fn calendar_of(
 pub struct ReminderReport {
     pub digests: usize,
     pub overdue_alerts: usize,
+    /// New lookalike findings sent in the digests.
+    pub lookalikes: usize,
 }
 
 impl std::fmt::Display for ReminderReport {
@@ -632,7 +635,11 @@ impl std::fmt::Display for ReminderReport {
             f,
             "{} digest(s) and {} overdue alert(s) queued",
             self.digests, self.overdue_alerts
-        )
+        )?;
+        if self.lookalikes > 0 {
+            write!(f, "; {} new lookalike(s) in the digests", self.lookalikes)?;
+        }
+        Ok(())
     }
 }
 
@@ -692,6 +699,61 @@ impl<'a> Firm<'a> {
     }
 }
 
+/// New findings one digest lists at most (the most dangerous first).
+const MAX_LOOKALIKES_IN_DIGEST: usize = 50;
+
+/// Who is told of a new finding: the responsible lawyer of the matter whose mark it imitates;
+/// for a client's brand term (or a matter since closed), the responsible lawyers of the
+/// client's open matters.
+struct LookalikeRecipients<'a> {
+    by_matter: HashMap<&'a MatterId, &'a UserId>,
+    by_client: HashMap<&'a ClientId, Vec<&'a UserId>>,
+    client_names: HashMap<&'a ClientId, &'a str>,
+}
+
+impl<'a> LookalikeRecipients<'a> {
+    fn new(lawyers: &'a [(MatterId, ClientId, String, UserId)]) -> Self {
+        let mut r = Self {
+            by_matter: HashMap::new(),
+            by_client: HashMap::new(),
+            client_names: HashMap::new(),
+        };
+        for (matter, client, name, lawyer) in lawyers {
+            r.by_matter.insert(matter, lawyer);
+            let list = r.by_client.entry(client).or_default();
+            if !list.contains(&lawyer) {
+                list.push(lawyer);
+            }
+            r.client_names.insert(client, name);
+        }
+        r
+    }
+
+    /// The findings `person` answers for, with their client's name.
+    fn own<'f>(
+        &self,
+        person: &UserId,
+        findings: &'f [LookalikeFinding],
+    ) -> Vec<(&'f LookalikeFinding, &'a str)> {
+        findings
+            .iter()
+            .filter(
+                |f| match f.matter_id.as_ref().and_then(|m| self.by_matter.get(m)) {
+                    Some(lawyer) => *lawyer == person,
+                    None => self
+                        .by_client
+                        .get(&f.client_id)
+                        .is_some_and(|l| l.contains(&person)),
+                },
+            )
+            .map(|f| {
+                let client = self.client_names.get(&f.client_id).copied().unwrap_or("");
+                (f, client)
+            })
+            .collect()
+    }
+}
+
 /// One reminder to queue.
 struct Reminder {
     /// The outbox's dedupe key: a reminder is queued once.
@@ -745,23 +807,41 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                     Some((entry.deadline.id.clone(), reminders))
                 })
                 .collect();
-            let digests: Vec<Reminder> = if now.hour() >= hour {
+            // New lookalike findings, each to the lawyers who answer for it, once.
+            let (found, lawyers) = if now.hour() >= hour {
+                (
+                    lookalikes::unalerted(conn)?,
+                    lookalikes::responsible_lawyers(conn)?,
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let lookalikes_for = LookalikeRecipients::new(&lawyers);
+            let digests: Vec<(Reminder, Vec<FindingId>)> = if now.hour() >= hour {
                 people
                     .iter()
                     .filter(|(_, _, _, role)| role.is_staff())
                     .filter_map(|(user_id, name, email, _)| {
                         let own = firm.own(user_id, &docket);
-                        (!own.is_empty()).then(|| {
-                            digest(
+                        let mut findings = lookalikes_for.own(user_id, &found);
+                        // The most dangerous first; the others wait for the next digests.
+                        let more = findings.len().saturating_sub(MAX_LOOKALIKES_IN_DIGEST);
+                        findings.truncate(MAX_LOOKALIKES_IN_DIGEST);
+                        (!own.is_empty() || !findings.is_empty()).then(|| {
+                            let ids = findings.iter().map(|(f, _)| f.id.clone()).collect();
+                            let reminder = digest(
                                 &public_url,
                                 &own,
+                                &findings,
+                                more,
                                 today,
                                 horizon,
                                 days,
                                 user_id,
                                 name,
                                 email,
-                            )
+                            );
+                            (reminder, ids)
                         })
                     })
                     .collect()
@@ -772,7 +852,7 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
             let keys: Vec<String> = alerts
                 .iter()
                 .flat_map(|(_, list)| list.iter())
-                .chain(&digests)
+                .chain(digests.iter().map(|(r, _)| r))
                 .map(|r| r.key.clone())
                 .collect();
             let queued: HashSet<String> = procedures::queued_reminders(conn, &keys)?
@@ -834,11 +914,19 @@ pub async fn send_reminders(state: &AppState) -> Result<ReminderReport, DbError>
                 }
             }
             procedures::mark_overdue_alerted(conn, &alerted, now)?;
-            for reminder in &digests {
+            let mut sent_findings = Vec::new();
+            for (reminder, findings) in &digests {
                 if queue(conn, reminder)? == Some(true) {
                     report.digests += 1;
+                    sent_findings.extend(findings.iter().cloned());
                 }
             }
+            // Sent once: in the first digest that carries it (a digest already queued today
+            // leaves its findings for tomorrow's).
+            sent_findings.sort();
+            sent_findings.dedup();
+            report.lookalikes = sent_findings.len();
+            lookalikes::mark_alerted(conn, &sent_findings, now)?;
             Ok(report)
         })
         .await
@@ -890,6 +978,8 @@ fn overdue_alert(
 fn digest(
     public_url: &PublicUrl,
     entries: &[&DocketEntry],
+    findings: &[(&LookalikeFinding, &str)],
+    more: usize,
     today: NaiveDate,
     horizon: NaiveDate,
     days: impl std::fmt::Display,
@@ -932,7 +1022,7 @@ fn digest(
             link(public_url, entry)
         ));
     }
-    let subject = if overdue > 0 {
+    let mut subject = if overdue > 0 {
         format!(
             "Deadlines: {} in the next {days} days, {overdue} overdue",
             entries.len() - overdue
@@ -940,10 +1030,45 @@ fn digest(
     } else {
         format!("Deadlines: {} in the next {days} days", entries.len())
     };
+    let deadlines = if entries.is_empty() {
+        String::new()
+    } else {
+        format!("Your deadlines up to {}:\n{lines}\n", day(horizon))
+    };
+    let mut found = String::new();
+    if !findings.is_empty() {
+        let count = findings.len() + more;
+        if entries.is_empty() {
+            subject = format!("Lookalikes: {count} new");
+        } else {
+            subject.push_str(&format!(", {count} new lookalike(s)"));
+        }
+        found.push_str("New lookalikes of your clients' marks (decide on each: dismiss, watch, backorder, dispute, letter):\n");
+        for (f, client) in findings {
+            let shown = if f.unicode == f.domain {
+                f.domain.clone()
+            } else {
+                format!("{} ({})", f.unicode, f.domain)
+            };
+            found.push_str(&format!(
+                "  {shown}  imitates “{}” of {client}: {} (score {}), first seen {}\n      {}\n",
+                f.mark,
+                f.why(),
+                f.score,
+                f.first_seen_at.format("%Y-%m-%d"),
+                public_url.join(&format!("/clients/{}/lookalikes", f.client_id)),
+            ));
+        }
+        if more > 0 {
+            found.push_str(&format!(
+                "  … and {more} more, in the next digests (all of them now on the clients' lookalikes pages)\n"
+            ));
+        }
+        found.push('\n');
+    }
     let text = format!(
-        "Hello {},\n\nYour deadlines up to {}:\n{lines}\nThe dashboard: {}\n\n-- \nreclaim deadlines (sent daily; the days ahead are set by RECLAIM_REMINDER_DAYS)\n",
+        "Hello {},\n\n{deadlines}{found}The dashboard: {}\n\n-- \nreclaim deadlines (sent daily; the days ahead are set by RECLAIM_REMINDER_DAYS)\n",
         first_name(name),
-        day(horizon),
         public_url.join("/deadlines"),
     );
     Reminder {

@@ -16,6 +16,7 @@ use crate::model::lookalike::Mark;
 use crate::model::lookalike_finding::{
     Decision, FindingState, LookalikeFinding, Triage, triage as check_triage,
 };
+use crate::model::paging::{self, Page, PageRequest, PagingError};
 use crate::repo::lookalikes::{self, BrandTerm};
 use crate::state::AppState;
 
@@ -65,20 +66,31 @@ pub fn parse_states(raw: Option<&str>) -> Result<Vec<FindingState>, AppError> {
         .collect()
 }
 
-/// A client's findings, most dangerous first: `limit` after the cursor `after`.
+/// A client's findings, most dangerous first, a page at a time (`model::paging::FINDINGS`).
 pub async fn for_client(
     state: &AppState,
     user: &Principal,
     client_id: &str,
     states: Vec<FindingState>,
-    after: Option<(i32, FindingId)>,
-    limit: i64,
-) -> Result<Vec<LookalikeFinding>, AppError> {
+    request: PageRequest,
+) -> Result<Page<LookalikeFinding>, AppError> {
     let client = visible_client(state, user, client_id).await?;
-    Ok(state
+    // The cursor's parts were checked when it was read (a number, an id).
+    let after = match request.after.as_deref() {
+        Some([score, id]) => Some((
+            score.parse::<i32>().map_err(|_| PagingError::Cursor)?,
+            FindingId::parse(id).map_err(|_| PagingError::Cursor)?,
+        )),
+        _ => None,
+    };
+    let fetch = request.fetch();
+    let rows = state
         .db
-        .run(move |c| lookalikes::for_client(c, &client.id, &states, after, limit))
-        .await?)
+        .run(move |c| lookalikes::for_client(c, &client.id, &states, after, fetch))
+        .await?;
+    Ok(Page::from_rows(rows, &request, paging::FINDINGS, |f| {
+        vec![f.score.to_string(), f.id.to_string()]
+    }))
 }
 
 async fn visible_finding(

@@ -19,6 +19,7 @@ pub mod dashboard;
 pub mod docket;
 pub mod dossier;
 pub mod drop_watch;
+pub mod lookalike_watch;
 pub mod lookalikes;
 pub mod matters;
 pub mod monitoring;

@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::model::audit::Actor;
 use crate::model::client::{Client, ReportCadence};
 use crate::model::ids::{ClientId, MatterId};
+use crate::model::lookalike_finding::FindingState;
 use crate::model::present;
 use crate::model::report::{Report, ReportKind};
 use crate::pdf::PdfError;
@@ -101,7 +102,10 @@ pub fn generate_matter(
     Ok((report, pdf))
 }
 
-/// Generates a client report (every open matter) and keeps it.
+/// The most dangerous open findings a client report lists.
+const MAX_FINDINGS_IN_REPORT: i64 = 200;
+
+/// Generates a client report (every open matter, the open lookalike findings) and keeps it.
 pub fn generate_client(
     conn: &mut DbConn,
     actor: &Actor,
@@ -114,9 +118,23 @@ pub fn generate_client(
         &MatterScope::OpenOfClient(id.clone()),
         Changes::SinceLastReport(actor.at),
     )?;
+    let findings = crate::repo::lookalikes::for_client(
+        conn,
+        id,
+        &[FindingState::New, FindingState::Watching],
+        None,
+        MAX_FINDINGS_IN_REPORT,
+    )?;
     let firm = firm(conn)?;
     let reference = reports::next_reference(conn, actor.at)?;
-    let (pdf, pages) = render_client(&client, &data, firm.as_ref(), &reference, actor.at)?;
+    let (pdf, pages) = render_client(
+        &client,
+        &data,
+        &findings,
+        firm.as_ref(),
+        &reference,
+        actor.at,
+    )?;
     let report = reports::keep(
         conn,
         actor,

@@ -410,6 +410,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     client_brand_terms,
     lookalike_findings,
     lookalike_decisions,
+    lookalike_checks,
 );
 
 diesel::table! {
@@ -769,6 +770,13 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         decided_at -> Timestamp,
         note -> Text,
+    }
+}
+
+diesel::table! {
+    lookalike_checks (domain) {
+        domain -> Text,
+        checked_at -> Timestamp,
     }
 }
 

@@ -73,6 +73,9 @@ fn step<T, E: Display>(step: &'static str, result: Result<T, E>) -> Result<T, De
     })
 }
 
+/// The .com zone the demo's lookalike job scans (RFC 1035 master file, as CZDS serves them).
+const DEMO_ZONE: &str = include_str!("../../data/demo/com.zone");
+
 /// The demo firm's e-mail domain.
 const FIRM: &str = "duval-berg.example";
 
@@ -356,6 +359,28 @@ pub async fn load(state: &AppState, registry: &DemoRegistry) -> Result<DemoFirm,
         "outbox",
         crate::jobs::run(&state_at(state, sent_at + Duration::minutes(2)), "outbox").await,
     )?;
+
+    // The lookalike watch: the daily job scanned a small .com zone (shipped with the demo) two
+    // days ago and again today, against the matters' marks and Helios's brand term.
+    let zone_dir = state.settings.var_dir.join("demo");
+    step("lookalike zone", std::fs::create_dir_all(&zone_dir))?;
+    let zone = zone_dir.join("com.zone");
+    step("lookalike zone", std::fs::write(&zone, DEMO_ZONE))?;
+    let watching = {
+        let mut settings = (*state.settings).clone();
+        settings.lookalike_sources = vec![zone.to_string_lossy().into_owned()];
+        // The demo registry answers the history above; the direct checks are left to a real one.
+        settings.lookalike_checks = 0;
+        let mut watching = state.clone();
+        watching.settings = Arc::new(settings);
+        watching
+    };
+    for at in [t0 - days(2), t0] {
+        step(
+            "lookalike job",
+            crate::jobs::run(&state_at(&watching, at), "lookalikes").await,
+        )?;
+    }
 
     // The disputes, a draft awaiting approval, the docket and the reports, as of today.
     let policies = state.tld_policies.clone();
@@ -739,6 +764,16 @@ fn set_up_firm(
             )?;
         }
     }
+    // "HELIOS BANK" is two words, not a label: the lookalike watch follows its brand term.
+    step(
+        "brand term",
+        crate::repo::lookalikes::add_brand_term(
+            c,
+            &person_actor(&thomas, at),
+            &client_ids[1],
+            "heliosbank",
+        ),
+    )?;
     Ok(Firm {
         admin,
         ines,

@@ -179,6 +179,25 @@ impl LookalikeFinding {
     pub fn family(&self) -> Option<&str> {
         self.reason.get("family")?.as_str()
     }
+
+    /// Why the name matched, in words (the page, the digest, the report).
+    pub fn why(&self) -> String {
+        let r = &self.reason;
+        let mut parts = Vec::new();
+        if let Some(family) = self.family() {
+            parts.push(family.replace('_', " "));
+        }
+        if r.get("skeleton_equal").and_then(|v| v.as_bool()) == Some(true) {
+            parts.push("looks the same (confusable characters)".to_owned());
+        }
+        if let Some(term) = r.get("contained").and_then(|v| v.as_str()) {
+            parts.push(format!("contains “{term}”"));
+        }
+        if let Some(d) = r.get("distance").and_then(|v| v.as_u64()) {
+            parts.push(format!("{d} edit(s) away"));
+        }
+        parts.join("; ")
+    }
 }
 
 /// One decision on a finding, kept for the record.

@@ -64,9 +64,11 @@ pub enum Part {
     Time,
     /// A date, `YYYY-MM-DD`.
     Date,
+    /// A whole number (a score).
+    Number,
 }
 
-use Part::{Date, Id, Text, Time};
+use Part::{Date, Id, Number, Text, Time};
 
 /// The lists and their keys (the key ends with the row's id, which makes it unique).
 /// Clients: `lower(name), id`.
@@ -114,6 +116,12 @@ pub const AUDIT: Keyset = Keyset {
 pub const USERS: Keyset = Keyset {
     list: "users",
     parts: &[Text, Text, Id],
+};
+
+/// A client's lookalike findings: `score DESC, id` (most dangerous first).
+pub const FINDINGS: Keyset = Keyset {
+    list: "findings",
+    parts: &[Number, Id],
 };
 
 /// Where a page starts and how many rows it holds, as read from `?limit=…&after=…` (or
@@ -236,6 +244,9 @@ fn decode(Keyset { list, parts }: Keyset, cursor: &str) -> Result<Vec<String>, P
             }
             Date => {
                 parse_date(value)?;
+            }
+            Number => {
+                value.parse::<i64>().map_err(|_| PagingError::Cursor)?;
             }
         }
     }
@@ -439,6 +450,20 @@ mod tests {
                 "{b}"
             );
         }
+        // A findings cursor: a score (a whole number) then an id.
+        let finding = vec!["95".to_owned(), key[2].clone()];
+        let good = encode("findings", &finding);
+        assert_eq!(
+            PageRequest::parse(FINDINGS, None, Some(&good))
+                .unwrap()
+                .after,
+            Some(finding)
+        );
+        let bad_score = encode("findings", &["high".into(), key[2].clone()]);
+        assert_eq!(
+            PageRequest::parse(FINDINGS, None, Some(&bad_score)),
+            Err(PagingError::Cursor)
+        );
     }
 
     #[test]

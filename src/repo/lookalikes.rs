@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::schema::{
-    client_brand_terms, lookalike_decisions, lookalike_findings, matter_marks, matters,
+    backorders, client_brand_terms, clients, lookalike_checks, lookalike_decisions,
+    lookalike_findings, matter_marks, matters,
 };
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
@@ -80,51 +81,164 @@ impl From<Row> for LookalikeFinding {
     }
 }
 
+/// Rows per statement: PostgreSQL takes at most 65 535 bind parameters, SQLite 32 766; a
+/// finding binds 13.
+const BATCH: usize = 1_000;
+
 /// Records what a scan found: new names become findings (state new), names already found get
-/// their last-seen time and, when given, their registry data; decisions stay as they are.
+/// their last-seen time and, when given, their registry data; decisions stay as they are. Per
+/// batch of names: one read (to count the new ones) and an `INSERT … ON CONFLICT (client_id,
+/// domain) DO UPDATE` for the names with registry data and another for those without (upsert:
+/// SQLite 3.24, PostgreSQL 9.5).
 pub fn record(conn: &mut DbConn, found: &[NewFinding]) -> Result<Recorded, DbError> {
+    use diesel::upsert::excluded;
+    // The same name twice in one statement would be updated twice, which PostgreSQL refuses:
+    // the first of each (client, name) is kept, with the registry data of any of them.
+    let mut unique: Vec<NewFinding> = Vec::with_capacity(found.len());
+    let mut at: std::collections::HashMap<(ClientId, String), usize> = Default::default();
+    for f in found {
+        match at.get(&(f.client_id.clone(), f.domain.clone())) {
+            Some(&i) => {
+                if unique[i].registry.is_none() {
+                    unique[i].registry = f.registry.clone();
+                }
+            }
+            None => {
+                at.insert((f.client_id.clone(), f.domain.clone()), unique.len());
+                unique.push(f.clone());
+            }
+        }
+    }
     write_tx(conn, |conn| {
         let mut recorded = Recorded::default();
-        for f in found {
-            let at = to_db(f.seen_at);
-            let existing: Option<FindingId> = lookalike_findings::table
-                .filter(lookalike_findings::client_id.eq(&f.client_id))
-                .filter(lookalike_findings::domain.eq(&f.domain))
-                .select(lookalike_findings::id)
-                .first(conn)
-                .optional()?;
-            if let Some(id) = existing {
-                diesel::update(lookalike_findings::table.find(&id))
-                    .set(lookalike_findings::last_seen_at.eq(at))
-                    .execute(conn)?;
-                if let Some(facts) = &f.registry {
-                    set_registry_facts(conn, &id, facts)?;
-                }
-                recorded.seen_again += 1;
-                continue;
+        for chunk in unique.chunks(BATCH) {
+            let domains: Vec<&str> = chunk.iter().map(|f| f.domain.as_str()).collect();
+            let known: std::collections::HashSet<(ClientId, String)> = lookalike_findings::table
+                .filter(lookalike_findings::domain.eq_any(&domains))
+                .select((lookalike_findings::client_id, lookalike_findings::domain))
+                .load::<(ClientId, String)>(conn)?
+                .into_iter()
+                .collect();
+            let seen_again = chunk
+                .iter()
+                .filter(|f| known.contains(&(f.client_id.clone(), f.domain.clone())))
+                .count();
+            recorded.seen_again += seen_again;
+            recorded.new += chunk.len() - seen_again;
+            // Registry data replaces what was kept only when this sighting brings some.
+            let (with_facts, without): (Vec<&NewFinding>, Vec<&NewFinding>) =
+                chunk.iter().partition(|f| f.registry.is_some());
+            let rows = |part: &[&NewFinding]| {
+                part.iter()
+                    .map(|f| {
+                        let at = to_db(f.seen_at);
+                        (
+                            lookalike_findings::id.eq(FindingId::new()),
+                            lookalike_findings::client_id.eq(f.client_id.clone()),
+                            lookalike_findings::matter_id.eq(f.matter_id.clone()),
+                            lookalike_findings::domain.eq(f.domain.clone()),
+                            lookalike_findings::unicode.eq(f.unicode.clone()),
+                            lookalike_findings::mark.eq(f.mark.clone()),
+                            lookalike_findings::reason.eq(f.reason.to_string()),
+                            lookalike_findings::score.eq(f.score.clamp(0, 100)),
+                            lookalike_findings::source.eq(f.source.clone()),
+                            lookalike_findings::first_seen_at.eq(at),
+                            lookalike_findings::last_seen_at.eq(at),
+                            lookalike_findings::registry
+                                .eq(json!(f.registry.clone().unwrap_or_default()).to_string()),
+                            lookalike_findings::state.eq(FindingState::New),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            // MultiConnection has no ON CONFLICT of its own: the same statement per backend.
+            macro_rules! upsert {
+                ($c:expr, $part:expr, $set:expr) => {
+                    diesel::insert_into(lookalike_findings::table)
+                        .values(rows($part))
+                        .on_conflict((lookalike_findings::client_id, lookalike_findings::domain))
+                        .do_update()
+                        .set($set)
+                        .execute($c)?
+                };
             }
-            diesel::insert_into(lookalike_findings::table)
-                .values((
-                    lookalike_findings::id.eq(FindingId::new()),
-                    lookalike_findings::client_id.eq(&f.client_id),
-                    lookalike_findings::matter_id.eq(&f.matter_id),
-                    lookalike_findings::domain.eq(&f.domain),
-                    lookalike_findings::unicode.eq(&f.unicode),
-                    lookalike_findings::mark.eq(&f.mark),
-                    lookalike_findings::reason.eq(f.reason.to_string()),
-                    lookalike_findings::score.eq(f.score.clamp(0, 100)),
-                    lookalike_findings::source.eq(&f.source),
-                    lookalike_findings::first_seen_at.eq(at),
-                    lookalike_findings::last_seen_at.eq(at),
-                    lookalike_findings::registry
-                        .eq(json!(f.registry.clone().unwrap_or_default()).to_string()),
-                    lookalike_findings::state.eq(FindingState::New),
-                ))
-                .execute(conn)?;
-            recorded.new += 1;
+            let last_seen =
+                || lookalike_findings::last_seen_at.eq(excluded(lookalike_findings::last_seen_at));
+            let registry =
+                || lookalike_findings::registry.eq(excluded(lookalike_findings::registry));
+            match conn {
+                DbConn::Sqlite(c) => {
+                    if !with_facts.is_empty() {
+                        upsert!(c, &with_facts, (last_seen(), registry()));
+                    }
+                    if !without.is_empty() {
+                        upsert!(c, &without, last_seen());
+                    }
+                }
+                #[cfg(feature = "postgres")]
+                DbConn::Postgresql(c) => {
+                    if !with_facts.is_empty() {
+                        upsert!(c, &with_facts, (last_seen(), registry()));
+                    }
+                    if !without.is_empty() {
+                        upsert!(c, &without, last_seen());
+                    }
+                }
+            }
         }
         Ok(recorded)
     })
+}
+
+/// The names each client's matters are already recovering (any backorder): not lookalikes.
+pub fn recovering(conn: &mut DbConn) -> Result<Vec<(ClientId, String)>, DbError> {
+    Ok(backorders::table
+        .inner_join(matters::table)
+        .select((matters::client_id, backorders::domain))
+        .load(conn)?)
+}
+
+/// The generated names the job asked their registries about since `since`.
+pub fn checked_since(
+    conn: &mut DbConn,
+    since: DateTime<Utc>,
+) -> Result<std::collections::HashSet<String>, DbError> {
+    Ok(lookalike_checks::table
+        .filter(lookalike_checks::checked_at.ge(to_db(since)))
+        .select(lookalike_checks::domain)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Records that the job asked about these names at `at`.
+pub fn record_checks(
+    conn: &mut DbConn,
+    domains: &[String],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    write_tx(conn, |conn| {
+        for chunk in domains.chunks(500) {
+            diesel::delete(lookalike_checks::table.filter(lookalike_checks::domain.eq_any(chunk)))
+                .execute(conn)?;
+            for domain in chunk {
+                diesel::insert_into(lookalike_checks::table)
+                    .values((
+                        lookalike_checks::domain.eq(domain),
+                        lookalike_checks::checked_at.eq(to_db(at)),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Every client's names already found (whatever their state).
+pub fn found_names(conn: &mut DbConn) -> Result<Vec<(ClientId, String)>, DbError> {
+    Ok(lookalike_findings::table
+        .select((lookalike_findings::client_id, lookalike_findings::domain))
+        .load(conn)?)
 }
 
 /// Keeps what the registry said of a found name.
@@ -282,6 +396,24 @@ pub fn unalerted(conn: &mut DbConn) -> Result<Vec<LookalikeFinding>, DbError> {
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+/// Who answers for findings: each open matter's responsible lawyer, with the matter's client
+/// and its name (a brand term's findings go to the lawyers of the client's open matters).
+pub fn responsible_lawyers(
+    conn: &mut DbConn,
+) -> Result<Vec<(MatterId, ClientId, String, UserId)>, DbError> {
+    Ok(matters::table
+        .inner_join(clients::table)
+        .filter(matters::status.eq(MatterStatus::Open))
+        .order(matters::opened_at.asc())
+        .select((
+            matters::id,
+            matters::client_id,
+            clients::name,
+            matters::responsible_lawyer_id,
+        ))
+        .load(conn)?)
 }
 
 /// Marks findings as sent in a digest.

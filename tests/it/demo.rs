@@ -115,6 +115,43 @@ async fn the_demo_firm_covers_every_flow_and_each_account_signs_in() {
         );
     }
 
+    // The lookalike job's findings from the demo's .com zone, two days old and seen again
+    // today; northwind-roasters.com is the matter's own backorder, not a lookalike.
+    let client = northwind.matter.client_id.clone();
+    let found = app
+        .state
+        .db
+        .run(move |c| reclaim::repo::lookalikes::for_client(c, &client, &[], None, 100))
+        .await
+        .unwrap();
+    let domains: Vec<&str> = found.iter().map(|f| f.domain.as_str()).collect();
+    assert_eq!(
+        domains,
+        [
+            "xn--nrthwind-zdg.com",
+            "n0rthwind-roasters.com",
+            "northwind-coffee-login.com"
+        ]
+    );
+    assert!(found.iter().all(|f| f.source == "com.zone"));
+    assert!(found.iter().all(|f| f.first_seen_at < f.last_seen_at));
+    let page = browser_of("ines")
+        .get_html(&format!(
+            "/clients/{}/lookalikes",
+            northwind.matter.client_id
+        ))
+        .await;
+    assert!(page.contains("n0rthwind-roasters.com"), "{page}");
+    let helios = list
+        .iter()
+        .find(|m| m.client_name.starts_with("Helios"))
+        .unwrap();
+    let page = browser_of("thomas")
+        .get_html(&format!("/clients/{}/lookalikes", helios.matter.client_id))
+        .await;
+    assert!(page.contains("heliosbank-secure.com"), "{page}");
+    assert!(page.contains("hellosbank.com"), "{page}");
+
     // Orders placed by reclaim through the firm's demo accounts: northwind-beans.com caught by
     // Dynadot's registrar and won at its auction (the price now due), northwind-roasters.com
     // placed at DropCatch once in pending delete. Every call is on the backorder's page.

@@ -304,7 +304,7 @@ fn the_command_prints_one_json_object_a_line_per_match() {
         stderr.contains("3 names read, 1 malformed line skipped (first: line 6), 2 matches"),
         "{stderr}"
     );
-    // Without --mark: the firm's marks come with the findings; a clear error, not a no-op.
+    // Without --mark: a clear error pointing to the job that scans against the firm's marks.
     let output = reclaim(
         dir.path(),
         &[],
@@ -313,7 +313,9 @@ fn the_command_prints_one_json_object_a_line_per_match() {
     .output()
     .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("pass --mark"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("pass --mark"), "{stderr}");
+    assert!(stderr.contains("reclaim jobs run lookalikes"), "{stderr}");
     // The readable table
     let output = reclaim(
         dir.path(),

@@ -22,6 +22,7 @@ mod forms;
 mod health;
 mod helpers;
 mod instances;
+mod lookalike_job;
 mod lookalikes;
 mod matters;
 mod migrations;

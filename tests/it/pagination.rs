@@ -605,3 +605,71 @@ async fn the_audit_log_and_the_users_page_by_key_both_ways() {
     expected.sort();
     assert_eq!(sorted, expected, "every account once");
 }
+
+#[tokio::test]
+async fn findings_walk_most_dangerous_first_keeping_the_state_filter() {
+    use reclaim::repo::lookalikes::{self, NewFinding};
+    let app = spawn_app().await;
+    let lawyer = app
+        .create_user("ines@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    let client = app.create_client("Northwind").await;
+    // Seven names, three of them with the same score: the id breaks the tie.
+    let scores = [95, 80, 80, 80, 75, 60, 100];
+    let found: Vec<NewFinding> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, score)| NewFinding {
+            client_id: client.clone(),
+            matter_id: None,
+            domain: format!("northwind-{i}.com"),
+            unicode: format!("northwind-{i}.com"),
+            mark: "northwind".into(),
+            reason: json!({"family": null, "skeleton_equal": false, "contained": "northwind", "distance": null}),
+            score: *score,
+            source: "test zone".into(),
+            seen_at: app.clock_now(),
+            registry: None,
+        })
+        .collect();
+    app.state
+        .db
+        .run(move |c| lookalikes::record(c, &found))
+        .await
+        .unwrap();
+    let first = format!("/api/v1/clients/{client}/findings?state=new&limit=2");
+    let (rows, pages) = walk(&app, &first, &token, 2).await;
+    assert_eq!(pages, 4);
+    assert_once(&rows);
+    let listed: Vec<i64> = rows.iter().map(|r| r["score"].as_i64().unwrap()).collect();
+    assert_eq!(listed, [100, 95, 80, 80, 80, 75, 60]);
+    let (_, _, next) = get_page(&app, &first, &token).await;
+    assert!(next.unwrap().contains("state=new"), "the filter is kept");
+
+    // No rows in another state, and a cursor of another list is refused.
+    let (rows, _) = walk(
+        &app,
+        &format!("/api/v1/clients/{client}/findings?state=dismissed&limit=2"),
+        &token,
+        2,
+    )
+    .await;
+    assert!(rows.is_empty());
+    let cursor =
+        reclaim::model::paging::encode("clients", &["northwind".into(), client.to_string()]);
+    let (status, body, _) = get_page(
+        &app,
+        &format!("/api/v1/clients/{client}/findings?after={cursor}"),
+        &token,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`after` is not a cursor this list gave"),
+        "{body}"
+    );
+}

@@ -8,6 +8,7 @@ use super::{Firm, MatterData, ReportError};
 use crate::model::client::Client;
 use crate::model::deadlines::State;
 use crate::model::lifecycle::Phase;
+use crate::model::lookalike_finding::LookalikeFinding;
 use crate::model::monitoring::MonitoredDomain;
 use crate::model::outreach::{LogEntry, OutreachStatus};
 use crate::model::present;
@@ -524,10 +525,48 @@ pub fn render_matter(
     Ok((doc.finish()?, pages))
 }
 
-/// A client report: every open matter of the client.
+/// The open lookalike findings (new or watched): names registered to imitate the client's
+/// marks, most dangerous first.
+fn lookalikes(doc: &mut Document, findings: &[LookalikeFinding]) {
+    doc.heading("Lookalike names");
+    doc.paragraph(&format!(
+        "{} registered name(s) imitating your marks, found by our watch of the zone files and the registries and awaiting a decision.",
+        findings.len()
+    ));
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            let name = if f.unicode == f.domain {
+                f.domain.clone()
+            } else {
+                format!("{} ({})", f.unicode, f.domain)
+            };
+            vec![
+                name,
+                f.mark.clone(),
+                f.why(),
+                f.first_seen_at.format("%Y-%m-%d").to_string(),
+                f.state.label().to_owned(),
+            ]
+        })
+        .collect();
+    doc.table(
+        &[
+            Column::new("Name", 2.6, Align::Left),
+            Column::new("Mark", 1.2, Align::Left),
+            Column::new("Why", 2.6, Align::Left),
+            Column::new("First seen", 1.1, Align::Left),
+            Column::new("State", 0.9, Align::Left),
+        ],
+        &rows,
+    );
+}
+
+/// A client report: every open matter of the client, and the open lookalike findings.
 pub fn render_client(
     client: &Client,
     matters: &[MatterData],
+    findings: &[LookalikeFinding],
     firm: Option<&Firm>,
     reference: &str,
     now: DateTime<Utc>,
@@ -587,6 +626,9 @@ pub fn render_client(
             ],
             &rows,
         );
+    }
+    if !findings.is_empty() {
+        lookalikes(&mut doc, findings);
     }
     for m in matters {
         doc.page_break();

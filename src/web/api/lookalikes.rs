@@ -1,6 +1,6 @@
 //! The lookalike watch through the API: a client's findings, a lawyer's triage, brand terms.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -9,12 +9,14 @@ use crate::app::lookalikes::{BrandTermInput, TriageInput, Triaged};
 use crate::error::AppError;
 use crate::model::ids::{BrandTermId, ClientId, FindingId};
 use crate::model::lookalike_finding::{FindingState, LookalikeFinding, RegistryFacts};
+use crate::model::paging;
 use crate::model::present::rfc3339;
 use crate::repo::lookalikes::BrandTerm;
 use crate::state::AppState;
 use crate::web::api::auth::ApiUser;
 use crate::web::api::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::caller;
+use crate::web::paging::{PageQuery, json_page};
 use crate::web::request::RequestMeta;
 
 /// A name found imitating one of the client's marks.
@@ -73,35 +75,27 @@ impl From<&LookalikeFinding> for FindingJson {
 pub struct FindingsQuery {
     /// States to list, comma-separated (`new,watching`); all when absent.
     state: Option<String>,
-    /// At most this many (default 100, at most 1,000).
-    limit: Option<i64>,
 }
 
-/// The client's findings, most dangerous first.
+/// The client's findings, most dangerous first, a page at a time (`limit`, `after`; the next
+/// page in the `Link` header).
 #[utoipa::path(get, path = "/clients/{id}/findings", operation_id = "clientFindings",
-    params(("id" = ClientId, Path, description = "The client's id"), FindingsQuery),
+    params(("id" = ClientId, Path, description = "The client's id"), FindingsQuery, PageQuery),
     responses((status = 200, description = "The findings", body = [FindingJson]),
         BadRequest, Unauthorized, NotFound))]
 #[get("/clients/{id}/findings")]
 pub async fn findings(
     state: web::Data<AppState>,
     user: ApiUser,
+    req: HttpRequest,
     id: web::Path<String>,
     query: web::Query<FindingsQuery>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let states = app::lookalikes::parse_states(query.state.as_deref())?;
-    let limit = match query.limit {
-        None => 100,
-        Some(n @ 1..=1000) => n,
-        Some(_) => {
-            return Err(AppError::invalid(
-                "limit",
-                "limit is a number of rows from 1 to 1000.",
-            ));
-        }
-    };
-    let list = app::lookalikes::for_client(&state, &user, &id, states, None, limit).await?;
-    Ok(HttpResponse::Ok().json(list.iter().map(FindingJson::from).collect::<Vec<_>>()))
+    let request = page.request(paging::FINDINGS)?;
+    let list = app::lookalikes::for_client(&state, &user, &id, states, request).await?;
+    Ok(json_page(&req, list, |f| FindingJson::from(f)))
 }
 
 /// A decision on a finding, and where its next step is.

@@ -1,7 +1,7 @@
 //! The lookalike watch's pages: a client's findings with a lawyer's triage on each, and the
 //! client's brand terms.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use crate::app;
@@ -9,7 +9,9 @@ use crate::app::lookalikes::{BrandTermInput, TriageInput, parse_states};
 use crate::error::AppError;
 use crate::model::lookalike_finding::{FindingState, LookalikeFinding, Triage, actions};
 use crate::model::matter::MatterStatus;
+use crate::model::paging;
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::{Layout, caller, render, see_other, show_time};
@@ -30,25 +32,6 @@ pub struct FindingRow {
     pub backorder_id: String,
 }
 
-/// Why a name matched, in words.
-fn why(f: &LookalikeFinding) -> String {
-    let r = &f.reason;
-    let mut parts = Vec::new();
-    if let Some(family) = f.family() {
-        parts.push(family.replace('_', " "));
-    }
-    if r.get("skeleton_equal").and_then(|v| v.as_bool()) == Some(true) {
-        parts.push("looks the same (confusable characters)".to_owned());
-    }
-    if let Some(term) = r.get("contained").and_then(|v| v.as_str()) {
-        parts.push(format!("contains “{term}”"));
-    }
-    if let Some(d) = r.get("distance").and_then(|v| v.as_u64()) {
-        parts.push(format!("{d} edit(s) away"));
-    }
-    parts.join("; ")
-}
-
 impl FindingRow {
     fn of(f: &LookalikeFinding, can_decide: bool) -> Self {
         let mut registry = Vec::new();
@@ -66,7 +49,7 @@ impl FindingRow {
             unicode: f.unicode.clone(),
             domain: f.domain.clone(),
             mark: f.mark.clone(),
-            why: why(f),
+            why: f.why(),
             score: f.score,
             first_seen: show_time(&f.first_seen_at),
             registry: registry.join(" · "),
@@ -100,11 +83,14 @@ struct FindingsPage {
     matters: Vec<(String, String)>,
     showing: String,
     can_decide: bool,
+    pager: PageLinks,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct FindingsQuery {
     state: Option<String>,
+    limit: Option<String>,
+    after: Option<String>,
 }
 
 /// The states shown when the page is opened without a filter: the ones awaiting a decision.
@@ -114,6 +100,7 @@ const OPEN: [FindingState; 2] = [FindingState::New, FindingState::Watching];
 pub async fn client_findings(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
     query: web::Query<FindingsQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -132,7 +119,14 @@ pub async fn client_findings(
             .join(",")
     };
     let file = app::clients::show(&state, &user, &id).await?;
-    let findings = app::lookalikes::for_client(&state, &user, &id, states, None, 500).await?;
+    let request = PageQuery {
+        limit: query.limit.clone(),
+        after: query.after.clone(),
+    }
+    .request(paging::FINDINGS)?;
+    let findings = app::lookalikes::for_client(&state, &user, &id, states, request).await?;
+    let pager = PageLinks::of(&req, &findings);
+    let findings = findings.rows;
     let terms = app::lookalikes::brand_terms(&state, &user, &id).await?;
     let can_decide = user.require_lawyer_or_admin().is_ok();
     render(&FindingsPage {
@@ -161,6 +155,7 @@ pub async fn client_findings(
             .collect(),
         showing,
         can_decide,
+        pager,
     })
 }
 
