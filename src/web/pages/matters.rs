@@ -22,7 +22,7 @@ use crate::model::paging::{self, PageRequest};
 use crate::model::present::drop_window;
 use crate::model::user::Role;
 use crate::state::AppState;
-use crate::web::paging::{PageLinks, PageNavQuery};
+use crate::web::paging::{PageLinks, PageNavQuery, PageQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, ManualValues, MatterRow};
@@ -448,6 +448,8 @@ async fn matter_page(
             .names_next
             .as_deref()
             .map(|cursor| paging::page_url(&path, &kept, Some(cursor))),
+        // A matter's names go forward only: "First" leads back.
+        prev: None,
         first: (!first_page).then(|| paging::page_url(&path, &kept, None)),
     };
     let today = state.clock.now().date_naive();
