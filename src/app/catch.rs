@@ -274,7 +274,8 @@ async fn handle_claimed(
     let mut run = CatchRun::default();
     if at_once <= 1 {
         for due in claimed {
-            if let Some(handled) = handled(&mut run, &due, handle(state, &due, now, &services).await)
+            if let Some(handled) =
+                handled(&mut run, &due, handle(state, &due, now, &services).await)
             {
                 let state_for_db = state.clone();
                 state

@@ -565,7 +565,9 @@ pub enum Service {
 /// pacing (Dynadot: one request at a time per key, whichever run sends it). A client is opened
 /// again when what it was opened from (provider, endpoints, sealed credentials) changes.
 #[derive(Default)]
-pub struct Clients(std::sync::Mutex<std::collections::HashMap<String, (Vec<String>, Arc<Service>)>>);
+pub struct Clients(
+    std::sync::Mutex<std::collections::HashMap<String, (Vec<String>, Arc<Service>)>>,
+);
 
 impl Clients {
     /// The client of the account `id` opened from `from`, opening it with `open` when there is
@@ -859,9 +861,14 @@ mod tests {
         let changed = clients
             .get_or_open("acc-1", from("k2"), || dynadot("k2"))
             .unwrap();
-        assert!(!Arc::ptr_eq(&first, &changed), "new credentials, new client");
+        assert!(
+            !Arc::ptr_eq(&first, &changed),
+            "new credentials, new client"
+        );
         let other = clients.get_or_open("acc-2", from("k1"), || {
-            Err(CatchError::Invalid("stored credentials unreadable".to_owned()))
+            Err(CatchError::Invalid(
+                "stored credentials unreadable".to_owned(),
+            ))
         });
         assert!(other.is_err());
         let retried = clients.get_or_open("acc-2", from("k1"), || dynadot("k1"));
