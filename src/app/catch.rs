@@ -280,7 +280,7 @@ async fn handle_claimed(
                 let state_for_db = state.clone();
                 state
                     .db
-                    .run(move |c| record_outcome(c, &state_for_db, &due, handled, now))
+                    .run(move |c| record_outcome(c, &state_for_db, &due, &handled, now))
                     .await?;
             }
         }
@@ -298,18 +298,47 @@ async fn handle_claimed(
         .into_iter()
         .filter_map(|(due, outcome)| handled(&mut run, &due, outcome).map(|h| (due, h)))
         .collect();
+    run.failed += record_outcomes(state, outcomes, now).await?;
+    Ok(run)
+}
+
+/// Records the outcomes of names released together in one transaction; if one of them cannot
+/// be recorded, each is recorded in its own, so that it fails alone and the others' outcomes
+/// (their registrations went out already) are kept. How many could not be recorded (logged).
+async fn record_outcomes(
+    state: &AppState,
+    outcomes: Vec<(DueOrder, Handled)>,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
     let state_for_db = state.clone();
     state
         .db
         .run(move |c| {
-            write_tx(c, |c| {
-                outcomes.into_iter().try_for_each(|(due, handled)| {
-                    record_outcome(c, &state_for_db, &due, handled, now)
+            let all = write_tx(c, |c| {
+                outcomes.iter().try_for_each(|(due, handled)| {
+                    record_outcome(c, &state_for_db, due, handled, now)
                 })
-            })
+            });
+            let Err(e) = all else {
+                return Ok(0);
+            };
+            tracing::warn!(error = %e, "the released names' outcomes recorded one by one");
+            let mut unrecorded = 0;
+            for (due, handled) in &outcomes {
+                let one = write_tx(c, |c| record_outcome(c, &state_for_db, due, handled, now));
+                if let Err(e) = one {
+                    tracing::error!(
+                        error = %e,
+                        channel = %due.channel.id,
+                        domain = %due.backorder.domain,
+                        "catch order's outcome not recorded"
+                    );
+                    unrecorded += 1;
+                }
+            }
+            Ok(unrecorded)
         })
-        .await?;
-    Ok(run)
+        .await
 }
 
 /// What deciding on an order gave: its new state and the calls made.
@@ -351,7 +380,7 @@ fn record_outcome(
     c: &mut crate::db::DbConn,
     state: &AppState,
     due: &DueOrder,
-    (settled, exchanges): Handled,
+    (settled, exchanges): &Handled,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let actor = crate::model::audit::Actor::process("catch job", now);
@@ -359,7 +388,7 @@ fn record_outcome(
         settled.status,
         ChannelStatus::Refused | ChannelStatus::Caught | ChannelStatus::Won | ChannelStatus::Lost
     ) && settled.status != due.channel.status;
-    catch_orders::settle(c, &actor, due, &settled, &exchanges)?;
+    catch_orders::settle(c, &actor, due, settled, exchanges)?;
     if tell {
         queue_news(c, state, due, settled.status, &settled.message, now)?;
     }

@@ -1333,6 +1333,90 @@ async fn names_released_together_are_registered_by_the_drop_watch_each_once() {
     assert_eq!(dynadot.with(|s| s.registered.len()), 6);
 }
 
+#[tokio::test]
+async fn when_one_released_names_outcome_cannot_be_recorded_the_others_are_kept() {
+    use crate::registry_servers::Reply;
+    use diesel::connection::SimpleConnection;
+    use reclaim::db::Backend;
+    use reclaim::model::backorder::BackorderStatus;
+
+    let firm = CatchFirm::start().await;
+    let app = &firm.app;
+    let dynadot = FakeDynadot::start().await;
+    let account = firm
+        .connect(
+            json!({"provider": "dynadot_register", "label": "Dynadot registrar",
+            "endpoint": dynadot.base, "credentials": {"api_key": "dyn-key-48c1e"}}),
+        )
+        .await;
+    let names: Vec<String> = (0..3).map(|i| format!("northwind-kept{i}.com")).collect();
+    let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut ids = Vec::new();
+    for name in &names {
+        ids.push(firm.order(name, &["pending delete"], &account).await.0);
+    }
+    let done = monitor_then_catch(app, &listed).await;
+    assert!(done.starts_with("0 order(s) placed, 3 waiting"), "{done}");
+
+    // The registry released the names (the backorders dropped, as the monitor leaves them),
+    // and the database refuses to keep the calls of one order (as a full disk or a broken
+    // index would): the batch's transaction fails.
+    let dropped = format!(
+        "UPDATE backorders SET status = 'dropped' WHERE id IN ('{}');",
+        ids.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("', '")
+    );
+    let refused = ids[1].to_string();
+    app.state
+        .db
+        .run(move |c| {
+            c.batch_execute(&dropped)
+                .map_err(reclaim::db::DbError::from)?;
+            let sql = match c.backend() {
+                Backend::Sqlite => format!(
+                    "CREATE TRIGGER refuse_calls BEFORE INSERT ON catch_calls \
+                     WHEN NEW.backorder_id = '{refused}' \
+                     BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+                ),
+                Backend::Postgres => format!(
+                    "CREATE FUNCTION refuse_calls() RETURNS trigger LANGUAGE plpgsql AS \
+                     $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; \
+                     CREATE TRIGGER refuse_calls BEFORE INSERT ON catch_calls FOR EACH ROW \
+                     WHEN (NEW.backorder_id = '{refused}') EXECUTE FUNCTION refuse_calls();"
+                ),
+            };
+            c.batch_execute(&sql).map_err(reclaim::db::DbError::from)
+        })
+        .await
+        .unwrap();
+
+    for name in &names {
+        firm.registry.set(name, Reply::status(404));
+    }
+    app.clock.advance(chrono::Duration::minutes(1));
+    let run = reclaim::app::catch::on_release(&app.state, names.clone())
+        .await
+        .unwrap();
+    assert_eq!(run.failed, 1, "{run}");
+    let mut registered = dynadot.with(|s| s.registered.clone());
+    registered.sort();
+    assert_eq!(registered, names, "the registrations went out");
+    assert_eq!(
+        backorder_status(app, &ids[0]).await,
+        BackorderStatus::Caught
+    );
+    assert_eq!(
+        backorder_status(app, &ids[2]).await,
+        BackorderStatus::Caught
+    );
+    assert_ne!(
+        backorder_status(app, &ids[1]).await,
+        BackorderStatus::Caught
+    );
+}
+
 /// A firm with an administrator and a lawyer (their API tokens), the client Northwind and a
 /// matter, a local RDAP registry for .com, and names ordered through the firm's catch accounts.
 pub(crate) struct CatchFirm {
