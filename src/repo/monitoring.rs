@@ -478,27 +478,6 @@ pub fn all_snapshots(conn: &mut DbConn, domain: &str) -> Result<Vec<Snapshot>, D
     with_raw(conn, rows)
 }
 
-/// Every answer kept for a name, newest first, without the bytes.
-pub fn snapshot_list(conn: &mut DbConn, domain: &str) -> Result<Vec<SnapshotMeta>, DbError> {
-    Ok(registry_snapshots::table
-        .filter(registry_snapshots::domain.eq(domain))
-        .order((
-            registry_snapshots::fetched_at.desc(),
-            registry_snapshots::id.desc(),
-        ))
-        .select((
-            registry_snapshots::id,
-            registry_snapshots::fetched_at,
-            registry_snapshots::source,
-            registry_snapshots::server,
-            registry_snapshots::http_status,
-            registry_snapshots::sha256,
-            registry_snapshots::registered,
-            registry_snapshots::phase,
-        ))
-        .load(conn)?)
-}
-
 /// One page of the answers kept for a name (its timeline), newest first (`fetched_at DESC, id
 /// DESC`, the key of [`SNAPSHOTS`]), without the bytes: read by the index on `(domain,
 /// fetched_at, id)`, so a name checked thousands of times costs what the page shows.

@@ -214,15 +214,6 @@ pub fn page(
     }))
 }
 
-/// Users with the name of their client, for the administration list.
-pub fn list(conn: &mut DbConn) -> Result<Vec<(User, Option<String>)>, DbError> {
-    Ok(users::table
-        .left_join(clients::table)
-        .order((users::active.desc(), users::name.asc()))
-        .select((User::as_select(), clients::name.nullable()))
-        .load(conn)?)
-}
-
 fn active_admins(conn: &mut DbConn) -> Result<i64, DbError> {
     Ok(users::table
         .filter(users::role.eq(Role::Admin))

@@ -1222,14 +1222,7 @@ async fn raw_registry_answers_are_for_staff_only() {
     let (matter, _) = app.open_matter(&acme, &lea, "Recovery").await;
     let bo = app.attach(&matter, "raw-answers.com").await;
     with_history(&app, &bo, 1).await;
-    let snapshot = app
-        .state
-        .db
-        .run(|c| reclaim::repo::monitoring::snapshot_list(c, "raw-answers.com"))
-        .await
-        .unwrap()
-        .remove(0)
-        .id;
+    let snapshot = app.kept_answers("raw-answers.com").await.remove(0).id;
     let path = format!("/backorders/{bo}/snapshots/{snapshot}");
 
     let staff = app.new_browser();

@@ -271,6 +271,38 @@ impl TestApp {
             .unwrap();
         page.rows.into_iter().rev().map(|e| e.action).collect()
     }
+
+    /// Every answer kept for `domain`, newest first: its timeline as one page.
+    pub async fn kept_answers(
+        &self,
+        domain: &str,
+    ) -> Vec<reclaim::model::monitoring::SnapshotMeta> {
+        let domain = domain.to_owned();
+        let page = self
+            .state
+            .db
+            .run(move |c| {
+                let everything = reclaim::model::paging::PageRequest::first(10_000);
+                reclaim::repo::monitoring::snapshot_page(c, &domain, &everything)
+            })
+            .await
+            .unwrap();
+        page.rows
+    }
+
+    /// Every account with the name of its client, as the administration list orders them.
+    pub async fn accounts(&self) -> Vec<(User, Option<String>)> {
+        let page = self
+            .state
+            .db
+            .run(|c| {
+                let everything = reclaim::model::paging::PageRequest::first(10_000);
+                users::page(c, &everything)
+            })
+            .await
+            .unwrap();
+        page.rows
+    }
 }
 
 fn name_from_email(email: &str) -> String {

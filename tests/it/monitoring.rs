@@ -538,13 +538,7 @@ async fn the_registrars_rdap_gives_the_real_expiry_and_both_answers_are_kept() {
     );
     assert_eq!(json["registry_expires_at"], "2027-11-01T00:00:00+00:00");
     assert_eq!(json["phase"], "auto_renew_grace");
-    let kept = w
-        .app
-        .state
-        .db
-        .run(|c| monitoring::snapshot_list(c, "follow.com"))
-        .await
-        .unwrap();
+    let kept = w.app.kept_answers("follow.com").await;
     assert_eq!(kept.len(), 2);
     assert!(
         kept.iter()
@@ -906,12 +900,7 @@ async fn the_evidence_export_holds_every_answer_with_its_sha256() {
     assert!(zip.by_name("README.txt").is_ok());
 
     // One answer on its own.
-    let kept = app
-        .state
-        .db
-        .run(|c| monitoring::snapshot_list(c, "proof.com"))
-        .await
-        .unwrap();
+    let kept = app.kept_answers("proof.com").await;
     let raw = app
         .browser
         .get(&format!("/backorders/{bo}/snapshots/{}", kept[0].id))
@@ -1050,12 +1039,7 @@ async fn weeks_of_hourly_checks_in_redemption_keep_the_first_sighting_of_the_del
         (first.drop_earliest, first.drop_latest),
         "the predicted drop does not drift as answers pile up"
     );
-    let kept = app
-        .state
-        .db
-        .run(move |c| monitoring::snapshot_list(c, "long-redemption.com"))
-        .await
-        .unwrap();
+    let kept = app.kept_answers("long-redemption.com").await;
     assert_eq!(kept.len(), 302, "every answer is still kept as evidence");
 }
 
@@ -1181,15 +1165,7 @@ async fn links_inside_registry_answers_never_lead_inside_the_network() {
             "2027-11-01T00:00:00+00:00",
             "{link}"
         );
-        let kept = {
-            let name = name.clone();
-            w.app
-                .state
-                .db
-                .run(move |c| monitoring::snapshot_list(c, &name))
-                .await
-                .unwrap()
-        };
+        let kept = w.app.kept_answers(&name).await;
         assert_eq!(kept.len(), 1, "{link}: only the registry's answer is kept");
     }
     assert_eq!(trap.hits(), 0, "nothing reached the loopback listener");
@@ -1311,12 +1287,7 @@ async fn an_unchanged_answer_is_kept_as_a_check_stored_once_and_not_read_again()
     assert_eq!(second.phase, Phase::Active);
     assert_eq!(second.assessment_reason, first.assessment_reason);
 
-    let kept = app
-        .state
-        .db
-        .run(move |c| monitoring::snapshot_list(c, name))
-        .await
-        .unwrap();
+    let kept = app.kept_answers(name).await;
     assert_eq!(kept.len(), 4, "two checks, each with both answers");
     for (source, bytes) in [
         (Source::Rdap, &registry),

@@ -64,7 +64,7 @@ async fn office(smtp_url: String) -> Office {
         browsers.push(b);
     }
     let admin_token = app.api_token(&admin).await;
-    let users = app.state.db.run(reclaim::repo::users::list).await.unwrap();
+    let users = app.accounts().await;
     let find = |email: &str| {
         users
             .iter()
@@ -114,13 +114,7 @@ async fn office(smtp_url: String) -> Office {
 
 /// A matter with a backorder on `domain`; returns the backorder id.
 async fn name_to_recover(o: &Office, domain: &str) -> String {
-    let lina = o
-        .app
-        .state
-        .db
-        .run(reclaim::repo::users::list)
-        .await
-        .unwrap();
+    let lina = o.app.accounts().await;
     let lina = lina
         .into_iter()
         .find(|(u, _)| u.email.starts_with("lina"))

@@ -503,12 +503,7 @@ async fn a_names_timeline_pages_newest_first_on_the_api_and_the_page() {
         })
         .await
         .unwrap();
-    let all = app
-        .state
-        .db
-        .run(|c| monitoring::snapshot_list(c, "many-checks.com"))
-        .await
-        .unwrap();
+    let all = app.kept_answers("many-checks.com").await;
     assert_eq!(all.len(), ids.len());
     let newest_first: Vec<String> = all.iter().map(|s| s.id.to_string()).collect();
 
