@@ -46,8 +46,10 @@ pub struct Dossier {
     pub backorders: Vec<Backorder>,
     /// How many names the matter seeks in all (more than `backorders` holds for a page).
     pub names_total: usize,
-    /// With [`load_page`]: the cursor of the next page of names, if there is one.
+    /// With [`load_page`]: the cursors of the next and previous pages of names, if there are
+    /// some.
     pub names_next: Option<String>,
+    pub names_prev: Option<String>,
     /// Every catch channel of every backorder, by backorder (oldest first within each), so that
     /// [`Dossier::channels_of`] finds a name's by binary search: a matter of 1,000 names with
     /// their channels stays linear.
@@ -159,12 +161,17 @@ fn load_with(
         (m, (id, name))
     });
     let mut marks = group(matters::marks_in(conn, scope)?, |pair| pair);
-    let (found_names, names_next, names_total) = match page {
-        None => (backorders::in_scope(conn, scope)?, None, None),
+    let (found_names, names_next, names_prev, names_total) = match page {
+        None => (backorders::in_scope(conn, scope)?, None, None, None),
         Some((matter, request)) => {
             let found = backorders::page_of_matter(conn, matter, request)?;
             let total = backorders::count_in_matter(conn, matter)?;
-            (found.rows, found.next, usize::try_from(total).ok())
+            (
+                found.rows,
+                found.next,
+                found.prev,
+                usize::try_from(total).ok(),
+            )
         }
     };
     let mut names = group(found_names, |b| (b.matter_id.clone(), b));
@@ -303,6 +310,7 @@ fn load_with(
             after_catch: checklists.remove(&Some(id.clone())).unwrap_or_default(),
             names_total: names_total.unwrap_or(backorders.len()),
             names_next: names_next.clone(),
+            names_prev: names_prev.clone(),
             backorders,
             matter,
         });

@@ -118,6 +118,12 @@ pub const USERS: Keyset = Keyset {
     parts: &[Text, Text, Id],
 };
 
+/// A matter's names (the matter page): `unicode, id` (by name).
+pub const MATTER_NAMES: Keyset = Keyset {
+    list: "matter-names",
+    parts: &[Text, Id],
+};
+
 /// A client's lookalike findings: `score DESC, id` (most dangerous first).
 pub const FINDINGS: Keyset = Keyset {
     list: "findings",

@@ -17,7 +17,7 @@ use crate::model::domain_name::DomainName;
 use crate::model::ids::{BackorderEventId, BackorderId, ChannelId, ClientId, MatterId, UserId};
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::Currency;
-use crate::model::paging::{Keyset, Page, PageRequest, Part};
+use crate::model::paging::{MATTER_NAMES, Page, PageRequest};
 use crate::repo::audit::{self, Change};
 use crate::repo::matters::{self as matter_repo, MatterScope};
 
@@ -431,12 +431,6 @@ pub fn in_scope(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Backorder>
         .load(conn)?)
 }
 
-/// A matter's names a page at a time (the matter page): by Unicode form, then id.
-pub const MATTER_NAMES: Keyset = Keyset {
-    list: "matter-names",
-    parts: &[Part::Text, Part::Id],
-};
-
 /// One page of a matter's names, in [`MATTER_NAMES`] order (index `backorders_matter_names`).
 pub fn page_of_matter(
     conn: &mut DbConn,
@@ -446,18 +440,30 @@ pub fn page_of_matter(
     let mut query = backorders::table
         .filter(backorders::matter_id.eq(matter))
         .into_boxed();
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((backorders::unicode.desc(), backorders::id.desc()))
+    } else {
+        query.order((backorders::unicode.asc(), backorders::id.asc()))
+    };
     // The cursor's parts were checked when it was read (`model::paging`).
-    if let Some([unicode, id]) = request.after.as_deref() {
-        query = query.filter(
-            backorders::unicode
-                .gt(unicode.clone())
-                .or(backorders::unicode
-                    .eq(unicode.clone())
-                    .and(backorders::id.gt(id.clone()))),
-        );
+    if let Some([unicode, id]) = request.cursor() {
+        let (unicode, id) = (unicode.clone(), id.clone());
+        query = if request.backward() {
+            query.filter(
+                backorders::unicode
+                    .lt(unicode.clone())
+                    .or(backorders::unicode.eq(unicode).and(backorders::id.lt(id))),
+            )
+        } else {
+            query.filter(
+                backorders::unicode
+                    .gt(unicode.clone())
+                    .or(backorders::unicode.eq(unicode).and(backorders::id.gt(id))),
+            )
+        };
     }
     let rows = query
-        .order((backorders::unicode, backorders::id))
         .limit(request.fetch())
         .select(Backorder::as_select())
         .load(conn)?;

@@ -54,6 +54,35 @@ impl PageNavQuery {
     }
 }
 
+/// Which page of a list a page shows, and the query it was asked with (its links keep the
+/// filters and the page size). A form shown again with its errors shows the first page
+/// (`Default`).
+#[derive(Debug, Clone, Default)]
+pub struct ListPage {
+    pub request: PageRequest,
+    pub query: Vec<(String, String)>,
+}
+
+impl ListPage {
+    /// The page of `keyset`'s list the request asks for with `nav`.
+    pub fn asked(
+        req: &HttpRequest,
+        nav: &PageNavQuery,
+        keyset: Keyset,
+    ) -> Result<ListPage, AppError> {
+        Ok(ListPage {
+            request: nav.request(keyset)?,
+            query: query_pairs(req),
+        })
+    }
+
+    /// The links of the page shown at `path` whose next page starts at `next` and previous one
+    /// ends at `prev`.
+    pub fn links(&self, path: &str, next: Option<&str>, prev: Option<&str>) -> PageLinks {
+        PageLinks::at(path, &self.query, next, prev)
+    }
+}
+
 /// The request's query parameters, in order.
 pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
     serde_urlencoded::from_str(req.query_string()).unwrap_or_default()

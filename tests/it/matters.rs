@@ -470,7 +470,7 @@ fn link(html: &str, rel: &str) -> Option<String> {
 #[tokio::test]
 async fn a_matters_names_are_shown_a_page_at_a_time() {
     // Issue 17: a matter of 1,000 names costs its page no more than one of 100 (README
-    // "Pagination": `limit`, `after`, Next and First links).
+    // "Pagination": `limit`, `after` and `before`, First, Previous and Next links).
     let app = spawn_app().await;
     let (lea, acme) = lawyer_with_client(&app).await;
     let (matter, _) = app.open_matter(&acme, &lea, "Many names").await;
@@ -484,35 +484,56 @@ async fn a_matters_names_are_shown_a_page_at_a_time() {
     for name in names {
         app.attach(&matter, name).await;
     }
-    let mut path = Some(format!("/matters/{matter}?limit=2"));
-    let mut seen = Vec::new();
-    let mut pages = 0;
-    while let Some(p) = path {
-        let html = app.browser.get_html(&p).await;
-        let here: Vec<&str> = names
+    let shown = |html: &str| -> Vec<&str> {
+        names
             .iter()
             .copied()
             .filter(|n| html.contains(&format!(">{n}</a>")))
-            .collect();
-        assert!(here.len() <= 2, "{p}: {here:?}");
-        assert!(html.contains("of 5 names"), "{p}: the total is shown");
-        if pages > 0 {
+            .collect()
+    };
+    let mut path = format!("/matters/{matter}?limit=2");
+    let mut forward = Vec::new();
+    let mut html = loop {
+        let html = app.browser.get_html(&path).await;
+        let here = shown(&html);
+        assert!(here.len() <= 2, "{path}: {here:?}");
+        assert!(html.contains("of 5 names"), "{path}: the total is shown");
+        if forward.is_empty() {
+            assert_eq!(link(&html, "prev"), None, "the first page has no previous");
+        } else {
             assert_eq!(
                 link(&html, "first").as_deref(),
                 Some(format!("/matters/{matter}?limit=2").as_str())
             );
         }
-        seen.extend(here);
-        path = link(&html, "next");
-        if let Some(next) = &path {
-            assert!(next.contains("limit=2"), "{next}");
-        }
-        pages += 1;
-        assert!(pages < 10, "the walk ends");
-    }
+        forward.push(here);
+        assert!(forward.len() < 10, "the walk ends");
+        let Some(next) = link(&html, "next") else {
+            break html;
+        };
+        assert!(next.contains("limit=2"), "{next}");
+        path = next;
+    };
     // By name as people read it, each once.
-    assert_eq!(pages, 3);
-    assert_eq!(seen, names);
+    assert_eq!(forward.len(), 3);
+    assert_eq!(forward.concat(), names);
+
+    // Back from the last page by the Previous links: the same pages, the size kept.
+    let mut backward = vec![shown(&html)];
+    while let Some(prev) = link(&html, "prev") {
+        assert!(
+            prev.contains("limit=2") && prev.contains("before="),
+            "{prev}"
+        );
+        html = app.browser.get_html(&prev).await;
+        backward.push(shown(&html));
+        assert!(
+            backward.len() <= forward.len(),
+            "more pages back than forward"
+        );
+    }
+    backward.reverse();
+    assert_eq!(backward, forward, "the same names both ways");
 
     // Without `limit`, a small matter is one page with no links.
     let html = app.browser.get_html(&format!("/matters/{matter}")).await;

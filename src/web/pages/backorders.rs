@@ -16,10 +16,10 @@ use crate::model::after_catch::VerifiedBy;
 use crate::model::backorder::{CatchService, ChannelStatus, Priority, fees_due};
 use crate::model::money::{format_money, format_plain};
 use crate::model::monitoring::Source;
-use crate::model::paging::{self, PageRequest};
+use crate::model::paging;
 use crate::model::present::drop_window;
 use crate::state::AppState;
-use crate::web::paging::{PageLinks, PageNavQuery, query_pairs};
+use crate::web::paging::{ListPage, PageLinks, PageNavQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, LogRow, PolicyView, log_rows};
@@ -214,14 +214,6 @@ pub struct ChecklistRow {
     pub reopenable: bool,
 }
 
-/// Which page of the registry answers the backorder's page shows, and the query it was asked
-/// with (its links keep it). A form shown again with its errors shows the first page.
-#[derive(Default)]
-struct TimelinePage {
-    request: PageRequest,
-    query: Vec<(String, String)>,
-}
-
 async fn backorder_page(
     state: &AppState,
     user: &CurrentUser,
@@ -229,7 +221,8 @@ async fn backorder_page(
     forms: BackorderForms,
     errors: FieldErrors,
     status: StatusCode,
-    timeline: TimelinePage,
+    // Which page of the registry answers it shows.
+    timeline: ListPage,
 ) -> Result<HttpResponse, AppError> {
     let BackorderFile {
         backorder,
@@ -247,15 +240,10 @@ async fn backorder_page(
         orders,
         calls,
         checklist,
-    } = app::backorders::show(state, user, id, timeline.request).await?;
+    } = app::backorders::show(state, user, id, timeline.request.clone()).await?;
     // The links come back to the list of answers, not to the top of the page.
     let path = format!("/backorders/{id}");
-    let mut pager = PageLinks::at(
-        &path,
-        &timeline.query,
-        snapshots.next.as_deref(),
-        snapshots.prev.as_deref(),
-    );
+    let mut pager = timeline.links(&path, snapshots.next.as_deref(), snapshots.prev.as_deref());
     for link in [&mut pager.first, &mut pager.prev, &mut pager.next]
         .into_iter()
         .flatten()
@@ -516,10 +504,7 @@ pub async fn show(
     id: web::Path<String>,
     page: web::Query<PageNavQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let timeline = TimelinePage {
-        request: page.request(paging::SNAPSHOTS)?,
-        query: query_pairs(&req),
-    };
+    let timeline = ListPage::asked(&req, &page, paging::SNAPSHOTS)?;
     backorder_page(
         &state,
         &user,
@@ -557,7 +542,7 @@ async fn answer(
                 typed,
                 errors.prefixed(prefix),
                 StatusCode::UNPROCESSABLE_ENTITY,
-                TimelinePage::default(),
+                ListPage::default(),
             )
             .await
         }

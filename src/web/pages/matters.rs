@@ -18,11 +18,11 @@ use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, Conflict, LineProblem, Priority};
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::format_money;
-use crate::model::paging::{self, PageRequest};
+use crate::model::paging;
 use crate::model::present::drop_window;
 use crate::model::user::Role;
 use crate::state::AppState;
-use crate::web::paging::{PageLinks, PageNavQuery, PageQuery};
+use crate::web::paging::{ListPage, PageLinks, PageNavQuery};
 use crate::web::request::RequestMeta;
 use crate::web::session::{self, CurrentUser};
 use crate::web::view::{Choice, ManualValues, MatterRow};
@@ -426,32 +426,21 @@ async fn matter_page(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-    names: PageRequest,
+    names: ListPage,
     attach_values: AttachValues,
     manual: ManualValues,
     errors: FieldErrors,
     conflicts: Vec<Conflict>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    // The links keep the page size asked for; a form sent back shows the first page.
-    let kept: Vec<(String, String)> = (names.limit != paging::DEFAULT_LIMIT)
-        .then(|| ("limit".to_owned(), names.limit.to_string()))
-        .into_iter()
-        .collect();
-    let first_page = names.after.is_none();
-    let file = app::matters::show(state, user, id, names).await?;
+    let file = app::matters::show(state, user, id, names.request.clone()).await?;
     let (dossier, rights) = (file.dossier, file.rights);
     let matter: &Matter = &dossier.matter;
-    let path = format!("/matters/{}", matter.id);
-    let pager = PageLinks {
-        next: dossier
-            .names_next
-            .as_deref()
-            .map(|cursor| paging::page_url(&path, &kept, Some(cursor))),
-        // A matter's names go forward only: "First" leads back.
-        prev: None,
-        first: (!first_page).then(|| paging::page_url(&path, &kept, None)),
-    };
+    let pager = names.links(
+        &format!("/matters/{}", matter.id),
+        dossier.names_next.as_deref(),
+        dossier.names_prev.as_deref(),
+    );
     let today = state.clock.now().date_naive();
     render_status(
         status,
@@ -549,7 +538,7 @@ pub async fn render_with_manual(
         state,
         user,
         matter_id,
-        PageRequest::default(),
+        ListPage::default(),
         AttachValues::blank(),
         values,
         errors,
@@ -559,14 +548,16 @@ pub async fn render_with_manual(
     .await
 }
 
+/// The matter's page; `limit`, `after` and `before` choose the page of its names.
 #[get("/matters/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    query: web::Query<PageQuery>,
+    page: web::Query<PageNavQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let names = query.request(crate::repo::backorders::MATTER_NAMES)?;
+    let names = ListPage::asked(&req, &page, paging::MATTER_NAMES)?;
     matter_page(
         &state,
         &user,
@@ -649,7 +640,7 @@ pub async fn attach(
         &state,
         &user,
         &id,
-        PageRequest::default(),
+        ListPage::default(),
         values,
         ManualValues::default(),
         errors,
