@@ -343,6 +343,20 @@ async fn release(firm: &CatchFirm, name: &str) {
         .unwrap();
 }
 
+/// The drop: two hours on, the registry's EPP side treats each name as said, and each is
+/// released (`release`), in order: the registrations go out at once.
+async fn drop_names(firm: &CatchFirm, epp: &FakeEpp, names: &[(&str, Name)]) {
+    epp.with(|s| {
+        for (name, state) in names {
+            s.names.insert((*name).into(), *state);
+        }
+    });
+    firm.app.clock.advance(chrono::Duration::hours(2));
+    for (name, _) in names {
+        release(firm, name).await;
+    }
+}
+
 fn message(channel: &Value) -> String {
     channel["message"].as_str().unwrap_or_default().to_owned()
 }
@@ -385,20 +399,19 @@ async fn a_direct_catch_over_epp_wins_when_first_and_loses_when_another_registra
 
     // The registry's EPP side lags its RDAP by half a second: the first check says "In use",
     // the next round (a second later) registers.
-    epp.with(|s| {
-        s.names.insert(
-            names[0].into(),
-            Name::ReleasedAt(Instant::now() + Duration::from_millis(500)),
-        );
-        s.names.insert(names[1].into(), Name::Raced);
-        s.names.insert(names[2].into(), Name::Premium);
-        s.names
-            .insert(names[3].into(), Name::ReleasedAt(Instant::now()));
-    });
-    firm.app.clock.advance(chrono::Duration::hours(2));
-    for name in &names[..3] {
-        release(&firm, name).await;
-    }
+    drop_names(
+        &firm,
+        &epp,
+        &[
+            (
+                names[0],
+                Name::ReleasedAt(Instant::now() + Duration::from_millis(500)),
+            ),
+            (names[1], Name::Raced),
+            (names[2], Name::Premium),
+        ],
+    )
+    .await;
     assert_eq!(
         backorder_status(&firm.app, &ids[0]).await,
         BackorderStatus::Caught
@@ -494,6 +507,10 @@ async fn a_direct_catch_over_epp_wins_when_first_and_loses_when_another_registra
     );
 
     // Two instances seeing the release of the last name at once: one create.
+    epp.with(|s| {
+        s.names
+            .insert(names[3].into(), Name::ReleasedAt(Instant::now()))
+    });
     let domain = reclaim::model::domain_name::DomainName::parse(names[3]).unwrap();
     firm.registry.set(names[3], Reply::status(404));
     let (a, b) = tokio::join!(
@@ -630,13 +647,8 @@ async fn a_refused_login_or_certificate_is_said_clearly_and_nothing_is_lost() {
         .await;
     let name = "northwind-late.com";
     let (id, _) = firm.order(name, &["pending delete"], &account).await;
-    epp.with(|s| {
-        s.password = "rotated-Pass-9".into();
-        s.names
-            .insert(name.into(), Name::ReleasedAt(Instant::now()));
-    });
-    firm.app.clock.advance(chrono::Duration::hours(2));
-    release(&firm, name).await;
+    epp.with(|s| s.password = "rotated-Pass-9".into());
+    drop_names(&firm, &epp, &[(name, Name::ReleasedAt(Instant::now()))]).await;
     let channel = channel_of(&firm, &id).await;
     assert_eq!(channel["status"], "scheduled", "{channel}");
     let said = message(&channel);
@@ -808,15 +820,18 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
     )
     .await;
     assert_eq!(status, 200);
-    epp.with(|s| {
-        for n in [name, "northwind-firm.com"] {
-            s.names.insert(n.into(), Name::ReleasedAt(Instant::now()));
-        }
-    });
-    firm.app.clock.advance(chrono::Duration::hours(2));
-    for n in [name, "northwind-firm.com", "northwind-dyn.com"] {
-        release(&firm, n).await;
-    }
+    let now = Instant::now();
+    drop_names(
+        &firm,
+        &epp,
+        &[
+            (name, Name::ReleasedAt(now)),
+            ("northwind-firm.com", Name::ReleasedAt(now)),
+        ],
+    )
+    .await;
+    // Through Dynadot: the EPP registry never hears of it.
+    release(&firm, "northwind-dyn.com").await;
     let registrants: Vec<(String, String)> = epp.with(|s| {
         s.registered
             .iter()
@@ -900,11 +915,7 @@ async fn the_registrant_is_the_clients_handle_when_chosen_and_the_firms_otherwis
     .await;
     assert_eq!(status, 200);
     set_handle("").await;
-    epp.with(|s| {
-        s.names
-            .insert(other.into(), Name::ReleasedAt(Instant::now()));
-    });
-    release(&firm, other).await;
+    drop_names(&firm, &epp, &[(other, Name::ReleasedAt(Instant::now()))]).await;
     let channel = channel_of(&firm, &next).await;
     assert_eq!(channel["status"], "refused", "{channel}");
     assert!(
