@@ -233,6 +233,18 @@ fn seed(c: &mut DbConn, names: usize, checks: usize) -> Result<Seeded, reclaim::
                     )?;
                 }
             }
+            // The firm has watched these names for months (the seed keeps only their last
+            // checks): a name free since a month ago is not "newly free" on the dashboard.
+            let domains: Vec<&str> = lines.iter().map(|(_, name, _)| name.as_str()).collect();
+            diesel::update(
+                reclaim::db::schema::monitored_domains::table
+                    .filter(reclaim::db::schema::monitored_domains::domain.eq_any(&domains)),
+            )
+            .set(
+                reclaim::db::schema::monitored_domains::created_at
+                    .eq((now - chrono::Duration::days(60)).naive_utc()),
+            )
+            .execute(c)?;
             Ok::<_, reclaim::db::DbError>(())
         })?;
         next_name += size;

@@ -57,8 +57,11 @@ pub struct Dashboard {
     pub deadlines: Vec<(Urgency, Vec<DocketEntry>)>,
     /// Names free first, then by predicted drop, then by name: the first [`SECTION_ROWS`].
     pub dropping: Vec<AboutToDrop>,
-    /// How many names are about to drop in all.
+    /// How many names are about to drop in all, counted up to
+    /// [`monitoring::DROPPING_COUNTED`].
     pub dropping_total: usize,
+    /// Whether there are more than that (the count stopped).
+    pub dropping_more: bool,
     /// How many deadlines each urgency has in all (its list shows the first [`SECTION_ROWS`]).
     pub deadline_totals: Vec<usize>,
     /// Messages to holders awaiting a decision (staff only).
@@ -136,8 +139,10 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
         .collect();
 
     // In the dashboard's order already, the first SECTION_ROWS (repo::monitoring).
-    let (sought, dropping_total) = sought;
+    let dropping_total = sought.counted.min(monitoring::DROPPING_COUNTED);
+    let dropping_more = sought.more_than_counted();
     let dropping: Vec<AboutToDrop> = sought
+        .rows
         .into_iter()
         .map(|(backorder, matter, watch)| AboutToDrop {
             backorder,
@@ -145,7 +150,6 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
             watch,
         })
         .collect();
-    let dropping_total = usize::try_from(dropping_total).unwrap_or(usize::MAX);
 
     Ok(Dashboard {
         today,
@@ -157,6 +161,7 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
         deadline_totals,
         dropping,
         dropping_total,
+        dropping_more,
         drafts,
     })
 }

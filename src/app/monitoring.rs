@@ -235,7 +235,7 @@ pub async fn record_lookup(
                 let context = Context {
                     watched: monitoring::find(c, name_for_db.ascii())?,
                     last: None,
-                    seeking: &seeking,
+                    seeking: Some(&seeking),
                     checklist: true,
                 };
                 record_answer(
@@ -282,10 +282,25 @@ struct Context<'a> {
     watched: Option<MonitoredDomain>,
     /// Its last check, if the answer was compared with it.
     last: Option<&'a LastCheck>,
-    /// The backorders seeking it.
-    seeking: &'a [(Backorder, Matter)],
+    /// The backorders seeking it; `None`: not read yet (the sweep reads them for a whole batch
+    /// only where an answer may have changed), read when needed.
+    seeking: Option<&'a [(Backorder, Matter)]>,
     /// Whether a checklist after the catch may read the answer.
     checklist: bool,
+}
+
+impl Context<'_> {
+    /// The backorders seeking `domain`, read now if the sweep did not read them with its batch.
+    fn seeking(
+        &self,
+        conn: &mut DbConn,
+        domain: &str,
+    ) -> Result<std::borrow::Cow<'_, [(Backorder, Matter)]>, DbError> {
+        Ok(match self.seeking {
+            Some(seeking) => std::borrow::Cow::Borrowed(seeking),
+            None => std::borrow::Cow::Owned(backorders::active_for_domain(conn, domain)?),
+        })
+    }
 }
 
 /// Everything that follows from one answer, in one transaction.
@@ -371,11 +386,12 @@ fn record_answer(
 
     let sha256 = sha256_hex(&lookup.registry.raw);
     let alerts_queued = if changes.iter().any(|c| c.important) {
+        let seeking = context.seeking(conn, domain)?;
         queue_alerts(
             conn,
             state,
             name,
-            context.seeking,
+            &seeking,
             &changes,
             &assessment,
             (&snapshot_id, &sha256),
@@ -429,7 +445,11 @@ fn follow_answer(
         crate::repo::after_catch::apply_record(conn, &actor, domain, record)?;
     }
     if let Some(target) = desired {
-        for (backorder, _) in context.seeking {
+        for (backorder, _) in context.seeking(conn, domain)?.iter() {
+            // Most checks find the backorder where the answer puts it: nothing to lock.
+            if backorder.status == target {
+                continue;
+            }
             // Read again, locked: another instance may have recorded the same answer since.
             let Some(current) = backorders::lock_status(conn, &backorder.id)? else {
                 continue;
@@ -847,9 +867,21 @@ fn record_all(
     last: &std::collections::HashMap<SnapshotId, LastCheck>,
 ) -> Result<Vec<CheckOutcome>, CheckError> {
     let domains: Vec<String> = received.iter().map(|r| r.watched.domain.clone()).collect();
+    // An answer the same as the last one rarely needs the backorders (only to move one added
+    // since): those are read for the answers that may have changed, the others when needed.
+    let changed: Vec<String> = received
+        .iter()
+        .filter(|r| !r.lookup.unchanged)
+        .map(|r| r.watched.domain.clone())
+        .collect();
     let mut seeking: std::collections::HashMap<String, Vec<(Backorder, Matter)>> =
         std::collections::HashMap::new();
-    for (backorder, matter) in backorders::active(conn, &domains, None)? {
+    let read = if changed.is_empty() {
+        Vec::new()
+    } else {
+        backorders::active(conn, &changed, None)?
+    };
+    for (backorder, matter) in read {
         seeking
             .entry(backorder.domain.clone())
             .or_default()
@@ -866,7 +898,11 @@ fn record_all(
                     .last_snapshot_id
                     .as_ref()
                     .and_then(|id| last.get(id)),
-                seeking: seeking.get(&r.watched.domain).map_or(&[], Vec::as_slice),
+                seeking: if r.lookup.unchanged {
+                    None
+                } else {
+                    Some(seeking.get(&r.watched.domain).map_or(&[], Vec::as_slice))
+                },
                 checklist: checklists.contains(&r.watched.domain),
             };
             record_answer(

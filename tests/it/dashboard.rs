@@ -248,3 +248,68 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
         "free and undated first, then the soonest drops"
     );
 }
+
+/// Issue 17: the count of names about to drop stops at `DROPPING_COUNTED` (its cost follows
+/// the rows shown, not the firm): past it, the badge says "1000+" and the note "more than".
+#[tokio::test]
+async fn about_to_drop_stops_counting_past_the_cap() {
+    use reclaim::model::backorder::Priority;
+    use reclaim::model::domain_name::DomainName;
+    use reclaim::model::money::Currency;
+    use reclaim::repo::backorders::{self, NewBackorder};
+    use reclaim::repo::monitoring::DROPPING_COUNTED;
+
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
+    let (actor, now) = (app.actor(), app.clock_now());
+    let count = DROPPING_COUNTED + 1;
+    app.state
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use reclaim::db::schema::monitored_domains;
+            let lines: Vec<(usize, String, NewBackorder)> = (0..count)
+                .map(|i| {
+                    let name = format!("pending-{i:04}.com");
+                    let new = NewBackorder {
+                        domain: DomainName::parse(&name).unwrap(),
+                        priority: Priority::Normal,
+                        max_bid_minor: None,
+                        currency: Currency::default(),
+                        notes: String::new(),
+                    };
+                    (i + 1, name, new)
+                })
+                .collect();
+            backorders::import(c, &actor, &matter, &lines, false).expect("imported");
+            let drop = (now + Duration::hours(30)).naive_utc();
+            diesel::update(monitored_domains::table)
+                .set((
+                    monitored_domains::phase.eq("pending_delete"),
+                    monitored_domains::drop_earliest.eq(Some(drop)),
+                    monitored_domains::drop_latest.eq(Some(drop)),
+                ))
+                .execute(c)?;
+            Ok::<_, reclaim::db::DbError>(())
+        })
+        .await
+        .unwrap();
+    let html = app.browser.get_html("/").await;
+    let drops = section(&html, "attention-drops");
+    assert!(
+        drops.contains(&format!("<span class=\"badge\">{DROPPING_COUNTED}+</span>")),
+        "{drops}"
+    );
+    assert!(
+        drops.contains(&format!("The first 20 of more than {DROPPING_COUNTED}")),
+        "{drops}"
+    );
+    assert!(
+        drops.contains(">pending-0000.com<"),
+        "by name among equal drops"
+    );
+}

@@ -96,6 +96,8 @@ struct DashboardPage {
     dropping: Vec<DropRow>,
     /// Names about to drop in all (the list shows the first few).
     dropping_total: usize,
+    /// More than `dropping_total` (the count stopped there).
+    dropping_more: bool,
     drafts: Vec<DraftRow>,
     staff: bool,
 }
@@ -148,6 +150,7 @@ pub async fn dashboard(
             .collect(),
         dropping: board.dropping.iter().map(DropRow::from).collect(),
         dropping_total: board.dropping_total,
+        dropping_more: board.dropping_more,
         drafts: board
             .drafts
             .iter()

@@ -1,0 +1,2 @@
+DROP INDEX monitored_domains_free_since;
+DROP INDEX monitored_domains_dropping;
