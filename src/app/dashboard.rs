@@ -16,6 +16,7 @@ use crate::model::lifecycle::Phase;
 use crate::model::matter::Matter;
 use crate::model::monitoring::MonitoredDomain;
 use crate::model::outreach::LogEntry;
+use crate::model::paging::{Page, PageRequest};
 use crate::model::procedure::DocketEntry;
 use crate::repo::procedures::{self, DocketFilter};
 use crate::repo::{clients, monitoring, outreach, tokens, users};
@@ -102,7 +103,8 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
                 horizon,
                 recent,
                 own_client_id.as_ref(),
-                SECTION_ROWS as i64,
+                &PageRequest::first(SECTION_ROWS as i64),
+                true,
             )?;
             let drafts = if staff {
                 outreach::awaiting_decision(c)?
@@ -142,6 +144,7 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
     let dropping_total = sought.counted.min(monitoring::DROPPING_COUNTED);
     let dropping_more = sought.more_than_counted();
     let dropping: Vec<AboutToDrop> = sought
+        .page
         .rows
         .into_iter()
         .map(|(backorder, matter, watch)| AboutToDrop {
@@ -164,4 +167,28 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
         dropping_more,
         drafts,
     })
+}
+
+/// The full list of the names about to drop, a page at a time in the dashboard's order (free or
+/// undated first, then by predicted drop): a client user sees only their own client's.
+pub async fn dropping(
+    state: &AppState,
+    user: &Principal,
+    request: PageRequest,
+) -> Result<Page<AboutToDrop>, AppError> {
+    let now = state.clock.now();
+    let horizon = to_db(now + Duration::days(DROP_HORIZON_DAYS));
+    let recent = to_db(now - Duration::days(DROP_HORIZON_DAYS));
+    let client = user.client_id.clone();
+    let dropping = state
+        .db
+        .run(move |c| {
+            monitoring::about_to_drop(c, horizon, recent, client.as_ref(), &request, false)
+        })
+        .await?;
+    Ok(dropping.page.map(|(backorder, matter, watch)| AboutToDrop {
+        backorder,
+        matter,
+        watch,
+    }))
 }

@@ -124,6 +124,13 @@ pub const MATTER_NAMES: Keyset = Keyset {
     parts: &[Text, Id],
 };
 
+/// The names about to drop (the dashboard's section and its full list): `part` (`0`: free or
+/// undated, by name; `1`: by predicted drop), the predicted drop (`-` in part 0), `unicode`, id.
+pub const DROPPING: Keyset = Keyset {
+    list: "dropping",
+    parts: &[Number, Text, Text, Id],
+};
+
 /// A client's lookalike findings: `score DESC, id` (most dangerous first).
 pub const FINDINGS: Keyset = Keyset {
     list: "findings",

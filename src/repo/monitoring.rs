@@ -26,7 +26,7 @@ use crate::model::matter::{Matter, MatterStatus};
 use crate::model::monitoring::{
     MonitoredDomain, Snapshot, SnapshotMeta, SnapshotRow, Source, StoredChange,
 };
-use crate::model::paging::{Page, PageRequest, SNAPSHOTS, parse_time, time_part};
+use crate::model::paging::{DROPPING, Page, PageRequest, SNAPSHOTS, parse_time, time_part};
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::Answer;
 use crate::repo::matters::MatterScope;
@@ -741,12 +741,12 @@ pub type SoughtName = (Backorder, Matter, MonitoredDomain);
 /// At most how many names about to drop are counted: beyond, the dashboard says "more than".
 pub const DROPPING_COUNTED: usize = 1_000;
 
-/// The names about to drop, the first few of them, and how many there are.
-#[derive(Debug, Default)]
+/// A page of the names about to drop, and how many there are.
+#[derive(Debug)]
 pub struct Dropping {
-    /// The first rows in the dashboard's order.
-    pub rows: Vec<SoughtName>,
-    /// How many there are in all, counted up to [`DROPPING_COUNTED`] + 1.
+    /// The page's rows in the list's order.
+    pub page: Page<SoughtName>,
+    /// How many there are in all, counted up to [`DROPPING_COUNTED`] + 1 (0 when not asked).
     pub counted: usize,
 }
 
@@ -759,11 +759,12 @@ impl Dropping {
 
 /// The names about to drop that active backorders of open matters (of one client, if given)
 /// seek: in pending delete, already free, or predicted to drop by `until`; each with the
-/// backorder and its matter. The first `limit` in the dashboard's order: free or in pending
-/// delete without a prediction first (by name), then by predicted drop (then by name).
+/// backorder and its matter. A page in the list's order ([`DROPPING`]): free or in pending
+/// delete without a prediction first (part 0, by name), then by predicted drop (part 1, then by
+/// name); counted (up to [`DROPPING_COUNTED`]) if `count`.
 ///
-/// Issue 17: the cost follows the rows shown, not the firm. Two queries, one per part of that
-/// order, each read in its order by an index and stopped at `limit` (the free names by
+/// Issue 17: the cost follows the rows shown, not the firm. One query per part of that order,
+/// each read in its order by an index and stopped at the page's size (the free names by
 /// `monitored_domains_free_since` and `registry_changes_kind_at`, a firm's recent events; the
 /// dated ones by `monitored_domains_dropping`, which leaves out the free names however many
 /// dropped over the years); the count stops at [`DROPPING_COUNTED`].
@@ -772,7 +773,8 @@ pub fn about_to_drop(
     until: NaiveDateTime,
     since: NaiveDateTime,
     client: Option<&ClientId>,
-    limit: i64,
+    request: &PageRequest,
+    count: bool,
 ) -> Result<Dropping, DbError> {
     let active: Vec<BackorderStatus> = BackorderStatus::ALL
         .iter()
@@ -793,8 +795,8 @@ pub fn about_to_drop(
         }
         query
     };
-    // Free since `since` (seen becoming free then, or watched only since then), or in pending
-    // delete without a predicted drop. Names seen free long ago have left.
+    // Part 0: free since `since` (seen becoming free then, or watched only since then), or in
+    // pending delete without a predicted drop. Names seen free long ago have left.
     let undated = || {
         sought().filter(
             monitored_domains::phase
@@ -814,9 +816,9 @@ pub fn about_to_drop(
                     .and(monitored_domains::drop_earliest.is_null())),
         )
     };
-    // Predicted to drop by `until`, in a window not over before `since` (in pending delete,
-    // whatever the window). The phase is written as the partial index's own condition, a
-    // literal: SQLite uses a partial index only for a query whose terms imply its WHERE.
+    // Part 1: predicted to drop by `until`, in a window not over before `since` (in pending
+    // delete, whatever the window). The phase is written as the partial index's own condition,
+    // a literal: SQLite uses a partial index only for a query whose terms imply its WHERE.
     let dated = || {
         sought()
             .filter(sql::<Bool>("monitored_domains.phase <> 'available'"))
@@ -828,45 +830,152 @@ pub fn about_to_drop(
                     .or(monitored_domains::drop_latest.ge(since)),
             )
     };
-    let counting = i64::try_from(DROPPING_COUNTED + 1).unwrap_or(i64::MAX);
     let columns = (
         Backorder::as_select(),
         Matter::as_select(),
         MonitoredDomain::as_select(),
     );
-    let mut rows: Vec<SoughtName> = undated()
-        .order((backorders::unicode, backorders::id))
-        .limit(limit)
-        .select(columns)
-        .load(conn)?;
-    let room = limit - i64::try_from(rows.len()).unwrap_or(limit);
-    if room > 0 {
+    // Where the page starts: its part, and the key within it (checked when the cursor was read).
+    let cursor = request.cursor().and_then(|key| match key {
+        [part, at, unicode, id] => Some((
+            part.as_str(),
+            parse_time(at).ok(),
+            unicode.clone(),
+            id.clone(),
+        )),
+        _ => None,
+    });
+    let backward = request.backward();
+    let fetch = request.fetch();
+    let room = |rows: &Vec<SoughtName>| fetch - i64::try_from(rows.len()).unwrap_or(fetch);
+    // Part 0 is read unless the page starts after it (forward from part 1).
+    let read_undated = |rows: &mut Vec<SoughtName>, conn: &mut DbConn| {
+        let mut query = undated();
+        if let Some(("0", _, unicode, id)) = &cursor {
+            let (unicode, id) = (unicode.clone(), id.clone());
+            query = if backward {
+                query.filter(
+                    backorders::unicode
+                        .lt(unicode.clone())
+                        .or(backorders::unicode.eq(unicode).and(backorders::id.lt(id))),
+                )
+            } else {
+                query.filter(
+                    backorders::unicode
+                        .gt(unicode.clone())
+                        .or(backorders::unicode.eq(unicode).and(backorders::id.gt(id))),
+                )
+            };
+        }
+        query = if backward {
+            query.order((backorders::unicode.desc(), backorders::id.desc()))
+        } else {
+            query.order((backorders::unicode, backorders::id))
+        };
         rows.extend(
-            dated()
-                .order((
-                    monitored_domains::drop_earliest,
-                    backorders::unicode,
-                    backorders::id,
-                ))
-                .limit(room)
+            query
+                .limit(room(rows))
                 .select(columns)
                 .load::<SoughtName>(conn)?,
         );
+        Ok::<_, DbError>(())
+    };
+    let read_dated = |rows: &mut Vec<SoughtName>, conn: &mut DbConn| {
+        let mut query = dated();
+        if let Some(("1", Some(at), unicode, id)) = &cursor {
+            let (at, unicode, id) = (*at, unicode.clone(), id.clone());
+            let same_day = monitored_domains::drop_earliest.eq(at);
+            query = if backward {
+                query.filter(
+                    monitored_domains::drop_earliest.lt(at).or(same_day.and(
+                        backorders::unicode
+                            .lt(unicode.clone())
+                            .or(backorders::unicode.eq(unicode).and(backorders::id.lt(id))),
+                    )),
+                )
+            } else {
+                query.filter(
+                    monitored_domains::drop_earliest.gt(at).or(same_day.and(
+                        backorders::unicode
+                            .gt(unicode.clone())
+                            .or(backorders::unicode.eq(unicode).and(backorders::id.gt(id))),
+                    )),
+                )
+            };
+        }
+        query = if backward {
+            query.order((
+                monitored_domains::drop_earliest.desc(),
+                backorders::unicode.desc(),
+                backorders::id.desc(),
+            ))
+        } else {
+            query.order((
+                monitored_domains::drop_earliest,
+                backorders::unicode,
+                backorders::id,
+            ))
+        };
+        rows.extend(
+            query
+                .limit(room(rows))
+                .select(columns)
+                .load::<SoughtName>(conn)?,
+        );
+        Ok::<_, DbError>(())
+    };
+    let mut rows: Vec<SoughtName> = Vec::new();
+    let starts_in = cursor.as_ref().map(|(part, ..)| *part);
+    if backward {
+        // Backward: part 1 from the cursor (if it is there), then part 0.
+        if starts_in == Some("1") {
+            read_dated(&mut rows, conn)?;
+        }
+        if room(&rows) > 0 {
+            read_undated(&mut rows, conn)?;
+        }
+    } else {
+        if starts_in != Some("1") {
+            read_undated(&mut rows, conn)?;
+        }
+        if room(&rows) > 0 {
+            read_dated(&mut rows, conn)?;
+        }
     }
+    let page = Page::from_rows(rows, request, DROPPING, |(backorder, _, watched)| {
+        match (watched.phase, watched.drop_earliest) {
+            (Phase::Available, _) | (_, None) => vec![
+                "0".to_owned(),
+                "-".to_owned(),
+                backorder.unicode.clone(),
+                backorder.id.to_string(),
+            ],
+            (_, Some(at)) => vec![
+                "1".to_owned(),
+                time_part(&at),
+                backorder.unicode.clone(),
+                backorder.id.to_string(),
+            ],
+        }
+    });
     // Counted by their ids, up to the cap: a count past the rows shown reads the index only.
-    let mut counted = undated()
-        .select(backorders::id)
-        .limit(counting)
-        .load::<String>(conn)?
-        .len();
-    if counted <= DROPPING_COUNTED {
-        counted += dated()
+    let mut counted = 0;
+    if count {
+        let counting = i64::try_from(DROPPING_COUNTED + 1).unwrap_or(i64::MAX);
+        counted = undated()
             .select(backorders::id)
-            .limit(counting - i64::try_from(counted).unwrap_or(counting))
+            .limit(counting)
             .load::<String>(conn)?
             .len();
+        if counted <= DROPPING_COUNTED {
+            counted += dated()
+                .select(backorders::id)
+                .limit(counting - i64::try_from(counted).unwrap_or(counting))
+                .load::<String>(conn)?
+                .len();
+        }
     }
-    Ok(Dropping { rows, counted })
+    Ok(Dropping { page, counted })
 }
 
 /// The monitoring state of several names at once (for the matter page).

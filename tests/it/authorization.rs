@@ -107,6 +107,7 @@ const RULES: &[(&str, &str, Who)] = &[
     ),
     ("POST", "/findings/{id}/triage", Who::LawyerOrAdmin),
     ("GET", "/deadlines", Who::Staff),
+    ("GET", "/drops", Who::SignedIn),
     ("GET", "/deadlines/calculator", Who::Staff),
     ("POST", "/deadlines/{id}/assign", Who::Staff),
     ("POST", "/deadlines/{id}/delete", Who::Staff),

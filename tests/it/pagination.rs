@@ -668,3 +668,105 @@ async fn findings_walk_most_dangerous_first_keeping_the_state_filter() {
         "{body}"
     );
 }
+
+/// Issue 17: the names about to drop, in full at `/drops` (the dashboard shows the first 20):
+/// walked both ways in the dashboard's order, free or undated first (by name), then by predicted
+/// drop across the two parts of the list; a client user sees only their own client's names.
+#[tokio::test]
+async fn names_about_to_drop_walk_both_ways_in_the_dashboards_order() {
+    use chrono::Duration;
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let acme = app.create_client("Acme").await;
+    let globex = app.create_client("Globex").await;
+    let (acme_matter, _) = app.open_matter(&acme, &lawyer, "Acme names").await;
+    let (globex_matter, _) = app.open_matter(&globex, &lawyer, "Globex names").await;
+    let now = app.clock_now().naive_utc();
+    // (name, phase, predicted drop in hours, watched since days ago)
+    let mut acme_names: Vec<(String, &str, Option<i64>, i64)> = vec![
+        ("free-b.com".into(), "available", None, 1),
+        ("free-a.com".into(), "available", None, 1),
+        ("undated.com".into(), "pending_delete", None, 1),
+        ("free-long-ago.com".into(), "available", None, 60),
+    ];
+    for i in 0..5_i64 {
+        acme_names.push((format!("dated-{i}.com"), "pending_delete", Some(50 - i), 1));
+    }
+    // Two names dropping at the same time: by name.
+    acme_names.push(("same-b.com".into(), "redemption", Some(60), 1));
+    acme_names.push(("same-a.com".into(), "redemption", Some(60), 1));
+    let globex_names = vec![("globex-dated.com".to_owned(), "pending_delete", Some(10), 1)];
+    for (name, ..) in &acme_names {
+        app.attach(&acme_matter, name).await;
+    }
+    for (name, ..) in &globex_names {
+        app.attach(&globex_matter, name).await;
+    }
+    let all: Vec<_> = acme_names.iter().chain(&globex_names).cloned().collect();
+    app.state
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use reclaim::db::schema::monitored_domains;
+            for (name, phase, drop, since) in all {
+                let drop = drop.map(|h| now + Duration::hours(h));
+                diesel::update(monitored_domains::table.find(&name))
+                    .set((
+                        monitored_domains::phase.eq(phase),
+                        monitored_domains::drop_earliest.eq(drop),
+                        monitored_domains::drop_latest.eq(drop),
+                        monitored_domains::created_at.eq(now - Duration::days(since)),
+                    ))
+                    .execute(c)?;
+            }
+            Ok::<_, reclaim::db::DbError>(())
+        })
+        .await
+        .unwrap();
+    let candidates: Vec<String> = acme_names
+        .iter()
+        .chain(&globex_names)
+        .map(|(name, ..)| format!(">{name}<"))
+        .collect();
+    let expected: Vec<String> = [
+        "free-a.com",
+        "free-b.com",
+        "undated.com",
+        "globex-dated.com",
+        "dated-4.com",
+        "dated-3.com",
+        "dated-2.com",
+        "dated-1.com",
+        "dated-0.com",
+        "same-a.com",
+        "same-b.com",
+    ]
+    .iter()
+    .map(|n| format!(">{n}<"))
+    .collect();
+    let walked = walk_html(&app, "/drops?limit=3", &candidates, 3, &["limit=3"]).await;
+    assert_eq!(walked, expected, "free and undated by name, then by drop");
+
+    // A client user of Acme: the same list without Globex's name.
+    app.create_user("it@acme.example", Role::Client, Some(&acme))
+        .await;
+    let portal = app.new_browser();
+    assert_eq!(
+        portal
+            .login("it@acme.example", crate::helpers::PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let html = portal.get_html("/drops?limit=100").await;
+    let seen = shown(&html, &candidates);
+    let own: Vec<String> = expected
+        .iter()
+        .filter(|n| !n.contains("globex"))
+        .cloned()
+        .collect();
+    assert_eq!(seen, own, "{html}");
+}

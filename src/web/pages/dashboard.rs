@@ -1,7 +1,7 @@
 //! The home page after sign-in: what needs attention today (deadlines overdue, due today or this
 //! week; names about to drop; messages awaiting a lawyer's decision), then the way around.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::app;
 use crate::app::dashboard::AboutToDrop;
@@ -9,8 +9,10 @@ use crate::error::AppError;
 use crate::model::client::Client;
 use crate::model::deadlines::Urgency;
 use crate::model::outreach::LogEntry;
+use crate::model::paging;
 use crate::model::present::{self, drop_window};
 use crate::state::AppState;
+use crate::web::paging::{PageLinks, PageNavQuery};
 use crate::web::session::CurrentUser;
 use crate::web::view::{DocketRow, docket_row};
 use crate::web::{Layout, render, show_time};
@@ -158,5 +160,31 @@ pub async fn dashboard(
             .collect(),
         own_client: board.own_client,
         staff: user.is_staff(),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "drops.html")]
+struct DropsPage {
+    layout: Layout,
+    dropping: Vec<DropRow>,
+    pager: PageLinks,
+    days: i64,
+}
+
+/// Every name about to drop, a page at a time: the dashboard's section in full.
+#[get("/drops")]
+pub async fn drops(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    page: web::Query<PageNavQuery>,
+) -> Result<HttpResponse, AppError> {
+    let dropping = app::dashboard::dropping(&state, &user, page.request(paging::DROPPING)?).await?;
+    render(&DropsPage {
+        layout: Layout::for_user(&user, "Names about to drop", "dashboard"),
+        pager: PageLinks::of(&req, &dropping),
+        dropping: dropping.rows.iter().map(DropRow::from).collect(),
+        days: app::dashboard::DROP_HORIZON_DAYS,
     })
 }

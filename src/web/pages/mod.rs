@@ -34,6 +34,7 @@ use crate::web::{caller, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(dashboard::dashboard)
+        .service(dashboard::drops)
         .service(auth::login_form)
         .service(auth::login)
         .service(auth::logout)
