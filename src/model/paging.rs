@@ -125,7 +125,8 @@ pub const MATTER_NAMES: Keyset = Keyset {
 };
 
 /// The names about to drop (the dashboard's section and its full list): `part` (`0`: free or
-/// undated, by name; `1`: by predicted drop), the predicted drop (`-` in part 0), `unicode`, id.
+/// undated, by name; `1`: by predicted drop), the predicted drop (`-` in part 0), the name
+/// (`unicode` in part 0, the A-label in part 1), id.
 pub const DROPPING: Keyset = Keyset {
     list: "dropping",
     parts: &[Number, Text, Text, Id],

@@ -738,6 +738,10 @@ pub fn check_errors(
 /// A name a backorder seeks, with its backorder, its matter and what monitoring knows of it.
 pub type SoughtName = (Backorder, Matter, MonitoredDomain);
 
+/// `matters.status = 'open'` as a condition no index serves (see [`about_to_drop`]); the same
+/// text as `MatterStatus::Open` (checked by a test).
+const OPEN_MATTER: &str = "matters.status || '' = 'open'";
+
 /// At most how many names about to drop are counted: beyond, the dashboard says "more than".
 pub const DROPPING_COUNTED: usize = 1_000;
 
@@ -761,7 +765,7 @@ impl Dropping {
 /// seek: in pending delete, already free, or predicted to drop by `until`; each with the
 /// backorder and its matter. A page in the list's order ([`DROPPING`]): free or in pending
 /// delete without a prediction first (part 0, by name), then by predicted drop (part 1, then by
-/// name); counted (up to [`DROPPING_COUNTED`]) if `count`.
+/// A-label); counted (up to [`DROPPING_COUNTED`]) if `count`.
 ///
 /// Issue 17: the cost follows the rows shown, not the firm. One query per part of that order,
 /// each read in its order by an index and stopped at the page's size (the free names by
@@ -788,7 +792,10 @@ pub fn about_to_drop(
                 monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)),
             )
             .filter(backorders::status.eq_any(active.clone()))
-            .filter(matters::status.eq(MatterStatus::Open))
+            // Open matters, written so that no index serves it (`|| ''`): nearly every matter
+            // is open, and SQLite's planner, reading them first by their status, went through
+            // every backorder of the firm before the few names about to drop (issue 17).
+            .filter(sql::<Bool>(OPEN_MATTER))
             .into_boxed();
         if let Some(client) = client {
             query = query.filter(matters::client_id.eq(client.clone()));
@@ -882,37 +889,43 @@ pub fn about_to_drop(
     };
     let read_dated = |rows: &mut Vec<SoughtName>, conn: &mut DbConn| {
         let mut query = dated();
-        if let Some(("1", Some(at), unicode, id)) = &cursor {
-            let (at, unicode, id) = (*at, unicode.clone(), id.clone());
-            let same_day = monitored_domains::drop_earliest.eq(at);
+        if let Some(("1", Some(at), domain, id)) = &cursor {
+            let (at, domain, id) = (*at, domain.clone(), id.clone());
+            let same_time = monitored_domains::drop_earliest.eq(at);
             query = if backward {
                 query.filter(
-                    monitored_domains::drop_earliest.lt(at).or(same_day.and(
-                        backorders::unicode
-                            .lt(unicode.clone())
-                            .or(backorders::unicode.eq(unicode).and(backorders::id.lt(id))),
+                    monitored_domains::drop_earliest.lt(at).or(same_time.and(
+                        monitored_domains::domain
+                            .lt(domain.clone())
+                            .or(monitored_domains::domain
+                                .eq(domain)
+                                .and(backorders::id.lt(id))),
                     )),
                 )
             } else {
                 query.filter(
-                    monitored_domains::drop_earliest.gt(at).or(same_day.and(
-                        backorders::unicode
-                            .gt(unicode.clone())
-                            .or(backorders::unicode.eq(unicode).and(backorders::id.gt(id))),
+                    monitored_domains::drop_earliest.gt(at).or(same_time.and(
+                        monitored_domains::domain
+                            .gt(domain.clone())
+                            .or(monitored_domains::domain
+                                .eq(domain)
+                                .and(backorders::id.gt(id))),
                     )),
                 )
             };
         }
+        // The index's own order (the drop, then the name's A-label): registries drop many names
+        // at the same predicted time, and an order the index holds stops at the page's rows.
         query = if backward {
             query.order((
                 monitored_domains::drop_earliest.desc(),
-                backorders::unicode.desc(),
+                monitored_domains::domain.desc(),
                 backorders::id.desc(),
             ))
         } else {
             query.order((
                 monitored_domains::drop_earliest,
-                backorders::unicode,
+                monitored_domains::domain,
                 backorders::id,
             ))
         };
@@ -953,7 +966,7 @@ pub fn about_to_drop(
             (_, Some(at)) => vec![
                 "1".to_owned(),
                 time_part(&at),
-                backorder.unicode.clone(),
+                watched.domain.clone(),
                 backorder.id.to_string(),
             ],
         }
@@ -1029,6 +1042,14 @@ pub fn changes_in(
 mod tests {
     use super::*;
     use crate::db::{DatabaseUrl, migrations};
+
+    #[test]
+    fn the_open_matter_condition_names_the_open_status() {
+        assert_eq!(
+            OPEN_MATTER,
+            format!("matters.status || '' = '{}'", MatterStatus::Open.as_str())
+        );
+    }
 
     #[test]
     fn an_instance_renews_and_gives_back_only_its_own_claims_whatever_its_name() {
