@@ -29,6 +29,26 @@ pub const DROP_HORIZON_DAYS: i64 = 7;
 /// The rows each section of the dashboard shows at most; its count and a link give the rest.
 pub const SECTION_ROWS: usize = 20;
 
+/// At most how many deadlines of one urgency are counted (a backlog past it says so).
+pub const DEADLINES_COUNTED: i64 = 10_000;
+
+/// The dashboard's urgencies and the days each covers (both included), as `Urgency::of` sorts a
+/// due date: overdue (every day before today), today, the next seven days.
+fn urgencies(today: NaiveDate) -> [(Urgency, NaiveDate, NaiveDate); 3] {
+    let yesterday = today - Duration::days(1);
+    // After the day a deadline without a date sorts as (`repo::procedures`): those are not due.
+    let dated = NaiveDate::from_ymd_opt(1, 1, 2).unwrap_or(NaiveDate::MIN);
+    [
+        (Urgency::Overdue, dated, yesterday),
+        (Urgency::Today, today, today),
+        (
+            Urgency::ThisWeek,
+            today + Duration::days(1),
+            today + Duration::days(7),
+        ),
+    ]
+}
+
 /// A sought name about to drop, with its backorder and matter.
 #[derive(Debug, Clone)]
 pub struct AboutToDrop {
@@ -90,14 +110,27 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
                 users::count(c)?,
                 tokens::has_active_api_token(c, &user_id)?,
             );
-            let docket = procedures::docket(
-                c,
-                &DocketFilter {
-                    client_id: own_client_id.clone(),
-                    due_by: Some(today + Duration::days(7)),
-                    ..DocketFilter::default()
-                },
-            )?;
+            // Each urgency's first rows and its count: what the dashboard shows, however long
+            // the backlog (issue 17: it read every deadline due within the week, overdue ones
+            // included, to show twenty of each).
+            let docket = urgencies(today)
+                .into_iter()
+                .map(|(urgency, from, to)| {
+                    let filter = DocketFilter {
+                        client_id: own_client_id.clone(),
+                        due_between: Some((from, to)),
+                        ..DocketFilter::default()
+                    };
+                    let rows = procedures::docket_page(
+                        c,
+                        &filter,
+                        &PageRequest::first(SECTION_ROWS as i64),
+                    )?
+                    .rows;
+                    let total = procedures::docket_count(c, &filter, DEADLINES_COUNTED)?;
+                    Ok::<_, DbError>((urgency, rows, total))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let dropping = monitoring::about_to_drop(
                 c,
                 horizon,
@@ -116,29 +149,11 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
         .await?;
     let (client_count, user_count, has_api_token) = counts;
 
-    let mut deadlines: Vec<(Urgency, Vec<DocketEntry>)> =
-        [Urgency::Overdue, Urgency::Today, Urgency::ThisWeek]
-            .into_iter()
-            .map(|u| (u, Vec::new()))
-            .collect();
-    for entry in docket.into_iter().filter(|e| e.deadline.is_open()) {
-        let Some(due) = entry.deadline.due_on() else {
-            continue;
-        };
-        let urgency = Urgency::of(due, today);
-        if let Some((_, group)) = deadlines.iter_mut().find(|(u, _)| *u == urgency) {
-            group.push(entry);
-        }
-    }
-    deadlines.retain(|(_, group)| !group.is_empty());
-    let deadline_totals = deadlines
-        .iter_mut()
-        .map(|(_, group)| {
-            let total = group.len();
-            group.truncate(SECTION_ROWS);
-            total
-        })
-        .collect();
+    let (deadlines, deadline_totals): (Vec<_>, Vec<_>) = docket
+        .into_iter()
+        .filter(|(_, rows, _)| !rows.is_empty())
+        .map(|(urgency, rows, total)| ((urgency, rows), total))
+        .unzip();
 
     // In the dashboard's order already, the first SECTION_ROWS (repo::monitoring).
     let dropping_total = sought.counted.min(monitoring::DROPPING_COUNTED);

@@ -154,6 +154,7 @@ pub async fn dashboard(
                 mine,
                 include_closed: show_closed,
                 due_by: None,
+                due_between: None,
                 only: None,
             };
             let (entries, after_catch) = if matter_missing {

@@ -1365,6 +1365,9 @@ macro_rules! docket_conditions {
         if let Some(client) = &$filter.client_id {
             $query = $query.filter(matters::client_id.eq(client.clone()));
         }
+        if let Some((from, to)) = $filter.due_between {
+            $query = $query.filter(due_key().ge(from)).filter(due_key().le(to));
+        }
         if let Some(by) = $filter.due_by {
             // The date that counts is the official one when entered (`Deadline::due_on`).
             $query = $query.filter(
@@ -1393,6 +1396,9 @@ pub struct DocketFilter {
     pub include_closed: bool,
     /// Only those due on or before this day.
     pub due_by: Option<NaiveDate>,
+    /// Only those with a date, due between these two days (both included): one urgency of the
+    /// dashboard.
+    pub due_between: Option<(NaiveDate, NaiveDate)>,
     /// Only these (a page of the docket: at most `MAX_LIMIT + 1`).
     pub only: Option<Vec<DeadlineId>>,
 }
@@ -1573,6 +1579,26 @@ pub fn docket_page(
         next: keys.next,
         prev: keys.prev,
     })
+}
+
+/// How many deadlines the docket holds for `filter`, counted up to `at_most`: the dashboard's
+/// count of one urgency, which costs what it shows past a firm's worst backlog.
+pub fn docket_count(
+    conn: &mut DbConn,
+    filter: &DocketFilter,
+    at_most: i64,
+) -> Result<usize, DbError> {
+    let mut query = deadlines::table
+        .inner_join(matters::table)
+        .left_join(procedures::table.on(deadlines::procedure_id.eq(procedures::id.nullable())))
+        .filter(matters::status.ne(MatterStatus::Closed))
+        .into_boxed();
+    docket_conditions!(query, filter);
+    Ok(query
+        .select(deadlines::id)
+        .limit(at_most)
+        .load::<DeadlineId>(conn)?
+        .len())
 }
 
 pub fn mark_overdue_alerted(
