@@ -29,8 +29,9 @@ pub const DROP_HORIZON_DAYS: i64 = 7;
 /// The rows each section of the dashboard shows at most; its count and a link give the rest.
 pub const SECTION_ROWS: usize = 20;
 
-/// At most how many deadlines of one urgency are counted (a backlog past it says so).
-pub const DEADLINES_COUNTED: i64 = 10_000;
+/// At most how many deadlines of one urgency are counted: past it the dashboard says "more
+/// than" (the count costs what it counts; the deadlines page lists them all).
+pub const DEADLINES_COUNTED: usize = 1_000;
 
 /// The dashboard's urgencies and the days each covers (both included), as `Urgency::of` sorts a
 /// due date: overdue (every day before today), today, the next seven days.
@@ -83,7 +84,8 @@ pub struct Dashboard {
     pub dropping_total: usize,
     /// Whether there are more than that (the count stopped).
     pub dropping_more: bool,
-    /// How many deadlines each urgency has in all (its list shows the first [`SECTION_ROWS`]).
+    /// How many deadlines each urgency has in all (its list shows the first [`SECTION_ROWS`]),
+    /// counted up to [`DEADLINES_COUNTED`] + 1 (more: "more than").
     pub deadline_totals: Vec<usize>,
     /// Messages to holders awaiting a decision (staff only).
     pub drafts: Vec<LogEntry>,
@@ -127,7 +129,11 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
                         &PageRequest::first(SECTION_ROWS as i64),
                     )?
                     .rows;
-                    let total = procedures::docket_count(c, &filter, DEADLINES_COUNTED)?;
+                    let total = procedures::docket_count(
+                        c,
+                        &filter,
+                        i64::try_from(DEADLINES_COUNTED + 1).unwrap_or(i64::MAX),
+                    )?;
                     Ok::<_, DbError>((urgency, rows, total))
                 })
                 .collect::<Result<Vec<_>, _>>()?;

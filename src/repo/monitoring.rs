@@ -743,7 +743,7 @@ pub type SoughtName = (Backorder, Matter, MonitoredDomain);
 const OPEN_MATTER: &str = "matters.status || '' = 'open'";
 
 /// At most how many names about to drop are counted: beyond, the dashboard says "more than".
-pub const DROPPING_COUNTED: usize = 1_000;
+pub const DROPPING_COUNTED: usize = 100;
 
 /// A page of the names about to drop, and how many there are.
 #[derive(Debug)]

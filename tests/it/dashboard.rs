@@ -250,7 +250,7 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
 }
 
 /// Issue 17: the count of names about to drop stops at `DROPPING_COUNTED` (its cost follows
-/// the rows shown, not the firm): past it, the badge says "1000+" and the note "more than".
+/// the rows shown, not the firm): past it, the badge says "100+" and the note "more than".
 #[tokio::test]
 async fn about_to_drop_stops_counting_past_the_cap() {
     use reclaim::model::backorder::Priority;

@@ -57,6 +57,8 @@ pub struct DeadlineGroup {
     pub rows: Vec<DocketRow>,
     /// Deadlines of this urgency in all (`rows` holds the first few).
     pub total: usize,
+    /// More than `total` (the count stopped there).
+    pub more: bool,
 }
 
 pub struct DraftRow {
@@ -142,7 +144,8 @@ pub async fn dashboard(
                 DeadlineGroup {
                     key,
                     label,
-                    total: *total,
+                    total: (*total).min(app::dashboard::DEADLINES_COUNTED),
+                    more: *total > app::dashboard::DEADLINES_COUNTED,
                     rows: entries
                         .iter()
                         .filter_map(|e| docket_row(e).map(|(_, row)| row))
