@@ -31,7 +31,7 @@ pub const SECTION_ROWS: usize = 20;
 
 /// At most how many deadlines of one urgency are counted: past it the dashboard says "more
 /// than" (the count costs what it counts; the deadlines page lists them all).
-pub const DEADLINES_COUNTED: usize = 1_000;
+pub const DEADLINES_COUNTED: usize = 100;
 
 /// The dashboard's urgencies and the days each covers (both included), as `Urgency::of` sorts a
 /// due date: overdue (every day before today), today, the next seven days.

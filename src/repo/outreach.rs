@@ -426,10 +426,13 @@ fn log(conn: &mut DbConn, filter: LogFilter<'_>) -> Result<Vec<LogEntry>, DbErro
         query = query.filter(outreach_messages::status.eq_any(statuses.to_vec()));
     }
     if open_matters_only {
-        let open = matters::table
-            .filter(matters::status.eq(MatterStatus::Open))
-            .select(matters::id);
-        query = query.filter(outreach_messages::matter_id.eq_any(open));
+        // Asked of each message found, not as a list of every open matter built first (which
+        // cost the dashboard the firm's 10,000 matters to show no message at all, issue 17).
+        query = query.filter(diesel::dsl::exists(
+            matters::table
+                .filter(matters::id.eq(outreach_messages::matter_id))
+                .filter(matters::status.eq(MatterStatus::Open)),
+        ));
     }
     if let Some(b) = backorder {
         query = query.filter(outreach_messages::backorder_id.eq(b));

@@ -7,3 +7,5 @@ CREATE INDEX monitored_domains_dropping ON monitored_domains (drop_earliest, dom
 -- ... and the names free that were first watched lately (those seen becoming free lately come
 -- from registry_changes_kind_at).
 CREATE INDEX monitored_domains_free_since ON monitored_domains (phase, created_at);
+-- The messages to holders awaiting a decision (the dashboard), by status.
+CREATE INDEX outreach_messages_status ON outreach_messages (status, created_at);
