@@ -123,17 +123,8 @@ pub async fn show(state: &AppState, user: &Principal) -> Result<Dashboard, AppEr
                         due_between: Some((from, to)),
                         ..DocketFilter::default()
                     };
-                    let rows = procedures::docket_page(
-                        c,
-                        &filter,
-                        &PageRequest::first(SECTION_ROWS as i64),
-                    )?
-                    .rows;
-                    let total = procedures::docket_count(
-                        c,
-                        &filter,
-                        i64::try_from(DEADLINES_COUNTED + 1).unwrap_or(i64::MAX),
-                    )?;
+                    let (rows, total) =
+                        procedures::docket_head(c, &filter, SECTION_ROWS, DEADLINES_COUNTED + 1)?;
                     Ok::<_, DbError>((urgency, rows, total))
                 })
                 .collect::<Result<Vec<_>, _>>()?;

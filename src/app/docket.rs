@@ -155,7 +155,6 @@ pub async fn dashboard(
                 include_closed: show_closed,
                 due_by: None,
                 due_between: None,
-                only: None,
             };
             let (entries, after_catch) = if matter_missing {
                 (Page::empty(), Vec::new())

@@ -284,7 +284,7 @@ pub async fn create(
             })
         })
         .await?;
-    dossier::of_matter(state, caller, matter.id.as_str(), Changes::None).await
+    dossier::of_matter_page(state, caller, matter.id.as_str(), PageRequest::default()).await
 }
 
 /// The matter page: the matter with everything attached, the firm's people (to assign a
@@ -481,7 +481,7 @@ async fn set_status(
         .db
         .run(move |c| matters::set_status(c, &actor, &matter.id, status))
         .await?;
-    dossier::of_matter(state, caller, updated.id.as_str(), Changes::None).await
+    dossier::of_matter_page(state, caller, updated.id.as_str(), PageRequest::default()).await
 }
 
 /// A name to attach to a matter, with the backorder's terms.

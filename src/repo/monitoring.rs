@@ -626,7 +626,7 @@ pub fn record_check(
 /// [`record_check`]'s UPDATE, written out so that each connection prepares it once: diesel
 /// prepares every `diesel::update` anew (its `UpdateStatement` is never kept in the statement
 /// cache), which was a third of the cost of recording an unchanged answer in the sweep (issue
-/// 17, profiled with perf). The same columns as `monitored_domains` in `db::schema`.
+/// 17, profiled with perf). The table's and columns' names are `db::schema`'s.
 struct RecordCheck<'a> {
     domain: &'a str,
     phase: &'a str,
@@ -650,27 +650,54 @@ where
     NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
     Option<NaiveDateTime>:
         diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, DB>,
+    monitored_domains::table: diesel::query_builder::QueryFragment<DB>,
 {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> QueryResult<()> {
+        use diesel::Column;
         use diesel::sql_types::{Nullable, Text, Timestamp};
-        out.push_sql("UPDATE monitored_domains SET phase = ");
+        use monitored_domains as m;
+        // The names come from `db::schema`, so the compiler checks them as it would a DSL query.
+        out.push_sql("UPDATE ");
+        m::table.walk_ast(out.reborrow())?;
+        out.push_sql(" SET ");
+        fn set<DB: diesel::backend::Backend>(
+            out: &mut diesel::query_builder::AstPass<'_, '_, DB>,
+            name: &str,
+        ) -> QueryResult<()> {
+            out.push_identifier(name)?;
+            out.push_sql(" = ");
+            Ok(())
+        }
+        set(&mut out, m::phase::NAME)?;
         out.push_bind_param::<Text, _>(self.phase)?;
-        out.push_sql(", drop_earliest = ");
+        out.push_sql(", ");
+        set(&mut out, m::drop_earliest::NAME)?;
         out.push_bind_param::<Nullable<Timestamp>, _>(&self.drop_earliest)?;
-        out.push_sql(", drop_latest = ");
+        out.push_sql(", ");
+        set(&mut out, m::drop_latest::NAME)?;
         out.push_bind_param::<Nullable<Timestamp>, _>(&self.drop_latest)?;
-        out.push_sql(", assessment_reason = ");
+        out.push_sql(", ");
+        set(&mut out, m::assessment_reason::NAME)?;
         out.push_bind_param::<Text, _>(self.reason)?;
-        out.push_sql(", last_snapshot_id = ");
+        out.push_sql(", ");
+        set(&mut out, m::last_snapshot_id::NAME)?;
         out.push_bind_param::<Text, _>(self.snapshot)?;
-        out.push_sql(", last_checked_at = ");
+        out.push_sql(", ");
+        set(&mut out, m::last_checked_at::NAME)?;
         out.push_bind_param::<Timestamp, _>(&self.checked_at)?;
-        out.push_sql(", next_check_at = ");
+        out.push_sql(", ");
+        set(&mut out, m::next_check_at::NAME)?;
         out.push_bind_param::<Timestamp, _>(&self.next_check)?;
-        out.push_sql(", failures = 0, last_error = NULL WHERE domain = ");
+        out.push_sql(", ");
+        set(&mut out, m::failures::NAME)?;
+        out.push_sql("0, ");
+        set(&mut out, m::last_error::NAME)?;
+        out.push_sql("NULL WHERE ");
+        out.push_identifier(m::domain::NAME)?;
+        out.push_sql(" = ");
         out.push_bind_param::<Text, _>(self.domain)?;
         Ok(())
     }

@@ -1399,14 +1399,24 @@ pub struct DocketFilter {
     /// Only those with a date, due between these two days (both included): one urgency of the
     /// dashboard.
     pub due_between: Option<(NaiveDate, NaiveDate)>,
-    /// Only these (a page of the docket: at most `MAX_LIMIT + 1`).
-    pub only: Option<Vec<DeadlineId>>,
+}
+
+/// Which deadlines a docket query reads: those the filter keeps, or the ones a page's keys
+/// named (chosen by the filter already, so found by their key alone: issue 17 measured the
+/// conditions, applied again, walking every deadline of the urgency instead).
+enum DocketScope<'f> {
+    Filter(&'f DocketFilter),
+    Page(&'f [DeadlineId]),
 }
 
 /// The docket: deadlines of open matters and running procedures, by date, with their matter,
 /// client, procedure, names and assignee. One query whatever the number of deadlines: the
 /// procedure's names are joined (one row per name) and folded here.
 pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntry>, DbError> {
+    docket_entries(conn, DocketScope::Filter(filter))
+}
+
+fn docket_entries(conn: &mut DbConn, scope: DocketScope) -> Result<Vec<DocketEntry>, DbError> {
     let mut query = deadlines::table
         .inner_join(matters::table.inner_join(clients::table))
         .left_join(procedures::table.on(deadlines::procedure_id.eq(procedures::id.nullable())))
@@ -1415,11 +1425,13 @@ pub fn docket(conn: &mut DbConn, filter: &DocketFilter) -> Result<Vec<DocketEntr
                 .on(deadlines::procedure_id.eq(procedure_domains::procedure_id.nullable())),
         )
         .left_join(users::table.on(deadlines::assigned_to.eq(users::id.nullable())))
-        .filter(matters::status.ne(MatterStatus::Closed))
         .into_boxed();
-    docket_conditions!(query, filter);
-    if let Some(ids) = &filter.only {
-        query = query.filter(deadlines::id.eq_any(ids.clone()));
+    match scope {
+        DocketScope::Filter(filter) => {
+            query = query.filter(matters::status.ne(MatterStatus::Closed));
+            docket_conditions!(query, filter);
+        }
+        DocketScope::Page(ids) => query = query.filter(deadlines::id.eq_any(ids)),
     }
     type Row = (
         Deadline,
@@ -1502,13 +1514,15 @@ fn due_key() -> diesel::expression::SqlLiteral<diesel::sql_types::Date> {
     diesel::dsl::sql("COALESCE(deadlines.official_on, deadlines.computed_on, '0001-01-01')")
 }
 
-/// One page of the docket, by due date, matter reference and id (the key of [`DEADLINES`]):
-/// the page's ids by the index `deadlines_running`, then their entries (two queries).
-pub fn docket_page(
+/// The keys of the docket's deadlines for `filter` in its order (due date, matter reference,
+/// id: the key of [`DEADLINES`]) from the request's cursor, at most `limit`: found by the index
+/// `deadlines_running`.
+fn docket_keys(
     conn: &mut DbConn,
     filter: &DocketFilter,
     request: &PageRequest,
-) -> Result<Page<DocketEntry>, DbError> {
+    limit: i64,
+) -> Result<Vec<(DeadlineId, NaiveDate, String)>, DbError> {
     let mut query = deadlines::table
         .inner_join(matters::table)
         .left_join(procedures::table.on(deadlines::procedure_id.eq(procedures::id.nullable())))
@@ -1551,54 +1565,61 @@ pub fn docket_page(
     } else {
         query.order((due_key(), matters::reference, deadlines::id))
     };
-    let keys: Vec<(DeadlineId, NaiveDate, String)> = query
+    Ok(query
         .select((deadlines::id, due_key(), matters::reference))
-        .limit(request.fetch())
-        .load(conn)?;
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The entries of these deadlines, in this order (a page's keys).
+fn entries_in_order(conn: &mut DbConn, ids: &[DeadlineId]) -> Result<Vec<DocketEntry>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut entries: HashMap<DeadlineId, DocketEntry> =
+        docket_entries(conn, DocketScope::Page(ids))?
+            .into_iter()
+            .map(|e| (e.deadline.id.clone(), e))
+            .collect();
+    Ok(ids.iter().filter_map(|id| entries.remove(id)).collect())
+}
+
+/// One page of the docket, by due date, matter reference and id (the key of [`DEADLINES`]):
+/// the page's keys, then their entries (two queries).
+pub fn docket_page(
+    conn: &mut DbConn,
+    filter: &DocketFilter,
+    request: &PageRequest,
+) -> Result<Page<DocketEntry>, DbError> {
+    let keys = docket_keys(conn, filter, request, request.fetch())?;
     let keys = Page::from_rows(keys, request, DEADLINES, |(id, due, reference)| {
         vec![due.to_string(), reference.clone(), id.to_string()]
     });
-    let only = DocketFilter {
-        only: Some(keys.rows.iter().map(|(id, _, _)| id.clone()).collect()),
-        ..filter.clone()
-    };
-    let mut entries: HashMap<DeadlineId, DocketEntry> = if keys.rows.is_empty() {
-        HashMap::new()
-    } else {
-        docket(conn, &only)?
-            .into_iter()
-            .map(|e| (e.deadline.id.clone(), e))
-            .collect()
-    };
+    let ids: Vec<DeadlineId> = keys.rows.iter().map(|(id, _, _)| id.clone()).collect();
     Ok(Page {
-        rows: keys
-            .rows
-            .iter()
-            .filter_map(|(id, _, _)| entries.remove(id))
-            .collect(),
+        rows: entries_in_order(conn, &ids)?,
         next: keys.next,
         prev: keys.prev,
     })
 }
 
-/// How many deadlines the docket holds for `filter`, counted up to `at_most`: the dashboard's
-/// count of one urgency, which costs what it shows past a firm's worst backlog.
-pub fn docket_count(
+/// The docket's first `rows` deadlines for `filter` and how many it holds, counted up to
+/// `at_most`: one urgency of the dashboard. The count comes from the same keys as the rows (the
+/// order sorts every matching deadline anyway), so it costs no second query.
+pub fn docket_head(
     conn: &mut DbConn,
     filter: &DocketFilter,
-    at_most: i64,
-) -> Result<usize, DbError> {
-    let mut query = deadlines::table
-        .inner_join(matters::table)
-        .left_join(procedures::table.on(deadlines::procedure_id.eq(procedures::id.nullable())))
-        .filter(matters::status.ne(MatterStatus::Closed))
-        .into_boxed();
-    docket_conditions!(query, filter);
-    Ok(query
-        .select(deadlines::id)
-        .limit(at_most)
-        .load::<DeadlineId>(conn)?
-        .len())
+    rows: usize,
+    at_most: usize,
+) -> Result<(Vec<DocketEntry>, usize), DbError> {
+    let limit = i64::try_from(at_most.max(rows)).unwrap_or(i64::MAX);
+    let keys = docket_keys(conn, filter, &PageRequest::first(limit), limit)?;
+    let ids: Vec<DeadlineId> = keys
+        .iter()
+        .take(rows)
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    Ok((entries_in_order(conn, &ids)?, keys.len()))
 }
 
 pub fn mark_overdue_alerted(

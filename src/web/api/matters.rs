@@ -6,7 +6,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app;
-use crate::app::dossier::{self, Changes, Dossier};
+use crate::app::dossier::{self, Dossier};
 use crate::app::matters::{AttachInput, MatterInput, MatterQuery};
 use crate::error::AppError;
 use crate::model::backorder::Conflict as SoughtElsewhere;
@@ -20,7 +20,7 @@ use crate::web::api::backorders::BackorderJson;
 use crate::web::api::openapi::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::web::api::procedures::{deadline_json, procedure_json};
 use crate::web::caller;
-use crate::web::paging::{PageQuery, json_page};
+use crate::web::paging::{PageQuery, json_page, paged_answer};
 use crate::web::request::RequestMeta;
 
 /// A matter's client.
@@ -68,6 +68,10 @@ pub struct MatterJson {
     opened_at: String,
     #[schema(format = DateTime)]
     closed_at: Option<String>,
+    /// How many names the matter seeks in all.
+    backorder_count: usize,
+    /// One page of its names by name: the first 100 unless `limit` says otherwise, the next
+    /// page named by the answer's `Link: <…>; rel="next"` header.
     backorders: Vec<BackorderJson>,
     /// Each procedure without its deadlines: they are listed once, in `deadlines`, for the
     /// whole matter.
@@ -113,6 +117,7 @@ impl From<&Dossier> for MatterJson {
             renewal_years: matter.renewal_years,
             opened_at: rfc3339(&matter.opened_at),
             closed_at: matter.closed_at.as_ref().map(rfc3339),
+            backorder_count: d.names_total,
             backorders: d
                 .backorders
                 .iter()
@@ -205,19 +210,26 @@ pub async fn list(
     }))
 }
 
-/// The matter with its backorders, procedures and deadlines.
+/// The matter with its backorders (a page of them), procedures and deadlines.
+///
+/// `limit` and `after` page the matter's `backorders` as they page a list (by name, 100 by
+/// default); `backorder_count` says how many there are in all.
 #[utoipa::path(get, path = "/matters/{id}", operation_id = "getMatter",
-    params(("id" = MatterId, Path, description = "The matter's id")),
-    responses((status = 200, description = "The matter", body = MatterJson),
-        Unauthorized, NotFound))]
+    params(("id" = MatterId, Path, description = "The matter's id"), PageQuery),
+    responses((status = 200, description = "The matter, with the next page of its names in a \
+        `Link: <…>; rel=\"next\"` header when it has more", body = MatterJson),
+        BadRequest, Unauthorized, NotFound, Invalid))]
 #[get("/matters/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     user: ApiUser,
+    req: HttpRequest,
     id: web::Path<String>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let dossier = dossier::of_matter(&state, &user, &id, Changes::None).await?;
-    Ok(HttpResponse::Ok().json(MatterJson::from(&dossier)))
+    let names = page.request(paging::MATTER_NAMES)?;
+    let dossier = dossier::of_matter_page(&state, &user, &id, names).await?;
+    Ok(paged_answer(&req, dossier.names_next.as_deref()).json(MatterJson::from(&dossier)))
 }
 
 /// Close a matter (lawyers and administrators).
