@@ -3,10 +3,11 @@
 //! own client's; marking a deadline done there brings the user back to it.
 
 use chrono::Duration;
+use reclaim::model::lifecycle::Phase;
 use reclaim::model::user::Role;
 use reclaim::repo::procedures::{self, NewManualDeadline};
 
-use crate::helpers::{PASSWORD, TestApp, location, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, Watched, location, spawn_app};
 
 async fn task(app: &TestApp, matter: &reclaim::model::ids::MatterId, label: &str, days: i64) {
     let new = NewManualDeadline {
@@ -127,25 +128,9 @@ async fn busy_client(app: &TestApp, lawyer: &reclaim::model::user::User, n: usiz
     let (matter, _) = app.open_matter(&client, lawyer, "Names").await;
     task(app, &matter, &format!("Overdue task {n}"), -2).await;
     task(app, &matter, &format!("Weekly task {n}"), 3).await;
-    let domain = format!("dropping-name-{n}.com");
-    app.attach(&matter, &domain).await;
-    let drop = (app.clock_now() + Duration::days(3)).naive_utc();
-    app.state
-        .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            use reclaim::db::schema::monitored_domains;
-            diesel::update(monitored_domains::table.find(&domain))
-                .set((
-                    monitored_domains::phase.eq("pending_delete"),
-                    monitored_domains::drop_earliest.eq(Some(drop)),
-                    monitored_domains::drop_latest.eq(Some(drop)),
-                ))
-                .execute(c)
-                .map_err(reclaim::db::DbError::from)
-        })
-        .await
-        .unwrap();
+    let name = format!("dropping-name-{n}.com");
+    app.attach_watched(&matter, &[(name, Phase::PendingDelete, Some(3 * 24), 1)])
+        .await;
 }
 
 #[tokio::test]
@@ -182,46 +167,22 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
         .await;
     let client = app.create_client("Acme").await;
     let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
-    let now = app.clock_now().naive_utc();
-    // (name, phase, predicted drop in hours, watched since days ago)
-    let mut names: Vec<(String, &str, Option<i64>, i64)> = vec![
-        ("free-b.com".into(), "available", Some(-20), 1),
-        ("free-a.com".into(), "available", None, 1),
-        ("undated.com".into(), "pending_delete", None, 1),
-        ("free-long-ago.com".into(), "available", None, 60),
+    let mut names: Vec<Watched> = vec![
+        ("free-b.com".into(), Phase::Available, Some(-20), 1),
+        ("free-a.com".into(), Phase::Available, None, 1),
+        ("undated.com".into(), Phase::PendingDelete, None, 1),
+        ("free-long-ago.com".into(), Phase::Available, None, 60),
     ];
     // Dated drops in the reverse order of their names.
     for i in 0..21_i64 {
         names.push((
             format!("dated-{i:02}.com"),
-            "pending_delete",
+            Phase::PendingDelete,
             Some(100 - i),
             1,
         ));
     }
-    for (name, ..) in &names {
-        app.attach(&matter, name).await;
-    }
-    app.state
-        .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            use reclaim::db::schema::monitored_domains;
-            for (name, phase, drop, since) in names {
-                let drop = drop.map(|h| now + Duration::hours(h));
-                diesel::update(monitored_domains::table.find(&name))
-                    .set((
-                        monitored_domains::phase.eq(phase),
-                        monitored_domains::drop_earliest.eq(drop),
-                        monitored_domains::drop_latest.eq(drop),
-                        monitored_domains::created_at.eq(now - Duration::days(since)),
-                    ))
-                    .execute(c)?;
-            }
-            Ok::<_, reclaim::db::DbError>(())
-        })
-        .await
-        .unwrap();
+    app.attach_watched(&matter, &names).await;
     let html = app.browser.get_html("/").await;
     let section = &html[html.find("attention-drops").unwrap()..];
     let section = &section[..section.find("</section>").unwrap()];
@@ -253,9 +214,7 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
 /// the rows shown, not the firm): past it, the badge says "100+" and the note "more than".
 #[tokio::test]
 async fn about_to_drop_stops_counting_past_the_cap() {
-    use reclaim::model::backorder::Priority;
-    use reclaim::model::domain_name::DomainName;
-    use reclaim::model::money::Currency;
+    use crate::helpers::new_backorder;
     use reclaim::repo::backorders::{self, NewBackorder};
     use reclaim::repo::monitoring::DROPPING_COUNTED;
 
@@ -265,39 +224,26 @@ async fn about_to_drop_stops_counting_past_the_cap() {
         .await;
     let client = app.create_client("Acme").await;
     let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
-    let (actor, now) = (app.actor(), app.clock_now());
-    let count = DROPPING_COUNTED + 1;
+    let actor = app.actor();
+    let names: Vec<String> = (0..DROPPING_COUNTED + 1)
+        .map(|i| format!("pending-{i:04}.com"))
+        .collect();
+    // Imported in one transaction: attached one by one, a hundred names are slow.
+    let lines: Vec<(usize, String, NewBackorder)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (i + 1, name.clone(), new_backorder(name)))
+        .collect();
     app.state
         .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            use reclaim::db::schema::monitored_domains;
-            let lines: Vec<(usize, String, NewBackorder)> = (0..count)
-                .map(|i| {
-                    let name = format!("pending-{i:04}.com");
-                    let new = NewBackorder {
-                        domain: DomainName::parse(&name).unwrap(),
-                        priority: Priority::Normal,
-                        max_bid_minor: None,
-                        currency: Currency::default(),
-                        notes: String::new(),
-                    };
-                    (i + 1, name, new)
-                })
-                .collect();
-            backorders::import(c, &actor, &matter, &lines, false).expect("imported");
-            let drop = (now + Duration::hours(30)).naive_utc();
-            diesel::update(monitored_domains::table)
-                .set((
-                    monitored_domains::phase.eq("pending_delete"),
-                    monitored_domains::drop_earliest.eq(Some(drop)),
-                    monitored_domains::drop_latest.eq(Some(drop)),
-                ))
-                .execute(c)?;
-            Ok::<_, reclaim::db::DbError>(())
-        })
+        .run(move |c| backorders::import(c, &actor, &matter, &lines, false))
         .await
-        .unwrap();
+        .expect("imported");
+    let watched: Vec<Watched> = names
+        .into_iter()
+        .map(|name| (name, Phase::PendingDelete, Some(30), 1))
+        .collect();
+    app.watch_as(&watched).await;
     let html = app.browser.get_html("/").await;
     let drops = section(&html, "attention-drops");
     assert!(
