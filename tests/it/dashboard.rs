@@ -10,19 +10,38 @@ use reclaim::repo::procedures::{self, NewManualDeadline};
 use crate::helpers::{PASSWORD, TestApp, Watched, location, spawn_app};
 
 async fn task(app: &TestApp, matter: &reclaim::model::ids::MatterId, label: &str, days: i64) {
-    let new = NewManualDeadline {
-        procedure_id: None,
-        label: label.to_owned(),
-        due_on: (app.clock_now() + Duration::days(days)).date_naive(),
-        assigned_to: None,
-        note: String::new(),
-    };
+    tasks(app, matter, vec![label.to_owned()], days).await;
+}
+
+/// Deadlines due in `days` days, one per label, added in one transaction (a hundred of them
+/// one by one would be slow).
+async fn tasks(
+    app: &TestApp,
+    matter: &reclaim::model::ids::MatterId,
+    labels: Vec<String>,
+    days: i64,
+) {
+    let due_on = (app.clock_now() + Duration::days(days)).date_naive();
     let (actor, matter) = (app.actor(), matter.clone());
     app.state
         .db
-        .run(move |c| procedures::add_manual(c, &actor, &matter, &new))
+        .run(move |c| {
+            reclaim::db::write_tx(c, |c| {
+                for label in labels {
+                    let new = NewManualDeadline {
+                        procedure_id: None,
+                        label,
+                        due_on,
+                        assigned_to: None,
+                        note: String::new(),
+                    };
+                    procedures::add_manual(c, &actor, &matter, &new)?;
+                }
+                Ok::<_, procedures::ProcedureError>(())
+            })
+        })
         .await
-        .expect("deadline added");
+        .expect("deadlines added");
 }
 
 fn section<'a>(html: &'a str, id: &str) -> &'a str {
@@ -258,4 +277,50 @@ async fn about_to_drop_stops_counting_past_the_cap() {
         drops.contains(">pending-0000.com<"),
         "by name among equal drops"
     );
+}
+
+/// Each urgency's deadlines are counted up to `DEADLINES_COUNTED` (the count costs what it
+/// counts): up to it, the badge gives the count; past it, "100+" and the note "more than".
+#[tokio::test]
+async fn deadlines_stop_counting_past_the_cap() {
+    use reclaim::app::dashboard::DEADLINES_COUNTED;
+
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
+    let overdue: Vec<String> = (0..DEADLINES_COUNTED)
+        .map(|i| format!("Overdue task {i:03}"))
+        .collect();
+    tasks(&app, &matter, overdue, -2).await;
+    task(&app, &matter, "Call the registrar", 0).await;
+
+    // At the cap: still the exact count, as for the urgency with one deadline.
+    let html = app.browser.get_html("/").await;
+    assert_eq!(badge(&html, "overdue"), DEADLINES_COUNTED.to_string());
+    assert_eq!(badge(&html, "today"), "1");
+    let note = format!("The first 20 of {DEADLINES_COUNTED}:");
+    assert!(html.contains(&note), "{html}");
+
+    // One past it: the count stops.
+    task(&app, &matter, "One overdue task too many", -2).await;
+    let html = app.browser.get_html("/").await;
+    assert_eq!(badge(&html, "overdue"), format!("{DEADLINES_COUNTED}+"));
+    assert_eq!(badge(&html, "today"), "1");
+    let note = format!("The first 20 of more than {DEADLINES_COUNTED}:");
+    assert!(html.contains(&note), "{html}");
+}
+
+/// The badge of an urgency's deadlines on the dashboard (`overdue`, `today`, `week`).
+fn badge<'a>(html: &'a str, urgency: &str) -> &'a str {
+    const BADGE: &str = "<span class=\"badge\">";
+    let group = section(html, &format!("deadlines-{urgency}"));
+    let start = group
+        .find(BADGE)
+        .unwrap_or_else(|| panic!("a badge in {group}"))
+        + BADGE.len();
+    let rest = &group[start..];
+    &rest[..rest.find('<').unwrap_or(rest.len())]
 }
