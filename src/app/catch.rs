@@ -263,6 +263,8 @@ async fn claim_and_handle(
 /// One at a time (`at_once` 1), each order's outcome is recorded as soon as its call is
 /// answered; several at a time (names just released), the calls go out side by side and the
 /// outcomes are recorded together afterwards, so that no registration waits for another's write.
+/// Either way an outcome that cannot be recorded is counted as failed (logged) and the run goes
+/// on with the other orders: their calls went out too.
 async fn handle_claimed(
     state: &AppState,
     claimed: Vec<DueOrder>,
@@ -278,10 +280,15 @@ async fn handle_claimed(
                 handled(&mut run, &due, handle(state, &due, now, &services).await)
             {
                 let state_for_db = state.clone();
-                state
+                let recorded = state
                     .db
-                    .run(move |c| record_outcome(c, &state_for_db, &due, &handled, now))
+                    .run(move |c| {
+                        Ok::<_, DbError>(record_alone(c, &state_for_db, &due, &handled, now))
+                    })
                     .await?;
+                if !recorded {
+                    run.failed += 1;
+                }
             }
         }
         return Ok(run);
@@ -323,22 +330,33 @@ async fn record_outcomes(
                 return Ok(0);
             };
             tracing::warn!(error = %e, "the released names' outcomes recorded one by one");
-            let mut unrecorded = 0;
-            for (due, handled) in &outcomes {
-                let one = write_tx(c, |c| record_outcome(c, &state_for_db, due, handled, now));
-                if let Err(e) = one {
-                    tracing::error!(
-                        error = %e,
-                        channel = %due.channel.id,
-                        domain = %due.backorder.domain,
-                        "catch order's outcome not recorded"
-                    );
-                    unrecorded += 1;
-                }
-            }
-            Ok(unrecorded)
+            Ok(outcomes
+                .iter()
+                .filter(|(due, handled)| !record_alone(c, &state_for_db, due, handled, now))
+                .count())
         })
         .await
+}
+
+/// Records one order's outcome in its own transaction, so that it fails alone; `false` (logged)
+/// when it could not be recorded. The order stays as it was, due again at a later run.
+fn record_alone(
+    c: &mut crate::db::DbConn,
+    state: &AppState,
+    due: &DueOrder,
+    handled: &Handled,
+    now: DateTime<Utc>,
+) -> bool {
+    let recorded = write_tx(c, |c| record_outcome(c, state, due, handled, now));
+    if let Err(e) = &recorded {
+        tracing::error!(
+            error = %e,
+            channel = %due.channel.id,
+            domain = %due.backorder.domain,
+            "catch order's outcome not recorded"
+        );
+    }
+    recorded.is_ok()
 }
 
 /// What deciding on an order gave: its new state and the calls made.

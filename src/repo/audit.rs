@@ -11,6 +11,7 @@ use crate::db::{DbConn, DbError};
 use crate::model::audit::{Actor, AuditEvent};
 use crate::model::ids::{AuditEventId, UserId};
 use crate::model::paging::{AUDIT, Page, PageRequest, parse_time, time_part};
+use crate::repo::keyset;
 
 /// One change, as written to the log.
 #[derive(Debug, Clone)]
@@ -109,20 +110,10 @@ pub fn list(
     if let Some([at, id]) = request.cursor()
         && let Ok(at) = parse_time(at)
     {
-        let id = id.clone();
-        q = if request.backward() {
-            q.filter(
-                audit_events::at
-                    .gt(at)
-                    .or(audit_events::at.eq(at).and(audit_events::id.gt(id))),
-            )
-        } else {
-            q.filter(
-                audit_events::at
-                    .lt(at)
-                    .or(audit_events::at.eq(at).and(audit_events::id.lt(id))),
-            )
-        };
+        q = keyset::seek!(q, request.backward();
+            (desc audit_events::at, at),
+            (desc audit_events::id, id.clone()),
+        );
     }
     let rows = q.load(conn)?;
     Ok(Page::from_rows(rows, request, AUDIT, |e: &AuditEvent| {

@@ -19,6 +19,7 @@ use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::Currency;
 use crate::model::paging::{MATTER_NAMES, Page, PageRequest};
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 use crate::repo::matters::{self as matter_repo, MatterScope};
 
 /// A checked new backorder.
@@ -448,20 +449,10 @@ pub fn page_of_matter(
     };
     // The cursor's parts were checked when it was read (`model::paging`).
     if let Some([unicode, id]) = request.cursor() {
-        let (unicode, id) = (unicode.clone(), id.clone());
-        query = if request.backward() {
-            query.filter(
-                backorders::unicode
-                    .lt(unicode.clone())
-                    .or(backorders::unicode.eq(unicode).and(backorders::id.lt(id))),
-            )
-        } else {
-            query.filter(
-                backorders::unicode
-                    .gt(unicode.clone())
-                    .or(backorders::unicode.eq(unicode).and(backorders::id.gt(id))),
-            )
-        };
+        query = keyset::seek!(query, request.backward();
+            (backorders::unicode, unicode.clone()),
+            (backorders::id, id.clone()),
+        );
     }
     let rows = query
         .limit(request.fetch())

@@ -11,6 +11,7 @@ use crate::model::audit::Actor;
 use crate::model::catch_account::CatchAccount;
 use crate::model::ids::CatchAccountId;
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 
 /// A new account, checked, with its credentials already sealed for `id`.
 #[derive(Debug, Clone)]
@@ -191,17 +192,11 @@ pub fn page(conn: &mut DbConn, request: &PageRequest) -> Result<Page<CatchAccoun
         .limit(request.fetch())
         .into_boxed();
     if let Some([provider, label, id]) = request.after.as_deref() {
-        query = query.filter(
-            catch_accounts::provider
-                .gt(provider.clone())
-                .or(catch_accounts::provider.eq(provider.clone()).and(
-                    catch_accounts::label
-                        .gt(label.clone())
-                        .or(catch_accounts::label
-                            .eq(label.clone())
-                            .and(catch_accounts::id.gt(id.clone()))),
-                )),
-        );
+        query = query.filter(keyset::after!(
+            (catch_accounts::provider, provider.clone()),
+            (catch_accounts::label, label.clone()),
+            (catch_accounts::id, id.clone()),
+        ));
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(

@@ -21,6 +21,7 @@ use crate::model::money::Currency;
 use crate::repo::audit::{self, Change};
 use crate::repo::backorders as backorder_records;
 use crate::repo::backorders::{BackorderError, NewChannel};
+use crate::repo::keyset;
 
 /// An order's own row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -483,11 +484,10 @@ pub fn calls(
     if let Some([at, call]) = request.after.as_deref()
         && let Ok(at) = parse_time(at)
     {
-        query = query.filter(
-            catch_calls::at
-                .lt(at)
-                .or(catch_calls::at.eq(at).and(catch_calls::id.lt(call.clone()))),
-        );
+        query = query.filter(keyset::after!(
+            (desc catch_calls::at, at),
+            (desc catch_calls::id, call.clone()),
+        ));
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(

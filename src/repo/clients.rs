@@ -13,6 +13,7 @@ use crate::model::client::{Client, Contact, NewClient, NewContact, ReportCadence
 use crate::model::ids::{ClientId, ContactId};
 use crate::model::paging::{CLIENTS, Page, PageRequest};
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 
 #[derive(Insertable)]
 #[diesel(table_name = clients)]
@@ -249,23 +250,10 @@ pub fn page(
         query.order((lower(clients::name), clients::id))
     };
     if let Some([name, id]) = request.cursor() {
-        query = if request.backward() {
-            query.filter(
-                lower(clients::name)
-                    .lt(name.clone())
-                    .or(lower(clients::name)
-                        .eq(name.clone())
-                        .and(clients::id.lt(id.clone()))),
-            )
-        } else {
-            query.filter(
-                lower(clients::name)
-                    .gt(name.clone())
-                    .or(lower(clients::name)
-                        .eq(name.clone())
-                        .and(clients::id.gt(id.clone()))),
-            )
-        };
+        query = keyset::seek!(query, request.backward();
+            (lower(clients::name), name.clone()),
+            (clients::id, id.clone()),
+        );
     }
     let rows: Vec<(Client, String)> = query.load(conn)?;
     Ok(Page::from_rows(rows, request, CLIENTS, |(c, key)| {

@@ -18,6 +18,7 @@ use crate::model::ids::{BackorderId, BrandTermId, ClientId, FindingId, MatterId,
 use crate::model::lookalike_finding::{Decision, FindingState, LookalikeFinding, RegistryFacts};
 use crate::model::matter::MatterStatus;
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 
 /// A name the scan or a check found imitating a mark.
 #[derive(Debug, Clone)]
@@ -275,13 +276,10 @@ pub fn for_client(
         query = query.filter(lookalike_findings::state.eq_any(states.to_vec()));
     }
     if let Some((score, id)) = after {
-        query = query.filter(
-            lookalike_findings::score
-                .lt(score)
-                .or(lookalike_findings::score
-                    .eq(score)
-                    .and(lookalike_findings::id.gt(id))),
-        );
+        query = query.filter(keyset::after!(
+            (desc lookalike_findings::score, score),
+            (lookalike_findings::id, id),
+        ));
     }
     Ok(query
         .load::<Row>(conn)?

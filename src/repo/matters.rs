@@ -21,6 +21,7 @@ use crate::model::matter::{Mark, Matter, MatterReference, MatterStatus, MatterSu
 use crate::model::paging::{MATTERS, Page, PageRequest, parse_time, time_part};
 use crate::model::user::Role;
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 
 /// Which matters a batch read covers: one matter, or every open matter of a client (a client
 /// report). Reads over a scope cost the same number of queries whatever its size.
@@ -500,27 +501,11 @@ pub fn list(
     if let Some([status, opened, id]) = request.cursor()
         && let Ok(opened) = parse_time(opened)
     {
-        query = if request.backward() {
-            query.filter(
-                matters::status
-                    .gt(status.clone())
-                    .or(matters::status.eq(status.clone()).and(
-                        matters::opened_at.gt(opened).or(matters::opened_at
-                            .eq(opened)
-                            .and(matters::id.gt(id.clone()))),
-                    )),
-            )
-        } else {
-            query.filter(
-                matters::status
-                    .lt(status.clone())
-                    .or(matters::status.eq(status.clone()).and(
-                        matters::opened_at.lt(opened).or(matters::opened_at
-                            .eq(opened)
-                            .and(matters::id.lt(id.clone()))),
-                    )),
-            )
-        };
+        query = keyset::seek!(query, request.backward();
+            (desc matters::status, status.clone()),
+            (desc matters::opened_at, opened),
+            (desc matters::id, id.clone()),
+        );
     }
     let rows: Vec<(Matter, String, String)> = query.load(conn)?;
     let page = Page::from_rows(rows, request, MATTERS, |(m, _, _)| {

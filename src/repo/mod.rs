@@ -11,6 +11,7 @@ pub mod catch_orders;
 pub mod clients;
 pub mod drop_watch;
 pub mod jobs;
+pub mod keyset;
 pub mod lookalikes;
 pub mod matters;
 pub mod monitoring;

@@ -29,6 +29,7 @@ use crate::model::monitoring::{
 use crate::model::paging::{DROPPING, Page, PageRequest, SNAPSHOTS, parse_time, time_part};
 use crate::model::registry_record::RegistryRecord;
 use crate::registry::Answer;
+use crate::repo::keyset;
 use crate::repo::matters::MatterScope;
 
 /// Starts watching a name (nothing happens if it is watched already); the first check is due at
@@ -516,24 +517,10 @@ pub fn snapshot_page(
     if let Some([at, id]) = request.cursor()
         && let Ok(at) = parse_time(at)
     {
-        let id = id.clone();
-        query = if request.backward() {
-            query.filter(
-                registry_snapshots::fetched_at
-                    .gt(at)
-                    .or(registry_snapshots::fetched_at
-                        .eq(at)
-                        .and(registry_snapshots::id.gt(id))),
-            )
-        } else {
-            query.filter(
-                registry_snapshots::fetched_at
-                    .lt(at)
-                    .or(registry_snapshots::fetched_at
-                        .eq(at)
-                        .and(registry_snapshots::id.lt(id))),
-            )
-        };
+        query = keyset::seek!(query, request.backward();
+            (desc registry_snapshots::fetched_at, at),
+            (desc registry_snapshots::id, id.clone()),
+        );
     }
     let rows: Vec<SnapshotMeta> = query.load(conn)?;
     Ok(Page::from_rows(rows, request, SNAPSHOTS, |s| {
@@ -886,20 +873,10 @@ pub fn about_to_drop(
     let read_undated = |rows: &mut Vec<SoughtName>, conn: &mut DbConn| {
         let mut query = undated();
         if let Some(("0", _, unicode, id)) = &cursor {
-            let (unicode, id) = (unicode.clone(), id.clone());
-            query = if backward {
-                query.filter(
-                    backorders::unicode
-                        .lt(unicode.clone())
-                        .or(backorders::unicode.eq(unicode).and(backorders::id.lt(id))),
-                )
-            } else {
-                query.filter(
-                    backorders::unicode
-                        .gt(unicode.clone())
-                        .or(backorders::unicode.eq(unicode).and(backorders::id.gt(id))),
-                )
-            };
+            query = keyset::seek!(query, backward;
+                (backorders::unicode, unicode.clone()),
+                (backorders::id, id.clone()),
+            );
         }
         query = if backward {
             query.order((backorders::unicode.desc(), backorders::id.desc()))
@@ -917,29 +894,11 @@ pub fn about_to_drop(
     let read_dated = |rows: &mut Vec<SoughtName>, conn: &mut DbConn| {
         let mut query = dated();
         if let Some(("1", Some(at), domain, id)) = &cursor {
-            let (at, domain, id) = (*at, domain.clone(), id.clone());
-            let same_time = monitored_domains::drop_earliest.eq(at);
-            query = if backward {
-                query.filter(
-                    monitored_domains::drop_earliest.lt(at).or(same_time.and(
-                        monitored_domains::domain
-                            .lt(domain.clone())
-                            .or(monitored_domains::domain
-                                .eq(domain)
-                                .and(backorders::id.lt(id))),
-                    )),
-                )
-            } else {
-                query.filter(
-                    monitored_domains::drop_earliest.gt(at).or(same_time.and(
-                        monitored_domains::domain
-                            .gt(domain.clone())
-                            .or(monitored_domains::domain
-                                .eq(domain)
-                                .and(backorders::id.gt(id))),
-                    )),
-                )
-            };
+            query = keyset::seek!(query, backward;
+                (monitored_domains::drop_earliest, *at),
+                (monitored_domains::domain, domain.clone()),
+                (backorders::id, id.clone()),
+            );
         }
         // The index's own order (the drop, then the name's A-label): registries drop many names
         // at the same predicted time, and an order the index holds stops at the page's rows.

@@ -13,6 +13,7 @@ use crate::model::ids::SenderProfileId;
 use crate::model::sender::SenderProfile;
 use crate::model::user::EmailAddress;
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 
 /// What to do with the DKIM key on a change.
 #[derive(Debug, Clone)]
@@ -82,17 +83,11 @@ pub fn page(conn: &mut DbConn, request: &PageRequest) -> Result<Page<SenderProfi
         .into_boxed();
     if let Some([active, label, id]) = request.after.as_deref() {
         let active = active == "1";
-        query = query.filter(
-            sender_profiles::active
-                .lt(active)
-                .or(sender_profiles::active.eq(active).and(
-                    sender_profiles::label
-                        .gt(label.clone())
-                        .or(sender_profiles::label
-                            .eq(label.clone())
-                            .and(sender_profiles::id.gt(id.clone()))),
-                )),
-        );
+        query = query.filter(keyset::after!(
+            (desc sender_profiles::active, active),
+            (sender_profiles::label, label.clone()),
+            (sender_profiles::id, id.clone()),
+        ));
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(

@@ -12,6 +12,7 @@ use crate::model::ids::{ClientId, UserId};
 use crate::model::paging::{Page, PageRequest, USERS};
 use crate::model::user::{EmailAddress, PersonName, Role, User};
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 
 /// A checked new account; the password is already hashed.
 #[derive(Debug, Clone)]
@@ -185,24 +186,11 @@ pub fn page(
     };
     if let Some([active, name, id]) = request.cursor() {
         let active = active == "active";
-        let (name, id) = (name.clone(), id.clone());
-        query = if request.backward() {
-            query.filter(
-                users::active.gt(active).or(users::active.eq(active).and(
-                    users::name
-                        .lt(name.clone())
-                        .or(users::name.eq(name).and(users::id.lt(id))),
-                )),
-            )
-        } else {
-            query.filter(
-                users::active.lt(active).or(users::active.eq(active).and(
-                    users::name
-                        .gt(name.clone())
-                        .or(users::name.eq(name).and(users::id.gt(id))),
-                )),
-            )
-        };
+        query = keyset::seek!(query, request.backward();
+            (desc users::active, active),
+            (users::name, name.clone()),
+            (users::id, id.clone()),
+        );
     }
     let rows = query.load(conn)?;
     Ok(Page::from_rows(rows, request, USERS, |(u, _)| {

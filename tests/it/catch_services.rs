@@ -1333,11 +1333,42 @@ async fn names_released_together_are_registered_by_the_drop_watch_each_once() {
     assert_eq!(dynadot.with(|s| s.registered.len()), 6);
 }
 
+/// Makes the database refuse to keep the calls of one backorder's orders (as a full disk or a
+/// broken index would): recording that order's outcome fails.
+async fn refuse_calls_of(
+    app: &crate::helpers::TestApp,
+    backorder: &reclaim::model::ids::BackorderId,
+) {
+    use diesel::connection::SimpleConnection;
+    use reclaim::db::Backend;
+
+    let refused = backorder.to_string();
+    app.state
+        .db
+        .run(move |c| {
+            let sql = match c.backend() {
+                Backend::Sqlite => format!(
+                    "CREATE TRIGGER refuse_calls BEFORE INSERT ON catch_calls \
+                     WHEN NEW.backorder_id = '{refused}' \
+                     BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+                ),
+                Backend::Postgres => format!(
+                    "CREATE FUNCTION refuse_calls() RETURNS trigger LANGUAGE plpgsql AS \
+                     $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; \
+                     CREATE TRIGGER refuse_calls BEFORE INSERT ON catch_calls FOR EACH ROW \
+                     WHEN (NEW.backorder_id = '{refused}') EXECUTE FUNCTION refuse_calls();"
+                ),
+            };
+            c.batch_execute(&sql).map_err(reclaim::db::DbError::from)
+        })
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn when_one_released_names_outcome_cannot_be_recorded_the_others_are_kept() {
     use crate::registry_servers::Reply;
     use diesel::connection::SimpleConnection;
-    use reclaim::db::Backend;
     use reclaim::model::backorder::BackorderStatus;
 
     let firm = CatchFirm::start().await;
@@ -1359,8 +1390,7 @@ async fn when_one_released_names_outcome_cannot_be_recorded_the_others_are_kept(
     assert!(done.starts_with("0 order(s) placed, 3 waiting"), "{done}");
 
     // The registry released the names (the backorders dropped, as the monitor leaves them),
-    // and the database refuses to keep the calls of one order (as a full disk or a broken
-    // index would): the batch's transaction fails.
+    // and the database refuses to keep the calls of one order: the batch's transaction fails.
     let dropped = format!(
         "UPDATE backorders SET status = 'dropped' WHERE id IN ('{}');",
         ids.iter()
@@ -1368,29 +1398,15 @@ async fn when_one_released_names_outcome_cannot_be_recorded_the_others_are_kept(
             .collect::<Vec<_>>()
             .join("', '")
     );
-    let refused = ids[1].to_string();
     app.state
         .db
         .run(move |c| {
             c.batch_execute(&dropped)
-                .map_err(reclaim::db::DbError::from)?;
-            let sql = match c.backend() {
-                Backend::Sqlite => format!(
-                    "CREATE TRIGGER refuse_calls BEFORE INSERT ON catch_calls \
-                     WHEN NEW.backorder_id = '{refused}' \
-                     BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
-                ),
-                Backend::Postgres => format!(
-                    "CREATE FUNCTION refuse_calls() RETURNS trigger LANGUAGE plpgsql AS \
-                     $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; \
-                     CREATE TRIGGER refuse_calls BEFORE INSERT ON catch_calls FOR EACH ROW \
-                     WHEN (NEW.backorder_id = '{refused}') EXECUTE FUNCTION refuse_calls();"
-                ),
-            };
-            c.batch_execute(&sql).map_err(reclaim::db::DbError::from)
+                .map_err(reclaim::db::DbError::from)
         })
         .await
         .unwrap();
+    refuse_calls_of(app, &ids[1]).await;
 
     for name in &names {
         firm.registry.set(name, Reply::status(404));
@@ -1415,6 +1431,51 @@ async fn when_one_released_names_outcome_cannot_be_recorded_the_others_are_kept(
         backorder_status(app, &ids[1]).await,
         BackorderStatus::Caught
     );
+}
+
+/// The regular catch job (one order at a time) goes on past an order whose outcome cannot be
+/// recorded: the others placed are recorded as placed, the one counted as failed stays
+/// scheduled (due again at the next run).
+#[tokio::test]
+async fn when_one_orders_outcome_cannot_be_recorded_the_catch_job_goes_on() {
+    use crate::helpers::api;
+    use reqwest::Method;
+
+    let firm = CatchFirm::start().await;
+    let app = &firm.app;
+    let dynadot = FakeDynadot::start().await;
+    let account = firm
+        .connect(
+            json!({"provider": "dynadot", "label": "Dynadot", "endpoint": dynadot.base,
+            "credentials": {"api_key": "dyn-key-48c1e"}}),
+        )
+        .await;
+    let names: Vec<String> = (0..3).map(|i| format!("northwind-alone{i}.com")).collect();
+    let mut ids = Vec::new();
+    for name in &names {
+        ids.push(firm.order(name, &["redemption period"], &account).await.0);
+    }
+    refuse_calls_of(app, &ids[1]).await;
+
+    let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+    let done = monitor_then_catch(app, &listed).await;
+    assert!(done.contains(", 1 call(s) failed"), "{done}");
+    let placed = dynadot.with(|s| s.backorders.clone());
+    assert!(
+        names.iter().all(|n| placed.contains(n)),
+        "each order went out: {placed:?}"
+    );
+    for (id, status) in ids.iter().zip(["placed", "scheduled", "placed"]) {
+        let (_, shown) = api(
+            app,
+            Method::GET,
+            &format!("/api/v1/backorders/{id}"),
+            Some(&firm.token),
+            None,
+        )
+        .await;
+        assert_eq!(shown["channels"][0]["status"], status, "{shown}");
+    }
 }
 
 /// A firm with an administrator and a lawyer (their API tokens), the client Northwind and a

@@ -3,25 +3,45 @@
 //! own client's; marking a deadline done there brings the user back to it.
 
 use chrono::Duration;
+use reclaim::model::lifecycle::Phase;
 use reclaim::model::user::Role;
 use reclaim::repo::procedures::{self, NewManualDeadline};
 
-use crate::helpers::{PASSWORD, TestApp, location, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, Watched, location, spawn_app};
 
 async fn task(app: &TestApp, matter: &reclaim::model::ids::MatterId, label: &str, days: i64) {
-    let new = NewManualDeadline {
-        procedure_id: None,
-        label: label.to_owned(),
-        due_on: (app.clock_now() + Duration::days(days)).date_naive(),
-        assigned_to: None,
-        note: String::new(),
-    };
+    tasks(app, matter, vec![label.to_owned()], days).await;
+}
+
+/// Deadlines due in `days` days, one per label, added in one transaction (a hundred of them
+/// one by one would be slow).
+async fn tasks(
+    app: &TestApp,
+    matter: &reclaim::model::ids::MatterId,
+    labels: Vec<String>,
+    days: i64,
+) {
+    let due_on = (app.clock_now() + Duration::days(days)).date_naive();
     let (actor, matter) = (app.actor(), matter.clone());
     app.state
         .db
-        .run(move |c| procedures::add_manual(c, &actor, &matter, &new))
+        .run(move |c| {
+            reclaim::db::write_tx(c, |c| {
+                for label in labels {
+                    let new = NewManualDeadline {
+                        procedure_id: None,
+                        label,
+                        due_on,
+                        assigned_to: None,
+                        note: String::new(),
+                    };
+                    procedures::add_manual(c, &actor, &matter, &new)?;
+                }
+                Ok::<_, procedures::ProcedureError>(())
+            })
+        })
         .await
-        .expect("deadline added");
+        .expect("deadlines added");
 }
 
 fn section<'a>(html: &'a str, id: &str) -> &'a str {
@@ -127,25 +147,9 @@ async fn busy_client(app: &TestApp, lawyer: &reclaim::model::user::User, n: usiz
     let (matter, _) = app.open_matter(&client, lawyer, "Names").await;
     task(app, &matter, &format!("Overdue task {n}"), -2).await;
     task(app, &matter, &format!("Weekly task {n}"), 3).await;
-    let domain = format!("dropping-name-{n}.com");
-    app.attach(&matter, &domain).await;
-    let drop = (app.clock_now() + Duration::days(3)).naive_utc();
-    app.state
-        .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            use reclaim::db::schema::monitored_domains;
-            diesel::update(monitored_domains::table.find(&domain))
-                .set((
-                    monitored_domains::phase.eq("pending_delete"),
-                    monitored_domains::drop_earliest.eq(Some(drop)),
-                    monitored_domains::drop_latest.eq(Some(drop)),
-                ))
-                .execute(c)
-                .map_err(reclaim::db::DbError::from)
-        })
-        .await
-        .unwrap();
+    let name = format!("dropping-name-{n}.com");
+    app.attach_watched(&matter, &[(name, Phase::PendingDelete, Some(3 * 24), 1)])
+        .await;
 }
 
 #[tokio::test]
@@ -182,46 +186,22 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
         .await;
     let client = app.create_client("Acme").await;
     let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
-    let now = app.clock_now().naive_utc();
-    // (name, phase, predicted drop in hours, watched since days ago)
-    let mut names: Vec<(String, &str, Option<i64>, i64)> = vec![
-        ("free-b.com".into(), "available", Some(-20), 1),
-        ("free-a.com".into(), "available", None, 1),
-        ("undated.com".into(), "pending_delete", None, 1),
-        ("free-long-ago.com".into(), "available", None, 60),
+    let mut names: Vec<Watched> = vec![
+        ("free-b.com".into(), Phase::Available, Some(-20), 1),
+        ("free-a.com".into(), Phase::Available, None, 1),
+        ("undated.com".into(), Phase::PendingDelete, None, 1),
+        ("free-long-ago.com".into(), Phase::Available, None, 60),
     ];
     // Dated drops in the reverse order of their names.
     for i in 0..21_i64 {
         names.push((
             format!("dated-{i:02}.com"),
-            "pending_delete",
+            Phase::PendingDelete,
             Some(100 - i),
             1,
         ));
     }
-    for (name, ..) in &names {
-        app.attach(&matter, name).await;
-    }
-    app.state
-        .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            use reclaim::db::schema::monitored_domains;
-            for (name, phase, drop, since) in names {
-                let drop = drop.map(|h| now + Duration::hours(h));
-                diesel::update(monitored_domains::table.find(&name))
-                    .set((
-                        monitored_domains::phase.eq(phase),
-                        monitored_domains::drop_earliest.eq(drop),
-                        monitored_domains::drop_latest.eq(drop),
-                        monitored_domains::created_at.eq(now - Duration::days(since)),
-                    ))
-                    .execute(c)?;
-            }
-            Ok::<_, reclaim::db::DbError>(())
-        })
-        .await
-        .unwrap();
+    app.attach_watched(&matter, &names).await;
     let html = app.browser.get_html("/").await;
     let section = &html[html.find("attention-drops").unwrap()..];
     let section = &section[..section.find("</section>").unwrap()];
@@ -253,9 +233,7 @@ async fn about_to_drop_shows_the_first_rows_in_order_and_counts_them_all() {
 /// the rows shown, not the firm): past it, the badge says "100+" and the note "more than".
 #[tokio::test]
 async fn about_to_drop_stops_counting_past_the_cap() {
-    use reclaim::model::backorder::Priority;
-    use reclaim::model::domain_name::DomainName;
-    use reclaim::model::money::Currency;
+    use crate::helpers::new_backorder;
     use reclaim::repo::backorders::{self, NewBackorder};
     use reclaim::repo::monitoring::DROPPING_COUNTED;
 
@@ -265,39 +243,26 @@ async fn about_to_drop_stops_counting_past_the_cap() {
         .await;
     let client = app.create_client("Acme").await;
     let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
-    let (actor, now) = (app.actor(), app.clock_now());
-    let count = DROPPING_COUNTED + 1;
+    let actor = app.actor();
+    let names: Vec<String> = (0..DROPPING_COUNTED + 1)
+        .map(|i| format!("pending-{i:04}.com"))
+        .collect();
+    // Imported in one transaction: attached one by one, a hundred names are slow.
+    let lines: Vec<(usize, String, NewBackorder)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (i + 1, name.clone(), new_backorder(name)))
+        .collect();
     app.state
         .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            use reclaim::db::schema::monitored_domains;
-            let lines: Vec<(usize, String, NewBackorder)> = (0..count)
-                .map(|i| {
-                    let name = format!("pending-{i:04}.com");
-                    let new = NewBackorder {
-                        domain: DomainName::parse(&name).unwrap(),
-                        priority: Priority::Normal,
-                        max_bid_minor: None,
-                        currency: Currency::default(),
-                        notes: String::new(),
-                    };
-                    (i + 1, name, new)
-                })
-                .collect();
-            backorders::import(c, &actor, &matter, &lines, false).expect("imported");
-            let drop = (now + Duration::hours(30)).naive_utc();
-            diesel::update(monitored_domains::table)
-                .set((
-                    monitored_domains::phase.eq("pending_delete"),
-                    monitored_domains::drop_earliest.eq(Some(drop)),
-                    monitored_domains::drop_latest.eq(Some(drop)),
-                ))
-                .execute(c)?;
-            Ok::<_, reclaim::db::DbError>(())
-        })
+        .run(move |c| backorders::import(c, &actor, &matter, &lines, false))
         .await
-        .unwrap();
+        .expect("imported");
+    let watched: Vec<Watched> = names
+        .into_iter()
+        .map(|name| (name, Phase::PendingDelete, Some(30), 1))
+        .collect();
+    app.watch_as(&watched).await;
     let html = app.browser.get_html("/").await;
     let drops = section(&html, "attention-drops");
     assert!(
@@ -312,4 +277,50 @@ async fn about_to_drop_stops_counting_past_the_cap() {
         drops.contains(">pending-0000.com<"),
         "by name among equal drops"
     );
+}
+
+/// Each urgency's deadlines are counted up to `DEADLINES_COUNTED` (the count costs what it
+/// counts): up to it, the badge gives the count; past it, "100+" and the note "more than".
+#[tokio::test]
+async fn deadlines_stop_counting_past_the_cap() {
+    use reclaim::app::dashboard::DEADLINES_COUNTED;
+
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lea.lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let client = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Names").await;
+    let overdue: Vec<String> = (0..DEADLINES_COUNTED)
+        .map(|i| format!("Overdue task {i:03}"))
+        .collect();
+    tasks(&app, &matter, overdue, -2).await;
+    task(&app, &matter, "Call the registrar", 0).await;
+
+    // At the cap: still the exact count, as for the urgency with one deadline.
+    let html = app.browser.get_html("/").await;
+    assert_eq!(badge(&html, "overdue"), DEADLINES_COUNTED.to_string());
+    assert_eq!(badge(&html, "today"), "1");
+    let note = format!("The first 20 of {DEADLINES_COUNTED}:");
+    assert!(html.contains(&note), "{html}");
+
+    // One past it: the count stops.
+    task(&app, &matter, "One overdue task too many", -2).await;
+    let html = app.browser.get_html("/").await;
+    assert_eq!(badge(&html, "overdue"), format!("{DEADLINES_COUNTED}+"));
+    assert_eq!(badge(&html, "today"), "1");
+    let note = format!("The first 20 of more than {DEADLINES_COUNTED}:");
+    assert!(html.contains(&note), "{html}");
+}
+
+/// The badge of an urgency's deadlines on the dashboard (`overdue`, `today`, `week`).
+fn badge<'a>(html: &'a str, urgency: &str) -> &'a str {
+    const BADGE: &str = "<span class=\"badge\">";
+    let group = section(html, &format!("deadlines-{urgency}"));
+    let start = group
+        .find(BADGE)
+        .unwrap_or_else(|| panic!("a badge in {group}"))
+        + BADGE.len();
+    let rest = &group[start..];
+    &rest[..rest.find('<').unwrap_or(rest.len())]
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use tempfile::TempDir;
 
 use reclaim::auth::password;
@@ -16,6 +16,7 @@ use reclaim::model::backorder::Priority;
 use reclaim::model::client::NewClient;
 use reclaim::model::domain_name::DomainName;
 use reclaim::model::ids::{BackorderId, ClientId, MatterId};
+use reclaim::model::lifecycle::Phase;
 use reclaim::model::money::Currency;
 use reclaim::model::user::{EmailAddress, PersonName, Role, User};
 use reclaim::repo::backorders::{self, NewBackorder};
@@ -23,6 +24,10 @@ use reclaim::repo::matters::{self, NewMatter};
 use reclaim::repo::users::{self, NewUser};
 use reclaim::repo::{clients, tokens};
 use reclaim::{AppState, Application};
+
+/// A watched name as the registry has it: the name, its phase, its predicted drop in hours from
+/// the clock's now (`None`: no prediction) and how many days ago it was first watched.
+pub type Watched = (String, Phase, Option<i64>, i64);
 
 /// Every password in the tests (15+ characters, as the policy wants).
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -39,6 +44,17 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
         reclaim::telemetry::init("off", std::io::sink, false);
     }
 });
+
+/// A backorder for `domain` at normal priority, without a bid or notes.
+pub fn new_backorder(domain: &str) -> NewBackorder {
+    NewBackorder {
+        domain: DomainName::parse(domain).unwrap(),
+        priority: Priority::Normal,
+        max_bid_minor: None,
+        currency: Currency::default(),
+        notes: String::new(),
+    }
+}
 
 pub struct TestApp {
     pub address: String,
@@ -223,13 +239,7 @@ impl TestApp {
 
     /// Attaches a backorder directly in the database (confirming any conflict).
     pub async fn attach(&self, matter: &MatterId, domain: &str) -> BackorderId {
-        let new = NewBackorder {
-            domain: DomainName::parse(domain).unwrap(),
-            priority: Priority::Normal,
-            max_bid_minor: None,
-            currency: Currency::default(),
-            notes: String::new(),
-        };
+        let new = new_backorder(domain);
         let (actor, matter) = (self.actor(), matter.clone());
         self.state
             .db
@@ -237,6 +247,46 @@ impl TestApp {
             .await
             .expect("backorder attached")
             .id
+    }
+
+    /// Attaches each name to the matter, then sets it as the registry would have it (see
+    /// [`TestApp::watch_as`]).
+    pub async fn attach_watched(&self, matter: &MatterId, names: &[Watched]) {
+        for (name, ..) in names {
+            self.attach(matter, name).await;
+        }
+        self.watch_as(names).await;
+    }
+
+    /// Sets names already watched as the registry would have them, for the lists of names
+    /// about to drop: their phase, predicted drop window (opening and closing at the same
+    /// time) and first watch. One transaction, so that a hundred names stay quick.
+    pub async fn watch_as(&self, names: &[Watched]) {
+        let (names, now) = (names.to_vec(), self.clock_now().naive_utc());
+        self.state
+            .db
+            .run(move |c| {
+                use diesel::prelude::*;
+                use reclaim::db::schema::monitored_domains;
+                reclaim::db::write_tx(c, |c| {
+                    for (name, phase, drop_in_hours, watched_days) in names {
+                        let drop = drop_in_hours.map(|h| now + Duration::hours(h));
+                        let updated = diesel::update(monitored_domains::table.find(&name))
+                            .set((
+                                monitored_domains::phase.eq(phase),
+                                monitored_domains::drop_earliest.eq(drop),
+                                monitored_domains::drop_latest.eq(drop),
+                                monitored_domains::created_at
+                                    .eq(now - Duration::days(watched_days)),
+                            ))
+                            .execute(c)?;
+                        assert_eq!(updated, 1, "{name} is watched");
+                    }
+                    Ok::<_, reclaim::db::DbError>(())
+                })
+            })
+            .await
+            .expect("names set as the registry has them");
     }
 
     /// An API token for a user, made directly in the database.

@@ -9,7 +9,7 @@ use reclaim::model::user::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, api, spawn_app};
+use crate::helpers::{TestApp, Watched, api, spawn_app};
 
 /// GET `path` with the token: status, JSON body and the `rel="next"` URL of the Link header.
 async fn get_page(app: &TestApp, path: &str, token: &str) -> (u16, Value, Option<String>) {
@@ -674,7 +674,7 @@ async fn findings_walk_most_dangerous_first_keeping_the_state_filter() {
 /// drop across the two parts of the list; a client user sees only their own client's names.
 #[tokio::test]
 async fn names_about_to_drop_walk_both_ways_in_the_dashboards_order() {
-    use chrono::Duration;
+    use reclaim::model::lifecycle::Phase;
     let app = spawn_app().await;
     let lawyer = app
         .signed_in("lawyer@firm.example", Role::Lawyer, None)
@@ -683,48 +683,27 @@ async fn names_about_to_drop_walk_both_ways_in_the_dashboards_order() {
     let globex = app.create_client("Globex").await;
     let (acme_matter, _) = app.open_matter(&acme, &lawyer, "Acme names").await;
     let (globex_matter, _) = app.open_matter(&globex, &lawyer, "Globex names").await;
-    let now = app.clock_now().naive_utc();
-    // (name, phase, predicted drop in hours, watched since days ago)
-    let mut acme_names: Vec<(String, &str, Option<i64>, i64)> = vec![
-        ("free-b.com".into(), "available", None, 1),
-        ("free-a.com".into(), "available", None, 1),
-        ("undated.com".into(), "pending_delete", None, 1),
-        ("free-long-ago.com".into(), "available", None, 60),
+    let mut acme_names: Vec<Watched> = vec![
+        ("free-b.com".into(), Phase::Available, None, 1),
+        ("free-a.com".into(), Phase::Available, None, 1),
+        ("undated.com".into(), Phase::PendingDelete, None, 1),
+        ("free-long-ago.com".into(), Phase::Available, None, 60),
     ];
     for i in 0..5_i64 {
-        acme_names.push((format!("dated-{i}.com"), "pending_delete", Some(50 - i), 1));
+        acme_names.push((
+            format!("dated-{i}.com"),
+            Phase::PendingDelete,
+            Some(50 - i),
+            1,
+        ));
     }
     // Two names dropping at the same time: by name.
-    acme_names.push(("same-b.com".into(), "redemption", Some(60), 1));
-    acme_names.push(("same-a.com".into(), "redemption", Some(60), 1));
-    let globex_names = vec![("globex-dated.com".to_owned(), "pending_delete", Some(10), 1)];
-    for (name, ..) in &acme_names {
-        app.attach(&acme_matter, name).await;
-    }
-    for (name, ..) in &globex_names {
-        app.attach(&globex_matter, name).await;
-    }
-    let all: Vec<_> = acme_names.iter().chain(&globex_names).cloned().collect();
-    app.state
-        .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            use reclaim::db::schema::monitored_domains;
-            for (name, phase, drop, since) in all {
-                let drop = drop.map(|h| now + Duration::hours(h));
-                diesel::update(monitored_domains::table.find(&name))
-                    .set((
-                        monitored_domains::phase.eq(phase),
-                        monitored_domains::drop_earliest.eq(drop),
-                        monitored_domains::drop_latest.eq(drop),
-                        monitored_domains::created_at.eq(now - Duration::days(since)),
-                    ))
-                    .execute(c)?;
-            }
-            Ok::<_, reclaim::db::DbError>(())
-        })
-        .await
-        .unwrap();
+    acme_names.push(("same-b.com".into(), Phase::Redemption, Some(60), 1));
+    acme_names.push(("same-a.com".into(), Phase::Redemption, Some(60), 1));
+    let globex_names: Vec<Watched> =
+        vec![("globex-dated.com".into(), Phase::PendingDelete, Some(10), 1)];
+    app.attach_watched(&acme_matter, &acme_names).await;
+    app.attach_watched(&globex_matter, &globex_names).await;
     let candidates: Vec<String> = acme_names
         .iter()
         .chain(&globex_names)
