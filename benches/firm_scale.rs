@@ -218,9 +218,11 @@ fn seed(c: &mut DbConn, names: usize, checks: usize) -> Result<Seeded, reclaim::
                         ),
                         _ => (None, None),
                     };
+                    let watched =
+                        monitoring::find(c, name)?.ok_or(reclaim::db::DbError::NotFound)?;
                     monitoring::record_check(
                         c,
-                        name,
+                        &watched,
                         &Assessment {
                             phase,
                             drop_earliest: earliest,

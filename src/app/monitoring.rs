@@ -431,10 +431,10 @@ fn follow_answer(
     now: DateTime<Utc>,
 ) -> Result<(), CheckError> {
     let actor = Actor::process(MONITOR_ACTOR, now);
-    if context.watched.is_some() {
+    if let Some(watched) = &context.watched {
         monitoring::record_check(
             conn,
-            domain,
+            watched,
             assessment,
             snapshot_id,
             now,
@@ -714,51 +714,68 @@ pub async fn sweep_batch(
     let claimed = due.len();
     let last = std::sync::Arc::new(last);
     let stopping = state.stopping.clone();
-    let received = {
+    // The answers are fetched while those received are recorded (issue 17): the recording
+    // takes, in one transaction, everything received meanwhile (up to RECORD_BATCH), instead of
+    // the fetches waiting for each recording. Both run in this task; the channel holds at most
+    // a batch, so a slow database slows the fetching rather than filling memory.
+    let (received, mut inbox) = tokio::sync::mpsc::channel(RECORD_BATCH);
+    let fetching = {
         let last = last.clone();
-        futures_util::stream::iter(due)
-            // A stopping process finishes the checks under way and starts no other: the names
-            // left are given back below, still due.
-            .take_while(move |_| std::future::ready(!stopping.requested()))
-            .map(move |watched| {
-                let last = last.clone();
-                async move { receive(state, watched, &last).await }
-            })
-            .buffer_unordered(concurrency.max(1))
-            .ready_chunks(RECORD_BATCH)
+        async move {
+            futures_util::stream::iter(due)
+                // A stopping process finishes the checks under way and starts no other: the
+                // names left are given back below, still due.
+                .take_while(move |_| std::future::ready(!stopping.requested()))
+                .map(move |watched| {
+                    let last = last.clone();
+                    async move { receive(state, watched, &last).await }
+                })
+                .buffer_unordered(concurrency.max(1))
+                .for_each(|answer| {
+                    let received = &received;
+                    // The recording ends only once every answer is in (it holds the inbox).
+                    async move { received.send(answer).await.unwrap_or(()) }
+                })
+                .await;
+        }
     };
-    futures_util::pin_mut!(received);
-    let mut report = SweepReport::default();
-    let mut seen = 0;
-    while let Some(chunk) = received.next().await {
-        seen += chunk.len();
-        let mut ready = Vec::with_capacity(chunk.len());
-        for (domain, outcome) in chunk {
-            match outcome {
-                Ok(answer) => ready.push(answer),
-                // A failed lookup was logged and recorded by `ask`; anything else is said here.
-                Err(CheckError::Lookup(_)) => report.failed += 1,
-                Err(e) => {
-                    tracing::error!(%domain, error = %e, "registry answer not recorded");
-                    report.failed += 1;
+    let recording = async {
+        let mut report = SweepReport::default();
+        let mut seen = 0;
+        let mut chunk = Vec::with_capacity(RECORD_BATCH);
+        while inbox.recv_many(&mut chunk, RECORD_BATCH).await > 0 {
+            seen += chunk.len();
+            let mut ready = Vec::with_capacity(chunk.len());
+            for (domain, outcome) in chunk.drain(..) {
+                match outcome {
+                    Ok(answer) => ready.push(answer),
+                    // A failed lookup was logged and recorded by `ask`; anything else is said
+                    // here.
+                    Err(CheckError::Lookup(_)) => report.failed += 1,
+                    Err(e) => {
+                        tracing::error!(%domain, error = %e, "registry answer not recorded");
+                        report.failed += 1;
+                    }
+                }
+            }
+            for (domain, outcome) in record_received(state, ready, last.clone()).await {
+                match outcome {
+                    Ok(o) => {
+                        report.checked += 1;
+                        report.changes += o.changes.len();
+                        report.alerts += o.alerts_queued;
+                        released(state, &o).await;
+                    }
+                    Err(e) => {
+                        tracing::error!(%domain, error = %e, "registry answer not recorded");
+                        report.failed += 1;
+                    }
                 }
             }
         }
-        for (domain, outcome) in record_received(state, ready, last.clone()).await {
-            match outcome {
-                Ok(o) => {
-                    report.checked += 1;
-                    report.changes += o.changes.len();
-                    report.alerts += o.alerts_queued;
-                    released(state, &o).await;
-                }
-                Err(e) => {
-                    tracing::error!(%domain, error = %e, "registry answer not recorded");
-                    report.failed += 1;
-                }
-            }
-        }
-    }
+        (report, seen)
+    };
+    let ((), (mut report, seen)) = tokio::join!(fetching, recording);
     report.left = claimed - seen;
     state
         .db

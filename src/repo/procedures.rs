@@ -34,6 +34,7 @@ use crate::model::procedure::{
 use crate::model::tld_policy::TldPolicies;
 use crate::model::user::Role;
 use crate::repo::audit::{self, Change};
+use crate::repo::keyset;
 use crate::repo::matters::{self as matter_repo, MatterScope};
 use crate::repo::monitoring;
 
@@ -1533,27 +1534,10 @@ fn docket_keys(
     if let Some([due, reference, id]) = request.cursor()
         && let Ok(due) = parse_date(due)
     {
-        query = if request.backward() {
-            query.filter(
-                due_key().lt(due).or(due_key().eq(due).and(
-                    matters::reference
-                        .lt(reference.clone())
-                        .or(matters::reference
-                            .eq(reference.clone())
-                            .and(deadlines::id.lt(id.clone()))),
-                )),
-            )
-        } else {
-            query.filter(
-                due_key().gt(due).or(due_key().eq(due).and(
-                    matters::reference
-                        .gt(reference.clone())
-                        .or(matters::reference
-                            .eq(reference.clone())
-                            .and(deadlines::id.gt(id.clone()))),
-                )),
-            )
-        };
+        query = keyset::seek!(query, request.backward();
+            (due_key(), due),
+            (matters::reference, reference.clone()),
+            (deadlines::id, id.clone()));
     }
     // Read backward for a "Previous" link (`model::paging`).
     query = if request.backward() {

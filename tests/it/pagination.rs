@@ -749,3 +749,74 @@ async fn names_about_to_drop_walk_both_ways_in_the_dashboards_order() {
         .collect();
     assert_eq!(seen, own, "{html}");
 }
+
+#[tokio::test]
+async fn a_matters_names_page_on_the_api_by_name_with_their_count() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    let client = app.create_client("Acme").await;
+    let (matter, _) = app.open_matter(&client, &lawyer, "Recovery").await;
+    for name in [
+        "delta.com",
+        "alpha.com",
+        "echo.com",
+        "charlie.com",
+        "bravo.com",
+    ] {
+        app.attach(&matter, name).await;
+    }
+
+    // The matter answers one page of its names (by name), their count in all, and the next
+    // page in the Link header, keeping `limit`.
+    let mut names = Vec::new();
+    let mut pages = 0;
+    let mut path = Some(format!("/api/v1/matters/{matter}?limit=2"));
+    while let Some(p) = path {
+        let (status, body, next) = get_page(&app, &p, &token).await;
+        assert_eq!(status, 200, "{p}: {body}");
+        assert_eq!(body["id"], json!(matter.to_string()));
+        assert_eq!(body["backorder_count"], json!(5), "{body}");
+        let page = body["backorders"].as_array().expect("backorders").clone();
+        if let Some(next) = &next {
+            assert_eq!(page.len(), 2, "{p}");
+            assert!(next.contains("limit=2"), "{next}");
+        }
+        names.extend(
+            page.iter()
+                .map(|b| b["domain"].as_str().unwrap().to_owned()),
+        );
+        pages += 1;
+        assert!(pages < 10, "the walk does not end");
+        path = next;
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(
+        names,
+        [
+            "alpha.com",
+            "bravo.com",
+            "charlie.com",
+            "delta.com",
+            "echo.com"
+        ]
+    );
+
+    // Without `limit`, up to 100: all five, no Link header.
+    let (status, body, next) = get_page(&app, &format!("/api/v1/matters/{matter}"), &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["backorders"].as_array().map(Vec::len), Some(5));
+    assert_eq!(next, None);
+
+    // A cursor that is not one of this list's is refused, naming the parameter.
+    let (status, body, _) = get_page(
+        &app,
+        &format!("/api/v1/matters/{matter}?after=nonsense"),
+        &token,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("after"), "{body}");
+}
