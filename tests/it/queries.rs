@@ -363,16 +363,20 @@ async fn a_sweep_costs_a_few_statements_per_name_whatever_the_history() {
         costs.push(app.state.db.queries_run() - before);
     }
     eprintln!("statements per sweep of {NAMES} names, rounds 1 to 4: {costs:?}");
-    assert_eq!(
-        costs[1], costs[3],
-        "the same answer costs the same whatever the history"
-    );
-    assert_eq!(costs[2], costs[3]);
-    // With concurrency 1 each name is a batch of its own: its transaction, the batch's reads of
+    // The answers are fetched while the ones received are recorded, so a batch holds what
+    // arrived meanwhile (one name or two here): rounds differ by a batch's own statements. What
+    // says the history is not read is the bound per name, the same for every round while the
+    // history grows: each name a batch of its own costs its transaction, the batch's reads of
     // the backorders and checklists, its snapshot row and its schedule; per sweep: the claim,
     // the last checks, the release.
-    assert!(costs[3] <= 7 * NAMES as u64 + 9, "{costs:?}");
-    assert!(costs[3] < costs[0], "less than a new answer: {costs:?}");
+    for (round, cost) in costs.iter().enumerate().skip(1) {
+        assert!(
+            *cost <= 7 * NAMES as u64 + 9,
+            "round {}: {costs:?}",
+            round + 1
+        );
+        assert!(*cost < costs[0], "less than a new answer: {costs:?}");
+    }
 }
 
 /// A firm with `size` clients, `size` more accounts and a name checked `size * 5` times, an
