@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::schema::{backorder_events, backorders, catch_channels, clients, matters};
+use crate::db::sql::among;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
@@ -478,7 +479,10 @@ pub fn channels_of_backorders(
     ids: &[BackorderId],
 ) -> Result<Vec<CatchChannel>, DbError> {
     Ok(catch_channels::table
-        .filter(catch_channels::backorder_id.eq_any(ids))
+        .filter(among(
+            catch_channels::backorder_id,
+            ids.iter().map(|id| id.as_str()),
+        ))
         .order(catch_channels::created_at)
         .select(CatchChannel::as_select())
         .load(conn)?)

@@ -2,7 +2,6 @@
 //! the checks that failed.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
@@ -12,6 +11,7 @@ use crate::db::schema::{
     after_catch_items, backorders, matters, monitored_domains, registry_answers, registry_changes,
     registry_check_errors, registry_snapshots,
 };
+use crate::db::sql::{among, verbatim};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::after_catch::ItemState;
@@ -861,11 +861,11 @@ pub fn about_to_drop(
             .inner_join(
                 monitored_domains::table.on(monitored_domains::domain.eq(backorders::domain)),
             )
-            .filter(backorders::status.eq_any(active.clone()))
+            .filter(among(backorders::status, active.iter().map(|s| s.as_str())))
             // Open matters, written so that no index serves it (`|| ''`): nearly every matter
             // is open, and SQLite's planner, reading them first by their status, went through
             // every backorder of the firm before the few names about to drop (issue 17).
-            .filter(sql::<Bool>(OPEN_MATTER))
+            .filter(verbatim::<Bool>(OPEN_MATTER))
             .into_boxed();
         if let Some(client) = client {
             query = query.filter(matters::client_id.eq(client.clone()));
@@ -898,7 +898,7 @@ pub fn about_to_drop(
     // a literal: SQLite uses a partial index only for a query whose terms imply its WHERE.
     let dated = || {
         sought()
-            .filter(sql::<Bool>("monitored_domains.phase <> 'available'"))
+            .filter(verbatim::<Bool>("monitored_domains.phase <> 'available'"))
             .filter(monitored_domains::drop_earliest.le(until))
             .filter(
                 monitored_domains::phase
@@ -1036,7 +1036,7 @@ pub fn about_to_drop(
 /// The monitoring state of several names at once (for the matter page).
 pub fn find_many(conn: &mut DbConn, domains: &[String]) -> Result<Vec<MonitoredDomain>, DbError> {
     Ok(monitored_domains::table
-        .filter(monitored_domains::domain.eq_any(domains))
+        .filter(among(monitored_domains::domain, domains))
         .select(MonitoredDomain::as_select())
         .load(conn)?)
 }

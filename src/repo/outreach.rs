@@ -10,6 +10,7 @@ use crate::db::schema::{
     backorders, matters, outbox_messages, outreach_approvals, outreach_messages,
     registry_snapshots, users,
 };
+use crate::db::sql::among;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
@@ -423,7 +424,10 @@ fn log(conn: &mut DbConn, filter: LogFilter<'_>) -> Result<Vec<LogEntry>, DbErro
         .left_join(outbox_messages::table)
         .into_boxed();
     if let Some(statuses) = statuses {
-        query = query.filter(outreach_messages::status.eq_any(statuses.to_vec()));
+        query = query.filter(among(
+            outreach_messages::status,
+            statuses.iter().map(|s| s.as_str()),
+        ));
     }
     if open_matters_only {
         // Asked of each message found, not as a list of every open matter built first (which

@@ -13,6 +13,7 @@ use crate::db::schema::{
     backorders, calendar_closures, clients, deadlines, matter_team, matters, outbox_messages,
     procedure_domains, procedure_events, procedures, users,
 };
+use crate::db::sql::{Verbatim, among, verbatim};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::audit::Actor;
@@ -1432,7 +1433,9 @@ fn docket_entries(conn: &mut DbConn, scope: DocketScope) -> Result<Vec<DocketEnt
             query = query.filter(matters::status.ne(MatterStatus::Closed));
             docket_conditions!(query, filter);
         }
-        DocketScope::Page(ids) => query = query.filter(deadlines::id.eq_any(ids)),
+        DocketScope::Page(ids) => {
+            query = query.filter(among(deadlines::id, ids.iter().map(|id| id.as_str())))
+        }
     }
     type Row = (
         Deadline,
@@ -1511,8 +1514,10 @@ fn docket_entries(conn: &mut DbConn, scope: DocketScope) -> Result<Vec<DocketEnt
 
 /// The date a deadline counts by, in SQL as `Deadline::due_on` in Rust: the official date when
 /// entered, else the computed one; a deadline without a date first (as `None` sorts in Rust).
-fn due_key() -> diesel::expression::SqlLiteral<diesel::sql_types::Date> {
-    diesel::dsl::sql("COALESCE(deadlines.official_on, deadlines.computed_on, '0001-01-01')")
+/// Verbatim: the expression of the index `deadlines_running`, which a bound parameter in place of
+/// the literal date would no longer match.
+fn due_key() -> Verbatim<diesel::sql_types::Date> {
+    verbatim("COALESCE(deadlines.official_on, deadlines.computed_on, '0001-01-01')")
 }
 
 /// The keys of the docket's deadlines for `filter` in its order (due date, matter reference,
