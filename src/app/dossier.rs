@@ -56,9 +56,16 @@ pub struct Dossier {
     pub channels: Vec<CatchChannel>,
     /// What monitoring knows of each name, by A-label.
     pub watched: HashMap<String, MonitoredDomain>,
+    /// All of them (oldest first), or with [`Detail::Glance`] the newest few without their names,
+    /// events and deadlines.
     pub procedures: Vec<ProcedureFile>,
-    /// Every deadline of the matter (its procedures' and those entered by hand), by due date.
+    /// How many procedures the matter has in all.
+    pub procedures_total: usize,
+    /// Every deadline of the matter (its procedures' and those entered by hand), by due date; or
+    /// with [`Detail::Glance`] the soonest few still to act on that have a date.
     pub deadlines: Vec<Deadline>,
+    /// How many deadlines still to act on with a date the matter has in all.
+    pub upcoming_total: usize,
     /// Messages to holders, newest first.
     pub outreach: Vec<LogEntry>,
     /// Reports kept on this matter, newest first.
@@ -107,6 +114,22 @@ impl Dossier {
     }
 }
 
+/// How much of a matter's procedures and deadlines a dossier holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// All of them, each procedure with its names, events and deadlines: the API, the reports,
+    /// the export.
+    Whole,
+    /// What the matter page shows: the [`GLANCE`] newest procedures (without their names, events
+    /// and deadlines) and the [`GLANCE`] soonest deadlines still to act on, with how many there
+    /// are; the page links to the full lists (issue 17: a matter's every procedure and deadline
+    /// was read, with every event, to show a table of each).
+    Glance,
+}
+
+/// How many procedures and deadlines the matter page shows.
+pub const GLANCE: i64 = 20;
+
 /// Which registry changes a dossier carries.
 #[derive(Debug, Clone, Copy)]
 pub enum Changes {
@@ -130,24 +153,25 @@ pub fn load(
     load_with(conn, scope, changes, None)
 }
 
-/// One matter's dossier with one page of its names (the matter page): the names' channels and
-/// what monitoring knows of them are read for that page only, so that the page costs the same
-/// for a matter of 10 names or 10,000. Its procedures, deadlines and timeline are whole.
+/// One matter's dossier with one page of its names: the names' channels and what monitoring
+/// knows of them are read for that page only, so that it costs the same for a matter of 10
+/// names or 10,000. Its procedures and deadlines as `detail` says.
 pub fn load_page(
     conn: &mut DbConn,
     matter: &MatterId,
     changes: Changes,
     names: &PageRequest,
+    detail: Detail,
 ) -> Result<Option<Dossier>, DbError> {
     let scope = MatterScope::One(matter.clone());
-    Ok(load_with(conn, &scope, changes, Some((matter, names)))?.pop())
+    Ok(load_with(conn, &scope, changes, Some((matter, names, detail)))?.pop())
 }
 
 fn load_with(
     conn: &mut DbConn,
     scope: &MatterScope,
     changes: Changes,
-    page: Option<(&MatterId, &PageRequest)>,
+    page: Option<(&MatterId, &PageRequest, Detail)>,
 ) -> Result<Vec<Dossier>, DbError> {
     let matters = matters::in_scope(conn, scope)?;
     if matters.is_empty() {
@@ -163,7 +187,7 @@ fn load_with(
     let mut marks = group(matters::marks_in(conn, scope)?, |pair| pair);
     let (found_names, names_next, names_prev, names_total) = match page {
         None => (backorders::in_scope(conn, scope)?, None, None, None),
-        Some((matter, request)) => {
+        Some((matter, request, _)) => {
             let found = backorders::page_of_matter(conn, matter, request)?;
             let total = backorders::count_in_matter(conn, matter)?;
             (
@@ -221,18 +245,30 @@ fn load_with(
             monitoring::changes_in(conn, scope, floor, cap)?
         }
     };
-    let mut procedures_of = group(procedures::in_scope(conn, scope)?, |p| {
-        (p.matter_id.clone(), p)
-    });
-    let mut domains_of = group(procedures::domains_in(conn, scope)?, |d| {
-        (d.procedure_id.clone(), d)
-    });
-    let mut events_of = group(procedures::events_in(conn, scope)?, |e| {
-        (e.procedure_id.clone(), e)
-    });
-    let mut deadlines = group(procedures::deadlines_in(conn, scope)?, |d| {
-        (d.matter_id.clone(), d)
-    });
+    let (found_procedures, found_domains, found_events, found_deadlines, glance_totals) = match page
+    {
+        Some((matter, _, Detail::Glance)) => {
+            let newest = procedures::page_of_matter(conn, matter, &PageRequest::first(GLANCE))?;
+            let total = procedures::count_of_matter(conn, matter)?;
+            let (soonest, upcoming) = procedures::upcoming_of_matter(conn, matter, GLANCE)?;
+            let totals = (
+                usize::try_from(total).unwrap_or(usize::MAX),
+                usize::try_from(upcoming).unwrap_or(usize::MAX),
+            );
+            (newest.rows, Vec::new(), Vec::new(), soonest, Some(totals))
+        }
+        _ => (
+            procedures::in_scope(conn, scope)?,
+            procedures::domains_in(conn, scope)?,
+            procedures::events_in(conn, scope)?,
+            procedures::deadlines_in(conn, scope)?,
+            None,
+        ),
+    };
+    let mut procedures_of = group(found_procedures, |p| (p.matter_id.clone(), p));
+    let mut domains_of = group(found_domains, |d| (d.procedure_id.clone(), d));
+    let mut events_of = group(found_events, |e| (e.procedure_id.clone(), e));
+    let mut deadlines = group(found_deadlines, |d| (d.matter_id.clone(), d));
     let mut messages = group(outreach::log_in(conn, scope)?, |e| {
         (e.outreach.matter_id.clone(), e)
     });
@@ -274,6 +310,14 @@ fn load_with(
             })
             .collect();
         let all_deadlines = deadlines.remove(&id).unwrap_or_default();
+        let (procedures_total, upcoming_total) = glance_totals.unwrap_or_else(|| {
+            let procedures = procedures_of.get(&id).map_or(0, Vec::len);
+            let upcoming = all_deadlines
+                .iter()
+                .filter(|d| d.is_open() && d.due_on().is_some())
+                .count();
+            (procedures, upcoming)
+        });
         let procedures = procedures_of
             .remove(&id)
             .unwrap_or_default()
@@ -302,7 +346,9 @@ fn load_with(
             },
             watched: watched_here,
             procedures,
+            procedures_total,
             deadlines: all_deadlines,
+            upcoming_total,
             outreach: messages.remove(&id).unwrap_or_default(),
             reports: kept.remove(&Some(id.clone())).unwrap_or_default(),
             changes: changes_here,
@@ -331,35 +377,47 @@ fn group<T, K: std::hash::Hash + Eq, V>(
     groups
 }
 
-/// The dossier of one matter the caller may see.
+/// The dossier of one matter the caller may see, whole: every name (the CSV export).
 pub async fn of_matter(
     state: &AppState,
     user: &Principal,
     id: &str,
     changes: Changes,
 ) -> Result<Dossier, AppError> {
-    let matter = crate::app::access::visible_matter(state, user, id).await?;
-    let scope = MatterScope::One(matter.id);
-    state
-        .db
-        .run(move |c| load(c, &scope, changes))
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::not_found("matter"))
+    of_visible_matter(state, user, id, move |c, matter| {
+        Ok(load(c, &MatterScope::One(matter.clone()), changes)?.pop())
+    })
+    .await
 }
 
-/// The dossier of one matter the caller may see with one page of its names, the rest whole:
-/// what the API answers for a matter, costing the same for 10 names or 10,000 (issue 17).
+/// The dossier of one matter the caller may see with one page of its names, and its changes,
+/// procedures and deadlines as asked: what the API answers for a matter and what the matter page
+/// shows, costing the same for 10 names or 10,000 (issue 17).
 pub async fn of_matter_page(
     state: &AppState,
     user: &Principal,
     id: &str,
     names: PageRequest,
+    changes: Changes,
+    detail: Detail,
+) -> Result<Dossier, AppError> {
+    of_visible_matter(state, user, id, move |c, matter| {
+        load_page(c, matter, changes, &names, detail)
+    })
+    .await
+}
+
+/// What `read` reads of the matter `id` if the caller may see it.
+async fn of_visible_matter(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    read: impl FnOnce(&mut DbConn, &MatterId) -> Result<Option<Dossier>, DbError> + Send + 'static,
 ) -> Result<Dossier, AppError> {
     let matter = crate::app::access::visible_matter(state, user, id).await?;
     state
         .db
-        .run(move |c| load_page(c, &matter.id, Changes::None, &names))
+        .run(move |c| read(c, &matter.id))
         .await?
         .ok_or_else(|| AppError::not_found("matter"))
 }

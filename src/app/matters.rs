@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::app::access::{Caller, MatterRights, Principal, visible_matter};
 use crate::app::backorders::{AmountInput, TermsInput, check_terms};
-use crate::app::dossier::{self, Changes, Dossier};
+use crate::app::dossier::{self, Changes, Detail, Dossier};
 use crate::db::{DbError, write_tx};
 use crate::error::{AppError, FieldErrors};
 use crate::model::backorder::{Backorder, Conflict, LineProblem, check_target, parse_import};
@@ -284,7 +284,15 @@ pub async fn create(
             })
         })
         .await?;
-    dossier::of_matter_page(state, caller, matter.id.as_str(), PageRequest::default()).await
+    dossier::of_matter_page(
+        state,
+        caller,
+        matter.id.as_str(),
+        PageRequest::default(),
+        Changes::None,
+        Detail::Whole,
+    )
+    .await
 }
 
 /// The matter page: the matter with everything attached, the firm's people (to assign a
@@ -306,16 +314,17 @@ pub async fn show(
     id: &str,
     names: PageRequest,
 ) -> Result<MatterFile, AppError> {
-    let matter = visible_matter(state, user, id).await?;
-    let rights = user.rights(&matter);
-    let (dossier, people) = state
-        .db
-        .run(move |c| {
-            let dossier = dossier::load_page(c, &matter.id, Changes::Latest(TIMELINE), &names)?;
-            Ok::<_, DbError>((dossier, matters::firm_people(c)?))
-        })
-        .await?;
-    let dossier = dossier.ok_or_else(|| AppError::not_found("matter"))?;
+    let dossier = dossier::of_matter_page(
+        state,
+        user,
+        id,
+        names,
+        Changes::Latest(TIMELINE),
+        Detail::Glance,
+    )
+    .await?;
+    let rights = user.rights(&dossier.matter);
+    let people = state.db.run(matters::firm_people).await?;
     Ok(MatterFile {
         dossier,
         people,
@@ -481,7 +490,15 @@ async fn set_status(
         .db
         .run(move |c| matters::set_status(c, &actor, &matter.id, status))
         .await?;
-    dossier::of_matter_page(state, caller, updated.id.as_str(), PageRequest::default()).await
+    dossier::of_matter_page(
+        state,
+        caller,
+        updated.id.as_str(),
+        PageRequest::default(),
+        Changes::None,
+        Detail::Whole,
+    )
+    .await
 }
 
 /// A name to attach to a matter, with the backorder's terms.

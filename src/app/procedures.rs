@@ -23,6 +23,7 @@ use crate::model::domain_name::DomainName;
 use crate::model::ids::{ProcedureEventId, UserId};
 use crate::model::matter::Matter;
 use crate::model::money::{Currency, parse_amount};
+use crate::model::paging::{Page, PageRequest};
 use crate::model::present;
 use crate::model::procedure::{
     Deadline, EligibilityCheck, EventKind, Outcome, Procedure, ProcedureEvent, ProcedureKind,
@@ -615,6 +616,23 @@ pub async fn show(state: &AppState, user: &Principal, id: &str) -> Result<Proced
 pub async fn file(state: &AppState, user: &Principal, id: &str) -> Result<ProcedureFile, AppError> {
     let (procedure, _) = visible_procedure(state, user, id).await?;
     Ok(state.db.run(move |c| file_of(c, procedure)).await?)
+}
+
+/// One page of the procedures of a matter the user may see, newest first (the list the matter
+/// page links to when it shows only the newest).
+pub async fn of_matter(
+    state: &AppState,
+    user: &Principal,
+    matter_id: &str,
+    request: PageRequest,
+) -> Result<(Matter, Page<Procedure>), AppError> {
+    let matter = visible_matter(state, user, matter_id).await?;
+    let id = matter.id.clone();
+    let page = state
+        .db
+        .run(move |c| procedures::page_of_matter(c, &id, &request))
+        .await?;
+    Ok((matter, page))
 }
 
 /// A procedure's deadlines, by date.

@@ -124,6 +124,13 @@ pub const MATTER_NAMES: Keyset = Keyset {
     parts: &[Text, Id],
 };
 
+/// A matter's procedures (their list, and the matter page's first ones): `created_at DESC, id
+/// DESC` (newest first).
+pub const MATTER_PROCEDURES: Keyset = Keyset {
+    list: "matter-procedures",
+    parts: &[Time, Id],
+};
+
 /// The names about to drop (the dashboard's section and its full list): `part` (`0`: free or
 /// undated, by name; `1`: by predicted drop), the predicted drop (`-` in part 0), the name
 /// (`unicode` in part 0, the A-label in part 1), id.

@@ -25,7 +25,9 @@ use crate::model::ids::{
 };
 use crate::model::matter::{Matter, MatterStatus};
 use crate::model::money::Currency;
-use crate::model::paging::{DEADLINES, Page, PageRequest, parse_date};
+use crate::model::paging::{
+    DEADLINES, MATTER_PROCEDURES, Page, PageRequest, parse_date, parse_time, time_part,
+};
 use crate::model::present;
 use crate::model::procedure::{
     Closure, Deadline, DocketEntry, EligibilityCheck, EventKind, MANUAL_RULE, Outcome, Procedure,
@@ -500,6 +502,76 @@ pub fn deadlines_in(conn: &mut DbConn, scope: &MatterScope) -> Result<Vec<Deadli
         .load(conn)?;
     all.sort_by_key(|d| (d.due_on(), d.rule.clone()));
     Ok(all)
+}
+
+/// One page of a matter's procedures, newest first (`created_at DESC, id DESC`, the key of
+/// [`MATTER_PROCEDURES`]).
+pub fn page_of_matter(
+    conn: &mut DbConn,
+    matter: &MatterId,
+    request: &PageRequest,
+) -> Result<Page<Procedure>, DbError> {
+    let mut query = procedures::table
+        .filter(procedures::matter_id.eq(matter))
+        .into_boxed();
+    // Read backward for a "Previous" link (`model::paging`).
+    query = if request.backward() {
+        query.order((procedures::created_at.asc(), procedures::id.asc()))
+    } else {
+        query.order((procedures::created_at.desc(), procedures::id.desc()))
+    };
+    // The cursor's parts were checked when it was read (`model::paging`).
+    if let Some([at, id]) = request.cursor()
+        && let Ok(at) = parse_time(at)
+    {
+        query = keyset::seek!(query, request.backward();
+            (desc procedures::created_at, at),
+            (desc procedures::id, id.clone()),
+        );
+    }
+    let rows = query
+        .limit(request.fetch())
+        .select(Procedure::as_select())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, request, MATTER_PROCEDURES, |p| {
+        vec![time_part(&p.created_at), p.id.to_string()]
+    }))
+}
+
+/// How many procedures a matter has.
+pub fn count_of_matter(conn: &mut DbConn, matter: &MatterId) -> Result<i64, DbError> {
+    Ok(procedures::table
+        .filter(procedures::matter_id.eq(matter))
+        .count()
+        .get_result(conn)?)
+}
+
+/// A matter's first `limit` deadlines still to act on that have a date, soonest first (by
+/// [`Deadline::due_on`], then rule), and how many it has in all: what the matter page lists.
+pub fn upcoming_of_matter(
+    conn: &mut DbConn,
+    matter: &MatterId,
+    limit: i64,
+) -> Result<(Vec<Deadline>, i64), DbError> {
+    // `Deadline::is_open`, with a date.
+    let upcoming = || {
+        deadlines::table
+            .filter(deadlines::matter_id.eq(matter))
+            .filter(deadlines::state.eq(State::Pending))
+            .filter(deadlines::done_at.is_null())
+            .filter(
+                deadlines::official_on
+                    .is_not_null()
+                    .or(deadlines::computed_on.is_not_null()),
+            )
+    };
+    let first = upcoming()
+        .order((due_key(), deadlines::rule, deadlines::id))
+        .limit(limit)
+        .select(Deadline::as_select())
+        .load(conn)?;
+    let total = upcoming().count().get_result(conn)?;
+    Ok((first, total))
 }
 
 pub fn for_backorder(

@@ -135,6 +135,7 @@ const RULES: &[(&str, &str, Who)] = &[
     ("GET", "/matters/{id}/import", Who::LawyerOrAdmin),
     ("POST", "/matters/{id}/import", Who::LawyerOrAdmin),
     ("POST", "/matters/{id}/procedures", Who::LawyerOrAdmin),
+    ("GET", "/matters/{id}/procedures", Who::SignedIn),
     ("GET", "/matters/{id}/procedures/new", Who::LawyerOrAdmin),
     ("POST", "/matters/{id}/reopen", Who::LawyerOrAdmin),
     ("POST", "/matters/{id}/reports", Who::Staff),

@@ -820,3 +820,121 @@ async fn a_matters_names_page_on_the_api_by_name_with_their_count() {
     assert_eq!(status, 400, "{body}");
     assert!(body.to_string().contains("after"), "{body}");
 }
+
+#[tokio::test]
+async fn a_matter_page_shows_its_newest_procedures_and_soonest_deadlines_with_links_to_all() {
+    let app = spawn_app().await;
+    let lawyer = app
+        .signed_in("lawyer@firm.example", Role::Lawyer, None)
+        .await;
+    let token = app.api_token(&lawyer).await;
+    let acme = app.create_client("Acme").await;
+    let (matter, reference) = app.open_matter(&acme, &lawyer, "Many disputes").await;
+    let mut procedures = Vec::new();
+    for i in 0..25 {
+        let domain = format!("dispute-{i:02}.com");
+        app.attach(&matter, &domain).await;
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/matters/{matter}/procedures"),
+            Some(&token),
+            Some(json!({"kind": "udrp", "case_number": format!("D2026-{i:04}"), "domains": [domain]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let id = body["id"].as_str().unwrap().to_owned();
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/procedures/{id}/events"),
+            Some(&token),
+            Some(json!({"kind": "commenced", "date": "2026-11-16"})),
+        )
+        .await;
+        assert!(status < 300, "{body}");
+        procedures.push(format!("/procedures/{id}\""));
+    }
+    let (_, whole) = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/matters/{matter}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(
+        whole["procedures"].as_array().unwrap().len(),
+        25,
+        "the API holds all"
+    );
+    let upcoming = whole["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["status"] == json!("pending") && !d["due_on"].is_null())
+        .count();
+    assert!(upcoming > 20, "the commencements set {upcoming} deadlines");
+
+    // The matter page: the 20 newest, and a link to the rest.
+    let page = app.browser.get_html(&format!("/matters/{matter}")).await;
+    let on_page = shown(table(&page, "procedures"), &procedures);
+    assert_eq!(on_page.len(), 20, "{on_page:?}");
+    assert!(page.contains("The 20 newest of 25 procedures."), "{page}");
+    assert!(page.contains(&format!("href=\"/matters/{matter}/procedures\"")));
+    // Its deadlines: the 20 soonest, and the docket holds them all (staff).
+    let rows = table(&page, "matter-deadlines");
+    assert_eq!(rows.matches("<tr class=\"urgency-").count(), 20);
+    assert!(
+        page.contains(&format!(
+            "The 20 soonest of {upcoming} deadlines to act on."
+        )),
+        "{page}"
+    );
+    assert!(page.contains(&format!("href=\"/deadlines?matter={reference}\"")));
+
+    // The full list, newest first, both ways: it starts with the page's 20.
+    let all = walk_html(
+        &app,
+        &format!("/matters/{matter}/procedures?limit=10"),
+        &procedures,
+        10,
+        &["limit=10"],
+    )
+    .await;
+    assert_eq!(all.len(), 25);
+    assert_once_each(&all);
+    assert_eq!(all[..20], on_page[..], "the page shows the list's first");
+
+    // A portal user of the client: the same counts, no link to the firm's docket.
+    app.signed_in("carl@acme.example", Role::Client, Some(&acme))
+        .await;
+    let page = app.browser.get_html(&format!("/matters/{matter}")).await;
+    assert!(page.contains("The 20 newest of 25 procedures."));
+    assert!(page.contains(&format!(
+        "The 20 soonest of {upcoming} deadlines to act on."
+    )));
+    assert!(
+        !page.contains("href=\"/deadlines?"),
+        "the docket is the firm's"
+    );
+    let list = app
+        .browser
+        .get_html(&format!("/matters/{matter}/procedures"))
+        .await;
+    assert_eq!(shown(&list, &procedures).len(), 25);
+}
+
+/// The table with this id on the page.
+fn table<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<table id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let end = start + html[start..].find("</table>").unwrap();
+    &html[start..end]
+}
+
+fn assert_once_each(rows: &[String]) {
+    let distinct: HashSet<&String> = rows.iter().collect();
+    assert_eq!(distinct.len(), rows.len(), "a row appears twice: {rows:?}");
+}

@@ -228,7 +228,15 @@ pub async fn show(
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let names = page.request(paging::MATTER_NAMES)?;
-    let dossier = dossier::of_matter_page(&state, &user, &id, names).await?;
+    let dossier = dossier::of_matter_page(
+        &state,
+        &user,
+        &id,
+        names,
+        dossier::Changes::None,
+        dossier::Detail::Whole,
+    )
+    .await?;
     Ok(paged_answer(&req, dossier.names_next.as_deref()).json(MatterJson::from(&dossier)))
 }
 

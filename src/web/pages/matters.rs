@@ -394,9 +394,12 @@ struct MatterPage {
     conflicts: Vec<ConflictRow>,
     priorities: Vec<&'static str>,
     timeline: Vec<TimelineRow>,
+    /// The newest procedures ([`crate::app::dossier::GLANCE`]).
     procedures: Vec<ProcedureRow>,
-    /// (due, label, rule, urgency, link)
+    procedures_total: usize,
+    /// The soonest deadlines to act on: (due, label, rule, urgency, link).
     deadlines: Vec<(String, String, String, String, String)>,
+    upcoming_total: usize,
     people: Vec<(String, String)>,
     outreach: Vec<crate::web::view::LogRow>,
     reports: Vec<crate::web::view::ReportRow>,
@@ -409,6 +412,18 @@ pub struct ProcedureRow {
     pub status: String,
     pub status_label: String,
     pub outcome: String,
+}
+
+impl From<&crate::model::procedure::Procedure> for ProcedureRow {
+    fn from(p: &crate::model::procedure::Procedure) -> Self {
+        Self {
+            id: p.id.to_string(),
+            title: p.title(),
+            status: p.status.as_str().to_owned(),
+            status_label: p.status.label().to_owned(),
+            outcome: p.outcome.map(|o| o.label().to_owned()).unwrap_or_default(),
+        }
+    }
 }
 
 /// A registry change on one of the matter's names.
@@ -505,16 +520,11 @@ async fn matter_page(
             procedures: dossier
                 .procedures
                 .iter()
-                .map(|f| &f.procedure)
-                .map(|p| ProcedureRow {
-                    id: p.id.to_string(),
-                    title: p.title(),
-                    status: p.status.as_str().to_owned(),
-                    status_label: p.status.label().to_owned(),
-                    outcome: p.outcome.map(|o| o.label().to_owned()).unwrap_or_default(),
-                })
+                .map(|f| ProcedureRow::from(&f.procedure))
                 .collect(),
+            procedures_total: dossier.procedures_total,
             deadlines: crate::web::view::upcoming(&dossier.deadlines, today),
+            upcoming_total: dossier.upcoming_total,
             people: file
                 .people
                 .into_iter()
@@ -546,6 +556,42 @@ pub async fn render_with_manual(
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
+}
+
+#[derive(askama::Template)]
+#[template(path = "procedures/list.html")]
+struct MatterProceduresPage {
+    layout: Layout,
+    id: String,
+    reference: String,
+    title: String,
+    procedures: Vec<ProcedureRow>,
+    pager: PageLinks,
+}
+
+/// A matter's procedures, newest first, a page at a time (the matter page shows the newest).
+#[get("/matters/{id}/procedures")]
+pub async fn procedures(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<String>,
+    page: web::Query<PageNavQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = page.request(paging::MATTER_PROCEDURES)?;
+    let (matter, found) = app::procedures::of_matter(&state, &user, &id, request).await?;
+    render(&MatterProceduresPage {
+        layout: Layout::for_user(
+            &user,
+            format!("Procedures · {} · {}", matter.reference, matter.title),
+            "matters",
+        ),
+        id: matter.id.to_string(),
+        reference: matter.reference.clone(),
+        title: matter.title.clone(),
+        pager: PageLinks::of(&req, &found),
+        procedures: found.rows.iter().map(ProcedureRow::from).collect(),
+    })
 }
 
 /// The matter's page; `limit`, `after` and `before` choose the page of its names.

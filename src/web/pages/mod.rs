@@ -99,6 +99,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(backorders::evidence)
         .service(backorders::snapshot)
         .service(backorders::tick_item)
+        .service(matters::procedures)
         .service(procedures::new_form)
         .service(procedures::start)
         .service(procedures::show)
