@@ -526,18 +526,24 @@ pub struct Procedure {
     pub updated_at: NaiveDateTime,
 }
 
+/// A procedure's title from its kind, case number and provider (what the docket reads of it):
+/// "UDRP D2012-1094 (WIPO)".
+pub fn procedure_title(kind: ProcedureKind, case_number: &str, provider: &str) -> String {
+    let mut title = kind.label().to_owned();
+    if !case_number.is_empty() {
+        title.push(' ');
+        title.push_str(case_number);
+    }
+    if !provider.is_empty() {
+        title.push_str(&format!(" ({provider})"));
+    }
+    title
+}
+
 impl Procedure {
     /// "UDRP D2012-1094 (WIPO)".
     pub fn title(&self) -> String {
-        let mut title = self.kind.label().to_owned();
-        if !self.case_number.is_empty() {
-            title.push(' ');
-            title.push_str(&self.case_number);
-        }
-        if !self.provider.is_empty() {
-            title.push_str(&format!(" ({})", self.provider));
-        }
-        title
+        procedure_title(self.kind, &self.case_number, &self.provider)
     }
 
     /// The calendar the registrar's business days are counted on, and whether the location

@@ -1093,6 +1093,72 @@ mod tests {
         );
     }
 
+    /// `record_check` writes the assessment only when it changed: a check that finds the name
+    /// where the sweep's claim saw it leaves the phase and drop window as they are (here changed
+    /// by another writer meanwhile), one that moves it writes them.
+    #[test]
+    fn a_check_writes_the_assessment_only_when_it_moved() {
+        let mut c = DatabaseUrl::SqliteMemory.connect().unwrap();
+        migrations::run_pending(&mut c).unwrap();
+        let now = Utc::now();
+        let name = DomainName::parse("steady.com").unwrap();
+        ensure_monitored(&mut c, &name, now).unwrap();
+        let answer = Answer {
+            source: Source::Rdap,
+            server: "https://rdap.example/".to_owned(),
+            fetched_at: now,
+            http_status: Some(200),
+            raw: b"{}".to_vec(),
+        };
+        let snapshot = insert_snapshot(
+            &mut c,
+            "steady.com",
+            &answer,
+            &RegistryRecord::default(),
+            Phase::Active,
+            None,
+        )
+        .unwrap();
+        let claimed = find(&mut c, "steady.com").unwrap().unwrap();
+        let held = Assessment {
+            phase: claimed.phase,
+            drop_earliest: claimed.drop_earliest.map(|t| t.and_utc()),
+            drop_latest: claimed.drop_latest.map(|t| t.and_utc()),
+            reason: claimed.assessment_reason.clone(),
+        };
+        // Another writer (a check by hand) moves the name after the sweep claimed it.
+        diesel::update(monitored_domains::table.find("steady.com"))
+            .set(monitored_domains::phase.eq(Phase::PendingDelete))
+            .execute(&mut c)
+            .unwrap();
+        let next = now + Duration::hours(6);
+        record_check(&mut c, &claimed, &held, &snapshot, now, next).unwrap();
+        let row = find(&mut c, "steady.com").unwrap().unwrap();
+        assert_eq!(
+            row.phase,
+            Phase::PendingDelete,
+            "the newer assessment stays"
+        );
+        assert_eq!(row.last_snapshot_id.as_ref(), Some(&snapshot));
+        assert_eq!(row.last_checked_at, Some(to_db(now)));
+        assert_eq!(row.next_check_at, to_db(next));
+        assert_eq!(row.failures, 0);
+
+        let drop = now + Duration::days(30);
+        let moved = Assessment {
+            phase: Phase::Redemption,
+            drop_earliest: Some(drop),
+            drop_latest: Some(drop + Duration::days(5)),
+            reason: "in redemption".to_owned(),
+        };
+        record_check(&mut c, &claimed, &moved, &snapshot, now, next).unwrap();
+        let row = find(&mut c, "steady.com").unwrap().unwrap();
+        assert_eq!(row.phase, Phase::Redemption);
+        assert_eq!(row.drop_earliest, Some(to_db(drop)));
+        assert_eq!(row.drop_latest, Some(to_db(drop + Duration::days(5))));
+        assert_eq!(row.assessment_reason, "in redemption");
+    }
+
     #[test]
     fn an_instance_renews_and_gives_back_only_its_own_claims_whatever_its_name() {
         let mut c = DatabaseUrl::SqliteMemory.connect().unwrap();

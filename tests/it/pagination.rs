@@ -59,6 +59,42 @@ async fn walk(app: &TestApp, first: &str, token: &str, limit: usize) -> (Vec<Val
     (rows, pages)
 }
 
+/// An object holding a paged list in `field` (a matter's names, a name's answers), walked by
+/// the Link header from `path?limit={limit}`: each page's object passes `check`, each page before
+/// the last is full, each next link keeps `limit`. A cursor not of this list is refused, naming
+/// `after`. Returns the list's rows in order and the number of pages.
+async fn walk_inner(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    field: &str,
+    limit: usize,
+    check: impl Fn(&Value),
+) -> (Vec<Value>, usize) {
+    let mut rows = Vec::new();
+    let mut pages = 0;
+    let mut next_path = Some(format!("{path}?limit={limit}"));
+    while let Some(p) = next_path {
+        let (status, body, next) = get_page(app, &p, token).await;
+        assert_eq!(status, 200, "{p}: {body}");
+        check(&body);
+        let page = body[field].as_array().expect(field).clone();
+        assert!(page.len() <= limit, "{p}: {} rows", page.len());
+        if let Some(next) = &next {
+            assert_eq!(page.len(), limit, "{p}: a page before the last is full");
+            assert!(next.contains(&format!("limit={limit}")), "{next}");
+        }
+        rows.extend(page);
+        pages += 1;
+        assert!(pages < 50, "the walk does not end");
+        next_path = next;
+    }
+    let (status, body, _) = get_page(app, &format!("{path}?after=nonsense"), token).await;
+    assert_eq!(status, 400, "a cursor not of this list: {body}");
+    assert!(body.to_string().contains("after"), "{body}");
+    (rows, pages)
+}
+
 fn ids(rows: &[Value]) -> Vec<String> {
     rows.iter()
         .map(|r| r["id"].as_str().unwrap().to_owned())
@@ -477,7 +513,7 @@ async fn a_names_timeline_pages_newest_first_on_the_api_and_the_page() {
     let backorder = app.attach(&matter, "many-checks.com").await;
     let start = app.clock_now();
     // Seven checks, two by two at the same instant: the id breaks the ties.
-    let ids = app
+    let stored = app
         .state
         .db
         .run(move |c| {
@@ -504,41 +540,25 @@ async fn a_names_timeline_pages_newest_first_on_the_api_and_the_page() {
         .await
         .unwrap();
     let all = app.kept_answers("many-checks.com").await;
-    assert_eq!(all.len(), ids.len());
+    assert_eq!(all.len(), stored.len());
     let newest_first: Vec<String> = all.iter().map(|s| s.id.to_string()).collect();
 
     // The API: one page of `snapshots` per answer, the next in the Link header.
-    let mut seen = Vec::new();
-    let mut pages = 0;
-    let mut path = Some(format!("/api/v1/backorders/{backorder}/history?limit=3"));
-    while let Some(p) = path {
-        let (status, body, next) = get_page(&app, &p, &token).await;
-        assert_eq!(status, 200, "{p}: {body}");
-        let snapshots = body["snapshots"].as_array().expect("snapshots").clone();
-        assert!(snapshots.len() <= 3);
-        if next.is_some() {
-            assert_eq!(snapshots.len(), 3);
-            assert!(next.as_deref().unwrap().contains("limit=3"));
-        }
-        assert_eq!(body["domain"], json!("many-checks.com"));
-        seen.extend(
-            snapshots
-                .iter()
-                .map(|s| s["id"].as_str().unwrap().to_owned()),
-        );
-        pages += 1;
-        path = next;
-    }
-    assert_eq!(pages, 3);
-    assert_eq!(seen, newest_first, "each answer once, newest first");
-    let (status, body, _) = get_page(
+    let (answers, pages) = walk_inner(
         &app,
-        &format!("/api/v1/backorders/{backorder}/history?after=nonsense"),
+        &format!("/api/v1/backorders/{backorder}/history"),
         &token,
+        "snapshots",
+        3,
+        |body| assert_eq!(body["domain"], json!("many-checks.com")),
     )
     .await;
-    assert_eq!(status, 400, "{body}");
-    assert!(body.to_string().contains("after"), "{body}");
+    assert_eq!(pages, 3);
+    assert_eq!(
+        ids(&answers),
+        newest_first,
+        "each answer once, newest first"
+    );
 
     // The page: the newest answers, Next and Previous links back to the list of answers.
     let links: Vec<String> = newest_first
@@ -771,28 +791,23 @@ async fn a_matters_names_page_on_the_api_by_name_with_their_count() {
 
     // The matter answers one page of its names (by name), their count in all, and the next
     // page in the Link header, keeping `limit`.
-    let mut names = Vec::new();
-    let mut pages = 0;
-    let mut path = Some(format!("/api/v1/matters/{matter}?limit=2"));
-    while let Some(p) = path {
-        let (status, body, next) = get_page(&app, &p, &token).await;
-        assert_eq!(status, 200, "{p}: {body}");
-        assert_eq!(body["id"], json!(matter.to_string()));
-        assert_eq!(body["backorder_count"], json!(5), "{body}");
-        let page = body["backorders"].as_array().expect("backorders").clone();
-        if let Some(next) = &next {
-            assert_eq!(page.len(), 2, "{p}");
-            assert!(next.contains("limit=2"), "{next}");
-        }
-        names.extend(
-            page.iter()
-                .map(|b| b["domain"].as_str().unwrap().to_owned()),
-        );
-        pages += 1;
-        assert!(pages < 10, "the walk does not end");
-        path = next;
-    }
+    let (found, pages) = walk_inner(
+        &app,
+        &format!("/api/v1/matters/{matter}"),
+        &token,
+        "backorders",
+        2,
+        |body| {
+            assert_eq!(body["id"], json!(matter.to_string()));
+            assert_eq!(body["backorder_count"], json!(5), "{body}");
+        },
+    )
+    .await;
     assert_eq!(pages, 3);
+    let names: Vec<&str> = found
+        .iter()
+        .map(|b| b["domain"].as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
         [
@@ -809,16 +824,6 @@ async fn a_matters_names_page_on_the_api_by_name_with_their_count() {
     assert_eq!(status, 200);
     assert_eq!(body["backorders"].as_array().map(Vec::len), Some(5));
     assert_eq!(next, None);
-
-    // A cursor that is not one of this list's is refused, naming the parameter.
-    let (status, body, _) = get_page(
-        &app,
-        &format!("/api/v1/matters/{matter}?after=nonsense"),
-        &token,
-    )
-    .await;
-    assert_eq!(status, 400, "{body}");
-    assert!(body.to_string().contains("after"), "{body}");
 }
 
 #[tokio::test]
