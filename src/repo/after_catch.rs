@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::schema::{after_catch_items, backorders, clients, matters, sender_profiles};
+use crate::db::sql::among;
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::after_catch::{
@@ -219,8 +220,11 @@ pub fn read_by_registry(
     domains: &[String],
 ) -> Result<std::collections::HashSet<String>, DbError> {
     Ok(backorders::table
-        .filter(backorders::domain.eq_any(domains))
-        .filter(backorders::status.eq_any(SECURED))
+        .filter(among(backorders::domain, domains))
+        .filter(among(
+            backorders::status,
+            SECURED.iter().map(|s| s.as_str()),
+        ))
         .filter(
             backorders::id.eq_any(
                 after_catch_items::table
@@ -249,7 +253,10 @@ pub fn apply_record(
     let caught: Vec<(Backorder, Matter, String)> = backorders::table
         .inner_join(matters::table.inner_join(clients::table))
         .filter(backorders::domain.eq(domain))
-        .filter(backorders::status.eq_any(SECURED))
+        .filter(among(
+            backorders::status,
+            SECURED.iter().map(|s| s.as_str()),
+        ))
         .filter(
             backorders::id.eq_any(
                 after_catch_items::table

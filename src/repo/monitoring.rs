@@ -88,7 +88,7 @@ pub fn claim_due(
     let sought = backorders::table
         .inner_join(matters::table)
         .filter(matters::status.eq(MatterStatus::Open))
-        .filter(backorders::status.eq_any(active))
+        .filter(among(backorders::status, active.iter().map(|s| s.as_str())))
         .select(backorders::domain);
     // A caught name is no longer sought, but while its checklist is under way (in an open
     // matter) the registry is read for it: the items the data shows tick, and a lock removed meanwhile reopens its item.
@@ -96,7 +96,10 @@ pub fn claim_due(
         .inner_join(after_catch_items::table)
         .inner_join(matters::table)
         .filter(matters::status.eq(MatterStatus::Open))
-        .filter(backorders::status.eq_any(crate::repo::after_catch::SECURED))
+        .filter(among(
+            backorders::status,
+            crate::repo::after_catch::SECURED.iter().map(|s| s.as_str()),
+        ))
         .filter(after_catch_items::state.eq(ItemState::Pending))
         .select(backorders::domain);
     // The names to take, read from the table under another name: the UPDATE below changes it.
@@ -304,7 +307,7 @@ pub fn answers(conn: &mut DbConn, hashes: &[&str]) -> Result<HashMap<String, Vec
     let mut found = HashMap::with_capacity(wanted.len());
     for chunk in wanted.chunks(500) {
         let rows: Vec<(String, AnswerCompression, i64, Vec<u8>)> = registry_answers::table
-            .filter(registry_answers::sha256.eq_any(chunk))
+            .filter(among(registry_answers::sha256, chunk))
             .select((
                 registry_answers::sha256,
                 registry_answers::method,
@@ -373,11 +376,17 @@ pub fn last_checks(
     let mut found = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let rows: Vec<SnapshotRow> = registry_snapshots::table
-            .filter(registry_snapshots::id.eq_any(chunk))
+            .filter(among(
+                registry_snapshots::id,
+                chunk.iter().map(|id| id.as_str()),
+            ))
             .select(SnapshotRow::as_select())
             .load(conn)?;
         let mut registrars: HashMap<SnapshotId, (Option<i32>, String)> = registry_snapshots::table
-            .filter(registry_snapshots::related_to.eq_any(chunk))
+            .filter(among(
+                registry_snapshots::related_to,
+                chunk.iter().map(|id| id.as_str()),
+            ))
             .select((
                 registry_snapshots::related_to.assume_not_null(),
                 registry_snapshots::http_status,
