@@ -170,6 +170,10 @@ pub struct CatchRun {
     /// Direct catches: registered through the firm's registrar, or taken by someone else.
     pub caught: usize,
     pub lost: usize,
+    /// Outcomes that could not be recorded (logged): the service may hold an order reclaim still
+    /// shows as it was; the order is due again at a later run. Counted here only, not also as
+    /// placed or caught.
+    pub unrecorded: usize,
 }
 
 impl std::fmt::Display for CatchRun {
@@ -181,6 +185,9 @@ impl std::fmt::Display for CatchRun {
         )?;
         if self.caught + self.lost > 0 {
             write!(f, ", {} caught, {} lost", self.caught, self.lost)?;
+        }
+        if self.unrecorded > 0 {
+            write!(f, ", {} outcome(s) not recorded", self.unrecorded)?;
         }
         Ok(())
     }
@@ -280,15 +287,14 @@ async fn handle_claimed(
                 handled(&mut run, &due, handle(state, &due, now, &services).await)
             {
                 let state_for_db = state.clone();
-                let recorded = state
+                let (recorded, due, handled) = state
                     .db
                     .run(move |c| {
-                        Ok::<_, DbError>(record_alone(c, &state_for_db, &due, &handled, now))
+                        let recorded = record_alone(c, &state_for_db, &due, &handled, now);
+                        Ok::<_, DbError>((recorded, due, handled))
                     })
                     .await?;
-                if !recorded {
-                    run.failed += 1;
-                }
+                count(&mut run, &due, &handled, recorded);
             }
         }
         return Ok(run);
@@ -305,18 +311,20 @@ async fn handle_claimed(
         .into_iter()
         .filter_map(|(due, outcome)| handled(&mut run, &due, outcome).map(|h| (due, h)))
         .collect();
-    run.failed += record_outcomes(state, outcomes, now).await?;
+    for (due, handled, recorded) in record_outcomes(state, outcomes, now).await? {
+        count(&mut run, &due, &handled, recorded);
+    }
     Ok(run)
 }
 
 /// Records the outcomes of names released together in one transaction; if one of them cannot
 /// be recorded, each is recorded in its own, so that it fails alone and the others' outcomes
-/// (their registrations went out already) are kept. How many could not be recorded (logged).
+/// (their registrations went out already) are kept. Each outcome with whether it was recorded.
 async fn record_outcomes(
     state: &AppState,
     outcomes: Vec<(DueOrder, Handled)>,
     now: DateTime<Utc>,
-) -> Result<usize, DbError> {
+) -> Result<Vec<(DueOrder, Handled, bool)>, DbError> {
     let state_for_db = state.clone();
     state
         .db
@@ -327,13 +335,19 @@ async fn record_outcomes(
                 })
             });
             let Err(e) = all else {
-                return Ok(0);
+                return Ok(outcomes
+                    .into_iter()
+                    .map(|(due, handled)| (due, handled, true))
+                    .collect());
             };
             tracing::warn!(error = %e, "the released names' outcomes recorded one by one");
             Ok(outcomes
-                .iter()
-                .filter(|(due, handled)| !record_alone(c, &state_for_db, due, handled, now))
-                .count())
+                .into_iter()
+                .map(|(due, handled)| {
+                    let recorded = record_alone(c, &state_for_db, &due, &handled, now);
+                    (due, handled, recorded)
+                })
+                .collect())
         })
         .await
 }
@@ -362,21 +376,33 @@ fn record_alone(
 /// What deciding on an order gave: its new state and the calls made.
 type Handled = (Settled, Vec<crate::catch::Exchange>);
 
-/// Counts an order's outcome in `run`; `None` (counted as failed, logged) when it could not be
+/// An order's outcome to record; `None` (counted as failed, logged) when it could not be
 /// handled at all.
 fn handled(
     run: &mut CatchRun,
     due: &DueOrder,
     outcome: Result<Handled, AppError>,
 ) -> Option<Handled> {
-    let (settled, exchanges) = match outcome {
-        Ok(done) => done,
+    match outcome {
+        Ok(done) => Some(done),
         Err(e) => {
             tracing::error!(error = %e, channel = %due.channel.id, "catch order not handled");
             run.failed += 1;
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Counts an order's outcome in `run` once the recording was tried: what was not recorded counts
+/// as such alone (reclaim still shows the order as it was), a failed call as failed either way.
+fn count(run: &mut CatchRun, due: &DueOrder, (settled, _): &Handled, recorded: bool) {
+    if settled.attempts > due.order.attempts {
+        run.failed += 1;
+    }
+    if !recorded {
+        run.unrecorded += 1;
+        return;
+    }
     match settled.status {
         ChannelStatus::Placed if settled.placed.is_some() => run.placed += 1,
         ChannelStatus::Scheduled => run.waiting += 1,
@@ -386,10 +412,6 @@ fn handled(
         ChannelStatus::Lost if due.channel.status != ChannelStatus::Lost => run.lost += 1,
         _ => {}
     }
-    if settled.attempts > due.order.attempts {
-        run.failed += 1;
-    }
-    Some((settled, exchanges))
 }
 
 /// Records an order's outcome and its calls; the lawyer hears of a refusal, a catch and a loss,

@@ -325,11 +325,16 @@ fn load_with(
             .map(|procedure| ProcedureFile {
                 domains: domains_of.remove(&procedure.id).unwrap_or_default(),
                 events: events_of.remove(&procedure.id).unwrap_or_default(),
-                deadlines: all_deadlines
-                    .iter()
-                    .filter(|d| d.procedure_id.as_ref() == Some(&procedure.id))
-                    .cloned()
-                    .collect(),
+                // At a glance the matter holds only its soonest deadlines: none of them is
+                // filed under its procedure, which would look like all of its deadlines.
+                deadlines: match glance_totals {
+                    Some(_) => Vec::new(),
+                    None => all_deadlines
+                        .iter()
+                        .filter(|d| d.procedure_id.as_ref() == Some(&procedure.id))
+                        .cloned()
+                        .collect(),
+                },
                 procedure,
             })
             .collect();
