@@ -230,4 +230,37 @@ mod tests {
             .select(clients::id);
         assert!(!cacheable(&literal));
     }
+
+    /// `.cargo/config.toml` builds the bundled SQLite without STAT4 and with the query planner
+    /// stability guarantee: otherwise SQLite looks at a bound value while planning (a `LIMIT ?`,
+    /// a range with STAT4 samples, a condition matched against a partial index's) and prepares
+    /// the statement again every time that value is bound, which was a sixth of the
+    /// dashboard's cost at firm scale (issue 17, `sqlite3Reprepare` under `sqlite3_step`).
+    #[test]
+    fn the_bundled_sqlite_plans_without_looking_at_bound_values() {
+        use diesel::sql_types::Integer;
+        #[derive(QueryableByName)]
+        struct Used {
+            #[diesel(sql_type = Integer)]
+            used: i32,
+        }
+        let mut c = DatabaseUrl::SqliteMemory.connect().unwrap();
+        let used = |c: &mut crate::db::DbConn, option: &str| {
+            diesel::sql_query("SELECT sqlite_compileoption_used(?) AS used")
+                .bind::<diesel::sql_types::Text, _>(option)
+                .get_result::<Used>(c)
+                .unwrap()
+                .used
+        };
+        assert_eq!(
+            used(&mut c, "ENABLE_QPSG"),
+            1,
+            "QPSG: see .cargo/config.toml"
+        );
+        assert_eq!(
+            used(&mut c, "ENABLE_STAT4"),
+            0,
+            "STAT4: see .cargo/config.toml"
+        );
+    }
 }

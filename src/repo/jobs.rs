@@ -5,8 +5,10 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use crate::db::schema::{job_leases, job_runs};
+use crate::db::sql::{Verbatim, verbatim};
 use crate::db::types::to_db;
 use crate::db::{DbConn, DbError, write_tx};
 use crate::model::ids::JobRunId;
@@ -136,13 +138,18 @@ pub fn renew_leases(conn: &mut DbConn, holder: &str, until: DateTime<Utc>) -> Re
     Ok(())
 }
 
+/// The runs in progress, written as the partial index `job_runs_running`'s own condition: SQLite
+/// matches a partial index by the query's text, not by a bound value (its query planner
+/// stability guarantee, `.cargo/config.toml`).
+const RUNNING: Verbatim<Bool> = verbatim("job_runs.status = 'running'");
+
 /// Marks as abandoned the runs still "running" whose holder no longer holds the job's lease at
 /// `now`: their instance died (kill -9, power loss) and its heartbeat stopped. Returns how many.
 /// At most three statements; the runs in progress are few (one per job and instance).
 pub fn abandon_dead_runs(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize, DbError> {
     write_tx(conn, |conn| {
         let running: Vec<(JobRunId, String, String)> = job_runs::table
-            .filter(job_runs::status.eq("running"))
+            .filter(RUNNING)
             .select((job_runs::id, job_runs::job, job_runs::holder))
             .load(conn)?;
         if running.is_empty() {
@@ -162,7 +169,7 @@ pub fn abandon_dead_runs(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize,
         }
         Ok(diesel::update(job_runs::table)
             .filter(job_runs::id.eq_any(&dead))
-            .filter(job_runs::status.eq("running"))
+            .filter(RUNNING)
             .set((
                 job_runs::status.eq("abandoned"),
                 job_runs::finished_at.eq(Some(to_db(now))),
@@ -179,7 +186,7 @@ pub fn abandon_dead_runs(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize,
 pub fn end_instance(conn: &mut DbConn, holder: &str, now: DateTime<Utc>) -> Result<(), DbError> {
     diesel::update(job_runs::table)
         .filter(job_runs::holder.eq(holder))
-        .filter(job_runs::status.eq("running"))
+        .filter(RUNNING)
         .set((
             job_runs::status.eq(RunEnd::Interrupted.as_str()),
             job_runs::finished_at.eq(Some(to_db(now))),
