@@ -1,0 +1,2 @@
+DROP INDEX deadlines_running;
+CREATE INDEX deadlines_running ON deadlines (state, (COALESCE(official_on, computed_on, '0001-01-01')), id);
